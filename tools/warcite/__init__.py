@@ -1,0 +1,63 @@
+"""warcite: preserve web articles as WARC 1.1, extract their clean text and metadata,
+keep fixity records, and cite them exactly.
+
+The pipeline, one module per stage::
+
+    capture   URL or local file  -> WARC file in archive/
+    warc      WARC file          -> ArchivedPage (bytes + headers of one record)
+    extract   ArchivedPage bytes -> Extraction (paragraphs + metadata with evidence)
+    record    Extraction + page  -> JSON record + clean text in records/
+    validate  record             -> every problem found (schema, fixity, drift)
+    cite      record             -> text, quotes with pinpoints, citations
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from warcite.errors import (
+    ArchiveExistsError,
+    CaptureError,
+    CitationError,
+    ExtractionError,
+    RecordError,
+    UsageError,
+    ValidationFailed,
+    WarciteError,
+    WarcReadError,
+)
+from warcite.models import (
+    Affiliation,
+    ArchivedPage,
+    CaptureResult,
+    Evidence,
+    Extraction,
+    Field,
+    Memento,
+    Paragraph,
+    Person,
+    WarcRecordInfo,
+)
+
+__all__ = [
+    "Affiliation",
+    "ArchiveExistsError",
+    "ArchivedPage",
+    "CaptureError",
+    "CaptureResult",
+    "CitationError",
+    "Evidence",
+    "Extraction",
+    "ExtractionError",
+    "Field",
+    "Memento",
+    "Paragraph",
+    "Person",
+    "RecordError",
+    "UsageError",
+    "ValidationFailed",
+    "WarcReadError",
+    "WarcRecordInfo",
+    "WarciteError",
+    "__version__",
+]
