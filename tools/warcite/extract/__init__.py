@@ -1,0 +1,73 @@
+"""Extraction: archived bytes -> clean article text and metadata, each value with its evidence.
+
+``extract`` is a pure function (no network, no printing): bytes plus the HTTP
+headers and URL they came with, to an :class:`~warcite.models.Extraction`, or an
+:class:`~warcite.errors.ExtractionError` that says why not.
+
+Modules:
+    decode     content-coding and charset -> str
+    html       HTML -> the article's blocks (boilerplate removed)
+    selectors  XPath expressions and patterns used by html and metadata
+    metadata   structured data and visible page -> title, authors, dates, ... with evidence
+    names      personal names: parsing, variants, merging
+    dates      date strings and URL date tokens -> ISO 8601
+    text       plain-text transcripts -> blocks and metadata
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from warcite import __version__
+from warcite.errors import ExtractionError
+from warcite.models import ArchivedPage, Extraction
+
+EXTRACTOR_NAME = "warcite"
+EXTRACTOR_VERSION = __version__
+
+Headers = Sequence[tuple[str, str]]
+
+
+def extract(
+    body: bytes,
+    *,
+    headers: Headers = (),
+    url: str | None = None,
+    media_type: str | None = None,
+) -> Extraction:
+    """Extract the article from ``body`` (the entity body, content-coding still applied).
+
+    ``headers`` are the HTTP response headers (for Content-Type, Content-Encoding,
+    Content-Language); ``media_type`` overrides the Content-Type header (for resource
+    records); ``url`` is the page's original URL (for URL date tokens and author slugs).
+    """
+    from warcite.extract.decode import decode_body
+
+    document = decode_body(body, headers=headers, media_type=media_type)
+    if document.media_type == "text/plain":
+        from warcite.extract.text import extract_transcript
+
+        return extract_transcript(
+            document.text, url=url, headers=headers, charset=document.charset
+        )
+    if document.media_type not in ("text/html", "application/xhtml+xml"):
+        raise ExtractionError(
+            f"cannot extract an article from {document.media_type!r} content"
+            + (f" at {url}" if url else "")
+            + ": warcite reads HTML and plain-text pages"
+        )
+    from warcite.extract.html import extract_html
+
+    return extract_html(document.text, url=url, headers=headers, charset=document.charset)
+
+
+def extract_page(page: ArchivedPage) -> Extraction:
+    """Extract the article from a page record read back from a WARC."""
+    media_type = page.content_type if page.record_type == "resource" else None
+    try:
+        return extract(page.body, headers=page.headers, url=page.url, media_type=media_type)
+    except ExtractionError as error:
+        raise ExtractionError(f"{page.warc_path} record {page.record_id}: {error}") from error
+
+
+__all__ = ["EXTRACTOR_NAME", "EXTRACTOR_VERSION", "extract", "extract_page"]
