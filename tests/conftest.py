@@ -15,5 +15,7 @@ def shared_path(*parts: str) -> Path:
     """A path under ../shared, or skip the test with the reason when it is absent."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{path} is absent: ../shared is only beside the project in CI and dev sessions")
+        pytest.skip(
+            f"{path} is absent: ../shared is only beside the project in CI and dev sessions"
+        )
     return path

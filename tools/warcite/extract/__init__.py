@@ -47,9 +47,7 @@ def extract(
     if document.media_type == "text/plain":
         from warcite.extract.text import extract_transcript
 
-        return extract_transcript(
-            document.text, url=url, headers=headers, charset=document.charset
-        )
+        return extract_transcript(document.text, url=url, headers=headers, charset=document.charset)
     if document.media_type not in ("text/html", "application/xhtml+xml"):
         raise ExtractionError(
             f"cannot extract an article from {document.media_type!r} content"
