@@ -1,0 +1,1 @@
+"""Benchmarks of warcite (run as scripts: ``python bench/extraction.py``)."""
