@@ -1,0 +1,65 @@
+"""CSL-JSON: the item reference managers and citeproc processors read (Zotero, pandoc).
+
+The item follows the CSL data schema (schemas/vendor/csl-data.json): type
+``webpage``, names as ``{family, given}`` (particles as ``non-dropping-particle``) or
+``{literal}``, dates as ``date-parts``, ``accessed`` the day the archived copy was
+made, ``archive`` the archive's name and ``archive_location`` the copy's locator.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from warcite.cite.source import CitationSource, Name
+from warcite.cite.titles import short_title
+
+
+def csl_name(name: Name, name_order: str = "style") -> dict[str, Any]:
+    """A CSL name object."""
+    if name.literal is not None:
+        return {"literal": name.literal}
+    item: dict[str, Any] = {"family": name.family or ""}
+    if name.given:
+        item["given"] = name.given
+    if name.particle and not (name.family or "").lower().startswith(name.particle.lower() + " "):
+        item["non-dropping-particle"] = name.particle
+    if name.suffix:
+        item["suffix"] = name.suffix
+    if name_order == "family-first" and name.name_order == "family-first":
+        item["static-ordering"] = True
+    return item
+
+
+def csl_data(source: CitationSource, *, name_order: str = "style") -> dict[str, Any]:
+    """The CSL-JSON item (a dict) for the archived copy of the work."""
+    item: dict[str, Any] = {"id": source.id or source.record_id, "type": "webpage"}
+    if source.genre:
+        item["genre"] = source.genre
+    item["title"] = source.title
+    short = short_title(source.title)
+    if short != source.title:
+        item["title-short"] = short
+    if source.authors:
+        item["author"] = [csl_name(author, name_order) for author in source.authors]
+    if source.issued is not None:
+        item["issued"] = {"date-parts": [source.issued.parts]}
+    if source.container_title:
+        item["container-title"] = source.container_title
+    if source.publisher:
+        item["publisher"] = source.publisher
+    item["URL"] = source.url
+    item["accessed"] = {"date-parts": [source.archived.date.parts]}
+    if source.language:
+        item["language"] = source.language
+    item["archive"] = source.archived.archive_name
+    item["archive_location"] = source.archived.locator
+    return item
+
+
+def csl_json(source: CitationSource, *, name_order: str = "style") -> str:
+    """The CSL-JSON item as JSON text: a one-item array, as Zotero and pandoc import it."""
+    return json.dumps([csl_data(source, name_order=name_order)], ensure_ascii=False, indent=2)
+
+
+__all__ = ["csl_data", "csl_json", "csl_name"]

@@ -1,0 +1,105 @@
+"""Titles as styles print them: sentence case, short titles, end punctuation."""
+
+from __future__ import annotations
+
+import re
+
+# Closed-class English words (articles, prepositions, conjunctions, pronouns, auxiliaries):
+# never proper nouns when capitalised inside a title-cased title, so sentence case can
+# lowercase them safely.  Words that can be names ("May", "Will", "Bill") are absent.
+FUNCTION_WORDS = frozenset(
+    """a an the and but or nor for so yet as at by in of off on per to up via from into onto
+    over with without within upon about after against among around before behind below
+    beneath beside between beyond during except inside like near outside since than through
+    toward towards under until unlike is are was were be been being am has have had do does
+    did it its their theirs they them his her hers he she we our ours us you your yours my
+    me this that these those who whom whose which what why how when where not no would can
+    could should might must shall if then there here all any each every some more most other
+    such very just also only""".split()  # noqa: SIM905 (a word list reads best as prose)
+)
+
+_WORD_CORE = re.compile(r"^(\W*)(.*?)(\W*)$", re.DOTALL)
+_SENTENCE_END = ":?!."
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def ends_with_terminal_punctuation(title: str) -> bool:
+    """True when the title ends with "?" or "!" (after any closing quotes or brackets)."""
+    return title.rstrip(" \"'”’»)]").endswith(("?", "!"))
+
+
+def ends_with_end_punctuation(title: str) -> bool:
+    """True when the title ends with ".", "?" or "!": no period is added after it."""
+    return ends_with_terminal_punctuation(title) or title.rstrip(" \"'”’»)]").endswith(".")
+
+
+def sentence_case(title: str, context: str | None = None) -> str:
+    """A conservative sentence-case form of a title-cased title.
+
+    The first word, and the first word after a colon or a sentence end, keep their
+    capital.  Every other capitalised word keeps it unless it is known not to be a
+    proper noun: a closed-class word (:data:`FUNCTION_WORDS`), or, when ``context`` (the
+    article's text) is given, a word the text writes in lowercase and never capitalised
+    inside a sentence.  Words with capitals after their first letter (acronyms, "OpEdNews")
+    or digits are kept.  When in doubt the capital stays: a capitalised common noun is a
+    style slip, a lowercased proper noun is an error of fact.
+    """
+    words = title.split()
+    result = []
+    sentence_start = True
+    for word in words:
+        match = _WORD_CORE.match(word)
+        assert match is not None
+        lead, core, trail = match.groups()
+        if not sentence_start and _lowercase_candidate(core) and _is_common(core, context):
+            word = f"{lead}{core.lower()}{trail}"
+        result.append(word)
+        sentence_start = bool(trail) and trail[-1] in _SENTENCE_END
+    return " ".join(result)
+
+
+def _lowercase_candidate(core: str) -> bool:
+    if not core or not core[0].isupper() or any(character.isdigit() for character in core):
+        return False
+    # Only "Word" shapes: "Kim Jong-Un", "OpEdNews", "UN" have later capitals and are kept.
+    rest = core[1:]
+    return rest == rest.lower()
+
+
+def _is_common(core: str, context: str | None) -> bool:
+    lower = core.lower()
+    if lower in FUNCTION_WORDS:
+        return True
+    if context is None:
+        return False
+    if not re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", context):
+        return False
+    for found in re.finditer(rf"(?<![\w-]){re.escape(core)}(?![\w-])", context):
+        before = context[: found.start()].rstrip(" \t\"'“‘(")
+        if before and before[-1] not in ".?!:\n":
+            return False  # capitalised inside a sentence: a proper noun
+    return True
+
+
+def short_title(title: str) -> str:
+    """A short title (Chicago 17, 14.30): the title's first four words, no initial article.
+
+    A title of up to four words (or a main title before a colon) is used whole.
+    """
+    main = title.split(": ", 1)[0]
+    words = main.split()
+    if len(words) > 1 and words[0].lower() in _ARTICLES:
+        words = words[1:]
+    short = " ".join(words[:4])
+    if len(words) <= 4 and main == title:
+        return short.rstrip(",;:")
+    return short.rstrip(",;:.-–—")
+
+
+__all__ = [
+    "FUNCTION_WORDS",
+    "ends_with_end_punctuation",
+    "ends_with_terminal_punctuation",
+    "sentence_case",
+    "short_title",
+]
