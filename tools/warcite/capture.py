@@ -1,0 +1,1406 @@
+"""URL or local file -> one new WARC 1.1 file on disk.  The only network code in warcite.
+
+Two entry points, both returning a :class:`~warcite.models.CaptureResult`:
+
+- :func:`capture` fetches a live URL over HTTP(S) with warcite's own recorder (plain sockets,
+  so the request is archived exactly as sent and the response exactly as received: status
+  line, raw header bytes, chunked framing and content-coding kept), follows redirects
+  (each hop its own request/response pair) and fetches the page's requisites.
+- :func:`import_file` archives a file the user already holds: an HTML page, a plain-text
+  transcript, or an existing WARC (verified, then copied).
+
+The file written, ``<slug>-<UTC yyyymmddHHMMSS>.warc.gz`` (one gzip member per record,
+written with warcio's ``WARCWriter``), holds in order:
+
+1. a ``warcinfo`` record: software and versions, format, conformsTo, hostname, the user agent
+   (captures), the digest convention (see :mod:`warcite.warc`);
+2. the content: ``request`` + ``response`` pairs (sharing a ``WARC-Date`` taken before the
+   request was sent, linked both ways by ``WARC-Concurrent-To``, with ``WARC-IP-Address``),
+   or one ``resource`` record (imports), or the copied records (WARC imports);
+3. a ``metadata`` record (``application/warc-fields``, ``WARC-Refers-To`` the page record)
+   with the facts of the capture, one ``name: value`` line each (names below).
+
+Capture methods (the metadata record's ``method``):
+
+``http-capture``       a live HTTP(S) capture;
+``import-memento``     a live capture whose page is a web archive's memento (a Wayback-style
+                       ``/web/<14 digits>[id_]/<URL>`` URL or a ``Memento-Datetime`` header):
+                       the bytes come from the archive, not from the original site, so the
+                       content is an import of someone else's capture;
+``import-html``        an HTML file the user saved;
+``import-transcript``  a plain-text transcript of a page;
+``import-warc``        records copied from an existing WARC.
+
+Imported files are not what their URL returned (WARC 1.1 section 6.4.2: a resource record
+whose target is an ``http(s)`` URI holds what that URI returned), so their
+``WARC-Target-URI`` is a synthetic URN and the original URL is in the metadata record:
+``urn:transcript:<URL>`` for transcripts and ``urn:import:<URL>`` for saved HTML (a browser's
+"save page" rewrites links, drops or adds markup and loses the HTTP headers; warcite cannot
+tell whether a saved file is byte for byte what the server sent, so it never claims so).
+
+Metadata record field names: ``method``, ``source-description``, ``requested-uri``,
+``original-uri`` (imports), ``final-uri``, ``http-status``, ``content-type``, ``redirect``
+(repeated, ``<status> <from> -> <to>``), ``started-at``, ``finished-at``, ``duration-ms``,
+``timing`` (repeated, per exchange), ``outcome``, ``truncated``, ``memento-original-uri``,
+``memento-datetime``, ``memento-source``, ``requisite`` / ``requisite-failed`` (repeated),
+``user-agent``, ``import``, ``source-file-name``, ``source-file-size``,
+``source-file-sha256``, ``media-type``, ``observed-at``, ``note``, ``source-warc-records``.
+
+Atomicity: everything is fetched or read first; the file is then written to a temporary
+file in the archive folder and linked to its final name only when complete.  An existing
+file is never replaced (:class:`~warcite.errors.ArchiveExistsError`); on any failure no
+file is left behind.  The clock, the record-ID factory and the host name are injectable so
+tests can compare WARC headers exactly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import ipaddress
+import os
+import platform
+import re
+import socket
+import ssl
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import SplitResult, quote, urljoin, urlsplit, urlunsplit
+
+from warcite import __version__
+from warcite.errors import ArchiveExistsError, CaptureError, UsageError, WarcReadError
+from warcite.models import CaptureResult, Memento, WarcRecordInfo
+from warcite.slugs import check_slug, slug_from_url, warc_file_name
+from warcite.warc import (
+    PAYLOAD_DIGEST_CONVENTION,
+    PAYLOAD_DIGEST_TYPES,
+    HttpMessage,
+    WarcRecord,
+    available_content_codings,
+    check_record_digests,
+    compute_block_digest,
+    compute_payload_digest,
+    decode_content,
+    iter_records,
+    memento_from_headers,
+    memento_from_wayback_url,
+    parse_http_message,
+)
+
+Clock = Callable[[], datetime]
+RecordIdFactory = Callable[[], str]
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_BYTES = 50_000_000
+DEFAULT_MAX_REDIRECTS = 10
+DEFAULT_MAX_REQUISITES = 100
+DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; warcite/{__version__})"
+CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_HEAD_BYTES = 256 * 1024
+
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_TEXT_SUFFIXES = (".txt", ".text", ".md")
+_WARC_SUFFIXES = (".warc", ".warc.gz")
+
+
+def utc_now() -> datetime:
+    """The default clock: now, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def new_uuid_record_id() -> str:
+    """The default record-ID factory: ``<urn:uuid:...>`` (a random UUID)."""
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def warc_date(moment: datetime) -> str:
+    """A WARC-Date: UTC, seconds precision, ``Z`` suffix."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _software() -> str:
+    import warcio
+
+    warcio_version = getattr(warcio, "__version__", None)
+    if warcio_version is None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            warcio_version = version("warcio")
+        except PackageNotFoundError:
+            warcio_version = "unknown"
+    return f"warcite/{__version__} (warcio/{warcio_version}; Python/{platform.python_version()})"
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@dataclass
+class _Record:
+    """A record about to be written: its headers are completed by :func:`_warc_headers`."""
+
+    record_type: str
+    record_id: str
+    date: str
+    target_uri: str | None
+    content_type: str
+    block: bytes
+    extra_headers: list[tuple[str, str]] = field(default_factory=list)
+    protocol: str = "WARC/1.1"
+    verbatim_headers: Sequence[tuple[str, str]] | None = None  # copied records: kept as read
+
+
+def _warc_headers(record: _Record) -> list[tuple[str, str]]:
+    if record.verbatim_headers is not None:
+        return list(record.verbatim_headers)
+    headers = [
+        ("WARC-Type", record.record_type),
+        ("WARC-Record-ID", record.record_id),
+        ("WARC-Date", record.date),
+    ]
+    if record.target_uri is not None:
+        headers.append(("WARC-Target-URI", record.target_uri))
+    headers.extend(record.extra_headers)
+    headers.append(("WARC-Block-Digest", compute_block_digest(record.block)))
+    if record.record_type in PAYLOAD_DIGEST_TYPES:
+        payload_digest = compute_payload_digest(record.record_type, record.block)
+        if payload_digest is not None:
+            headers.append(("WARC-Payload-Digest", payload_digest))
+    headers.append(("Content-Type", record.content_type))
+    headers.append(("Content-Length", str(len(record.block))))
+    return headers
+
+
+def _write_records(stream: BinaryIO, records: Sequence[_Record]) -> list[WarcRecordInfo]:
+    """Write records with warcio's WARCWriter, one gzip member each; digests are ours."""
+    from warcio.recordloader import ArcWarcRecord
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    class ExactWriter(WARCWriter):
+        """warcio's writer, minus its digests: warcite sets spec-correct ones itself."""
+
+        def ensure_digest(self, record: object, block: bool = True, payload: bool = True) -> None:
+            return None
+
+    writer = ExactWriter(stream, gzip=True, warc_version="WARC/1.1")
+    infos: list[WarcRecordInfo] = []
+    for record in records:
+        headers = _warc_headers(record)
+        header_block = StatusAndHeaders("", headers, protocol=record.protocol)
+        content_type = next(
+            (value for key, value in headers if key.lower() == "content-type"), None
+        )
+        warc_record = ArcWarcRecord(
+            "warc",
+            record.record_type,
+            header_block,
+            BytesIO(record.block),
+            None,
+            content_type,
+            len(record.block),
+        )
+        offset = stream.tell()
+        writer.write_record(warc_record)
+        lookup = {key.lower(): value for key, value in reversed(headers)}
+        infos.append(
+            WarcRecordInfo(
+                record_id=lookup.get("warc-record-id", record.record_id),
+                record_type=record.record_type,
+                target_uri=lookup.get("warc-target-uri"),
+                date=lookup.get("warc-date", record.date),
+                offset=offset,
+                length=stream.tell() - offset,
+                content_type=content_type,
+                payload_digest=lookup.get("warc-payload-digest"),
+                block_digest=lookup.get("warc-block-digest"),
+            )
+        )
+    return infos
+
+
+def _write_archive(
+    archive_dir: Path, file_name: str, records: Sequence[_Record]
+) -> tuple[Path, list[WarcRecordInfo]]:
+    """Write the records to ``archive_dir/file_name`` atomically, never replacing a file."""
+    final = archive_dir / file_name
+    if final.exists():
+        raise ArchiveExistsError(
+            f"{final} exists already; warcite never overwrites an archive (wait a second "
+            "and capture again, or choose another --id)"
+        )
+    created: list[Path] = []
+    missing = archive_dir
+    while not missing.exists():
+        created.append(missing)
+        missing = missing.parent
+    try:
+        archive_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CaptureError(f"cannot create the archive folder {archive_dir}: {error}") from error
+    temporary: Path | None = None
+    try:
+        descriptor, name = tempfile.mkstemp(
+            prefix=f".{file_name}.", suffix=".part", dir=archive_dir
+        )
+        temporary = Path(name)
+        with os.fdopen(descriptor, "wb") as stream:
+            infos = _write_records(stream, records)
+            stream.flush()
+            os.fsync(stream.fileno())
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        try:
+            os.link(temporary, final)
+        except FileExistsError:
+            raise ArchiveExistsError(
+                f"{final} appeared while warcite was writing; warcite never overwrites an archive"
+            ) from None
+        except OSError:  # a file system without hard links: check, then rename
+            if final.exists():
+                raise ArchiveExistsError(
+                    f"{final} exists already; warcite never overwrites an archive"
+                ) from None
+            os.rename(temporary, final)
+        return final, infos
+    except OSError as error:
+        raise CaptureError(f"cannot write {final}: {error}") from error
+    except BaseException:
+        raise
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+        if not final.exists():
+            for folder in created:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+
+
+def _fields_block(fields: Sequence[tuple[str, str | int | None]]) -> bytes:
+    """An application/warc-fields block: ``name: value`` CRLF lines, UTF-8, one line each."""
+    lines = []
+    for name, value in fields:
+        if value is None or value == "":
+            continue
+        text = re.sub(r"[\r\n]+\s*", " ", str(value)).strip()
+        lines.append(f"{name}: {text}\r\n")
+    return "".join(lines).encode("utf-8")
+
+
+def _warcinfo(
+    record_id: str,
+    date: str,
+    file_name: str,
+    hostname: str,
+    *,
+    user_agent: str | None,
+    description: str,
+) -> _Record:
+    fields: list[tuple[str, str | int | None]] = [
+        ("software", _software()),
+        ("format", "WARC File Format 1.1"),
+        ("conformsTo", CONFORMS_TO),
+        ("hostname", hostname),
+        ("http-header-user-agent", user_agent),
+        ("robots", "ignore" if user_agent else None),
+        ("description", description),
+        ("payload-digest-convention", PAYLOAD_DIGEST_CONVENTION),
+    ]
+    return _Record(
+        "warcinfo",
+        record_id,
+        date,
+        None,
+        "application/warc-fields",
+        _fields_block(fields),
+        [("WARC-Filename", file_name)],
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    archive_dir: Path
+    clock: Clock
+    new_record_id: RecordIdFactory
+    hostname: str
+
+
+def _context(
+    archive_dir: str | Path,
+    clock: Clock | None,
+    new_record_id: RecordIdFactory | None,
+    hostname: str | None,
+) -> _Context:
+    return _Context(
+        Path(archive_dir),
+        clock or utc_now,
+        new_record_id or new_uuid_record_id,
+        hostname if hostname is not None else socket.gethostname(),
+    )
+
+
+def _now(context: _Context) -> datetime:
+    moment = context.clock()
+    if moment.tzinfo is None:
+        raise UsageError("the clock must return timezone-aware datetimes (UTC)")
+    return moment.astimezone(timezone.utc)
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _media_type_of(path: Path, data: bytes, media_type: str | None) -> str:
+    """The media type of an imported file: as given, else by name, else by content."""
+    if media_type:
+        return media_type.strip()
+    name = path.name.lower()
+    if name.endswith(_WARC_SUFFIXES) or data.startswith(b"WARC/"):
+        return "application/warc"
+    if data[:2] == b"\x1f\x8b":
+        try:
+            import gzip as gzip_module
+
+            with gzip_module.GzipFile(fileobj=BytesIO(data)) as unzipped:
+                if unzipped.read(5) == b"WARC/":
+                    return "application/warc"
+        except (OSError, EOFError):
+            pass
+    if name.endswith(_HTML_SUFFIXES):
+        return "text/html"
+    if name.endswith(_TEXT_SUFFIXES):
+        return "text/plain"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<body" in head:
+        return "text/html"
+    if b"\0" not in data[:8192]:
+        return "text/plain"
+    return "application/octet-stream"
+
+
+def _declared_type(media_type: str, data: bytes, given: bool) -> str:
+    """Content-Type for the resource record: a charset only where it is certain."""
+    if given or "charset=" in media_type.lower() or media_type != "text/plain":
+        return media_type
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return media_type
+    return f"{media_type}; charset=utf-8"
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{url!r} is not an http(s) URL; give the page's original address")
+    return url.strip()
+
+
+def import_file(
+    path: str | Path,
+    *,
+    url: str | None,
+    archive_dir: str | Path,
+    slug: str | None = None,
+    observed_at: str | None = None,
+    note: str | None = None,
+    media_type: str | None = None,
+    clock: Clock | None = None,
+    new_record_id: RecordIdFactory | None = None,
+    hostname: str | None = None,
+) -> CaptureResult:
+    """Archive a local file (HTML, plain text or WARC) into a new WARC in ``archive_dir``.
+
+    ``url`` is the page's original http(s) URL (required for HTML and text; for a WARC it
+    chooses the page record, else the WARC's own page is used).  ``observed_at`` (ISO 8601)
+    is when the copy was made, when the user knows it; ``note`` is kept verbatim in the
+    metadata record.  ``media_type`` overrides detection by name and content.
+
+    Raises CaptureError when the file cannot be read, is neither HTML, text nor WARC, or is
+    a WARC that fails verification; UsageError for a bad URL, slug or date;
+    ArchiveExistsError when the target file exists.
+    """
+    source = Path(path)
+    context = _context(archive_dir, clock, new_record_id, hostname)
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise CaptureError(f"cannot read {source}: {error.strerror or error}") from error
+    if observed_at is not None:
+        observed_at = _check_iso_datetime(observed_at)
+    detected = _media_type_of(source, data, media_type)
+    base_type = detected.split(";", 1)[0].strip().lower()
+    if base_type == "application/warc":
+        return _import_warc(
+            source, data, url=url, context=context, slug=slug, note=note, observed_at=observed_at
+        )
+    if base_type not in ("text/html", "application/xhtml+xml", "text/plain"):
+        raise CaptureError(
+            f"{source} is {detected}, not HTML, text or a WARC; warcite imports saved HTML "
+            "pages, plain-text transcripts and WARC files (use --media-type if the guess is "
+            "wrong)"
+        )
+    if url is None:
+        raise UsageError(f"importing {source} needs --url: the page's original address")
+    original = _check_url(url)
+    slug = check_slug(slug) if slug else slug_from_url(original)
+    started = _now(context)
+    date = warc_date(started)
+    file_name = warc_file_name(slug, started)
+    content_type = _declared_type(detected, data, given=media_type is not None)
+    if base_type == "text/plain":
+        method = "import-transcript"
+        target = f"urn:transcript:{original}"
+        description = (
+            f"Import, not a live capture: a plain-text transcript of {original} supplied by "
+            "the user; it is the page's text, not the bytes the URL returned."
+        )
+    else:
+        method = "import-html"
+        target = f"urn:import:{original}"
+        description = (
+            f"Import, not a live capture: an HTML file of {original} saved and supplied by "
+            "the user; warcite cannot tell whether it is byte for byte what the URL returned."
+        )
+    info_id = context.new_record_id()
+    resource_id = context.new_record_id()
+    metadata_id = context.new_record_id()
+    warcinfo = _warcinfo(
+        info_id,
+        date,
+        file_name,
+        context.hostname,
+        user_agent=None,
+        description=f"warcite import of {source.name} for {original}",
+    )
+    resource = _Record(
+        "resource",
+        resource_id,
+        date,
+        target,
+        content_type,
+        data,
+        [("WARC-Warcinfo-ID", info_id)],
+    )
+    fields: list[tuple[str, str | int | None]] = [
+        ("method", method),
+        ("source-description", description),
+        ("import", "import, not a live capture"),
+        ("original-uri", original),
+        ("source-file-name", source.name),
+        ("source-file-size", len(data)),
+        ("source-file-sha256", hashlib.sha256(data).hexdigest()),
+        ("media-type", content_type),
+        ("observed-at", observed_at),
+        ("ingested-at", date),
+        ("note", note),
+    ]
+    metadata = _Record(
+        "metadata",
+        metadata_id,
+        date,
+        target,
+        "application/warc-fields",
+        _fields_block(fields),
+        [("WARC-Refers-To", resource_id), ("WARC-Warcinfo-ID", info_id)],
+    )
+    written, infos = _write_archive(context.archive_dir, file_name, [warcinfo, resource, metadata])
+    return CaptureResult(
+        path=written,
+        method=method,
+        records=tuple(infos),
+        main_record_id=resource_id,
+        target_uri=original,
+        final_uri=original,
+        status=None,
+        content_type=content_type,
+        truncated=None,
+        memento=None,
+        started_at=started,
+        user_agent=None,
+    )
+
+
+def _check_iso_datetime(value: str) -> str:
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--observed-at {value!r} is not an ISO 8601 date or date-time "
+            "(e.g. 2016-08-30 or 2016-08-30T12:00:00Z)"
+        ) from None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    if parsed.tzinfo is None:
+        raise UsageError(
+            f"--observed-at {value!r} has no time zone; add Z for UTC or an offset like +09:00"
+        )
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _import_warc(
+    source: Path,
+    data: bytes,
+    *,
+    url: str | None,
+    context: _Context,
+    slug: str | None,
+    note: str | None,
+    observed_at: str | None,
+) -> CaptureResult:
+    from warcite.warc import read_page
+
+    try:
+        records = list(iter_records(source))
+    except WarcReadError as error:
+        raise CaptureError(f"cannot import {source}: {error}") from error
+    if not records:
+        raise CaptureError(f"cannot import {source}: it holds no WARC records")
+    problems = [problem for record in records for problem in check_record_digests(record)]
+    if problems:
+        raise CaptureError(
+            f"cannot import {source}: it fails verification: "
+            + "; ".join(problems[:10])
+            + (f" (and {len(problems) - 10} more)" if len(problems) > 10 else "")
+        )
+    main = _main_record_of(source, records, url, read_page)
+    page_url = url or _original_url(main) or (main.info.target_uri or "")
+    if url is not None:
+        _check_url(url)
+    slug = check_slug(slug) if slug else slug_from_url(page_url) if page_url else "warc-import"
+    started = _now(context)
+    date = warc_date(started)
+    file_name = warc_file_name(slug, started)
+    info_id = context.new_record_id()
+    metadata_id = context.new_record_id()
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.info.record_type] = counts.get(record.info.record_type, 0) + 1
+    holds = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+    copied = [
+        _Record(
+            record.info.record_type,
+            record.info.record_id,
+            record.info.date,
+            record.info.target_uri,
+            record.info.content_type or "",
+            record.block,
+            protocol=record.protocol,
+            verbatim_headers=record.headers,
+        )
+        for record in records
+    ]
+    main_message: HttpMessage | None = None
+    if main.info.record_type == "response":
+        with contextlib.suppress(ValueError):
+            main_message = parse_http_message(main.block)
+    content_type = (
+        main_message.header("Content-Type") if main_message else main.header("Content-Type")
+    )
+    fields: list[tuple[str, str | int | None]] = [
+        ("method", "import-warc"),
+        (
+            "source-description",
+            f"Import, not a live capture: records copied unchanged from the WARC file "
+            f"{source.name} supplied by the user ({holds}); digests verified.",
+        ),
+        ("import", "import, not a live capture"),
+        ("original-uri", page_url if re.match(r"^https?://", page_url) else None),
+        ("final-uri", main.info.target_uri),
+        ("http-status", main_message.status if main_message else None),
+        ("content-type", content_type),
+        ("source-file-name", source.name),
+        ("source-file-size", len(data)),
+        ("source-file-sha256", hashlib.sha256(data).hexdigest()),
+        ("source-warc-records", holds),
+        ("observed-at", observed_at or main.info.date),
+        ("ingested-at", date),
+        ("note", note),
+    ]
+    warcinfo = _warcinfo(
+        info_id,
+        date,
+        file_name,
+        context.hostname,
+        user_agent=None,
+        description=f"warcite import of the WARC file {source.name}",
+    )
+    metadata = _Record(
+        "metadata",
+        metadata_id,
+        date,
+        main.info.target_uri,
+        "application/warc-fields",
+        _fields_block(fields),
+        [("WARC-Refers-To", main.info.record_id), ("WARC-Warcinfo-ID", info_id)],
+    )
+    written, infos = _write_archive(context.archive_dir, file_name, [warcinfo, *copied, metadata])
+    truncated = main.header("WARC-Truncated")
+    memento = None
+    if main_message is not None:
+        memento = memento_from_headers(main_message.headers, main.info.target_uri)
+    return CaptureResult(
+        path=written,
+        method="import-warc",
+        records=tuple(infos),
+        main_record_id=main.info.record_id,
+        target_uri=page_url,
+        final_uri=main.info.target_uri or page_url,
+        status=main_message.status if main_message else None,
+        content_type=content_type,
+        truncated=truncated,
+        memento=memento,
+        started_at=started,
+        user_agent=None,
+    )
+
+
+def _original_url(record: WarcRecord) -> str | None:
+    target = record.info.target_uri or ""
+    if re.match(r"^https?://", target):
+        return target
+    stripped = re.sub(r"^urn:[a-z0-9-]+:", "", target, flags=re.IGNORECASE)
+    return stripped if re.match(r"^https?://", stripped) else None
+
+
+def _main_record_of(
+    source: Path,
+    records: Sequence[WarcRecord],
+    url: str | None,
+    read_page: Callable[[Path], object],
+) -> WarcRecord:
+    by_id = {record.info.record_id: record for record in records}
+    if url is not None:
+        for record in records:
+            if record.info.record_type in ("response", "resource") and (
+                record.info.target_uri in (url, f"urn:transcript:{url}", f"urn:import:{url}")
+            ):
+                message = None
+                if record.info.record_type == "response":
+                    with contextlib.suppress(ValueError):
+                        message = parse_http_message(record.block)
+                if message is None or (message.status or 0) not in REDIRECT_STATUSES:
+                    return record
+    try:
+        page = read_page(source)
+    except WarcReadError as error:
+        raise CaptureError(f"cannot import {source}: {error}") from error
+    record_id = getattr(page, "record_id", "")
+    return by_id[record_id]
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+@dataclass
+class _Exchange:
+    """One HTTP request and its response, as on the wire."""
+
+    url: str
+    date: datetime  # taken before the request was sent
+    ip_address: str
+    request: bytes
+    response: bytes
+    message: HttpMessage
+    truncated: str | None
+    timings: dict[str, int]  # milliseconds from the injected clock
+    role: str  # page, redirect, requisite
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    timeout: float
+    max_bytes: int
+    user_agent: str
+
+
+def _request_target(parts: SplitResult) -> str:
+    path = parts.path or "/"
+    query = parts.query
+    safe = "/:@!$&'()*+,;=%~-._"
+    target = quote(path, safe=safe)
+    if query:
+        target += "?" + quote(query, safe=safe + "?")
+    return target
+
+
+def _host_header(host: str, port: int, scheme: str) -> str:
+    try:
+        if isinstance(ipaddress.ip_address(host), ipaddress.IPv6Address):
+            host = f"[{host}]"
+    except ValueError:
+        pass
+    default = 443 if scheme == "https" else 80
+    return host if port == default else f"{host}:{port}"
+
+
+def _ascii_host(host: str, url: str) -> str:
+    try:
+        host.encode("ascii")
+        return host
+    except UnicodeEncodeError:
+        pass
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise UsageError(f"{url}: the host name {host!r} cannot be encoded ({error})") from error
+
+
+def normalize_url(url: str) -> str:
+    """An http(s) URL as warcite requests it: fragment dropped, path at least ``/``.
+
+    Raises UsageError for anything but an absolute http(s) URL.
+    """
+    text = url.strip()
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"{url!r} is not an absolute http(s) URL (for example https://example.org/page)"
+        )
+    try:
+        _ = parts.port
+    except ValueError as error:
+        raise UsageError(f"{url!r} has an invalid port: {error}") from error
+    return urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def _build_request(url: str, user_agent: str, referer: str | None, accept: str) -> bytes:
+    parts = urlsplit(url)
+    host = _ascii_host(parts.hostname or "", url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    lines = [
+        f"GET {_request_target(parts)} HTTP/1.1",
+        f"Host: {_host_header(host, port, parts.scheme)}",
+        f"User-Agent: {user_agent}",
+        f"Accept: {accept}",
+        f"Accept-Encoding: {', '.join(available_content_codings())}",
+    ]
+    if referer:
+        lines.append(f"Referer: {referer}")
+    lines.append("Connection: close")
+    text = "\r\n".join(lines) + "\r\n\r\n"
+    try:
+        return text.encode("ascii")
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
+def _ms(start: datetime, end: datetime) -> int:
+    return round((end - start).total_seconds() * 1000)
+
+
+def _chunked_end(body: bytes, start: int) -> tuple[int, int | None]:
+    """Scan chunked framing from ``start``; returns (resume position, end of message or None).
+
+    Raises ValueError on framing that is not chunked.
+    """
+    position = start
+    while True:
+        line_end = body.find(b"\n", position)
+        if line_end < 0:
+            return position, None
+        size_text = body[position:line_end].split(b";", 1)[0].strip()
+        if not re.fullmatch(rb"[0-9A-Fa-f]+", size_text):
+            raise ValueError(f"bad chunk size line {body[position:line_end][:40]!r}")
+        size = int(size_text, 16)
+        if size == 0:
+            cursor = line_end + 1
+            while True:  # trailer fields, then an empty line
+                trailer_end = body.find(b"\n", cursor)
+                if trailer_end < 0:
+                    return position, None
+                if body[cursor:trailer_end].strip() == b"":
+                    return position, trailer_end + 1
+                cursor = trailer_end + 1
+        data_end = line_end + 1 + size
+        if len(body) < data_end + 1:
+            return position, None
+        if body[data_end : data_end + 2] == b"\r\n":
+            position = data_end + 2
+        elif body[data_end : data_end + 1] == b"\n":
+            position = data_end + 1
+        elif len(body) < data_end + 2:
+            return position, None
+        else:
+            raise ValueError("a chunk is not followed by CRLF")
+
+
+def _connect(url: str, timeout: float) -> tuple[socket.socket, str]:
+    parts = urlsplit(url)
+    host = _ascii_host(parts.hostname or "", url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    where = f"{host}:{port}"
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except socket.gaierror as error:
+        raise CaptureError(
+            f"cannot capture {url}: the host name {host} could not be resolved "
+            f"(DNS: {error.strerror or error}); check the URL and the network"
+        ) from error
+    except ConnectionRefusedError as error:
+        raise CaptureError(
+            f"cannot capture {url}: the connection to {where} was refused "
+            "(nothing is listening there)"
+        ) from error
+    except TimeoutError as error:
+        raise CaptureError(
+            f"cannot capture {url}: connecting to {where} timed out after {timeout:g} s "
+            "(raise --timeout or try later)"
+        ) from error
+    except OSError as error:
+        raise CaptureError(
+            f"cannot capture {url}: cannot connect to {where}: {error.strerror or error}"
+        ) from error
+    ip_address = str(sock.getpeername()[0])
+    if parts.scheme == "https":
+        context = ssl.create_default_context()
+        try:
+            sock = context.wrap_socket(sock, server_hostname=host)
+        except ssl.SSLCertVerificationError as error:
+            sock.close()
+            raise CaptureError(
+                f"cannot capture {url}: TLS certificate verification failed "
+                f"({error.verify_message or error}); warcite verifies certificates and "
+                "archives nothing it could not authenticate"
+            ) from error
+        except (ssl.SSLError, OSError) as error:
+            sock.close()
+            raise CaptureError(
+                f"cannot capture {url}: the TLS handshake failed ({error})"
+            ) from error
+    return sock, ip_address
+
+
+def _fetch(
+    url: str,
+    *,
+    limits: _Limits,
+    clock: Callable[[], datetime],
+    role: str,
+    referer: str | None = None,
+) -> _Exchange:
+    """Send one GET and receive its response, exactly as on the wire."""
+    accept = (
+        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        if role != "requisite"
+        else "*/*"
+    )
+    request = _build_request(url, limits.user_agent, referer, accept)
+    deadline = time.monotonic() + limits.timeout
+    date = clock()
+    sock, ip_address = _connect(url, limits.timeout)
+    connected = clock()
+    buffer = bytearray()
+    truncated: str | None = None
+    warnings: list[str] = []
+    first_byte: datetime | None = None
+    with sock:
+        try:
+            sock.sendall(request)
+        except OSError as error:
+            raise CaptureError(
+                f"cannot capture {url}: sending the request failed: {error}"
+            ) from error
+        head_end = -1
+        message: HttpMessage | None = None
+        body_start = 0
+        framing = "close"
+        expected_length = 0
+        chunk_position = 0
+        message_end: int | None = None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                if message is None:
+                    raise CaptureError(
+                        f"cannot capture {url}: no complete response within {limits.timeout:g} s "
+                        "(raise --timeout or try later)"
+                    )
+                truncated = "time"
+                break
+            sock.settimeout(remaining)
+            try:
+                data = sock.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError as error:
+                if message is None:
+                    raise CaptureError(
+                        f"cannot capture {url}: the connection failed before a response "
+                        f"arrived ({error})"
+                    ) from error
+                truncated = "disconnect"
+                warnings.append(f"{url}: the connection failed mid-body ({error})")
+                break
+            if data and first_byte is None:
+                first_byte = clock()
+            if not data:
+                if message is None:
+                    if not buffer:
+                        raise CaptureError(
+                            f"cannot capture {url}: the server at {ip_address} closed the "
+                            "connection without answering"
+                        )
+                    _check_http_start(url, bytes(buffer), final=True)
+                    raise CaptureError(
+                        f"cannot capture {url}: the server closed the connection in the middle "
+                        "of the response headers"
+                    )
+                if framing != "close" and message_end is None:
+                    truncated = "disconnect"
+                    warnings.append(
+                        f"{url}: the server closed the connection before the end of the body"
+                    )
+                break
+            buffer += data
+            if message is None:
+                _check_http_start(url, bytes(buffer), final=False)
+                match = re.search(rb"\r?\n\r?\n", buffer)
+                if match is None:
+                    if len(buffer) > MAX_HEAD_BYTES:
+                        raise CaptureError(
+                            f"cannot capture {url}: the response headers exceed "
+                            f"{MAX_HEAD_BYTES} bytes; this is not a sane HTTP answer"
+                        )
+                    continue
+                head_end = match.end()
+                message = parse_http_message(bytes(buffer[:head_end]))
+                if message.status is None:
+                    raise CaptureError(
+                        f"cannot capture {url}: the answer is not HTTP (status line "
+                        f"{message.start_line[:80]!r})"
+                    )
+                body_start = head_end
+                framing, expected_length = _framing(message)
+                if framing == "none":
+                    message_end = body_start
+            if message is not None and message_end is None:
+                body = bytes(buffer[body_start:])
+                if framing == "chunked":
+                    try:
+                        chunk_position, end = _chunked_end(body, chunk_position)
+                    except ValueError as error:
+                        warnings.append(
+                            f"{url}: malformed chunked framing ({error}); the bytes are kept "
+                            "as received, read until the connection closed"
+                        )
+                        framing = "close"
+                        end = None
+                    if end is not None:
+                        message_end = body_start + end
+                elif framing == "length" and len(body) >= expected_length:
+                    message_end = body_start + expected_length
+            if message_end is not None:
+                del buffer[message_end:]
+                break
+            if message is not None and len(buffer) - body_start > limits.max_bytes:
+                del buffer[body_start + limits.max_bytes :]
+                truncated = "length"
+                break
+    finished = clock()
+    if message is None:  # pragma: no cover - every path above raises or sets it
+        raise CaptureError(f"cannot capture {url}: no response")
+    response = bytes(buffer)
+    final_message = parse_http_message(response)
+    timings = {
+        "connect-ms": _ms(date, connected),
+        "first-byte-ms": _ms(date, first_byte or finished),
+        "total-ms": _ms(date, finished),
+    }
+    return _Exchange(
+        url=url,
+        date=date,
+        ip_address=ip_address,
+        request=request,
+        response=response,
+        message=final_message,
+        truncated=truncated,
+        timings=timings,
+        role=role,
+        warnings=warnings,
+    )
+
+
+def _check_http_start(url: str, data: bytes, *, final: bool) -> None:
+    """Raise CaptureError as soon as the first bytes cannot begin an HTTP/1.x response."""
+    prefix = b"HTTP/"
+    probe = data[: len(prefix)]
+    if not prefix.startswith(probe) or (final and len(data) < len(prefix)):
+        shown = data[:60].decode("latin-1")
+        raise CaptureError(
+            f"cannot capture {url}: the server's answer is not HTTP (it began {shown!r})"
+        )
+    line_end = data.find(b"\n")
+    if line_end >= 0 and not re.match(rb"HTTP/\d(?:\.\d)? \d{3}(?:[ \t]|\r?$)", data[:line_end]):
+        shown = data[:line_end].decode("latin-1")[:80]
+        raise CaptureError(
+            f"cannot capture {url}: the server's answer is not HTTP (status line {shown!r})"
+        )
+
+
+def _framing(message: HttpMessage) -> tuple[str, int]:
+    """How the response body ends: ("none"|"chunked"|"length"|"close", expected length)."""
+    status = message.status or 0
+    if 100 <= status < 200 or status in (204, 304):
+        return "none", 0
+    transfer = (message.header("Transfer-Encoding") or "").lower()
+    if transfer:
+        codings = [c.strip() for c in transfer.split(",")]
+        return ("chunked", 0) if codings[-1] == "chunked" else ("close", 0)
+    length = message.header("Content-Length")
+    if length is not None:
+        values = {v.strip() for v in length.split(",")}
+        if len(values) == 1 and next(iter(values)).isdigit():
+            return "length", int(next(iter(values)))
+    return "close", 0
+
+
+# --------------------------------------------------------------------------- requisites
+
+
+def _srcset_urls(value: str) -> list[str]:
+    urls = []
+    for candidate in re.split(r",\s+|,(?=\S+\s+\d)", value.strip()):
+        token = candidate.strip().split()
+        if token:
+            urls.append(token[0].rstrip(","))
+    return urls
+
+
+def find_requisites(html: bytes, base_url: str) -> list[str]:
+    """The page requisites an HTML document names, absolute, in document order, deduplicated.
+
+    Stylesheets and icons (``<link rel>``), images (``src`` and ``srcset`` of ``<img>``
+    and ``<source>``), scripts; ``<base href>`` is honoured; only http(s) URLs are kept.
+    The favicon at ``/favicon.ico`` is added when the page declares none.
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser(no_network=True, remove_comments=True)
+    try:
+        document = lxml_html.document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError):
+        return []
+    base = base_url
+    for element in document.iter("base"):
+        href = element.get("href")
+        if href:
+            base = urljoin(base_url, href.strip())
+            break
+    found: list[str] = []
+    has_icon = False
+    for element in document.iter("link", "img", "source", "script", "input"):
+        tag = element.tag
+        candidates: list[str] = []
+        if tag == "link":
+            rel = (element.get("rel") or "").lower().split()
+            if "stylesheet" in rel or any("icon" in token for token in rel):
+                if any("icon" in token for token in rel):
+                    has_icon = True
+                candidates.append(element.get("href") or "")
+        elif tag in ("img", "source"):
+            candidates.append(element.get("src") or "")
+            candidates.extend(_srcset_urls(element.get("srcset") or ""))
+        elif tag == "script" or (tag == "input" and (element.get("type") or "").lower() == "image"):
+            candidates.append(element.get("src") or "")
+        for candidate in candidates:
+            candidate = candidate.strip()
+            if not candidate or candidate.startswith(("data:", "javascript:", "#")):
+                continue
+            absolute = urljoin(base, candidate).split("#", 1)[0]
+            if urlsplit(absolute).scheme in ("http", "https") and absolute not in found:
+                found.append(absolute)
+    if not has_icon:
+        icon = urljoin(base_url, "/favicon.ico")
+        if icon not in found:
+            found.append(icon)
+    page = base_url.split("#", 1)[0]
+    return [url for url in found if url != page]
+
+
+# --------------------------------------------------------------------------- capture
+
+
+def capture(
+    url: str,
+    *,
+    archive_dir: str | Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    user_agent: str | None = None,
+    requisites: bool = True,
+    keep_errors: bool = False,
+    max_redirects: int = DEFAULT_MAX_REDIRECTS,
+    max_requisites: int = DEFAULT_MAX_REQUISITES,
+    slug: str | None = None,
+    clock: Clock | None = None,
+    new_record_id: RecordIdFactory | None = None,
+    hostname: str | None = None,
+) -> CaptureResult:
+    """Capture a live http(s) page into a new WARC in ``archive_dir``.
+
+    Redirects (301, 302, 303, 307, 308) are followed up to ``max_redirects``, each hop its
+    own request/response pair.  With ``requisites``, the page's stylesheets, images,
+    scripts and favicon are fetched too (with ``Referer``, same limits, at most
+    ``max_requisites``); a requisite that fails is reported, not fatal.  ``timeout`` bounds
+    each transfer and ``max_bytes`` each body: a body cut by either is kept, marked with
+    ``WARC-Truncated``.
+
+    Raises CaptureError (nothing written) for DNS failure, refused connection, timeout
+    before a response, TLS failure, a non-HTTP answer, too many redirects, or a final
+    status >= 400 unless ``keep_errors``; UsageError for a URL that is not http(s);
+    ArchiveExistsError when the target file exists.
+    """
+    if timeout <= 0 or max_bytes <= 0 or max_redirects < 0 or max_requisites < 0:
+        raise UsageError("timeout and max_bytes must be positive; limits cannot be negative")
+    context = _context(archive_dir, clock, new_record_id, hostname)
+    requested = normalize_url(url)
+    if slug:
+        check_slug(slug)
+    agent = user_agent or DEFAULT_USER_AGENT
+    limits = _Limits(timeout=timeout, max_bytes=max_bytes, user_agent=agent)
+
+    def now() -> datetime:
+        return _now(context)
+
+    started = now()
+    exchanges: list[_Exchange] = []
+    redirects: list[str] = []
+    redirect_lines: list[str] = []
+    current = requested
+    while True:
+        exchange = _fetch(current, limits=limits, clock=now, role="page")
+        exchanges.append(exchange)
+        status = exchange.message.status or 0
+        location = exchange.message.header("Location")
+        if status in REDIRECT_STATUSES and location:
+            target = normalize_url(urljoin(current, location.strip()))
+            if len(redirects) >= max_redirects:
+                raise CaptureError(
+                    f"cannot capture {requested}: more than {max_redirects} redirects "
+                    f"(last: {current} -> {target}); nothing archived"
+                )
+            exchange.role = "redirect"
+            redirect_lines.append(f"{status} {current} -> {target}")
+            redirects.append(current)
+            current = target
+            continue
+        break
+    page = exchanges[-1]
+    final_status = page.message.status or 0
+    if final_status >= 400 and not keep_errors:
+        raise CaptureError(
+            f"cannot capture {requested}: {page.url} answered "
+            f"{page.message.start_line.split(' ', 1)[-1]}; nothing archived "
+            "(use --keep-errors to archive error pages)"
+        )
+    warnings = [warning for exchange in exchanges for warning in exchange.warnings]
+
+    requisite_lines: list[str] = []
+    if requisites and _is_html(page.message):
+        try:
+            html = decode_content(_entity(page), page.message.header("Content-Encoding"))
+        except (ValueError, OSError) as error:
+            html = b""
+            warnings.append(f"{page.url}: requisites not fetched, body not decodable ({error})")
+        for requisite_url in find_requisites(html, page.url)[:max_requisites]:
+            hop_url = requisite_url
+            try:
+                for _hop in range(max_redirects + 1):
+                    fetched = _fetch(
+                        hop_url, limits=limits, clock=now, role="requisite", referer=page.url
+                    )
+                    exchanges.append(fetched)
+                    warnings.extend(fetched.warnings)
+                    hop_status = fetched.message.status or 0
+                    hop_location = fetched.message.header("Location")
+                    if hop_status in REDIRECT_STATUSES and hop_location:
+                        requisite_lines.append(f"{hop_status} {hop_url}")
+                        hop_url = normalize_url(urljoin(hop_url, hop_location.strip()))
+                        continue
+                    requisite_lines.append(f"{hop_status} {hop_url}")
+                    break
+            except (CaptureError, UsageError) as error:
+                warnings.append(f"requisite {hop_url} not archived: {error}")
+                requisite_lines.append(f"failed {hop_url}")
+
+    memento = _memento_of(page, requested)
+    method = "import-memento" if memento else "http-capture"
+    slug = slug or slug_from_url(memento.original_uri if memento else requested)
+    file_name = warc_file_name(slug, started)
+    finished = now()
+
+    info_id = context.new_record_id()
+    records: list[_Record] = [
+        _warcinfo(
+            info_id,
+            warc_date(started),
+            file_name,
+            context.hostname,
+            user_agent=agent,
+            description=f"warcite capture of {requested}",
+        )
+    ]
+    response_ids: dict[int, str] = {}
+    for index, exchange in enumerate(exchanges):
+        request_id = context.new_record_id()
+        response_id = context.new_record_id()
+        response_ids[index] = response_id
+        date = warc_date(exchange.date)
+        common = [("WARC-Warcinfo-ID", info_id), ("WARC-IP-Address", exchange.ip_address)]
+        records.append(
+            _Record(
+                "request",
+                request_id,
+                date,
+                exchange.url,
+                "application/http; msgtype=request",
+                exchange.request,
+                [*common, ("WARC-Concurrent-To", response_id)],
+            )
+        )
+        response_extra = [*common, ("WARC-Concurrent-To", request_id)]
+        if exchange.truncated:
+            response_extra.append(("WARC-Truncated", exchange.truncated))
+        records.append(
+            _Record(
+                "response",
+                response_id,
+                date,
+                exchange.url,
+                "application/http; msgtype=response",
+                exchange.response,
+                response_extra,
+            )
+        )
+    page_index = exchanges.index(page)
+    main_id = response_ids[page_index]
+    content_type = page.message.header("Content-Type")
+    if page.truncated:
+        outcome = f"truncated ({page.truncated})"
+    elif final_status >= 400:
+        outcome = f"HTTP error {final_status} archived at the user's request (--keep-errors)"
+    else:
+        outcome = "complete"
+    if memento:
+        description = (
+            f"Live capture of a web archive's memento: {page.url} is an archived copy of "
+            f"{memento.original_uri} made at {memento.datetime}; the bytes come from that "
+            "archive, not from the original site."
+        )
+    else:
+        description = f"Live HTTP capture of {requested} by warcite {__version__}."
+    fields: list[tuple[str, str | int | None]] = [
+        ("method", method),
+        ("source-description", description),
+        ("requested-uri", requested),
+    ]
+    fields.extend(("redirect", line) for line in redirect_lines)
+    fields.extend(
+        [
+            ("final-uri", page.url),
+            ("http-status", final_status),
+            ("content-type", content_type),
+            ("started-at", warc_date(started)),
+            ("finished-at", warc_date(finished)),
+            ("duration-ms", _ms(started, finished)),
+        ]
+    )
+    fields.extend(
+        (
+            "timing",
+            f"{exchange.url} " + " ".join(f"{k}={v}" for k, v in exchange.timings.items()),
+        )
+        for exchange in exchanges
+    )
+    fields.append(("outcome", outcome))
+    fields.append(("truncated", page.truncated))
+    if memento:
+        fields.extend(
+            [
+                ("memento-original-uri", memento.original_uri),
+                ("memento-datetime", memento.datetime),
+                ("memento-source", memento.source),
+            ]
+        )
+    fields.extend(("requisite", line) for line in requisite_lines)
+    fields.append(("user-agent", agent))
+    fields.extend(("warning", warning) for warning in warnings)
+    records.append(
+        _Record(
+            "metadata",
+            context.new_record_id(),
+            warc_date(finished),
+            page.url,
+            "application/warc-fields",
+            _fields_block(fields),
+            [("WARC-Refers-To", main_id), ("WARC-Warcinfo-ID", info_id)],
+        )
+    )
+    written, infos = _write_archive(context.archive_dir, file_name, records)
+    truncated = page.truncated
+    return CaptureResult(
+        path=written,
+        method=method,
+        records=tuple(infos),
+        main_record_id=main_id,
+        target_uri=requested,
+        final_uri=page.url,
+        status=final_status,
+        content_type=content_type,
+        truncated=truncated,
+        memento=memento,
+        started_at=started,
+        user_agent=agent,
+        redirects=tuple(redirects),
+        warnings=tuple(warnings),
+    )
+
+
+def _entity(exchange: _Exchange) -> bytes:
+    from warcite.warc import entity_body
+
+    return entity_body(exchange.message)[0]
+
+
+def _is_html(message: HttpMessage) -> bool:
+    media_type = (message.header("Content-Type") or "").split(";", 1)[0].strip().lower()
+    return media_type in ("text/html", "application/xhtml+xml")
+
+
+def _memento_of(page: _Exchange, requested: str) -> Memento | None:
+    return (
+        memento_from_headers(page.message.headers, page.url)
+        or memento_from_wayback_url(page.url)
+        or memento_from_wayback_url(requested)
+    )
+
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_REDIRECTS",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_USER_AGENT",
+    "capture",
+    "find_requisites",
+    "import_file",
+    "new_uuid_record_id",
+    "normalize_url",
+    "utc_now",
+    "warc_date",
+]

@@ -1,0 +1,788 @@
+"""Reading records back out of WARC files, and the digest convention warcite writes.
+
+The other stages never open a WARC themselves; they call:
+
+- :func:`iter_record_infos` where each record sits (offset, length) and what it is;
+- :func:`read_page` the page record of a capture, as an :class:`~warcite.models.ArchivedPage`;
+- :func:`read_record_at` / :func:`verify_record` one record at a known offset, for fixity checks;
+- :func:`compute_payload_digest` / :func:`compute_block_digest` the one implementation of
+  warcite's digest convention, shared by capture, import and validate.
+
+Digest convention (stated in every warcinfo record warcite writes): ``sha256`` in lowercase
+base16, labelled ``sha256:<64 hex digits>``.  ``WARC-Block-Digest`` covers the whole record
+block.  ``WARC-Payload-Digest`` (request, response and resource records only) covers the
+payload as WARC 1.1 sections 5.9 and 6.3.2 define it: for HTTP messages the entity body with
+the transfer-coding removed (chunked framing undone) and the content-coding kept (gzip bytes
+stay gzip bytes); for resource records the whole block.  warcio computes payload digests
+over the still-chunked bytes (warcio issue #74), so ``warcio check`` reports warcite's
+correct digest of a chunked response as failed.
+
+Reading accepts any WARC 1.0/1.1 file, gzipped per record or not; digests written by other
+tools are checked in whatever algorithm and encoding (base32, base16, base64) they use.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import hashlib
+import re
+import zlib
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcite.errors import WarcReadError
+from warcite.models import ArchivedPage, Memento, WarcRecordInfo
+
+DIGEST_ALGORITHM = "sha256"
+
+PAYLOAD_DIGEST_TYPES = frozenset({"request", "response", "resource"})
+"""Record types that carry a ``WARC-Payload-Digest`` (never warcinfo or metadata)."""
+
+PAYLOAD_DIGEST_CONVENTION = (
+    "WARC-Block-Digest and WARC-Payload-Digest are sha256 in lowercase base16 "
+    "(sha256:<64 hex digits>). The payload digest covers the entity body with the "
+    "transfer-coding removed (chunked framing undone) and the content-coding kept, as WARC 1.1 "
+    "sections 5.9 and 6.3.2 define it; resource records: the whole block. warcio (issue #74) "
+    "digests chunked bodies with their framing, so warcio check reports chunked responses as "
+    "failed."
+)
+
+TEXT_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+"""Media types warcite extracts articles from."""
+
+WAYBACK_URL = re.compile(
+    r"^https?://[^/]+(?:/[^/]+)*?/web/(?P<timestamp>\d{14})(?P<modifier>[a-z]{2}_)?/(?P<original>.+)$"
+)
+"""A Wayback-style memento URL: ``.../web/<14 digits>[id_]/<original URL>``."""
+
+
+# --------------------------------------------------------------------------- digests
+
+
+def labelled_digest(data: bytes) -> str:
+    """``sha256:<hex>`` of ``data``: the label and encoding warcite writes."""
+    return f"{DIGEST_ALGORITHM}:{hashlib.sha256(data).hexdigest()}"
+
+
+def digest_matches(labelled: str, data: bytes) -> bool:
+    """Whether a labelled digest (any hashlib algorithm; base32, base16 or base64) is of ``data``.
+
+    Raises ValueError when the label or the encoding cannot be understood.
+    """
+    algorithm, separator, value = labelled.strip().partition(":")
+    if not separator or not value:
+        raise ValueError(f"digest {labelled!r} has no 'algorithm:value' form")
+    try:
+        hasher = hashlib.new(algorithm.lower().replace("-", ""))
+    except ValueError as error:
+        raise ValueError(f"digest {labelled!r}: unknown algorithm {algorithm!r}") from error
+    hasher.update(data)
+    expected = hasher.digest()
+    return _decode_digest_value(value, len(expected), labelled) == expected
+
+
+def _decode_digest_value(value: str, size: int, labelled: str) -> bytes:
+    """Decode a digest value written in base16, base32 or base64 (told apart by length)."""
+    try:
+        if len(value) == 2 * size and re.fullmatch(r"[0-9a-fA-F]+", value):
+            return bytes.fromhex(value)
+        unpadded = value.rstrip("=")
+        if len(unpadded) == -(-size * 8 // 5) and re.fullmatch(r"[A-Za-z2-7]+", unpadded):
+            return base64.b32decode(unpadded.upper() + "=" * (-len(unpadded) % 8))
+        padded = unpadded + "=" * (-len(unpadded) % 4)
+        if "-" in value or "_" in value:
+            return base64.urlsafe_b64decode(padded)
+        return base64.b64decode(padded, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ValueError(
+            f"digest {labelled!r}: the value is not base16, base32 or base64"
+        ) from error
+
+
+def compute_block_digest(block: bytes) -> str:
+    """The ``WARC-Block-Digest`` warcite writes for a record block."""
+    return labelled_digest(block)
+
+
+def payload_bytes(record_type: str, block: bytes) -> bytes | None:
+    """The payload WARC 1.1 digests, or None for types without one (warcinfo, metadata, ...).
+
+    HTTP messages: entity body with the transfer-coding removed and content-coding kept.
+    A truncated chunked body yields the chunks that arrived.  Raises WarcReadError when an
+    HTTP block has no end of headers or an unknown transfer-coding.
+    """
+    if record_type not in PAYLOAD_DIGEST_TYPES:
+        return None
+    if record_type == "resource":
+        return block
+    try:
+        message = parse_http_message(block)
+    except ValueError as error:
+        raise WarcReadError(
+            f"{record_type} record block is not an HTTP message: {error}"
+        ) from error
+    return entity_body(message)[0]
+
+
+def compute_payload_digest(record_type: str, block: bytes) -> str | None:
+    """The ``WARC-Payload-Digest`` warcite writes for a record, or None for types without one."""
+    payload = payload_bytes(record_type, block)
+    return None if payload is None else labelled_digest(payload)
+
+
+# --------------------------------------------------------------------------- HTTP messages
+
+
+@dataclass(frozen=True)
+class HttpMessage:
+    """An HTTP/1.x request or response, split as it was on the wire.
+
+    ``headers`` are decoded as ISO-8859-1 (every byte kept, never re-encoded when written);
+    ``head`` is the raw start line and header block including the terminating empty line;
+    ``body`` the raw bytes after it, framing and content-coding kept.
+    """
+
+    start_line: str
+    headers: tuple[tuple[str, str], ...]
+    head: bytes
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        """The first header of that name (case-insensitive), or None."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of a header that may repeat, in order."""
+        wanted = name.lower()
+        return [value for key, value in self.headers if key.lower() == wanted]
+
+    @property
+    def status(self) -> int | None:
+        """The status code of a response, None for a request."""
+        match = re.match(r"HTTP/\d+(?:\.\d+)?\s+(\d{3})", self.start_line)
+        return int(match.group(1)) if match else None
+
+
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+
+
+def parse_http_message(data: bytes) -> HttpMessage:
+    """Split raw HTTP/1.x bytes into start line, headers and raw body.
+
+    Raises ValueError when the bytes hold no complete header block.
+    """
+    match = _HEAD_END.search(data)
+    if match is None:
+        raise ValueError("no end of the HTTP header block (an empty line) was found")
+    head = data[: match.end()]
+    lines = re.split(rb"\r?\n", data[: match.start()])
+    start_line = lines[0].decode("iso-8859-1")
+    headers: list[tuple[str, str]] = []
+    for raw_line in lines[1:]:
+        line = raw_line.decode("iso-8859-1")
+        if line[:1] in (" ", "\t") and headers:  # obsolete line folding
+            name, value = headers[-1]
+            headers[-1] = (name, f"{value} {line.strip()}")
+            continue
+        name, separator, value = line.partition(":")
+        if separator:
+            headers.append((name.strip(), value.strip()))
+    return HttpMessage(start_line, tuple(headers), head, data[match.end() :])
+
+
+def dechunk(data: bytes) -> tuple[bytes, bool]:
+    """Undo chunked transfer-coding; returns the data and whether the last chunk was seen.
+
+    Tolerant of truncation: a body cut off mid-chunk gives the bytes that arrived.
+    Chunk extensions and trailers are ignored.
+    """
+    output = bytearray()
+    position = 0
+    while True:
+        line_end = data.find(b"\n", position)
+        if line_end < 0:
+            return bytes(output), False
+        size_text = data[position:line_end].split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            return bytes(output), False
+        position = line_end + 1
+        if size == 0:
+            return bytes(output), True
+        output += data[position : position + size]
+        if position + size > len(data):
+            return bytes(output), False
+        position += size
+        if data[position : position + 2] == b"\r\n":
+            position += 2
+        elif data[position : position + 1] == b"\n":
+            position += 1
+
+
+def entity_body(message: HttpMessage) -> tuple[bytes, bool]:
+    """The entity body with every transfer-coding removed, content-coding kept.
+
+    Returns the bytes and whether the body was complete as far as the framing tells.
+    Raises WarcReadError for a transfer-coding warcite cannot undo.
+    """
+    body = message.body
+    complete = True
+    codings = [
+        coding.strip().lower()
+        for value in message.header_values("Transfer-Encoding")
+        for coding in value.split(",")
+        if coding.strip()
+    ]
+    for coding in reversed(codings):
+        if coding == "chunked":
+            body, complete = dechunk(body)
+        elif coding in ("gzip", "x-gzip"):
+            body = _decompress(body, zlib.MAX_WBITS | 16, coding)
+        elif coding == "deflate":
+            body = _decompress(body, zlib.MAX_WBITS, coding)
+        elif coding != "identity":
+            raise WarcReadError(f"unsupported transfer-coding {coding!r}")
+    return body, complete
+
+
+def _decompress(data: bytes, window_bits: int, coding: str) -> bytes:
+    try:
+        return zlib.decompressobj(window_bits).decompress(data)
+    except zlib.error as error:
+        raise WarcReadError(f"transfer-coding {coding!r} cannot be undone: {error}") from error
+
+
+def available_content_codings() -> tuple[str, ...]:
+    """Content-codings warcite can decode here: gzip, deflate, and br/zstd when installed."""
+    codings = ["gzip", "deflate"]
+    try:
+        import brotli  # noqa: F401
+
+        codings.append("br")
+    except ImportError:
+        pass
+    try:
+        import zstandard  # noqa: F401
+
+        codings.append("zstd")
+    except ImportError:
+        pass
+    return tuple(codings)
+
+
+def decode_content(body: bytes, content_encoding: str | None) -> bytes:
+    """Undo a Content-Encoding (gzip, deflate, br, zstd); raises ValueError when impossible."""
+    codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
+    for coding in reversed(codings):
+        if coding in ("identity", ""):
+            continue
+        if coding in ("gzip", "x-gzip"):
+            try:
+                body = gzip.decompress(body)
+            except (OSError, EOFError, zlib.error):
+                body = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(body)
+        elif coding == "deflate":
+            try:
+                body = zlib.decompress(body)
+            except zlib.error:
+                body = zlib.decompressobj(-zlib.MAX_WBITS).decompress(body)
+        elif coding == "br" and "br" in available_content_codings():
+            import brotli
+
+            body = brotli.decompress(body)
+        elif coding == "zstd" and "zstd" in available_content_codings():
+            import zstandard
+
+            body = zstandard.ZstdDecompressor().decompressobj().decompress(body)
+        else:
+            raise ValueError(f"content-coding {coding!r} cannot be decoded here")
+    return body
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class WarcRecord:
+    """One record read from a WARC: its place, its WARC headers in order, and its block."""
+
+    info: WarcRecordInfo
+    headers: tuple[tuple[str, str], ...]
+    block: bytes
+    protocol: str = "WARC/1.1"  # the record's version line, e.g. WARC/1.0
+
+    def header(self, name: str) -> str | None:
+        """The first WARC header of that name (case-insensitive), or None."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+
+def _info(headers: Sequence[tuple[str, str]], offset: int, length: int) -> WarcRecordInfo:
+    lookup = {key.lower(): value for key, value in reversed(list(headers))}
+    return WarcRecordInfo(
+        record_id=lookup.get("warc-record-id", ""),
+        record_type=lookup.get("warc-type", ""),
+        target_uri=lookup.get("warc-target-uri"),
+        date=lookup.get("warc-date", ""),
+        offset=offset,
+        length=length,
+        content_type=lookup.get("content-type"),
+        payload_digest=lookup.get("warc-payload-digest"),
+        block_digest=lookup.get("warc-block-digest"),
+    )
+
+
+def _iterate(
+    stream: BinaryIO, path: Path, *, with_blocks: bool
+) -> Generator[WarcRecord, None, None]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    iterator = ArchiveIterator(stream, no_record_parse=True)
+    try:
+        for record in iterator:
+            headers = tuple((str(k), str(v)) for k, v in record.rec_headers.headers)
+            block = record.raw_stream.read() if with_blocks else b""
+            declared = record.rec_headers.get_header("Content-Length")
+            if (
+                with_blocks
+                and declared is not None
+                and declared.isdigit()
+                and len(block) != int(declared)
+            ):
+                raise WarcReadError(
+                    f"{path}: record {record.rec_headers.get_header('WARC-Record-ID')} "
+                    f"declares {declared} bytes but holds {len(block)}: the file is "
+                    "truncated or damaged"
+                )
+            offset = iterator.get_record_offset()
+            length = iterator.get_record_length()
+            protocol = str(record.rec_headers.protocol or "WARC/1.1")
+            yield WarcRecord(_info(headers, offset, length), headers, block, protocol)
+    except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as error:
+        raise WarcReadError(
+            f"{path} is not a readable WARC file ({error}); check that it is a complete "
+            "WARC (.warc or .warc.gz)"
+        ) from error
+
+
+def iter_records(path: str | Path, *, with_blocks: bool = True) -> Iterator[WarcRecord]:
+    """Every record of a WARC file in order, with its block (unless ``with_blocks`` is False).
+
+    Raises WarcReadError when the file is missing, damaged or not a WARC.
+    """
+    path = Path(path)
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        raise WarcReadError(f"cannot open WARC file {path}: {error.strerror or error}") from error
+    with stream:
+        yield from _iterate(stream, path, with_blocks=with_blocks)
+
+
+def iter_record_infos(path: str | Path) -> Iterator[WarcRecordInfo]:
+    """Where each record of a WARC file sits (offset, length in the file) and what it is."""
+    for record in iter_records(path, with_blocks=False):
+        yield record.info
+
+
+def read_record_at(path: str | Path, offset: int) -> WarcRecord:
+    """The record starting at byte ``offset`` of a WARC file (as given by iter_record_infos).
+
+    Raises WarcReadError when no readable record starts there.
+    """
+    path = Path(path)
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        raise WarcReadError(f"cannot open WARC file {path}: {error.strerror or error}") from error
+    with stream:
+        try:
+            stream.seek(offset)
+        except (OSError, ValueError) as error:
+            raise WarcReadError(f"{path}: cannot seek to offset {offset}: {error}") from error
+        records = _iterate(stream, path, with_blocks=True)
+        try:
+            record = next(records)
+        except StopIteration:
+            raise WarcReadError(f"{path}: no record at offset {offset} (end of file)") from None
+        except WarcReadError as error:
+            raise WarcReadError(
+                f"{path}: no readable record at offset {offset}: {error}"
+            ) from error
+        finally:
+            records.close()
+    return WarcRecord(
+        WarcRecordInfo(**{**record.info.__dict__, "offset": offset}),
+        record.headers,
+        record.block,
+        record.protocol,
+    )
+
+
+def check_record_digests(record: WarcRecord) -> list[str]:
+    """Problems with a record's own digests (empty when both match or are absent).
+
+    The payload digest is checked by warcite's convention (transfer-coding removed); a
+    chunked response digested the warcio way (framing included) is accepted with no problem
+    only if it matches that too, so WARCs written by warcio-based tools verify.
+    """
+    problems: list[str] = []
+    rid = record.info.record_id
+    block_digest = record.header("WARC-Block-Digest")
+    if block_digest:
+        try:
+            if not digest_matches(block_digest, record.block):
+                problems.append(f"record {rid}: WARC-Block-Digest {block_digest} does not match")
+        except ValueError as error:
+            problems.append(f"record {rid}: {error}")
+    payload_digest = record.header("WARC-Payload-Digest")
+    if payload_digest and record.info.record_type in PAYLOAD_DIGEST_TYPES:
+        try:
+            payload = payload_bytes(record.info.record_type, record.block)
+            matches = payload is not None and digest_matches(payload_digest, payload)
+            if not matches and record.info.record_type != "resource":
+                raw_body = parse_http_message(record.block).body
+                matches = digest_matches(payload_digest, raw_body)
+            if not matches:
+                problems.append(
+                    f"record {rid}: WARC-Payload-Digest {payload_digest} does not match"
+                )
+        except (ValueError, WarcReadError) as error:
+            problems.append(f"record {rid}: {error}")
+    return problems
+
+
+def verify_record(
+    path: str | Path,
+    *,
+    record_id: str,
+    offset: int,
+    payload_digest: str | None = None,
+) -> list[str]:
+    """Check that the record at ``offset`` is ``record_id`` and that its digests hold.
+
+    ``payload_digest`` (optional) is the value recorded elsewhere (a JSON record); it must
+    equal the record's WARC-Payload-Digest and the payload recomputed by warcite's
+    convention.  Returns every problem found, one sentence each; empty when all is well.
+    """
+    path = Path(path)
+    try:
+        record = read_record_at(path, offset)
+    except WarcReadError as error:
+        return [str(error)]
+    problems: list[str] = []
+    if record.info.record_id != record_id:
+        problems.append(
+            f"{path}: the record at offset {offset} is {record.info.record_id or '(no ID)'}, "
+            f"not {record_id}"
+        )
+        return problems
+    problems.extend(f"{path}: {problem}" for problem in check_record_digests(record))
+    if payload_digest is not None:
+        written = record.header("WARC-Payload-Digest")
+        if written != payload_digest:
+            problems.append(
+                f"{path}: record {record_id} has WARC-Payload-Digest {written}, "
+                f"expected {payload_digest}"
+            )
+        try:
+            payload = payload_bytes(record.info.record_type, record.block)
+        except WarcReadError as error:
+            problems.append(f"{path}: record {record_id}: {error}")
+        else:
+            if payload is None:
+                problems.append(
+                    f"{path}: record {record_id} is a {record.info.record_type} record, "
+                    "which has no payload digest"
+                )
+            elif payload_digest and labelled_digest(payload) != payload_digest:
+                try:
+                    same = digest_matches(payload_digest, payload)
+                except ValueError as error:
+                    problems.append(f"{path}: record {record_id}: {error}")
+                else:
+                    if not same:
+                        problems.append(
+                            f"{path}: record {record_id}: the payload's digest is "
+                            f"{labelled_digest(payload)}, expected {payload_digest}"
+                        )
+    return problems
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def parse_warc_fields(block: bytes) -> tuple[tuple[str, str], ...]:
+    """The ``name: value`` lines of an application/warc-fields block, in order (UTF-8)."""
+    fields: list[tuple[str, str]] = []
+    for line in block.decode("utf-8", errors="replace").splitlines():
+        name, separator, value = line.partition(":")
+        if separator and name.strip():
+            fields.append((name.strip(), value.strip()))
+    return tuple(fields)
+
+
+def _field(fields: Sequence[tuple[str, str]], name: str) -> str | None:
+    for key, value in fields:
+        if key.lower() == name:
+            return value
+    return None
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def memento_from_wayback_url(url: str) -> Memento | None:
+    """The Memento a Wayback-style URL names (``.../web/<14 digits>[id_]/<URL>``), if any."""
+    match = WAYBACK_URL.match(url)
+    if match is None:
+        return None
+    original = match.group("original")
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", original):
+        original = "http://" + original
+    original = re.sub(r"^(https?):/(?!/)", r"\1://", original)  # "/web/.../https:/host" forms
+    stamp = match.group("timestamp")
+    when = f"{stamp[0:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[8:10]}:{stamp[10:12]}:{stamp[12:14]}Z"
+    return Memento(original_uri=original, datetime=when, source="wayback-url")
+
+
+def memento_from_headers(
+    headers: Sequence[tuple[str, str]], fallback_url: str | None = None
+) -> Memento | None:
+    """The Memento (RFC 7089) a response's headers declare: ``Memento-Datetime`` plus
+    ``Link: <URI-R>; rel="original"`` (the URI-R falls back to the Wayback URL's)."""
+    stamp = _field(headers, "memento-datetime")
+    if not stamp:
+        return None
+    try:
+        when = parsedate_to_datetime(stamp)
+    except (TypeError, ValueError):
+        return None
+    original: str | None = None
+    for key, value in headers:
+        if key.lower() != "link":
+            continue
+        for match in re.finditer(r"<([^>]*)>\s*((?:;\s*[^,;]+)*)", value):
+            if re.search(r"""rel\s*=\s*"?[^";,]*\boriginal\b""", match.group(2), re.IGNORECASE):
+                original = match.group(1)
+                break
+        if original:
+            break
+    if original is None and fallback_url:
+        from_url = memento_from_wayback_url(fallback_url)
+        original = from_url.original_uri if from_url else None
+    if original is None:
+        return None
+    when = when.astimezone(timezone.utc) if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return Memento(
+        original_uri=original,
+        datetime=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        source="memento-datetime-header",
+    )
+
+
+def _summary(records: Sequence[WarcRecord]) -> str:
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.info.record_type or "?"] = counts.get(record.info.record_type or "?", 0) + 1
+    if not counts:
+        return "no records"
+    return ", ".join(f"{count} {kind}" for kind, count in counts.items())
+
+
+def _page_media_type(record: WarcRecord) -> tuple[str | None, HttpMessage | None]:
+    """Content-Type of a response's HTTP message or of a resource record, and the message."""
+    if record.info.record_type == "response":
+        try:
+            message = parse_http_message(record.block)
+        except ValueError:
+            return None, None
+        return message.header("Content-Type"), message
+    return record.header("Content-Type"), None
+
+
+def _looks_textual(data: bytes) -> bool:
+    return b"\0" not in data[:4096]
+
+
+def _is_page_candidate(record: WarcRecord) -> bool:
+    if record.info.record_type not in ("response", "resource"):
+        return False
+    content_type, message = _page_media_type(record)
+    if record.info.record_type == "response" and (
+        message is None or message.status is None or 300 <= message.status < 400
+    ):
+        return False
+    return _media_type(content_type) in TEXT_MEDIA_TYPES
+
+
+def read_page(path: str | Path, record_id: str | None = None) -> ArchivedPage:
+    """The page a WARC holds, ready for extraction.
+
+    By default the capture's page record: the response or resource record its warcite
+    metadata record refers to (the final response after redirects, not a requisite); for
+    WARCs written by other tools, the first HTML or text response (not a redirect) or
+    resource.  ``record_id`` (``<urn:uuid:...>``, angle brackets optional) picks another.
+
+    The body is the entity body with the transfer-coding removed and the content-coding
+    kept.  Raises WarcReadError naming the file and what it holds when there is no such
+    record, or when the record is not HTML or text.
+    """
+    path = Path(path)
+    records = list(iter_records(path))
+    by_id = {record.info.record_id: record for record in records}
+    metadata_for: dict[str, WarcRecord] = {}
+    for record in records:
+        refers_to = record.header("WARC-Refers-To")
+        if record.info.record_type == "metadata" and refers_to:
+            metadata_for[refers_to] = record
+
+    if record_id is not None:
+        wanted = record_id if record_id.startswith("<") else f"<{record_id}>"
+        chosen = by_id.get(wanted)
+        if chosen is None:
+            raise WarcReadError(
+                f"{path} has no record {wanted}; it holds {_summary(records)} "
+                "(list them with warcio index)"
+            )
+        if chosen.info.record_type not in ("response", "resource"):
+            raise WarcReadError(
+                f"{path}: record {wanted} is a {chosen.info.record_type} record; "
+                "a page is a response or resource record"
+            )
+    else:
+        chosen = None
+        for record in reversed(records):
+            refers_to = record.header("WARC-Refers-To")
+            fields = (
+                parse_warc_fields(record.block) if record.info.record_type == "metadata" else ()
+            )
+            if refers_to and _field(fields, "method") and refers_to in by_id:
+                chosen = by_id[refers_to]
+                break
+        if chosen is None:
+            chosen = next((record for record in records if _is_page_candidate(record)), None)
+        if chosen is None:
+            raise WarcReadError(
+                f"{path} holds no HTML or text page record ({_summary(records)}); "
+                "warcite extracts from a response or resource record of type text/html "
+                "or text/plain"
+            )
+
+    content_type, message = _page_media_type(chosen)
+    if chosen.info.record_type == "response":
+        if message is None:
+            raise WarcReadError(
+                f"{path}: response record {chosen.info.record_id} does not hold an HTTP message"
+            )
+        try:
+            body, _complete = entity_body(message)
+        except WarcReadError as error:
+            raise WarcReadError(f"{path}: record {chosen.info.record_id}: {error}") from error
+        http_headers = message.headers
+        status = message.status
+    else:
+        body = chosen.block
+        http_headers = ()
+        status = None
+
+    media_type = _media_type(content_type)
+    if media_type not in TEXT_MEDIA_TYPES and not (not media_type and _looks_textual(body)):
+        raise WarcReadError(
+            f"{path}: record {chosen.info.record_id} ({chosen.info.record_type}, "
+            f"{content_type or 'no Content-Type'}) is not HTML or text; the file holds "
+            f"{_summary(records)}"
+        )
+
+    metadata_record = metadata_for.get(chosen.info.record_id)
+    fields = parse_warc_fields(metadata_record.block) if metadata_record else ()
+    target = chosen.info.target_uri or ""
+    method = _field(fields, "method")
+    if method is None:
+        if chosen.info.record_type == "response":
+            method = "http-capture"
+        elif target.startswith("urn:transcript:") or media_type == "text/plain":
+            method = "import-transcript"
+        else:
+            method = "import-html"
+
+    memento: Memento | None = None
+    original = _field(fields, "memento-original-uri")
+    when = _field(fields, "memento-datetime")
+    if original and when:
+        memento = Memento(original, when, _field(fields, "memento-source") or "metadata")
+    elif chosen.info.record_type == "response":
+        memento = memento_from_headers(http_headers, target) or memento_from_wayback_url(target)
+
+    url = _field(fields, "original-uri")
+    if url is None and memento is not None:
+        url = memento.original_uri
+    if url is None and chosen.info.record_type == "response" and re.match(r"^https?://", target):
+        url = target
+    if url is None:
+        stripped = re.sub(r"^urn:[a-z0-9-]+:", "", target, flags=re.IGNORECASE)
+        url = stripped if re.match(r"^https?://", stripped) else None
+
+    return ArchivedPage(
+        warc_path=path,
+        record_id=chosen.info.record_id,
+        record_type=chosen.info.record_type,
+        target_uri=target,
+        url=url,
+        warc_date=chosen.info.date,
+        offset=chosen.info.offset,
+        length=chosen.info.length,
+        http_status=status,
+        headers=http_headers,
+        content_type=content_type,
+        body=body,
+        payload_digest=chosen.header("WARC-Payload-Digest"),
+        method=method,
+        memento=memento,
+        source_metadata=fields,
+        truncated=chosen.header("WARC-Truncated"),
+    )
+
+
+__all__ = [
+    "DIGEST_ALGORITHM",
+    "PAYLOAD_DIGEST_CONVENTION",
+    "PAYLOAD_DIGEST_TYPES",
+    "HttpMessage",
+    "WarcRecord",
+    "available_content_codings",
+    "check_record_digests",
+    "compute_block_digest",
+    "compute_payload_digest",
+    "dechunk",
+    "decode_content",
+    "digest_matches",
+    "entity_body",
+    "iter_record_infos",
+    "iter_records",
+    "labelled_digest",
+    "memento_from_headers",
+    "memento_from_wayback_url",
+    "parse_http_message",
+    "parse_warc_fields",
+    "payload_bytes",
+    "read_page",
+    "read_record_at",
+    "verify_record",
+]
