@@ -1,0 +1,583 @@
+"""HTML -> the article's own blocks, in reading order, boilerplate removed.
+
+The steps of :func:`extract_html`:
+
+1. **Parse** with lxml's HTML parser: recovering from broken markup, no network, no
+   entity resolution, comments and processing instructions dropped.  libxml2 stops at a
+   nesting depth of 256 (warcite never sets ``huge_tree``), so a pathological page costs
+   bounded time and memory; what lies deeper is not read.
+2. **Metadata** is read from the untouched tree (:mod:`warcite.extract.metadata`).
+3. **Clean**: scripts, media, form controls and captions go; then, walking the tree,
+   navigation, footers, asides, ARIA landmarks that are not content, hidden elements and
+   elements whose class or id names boilerplate (share, comments, related, ads, newsletter,
+   byline, author box, cookie banner, ...).  An element that holds the article (an ``h1``,
+   an ``article``, ``main`` or ``articleBody``, or most of the page's text) is never dropped
+   for its name alone: class names such as ``has-sidebar`` or ``tag-news`` sit on wrappers.
+4. **Blocks**: one pass over the tree turns it into text blocks (paragraphs, headings,
+   list items, quotes, preformatted text, table rows), noting each block's element and how
+   much of its text is link text.
+5. **The article's container** is the element whose blocks score best: prose (long,
+   link-poor blocks) counts for it, link lists and short fragments against it; an element
+   marked as the article body (``itemprop=articleBody``, ``entry-content``, ...) is preferred
+   when it holds nearly as much prose.
+6. **Filter** the container's blocks: link lists, page-furniture lines ("Share", "Read
+   more", "Advertisement", copyright), the title heading (the title is metadata), bylines
+   and datelines before the text (they are metadata too), and everything from a heading
+   that ends an article ("Comments", "Related articles", "About the author") on.
+
+A page without prose (a listing, an error page, an empty document) raises
+:class:`~warcite.errors.ExtractionError` ("no article text found ...").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from warcite.errors import ExtractionError
+from warcite.extract import metadata as metadata_module
+from warcite.extract import selectors as sel
+from warcite.models import Extraction, Paragraph
+
+Headers = Sequence[tuple[str, str]]
+
+#: A block of at least this many characters of non-link text reads as prose.
+PROSE_MIN_CHARS = 80
+#: A shorter block still counts as prose when it ends like a sentence and is at least this long.
+SENTENCE_MIN_CHARS = 30
+#: Link density (share of a block's characters inside links) above which a block is a link list.
+LINK_LIST_DENSITY = 0.5
+#: Link density under which a block can count as prose.
+PROSE_MAX_LINK_DENSITY = 0.3
+#: Blocks at most this long can be dropped as furniture lines, bylines or datelines.
+FURNITURE_MAX_CHARS = 200
+#: An element marked as furniture that holds this share of the page's prose is kept.
+ARTICLE_PROSE_SHARE = 0.5
+#: A marked article body wins over the best-scoring container when it holds this share of its prose.
+MARKED_BODY_SHARE = 0.8
+#: Less prose than this in the chosen container means the page has no article.
+MIN_ARTICLE_CHARS = 150
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Block:
+    """One text block as found in the page, before filtering."""
+
+    text: str
+    kind: str
+    owner: HtmlElement
+    link_chars: int
+    heading_level: int = 0
+    marks: tuple[HtmlElement, ...] = ()
+    boilerplate: bool = False
+
+    @property
+    def link_density(self) -> float:
+        return min(1.0, self.link_chars / len(self.text)) if self.text else 0.0
+
+    @property
+    def prose_chars(self) -> int:
+        """Characters of non-link text when the block reads as prose, else 0."""
+        if self.kind == "heading" or self.link_density >= PROSE_MAX_LINK_DENSITY:
+            return 0
+        plain = len(self.text) - self.link_chars
+        if plain >= PROSE_MIN_CHARS or (
+            plain >= SENTENCE_MIN_CHARS and sel.SENTENCE_END.search(self.text)
+        ):
+            return plain
+        return 0
+
+
+# --------------------------------------------------------------------------- text
+
+
+def normalize_text(text: str) -> str:
+    """NFC, invisible characters removed, every run of whitespace (NBSP too) one space."""
+    text = sel.INVISIBLE.sub("", text)
+    text = sel.SPACES.sub(" ", text).strip()
+    return unicodedata.normalize("NFC", text)
+
+
+def normalize_preformatted(text: str) -> str:
+    """Like :func:`normalize_text` but keeping line breaks and indentation."""
+    text = sel.INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\t", "    ")
+    lines = [line.rstrip() for line in text.split("\n")]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return unicodedata.normalize("NFC", "\n".join(lines))
+
+
+def _comparable(text: str | None) -> str:
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text or "").casefold()))
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_html(text: str) -> HtmlElement:
+    """Parse an HTML document safely; ExtractionError when there is nothing to parse."""
+    if not text.strip():
+        raise ExtractionError("no article text found: the document is empty")
+    parser = lxml_html.HTMLParser(
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        recover=True,
+        collect_ids=False,
+        default_doctype=False,
+    )
+    data = text.replace("\x00", "").encode("utf-8", "replace")
+    try:
+        root = lxml_html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
+        raise ExtractionError(
+            f"no article text found: the HTML cannot be parsed ({error})"
+        ) from error
+    if root is None:
+        raise ExtractionError("no article text found: the document is empty")
+    return root
+
+
+# --------------------------------------------------------------------------- cleaning
+
+
+def _attribute_words(element: HtmlElement) -> Iterable[str]:
+    """Lowercase words of an element's class and id, modifiers such as ``tag-x`` skipped."""
+    for attribute in ("class", "id"):
+        value = element.get(attribute)
+        if not value:
+            continue
+        for token in value.split():
+            lowered = token.lower()
+            if lowered.startswith(sel.MODIFIER_PREFIXES):
+                continue
+            yield lowered.replace("-", "").replace("_", "")
+            for word in sel.ATTRIBUTE_WORD_SPLIT.split(token):
+                if word:
+                    yield word.lower()
+
+
+def _names_boilerplate(element: HtmlElement) -> bool:
+    for word in _attribute_words(element):
+        if word in sel.BOILERPLATE_WORDS or word.startswith(sel.BOILERPLATE_PREFIXES):
+            return True
+    return False
+
+
+def _names_content(element: HtmlElement) -> bool:
+    if element.get("itemprop") == "articleBody":
+        return True
+    for attribute in ("class", "id"):
+        value = element.get(attribute)
+        if value and any(token.lower() in sel.CONTENT_WORDS for token in value.split()):
+            return True
+    return False
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = element.get("style")
+    return bool(style and sel.HIDDEN_STYLE.search(style))
+
+
+def _is_boilerplate(element: HtmlElement, tag: str) -> bool:
+    if tag in sel.BOILERPLATE_TAGS:
+        return True
+    role = element.get("role")
+    if role and role.strip().lower() in sel.BOILERPLATE_ROLES:
+        return True
+    return _is_hidden(element) or _names_boilerplate(element)
+
+
+def _is_comment_section(element: HtmlElement) -> bool:
+    return any(word in sel.COMMENT_WORDS for word in _attribute_words(element))
+
+
+def marks_boilerplate(element: HtmlElement, tag: str) -> bool:
+    """True when ``element`` is page furniture by its tag, role, visibility or name.
+
+    A ``header`` is furniture unless it holds the page's ``h1``; whether a marked element
+    is dropped is decided later, from how much of the page's prose it holds.
+    """
+    if tag == sel.HEADER_TAG:
+        for _ in element.iterdescendants("h1"):
+            return False
+        return True
+    return _is_boilerplate(element, tag)
+
+
+def discard_non_text(root: HtmlElement) -> None:
+    """Remove scripts, media, form controls and captions (in place)."""
+    etree.strip_elements(root, *sel.DISCARDED_TAGS, with_tail=False)
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+class _BlockBuilder:
+    """Turns a cleaned tree into :class:`Block` values in one pass."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.owners: list[HtmlElement] = []
+        self.pre = 0
+        self.headings: list[int] = []
+        self.list_items = 0
+        self.quotes = 0
+        self.links = 0
+        self.breaks = 0
+        self.marks: list[HtmlElement] = []
+        self.marked: list[bool] = []
+
+    def add(self, text: str | None) -> None:
+        if not text:
+            return
+        self.parts.append(text)
+        if self.links:
+            self.link_chars += len(text.strip())
+        if not text.isspace():
+            self.breaks = 0
+
+    def kind(self) -> str:
+        if self.pre:
+            return "preformatted"
+        if self.headings:
+            return "heading"
+        if self.list_items:
+            return "list-item"
+        if self.quotes:
+            return "quote"
+        return "paragraph"
+
+    def flush(self) -> None:
+        if not self.parts:
+            return
+        raw = "".join(self.parts)
+        kind = self.kind()
+        text = normalize_preformatted(raw) if kind == "preformatted" else normalize_text(raw)
+        if text and self.owners:
+            self.blocks.append(
+                Block(
+                    text=text,
+                    kind=kind,
+                    owner=self.owners[-1],
+                    link_chars=min(self.link_chars, len(text)),
+                    heading_level=self.headings[-1] if self.headings else 0,
+                    marks=tuple(self.marks),
+                )
+            )
+        self.parts = []
+        self.link_chars = 0
+        self.breaks = 0
+
+    def start(self, element: HtmlElement, tag: str) -> None:
+        marked = marks_boilerplate(element, tag)
+        self.marked.append(marked)
+        if tag in sel.BLOCK_TAGS or marked:
+            self.flush()
+            self.owners.append(element)
+            if marked:
+                self.marks.append(element)
+            if tag in sel.PREFORMATTED_TAGS:
+                self.pre += 1
+            elif tag in sel.HEADING_TAGS:
+                self.headings.append(int(tag[1]))
+            elif tag in sel.LIST_ITEM_TAGS:
+                self.list_items += 1
+            elif tag in sel.QUOTE_TAGS:
+                self.quotes += 1
+        elif tag == "br":
+            if self.pre:
+                self.add("\n")
+            else:
+                self.breaks += 1
+                if self.breaks >= 2:
+                    self.flush()
+                else:
+                    self.add(" ")
+                    self.breaks = 1
+        elif tag in sel.TABLE_CELL_TAGS:
+            self.add(" ")
+        elif tag in sel.LINK_TAGS:
+            self.links += 1
+        self.add(element.text)
+
+    def end(self, element: HtmlElement, tag: str) -> None:
+        marked = self.marked.pop()
+        if tag in sel.BLOCK_TAGS or marked:
+            self.flush()
+            self.owners.pop()
+            if marked:
+                self.marks.pop()
+            if tag in sel.PREFORMATTED_TAGS:
+                self.pre -= 1
+            elif tag in sel.HEADING_TAGS:
+                self.headings.pop()
+            elif tag in sel.LIST_ITEM_TAGS:
+                self.list_items -= 1
+            elif tag in sel.QUOTE_TAGS:
+                self.quotes -= 1
+        elif tag in sel.LINK_TAGS:
+            self.links -= 1
+        elif tag in sel.TABLE_CELL_TAGS:
+            self.add(" ")
+        self.add(element.tail)
+
+
+def build_blocks(root: HtmlElement) -> list[Block]:
+    """Every text block under ``root``, in document order, furniture flagged.
+
+    A block inside an element marked as furniture (:func:`marks_boilerplate`) is flagged
+    ``boilerplate`` unless that element holds at least :data:`ARTICLE_PROSE_SHARE` of the
+    page's prose (then the mark sits on a wrapper of the article, as in ``has-sidebar``)
+    and is not a comment section.
+    """
+    builder = _BlockBuilder()
+    builder.owners.append(root)
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        if element is root:
+            if event == "start":
+                builder.add(element.text)
+            continue
+        if event == "start":
+            builder.start(element, tag.lower())
+        else:
+            builder.end(element, tag.lower())
+    builder.flush()
+    blocks = builder.blocks
+    total_prose = sum(block.prose_chars for block in blocks)
+    prose_by_mark: dict[HtmlElement, int] = {}
+    for block in blocks:
+        chars = block.prose_chars
+        if chars:
+            for mark in block.marks:
+                prose_by_mark[mark] = prose_by_mark.get(mark, 0) + chars
+    protected = {
+        mark
+        for mark, chars in prose_by_mark.items()
+        if total_prose
+        and chars >= ARTICLE_PROSE_SHARE * total_prose
+        and not _is_comment_section(mark)
+    }
+    for block in blocks:
+        block.boilerplate = any(mark not in protected for mark in block.marks)
+    return blocks
+
+
+# --------------------------------------------------------------------------- container
+
+
+def _block_value(block: Block) -> float:
+    if block.boilerplate:
+        return -0.5 * len(block.text)
+    prose = block.prose_chars
+    if prose:
+        return float(prose)
+    length = len(block.text)
+    if block.link_density >= LINK_LIST_DENSITY:
+        return -0.5 * length
+    return -0.1 * length
+
+
+def choose_container(
+    blocks: Sequence[Block],
+) -> tuple[HtmlElement | None, dict[HtmlElement, float]]:
+    """The element whose blocks score best, and the prose held by each candidate."""
+    scores: dict[HtmlElement, float] = {}
+    prose: dict[HtmlElement, float] = {}
+    for block in blocks:
+        value = _block_value(block)
+        chars = 0 if block.boilerplate else block.prose_chars
+        element: HtmlElement | None = block.owner
+        while element is not None:
+            scores[element] = scores.get(element, 0.0) + value
+            if chars:
+                prose[element] = prose.get(element, 0.0) + chars
+            element = element.getparent()
+    if not scores:
+        return None, prose
+    best = max(scores, key=lambda element: scores[element])
+    best_prose = prose.get(best, 0.0)
+    if best_prose <= 0:
+        return best, prose
+    # Prefer an element marked as the article body when it holds nearly all the prose.
+    marked = [
+        element
+        for element in prose
+        if _names_content(element) and prose[element] >= MARKED_BODY_SHARE * best_prose
+    ]
+    if marked:
+        best = min(marked, key=lambda element: (prose[element], scores[element]))
+    return best, prose
+
+
+def _within(block: Block, container: HtmlElement) -> bool:
+    element: HtmlElement | None = block.owner
+    while element is not None:
+        if element is container:
+            return True
+        element = element.getparent()
+    return False
+
+
+# --------------------------------------------------------------------------- filtering
+
+
+def _title_candidates(root: HtmlElement, metadata_title: str | None) -> list[str]:
+    candidates = [metadata_title] if metadata_title else []
+    for value in root.xpath(
+        "//head/title/text() | //meta[@property='og:title' or @name='twitter:title']/@content"
+    )[:4]:
+        candidates.append(str(value))
+    return [c for c in (_comparable(c) for c in candidates) if c]
+
+
+def _is_title(text: str, titles: Sequence[str]) -> bool:
+    heading = _comparable(text)
+    if not heading:
+        return False
+    for title in titles:
+        if heading == title:
+            return True
+        if len(heading) >= 0.5 * len(title) and (heading in title or title in heading):
+            return True
+    return False
+
+
+def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]:
+    """The article's own blocks: furniture, title, byline, dateline and tail lists removed.
+
+    A heading that ends articles ("Comments", "Related posts", ...) cuts the rest only when
+    less prose follows it than precedes it: in a list article "More on X" is a section.
+    """
+    prose_after = [0] * (len(blocks) + 1)
+    for index in range(len(blocks) - 1, -1, -1):
+        prose_after[index] = prose_after[index + 1] + blocks[index].prose_chars
+    kept: list[Block] = []
+    seen_prose = False
+    for index, block in enumerate(blocks):
+        text = block.text
+        short = len(text) <= FURNITURE_MAX_CHARS
+        if (
+            seen_prose
+            and (block.kind == "heading" or (short and not block.prose_chars))
+            and len(text) <= 80
+            and sel.END_OF_ARTICLE_HEADING.match(text)
+            and prose_after[index + 1] < prose_after[0] - prose_after[index]
+        ):
+            break
+        if block.link_density >= LINK_LIST_DENSITY and block.kind != "preformatted":
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            linked_heading = (
+                block.kind == "heading" and following is not None and following.prose_chars > 0
+            )
+            if not linked_heading:
+                continue
+        if short and sel.BOILERPLATE_LINE.match(text):
+            continue
+        if not seen_prose:
+            if block.kind == "heading" and _is_title(text, titles):
+                continue
+            if short and (sel.BYLINE_LINE.match(text) or sel.DATELINE_LINE.match(text)):
+                continue
+        elif short and sel.DATELINE_LINE.match(text):
+            continue
+        if block.prose_chars:
+            seen_prose = True
+        kept.append(block)
+    while kept and kept[-1].kind == "heading":
+        kept.pop()  # a heading with nothing under it is the start of what was cut
+    return kept
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def article_paragraphs(root: HtmlElement, *, title: str | None = None) -> tuple[Paragraph, ...]:
+    """The article's paragraphs from a parsed page (modifies ``root``).
+
+    Raises :class:`ExtractionError` when the page holds no article text.
+    """
+    titles = _title_candidates(root, title)
+    # Not only <body>: libxml2 leaves text it met in odd places inside <head>.
+    discard_non_text(root)
+    blocks = build_blocks(root)
+    container, _prose = choose_container(blocks)
+    if container is None:
+        raise ExtractionError("no article text found: the page has no text")
+    chosen = [block for block in blocks if not block.boilerplate and _within(block, container)]
+    kept = filter_blocks(chosen, titles)
+    prose_chars = sum(block.prose_chars for block in kept)
+    if prose_chars < MIN_ARTICLE_CHARS:
+        raise ExtractionError(
+            "no article text found: the page has no run of prose "
+            f"(at most {prose_chars} characters of it); it may be a listing, an error page "
+            "or a page that builds its text with scripts"
+        )
+    return tuple(Paragraph(text=block.text, kind=block.kind) for block in kept)
+
+
+def extract_html(
+    text: str,
+    *,
+    url: str | None = None,
+    headers: Headers = (),
+    charset: str | None = None,
+) -> Extraction:
+    """The clean article text and metadata of an HTML page (already decoded to ``text``)."""
+    from warcite.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
+
+    root = parse_html(text)
+    meta = metadata_module.extract_html_metadata(root, url=url, headers=headers)
+    paragraphs = article_paragraphs(root, title=meta.title.value if meta.title else None)
+    meta = metadata_module.complete_metadata(meta, paragraphs=paragraphs, url=url, headers=headers)
+    return Extraction(
+        paragraphs=paragraphs,
+        title=meta.title,
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        publisher=meta.publisher,
+        section=meta.section,
+        genre=meta.genre,
+        language=meta.language,
+        description=meta.description,
+        keywords=meta.keywords,
+        canonical_url=meta.canonical_url,
+        url=url,
+        media_type="text/html",
+        charset=charset,
+        extractor=EXTRACTOR_NAME,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+__all__ = [
+    "Block",
+    "article_paragraphs",
+    "build_blocks",
+    "choose_container",
+    "discard_non_text",
+    "extract_html",
+    "filter_blocks",
+    "normalize_text",
+    "parse_html",
+]

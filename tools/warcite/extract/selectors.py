@@ -1,0 +1,422 @@
+"""XPath expressions, tag sets and patterns used by HTML extraction, apart from its logic.
+
+Everything here is data: :mod:`warcite.extract.html` decides what to do with it.  The rules
+are general (about how web pages are built), never about one site.  Patterns are compiled
+once at import.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------- tags
+
+#: Elements dropped with their content before anything else: not text a reader sees as
+#: the article (scripts, media, embedded documents, form controls).
+DISCARDED_TAGS: frozenset[str] = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "canvas",
+        "video",
+        "audio",
+        "source",
+        "track",
+        "map",
+        "area",
+        "img",
+        "picture",
+        "input",
+        "select",
+        "option",
+        "optgroup",
+        "textarea",
+        "button",
+        "dialog",
+        "link",
+        "meta",
+        "base",
+        "title",
+        "figcaption",
+        "datalist",
+        "output",
+        "progress",
+        "meter",
+        "marquee",
+    }
+)
+
+#: Structural boilerplate: dropped unless they hold the article (see html.py).
+BOILERPLATE_TAGS: frozenset[str] = frozenset({"nav", "footer", "aside", "menu", "form"})
+
+#: ``header`` is dropped unless it holds a real paragraph (some pages wrap the lead in it).
+HEADER_TAG = "header"
+
+#: ARIA landmark roles that are never the article.
+BOILERPLATE_ROLES: frozenset[str] = frozenset(
+    {
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "search",
+        "dialog",
+        "alertdialog",
+        "menu",
+        "menubar",
+        "toolbar",
+        "alert",
+        "tablist",
+        "form",
+    }
+)
+
+#: Elements that open a new text block.
+BLOCK_TAGS: frozenset[str] = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "li",
+        "blockquote",
+        "pre",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "caption",
+        "figure",
+        "hr",
+        "address",
+        "details",
+        "summary",
+        "center",
+        "fieldset",
+        "legend",
+        "form",
+        "hgroup",
+        "body",
+        "html",
+    }
+)
+
+HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+LIST_ITEM_TAGS: frozenset[str] = frozenset({"li", "dt", "dd"})
+QUOTE_TAGS: frozenset[str] = frozenset({"blockquote"})
+PREFORMATTED_TAGS: frozenset[str] = frozenset({"pre"})
+TABLE_CELL_TAGS: frozenset[str] = frozenset({"td", "th"})
+LINK_TAGS: frozenset[str] = frozenset({"a"})
+
+# --------------------------------------------------------------------------- attributes
+
+#: Attribute tokens (class and id, split on separators and camelCase) that name boilerplate.
+BOILERPLATE_WORDS: frozenset[str] = frozenset(
+    {
+        # sharing, rating, social
+        "share",
+        "shares",
+        "sharing",
+        "sharethis",
+        "addthis",
+        "social",
+        "socials",
+        "rating",
+        "ratings",
+        "rate",
+        "reactions",
+        "likes",
+        "follow",
+        # comments
+        "comment",
+        "comments",
+        "disqus",
+        "respond",
+        "replies",
+        # related and popular lists
+        "related",
+        "popular",
+        "trending",
+        "recommended",
+        "recommendation",
+        "recommendations",
+        "outbrain",
+        "taboola",
+        "readmore",
+        "morestories",
+        "mostread",
+        "mostpopular",
+        "upnext",
+        "teaser",
+        "teasers",
+        # ads and promos
+        "ad",
+        "ads",
+        "adsense",
+        "adslot",
+        "adunit",
+        "advert",
+        "advertisement",
+        "advertising",
+        "sponsor",
+        "sponsored",
+        "promo",
+        "promotion",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "signup",
+        "donate",
+        "donation",
+        "paywall",
+        "cta",
+        # bylines, author boxes, post meta
+        "byline",
+        "bylines",
+        "author",
+        "authors",
+        "bio",
+        "dateline",
+        "timestamp",
+        "meta",
+        "postmeta",
+        "entrymeta",
+        "tags",
+        "taglist",
+        "categories",
+        # navigation and page furniture
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "breadcrumb",
+        "breadcrumbs",
+        "pagination",
+        "pager",
+        "sidebar",
+        "footer",
+        "masthead",
+        "topbar",
+        "toolbar",
+        "skip",
+        "toc",
+        # overlays, banners, hidden text
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "modal",
+        "popup",
+        "overlay",
+        "banner",
+        "sronly",
+        "screenreader",
+        "visuallyhidden",
+        # captions and credits
+        "caption",
+        "captions",
+        "credit",
+        "credits",
+        "print",
+    }
+)
+
+#: Class tokens that are state or taxonomy modifiers (WordPress ``tag-foo``,
+#: ``category-news``, ``has-sidebar``...), never component names: not matched.
+MODIFIER_PREFIXES: tuple[str, ...] = (
+    "tag-",
+    "category-",
+    "has-",
+    "is-",
+    "status-",
+    "format-",
+    "type-",
+    "postid-",
+    "page-template",
+    "single-",
+    "with-",
+    "no-",
+    "js-",
+)
+
+#: Attribute words of comment sections (never taken for the article, however long).
+COMMENT_WORDS: frozenset[str] = frozenset(
+    {"comment", "comments", "commentlist", "disqus", "respond", "replies", "discussion"}
+)
+
+#: Beginnings of run-together class words ("sharebuttons", "relatedposts", "adcontainer").
+BOILERPLATE_PREFIXES: tuple[str, ...] = (
+    "share",
+    "social",
+    "comment",
+    "related",
+    "advert",
+    "newsletter",
+    "cookie",
+    "sidebar",
+    "breadcrumb",
+    "byline",
+    "authorbox",
+    "authorbio",
+    "aboutauthor",
+    "subscribe",
+    "promo",
+    "sponsor",
+    "popular",
+    "recommend",
+    "navbar",
+    "pagination",
+)
+
+#: Attribute tokens that name the article body itself.
+CONTENT_WORDS: frozenset[str] = frozenset(
+    {
+        "articlebody",
+        "article-body",
+        "article_body",
+        "articlecontent",
+        "article-content",
+        "article__body",
+        "article__content",
+        "entry-content",
+        "entrycontent",
+        "post-content",
+        "postcontent",
+        "post-body",
+        "postbody",
+        "post_content",
+        "post-entry",
+        "story-body",
+        "storybody",
+        "story-content",
+        "content-body",
+        "body-content",
+        "main-content",
+        "blog-content",
+        "blog-post-content",
+        "single-content",
+        "rich-text",
+        "richtext",
+        "prose",
+        "td-post-content",
+        "page-content",
+        "text-content",
+    }
+)
+
+#: Article-body markers in microdata and landmarks.
+CONTENT_XPATH = ".//*[@itemprop='articleBody' or @role='main' or self::article or self::main]"
+
+#: Style declarations that hide an element.
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+#: Splits a class or id value into words: separators and camelCase humps.
+ATTRIBUTE_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+
+# --------------------------------------------------------------------------- text patterns
+
+#: Whitespace that becomes a plain space (NBSP, the Unicode spaces, tabs, line breaks).
+SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+
+#: Invisible characters removed from text (zero-width, soft hyphen, BOM, bidi marks).
+INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff\u200e\u200f]")
+
+#: Short blocks that are page furniture wherever they appear (matched on the whole block).
+BOILERPLATE_LINE = re.compile(
+    r"""^(?:
+        advertisement|advertising|sponsored(?:\s+content)?|ad|
+        share(?:\s+(?:this|on|via)\b.*)?|share\s+article|tweet|email|print|
+        (?:click\s+to\s+)?(?:share|print|email)\b.{0,40}|
+        (?:read|see|view|show|load)\s+(?:more|all|next|full)\b.{0,60}|
+        continue\s+reading.{0,60}|
+        (?:related|recommended|popular|trending|more)\s*(?:articles?|posts?|stories|reads?|news|content)?\s*:?|
+        (?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)).{0,40}|
+        (?:sign\s+up|subscribe|join)\b.{0,120}(?:newsletter|inbox|updates|email).{0,60}|
+        follow\s+us\b.{0,80}|
+        (?:tags?|topics?|filed\s+under|categories|category)\s*:.{0,200}|
+        (?:photo|image|picture|credit|source\s+image|illustration)s?\s*(?:credit)?\s*:.{0,150}|
+        (?:leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+a\s+comment|comments?)\b.{0,40}|
+        \d+\s+comments?|
+        (?:table\s+of\s+contents|contents|in\s+this\s+article|jump\s+to)\s*:?|
+        skip\s+to\b.{0,40}|back\s+to\s+top|
+        (?:all\s+rights\s+reserved|copyright\s+©?|©).{0,160}|
+        .{0,120}\ball\s+rights\s+reserved\.?|
+        \d+\s*(?:min(?:ute)?s?)\s+read|
+        (?:listen|listen\s+to\s+this\s+article).{0,40}|
+        was\s+this\s+(?:article|page|post)\s+helpful\??.{0,40}|
+        (?:rate|rating)\s*(?:this)?.{0,40}
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: Bylines: "By Jane Doe", "Written by ...", "Posted by ... on ...", "Author: ...".
+BYLINE_LINE = re.compile(
+    r"^(?:(?:written|posted|published|reported|reviewed|edited|compiled)\s+by|by|author|authors|"
+    r"von|par|por|door|di)\s*[:\-–—]?\s+\S.{0,150}$",
+    re.IGNORECASE,
+)
+
+#: Datelines: a block that is only a date, optionally labelled.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+DATELINE_LINE = re.compile(
+    r"^(?:(?:published|posted|updated|last\s+updated|modified|date|on|first\s+published)"
+    r"\s*(?:on|at)?\s*:?\s*)?(?:[a-z]+day,?\s+)?"
+    r"(?:" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,5})?)?"
+    r"(?:\s*[|·•\-–—]\s*.{0,60})?\.?$",
+    re.IGNORECASE,
+)
+
+#: Headings after which the article is over (comments, related lists, author boxes).
+END_OF_ARTICLE_HEADING = re.compile(
+    r"""^(?:
+        (?:\d+\s+)?(?:comments?|responses?|replies|reader\s+comments|discussion)(?:\s*\(\d+\))?|
+        leave\s+a\s+(?:comment|reply).*|post\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|
+        (?:related|recommended|popular|trending|similar|latest|recent|more)\s+
+            (?:articles?|posts?|stories|reads?|news|reading|content|from\b.*|on\b.*|in\b.*)|
+        (?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in).*)|
+        (?:read|see)\s+(?:more|also|next)(?:\s*:)?|
+        (?:more|further)\s+reading|
+        about\s+the\s+authors?|share\s+this(?:\s+(?:article|post|story))?|
+        (?:sign\s+up|subscribe)\b.{0,60}|
+        (?:don'?t|never)\s+miss.{0,40}|
+        keep\s+reading|what\s+to\s+read\s+next|up\s+next
+    )\s*:?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: Sentence-ending punctuation (a block with it reads as prose, not as a label).
+SENTENCE_END = re.compile(r"[.!?…:;。！？](?:[\"'”’»)\]]*)\s*$|[.!?。！？]\s")
