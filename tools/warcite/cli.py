@@ -256,6 +256,200 @@ def import_command(
 
 # ---------------------------------------------------------------- record stage (record.py, validate.py)
 
+
+def _print_record_result(result: Any, project_root: Any) -> None:
+    """The record's path and its APA citation on stdout; what happened on stderr."""
+    from warcite.cite import cite
+    from warcite.config import load_config
+    from warcite.project import display_path
+    from warcite.record import record_text
+
+    shown = display_path(result.path, project_root)
+    messages = {
+        "created": f"created {shown}",
+        "replaced": f"replaced {shown}",
+        "unchanged": f"unchanged: {shown} is identical to the record rebuilt from its WARC",
+    }
+    click.echo(messages.get(result.status, f"{result.status} {shown}"), err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(shown)
+    text = record_text(result.record, project_root)
+    click.echo(cite(result.record, "apa", config=load_config(project_root), text=text))
+
+
+@cli.command("record")
+@click.argument("warc", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--record-id", default=None, help="The WARC-Record-ID of the page record.")
+@click.option("--id", "slug", default=None, help="The record's id (default: site + page id).")
+@click.option("--replace", is_flag=True, help="Rewrite an existing record of that id.")
+@click.option("--operator", default=None, help="Name of the person running warcite (an agent).")
+@reports_errors
+def record_command(
+    warc: str, record_id: str | None, slug: str | None, replace: bool, operator: str | None
+) -> None:
+    """Extract the page of WARC and write records/<id>.json and records/<id>.txt.
+
+    The record is validated before it is written, atomically; an existing record is never
+    replaced silently (a rebuild identical to it is reported "unchanged").  Prints the
+    record's path and an APA citation.
+    """
+    from pathlib import Path
+
+    from warcite.project import find_project_root
+    from warcite.record import make_record
+
+    root = find_project_root(required=False)
+    result = make_record(
+        Path(warc),
+        record_id=record_id,
+        slug=slug,
+        replace=replace,
+        project_root=root,
+        operator=operator,
+    )
+    _print_record_result(result, root)
+
+
+@cli.command("archive")
+@click.argument("source")
+@click.option("--url", default=None, help="The page's original URL (for HTML and text files).")
+@click.option("--id", "slug", default=None, help="The id of the WARC and the record.")
+@click.option("--replace", is_flag=True, help="Rewrite an existing record of that id.")
+@click.option("--operator", default=None, help="Name of the person running warcite (an agent).")
+@click.option("--note", default=None, help="A note kept with an imported file.")
+@click.option("--observed-at", default=None, help="When an imported copy was made (ISO 8601).")
+@reports_errors
+def archive_command(
+    source: str,
+    url: str | None,
+    slug: str | None,
+    replace: bool,
+    operator: str | None,
+    note: str | None,
+    observed_at: str | None,
+) -> None:
+    """The main job: capture URL or import FILE, extract, record, validate, cite.
+
+    SOURCE is an http(s) URL (captured live), a WARC already in archive/ (used as it is:
+    the bundled reference WARC rebuilds its record, reported "unchanged" when identical),
+    or a file to import (a WARC from elsewhere, or HTML/text with --url).  Prints the
+    record's path and an APA citation.
+    """
+    import re
+    from pathlib import Path
+
+    from warcite.errors import UsageError
+    from warcite.project import ARCHIVE_DIR, find_project_root
+    from warcite.record import make_record
+
+    root = find_project_root(required=False)
+    archive_dir = root / ARCHIVE_DIR
+    if re.match(r"^https?://", source, re.IGNORECASE):
+        from warcite.capture import capture
+
+        if url is not None:
+            raise UsageError("--url is for files; a URL to capture is given as SOURCE")
+        captured = capture(source, archive_dir=archive_dir, slug=slug)
+        warc_path, page_id = captured.path, captured.main_record_id
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise UsageError(f"{source} is neither an http(s) URL nor an existing file")
+        is_warc = path.name.lower().endswith((".warc", ".warc.gz"))
+        if is_warc and path.resolve().parent == archive_dir.resolve():
+            warc_path, page_id = path, None
+        else:
+            from warcite.capture import import_file
+
+            imported = import_file(
+                path,
+                url=url,
+                archive_dir=archive_dir,
+                slug=slug,
+                observed_at=observed_at,
+                note=note,
+            )
+            warc_path, page_id = imported.path, imported.main_record_id
+    result = make_record(
+        warc_path,
+        record_id=page_id,
+        slug=slug,
+        replace=replace,
+        project_root=root,
+        operator=operator,
+    )
+    from warcite.validate import validate_file
+
+    report = validate_file(result.path, root)
+    if not report.ok:
+        from warcite.errors import ValidationFailed
+
+        for problem in report.problems:
+            click.echo(problem.line(), err=True)
+        raise ValidationFailed(f"{report.file} does not validate", report.problems)
+    _print_record_result(result, root)
+
+
+@cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--deep", is_flag=True, help="Also re-extract from the WARC and compare.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: a fixity report per record.",
+)
+@reports_errors
+def validate_command(paths: tuple[str, ...], deep: bool, output_format: str) -> None:
+    """Validate records (default: every records/*.json): schema, references, fixity.
+
+    Every problem is collected and printed, one line each, before the exit status is set
+    (5 when any is found).  --deep re-extracts each page from its WARC and reports drift
+    (warnings when the record was made by another extractor version).  Never changes a file.
+    """
+    import json
+    import sys
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from warcite.errors import ValidationFailed
+    from warcite.project import find_project_root
+    from warcite.validate import fixity_report, record_files, validate_file
+
+    start = Path(paths[0]) if paths else None
+    root = find_project_root(start.resolve().parent if start and start.exists() else None)
+    files = record_files([Path(p) for p in paths], root)
+    if not files:
+        click.echo(f"no records to validate under {root}", err=True)
+    reports = []
+    if len(files) > 5:
+        with click.progressbar(files, label="validating", file=sys.stderr) as bar:
+            reports = [validate_file(path, root, deep=deep) for path in bar]
+    else:
+        reports = [validate_file(path, root, deep=deep) for path in files]
+    if output_format == "json":
+        checked_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        report = fixity_report(reports, deep=deep, checked_at=checked_at)
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for record_report in reports:
+            for problem in record_report.problems:
+                click.echo(problem.line())
+            if record_report.ok:
+                click.echo(f"{record_report.file}: ok")
+    failed = [report for report in reports if not report.ok]
+    if failed:
+        count = sum(1 for report in failed for p in report.problems if p.severity == "error")
+        raise ValidationFailed(
+            f"{count} problem{'s' if count != 1 else ''} in {len(failed)} of {len(reports)} "
+            f"record{'s' if len(reports) != 1 else ''}",
+            [p for report in failed for p in report.problems],
+        )
+
+
 # ---------------------------------------------------------------- cite stage (cite.py)
 
 

@@ -1,0 +1,1234 @@
+"""Records: a capture plus its extraction -> a JSON record and its clean text; JSON <-> record.
+
+A record is ``records/<id>.json`` plus ``records/<id>.txt`` (docs/record-format.md).
+The JSON follows the versioned schema ``schemas/record/<version>/record.schema.json``;
+published schema versions are never edited, a change is a new version with a
+migration registered here (:func:`register_migration`, :func:`migrate`).
+
+Public functions::
+
+    build_record(page, extraction, *, slug, project_root, clock, new_uuid, ...)  pure
+    write_record(record, text, project_root, replace=False)   atomic, never silently replaces
+    make_record(warc_path, *, record_id=None, slug=None, replace=False, ...)  the whole stage
+    load_record(ref, project_root)     by slug, record_id (urn:uuid:...) or path
+    record_text(record, project_root)  the stored clean text
+    record_validator(version)          a jsonschema validator (local registry, no network)
+    default_slug(url, title)           the record id a page gets by default
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import platform
+import re
+import tempfile
+import unicodedata
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cache, lru_cache
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from warcite import __version__
+from warcite.errors import RecordError, ValidationFailed
+from warcite.models import ArchivedPage, Evidence, Extraction, Field, Person
+from warcite.project import RECORDS_DIR, find_project_root, relative_to_project, resolve_in_project
+
+JsonObject = dict[str, Any]
+Clock = Callable[[], datetime]
+UuidFactory = Callable[[], "uuid.UUID | str"]
+
+SCHEMA_VERSION = "1.0.0"
+"""The schema version warcite writes."""
+
+SCHEMA_BASE_URI = "https://warcite.org/schemas/record"
+CSL_SCHEMA_ID = "https://resource.citationstyles.org/schema/latest/input/json/csl-data.json"
+
+TEXT_NORMALIZATION = (
+    "UTF-8, Unicode NFC, LF line ends, blocks separated by one blank line, "
+    "no-break spaces as spaces, ending with one LF"
+)
+RIGHTS_IN_COPYRIGHT = "http://rightsstatements.org/vocab/InC/1.0/"
+WARC_MEDIA_TYPE = "application/warc"
+TEXT_MEDIA_TYPE = "text/plain; charset=utf-8"
+
+EVENT_TYPE_URIS = {
+    "capture": "http://id.loc.gov/vocabulary/preservation/eventType/cap",
+    "ingestion": "http://id.loc.gov/vocabulary/preservation/eventType/ing",
+    "message digest calculation": "http://id.loc.gov/vocabulary/preservation/eventType/mes",
+    "metadata extraction": "http://id.loc.gov/vocabulary/preservation/eventType/mee",
+    "validation": "http://id.loc.gov/vocabulary/preservation/eventType/val",
+    "fixity check": "http://id.loc.gov/vocabulary/preservation/eventType/fix",
+    "migration": "http://id.loc.gov/vocabulary/preservation/eventType/mig",
+}
+"""Library of Congress preservation event types (id.loc.gov/vocabulary/preservation/eventType)."""
+
+CONTENT_KEYS = ("id", "work", "capture", "text", "files", "citation")
+"""The parts of a record that say what it is; two records with equal content are identical
+even when their record_id, created date, events and agents differ (see content_differences)."""
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+def schemas_directory() -> Path:
+    """The folder holding ``record/<version>/record.schema.json`` and ``vendor/``.
+
+    Installed packages carry it as ``warcite/schemas``; a source checkout has it at the
+    repository root.
+    """
+    package_copy = Path(__file__).resolve().parent / "schemas"
+    if (package_copy / "record").is_dir():
+        return package_copy
+    return Path(__file__).resolve().parents[2] / "schemas"
+
+
+def schema_path(version: str = SCHEMA_VERSION) -> Path:
+    """Where the schema of a record version lives."""
+    return schemas_directory() / "record" / version / "record.schema.json"
+
+
+def known_schema_versions() -> list[str]:
+    """Every published record schema version, oldest first."""
+    folder = schemas_directory() / "record"
+    versions = [p.parent.name for p in folder.glob("*/record.schema.json")]
+    return sorted(versions, key=parse_version)
+
+
+@cache
+def load_schema(version: str = SCHEMA_VERSION) -> JsonObject:
+    """The JSON Schema of a record version; RecordError when that version is not published."""
+    path = schema_path(version)
+    try:
+        schema: JsonObject = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RecordError(
+            f"no record schema for version {version!r} (looked for {path}); "
+            f"known versions: {', '.join(known_schema_versions()) or 'none'}"
+        ) from None
+    return schema
+
+
+@lru_cache(maxsize=1)
+def load_csl_schema() -> JsonObject:
+    """The vendored official CSL-JSON input schema (an array of items)."""
+    schema: JsonObject = json.loads(
+        (schemas_directory() / "vendor" / "csl-data.json").read_text(encoding="utf-8")
+    )
+    return schema
+
+
+def schema_registry() -> Any:
+    """A referencing.Registry holding every record schema and the CSL schema.
+
+    References resolve only against these local resources: no network access is attempted.
+    """
+    from referencing import Registry, Resource
+
+    resources = [(CSL_SCHEMA_ID, Resource.from_contents(load_csl_schema()))]
+    for version in known_schema_versions():
+        schema = load_schema(version)
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def record_validator(version: str = SCHEMA_VERSION) -> Any:
+    """A Draft 2020-12 validator for records of ``version``, checking formats."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(
+        load_schema(version),
+        registry=schema_registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def csl_item_validator() -> Any:
+    """A validator for one CSL-JSON item against the vendored official schema."""
+    from jsonschema import Draft7Validator
+
+    schema = load_csl_schema()
+    item_schema = {**schema["items"], "definitions": schema["definitions"]}
+    return Draft7Validator(item_schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def parse_version(version: str) -> tuple[int, int, int]:
+    """``"1.0.0"`` -> ``(1, 0, 0)``; RecordError for anything but MAJOR.MINOR.PATCH."""
+    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version) if isinstance(version, str) else None
+    if match is None:
+        raise RecordError(
+            f"schema_version {version!r} is not a version number like {SCHEMA_VERSION!r}"
+        )
+    return int(match.group(1)), int(match.group(2)), int(match.group(3))
+
+
+Migration = Callable[[JsonObject], JsonObject]
+MIGRATIONS: dict[str, tuple[str, Migration]] = {}
+"""from_version -> (to_version, function).  Each step returns a new record of to_version."""
+
+
+def register_migration(from_version: str, to_version: str) -> Callable[[Migration], Migration]:
+    """Register a function migrating a record from one schema version to the next."""
+    parse_version(from_version)
+    parse_version(to_version)
+    if parse_version(to_version) <= parse_version(from_version):
+        raise ValueError(f"a migration must go forward: {from_version} -> {to_version}")
+
+    def decorator(function: Migration) -> Migration:
+        MIGRATIONS[from_version] = (to_version, function)
+        return function
+
+    return decorator
+
+
+def version_problem(version: object) -> str | None:
+    """Why a record of ``version`` cannot be read by this warcite, or None when it can."""
+    if not isinstance(version, str):
+        return f"schema_version must be a string like {SCHEMA_VERSION!r}, not {version!r}"
+    try:
+        parsed = parse_version(version)
+    except RecordError as error:
+        return str(error)
+    if parsed > parse_version(SCHEMA_VERSION):
+        return (
+            f"the record uses schema version {version}, newer than this warcite "
+            f"({__version__}) knows (newest {SCHEMA_VERSION}); upgrade warcite to read it"
+        )
+    if version != SCHEMA_VERSION and version not in MIGRATIONS:
+        return (
+            f"schema version {version} is unknown: no migration from it to {SCHEMA_VERSION} "
+            f"(known versions: {', '.join(known_schema_versions())})"
+        )
+    return None
+
+
+def migrate(
+    record: Mapping[str, Any],
+    *,
+    clock: Clock | None = None,
+    new_uuid: UuidFactory | None = None,
+) -> JsonObject:
+    """The record brought to the current schema version (a new dict; the input is untouched).
+
+    Each registered step is applied in turn and recorded as a PREMIS ``migration`` event.
+    Raises RecordError for a record of a future or unknown version.
+    """
+    problem = version_problem(record.get("schema_version"))
+    if problem is not None:
+        raise RecordError(problem)
+    result = copy.deepcopy(dict(record))
+    clock = clock or utc_now
+    new_uuid = new_uuid or uuid.uuid4
+    while result["schema_version"] != SCHEMA_VERSION:
+        source = result["schema_version"]
+        target, function = MIGRATIONS[source]
+        result = function(copy.deepcopy(result))
+        result["schema_version"] = target
+        agent = software_agent()
+        events = result.setdefault("events", [])
+        if isinstance(events, list):
+            events.append(
+                event(
+                    "migration",
+                    when=clock(),
+                    new_uuid=new_uuid,
+                    detail=f"record migrated from schema version {source} to {target}",
+                    agent=agent["id"],
+                )
+            )
+        agents = result.setdefault("agents", [])
+        if isinstance(agents, list) and not any(
+            isinstance(a, dict) and a.get("id") == agent["id"] for a in agents
+        ):
+            agents.append(agent)
+    return result
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def utc_now() -> datetime:
+    """The current time in UTC (the default clock)."""
+    return datetime.now(timezone.utc)
+
+
+def format_utc(when: datetime) -> str:
+    """``2026-11-26T12:00:00Z``: UTC, seconds precision."""
+    if when.tzinfo is None:
+        raise ValueError("the clock must return timezone-aware datetimes")
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def uuid_urn(new_uuid: UuidFactory) -> str:
+    """``urn:uuid:...`` from an injectable factory (returning a UUID or its string)."""
+    value = str(new_uuid())
+    value = value.removeprefix("urn:uuid:")
+    return f"urn:uuid:{uuid.UUID(value)}"
+
+
+def file_digests(path: Path) -> tuple[int, str, str]:
+    """Size, sha512 and sha256 (lowercase hex) of a file, read in chunks."""
+    sha512 = hashlib.sha512()
+    sha256 = hashlib.sha256()
+    size = 0
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            size += len(chunk)
+            sha512.update(chunk)
+            sha256.update(chunk)
+    return size, sha512.hexdigest(), sha256.hexdigest()
+
+
+def bytes_digests(data: bytes) -> tuple[int, str, str]:
+    """Size, sha512 and sha256 (lowercase hex) of some bytes."""
+    return len(data), hashlib.sha512(data).hexdigest(), hashlib.sha256(data).hexdigest()
+
+
+def _package_version(name: str) -> str:
+    try:
+        return importlib_metadata.version(name)
+    except importlib_metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def software_agent() -> JsonObject:
+    """warcite as a PREMIS agent, with the versions of what it runs on."""
+    return {
+        "id": f"urn:warcite:agent:warcite-{__version__}",
+        "type": "software",
+        "name": "warcite",
+        "version": __version__,
+        "environment": {
+            "python": platform.python_version(),
+            "warcio": _package_version("warcio"),
+            "lxml": _package_version("lxml"),
+            "jsonschema": _package_version("jsonschema"),
+        },
+    }
+
+
+def operator_agent(name: str) -> JsonObject:
+    """The person who ran warcite, as a PREMIS agent."""
+    return {"id": "urn:warcite:agent:operator", "type": "person", "name": " ".join(name.split())}
+
+
+def event(
+    kind: str,
+    *,
+    when: datetime | str,
+    new_uuid: UuidFactory,
+    detail: str,
+    agent: str,
+    outcome: str = "success",
+) -> JsonObject:
+    """A PREMIS-style event of a Library of Congress event type."""
+    return {
+        "id": uuid_urn(new_uuid),
+        "type": kind,
+        "type_uri": EVENT_TYPE_URIS[kind],
+        "date": when if isinstance(when, str) else format_utc(when),
+        "outcome": outcome,
+        "detail": detail,
+        "agent": agent,
+    }
+
+
+# --------------------------------------------------------------------------- slugs
+
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "gv"})
+_MOBILE_LABELS = frozenset({"www", "www1", "www2", "www3", "m", "mobile", "amp", "edition"})
+_ID_QUERY_KEYS = ("id", "p", "story", "storyid", "article", "articleid", "aid", "newsid", "no")
+_TRAILING_ID = re.compile(r"(?:^|[-_.])(\d+(?:[-_]\d+)*)$")
+
+
+def _slug_words(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def site_name(url: str) -> str:
+    """The site's short name from a URL's host: ``www.opednews.com`` -> ``opednews``.
+
+    Drops ``www``/``m``-style labels and the public suffix (with the common two-level
+    country suffixes such as ``co.uk``); an IP address is kept whole.
+    """
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if re.fullmatch(r"[\d.]+|[0-9a-f:]+", host) and (host.count(".") == 3 or ":" in host):
+        return _slug_words(host)
+    labels = [label for label in host.split(".") if label]
+    while len(labels) > 2 and labels[0] in _MOBILE_LABELS:
+        labels = labels[1:]
+    if not labels:
+        return "page"
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return _slug_words(labels[-3])
+    if len(labels) >= 2:
+        return _slug_words(labels[-2])
+    return _slug_words(labels[0])
+
+
+def _trailing_id(url: str) -> str | None:
+    parts = urlsplit(url)
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    if segments:
+        last = re.sub(r"\.(?:s?html?|php\d?|aspx?|jsp|cfm|cgi)$", "", segments[-1], flags=re.I)
+        match = _TRAILING_ID.search(last)
+        if match and sum(c.isdigit() for c in match.group(1)) >= 3:
+            return match.group(1).replace("_", "-")
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in _ID_QUERY_KEYS and value.isdigit():
+            return value
+    return None
+
+
+def default_slug(url: str, title: str | None = None, *, max_words: int = 6) -> str:
+    """The record id a page gets by default: the site's name plus what identifies the page.
+
+    When the URL's last path segment ends in an id (digits, possibly in groups:
+    ``...-160829-249.html``) or the query has a numeric ``id``-like parameter:
+    ``<site>-<id>`` (``opednews-160829-249``).  Otherwise ``<site>-<first words of the
+    title>`` (or of the last path segment), at most 80 characters.
+    """
+    site = site_name(url) or "page"
+    identifier = _trailing_id(url)
+    if identifier:
+        slug = f"{site}-{identifier}"
+    else:
+        segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
+        source = title or (segments[-1] if segments else "")
+        source = re.sub(r"\.(?:s?html?|php\d?|aspx?|jsp|cfm|cgi)$", "", source, flags=re.I)
+        words = [w for w in _slug_words(source).split("-") if w][:max_words]
+        slug = "-".join([site, *words])
+    slug = _slug_words(slug)[:80].strip("-")
+    return slug or "page"
+
+
+# --------------------------------------------------------------------------- sentence case
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+
+
+def _word_usage(text: str) -> dict[str, tuple[int, int]]:
+    """For each word (casefolded): how often the text writes it lowercase and capitalised,
+    counting only places where capitals are not forced by a sentence start."""
+    usage: dict[str, list[int]] = {}
+    sentence_start = True
+    for match in re.finditer(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[.!?:\n\"“]", text):
+        token = match.group(0)
+        if not _WORD.fullmatch(token):
+            sentence_start = True
+            continue
+        if not sentence_start:
+            counts = usage.setdefault(token.casefold(), [0, 0])
+            if token[:1].islower():
+                counts[0] += 1
+            elif token[:1].isupper():
+                counts[1] += 1
+        sentence_start = False
+    return {word: (counts[0], counts[1]) for word, counts in usage.items()}
+
+
+def sentence_case(title: str, text: str = "") -> str:
+    """The title in sentence case with proper nouns kept, judged by how ``text`` writes them.
+
+    The first word and the first word after a colon keep their capital; words with inner
+    capitals or all in capitals (acronyms) are kept; a capitalised word is kept when the
+    text writes it capitalised mid-sentence and never in lowercase (``North Korean``),
+    and lowercased otherwise (``Elites`` -> ``elites``).
+    """
+    usage = _word_usage(text)
+    pieces: list[str] = []
+    keep_next = True
+    for token in re.split(r"(\s+)", title):
+        if not token or token.isspace():
+            pieces.append(token)
+            continue
+        if keep_next:
+            pieces.append(token)
+        else:
+            pieces.append(_WORD.sub(lambda m: _case_word(m.group(0), usage), token))
+        keep_next = token.endswith((":", "?", "!", ".", "—", "–")) and len(token) > 1
+    return "".join(pieces)
+
+
+def _case_word(word: str, usage: Mapping[str, tuple[int, int]]) -> str:
+    if len(word) == 1:
+        return word if word == "I" else word.lower()
+    if not word[:1].isupper() or any(c.isupper() for c in word[1:]):
+        return word  # lowercase already, or an acronym / inner capital (KINU, iPhone, McCain)
+    lower, capital = usage.get(word.casefold(), (0, 0))
+    if capital > 0 and lower == 0:
+        return word
+    return word[:1].lower() + word[1:]
+
+
+# --------------------------------------------------------------------------- text
+
+
+def normalize_block(text: str) -> str:
+    """One block of the clean text: NFC, no-break spaces as spaces, LF, no blank lines inside."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub("[\u00a0\u202f\u2007]", " ", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    text = "\n".join(line for line in lines if line.strip())
+    return text.strip()
+
+
+def clean_text(extraction: Extraction) -> tuple[str, list[str]]:
+    """The text file's content and the kind of each block (empty blocks dropped)."""
+    blocks: list[str] = []
+    kinds: list[str] = []
+    for paragraph in extraction.paragraphs:
+        block = normalize_block(paragraph.text)
+        if block:
+            blocks.append(block)
+            kinds.append(paragraph.kind)
+    if not blocks:
+        raise RecordError("the extraction holds no text: there is nothing to record")
+    return "\n\n".join(blocks) + "\n", kinds
+
+
+def text_blocks(text: str) -> list[str]:
+    """The blocks of a stored clean text (paragraph N is element N-1)."""
+    body = text[:-1] if text.endswith("\n") else text
+    return body.split("\n\n") if body else []
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _evidence(value: Field | Evidence | None) -> JsonObject | None:
+    if value is None:
+        return None
+    return {"value": value.value, "source": value.source, "raw": value.raw, "note": value.note}
+
+
+def _date_evidence(value: Field | None) -> JsonObject | None:
+    return _evidence(value)
+
+
+def _person(person: Person, as_of: str | None) -> JsonObject:
+    forms = list(dict.fromkeys([person.name, *person.forms]))
+    return {
+        "type": "organization" if person.kind == "organization" else "person",
+        "name": person.name,
+        "family": person.family,
+        "given": person.given,
+        "particle": person.particle,
+        "suffix": person.suffix,
+        "name_order": person.name_order,
+        "forms": forms,
+        "alternate_names": [form for form in forms if form != person.name],
+        "affiliations": [
+            {
+                "name": affiliation.name,
+                "alternate_name": affiliation.alternate_name,
+                "role": affiliation.role,
+                "as_of": as_of,
+                "source": affiliation.source,
+                "raw": affiliation.raw,
+            }
+            for affiliation in person.affiliations
+        ],
+        "bio": person.bio,
+        "sources": list(dict.fromkeys(person.sources)),
+    }
+
+
+def _candidates(extraction: Extraction) -> JsonObject:
+    result: JsonObject = {}
+    for name in (
+        "title",
+        "published",
+        "modified",
+        "publisher",
+        "section",
+        "genre",
+        "language",
+        "description",
+        "canonical_url",
+    ):
+        value: Field | None = getattr(extraction, name)
+        if value is not None and value.candidates:
+            result[name] = [_evidence(candidate) for candidate in value.candidates]
+    return result
+
+
+def _http_url(value: str | None) -> str | None:
+    return value if value and re.match(r"^https?://\S+$", value) else None
+
+
+def _metadata_field(page: ArchivedPage, *names: str) -> str | None:
+    wanted = {name.lower() for name in names}
+    for key, value in page.source_metadata:
+        if key.lower() in wanted and value.strip():
+            return value.strip()
+    return None
+
+
+def _normalize_warc_date(value: str | None) -> str | None:
+    """A WARC/ISO date-time in UTC with a Z suffix, or None when it cannot be read."""
+    if not value:
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z", text):
+        return text
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return format_utc(parsed)
+
+
+def source_description(page: ArchivedPage, original_url: str) -> str:
+    """A plain-language statement of what this copy is, honest about how it was made."""
+    source_file = _metadata_field(
+        page, "source-file-name", "source-file", "source-filename", "filename"
+    )
+    from_file = f" from the file {source_file}" if source_file else ""
+    if page.method == "import-transcript":
+        return (
+            f"Plain-text transcript of the page {original_url} as received: the page's text "
+            f"without its HTML markup (boilerplate included), imported{from_file}. The original "
+            "HTML was not available. Not a live capture."
+        )
+    if page.method == "import-html":
+        return (
+            f"HTML of the page {original_url} supplied by the operator and imported{from_file} "
+            "with its bytes unchanged. Not a live capture: warcite did not fetch it."
+        )
+    if page.method == "import-warc":
+        return (
+            f"A {page.record_type} record for {original_url} copied unchanged from an existing "
+            f"WARC file{from_file}; warcite did not make the original capture."
+        )
+    if page.method == "import-memento":
+        when = page.memento.datetime if page.memento else "an unknown date"
+        return (
+            f"Memento of {original_url} as a web archive held it on {when}, fetched from "
+            f"{page.target_uri}."
+        )
+    status = f" (HTTP status {page.http_status})" if page.http_status else ""
+    truncated = f"; the body was truncated ({page.truncated})" if page.truncated else ""
+    return (
+        f"Live HTTP capture of {page.target_uri}{status} by warcite, stored as received on the "
+        f"wire{truncated}."
+    )
+
+
+def _observed_at(page: ArchivedPage) -> str | None:
+    """When the content was seen on the web: known for live captures and mementos only,
+    or when the operator stated it for an import; never invented."""
+    stated = _normalize_warc_date(_metadata_field(page, "observed-at", "observed_at"))
+    if stated:
+        return stated
+    if page.method == "http-capture":
+        return _normalize_warc_date(page.warc_date)
+    if page.method == "import-memento" and page.memento:
+        return _normalize_warc_date(page.memento.datetime)
+    if page.method == "import-warc" and page.record_type == "response":
+        return _normalize_warc_date(page.warc_date)
+    return None
+
+
+def _capture_tool(page: ArchivedPage) -> JsonObject:
+    software = _metadata_field(page, "software")
+    if software:
+        match = re.match(r"^\s*([^\s/]+)(?:[/ ]v?([0-9][^\s()]*))?", software)
+        if match:
+            return {"name": match.group(1), "version": match.group(2)}
+    if page.method == "import-warc":
+        return {"name": "unknown", "version": None}
+    return {"name": "warcite", "version": __version__}
+
+
+def build_record(
+    page: ArchivedPage,
+    extraction: Extraction,
+    *,
+    slug: str,
+    project_root: Path,
+    clock: Clock,
+    new_uuid: UuidFactory,
+    operator: str | None = None,
+    record_id: str | None = None,
+    warc_file: tuple[int, str, str] | None = None,
+) -> tuple[JsonObject, str]:
+    """The JSON record and the clean text for one page and its extraction.
+
+    Pure apart from reading the WARC file's digests (pass ``warc_file`` = (size, sha512,
+    sha256) to skip that).  ``clock`` and ``new_uuid`` make the output deterministic;
+    ``record_id`` reuses an existing record's identity (a rebuild of the same capture).
+    """
+    from warcite.slugs import SLUG_PATTERN
+
+    if not SLUG_PATTERN.match(slug):
+        raise RecordError(f"{slug!r} is not a valid record id (lowercase letters, digits, '-')")
+    now = clock()
+    text, kinds = clean_text(extraction)
+    text_bytes = text.encode("utf-8")
+    text_path = f"{RECORDS_DIR}/{slug}.txt"
+    warc_path = relative_to_project(page.warc_path, project_root)
+    size, sha512, sha256 = warc_file or file_digests(page.warc_path)
+    text_size, text_sha512, text_sha256 = bytes_digests(text_bytes)
+
+    original_url = (
+        (page.memento.original_uri if page.memento else None)
+        or _http_url(extraction.url)
+        or _http_url(page.url)
+        or _http_url(page.target_uri)
+    )
+    if original_url is None:
+        raise RecordError(
+            f"{page.warc_path} record {page.record_id}: the page's original http(s) URL is "
+            "unknown (import the file with --url)"
+        )
+    published = extraction.published.value if extraction.published else None
+    as_of = published[:10] if published and re.match(r"\d{4}-\d{2}-\d{2}", published) else None
+    title: JsonObject | None = None
+    if extraction.title is not None:
+        title = {
+            **(_evidence(extraction.title) or {}),
+            "sentence_case": sentence_case(extraction.title.value, extraction.text),
+        }
+    publisher = _evidence(extraction.publisher)
+    canonical = extraction.canonical_url.value if extraction.canonical_url else None
+    work: JsonObject = {
+        "title": title,
+        "authors": [_person(person, as_of) for person in extraction.authors],
+        "published": _date_evidence(extraction.published),
+        "modified": _date_evidence(extraction.modified),
+        "publisher": publisher,
+        "container_title": publisher["value"] if publisher else None,
+        "section": _evidence(extraction.section),
+        "description": _evidence(extraction.description),
+        "keywords": list(dict.fromkeys(k for k in extraction.keywords if k.strip())),
+        "language": _evidence(extraction.language),
+        "url": original_url,
+        "canonical_url": _http_url(canonical),
+        "genre": _evidence(extraction.genre),
+        "rights": RIGHTS_IN_COPYRIGHT,
+        "candidates": _candidates(extraction),
+    }
+
+    ingested_at = _normalize_warc_date(page.warc_date) or format_utc(now)
+    memento = None
+    if page.memento is not None:
+        memento = {
+            "original_uri": page.memento.original_uri,
+            "datetime": _normalize_warc_date(page.memento.datetime) or page.memento.datetime,
+            "source": page.memento.source,
+        }
+    tool = _capture_tool(page)
+    final_uri = _http_url(page.target_uri) or original_url
+    capture: JsonObject = {
+        "method": page.method,
+        "source_description": source_description(page, original_url),
+        "observed_at": _observed_at(page),
+        "ingested_at": ingested_at,
+        "target_uri": page.target_uri,
+        "final_uri": final_uri,
+        "http_status": page.http_status,
+        "content_type": page.content_type,
+        "memento": memento,
+        "warc": {
+            "path": warc_path,
+            "record_id": page.record_id,
+            "record_type": page.record_type,
+            "date": page.warc_date,
+            "offset": page.offset,
+            "length": page.length,
+            "payload_digest": page.payload_digest,
+        },
+        "tool": tool,
+        "user_agent": _metadata_field(page, "user-agent", "http-header-user-agent"),
+        "note": _metadata_field(page, "note"),
+        "truncated": page.truncated,
+    }
+    text_section: JsonObject = {
+        "path": text_path,
+        "sha512": text_sha512,
+        "sha256": text_sha256,
+        "paragraphs": len(kinds),
+        "paragraph_kinds": kinds,
+        "characters": len(text),
+        "normalization": TEXT_NORMALIZATION,
+        "extractor": {
+            "name": extraction.extractor,
+            "version": extraction.extractor_version or __version__,
+        },
+    }
+    files = [
+        {
+            "path": warc_path,
+            "role": "warc",
+            "size": size,
+            "media_type": WARC_MEDIA_TYPE,
+            "sha512": sha512,
+            "sha256": sha256,
+        },
+        {
+            "path": text_path,
+            "role": "text",
+            "size": text_size,
+            "media_type": TEXT_MEDIA_TYPE,
+            "sha512": text_sha512,
+            "sha256": text_sha256,
+        },
+    ]
+
+    agent = software_agent()
+    agents = [agent]
+    capture_agent_id = agent["id"]
+    if (tool["name"], tool["version"]) != ("warcite", __version__):
+        capture_agent_id = f"urn:warcite:agent:{_slug_words(tool['name'])}-" + (
+            re.sub(r"[^a-z0-9.+-]", "-", (tool["version"] or "unknown").lower())
+        )
+        capture_agent: JsonObject = {
+            "id": capture_agent_id,
+            "type": "software",
+            "name": tool["name"],
+        }
+        if tool["version"]:
+            capture_agent["version"] = tool["version"]
+        agents.append(capture_agent)
+    if operator:
+        agents.append(operator_agent(operator))
+
+    is_capture = page.method in ("http-capture", "import-memento")
+    first_detail = (
+        f"{'captured' if is_capture else 'ingested'} {original_url} into {warc_path} as "
+        f"{page.record_type} record {page.record_id} ({capture['method']}); "
+        + capture["source_description"]
+    )
+    extraction_detail = (
+        f"extracted {len(kinds)} blocks of clean text and the metadata "
+        f"({', '.join(_found_fields(work)) or 'none found'}) from record {page.record_id} with "
+        f"{text_section['extractor']['name']} {text_section['extractor']['version']}"
+    )
+    if extraction.warnings:
+        extraction_detail += "; warnings: " + "; ".join(extraction.warnings)
+    events = [
+        event(
+            "capture" if is_capture else "ingestion",
+            when=ingested_at,
+            new_uuid=new_uuid,
+            detail=first_detail,
+            agent=capture_agent_id,
+        ),
+        event(
+            "metadata extraction",
+            when=now,
+            new_uuid=new_uuid,
+            detail=extraction_detail,
+            agent=agent["id"],
+            outcome="warning" if extraction.warnings else "success",
+        ),
+        event(
+            "message digest calculation",
+            when=now,
+            new_uuid=new_uuid,
+            detail=f"sha512 and sha256 of {warc_path} ({size} bytes) and {text_path} "
+            f"({text_size} bytes)",
+            agent=agent["id"],
+        ),
+        event(
+            "validation",
+            when=now,
+            new_uuid=new_uuid,
+            detail=f"record validated against {load_schema()['$id']}, the citation against the "
+            "CSL-JSON schema, and the files' sizes and digests and the WARC record checked",
+            agent=agent["id"],
+        ),
+    ]
+    record: JsonObject = {
+        "schema_version": SCHEMA_VERSION,
+        "record_id": record_id or uuid_urn(new_uuid),
+        "id": slug,
+        "created": format_utc(now),
+        "work": work,
+        "capture": capture,
+        "text": text_section,
+        "files": files,
+        "events": events,
+        "agents": agents,
+        "citation": {},
+        "extensions": {},
+    }
+    record["citation"] = citation_item(record, project_root)
+    return record, text
+
+
+def _found_fields(work: Mapping[str, Any]) -> list[str]:
+    names = []
+    for name in ("title", "authors", "published", "publisher", "language", "genre"):
+        if work.get(name):
+            names.append(name)
+    return names
+
+
+def citation_item(record: Mapping[str, Any], project_root: Path) -> JsonObject:
+    """The record's CSL-JSON item, from warcite.cite (which owns every citation rule),
+    naming the archive as the project's warcite.toml configures it."""
+    from warcite.cite import csl_item
+    from warcite.config import load_config
+
+    item: JsonObject = csl_item(dict(record), config=load_config(project_root))
+    return item
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def _content(record: Mapping[str, Any]) -> JsonObject:
+    content = {key: copy.deepcopy(record.get(key)) for key in CONTENT_KEYS}
+    text = content.get("text")
+    if isinstance(text, dict):
+        text.pop("extractor", None)  # a newer warcite giving the same text is the same record
+    citation = content.get("citation")
+    if isinstance(citation, dict):
+        citation.pop("archive", None)  # the archive's configured name, not the record's content
+    return content
+
+
+def content_differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """JSON paths where two records' content differs (record_id, created, events, agents and
+    the extractor's version are not content).  Empty when the records are identical."""
+    differences: list[str] = []
+    _diff(_content(old), _content(new), "$", differences)
+    return differences
+
+
+def _diff(old: Any, new: Any, path: str, out: list[str], limit: int = 20) -> None:
+    if len(out) >= limit or old == new:
+        return
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in list(dict.fromkeys([*old, *new])):
+            _diff(old.get(key), new.get(key), f"{path}.{key}", out, limit)
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (a, b) in enumerate(zip(old, new, strict=False)):
+            _diff(a, b, f"{path}[{index}]", out, limit)
+    else:
+        out.append(path)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def record_paths(slug: str, project_root: Path) -> tuple[Path, Path]:
+    """``records/<slug>.json`` and ``records/<slug>.txt`` under the project root."""
+    folder = project_root / RECORDS_DIR
+    return folder / f"{slug}.json", folder / f"{slug}.txt"
+
+
+def dump_record(record: Mapping[str, Any]) -> str:
+    """The record as its file holds it: UTF-8 JSON, two-space indent, key order kept."""
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def _write_temporary(folder: Path, name: str, data: bytes) -> Path:
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return Path(temporary)
+
+
+def write_record(
+    record: Mapping[str, Any], text: str, project_root: Path, replace: bool = False
+) -> tuple[Path, Path]:
+    """Write ``records/<id>.json`` and ``.txt`` atomically (temporary file + rename).
+
+    Never replaces an existing record or text silently: RecordError unless ``replace``.
+    Returns the JSON and text paths.
+    """
+    slug = record["id"]
+    json_path, text_path = record_paths(slug, project_root)
+    if record["text"]["path"] != f"{RECORDS_DIR}/{slug}.txt":
+        raise RecordError(
+            f"the record's text path {record['text']['path']!r} is not {RECORDS_DIR}/{slug}.txt"
+        )
+    existing = [path for path in (json_path, text_path) if path.exists()]
+    if existing and not replace:
+        raise RecordError(
+            f"{existing[0]} exists already; warcite never replaces a record silently "
+            "(use --replace to rewrite it, or --id to give this record another id)"
+        )
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    temporary_text = _write_temporary(json_path.parent, text_path.name, text.encode("utf-8"))
+    try:
+        temporary_json = _write_temporary(
+            json_path.parent, json_path.name, dump_record(record).encode("utf-8")
+        )
+    except BaseException:
+        temporary_text.unlink(missing_ok=True)
+        raise
+    try:
+        os.replace(temporary_text, text_path)
+        os.replace(temporary_json, json_path)
+    except OSError as error:
+        temporary_text.unlink(missing_ok=True)
+        temporary_json.unlink(missing_ok=True)
+        raise RecordError(f"cannot write {json_path}: {error.strerror or error}") from error
+    return json_path, text_path
+
+
+# --------------------------------------------------------------------------- the stage
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What :func:`make_record` did: ``status`` is "created", "replaced" or "unchanged"."""
+
+    path: Path
+    text_path: Path
+    record: JsonObject
+    status: str
+    warnings: tuple[str, ...] = field(default=())
+
+
+def _existing_record(path: Path) -> JsonObject | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _same_capture(existing: Mapping[str, Any] | None, record: Mapping[str, Any]) -> bool:
+    try:
+        old = existing["capture"]["warc"]  # type: ignore[index]
+        new = record["capture"]["warc"]
+    except (KeyError, TypeError):
+        return False
+    return bool(old.get("path") == new["path"] and old.get("record_id") == new["record_id"])
+
+
+def make_record(
+    warc_path: Path,
+    *,
+    record_id: str | None = None,
+    slug: str | None = None,
+    replace: bool = False,
+    project_root: Path | None = None,
+    clock: Clock | None = None,
+    new_uuid: UuidFactory | None = None,
+    operator: str | None = None,
+) -> RecordResult:
+    """Extract the page of a WARC and write its record and text, validated, atomically.
+
+    ``record_id`` picks the WARC record (default: the capture's page); ``slug`` sets the
+    record's id (default: :func:`default_slug`).  When a record of the same capture exists
+    and its content is identical, nothing is written (status "unchanged"); when it differs,
+    RecordError unless ``replace``.  A different capture whose default id is taken gets the
+    next free ``<id>-2``, ``<id>-3``...; an explicit ``slug`` that is taken is an error unless
+    ``replace``.  The record is validated (schema, CSL, fixity) before it is written.
+    """
+    from warcite.extract import extract_page
+    from warcite.warc import read_page
+
+    warc_path = Path(warc_path)
+    root = (project_root or find_project_root(warc_path.resolve().parent, required=False)).resolve()
+    clock = clock or utc_now
+    new_uuid = new_uuid or uuid.uuid4
+    page = read_page(warc_path, record_id)
+    extraction = extract_page(page)
+    warc_file = file_digests(warc_path)
+
+    def build(candidate: str, reuse: str | None = None) -> tuple[JsonObject, str]:
+        return build_record(
+            page,
+            extraction,
+            slug=candidate,
+            project_root=root,
+            clock=clock,
+            new_uuid=new_uuid,
+            operator=operator,
+            record_id=reuse,
+            warc_file=warc_file,
+        )
+
+    if slug is not None:
+        from warcite.slugs import check_slug
+
+        candidates = [check_slug(slug)]
+    else:
+        base = default_slug(
+            page.memento.original_uri if page.memento else (extraction.url or page.url or ""),
+            extraction.title.value if extraction.title else None,
+        )
+        candidates = [base] + [f"{base[:76].rstrip('-')}-{n}" for n in range(2, 1000)]
+
+    for candidate in candidates:
+        json_path, text_path = record_paths(candidate, root)
+        if not json_path.exists() and not text_path.exists():
+            record, text = build(candidate)
+            status = "created"
+            break
+        existing = _existing_record(json_path)
+        record, text = build(candidate, reuse=(existing or {}).get("record_id"))
+        if _same_capture(existing, record):
+            assert existing is not None
+            stored_text = text_path.read_bytes() if text_path.exists() else None
+            differences = content_differences(existing, record)
+            if stored_text != text.encode("utf-8"):
+                differences.insert(0, f"the text file {text_path.name}")
+            if not differences:
+                return RecordResult(json_path, text_path, existing, "unchanged")
+            if not replace:
+                raise RecordError(
+                    f"{json_path} exists for this capture and differs from the rebuilt record "
+                    f"at {', '.join(differences[:8])}; use --replace to rewrite it"
+                )
+            status = "replaced"
+            break
+        if slug is not None:
+            if not replace:
+                raise RecordError(
+                    f"{json_path} exists already for another capture; choose another --id "
+                    "or use --replace to overwrite it"
+                )
+            record, text = build(candidate)
+            status = "replaced"
+            break
+    else:  # pragma: no cover - a thousand records of one page
+        raise RecordError(f"no free record id for {candidates[0]}")
+
+    check_new_record(record, text, root)
+    json_path, text_path = write_record(record, text, root, replace=status == "replaced")
+    return RecordResult(json_path, text_path, record, status, tuple(extraction.warnings))
+
+
+def check_new_record(record: Mapping[str, Any], text: str, project_root: Path) -> None:
+    """Validate a record before it is written (its text given in memory); ValidationFailed."""
+    from warcite.validate import check_record
+
+    problems = check_record(
+        record,
+        project_root,
+        display=f"{RECORDS_DIR}/{record['id']}.json",
+        pending={record["text"]["path"]: text.encode("utf-8")},
+    )
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise ValidationFailed(
+            "the new record is not valid, nothing was written:\n"
+            + "\n".join(problem.line() for problem in errors),
+            errors,
+        )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def record_file(ref: str, project_root: Path) -> Path:
+    """The JSON file a reference names: a path, a slug, or a record_id (``urn:uuid:...``)."""
+    records = project_root / RECORDS_DIR
+    if ref.startswith("urn:uuid:"):
+        for path in sorted(records.glob("*.json")):
+            data = _existing_record(path)
+            if data is not None and data.get("record_id") == ref:
+                return path
+        raise RecordError(f"no record in {records} has record_id {ref}")
+    candidate = Path(ref)
+    if ref.endswith(".json") or "/" in ref or os.sep in ref:
+        if not candidate.exists():
+            raise RecordError(f"record file {ref} does not exist")
+        return candidate
+    path = records / f"{ref}.json"
+    if not path.exists():
+        known = sorted(p.stem for p in records.glob("*.json"))[:10]
+        raise RecordError(
+            f"no record {ref!r} in {records}"
+            + (f" (records: {', '.join(known)})" if known else " (there are no records yet)")
+        )
+    return path
+
+
+def load_record(ref: str | Path, project_root: Path | None = None) -> JsonObject:
+    """A record by slug, record_id (``urn:uuid:...``) or path, migrated to the current version.
+
+    Raises RecordError when it cannot be found, is not JSON, or is of a future version.
+    (It does not validate: use warcite.validate for that.)
+    """
+    root = project_root or find_project_root()
+    path = ref if isinstance(ref, Path) else record_file(ref, root)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RecordError(f"record file {path} does not exist") from None
+    except UnicodeDecodeError as error:
+        raise RecordError(f"{path}: not UTF-8 ({error.reason})") from error
+    except json.JSONDecodeError as error:
+        raise RecordError(
+            f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from error
+    if not isinstance(data, dict):
+        raise RecordError(f"{path}: a record is a JSON object, not {type(data).__name__}")
+    try:
+        return migrate(data)
+    except RecordError as error:
+        raise RecordError(f"{path}: {error}") from error
+
+
+def record_text(record: Mapping[str, Any], project_root: Path | None = None) -> str:
+    """The record's stored clean text (UTF-8), read from inside the project only."""
+    root = project_root or find_project_root()
+    relative = record["text"]["path"]
+    path = resolve_in_project(root, relative)
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise RecordError(f"the record's text file {relative} is missing") from None
+    except UnicodeDecodeError as error:
+        raise RecordError(f"{relative}: not UTF-8 ({error.reason})") from error
+
+
+__all__ = [
+    "CONTENT_KEYS",
+    "EVENT_TYPE_URIS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "RecordResult",
+    "build_record",
+    "citation_item",
+    "content_differences",
+    "csl_item_validator",
+    "default_slug",
+    "dump_record",
+    "file_digests",
+    "known_schema_versions",
+    "load_record",
+    "load_schema",
+    "make_record",
+    "migrate",
+    "record_file",
+    "record_paths",
+    "record_text",
+    "record_validator",
+    "register_migration",
+    "schema_registry",
+    "sentence_case",
+    "text_blocks",
+    "version_problem",
+    "write_record",
+]
