@@ -62,19 +62,6 @@ class Config:
         )
 
 
-def find_project_root(start: Path | None = None) -> Path:
-    """The project folder: the nearest of ``start`` (default: the current folder) and its
-    parents holding ``warcite.toml``, else the nearest holding a ``records/`` folder, else
-    ``start`` itself."""
-    here = (start or Path.cwd()).resolve()
-    candidates = [here, *here.parents]
-    for marker in (CONFIG_FILE_NAME, "records"):
-        for folder in candidates:
-            if (folder / marker).exists():
-                return folder
-    return here
-
-
 def default_config(project_root: Path) -> Config:
     """The configuration used when there is no ``warcite.toml``: the folder's name, no replay."""
     name = project_root.resolve().name or "warcite"
@@ -156,7 +143,6 @@ __all__ = [
     "CONFIG_FILE_NAME",
     "Config",
     "default_config",
-    "find_project_root",
     "load_config",
     "parse_config",
 ]

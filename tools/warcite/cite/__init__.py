@@ -32,7 +32,7 @@ from warcite.cite.styles import (
     mla,
 )
 from warcite.cite.tex import biblatex, bibtex
-from warcite.config import Config, find_project_root, load_config
+from warcite.config import Config, load_config
 from warcite.errors import CitationError
 
 STYLES = (
@@ -125,7 +125,9 @@ def csl_item(record: Mapping[str, Any], *, config: Config | None = None) -> dict
     by default it is read from ``warcite.toml`` of the project around the current folder.
     """
     if config is None:
-        config = load_config(find_project_root())
+        from warcite.project import find_project_root
+
+        config = load_config(find_project_root(required=False))
     return csl_data(citation_source(record, config=config))
 
 
