@@ -453,6 +453,168 @@ def validate_command(paths: tuple[str, ...], deep: bool, output_format: str) -> 
 # ---------------------------------------------------------------- cite stage (cite.py)
 
 
+def _cite_load(reference: str) -> tuple[Any, dict[str, Any], str]:
+    """The project root, the record a RECORD argument names, and the record's clean text."""
+    from pathlib import Path
+
+    from warcite.project import find_project_root
+    from warcite.record import load_record, record_text
+
+    given = Path(reference)
+    if given.suffix == ".json" and given.is_file():
+        root = find_project_root(given.resolve().parent, required=False)
+    else:
+        root = find_project_root()
+    record = load_record(reference, root)
+    return root, record, record_text(record, root)
+
+
+@cli.command("text")
+@click.argument("record")
+@click.option("--paragraph", type=int, default=None, help="Only paragraph N (1-based).")
+@click.option("--paragraphs", "paragraph_range", default=None, help="Only paragraphs A-B.")
+@click.option(
+    "--format",
+    "text_format",
+    type=click.Choice(["plain", "markdown", "json"]),
+    default="plain",
+    show_default=True,
+    help="markdown marks headings, lists and quotes; json gives number and kind.",
+)
+@reports_errors
+def text_command(
+    record: str, paragraph: int | None, paragraph_range: str | None, text_format: str
+) -> None:
+    """Print the frozen clean text of RECORD, whole or by paragraph number.
+
+    RECORD is a record's id (opednews-160829-249), its record_id (urn:uuid:...) or the
+    path of its JSON file.  Paragraphs are numbered from 1, as stored in records/.
+    """
+    from warcite.errors import UsageError
+    from warcite.quote import (
+        parse_paragraph_range,
+        record_paragraphs,
+        render_text,
+        select_paragraphs,
+    )
+
+    if paragraph is not None and paragraph_range is not None:
+        raise UsageError("give --paragraph N or --paragraphs A-B, not both")
+    _, data, text = _cite_load(record)
+    paragraphs = record_paragraphs(data, text)
+    if paragraph is not None:
+        paragraphs = select_paragraphs(paragraphs, paragraph)
+    elif paragraph_range is not None:
+        paragraphs = select_paragraphs(paragraphs, *parse_paragraph_range(paragraph_range))
+    click.echo(render_text(paragraphs, text_format, data))
+
+
+@cli.command("quote")
+@click.argument("record")
+@click.argument("phrase")
+@click.option("--ignore-case", is_flag=True, help="Match regardless of capitals.")
+@click.option(
+    "--format",
+    "quote_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json gives W3C Web Annotation selectors for each match.",
+)
+@reports_errors
+def quote_command(record: str, phrase: str, ignore_case: bool, quote_format: str) -> None:
+    """Find PHRASE in the clean text of RECORD and print every match with its pinpoint.
+
+    Matching tolerates differences in whitespace, straight or curly quotes and
+    apostrophes, and dashes.  Each match gives its paragraph, the exact archived
+    wording, TextQuoteSelector and TextPositionSelector (Unicode code points over the
+    record's text file), a Text Fragment link to the original URL and the APA in-text
+    citation.  A phrase that is not there is an error (exit 6) showing the closest passage.
+    """
+    from warcite.config import load_config
+    from warcite.quote import find_quotes, render_quotes
+
+    root, data, text = _cite_load(record)
+    matches = find_quotes(data, text, phrase, config=load_config(root), ignore_case=ignore_case)
+    click.echo(render_quotes(matches, quote_format))
+
+
+@cli.command("cite")
+@click.argument("record")
+@click.option(
+    "--style",
+    type=click.Choice(
+        [
+            "apa",
+            "mla",
+            "chicago-note",
+            "chicago-short-note",
+            "chicago-bib",
+            "bibtex",
+            "biblatex",
+            "ris",
+            "csl-json",
+        ]
+    ),
+    default="apa",
+    show_default=True,
+    help="APA 7, MLA 9, Chicago 17 notes and bibliography, or a data format.",
+)
+@click.option(
+    "--markup",
+    type=click.Choice(["plain", "html", "markdown"]),
+    default="plain",
+    show_default=True,
+    help="How italics are marked in APA, MLA and Chicago.",
+)
+@click.option(
+    "--name-order",
+    type=click.Choice(["style", "family-first"]),
+    default="style",
+    show_default=True,
+    help="family-first prints family-first (East Asian) names uninverted: Hyeon In-ae.",
+)
+@click.option("--archive-name", default=None, help="Name the archive (overrides warcite.toml).")
+@click.option(
+    "--replay-base",
+    default=None,
+    help="Wayback-style replay base URL of the archive (overrides warcite.toml).",
+)
+@click.option("--note-number", type=int, default=None, help="Number of a Chicago note.")
+@reports_errors
+def cite_command(
+    record: str,
+    style: str,
+    markup: str,
+    name_order: str,
+    archive_name: str | None,
+    replay_base: str | None,
+    note_number: int | None,
+) -> None:
+    """Print a citation of RECORD pointing at the original URL and the archived copy.
+
+    The archived copy is named by the archive's name (warcite.toml, default the project
+    folder's name) and, with a replay base URL, by <base>/<14-digit WARC-Date>/<URI>;
+    without one, by the WARC file and the WARC record ID.
+    """
+    from warcite.cite import cite
+    from warcite.config import load_config
+
+    root, data, text = _cite_load(record)
+    config = load_config(root).with_overrides(archive_name=archive_name, replay_base=replay_base)
+    click.echo(
+        cite(
+            data,
+            style,
+            config=config,
+            markup=markup,
+            name_order=name_order,
+            note_number=note_number,
+            text=text,
+        )
+    )
+
+
 def main() -> None:
     """Entry point of the ``warcite`` console script."""
     cli(prog_name="warcite")
