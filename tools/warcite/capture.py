@@ -1004,12 +1004,13 @@ def _fetch(
                         message_end = body_start + end
                 elif framing == "length" and len(body) >= expected_length:
                     message_end = body_start + expected_length
-            if message_end is not None:
-                del buffer[message_end:]
-                break
-            if message is not None and len(buffer) - body_start > limits.max_bytes:
+            received_end = message_end if message_end is not None else len(buffer)
+            if message is not None and received_end - body_start > limits.max_bytes:
                 del buffer[body_start + limits.max_bytes :]
                 truncated = "length"
+                break
+            if message_end is not None:
+                del buffer[message_end:]
                 break
     finished = clock()
     if message is None:  # pragma: no cover - every path above raises or sets it

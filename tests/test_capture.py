@@ -1,0 +1,777 @@
+"""`warcite capture`: live HTTP captures against a byte-level fixture server on 127.0.0.1.
+
+Expected digests are computed here with hashlib from the bytes the fixture server wrote,
+never with warcite's own digest code.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import socket
+import ssl
+import subprocess
+import sys
+import zlib
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from warcio.archiveiterator import ArchiveIterator
+
+from conftest import TEST_DATA
+from fixture_server import FixtureServer, chunked, http_response, unused_port
+from warcite.capture import capture, find_requisites
+from warcite.cli import cli
+from warcite.errors import ArchiveExistsError, CaptureError, UsageError
+from warcite.models import CaptureResult
+from warcite.warc import read_page
+
+FIXED_TIME = datetime(2026, 11, 26, 12, 0, 0, tzinfo=timezone.utc)
+FIXED_DATE = "2026-11-26T12:00:00Z"
+HOST = "testhost"
+AGENT = "warcite-test/1.0"
+
+HTML = (
+    b"<!DOCTYPE html><html lang=en><head><title>A page</title></head>"
+    b"<body><article><h1>A page</h1><p>First paragraph of the article.</p>"
+    b"<p>Second paragraph, with enough words to be a paragraph.</p></article></body></html>"
+)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_TIME
+
+
+def sequential_ids() -> Callable[[], str]:
+    counter = iter(range(1, 10_000))
+    return lambda: f"<urn:uuid:00000000-0000-4000-8000-{next(counter):012d}>"
+
+
+def rid(number: int) -> str:
+    return f"<urn:uuid:00000000-0000-4000-8000-{number:012d}>"
+
+
+def sha256(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def dechunk_for_test(data: bytes) -> bytes:
+    """An independent chunked decoder (for expected digests), strict about the framing."""
+    out = bytearray()
+    while True:
+        line, _, data = data.partition(b"\r\n")
+        size = int(line.split(b";")[0], 16)
+        if size == 0:
+            return bytes(out)
+        out += data[:size]
+        assert data[size : size + 2] == b"\r\n"
+        data = data[size + 2 :]
+
+
+def records_of(path: Path) -> list[tuple[list[tuple[str, str]], bytes]]:
+    """(WARC headers in order, raw block) of every record, read by warcio."""
+    result = []
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream, no_record_parse=True):
+            result.append((list(record.rec_headers.headers), record.raw_stream.read()))
+    return result
+
+
+def header(headers: list[tuple[str, str]], name: str) -> str | None:
+    return next((value for key, value in headers if key.lower() == name.lower()), None)
+
+
+def warcio_reads_everything(path: Path) -> int:
+    """Read every record with warcio's default (HTTP-parsing, decoding) iterator."""
+    count = 0
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            record.content_stream().read()
+            count += 1
+    return count
+
+
+def warcio_check_failures(path: Path) -> set[str]:
+    """Record IDs that `warcio check` reports as failing."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", "-v", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    failures: set[str] = set()
+    current = None
+    for line in completed.stdout.splitlines():
+        match = re.search(r"WARC-Record-ID (<[^>]+>)", line)
+        if match:
+            current = match.group(1)
+        elif "failed" in line and current:
+            failures.add(current)
+    assert (completed.returncode != 0) == bool(failures), completed.stdout + completed.stderr
+    return failures
+
+
+def fields(block: bytes) -> list[tuple[str, str]]:
+    return [
+        (name, value)
+        for name, _, value in (line.partition(": ") for line in block.decode().split("\r\n"))
+        if name
+    ]
+
+
+@pytest.fixture
+def server() -> Iterator[FixtureServer]:
+    with FixtureServer() as running:
+        yield running
+
+
+@pytest.fixture
+def archive_dir(tmp_path: Path) -> Path:
+    return tmp_path / "archive"
+
+
+def run(url: str, archive_dir: Path, **options: Any) -> CaptureResult:
+    settings: dict[str, Any] = {
+        "archive_dir": archive_dir,
+        "timeout": 5.0,
+        "max_bytes": 1_000_000,
+        "user_agent": AGENT,
+        "requisites": False,
+        "keep_errors": False,
+        "max_redirects": 5,
+        "clock": fixed_clock,
+        "new_record_id": sequential_ids(),
+        "hostname": HOST,
+    }
+    settings.update(options)
+    return capture(url, **settings)
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+# --------------------------------------------------------------------------- plain 200
+
+
+def test_plain_200_is_archived_exactly(server: FixtureServer, archive_dir: Path) -> None:
+    wire = server.route(
+        "/article", http_response(200, "OK", [("Content-Type", "text/html; charset=utf-8")], HTML)
+    )
+    url = server.url("/article")
+    result = run(url, archive_dir)
+
+    assert result.path == archive_dir / "127-0-0-1-article-20261126120000.warc.gz"
+    assert listing(archive_dir) == [result.path.name]
+    assert (result.method, result.status, result.truncated) == ("http-capture", 200, None)
+    assert result.final_uri == url and result.main_record_id == rid(3)
+
+    records = records_of(result.path)
+    assert [header(h, "WARC-Type") for h, _ in records] == [
+        "warcinfo",
+        "request",
+        "response",
+        "metadata",
+    ]
+    (info_h, info_b), (req_h, req_b), (resp_h, resp_b), (meta_h, meta_b) = records
+    assert resp_b == wire
+    assert req_b == server.requests[0][1]
+    assert resp_h == [
+        ("WARC-Type", "response"),
+        ("WARC-Record-ID", rid(3)),
+        ("WARC-Date", FIXED_DATE),
+        ("WARC-Target-URI", url),
+        ("WARC-Warcinfo-ID", rid(1)),
+        ("WARC-IP-Address", "127.0.0.1"),
+        ("WARC-Concurrent-To", rid(2)),
+        ("WARC-Block-Digest", sha256(wire)),
+        ("WARC-Payload-Digest", sha256(HTML)),
+        ("Content-Type", "application/http; msgtype=response"),
+        ("Content-Length", str(len(wire))),
+    ]
+    assert req_h == [
+        ("WARC-Type", "request"),
+        ("WARC-Record-ID", rid(2)),
+        ("WARC-Date", FIXED_DATE),
+        ("WARC-Target-URI", url),
+        ("WARC-Warcinfo-ID", rid(1)),
+        ("WARC-IP-Address", "127.0.0.1"),
+        ("WARC-Concurrent-To", rid(3)),
+        ("WARC-Block-Digest", sha256(req_b)),
+        ("WARC-Payload-Digest", sha256(b"")),
+        ("Content-Type", "application/http; msgtype=request"),
+        ("Content-Length", str(len(req_b))),
+    ]
+    assert header(meta_h, "WARC-Refers-To") == rid(3)
+    assert header(meta_h, "Content-Type") == "application/warc-fields"
+    assert header(meta_h, "WARC-Payload-Digest") is None
+    assert header(info_h, "WARC-Payload-Digest") is None
+    assert header(info_h, "WARC-Filename") == result.path.name
+    for headers, block in records:
+        assert header(headers, "WARC-Block-Digest") == sha256(block)
+        assert header(headers, "Content-Length") == str(len(block))
+        assert headers[0] == ("WARC-Type", header(headers, "WARC-Type"))
+
+    info = dict(fields(info_b))
+    assert info["format"] == "WARC File Format 1.1"
+    assert info["conformsTo"].endswith("warc-1.1/")
+    assert info["hostname"] == HOST
+    assert info["http-header-user-agent"] == AGENT
+    assert info["software"].startswith("warcite/")
+    assert "transfer-coding removed" in info["payload-digest-convention"]
+    meta = fields(meta_b)
+    assert ("method", "http-capture") in meta
+    assert ("final-uri", url) in meta
+    assert ("http-status", "200") in meta
+    assert ("outcome", "complete") in meta
+    assert ("user-agent", AGENT) in meta
+
+    request_text = req_b.decode("ascii")
+    assert request_text.startswith("GET /article HTTP/1.1\r\n")
+    assert f"Host: 127.0.0.1:{server.port}\r\n" in request_text
+    assert f"User-Agent: {AGENT}\r\n" in request_text
+    assert re.search(r"Accept-Encoding: gzip, deflate(, br)?(, zstd)?\r\n", request_text)
+
+    assert warcio_reads_everything(result.path) == 4
+    assert warcio_check_failures(result.path) == set()
+
+
+def test_same_inputs_write_the_same_bytes(server: FixtureServer, tmp_path: Path) -> None:
+    server.route("/a", http_response(200, "OK", [("Content-Type", "text/html")], HTML))
+    first = run(server.url("/a"), tmp_path / "one")
+    second = run(server.url("/a"), tmp_path / "two")
+    assert first.path.read_bytes() == second.path.read_bytes()
+
+
+def test_warc_date_is_taken_before_the_request_is_sent(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    server.route("/a", http_response(200, "OK", [("Content-Type", "text/html")], HTML))
+    requests_seen: list[int] = []
+
+    def ticking_clock() -> datetime:
+        requests_seen.append(len(server.requests))
+        return FIXED_TIME + timedelta(seconds=len(requests_seen))
+
+    result = run(server.url("/a"), archive_dir, clock=ticking_clock)
+    response = next(h for h, _ in records_of(result.path) if header(h, "WARC-Type") == "response")
+    stamp = datetime.strptime(header(response, "WARC-Date") or "", "%Y-%m-%dT%H:%M:%SZ")
+    call = round((stamp.replace(tzinfo=timezone.utc) - FIXED_TIME).total_seconds())
+    assert requests_seen[call - 1] == 0  # the server had not yet received the request
+    assert requests_seen[-1] == 1
+
+
+# --------------------------------------------------------------------------- codings
+
+
+def test_chunked_response_keeps_framing_and_digests_the_dechunked_body(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    body = chunked(HTML, size=13, extension=b";note=x")
+    wire = server.route(
+        "/chunked",
+        http_response(200, "OK", [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")])
+        + body,
+    )
+    result = run(server.url("/chunked"), archive_dir)
+    records = records_of(result.path)
+    response_headers, response_block = records[2]
+    assert response_block == wire
+    assert header(response_headers, "WARC-Payload-Digest") == sha256(dechunk_for_test(body))
+    assert header(response_headers, "WARC-Payload-Digest") != sha256(body)
+    # warcio digests chunked bytes with their framing (warcio issue #74): only this fails.
+    assert warcio_check_failures(result.path) == {result.main_record_id}
+    assert read_page(result.path).body == HTML
+
+
+def test_gzip_response_keeps_content_coding(server: FixtureServer, archive_dir: Path) -> None:
+    compressed = gzip.compress(HTML, mtime=0)
+    wire = server.route(
+        "/gzip",
+        http_response(
+            200, "OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")], compressed
+        ),
+    )
+    result = run(server.url("/gzip"), archive_dir)
+    response_headers, response_block = records_of(result.path)[2]
+    assert response_block == wire
+    assert header(response_headers, "WARC-Payload-Digest") == sha256(compressed)
+    assert warcio_check_failures(result.path) == set()
+    page = read_page(result.path)
+    assert page.body == compressed  # content-coding kept for the extractor to undo
+    assert gzip.decompress(page.body) == HTML
+
+
+def test_chunked_gzip_response(server: FixtureServer, archive_dir: Path) -> None:
+    compressed = zlib.compress(HTML)  # deflate content-coding, then chunked
+    body = chunked(compressed, size=10)
+    wire = server.route(
+        "/cg",
+        http_response(
+            200,
+            "OK",
+            [
+                ("Content-Type", "text/html"),
+                ("Content-Encoding", "deflate"),
+                ("Transfer-Encoding", "chunked"),
+            ],
+        )
+        + body,
+    )
+    gz_body = chunked(gzip.compress(HTML, mtime=0), size=10)
+    gz_wire = server.route(
+        "/cgz",
+        http_response(
+            200,
+            "OK",
+            [
+                ("Content-Type", "text/html"),
+                ("Content-Encoding", "gzip"),
+                ("Transfer-Encoding", "chunked"),
+            ],
+        )
+        + gz_body,
+    )
+    for path, expected_wire, expected_body in (
+        ("/cg", wire, compressed),
+        ("/cgz", gz_wire, dechunk_for_test(gz_body)),
+    ):
+        folder = archive_dir / path.strip("/")
+        result = run(server.url(path), folder)
+        headers, block = records_of(result.path)[2]
+        assert block == expected_wire
+        assert header(headers, "WARC-Payload-Digest") == sha256(expected_body)
+        assert warcio_check_failures(result.path) == {result.main_record_id}
+        assert read_page(result.path).body == expected_body
+
+
+# --------------------------------------------------------------------------- redirects
+
+
+def test_redirect_chain_is_archived_hop_by_hop(server: FixtureServer, archive_dir: Path) -> None:
+    first = server.route(
+        "/old", http_response(301, "Moved Permanently", [("Location", "/middle")], b"")
+    )
+    second = server.route(
+        "/middle", http_response(302, "Found", [("Location", server.url("/new"))], b"moved")
+    )
+    final = server.route("/new", http_response(200, "OK", [("Content-Type", "text/html")], HTML))
+    result = run(server.url("/old"), archive_dir)
+
+    assert result.final_uri == server.url("/new")
+    assert result.redirects == (server.url("/old"), server.url("/middle"))
+    records = records_of(result.path)
+    types = [header(h, "WARC-Type") for h, _ in records]
+    assert types == ["warcinfo"] + ["request", "response"] * 3 + ["metadata"]
+    responses = [(h, b) for h, b in records if header(h, "WARC-Type") == "response"]
+    requests = [(h, b) for h, b in records if header(h, "WARC-Type") == "request"]
+    assert [b for _, b in responses] == [first, second, final]
+    assert [header(h, "WARC-Target-URI") for h, _ in responses] == [
+        server.url("/old"),
+        server.url("/middle"),
+        server.url("/new"),
+    ]
+    for (request_h, _), (response_h, _) in zip(requests, responses, strict=True):
+        assert header(request_h, "WARC-Concurrent-To") == header(response_h, "WARC-Record-ID")
+        assert header(response_h, "WARC-Concurrent-To") == header(request_h, "WARC-Record-ID")
+        assert header(request_h, "WARC-Date") == header(response_h, "WARC-Date")
+    metadata_h, metadata_b = records[-1]
+    assert header(metadata_h, "WARC-Refers-To") == header(responses[-1][0], "WARC-Record-ID")
+    meta = fields(metadata_b)
+    assert [v for k, v in meta if k == "redirect"] == [
+        f"301 {server.url('/old')} -> {server.url('/middle')}",
+        f"302 {server.url('/middle')} -> {server.url('/new')}",
+    ]
+    assert read_page(result.path).url == server.url("/new")
+    assert warcio_check_failures(result.path) == set()
+
+
+def test_too_many_redirects_is_an_error_and_leaves_nothing(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    server.route("/loop", http_response(302, "Found", [("Location", "/loop")]))
+    with pytest.raises(CaptureError, match="more than 2 redirects"):
+        run(server.url("/loop"), archive_dir, max_redirects=2)
+    assert listing(archive_dir) == []
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(("status", "reason"), [(404, "Not Found"), (500, "Internal Server Error")])
+def test_error_status_is_refused_unless_kept(
+    server: FixtureServer, archive_dir: Path, status: int, reason: str
+) -> None:
+    wire = server.route(
+        "/bad", http_response(status, reason, [("Content-Type", "text/html")], b"<h1>no</h1>")
+    )
+    archive_dir.mkdir()
+    (archive_dir / "existing.warc.gz").write_bytes(b"keep me")
+    with pytest.raises(CaptureError, match=rf"answered {status} {reason}.*--keep-errors"):
+        run(server.url("/bad"), archive_dir)
+    assert listing(archive_dir) == ["existing.warc.gz"]
+
+    kept = run(server.url("/bad"), archive_dir, keep_errors=True)
+    assert kept.status == status
+    records = records_of(kept.path)
+    assert records[2][1] == wire
+    assert ("outcome", f"HTTP error {status} archived at the user's request (--keep-errors)") in (
+        fields(records[-1][1])
+    )
+
+
+def test_refused_connection(archive_dir: Path) -> None:
+    url = f"http://127.0.0.1:{unused_port()}/page"
+    with pytest.raises(CaptureError, match=r"connection to 127\.0\.0\.1:\d+ was refused"):
+        run(url, archive_dir)
+    assert not archive_dir.exists()
+
+
+def test_dns_failure(archive_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_such_host(*args: object, **kwargs: object) -> object:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    with pytest.raises(
+        CaptureError, match=r"host name no-such-host\.invalid could not be resolved"
+    ):
+        run("http://no-such-host.invalid/page", archive_dir)
+    assert not archive_dir.exists()
+
+
+def test_non_http_answer(server: FixtureServer, archive_dir: Path) -> None:
+    server.route("/ssh", b"SSH-2.0-OpenSSH_9.6\r\n")
+    with pytest.raises(CaptureError, match="answer is not HTTP"):
+        run(server.url("/ssh"), archive_dir)
+    assert not archive_dir.exists()
+
+
+def test_garbage_status_line(server: FixtureServer, archive_dir: Path) -> None:
+    server.route("/weird", b"HTTP/1.1 two hundred OK\r\n\r\n")
+    with pytest.raises(CaptureError, match="not HTTP"):
+        run(server.url("/weird"), archive_dir)
+
+
+def test_timeout_before_any_response(server: FixtureServer, archive_dir: Path) -> None:
+    server.route("/silent", b"", silent=True)
+    with pytest.raises(CaptureError, match=r"no complete response within 0\.3 s"):
+        run(server.url("/silent"), archive_dir, timeout=0.3)
+    assert not archive_dir.exists()
+
+
+def test_tls_verification_failure(archive_dir: Path) -> None:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(
+        TEST_DATA / "capture_selfsigned.pem", TEST_DATA / "capture_selfsigned.key"
+    )
+    with FixtureServer(tls_context=context) as tls_server:
+        tls_server.route("/", http_response(200, "OK", [("Content-Type", "text/html")], HTML))
+        with pytest.raises(CaptureError, match="TLS certificate verification failed"):
+            run(tls_server.url("/"), archive_dir)
+    assert not archive_dir.exists()
+
+
+def test_not_an_http_url(archive_dir: Path) -> None:
+    with pytest.raises(UsageError, match="not an absolute http"):
+        run("ftp://example.org/file", archive_dir)
+
+
+def test_never_overwrites(server: FixtureServer, archive_dir: Path) -> None:
+    server.route("/a", http_response(200, "OK", [("Content-Type", "text/html")], HTML))
+    first = run(server.url("/a"), archive_dir)
+    before = first.path.read_bytes()
+    with pytest.raises(ArchiveExistsError, match="never overwrites"):
+        run(server.url("/a"), archive_dir)
+    assert first.path.read_bytes() == before
+    assert listing(archive_dir) == [first.path.name]  # no temporary file left
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def test_slow_body_is_truncated_by_time(server: FixtureServer, archive_dir: Path) -> None:
+    head = http_response(
+        200, "OK", [("Content-Type", "text/html"), ("Content-Length", str(len(HTML)))]
+    )
+    head = head[: head.index(b"\r\n\r\n") + 4]
+    pieces = [head + HTML[:40], HTML[40:]]
+    server.route("/slow", pieces, pause=3.0)
+    result = run(server.url("/slow"), archive_dir, timeout=0.5)
+    assert result.truncated == "time"
+    records = records_of(result.path)
+    response_h, response_b = records[2]
+    assert response_b == pieces[0]
+    assert header(response_h, "WARC-Truncated") == "time"
+    assert header(response_h, "WARC-Payload-Digest") == sha256(HTML[:40])
+    assert ("truncated", "time") in fields(records[-1][1])
+    page = read_page(result.path)
+    assert page.truncated == "time" and page.body == HTML[:40]
+
+
+def test_oversized_body_is_truncated_by_length(server: FixtureServer, archive_dir: Path) -> None:
+    body = b"<html><body>" + b"<p>filler text</p>" * 500 + b"</body></html>"
+    wire = server.route("/big", http_response(200, "OK", [("Content-Type", "text/html")], body))
+    result = run(server.url("/big"), archive_dir, max_bytes=1000)
+    assert result.truncated == "length"
+    response_h, response_b = records_of(result.path)[2]
+    head_length = wire.index(b"\r\n\r\n") + 4
+    assert response_b == wire[: head_length + 1000]
+    assert header(response_h, "WARC-Truncated") == "length"
+    assert header(response_h, "WARC-Payload-Digest") == sha256(body[:1000])
+    assert warcio_check_failures(result.path) == set()
+
+
+# --------------------------------------------------------------------------- mementos
+
+
+def test_memento_is_reported(server: FixtureServer, archive_dir: Path) -> None:
+    original = "https://www.example.org/news/2016/08/29/story.html"
+    path = f"/web/20160830010203id_/{original}"
+    server.route(
+        path,
+        http_response(
+            200,
+            "OK",
+            [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Memento-Datetime", "Tue, 30 Aug 2016 01:02:03 GMT"),
+                (
+                    "Link",
+                    f'<{original}>; rel="original", '
+                    f'<{server.url("/web/timemap/link/" + original)}>; rel="timemap"',
+                ),
+            ],
+            HTML,
+        ),
+    )
+    result = run(server.url(path), archive_dir)
+    assert result.method == "import-memento"
+    assert result.memento is not None
+    assert result.memento.original_uri == original
+    assert result.memento.datetime == "2016-08-30T01:02:03Z"
+    assert result.memento.source == "memento-datetime-header"
+    assert result.path.name.startswith("example-org-news-2016-08-29-story-")
+    records = records_of(result.path)
+    assert header(records[2][0], "WARC-Target-URI") == server.url(path)
+    meta = fields(records[-1][1])
+    assert ("memento-original-uri", original) in meta
+    assert ("memento-datetime", "2016-08-30T01:02:03Z") in meta
+    assert ("method", "import-memento") in meta
+    page = read_page(result.path)
+    assert page.memento == result.memento
+    assert page.url == original
+
+    runner = CliRunner()
+    outcome = runner.invoke(
+        cli,
+        ["capture", server.url(path), "--archive-dir", str(archive_dir / "cli"), "--no-requisites"],
+    )
+    assert outcome.exit_code == 0, outcome.output
+    assert f"memento of {original} archived at 2016-08-30T01:02:03Z" in outcome.stderr
+
+
+def test_wayback_url_without_headers_is_a_memento(server: FixtureServer, archive_dir: Path) -> None:
+    path = "/web/20200102030405/http://example.com/a"
+    server.route(path, http_response(200, "OK", [("Content-Type", "text/html")], HTML))
+    result = run(server.url(path), archive_dir)
+    assert result.memento is not None
+    assert (result.memento.original_uri, result.memento.datetime, result.memento.source) == (
+        "http://example.com/a",
+        "2020-01-02T03:04:05Z",
+        "wayback-url",
+    )
+
+
+# --------------------------------------------------------------------------- charsets
+
+
+@pytest.mark.parametrize(
+    ("charset", "text"),
+    [
+        ("windows-1252", "Caf\u00e9 \u201cquoted\u201d \u2013 na\u00efve \u20ac5"),
+        ("EUC-KR", "\ud0c8\ubd81\uc790 \uc218\uac00 \uc99d\uac00\ud588\ub2e4"),
+    ],
+)
+def test_legacy_charset_pages_are_kept_byte_for_byte(
+    server: FixtureServer, archive_dir: Path, charset: str, text: str
+) -> None:
+    body = (
+        f'<html><head><meta charset="{charset}"><title>{text}</title></head>'
+        f"<body><p>{text}</p></body></html>"
+    ).encode(charset)
+    wire = server.route(
+        "/legacy",
+        http_response(200, "OK", [("Content-Type", f"text/html; charset={charset}")], body),
+    )
+    result = run(server.url("/legacy"), archive_dir)
+    response_h, response_b = records_of(result.path)[2]
+    assert response_b == wire
+    assert header(response_h, "WARC-Payload-Digest") == sha256(body)
+    page = read_page(result.path)
+    assert page.body == body
+    assert page.content_type == f"text/html; charset={charset}"
+    assert page.body.decode(charset).count(text) == 2
+    assert warcio_check_failures(result.path) == set()
+
+
+# --------------------------------------------------------------------------- requisites
+
+
+def test_page_requisites_are_archived_with_referer(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    page = (
+        b"<html><head><link rel=stylesheet href='/css/site.css'>"
+        b"<link rel='shortcut icon' href='/icon.png'>"
+        b"<script src='/js/app.js'></script></head><body>"
+        b"<img src='/img/a.png' srcset='/img/a-2x.png 2x, /img/a-3x.png 3x'>"
+        b"<img src='data:image/png;base64,AAAA'>"
+        b"<p>Text</p></body></html>"
+    )
+    server.route("/page", http_response(200, "OK", [("Content-Type", "text/html")], page))
+    css = server.route(
+        "/css/site.css", http_response(200, "OK", [("Content-Type", "text/css")], b"p{}")
+    )
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    for path in ("/icon.png", "/img/a.png", "/img/a-2x.png"):
+        server.route(path, http_response(200, "OK", [("Content-Type", "image/png")], png))
+    server.route("/img/a-3x.png", http_response(302, "Found", [("Location", "/img/a.png")]))
+    server.route("/js/app.js", http_response(404, "Not Found", [("Content-Type", "text/plain")]))
+
+    result = run(server.url("/page"), archive_dir, requisites=True)
+    records = records_of(result.path)
+    responses = {
+        header(h, "WARC-Target-URI"): b for h, b in records if header(h, "WARC-Type") == "response"
+    }
+    expected = [
+        "/page",
+        "/css/site.css",
+        "/icon.png",
+        "/js/app.js",
+        "/img/a.png",
+        "/img/a-2x.png",
+        "/img/a-3x.png",
+        "/img/a.png",
+    ]
+    assert [path for path, _ in server.requests] == expected
+    assert set(responses) == {server.url(path) for path in expected}
+    assert responses[server.url("/css/site.css")] == css
+    for path, raw in server.requests[1:]:
+        assert f"Referer: {server.url('/page')}\r\n".encode() in raw, path
+    assert result.main_record_id == rid(3)
+    assert read_page(result.path).url == server.url("/page")
+    meta = fields(records[-1][1])
+    assert ("requisite", f"404 {server.url('/js/app.js')}") in meta
+    assert ("requisite", f"302 {server.url('/img/a-3x.png')}") in meta
+    assert warcio_check_failures(result.path) == set()
+
+
+def test_failed_requisite_is_a_warning_not_a_failure(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    dead = f"http://127.0.0.1:{unused_port()}/style.css"
+    page = f"<html><head><link rel=stylesheet href='{dead}'><link rel=icon href='/i.png'>"
+    server.route("/page", http_response(200, "OK", [("Content-Type", "text/html")], page.encode()))
+    result = run(server.url("/page"), archive_dir, requisites=True)
+    assert any(dead in warning and "refused" in warning for warning in result.warnings)
+    assert ("requisite", f"failed {dead}") in fields(records_of(result.path)[-1][1])
+
+
+def test_find_requisites_honours_base_and_dedupes() -> None:
+    html = (
+        b"<html><head><base href='https://cdn.example.org/assets/'>"
+        b"<link rel=stylesheet href='a.css'><link rel=stylesheet href='a.css'>"
+        b"<link rel=canonical href='https://example.org/x'></head>"
+        b"<body><picture><source srcset='b.webp 1x, c.webp 2x'><img src='d.jpg'></picture>"
+        b"<img src='javascript:void(0)'></body></html>"
+    )
+    assert find_requisites(html, "https://example.org/page") == [
+        "https://cdn.example.org/assets/a.css",
+        "https://cdn.example.org/assets/b.webp",
+        "https://cdn.example.org/assets/c.webp",
+        "https://cdn.example.org/assets/d.jpg",
+        "https://example.org/favicon.ico",
+    ]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_prints_the_warc_path(server: FixtureServer, tmp_path: Path) -> None:
+    server.route("/a", http_response(200, "OK", [("Content-Type", "text/html")], HTML))
+    runner = CliRunner()
+    outcome = runner.invoke(
+        cli, ["capture", server.url("/a"), "--archive-dir", str(tmp_path), "--no-requisites"]
+    )
+    assert outcome.exit_code == 0, outcome.output
+    written = Path(outcome.stdout.strip())
+    assert written.parent == tmp_path and written.exists()
+    assert written.name.startswith("127-0-0-1-a-")
+
+
+def test_cli_json_summary(server: FixtureServer, tmp_path: Path) -> None:
+    server.route("/a", http_response(301, "Moved", [("Location", "/b")]))
+    server.route("/b", http_response(200, "OK", [("Content-Type", "text/html")], HTML))
+    runner = CliRunner()
+    outcome = runner.invoke(
+        cli,
+        [
+            "capture",
+            server.url("/a"),
+            "--archive-dir",
+            str(tmp_path),
+            "--no-requisites",
+            "--format",
+            "json",
+        ],
+    )
+    assert outcome.exit_code == 0, outcome.output
+    summary = json.loads(outcome.stdout)
+    assert summary["final_url"] == server.url("/b")
+    assert summary["status"] == 200
+    assert summary["redirects"] == [server.url("/a")]
+    assert summary["truncated"] is None and summary["memento"] is None
+    assert [r["type"] for r in summary["records"]] == [
+        "warcinfo",
+        "request",
+        "response",
+        "request",
+        "response",
+        "metadata",
+    ]
+    assert Path(summary["file"]).exists()
+
+
+def test_cli_exit_code_3_on_capture_failure(tmp_path: Path) -> None:
+    runner = CliRunner()
+    outcome = runner.invoke(
+        cli,
+        ["capture", f"http://127.0.0.1:{unused_port()}/", "--archive-dir", str(tmp_path / "a")],
+    )
+    assert outcome.exit_code == 3
+    assert outcome.stderr.startswith("Error: cannot capture")
+    assert "Traceback" not in outcome.output
+    assert not (tmp_path / "a").exists()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["capture", "not a url"],
+        ["capture", "http://127.0.0.1:1/", "--timeout", "0"],
+        ["capture", "http://127.0.0.1:1/", "--max-bytes", "-5"],
+        ["capture", "http://127.0.0.1:1/", "--id", "Bad Slug!"],
+        ["capture"],
+    ],
+)
+def test_cli_exit_code_2_on_usage_errors(tmp_path: Path, arguments: list[str]) -> None:
+    runner = CliRunner()
+    outcome = runner.invoke(cli, [*arguments, "--archive-dir", str(tmp_path / "a")])
+    assert outcome.exit_code == 2, outcome.output
+    assert not (tmp_path / "a").exists()
