@@ -65,9 +65,9 @@ def apa(source: CitationSource, *, markup: Markup = Markup.PLAIN, name_order: st
 
     ``Hyeon, I. (2016, August 29). *Why North Korean elites defect from their country?*
     OpEdNews. ARCHIVED_URL``.  No author: the title moves to the author position (9.12).
-    An organisation that is also the site drops the site name (10.16).
+    An organisation as author that is also the site: the site name is dropped (10.16).
     """
-    authors = _authors_as_publisher(source)
+    authors = source.authors
     title = markup.italic(source.title_sentence_case)
     if not ends_with_end_punctuation(source.title_sentence_case):
         title += "."
@@ -78,7 +78,8 @@ def apa(source: CitationSource, *, markup: Markup = Markup.PLAIN, name_order: st
     else:
         parts += [title, date]
     site = source.container_title
-    if site and not (source.authors and not authors):
+    organization_is_site = bool(authors) and not _authors_as_publisher(source)
+    if site and not organization_is_site:
         parts.append(markup.text(_period(site)))
     archived = source.archived
     if archived.url is not None:
@@ -125,8 +126,14 @@ def _mla_authors(authors: tuple[Name, ...], name_order: str) -> str:
     if len(authors) == 1:
         return first
     if len(authors) == 2:
-        return f"{first}, and {n.direct(authors[1], name_order)}"
-    return f"{first}, et al."
+        return f"{first}{_comma_if_inverted(first)} and {n.direct(authors[1], name_order)}"
+    return f"{first}{_comma_if_inverted(first)} et al."
+
+
+def _comma_if_inverted(first: str) -> str:
+    """The comma after an inverted first name ("Hyeon, In-ae, and"); none after an
+    uninverted one ("王小明 and", "Hyeon In-ae and")."""
+    return "," if "," in first else ""
 
 
 def _strip_scheme(url: str) -> str:
@@ -192,7 +199,7 @@ def _chicago_bib_authors(authors: tuple[Name, ...], name_order: str) -> str:
     if more:
         return f"{', '.join(formatted)}, et al."
     if len(formatted) == 2:
-        return f"{formatted[0]}, and {formatted[1]}"  # inverted first name: comma before "and"
+        return f"{formatted[0]}{_comma_if_inverted(formatted[0])} and {formatted[1]}"
     return n.join_with(formatted, "and")
 
 
