@@ -105,6 +105,7 @@ DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; warcite/{__version__})"
 CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_HEAD_BYTES = 256 * 1024
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -915,7 +916,7 @@ def _fetch(
             raise CaptureError(
                 f"cannot capture {url}: sending the request failed: {error}"
             ) from error
-        head_end = -1
+        head_start = 0
         message: HttpMessage | None = None
         body_start = 0
         framing = "close"
@@ -967,27 +968,33 @@ def _fetch(
                     )
                 break
             buffer += data
-            if message is None:
-                _check_http_start(url, bytes(buffer), final=False)
-                match = re.search(rb"\r?\n\r?\n", buffer)
+            while message is None:
+                _check_http_start(url, bytes(buffer[head_start:]), final=False)
+                match = _HEAD_END.search(buffer, head_start)
                 if match is None:
                     if len(buffer) > MAX_HEAD_BYTES:
                         raise CaptureError(
                             f"cannot capture {url}: the response headers exceed "
                             f"{MAX_HEAD_BYTES} bytes; this is not a sane HTTP answer"
                         )
-                    continue
+                    break
                 head_end = match.end()
-                message = parse_http_message(bytes(buffer[:head_end]))
-                if message.status is None:
+                parsed = parse_http_message(bytes(buffer[head_start:head_end]))
+                if parsed.status is None:
                     raise CaptureError(
                         f"cannot capture {url}: the answer is not HTTP (status line "
-                        f"{message.start_line[:80]!r})"
+                        f"{parsed.start_line[:80]!r})"
                     )
+                if 100 <= parsed.status < 200 and parsed.status != 101:
+                    head_start = head_end  # an interim response (103 Early Hints): kept, skipped
+                    continue
+                message = parsed
                 body_start = head_end
                 framing, expected_length = _framing(message)
                 if framing == "none":
                     message_end = body_start
+            if message is None:
+                continue
             if message is not None and message_end is None:
                 body = bytes(buffer[body_start:])
                 if framing == "chunked":

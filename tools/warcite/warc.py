@@ -179,13 +179,21 @@ _HEAD_END = re.compile(rb"\r?\n\r?\n")
 def parse_http_message(data: bytes) -> HttpMessage:
     """Split raw HTTP/1.x bytes into start line, headers and raw body.
 
+    Interim 1xx responses (other than 101) before the final response are skipped: their
+    bytes stay in ``head``, the start line and headers are the final response's.
     Raises ValueError when the bytes hold no complete header block.
     """
-    match = _HEAD_END.search(data)
-    if match is None:
-        raise ValueError("no end of the HTTP header block (an empty line) was found")
+    start = 0
+    while True:
+        match = _HEAD_END.search(data, start)
+        if match is None:
+            raise ValueError("no end of the HTTP header block (an empty line) was found")
+        interim = re.match(rb"HTTP/\d+(?:\.\d+)?\s+1(?!01)\d\d\b", data[start : match.start()])
+        if interim is None or match.end() >= len(data):
+            break
+        start = match.end()  # skip an interim 1xx response (e.g. 103 Early Hints)
     head = data[: match.end()]
-    lines = re.split(rb"\r?\n", data[: match.start()])
+    lines = re.split(rb"\r?\n", data[start : match.start()])
     start_line = lines[0].decode("iso-8859-1")
     headers: list[tuple[str, str]] = []
     for raw_line in lines[1:]:
@@ -346,33 +354,88 @@ def _info(headers: Sequence[tuple[str, str]], offset: int, length: int) -> WarcR
     )
 
 
+def _read_counting(stream: BinaryIO, keep: bool) -> tuple[bytes, int]:
+    """Read a record's block to its end: (the bytes if ``keep``, else b"", and their count)."""
+    if keep:
+        data = stream.read()
+        return data, len(data)
+    count = 0
+    while True:
+        piece = stream.read(1 << 16)
+        if not piece:
+            return b"", count
+        count += len(piece)
+
+
+def _member_complete(raw: BinaryIO, offset: int, length: int) -> bool:
+    """Whether the bytes at [offset, offset+length) are one complete gzip member (or not gzip)."""
+    raw.seek(offset)
+    if raw.read(2) != b"\x1f\x8b":
+        return True
+    raw.seek(offset)
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    remaining = length
+    try:
+        while remaining > 0:
+            data = raw.read(min(remaining, 1 << 16))
+            if not data:
+                return False
+            remaining -= len(data)
+            while data:
+                decompressor.decompress(data, 1 << 16)
+                data = decompressor.unconsumed_tail
+    except zlib.error:
+        return False
+    return decompressor.eof and not decompressor.unused_data
+
+
 def _iterate(
-    stream: BinaryIO, path: Path, *, with_blocks: bool
+    stream: BinaryIO, path: Path, *, with_blocks: bool, whole_file: bool = True
 ) -> Generator[WarcRecord, None, None]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    damaged = (
+        "is truncated or damaged; keep the original safe and restore this file from a good copy"
+    )
     iterator = ArchiveIterator(stream, no_record_parse=True)
+    end = stream.tell()
     try:
-        for record in iterator:
-            headers = tuple((str(k), str(v)) for k, v in record.rec_headers.headers)
-            block = record.raw_stream.read() if with_blocks else b""
-            declared = record.rec_headers.get_header("Content-Length")
-            if (
-                with_blocks
-                and declared is not None
-                and declared.isdigit()
-                and len(block) != int(declared)
-            ):
-                raise WarcReadError(
-                    f"{path}: record {record.rec_headers.get_header('WARC-Record-ID')} "
-                    f"declares {declared} bytes but holds {len(block)}: the file is "
-                    "truncated or damaged"
-                )
-            offset = iterator.get_record_offset()
-            length = iterator.get_record_length()
-            protocol = str(record.rec_headers.protocol or "WARC/1.1")
-            yield WarcRecord(_info(headers, offset, length), headers, block, protocol)
+        with path.open("rb") as raw:
+            for record in iterator:
+                if record.format != "warc" or not record.rec_headers.get_header("WARC-Record-ID"):
+                    raise WarcReadError(
+                        f"{path} is not a WARC file (a record at offset "
+                        f"{iterator.offset} has no WARC/1.x header with a WARC-Record-ID); "
+                        "warcite reads WARC 1.0 and 1.1 files (.warc or .warc.gz)"
+                    )
+                record_id = record.rec_headers.get_header("WARC-Record-ID")
+                headers = tuple((str(k), str(v)) for k, v in record.rec_headers.headers)
+                block, size = _read_counting(record.raw_stream, with_blocks)
+                declared = record.rec_headers.get_header("Content-Length") or ""
+                if not declared.strip().isdigit() or size != int(declared):
+                    raise WarcReadError(
+                        f"{path}: record {record_id} declares Content-Length {declared!r} but "
+                        f"holds {size} bytes: the file {damaged}"
+                    )
+                offset = iterator.get_record_offset()
+                length = iterator.get_record_length()
+                if not _member_complete(raw, offset, length):
+                    raise WarcReadError(
+                        f"{path}: the gzip member of record {record_id} at offset {offset} "
+                        f"is incomplete: the file {damaged}"
+                    )
+                end = offset + length
+                protocol = str(record.rec_headers.protocol or "WARC/1.1")
+                yield WarcRecord(_info(headers, offset, length), headers, block, protocol)
+            if whole_file:
+                raw.seek(end)
+                rest = raw.read(1 << 16)
+                if rest.strip(b"\r\n"):
+                    raise WarcReadError(
+                        f"{path}: {path.stat().st_size - end} bytes after the last complete "
+                        f"record (offset {end}) are not a readable record: the file {damaged}"
+                    )
     except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as error:
         raise WarcReadError(
             f"{path} is not a readable WARC file ({error}); check that it is a complete "
@@ -415,7 +478,7 @@ def read_record_at(path: str | Path, offset: int) -> WarcRecord:
             stream.seek(offset)
         except (OSError, ValueError) as error:
             raise WarcReadError(f"{path}: cannot seek to offset {offset}: {error}") from error
-        records = _iterate(stream, path, with_blocks=True)
+        records = _iterate(stream, path, with_blocks=True, whole_file=False)
         try:
             record = next(records)
         except StopIteration:
