@@ -31,10 +31,11 @@ A page without prose (a listing, an error page, an empty document) raises
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -69,7 +70,13 @@ _WORD = re.compile(r"\w+")
 
 @dataclass
 class Block:
-    """One text block as found in the page, before filtering."""
+    """One text block as found in the page, before filtering.
+
+    ``owner`` is the innermost block element holding the text; ``marks`` the enclosing
+    elements marked as furniture; ``link_density`` the share of characters inside links;
+    ``prose_chars`` the non-link characters when the block reads as prose (long, or a
+    sentence, and link-poor), else 0.
+    """
 
     text: str
     kind: str
@@ -78,22 +85,19 @@ class Block:
     heading_level: int = 0
     marks: tuple[HtmlElement, ...] = ()
     boilerplate: bool = False
+    link_density: float = field(init=False)
+    prose_chars: int = field(init=False)
 
-    @property
-    def link_density(self) -> float:
-        return min(1.0, self.link_chars / len(self.text)) if self.text else 0.0
-
-    @property
-    def prose_chars(self) -> int:
-        """Characters of non-link text when the block reads as prose, else 0."""
-        if self.kind == "heading" or self.link_density >= PROSE_MAX_LINK_DENSITY:
-            return 0
-        plain = len(self.text) - self.link_chars
-        if plain >= PROSE_MIN_CHARS or (
-            plain >= SENTENCE_MIN_CHARS and sel.SENTENCE_END.search(self.text)
-        ):
-            return plain
-        return 0
+    def __post_init__(self) -> None:
+        length = len(self.text)
+        self.link_density = min(1.0, self.link_chars / length) if length else 0.0
+        self.prose_chars = 0
+        if self.kind != "heading" and self.link_density < PROSE_MAX_LINK_DENSITY:
+            plain = length - self.link_chars
+            if plain >= PROSE_MIN_CHARS or (
+                plain >= SENTENCE_MIN_CHARS and sel.SENTENCE_END.search(self.text)
+            ):
+                self.prose_chars = plain
 
 
 # --------------------------------------------------------------------------- text
@@ -153,27 +157,30 @@ def parse_html(text: str) -> HtmlElement:
 # --------------------------------------------------------------------------- cleaning
 
 
-def _attribute_words(element: HtmlElement) -> Iterable[str]:
-    """Lowercase words of an element's class and id, modifiers such as ``tag-x`` skipped."""
-    for attribute in ("class", "id"):
-        value = element.get(attribute)
-        if not value:
+@functools.lru_cache(maxsize=4096)
+def attribute_words(value: str) -> frozenset[str]:
+    """Lowercase words of a class or id value, modifiers such as ``tag-x`` skipped.
+
+    Each token gives itself without separators ("share-bar" -> "sharebar") and its parts
+    split on separators and camelCase ("shareBar" -> "share", "bar").
+    """
+    words: set[str] = set()
+    for token in value.split():
+        lowered = token.lower()
+        if lowered.startswith(sel.MODIFIER_PREFIXES):
             continue
-        for token in value.split():
-            lowered = token.lower()
-            if lowered.startswith(sel.MODIFIER_PREFIXES):
-                continue
-            yield lowered.replace("-", "").replace("_", "")
-            for word in sel.ATTRIBUTE_WORD_SPLIT.split(token):
-                if word:
-                    yield word.lower()
+        words.add(lowered.replace("-", "").replace("_", ""))
+        words.update(word.lower() for word in sel.ATTRIBUTE_WORD_SPLIT.split(token) if word)
+    return frozenset(words)
 
 
-def _names_boilerplate(element: HtmlElement) -> bool:
-    for word in _attribute_words(element):
-        if word in sel.BOILERPLATE_WORDS or word.startswith(sel.BOILERPLATE_PREFIXES):
-            return True
-    return False
+@functools.lru_cache(maxsize=4096)
+def names_boilerplate(value: str) -> bool:
+    """True when a class or id value names page furniture (share, comments, ads, ...)."""
+    return any(
+        word in sel.BOILERPLATE_WORDS or word.startswith(sel.BOILERPLATE_PREFIXES)
+        for word in attribute_words(value)
+    )
 
 
 def _names_content(element: HtmlElement) -> bool:
@@ -186,24 +193,33 @@ def _names_content(element: HtmlElement) -> bool:
     return False
 
 
-def _is_hidden(element: HtmlElement) -> bool:
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
-        return True
-    style = element.get("style")
-    return bool(style and sel.HIDDEN_STYLE.search(style))
-
-
 def _is_boilerplate(element: HtmlElement, tag: str) -> bool:
     if tag in sel.BOILERPLATE_TAGS:
         return True
-    role = element.get("role")
+    attributes = element.attrib
+    if not attributes:
+        return False
+    role = attributes.get("role")
     if role and role.strip().lower() in sel.BOILERPLATE_ROLES:
         return True
-    return _is_hidden(element) or _names_boilerplate(element)
+    if "hidden" in attributes or attributes.get("aria-hidden") == "true":
+        return True
+    style = attributes.get("style")
+    if style and sel.HIDDEN_STYLE.search(style):
+        return True
+    for name in ("class", "id"):
+        value = attributes.get(name)
+        if value and names_boilerplate(value):
+            return True
+    return False
 
 
 def _is_comment_section(element: HtmlElement) -> bool:
-    return any(word in sel.COMMENT_WORDS for word in _attribute_words(element))
+    for name in ("class", "id"):
+        value = element.get(name)
+        if value and attribute_words(value) & sel.COMMENT_WORDS:
+            return True
+    return False
 
 
 def marks_boilerplate(element: HtmlElement, tag: str) -> bool:
@@ -212,11 +228,33 @@ def marks_boilerplate(element: HtmlElement, tag: str) -> bool:
     A ``header`` is furniture unless it holds the page's ``h1``; whether a marked element
     is dropped is decided later, from how much of the page's prose it holds.
     """
+    if tag in sel.ROOT_TAGS:
+        return False
     if tag == sel.HEADER_TAG:
         for _ in element.iterdescendants("h1"):
             return False
         return True
     return _is_boilerplate(element, tag)
+
+
+def _may_wrap_article(element: HtmlElement) -> bool:
+    """False for marks that cannot sit on a wrapper of the article.
+
+    A mark from a class name, a role, hidden state or a ``form`` (ASP.NET wraps whole pages
+    in one) may be on a wrapper.  Semantic furniture (``nav``, ``footer``, ``aside``,
+    ``menu``, ``header``) wraps the article only when markup was broken: libxml2 does not
+    close these HTML5 elements the way browsers do, so an unclosed one swallows the rest of
+    the page; that shows as the page's ``h1`` or ``main`` inside it.  Comment sections never
+    wrap the article.
+    """
+    if _is_comment_section(element):
+        return False
+    tag = element.tag
+    if isinstance(tag, str) and tag.lower() in sel.SEMANTIC_FURNITURE_TAGS:
+        for _ in element.iterdescendants("h1", "main"):
+            return True
+        return False
+    return True
 
 
 def discard_non_text(root: HtmlElement) -> None:
@@ -373,9 +411,7 @@ def build_blocks(root: HtmlElement) -> list[Block]:
     protected = {
         mark
         for mark, chars in prose_by_mark.items()
-        if total_prose
-        and chars >= ARTICLE_PROSE_SHARE * total_prose
-        and not _is_comment_section(mark)
+        if total_prose and chars >= ARTICLE_PROSE_SHARE * total_prose and _may_wrap_article(mark)
     }
     for block in blocks:
         block.boilerplate = any(mark not in protected for mark in block.marks)

@@ -59,6 +59,12 @@ DISCARDED_TAGS: frozenset[str] = frozenset(
 #: Structural boilerplate: dropped unless they hold the article (see html.py).
 BOILERPLATE_TAGS: frozenset[str] = frozenset({"nav", "footer", "aside", "menu", "form"})
 
+#: Furniture by its very tag: never taken for a wrapper of the article.
+SEMANTIC_FURNITURE_TAGS: frozenset[str] = frozenset({"nav", "footer", "aside", "menu", "header"})
+
+#: The document's root elements: never marked as furniture, whatever their classes say.
+ROOT_TAGS: frozenset[str] = frozenset({"html", "body"})
+
 #: ``header`` is dropped unless it holds a real paragraph (some pages wrap the lead in it).
 HEADER_TAG = "header"
 
