@@ -92,6 +92,7 @@ from warcite.warc import (
     memento_from_headers,
     memento_from_wayback_url,
     parse_http_message,
+    parse_warc_fields,
 )
 
 Clock = Callable[[], datetime]
@@ -626,7 +627,7 @@ def _import_warc(
         ("source-file-size", len(data)),
         ("source-file-sha256", hashlib.sha256(data).hexdigest()),
         ("source-warc-records", holds),
-        ("observed-at", observed_at or main.info.date),
+        ("observed-at", observed_at or _observed_at_of(main, records)),
         ("ingested-at", date),
         ("note", note),
     ]
@@ -666,6 +667,25 @@ def _import_warc(
         started_at=started,
         user_agent=None,
     )
+
+
+def _observed_at_of(main: WarcRecord, records: Sequence[WarcRecord]) -> str | None:
+    """When the page was seen on the web, as far as the source WARC tells.
+
+    A response's WARC-Date is when it was received; for a resource (an import) only an
+    ``observed-at`` in the source's own metadata record says so; otherwise it is unknown.
+    """
+    if main.info.record_type == "response":
+        return main.info.date
+    for record in reversed(records):
+        if (
+            record.info.record_type == "metadata"
+            and record.header("WARC-Refers-To") == main.info.record_id
+        ):
+            for name, value in parse_warc_fields(record.block):
+                if name.lower() == "observed-at" and value:
+                    return value
+    return None
 
 
 def _original_url(record: WarcRecord) -> str | None:
