@@ -19,7 +19,6 @@ from test_record import (
     snapshot,
 )
 from warcite.cli import cli
-
 from warcite.models import ArchivedPage, Extraction, Field
 from warcite.validate import validate_file
 
