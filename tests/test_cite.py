@@ -251,7 +251,7 @@ def test_chicago_reference() -> None:
 
 def test_without_replay_base_the_warc_file_and_record_are_named() -> None:
     assert reference("apa", config=WITHOUT_REPLAY).endswith(
-        f"OpEdNews. Archived in warcite: {LOCATOR}"
+        f"OpEdNews. Archived in warcite: {LOCATOR}."
     )
     assert reference("chicago-bib", config=WITHOUT_REPLAY).endswith(
         f"Archived November 26, 2026, at warcite. {LOCATOR}."

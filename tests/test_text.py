@@ -171,7 +171,7 @@ def test_cite_command(project: Path) -> None:
     assert apa.stdout == (
         "Hyeon, I. (2016, August 29). *Why North Korean elites defect from their country?* "
         "OpEdNews. Archived in Test Archive: archive/opednews-160829-249-20261126120000.warc.gz, "
-        "WARC record urn:uuid:7c9e6f1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b\n"
+        "WARC record urn:uuid:7c9e6f1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b.\n"
     )
     replayed = run(
         "cite",

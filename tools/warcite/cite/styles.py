@@ -85,8 +85,11 @@ def apa(source: CitationSource, *, markup: Markup = Markup.PLAIN, name_order: st
     if archived.url is not None:
         parts.append(markup.link(archived.url))  # APA 9.35: no period after a URL
     else:
+        # no replay URL: name the archive, the WARC file and the record (a period ends it)
         parts.append(
-            markup.text(f"Archived in {archived.archive_name}: ") + markup.link(archived.locator)
+            markup.text(f"Archived in {archived.archive_name}: ")
+            + markup.link(archived.locator)
+            + "."
         )
     return " ".join(parts)
 
