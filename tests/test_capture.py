@@ -775,3 +775,17 @@ def test_cli_exit_code_2_on_usage_errors(tmp_path: Path, arguments: list[str]) -
     outcome = runner.invoke(cli, [*arguments, "--archive-dir", str(tmp_path / "a")])
     assert outcome.exit_code == 2, outcome.output
     assert not (tmp_path / "a").exists()
+
+
+def test_interim_103_response_is_kept_and_skipped(server: FixtureServer, archive_dir: Path) -> None:
+    early = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload; as=style\r\n\r\n"
+    final = http_response(200, "OK", [("Content-Type", "text/html")], HTML)
+    wire = server.route("/hints", [early, final], pause=0.05)
+    result = run(server.url("/hints"), archive_dir)
+    assert result.status == 200
+    response_h, response_b = records_of(result.path)[2]
+    assert response_b == wire
+    assert header(response_h, "WARC-Payload-Digest") == sha256(HTML)
+    assert read_page(result.path).http_status == 200
+    timing = [value for name, value in fields(records_of(result.path)[-1][1]) if name == "timing"]
+    assert timing == [f"page {server.url('/hints')} connect-ms=0 first-byte-ms=0 total-ms=0"]

@@ -303,3 +303,23 @@ def test_memento_headers() -> None:
     )
     assert memento_from_headers(headers[1:]) is None
     assert memento_from_headers([("Memento-Datetime", "garbage")]) is None
+
+
+def test_decode_content_codings_and_limits() -> None:
+    import zlib
+
+    from warcite.warc import decode_content
+
+    assert decode_content(gzip.compress(HTML), "gzip") == HTML
+    assert decode_content(zlib.compress(HTML), "deflate") == HTML
+    raw_deflate = zlib.compressobj(wbits=-15)
+    assert decode_content(raw_deflate.compress(HTML) + raw_deflate.flush(), "deflate") == HTML
+    assert decode_content(HTML, None) == HTML
+    assert decode_content(gzip.compress(gzip.compress(HTML)), "gzip, gzip") == HTML
+    bomb = gzip.compress(b"\0" * 100_000)
+    with pytest.raises(ValueError, match="exceeds 1000 bytes"):
+        decode_content(bomb, "gzip", limit=1000)
+    with pytest.raises(ValueError, match="'compress' cannot be decoded"):
+        decode_content(HTML, "compress")
+    with pytest.raises(ValueError, match="corrupt"):
+        decode_content(b"not gzip at all", "gzip")

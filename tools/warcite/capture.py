@@ -41,7 +41,8 @@ tell whether a saved file is byte for byte what the server sent, so it never cla
 Metadata record field names: ``method``, ``source-description``, ``requested-uri``,
 ``original-uri`` (imports), ``final-uri``, ``http-status``, ``content-type``, ``redirect``
 (repeated, ``<status> <from> -> <to>``), ``started-at``, ``finished-at``, ``duration-ms``,
-``timing`` (repeated, per exchange), ``outcome``, ``truncated``, ``memento-original-uri``,
+``timing`` (repeated, per exchange: ``<page|redirect|requisite> <URL>
+connect-ms=.. first-byte-ms=.. total-ms=..``, measured with the injected clock), ``outcome``, ``truncated``, ``memento-original-uri``,
 ``memento-datetime``, ``memento-source``, ``requisite`` / ``requisite-failed`` (repeated),
 ``user-agent``, ``import``, ``source-file-name``, ``source-file-size``,
 ``source-file-sha256``, ``media-type``, ``observed-at``, ``note``, ``source-warc-records``.
@@ -1352,7 +1353,8 @@ def capture(
     fields.extend(
         (
             "timing",
-            f"{exchange.url} " + " ".join(f"{k}={v}" for k, v in exchange.timings.items()),
+            f"{exchange.role} {exchange.url} "
+            + " ".join(f"{k}={v}" for k, v in exchange.timings.items()),
         )
         for exchange in exchanges
     )

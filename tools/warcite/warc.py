@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gzip
 import hashlib
 import re
 import zlib
@@ -271,50 +270,70 @@ def _decompress(data: bytes, window_bits: int, coding: str) -> bytes:
         raise WarcReadError(f"transfer-coding {coding!r} cannot be undone: {error}") from error
 
 
+def _module_available(*names: str) -> bool:
+    import importlib.util
+
+    return any(importlib.util.find_spec(name) is not None for name in names)
+
+
 def available_content_codings() -> tuple[str, ...]:
-    """Content-codings warcite can decode here: gzip, deflate, and br/zstd when installed."""
+    """Content-codings warcite can decode here: gzip, deflate, and br/zstd when installed.
+
+    Capture advertises exactly these in ``Accept-Encoding`` (br needs ``brotli`` or
+    ``brotlicffi``, zstd needs ``zstandard``: the ``compression`` extra).
+    """
     codings = ["gzip", "deflate"]
-    try:
-        import brotli  # noqa: F401
-
+    if _module_available("brotli", "brotlicffi"):
         codings.append("br")
-    except ImportError:
-        pass
-    try:
-        import zstandard  # noqa: F401
-
+    if _module_available("zstandard"):
         codings.append("zstd")
-    except ImportError:
-        pass
     return tuple(codings)
 
 
-def decode_content(body: bytes, content_encoding: str | None) -> bytes:
-    """Undo a Content-Encoding (gzip, deflate, br, zstd); raises ValueError when impossible."""
+def _inflate(data: bytes, window_bits: int, limit: int) -> bytes:
+    decompressor = zlib.decompressobj(window_bits)
+    output = decompressor.decompress(data, limit + 1)
+    if len(output) > limit:
+        raise ValueError(f"the decoded body exceeds {limit} bytes")
+    return output
+
+
+def decode_content(
+    body: bytes, content_encoding: str | None, *, limit: int = 64 * 1024 * 1024
+) -> bytes:
+    """Undo a Content-Encoding (gzip, deflate, br, zstd), at most ``limit`` bytes out.
+
+    Raises ValueError when a coding is unknown or not installed, the data is corrupt, or
+    the decoded body would exceed ``limit`` (a decompression bomb).
+    """
     codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
     for coding in reversed(codings):
-        if coding in ("identity", ""):
-            continue
-        if coding in ("gzip", "x-gzip"):
-            try:
-                body = gzip.decompress(body)
-            except (OSError, EOFError, zlib.error):
-                body = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(body)
-        elif coding == "deflate":
-            try:
-                body = zlib.decompress(body)
-            except zlib.error:
-                body = zlib.decompressobj(-zlib.MAX_WBITS).decompress(body)
-        elif coding == "br" and "br" in available_content_codings():
-            import brotli
+        try:
+            if coding == "identity":
+                continue
+            if coding in ("gzip", "x-gzip"):
+                body = _inflate(body, zlib.MAX_WBITS | 16, limit)
+            elif coding == "deflate":
+                try:
+                    body = _inflate(body, zlib.MAX_WBITS, limit)
+                except zlib.error:  # raw deflate, as some servers send
+                    body = _inflate(body, -zlib.MAX_WBITS, limit)
+            elif coding == "br" and "br" in available_content_codings():
+                try:
+                    import brotli
+                except ImportError:
+                    import brotlicffi as brotli  # type: ignore[import-not-found,no-redef,unused-ignore]
+                body = brotli.decompress(body)
+            elif coding == "zstd" and "zstd" in available_content_codings():
+                import zstandard
 
-            body = brotli.decompress(body)
-        elif coding == "zstd" and "zstd" in available_content_codings():
-            import zstandard
-
-            body = zstandard.ZstdDecompressor().decompressobj().decompress(body)
-        else:
-            raise ValueError(f"content-coding {coding!r} cannot be decoded here")
+                body = zstandard.ZstdDecompressor().stream_reader(body).read(limit + 1)
+            else:
+                raise ValueError(f"content-coding {coding!r} cannot be decoded here")
+        except zlib.error as error:
+            raise ValueError(f"content-coding {coding!r}: corrupt data ({error})") from error
+        if len(body) > limit:
+            raise ValueError(f"the decoded body exceeds {limit} bytes")
     return body
 
 
