@@ -109,7 +109,8 @@ def test_text_output_lists_every_match() -> None:
     output = render_quotes(find_quotes(record, text, "reign of terror", config=CONFIG), "text")
     assert "Match 1 of 2: paragraph 6" in output
     assert "Match 2 of 2: paragraph 9" in output
-    assert "[reign of terror]" in output and "(Hyeon, 2016, para. 9)" in output
+    assert "Kim Jong-Un's [reign of terror]. His" in output
+    assert "(Hyeon, 2016, para. 9)" in output
 
 
 def test_curly_quotes_dashes_and_whitespace_in_the_query() -> None:

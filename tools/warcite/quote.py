@@ -427,8 +427,9 @@ def render_quotes(matches: Sequence[QuoteMatch], quote_format: str) -> str:
                 [
                     f"Match {number} of {len(matches)}: {where}, "
                     f"{POSITION_UNIT} {match.start}-{match.end} of {match.text_path}",
-                    f"  {' '.join(match.prefix.split())} [{match.exact}] "
-                    f"{' '.join(match.suffix.split())}",
+                    "  \u2026"
+                    + " ".join(f"{match.prefix}[{match.exact}]{match.suffix}".split())
+                    + "\u2026",
                     f"  {match.citation}",
                     f"  {match.text_fragment_url}",
                 ]
