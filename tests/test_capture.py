@@ -789,3 +789,30 @@ def test_interim_103_response_is_kept_and_skipped(server: FixtureServer, archive
     assert read_page(result.path).http_status == 200
     timing = [value for name, value in fields(records_of(result.path)[-1][1]) if name == "timing"]
     assert timing == [f"page {server.url('/hints')} connect-ms=0 first-byte-ms=0 total-ms=0"]
+
+
+def test_body_cut_by_the_server_is_marked_disconnect(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n"
+    wire = server.route("/cut", head + HTML)
+    result = run(server.url("/cut"), archive_dir)
+    assert result.truncated == "disconnect"
+    response_h, response_b = records_of(result.path)[2]
+    assert response_b == wire
+    assert header(response_h, "WARC-Truncated") == "disconnect"
+    assert any("closed the connection before the end" in w for w in result.warnings)
+
+
+def test_international_url_is_recorded_as_a_valid_uri(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    server.route(
+        "/caf%C3%A9?q=%C3%BC", http_response(200, "OK", [("Content-Type", "text/html")], HTML)
+    )
+    result = run(server.url("/café?q=ü#part"), archive_dir)
+    expected = server.url("/caf%C3%A9?q=%C3%BC")
+    assert result.final_uri == expected
+    request_h, request_b = records_of(result.path)[1]
+    assert header(request_h, "WARC-Target-URI") == expected
+    assert request_b.startswith(b"GET /caf%C3%A9?q=%C3%BC HTTP/1.1\r\n")

@@ -279,8 +279,6 @@ def _write_archive(
         return final, infos
     except OSError as error:
         raise CaptureError(f"cannot write {final}: {error}") from error
-    except BaseException:
-        raise
     finally:
         if temporary is not None:
             with contextlib.suppress(FileNotFoundError):
@@ -782,7 +780,11 @@ def _ascii_host(host: str, url: str) -> str:
 
 
 def normalize_url(url: str) -> str:
-    """An http(s) URL as warcite requests it: fragment dropped, path at least ``/``.
+    """An http(s) URL as warcite requests and records it (``WARC-Target-URI``).
+
+    The fragment is dropped, the path is at least ``/``, an internationalised host name
+    is IDNA-encoded and non-ASCII characters in path and query are percent-encoded (UTF-8),
+    so the URL is a valid URI; existing percent-escapes are kept.
 
     Raises UsageError for anything but an absolute http(s) URL.
     """
@@ -794,10 +796,20 @@ def normalize_url(url: str) -> str:
             f"{url!r} is not an absolute http(s) URL (for example https://example.org/page)"
         )
     try:
-        _ = parts.port
+        port = parts.port
     except ValueError as error:
         raise UsageError(f"{url!r} has an invalid port: {error}") from error
-    return urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
+    host = _ascii_host(parts.hostname or "", url).lower()
+    if ":" in host:  # an IPv6 literal
+        host = f"[{host}]"
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = (f"{userinfo}@" if userinfo else "") + host + (f":{port}" if port is not None else "")
+    return urlunsplit((scheme, netloc, _request_target(parts).split("?", 1)[0], _query(parts), ""))
+
+
+def _query(parts: SplitResult) -> str:
+    target = _request_target(parts)
+    return target.split("?", 1)[1] if "?" in target else ""
 
 
 def _build_request(url: str, user_agent: str, referer: str | None, accept: str) -> bytes:
