@@ -64,7 +64,6 @@ import platform
 import re
 import socket
 import ssl
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -253,17 +252,12 @@ def _write_archive(
         raise CaptureError(f"cannot create the archive folder {archive_dir}: {error}") from error
     temporary: Path | None = None
     try:
-        descriptor, name = tempfile.mkstemp(
-            prefix=f".{file_name}.", suffix=".part", dir=archive_dir
-        )
-        temporary = Path(name)
-        with os.fdopen(descriptor, "wb") as stream:
+        candidate = archive_dir / f".{file_name}.{uuid.uuid4().hex}.part"
+        with candidate.open("xb") as stream:  # "x": never an existing file; umask applies
+            temporary = candidate
             infos = _write_records(stream, records)
             stream.flush()
             os.fsync(stream.fileno())
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
         try:
             os.link(temporary, final)
         except FileExistsError:
@@ -276,6 +270,7 @@ def _write_archive(
                     f"{final} exists already; warcite never overwrites an archive"
                 ) from None
             os.rename(temporary, final)
+        _sync_folder(archive_dir)
         return final, infos
     except OSError as error:
         raise CaptureError(f"cannot write {final}: {error}") from error
@@ -287,6 +282,20 @@ def _write_archive(
             for folder in created:
                 with contextlib.suppress(OSError):
                     folder.rmdir()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk (so a new file's name survives a crash), where possible."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
 
 
 def _fields_block(fields: Sequence[tuple[str, str | int | None]]) -> bytes:
