@@ -213,9 +213,9 @@ def test_cite_command_errors(project: Path) -> None:
 
 
 def committed_reference() -> Path:
+    """The committed reference record (issue 4 commits it; its absence is a failure)."""
     path = PROJECT_ROOT / "records" / f"{SLUG}.json"
-    if not path.exists():
-        pytest.skip(f"{path} is not committed yet (issue 4 writes it)")
+    assert path.is_file(), f"{path} is missing: the reference record must be committed"
     return path
 
 
@@ -226,21 +226,73 @@ def test_commands_on_the_committed_reference_record(monkeypatch: pytest.MonkeyPa
     assert text.exit_code == 0, text.output
     paragraphs = json.loads(text.stdout)["paragraphs"]
     assert len(paragraphs) == 10
+    assert paragraphs[0]["text"].startswith("The number of North Korean defectors has shown")
     quote = run("quote", SLUG, "reign of terror", "--format", "json")
     assert quote.exit_code == 0, quote.output
     assert [m["paragraph"] for m in json.loads(quote.stdout)] == [6, 9]
     assert json.loads(quote.stdout)[0]["citation"] == "(Hyeon, 2016, para. 6)"
-    apa = run("cite", SLUG, "--markup", "markdown")
-    assert apa.stdout.startswith(
+
+
+def test_the_issue_strings_on_the_committed_reference_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    record = json.loads(committed_reference().read_text("utf-8"))
+    monkeypatch.chdir(PROJECT_ROOT)
+    warc = record["capture"]["warc"]
+    stamp = "".join(character for character in warc["date"] if character.isdigit())
+    url = record["work"]["url"]
+    base = "https://archive.example.org/web"
+    archived = f"{base}/{stamp}/{record['capture']['target_uri']}"
+    locator = f"{warc['path']}, WARC record {warc['record_id'].strip('<>')}"
+    year, month, day = (int(part) for part in warc["date"][:10].split("-"))
+    months = ["January", "February", "March", "April", "May", "June", "July", "August"]
+    months += ["September", "October", "November", "December"]
+    mla_months = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept."]
+    mla_months += ["Oct.", "Nov.", "Dec."]
+    chicago_date = f"{months[month - 1]} {day}, {year}"
+    mla_date = f"{day} {mla_months[month - 1]} {year}"
+    title = "Why North Korean Elites Defect from Their Country?"
+
+    def cite(style: str, *options: str) -> str:
+        result = run("cite", SLUG, "--style", style, "--markup", "markdown", *options)
+        assert result.exit_code == 0, result.output
+        return str(result.stdout).rstrip("\n")
+
+    replay = ("--replay-base", base)
+    assert cite("apa", *replay) == (
         "Hyeon, I. (2016, August 29). *Why North Korean elites defect from their country?* "
-        "OpEdNews. "
+        f"OpEdNews. {archived}"
     )
-    mla = run("cite", SLUG, "--markup", "markdown", "--style", "mla")
-    assert mla.stdout.startswith(
-        'Hyeon, In-ae. "Why North Korean Elites Defect from Their Country?" *OpEdNews*, '
-        "29 Aug. 2016, www.opednews.com/articles/Why-North-Korean-Elites-De-by-In-ae-Hyun-"
-        "Asylum_Defection_Diplomats_Elitism-160829-249.html. *warcite*, "
+    assert cite("apa") == (
+        "Hyeon, I. (2016, August 29). *Why North Korean elites defect from their country?* "
+        f"OpEdNews. Archived in warcite: {locator}."
     )
+    assert cite("mla", *replay) == (
+        f'Hyeon, In-ae. "{title}" *OpEdNews*, 29 Aug. 2016, {url.removeprefix("https://")}. '
+        f"*warcite*, {mla_date}, {archived.removeprefix('https://')}."
+    )
+    assert cite("chicago-note", *replay) == (
+        f'1. In-ae Hyeon, "{title}," *OpEdNews*, August 29, 2016, {url}, '
+        f"archived {chicago_date}, at warcite, {archived}."
+    )
+    assert cite("chicago-short-note") == 'Hyeon, "Why North Korean Elites."'
+    assert cite("chicago-bib", *replay) == (
+        f'Hyeon, In-ae. "{title}" *OpEdNews*, August 29, 2016. {url}. '
+        f"Archived {chicago_date}, at warcite. {archived}."
+    )
+    assert cite("chicago-bib", "--name-order", "family-first").startswith("Hyeon In-ae. ")
+    ris = cite("ris").splitlines()
+    assert ris[:6] == [
+        "TY  - NEWS",
+        "AU  - Hyeon, In-ae",
+        f"TI  - {title}",
+        "T2  - OpEdNews",
+        "DA  - 2016/08/29/",
+        "PY  - 2016",
+    ]
+    assert f"AN  - {locator}" in ris and "M3  - Op-ed" in ris and ris[-1] == "ER  - "
+    assert "author = {Hyeon, In-ae}," in cite("biblatex")
+    assert "howpublished = {\\url{" in cite("bibtex")
 
 
 def test_committed_reference_citation_is_the_derived_csl_item(
