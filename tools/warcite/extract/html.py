@@ -36,6 +36,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -142,7 +143,10 @@ def parse_html(text: str) -> HtmlElement:
         collect_ids=False,
         default_doctype=False,
     )
-    data = text.replace("\x00", "").encode("utf-8", "replace")
+    # Browsers keep reading after a premature </body> or </html> (HTML5 ignores both end
+    # tags); libxml2 drops what follows them, so they are removed first.
+    text = sel.DOCUMENT_END_TAGS.sub("", text.replace("\x00", ""))
+    data = text.encode("utf-8", "replace")
     try:
         root = lxml_html.document_fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
@@ -193,6 +197,14 @@ def _names_content(element: HtmlElement) -> bool:
     return False
 
 
+def _is_hidden(attributes: Any) -> bool:
+    """Hidden by the ``hidden`` attribute, ``aria-hidden`` or an inline ``display: none``."""
+    if "hidden" in attributes or attributes.get("aria-hidden") == "true":
+        return True
+    style = attributes.get("style")
+    return bool(style and sel.HIDDEN_STYLE.search(style))
+
+
 def _is_boilerplate(element: HtmlElement, tag: str) -> bool:
     if tag in sel.BOILERPLATE_TAGS:
         return True
@@ -202,10 +214,7 @@ def _is_boilerplate(element: HtmlElement, tag: str) -> bool:
     role = attributes.get("role")
     if role and role.strip().lower() in sel.BOILERPLATE_ROLES:
         return True
-    if "hidden" in attributes or attributes.get("aria-hidden") == "true":
-        return True
-    style = attributes.get("style")
-    if style and sel.HIDDEN_STYLE.search(style):
+    if _is_hidden(attributes):
         return True
     for name in ("class", "id"):
         value = attributes.get(name)
@@ -281,6 +290,7 @@ class _BlockBuilder:
         self.breaks = 0
         self.marks: list[HtmlElement] = []
         self.marked: list[bool] = []
+        self.hidden: set[HtmlElement] = set()
 
     def add(self, text: str | None) -> None:
         if not text:
@@ -331,6 +341,8 @@ class _BlockBuilder:
             self.owners.append(element)
             if marked:
                 self.marks.append(element)
+                if element.attrib and _is_hidden(element.attrib):
+                    self.hidden.add(element)
             if tag in sel.PREFORMATTED_TAGS:
                 self.pre += 1
             elif tag in sel.HEADING_TAGS:
@@ -383,7 +395,8 @@ def build_blocks(root: HtmlElement) -> list[Block]:
     A block inside an element marked as furniture (:func:`marks_boilerplate`) is flagged
     ``boilerplate`` unless that element holds at least :data:`ARTICLE_PROSE_SHARE` of the
     page's prose (then the mark sits on a wrapper of the article, as in ``has-sidebar``)
-    and is not a comment section.
+    and may wrap an article (:func:`_may_wrap_article`); hidden elements are kept when
+    together they hold that share.
     """
     builder = _BlockBuilder()
     builder.owners.append(root)
@@ -413,6 +426,15 @@ def build_blocks(root: HtmlElement) -> list[Block]:
         for mark, chars in prose_by_mark.items()
         if total_prose and chars >= ARTICLE_PROSE_SHARE * total_prose and _may_wrap_article(mark)
     }
+    # Pages that stream their text into hidden elements for scripts to reveal (React
+    # server rendering, "read more" toggles): hidden text that is most of the prose is read.
+    hidden_prose = sum(
+        block.prose_chars
+        for block in blocks
+        if block.prose_chars and any(mark in builder.hidden for mark in block.marks)
+    )
+    if total_prose and hidden_prose >= ARTICLE_PROSE_SHARE * total_prose:
+        protected.update(builder.hidden)
     for block in blocks:
         block.boilerplate = any(mark not in protected for mark in block.marks)
     return blocks

@@ -141,6 +141,9 @@ PREFORMATTED_TAGS: frozenset[str] = frozenset({"pre"})
 TABLE_CELL_TAGS: frozenset[str] = frozenset({"td", "th"})
 LINK_TAGS: frozenset[str] = frozenset({"a"})
 
+#: ``</body>`` and ``</html>`` end tags (ignored by HTML5 parsers, fatal to libxml2's).
+DOCUMENT_END_TAGS = re.compile(r"</\s*(?:body|html)\s*>", re.IGNORECASE)
+
 # --------------------------------------------------------------------------- attributes
 
 #: Attribute tokens (class and id, split on separators and camelCase) that name boilerplate.
