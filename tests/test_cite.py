@@ -35,6 +35,8 @@ from typing import Any
 import bibtexparser
 import pytest
 import rispy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
 from warcite.cite import (
@@ -625,3 +627,49 @@ def test_project_config_names_the_bundled_archive() -> None:
     assert config.archive_name == "warcite"
     assert config.replay_base is None
     assert parse_config({}, defaults=config, where="x") == Config("warcite")
+
+
+# ----------------------------------------------------------------- robustness
+
+_NAME_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12
+).filter(lambda value: value.strip() != "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=60).filter(
+        lambda value: value.strip() != ""
+    ),
+    names=st.lists(st.tuples(_NAME_TEXT, st.one_of(st.none(), _NAME_TEXT)), max_size=4),
+    published=st.one_of(st.none(), st.dates().map(lambda day: day.isoformat()[:10])),
+)
+def test_any_record_gives_parseable_data_formats(
+    title: str, names: list[tuple[str, str | None]], published: str | None
+) -> None:
+    """Arbitrary titles and names (braces, backslashes, %, quotes, any script) never break
+    BibTeX, biblatex, RIS or CSL-JSON, and the prose styles always produce text."""
+    record = variant(
+        title=titled(title, None),
+        authors=[person(family, given) for family, given in names],
+        published=evidence(published) if published and published[:4] != "0000" else None,
+    )
+    for style in STYLES:
+        assert cite(record, style, config=WITHOUT_REPLAY, markup="html").strip()
+    for style in ("bibtex", "biblatex"):
+        library = bibtexparser.parse_string(cite(record, style, config=WITH_REPLAY))
+        assert not library.failed_blocks and len(library.entries) == 1
+    (entry,) = rispy.loads(cite(record, "ris", config=WITH_REPLAY))
+    assert entry["title"] == " ".join(title.split())
+    items = json.loads(cite(record, "csl-json", config=WITH_REPLAY))
+    schema = json.loads(CSL_SCHEMA.read_text("utf-8"))
+    assert list(Draft7Validator(schema).iter_errors(items)) == []
+
+
+def test_markup_escapes_text_but_not_urls() -> None:
+    record = variant(title=titled("Fish & <Chips> *now*_", "Fish & <chips> *now*_"))
+    html = cite(record, "mla", config=WITH_REPLAY, markup="html")
+    assert '"Fish &amp; &lt;Chips&gt; *now*_."' in html
+    markdown = cite(record, "apa", config=WITH_REPLAY, markup="markdown")
+    assert "*Fish & <chips> \\*now\\*\\_*." in markdown
+    assert URL.removeprefix("https://") in markdown  # the URL's underscores are not escaped
