@@ -1,16 +1,70 @@
 """Metadata with evidence: structured data first, then the visible page.
 
-(Skeleton: the interface html.py and text.py rely on. Filled in by the metadata work.)
+Every value is a :class:`~warcite.models.Field` holding the chosen value, where it was found
+(``source``), the text as found (``raw``), a ``note`` when reading it took a decision, and
+*every* candidate seen, in precedence order, for audit.  The chosen value is the first valid
+candidate in this order.
+
+Precedence, per field (first wins; all are kept in ``candidates``)
+-------------------------------------------------------------------
+structured data (what the publisher states for machines), then the visible page:
+
+``title``
+    JSON-LD ``headline``/``name`` of the article node; ``og:title``; ``citation_title``;
+    ``dc.title``; ``twitter:title``; ``parsely-title``; ``sailthru.title``; microdata
+    ``headline``; the page's ``<h1>``; ``<title>``.  Site-name prefixes and suffixes
+    (" | Site", " - Site", "Site: ...") are removed when the site name (or the URL's host) is
+    known; an ``<h1>`` that is the title without its site name is preferred over a longer
+    meta title that contains it.
+``authors``
+    JSON-LD ``author``/``creator``; ``<meta name=author>``, ``article:author``,
+    ``dc.creator``, ``citation_author``, ``parsely-author``, ``sailthru.author``, twitter's
+    "Written by"; microdata ``author``; ``rel=author`` links; byline elements and "By ..."
+    lines; author bios; URL slugs.  The first of these *groups* that names anyone decides who
+    the authors are; later groups add printed forms, bios and affiliations to those people
+    (see :func:`warcite.extract.names.merge_people`).  URL slugs only ever support.
+``published`` / ``modified``
+    JSON-LD ``datePublished``/``dateModified`` (``dateCreated`` after them);
+    ``article:published_time``/``modified_time`` and ``og:updated_time``; ``citation_*date``;
+    Dublin Core (``dcterms.issued``, ``dc.date``...); parsely, sailthru and other named meta
+    dates; microdata; ``<time datetime>`` (``pubdate`` first); visible dates in date/byline
+    elements (numeric dates read with the page locale, recorded in ``note``); URL tokens
+    (``/2016/08/29/``, ``20160829``, and six-digit ``-160829-`` last and weakest).
+``publisher``
+    JSON-LD ``publisher``, then a ``WebSite`` node's name; ``og:site_name``;
+    ``citation_publisher``/``citation_journal_title``; ``dc.publisher``;
+    ``application-name``; a ``<title>`` segment matching the URL's host; the host name.
+``section``, ``genre``
+    JSON-LD ``articleSection``/``genre`` and ``@type`` (OpinionNewsArticle -> "Op-ed");
+    ``article:section``, ``parsely-section``; section labels ("Op-Ed", "Opinion"...).
+``language``
+    ``<html lang>``; ``Content-Language`` (HTTP, then ``http-equiv``); JSON-LD
+    ``inLanguage``; ``dc.language``/``citation_language``; ``og:locale``; detection from
+    the article text (:mod:`warcite.extract.language`) as the last resort.
+``description``, ``keywords``, ``canonical_url``
+    JSON-LD, OpenGraph, ``<meta name=description|keywords|news_keywords>``,
+    ``article:tag``, Dublin Core, citation, parsely and sailthru tags; ``rel=canonical``,
+    ``og:url``, JSON-LD ``url``/``mainEntityOfPage``.
+
+:func:`title_sentence_case` gives a title in sentence case (APA), keeping proper nouns on the
+evidence of the article text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-from warcite.models import Field, Paragraph, Person
+from warcite.extract import dates, names, patterns
+from warcite.extract.language import detect_language
+from warcite.models import Evidence, Field, Paragraph, Person
 
 Headers = Sequence[tuple[str, str]]
 
@@ -32,15 +86,1133 @@ class Metadata:
     canonical_url: Field | None = None
 
 
+# --------------------------------------------------------------------------- helpers
+
+
+def normalize_text(text: str | None) -> str:
+    """NFC, whitespace (no-break spaces included) collapsed to single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def fold(text: str) -> str:
+    """A comparison key: NFKC, case-folded, word characters only."""
+    return "".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
+
+
+def header_value(headers: Headers, name: str) -> str | None:
+    """The first value of an HTTP header, case-insensitively."""
+    for key, value in headers:
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+def host_label(url: str | None) -> str | None:
+    """The registered-name label of a URL's host ("opednews" for www.opednews.com)."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    labels = [label for label in host.split(".") if label]
+    if len(labels) < 2:
+        return labels[0] if labels else None
+    # drop a second-level public suffix such as co.uk / com.au
+    if (
+        len(labels) >= 3
+        and len(labels[-1]) == 2
+        and labels[-2] in {"co", "com", "org", "net", "ac", "gov", "ne", "or"}
+    ):
+        return labels[-3]
+    return labels[-2]
+
+
+def normalize_language(tag: str | None) -> str | None:
+    """A BCP 47 tag in canonical case ("en_us" -> "en-US"), or None when not a language tag."""
+    text = (tag or "").strip().replace("_", "-")
+    text = text.split(",")[0].split(";")[0].strip()
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", text):
+        return None
+    parts = text.split("-")
+    result = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 2:
+            result.append(part.upper())
+        elif len(part) == 4 and part.isalpha():
+            result.append(part.title())
+        else:
+            result.append(part.lower())
+    return "-".join(result)
+
+
+class Candidates:
+    """Candidate values per field, in the order they were added (= precedence order)."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[Evidence]] = {}
+        self.author_groups: list[list[names.NameCandidate]] = []
+        self.keywords: list[str] = []
+
+    def add(
+        self,
+        name: str,
+        value: str | None,
+        source: str,
+        raw: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        """Add a candidate (ignored when empty); ``raw`` defaults to the value."""
+        text = normalize_text(value)
+        if not text:
+            return
+        evidence = Evidence(text, source, normalize_text(raw) if raw is not None else text, note)
+        existing = self.fields.setdefault(name, [])
+        if evidence not in existing:
+            existing.append(evidence)
+
+    def add_date(
+        self,
+        name: str,
+        raw: str | None,
+        source: str,
+        *,
+        day_first: bool | None = None,
+        locale_note: str | None = None,
+        find: bool = False,
+    ) -> bool:
+        """Parse ``raw`` as a date and add it; True when it held one."""
+        text = normalize_text(raw)
+        if not text:
+            return False
+        if find:
+            found = dates.find_dates(text, day_first=day_first)
+            parsed = found[0] if found else None
+        else:
+            parsed = dates.parse_date(text, day_first=day_first)
+        if parsed is None:
+            return False
+        note = parsed.note
+        if note and locale_note and "locale" in note:
+            note = f"{note} ({locale_note})"
+        self.add(name, parsed.value, source, parsed.raw if find else text, note)
+        return True
+
+    def add_authors(
+        self,
+        raw_names: Iterable[str],
+        source: str,
+        *,
+        supporting: bool = False,
+        group: list[names.NameCandidate] | None = None,
+        strict: bool = True,
+    ) -> list[names.NameCandidate]:
+        """Add author names found at one place (a new precedence group unless ``group``).
+
+        ``strict`` (visible text) requires capitalised words; structured data may name an
+        author in lower case (a user name) and is taken as stated.
+        """
+        target = group if group is not None else []
+        for raw in raw_names:
+            for name in names.split_names(raw, roles=True):
+                if names.plausible_name(name, strict=strict):
+                    target.append(names.NameCandidate(name, source, supporting=supporting))
+        if group is None and target:
+            self.author_groups.append(target)
+        return target
+
+    def add_keywords(self, raw: str | Iterable[str] | None) -> None:
+        if raw is None:
+            return
+        items = [raw] if isinstance(raw, str) else list(raw)
+        for item in items:
+            if not isinstance(item, str):
+                continue
+            for keyword in re.split(r"\s*[,;|]\s*", item):
+                keyword = normalize_text(keyword)
+                if (
+                    keyword
+                    and len(keyword) <= 80
+                    and fold(keyword) not in {fold(k) for k in self.keywords}
+                ):
+                    self.keywords.append(keyword)
+
+    def field(self, name: str, *, note: str | None = None) -> Field | None:
+        """The chosen value (first candidate) with every candidate attached."""
+        found = self.fields.get(name)
+        if not found:
+            return None
+        first = found[0]
+        combined = first.note
+        if note:
+            combined = f"{combined}; {note}" if combined else note
+        return Field(first.value, first.source, first.raw, combined, tuple(found))
+
+    def people(self, *, site_name: str | None = None) -> tuple[Person, ...]:
+        """Authors: the first group that names someone decides; later groups support."""
+        ordered: list[names.NameCandidate] = []
+        decided = False
+        groups = list(self.author_groups)
+
+        # a group naming people outranks one naming only organisations (a site as its own author)
+        def names_people(group: list[names.NameCandidate]) -> bool:
+            return any(
+                not c.supporting
+                and (parsed := names.parse_name(c.name, site_name=site_name)) is not None
+                and parsed.kind == "person"
+                for c in group
+            )
+
+        first_people = next(
+            (index for index, group in enumerate(groups) if names_people(group)), None
+        )
+        if first_people is not None and first_people > 0:
+            groups.insert(0, groups.pop(first_people))
+        for group in groups:
+            usable = [c for c in group if not c.supporting]
+            if not decided and usable:
+                people = names.merge_people(usable, site_name=site_name)
+                if people:
+                    ordered.extend(group)
+                    decided = True
+                    continue
+            ordered.extend(
+                names.NameCandidate(c.name, c.source, c.bio, c.affiliations, supporting=True)
+                for c in group
+            )
+        people = names.merge_people(ordered, site_name=site_name)
+        if any(person.kind == "person" for person in people):
+            # organisations named beside people (a site's "Staff", the publisher) are not authors
+            people = tuple(person for person in people if person.kind == "person")
+        return people
+
+
+# --------------------------------------------------------------------------- titles
+
+
+def clean_title(
+    title: str, site_names: Iterable[str], url: str | None = None
+) -> tuple[str, str | None]:
+    """``title`` without a site-name prefix or suffix, and a note saying what was removed.
+
+    A segment is removed when it matches a known site name or the URL's host label (ignoring
+    case, spaces and punctuation), separated by " | ", " - ", " – ", " — ", " · ", " » ",
+    " :: " or, for a prefix only, ": ".
+    """
+    text = normalize_text(title)
+    keys = {fold(name) for name in site_names if name and fold(name)}
+    label = host_label(url)
+    if label:
+        keys.add(fold(label))
+    if not keys or not text:
+        return text, None
+
+    def is_site(segment: str) -> bool:
+        key = fold(segment)
+        if not key:
+            return False
+        if key in keys:
+            return True
+        return any(
+            len(k) >= 4
+            and (key.startswith(k) or k.startswith(key) or key.endswith(k))
+            and len(key) <= len(k) + 12
+            for k in keys
+        )
+
+    removed: list[str] = []
+    for _ in range(3):
+        parts = re.split(r"(\s+[|\-–—·•»«/]\s+|\s*\|\s*|\s+::\s+)", text)
+        if len(parts) >= 3 and is_site(parts[-1]):
+            removed.append(parts[-1])
+            text = "".join(parts[:-2]).strip()
+            continue
+        if len(parts) >= 3 and is_site(parts[0]):
+            removed.append(parts[0])
+            text = "".join(parts[2:]).strip()
+            continue
+        colon = re.match(r"^([^:]{2,60}):\s+(.+)$", text)
+        if colon and is_site(colon.group(1)):
+            removed.append(colon.group(1))
+            text = colon.group(2).strip()
+            continue
+        break
+    if not text:
+        return normalize_text(title), None
+    return text, (
+        "removed the site name " + ", ".join(repr(r) for r in removed)
+    ) if removed else None
+
+
+def _capitalised_evidence(text: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Counts of each word written capitalised mid-sentence, and written in lower case."""
+    capitalised: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for match in re.finditer(r"[^\W\d_][\w'’-]*", text):
+        word = match.group(0)
+        before = text[: match.start()].rstrip()
+        for part in word.split("-"):
+            if not part:
+                continue
+            key = part.casefold()
+            if part[:1].islower():
+                lower[key] = lower.get(key, 0) + 1
+            elif before and before[-1] not in ".!?:;\"“”'‘’([—–" and not before.endswith("\n"):
+                capitalised[key] = capitalised.get(key, 0) + 1
+    return capitalised, lower
+
+
+def title_sentence_case(title: str, *, text: str = "", proper_nouns: Iterable[str] = ()) -> str:
+    """``title`` in sentence case, proper nouns kept.
+
+    The first word, the first word after a colon, acronyms (all capitals, "U.S.") and words in
+    ``proper_nouns`` keep their capitals.  Any other capitalised word keeps them only when the
+    article ``text`` writes it capitalised in mid-sentence more often than in lower case
+    (evidence that it is a proper noun: "North Korean" in "...by North Korean elites...").
+    """
+    keep = {word.casefold() for name in proper_nouns for word in re.split(r"[\s-]+", name) if word}
+    capitalised, lower = _capitalised_evidence(text)
+
+    def convert(word: str, *, first: bool) -> str:
+        parts = word.split("-")
+        result = []
+        for index, part in enumerate(parts):
+            letters = [c for c in part if c.isalpha()]
+            if not letters or not letters[0].isupper():
+                result.append(part)
+                continue
+            core = re.sub(r"[^\w'’]", "", part)
+            key = core.casefold()
+            if (
+                (first and index == 0)
+                or (len(letters) > 1 and all(c.isupper() for c in letters))
+                or any(c.isupper() for c in letters[1:])
+                or key in keep
+                or capitalised.get(key, 0) > lower.get(key, 0)
+            ):
+                result.append(part)
+            else:
+                result.append(
+                    part[: part.index(letters[0])] + part[part.index(letters[0]) :].lower()
+                )
+        return "-".join(result)
+
+    words = title.split(" ")
+    output: list[str] = []
+    after_colon = True
+    for word in words:
+        if not word:
+            output.append(word)
+            continue
+        output.append(convert(word, first=after_colon))
+        after_colon = (word.endswith((":", "?", "!")) and False) or word.endswith(":")
+    return " ".join(output)
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+
+def _load_json(text: str) -> list[Any]:
+    """Parse a JSON-LD script, tolerating comments, CDATA, trailing commas, raw newlines."""
+    body = text.strip()
+    body = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", body)
+    body = re.sub(r"^\s*<!--|-->\s*$", "", body).strip()
+    if not body:
+        return []
+    attempts = [body]
+    fixed = re.sub(r",\s*([}\]])", r"\1", body)
+    fixed = re.sub(r"[\x00-\x1f]", " ", fixed)
+    attempts.append(fixed)
+    for attempt in attempts:
+        try:
+            return [json.loads(attempt)]
+        except (ValueError, RecursionError):
+            pass
+    # several objects one after another
+    decoder = json.JSONDecoder()
+    items: list[Any] = []
+    position = 0
+    text_fixed = attempts[-1]
+    while position < len(text_fixed):
+        while position < len(text_fixed) and text_fixed[position] in " \t\r\n,;":
+            position += 1
+        if position >= len(text_fixed):
+            break
+        try:
+            item, position = decoder.raw_decode(text_fixed, position)
+        except (ValueError, RecursionError):
+            break
+        items.append(item)
+    return items
+
+
+def _types(node: dict[str, Any]) -> list[str]:
+    value = node.get("@type", [])
+    values = value if isinstance(value, list) else [value]
+    return [str(v).rsplit("/", 1)[-1].rsplit(":", 1)[-1] for v in values if isinstance(v, str)]
+
+
+def _nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 12:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _nodes(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key, value in data.items():
+            if key != "@context" and isinstance(value, (dict, list)):
+                yield from _nodes(value, depth + 1)
+
+
+def _string(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list):
+        strings = [s for s in (_string(v) for v in value) if s]
+        return strings[0] if strings else None
+    if isinstance(value, dict):
+        return _string(value.get("@value") or value.get("name"))
+    return None
+
+
+@dataclass
+class _JsonLd:
+    article: dict[str, Any] | None = None
+    index: dict[str, dict[str, Any]] = field(default_factory=dict)
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+
+    def resolve(self, value: Any) -> Any:
+        if (
+            isinstance(value, dict)
+            and set(value) <= {"@id", "@type"}
+            and value.get("@id") in self.index
+        ):
+            return self.index[value["@id"]]
+        return value
+
+    def named(self, kind: str) -> str | None:
+        for node in self.nodes:
+            if kind in _types(node):
+                name = _string(node.get("name"))
+                if name:
+                    return name
+        return None
+
+
+def _read_json_ld(root: lxml_html.HtmlElement) -> _JsonLd:
+    result = _JsonLd()
+    for script in root.xpath(
+        "//script[contains(translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+        "'abcdefghijklmnopqrstuvwxyz'), 'ld+json')]"
+    ):
+        for data in _load_json(script.text or ""):
+            for node in _nodes(data):
+                result.nodes.append(node)
+                node_id = node.get("@id")
+                if isinstance(node_id, str) and len(node) > 2:
+                    result.index.setdefault(node_id, node)
+    articles = [n for n in result.nodes if set(_types(n)) & patterns.ARTICLE_TYPES]
+    articles.sort(
+        key=lambda n: (not (n.get("headline") or n.get("name")), "CreativeWork" in _types(n))
+    )
+    if articles:
+        result.article = articles[0]
+    else:
+        pages = [
+            n
+            for n in result.nodes
+            if set(_types(n)) & {"WebPage", "ItemPage"}
+            and (n.get("headline") or n.get("datePublished"))
+        ]
+        result.article = pages[0] if pages else None
+    return result
+
+
+def _json_ld_people(value: Any, data: _JsonLd) -> list[str]:
+    value = data.resolve(value)
+    if isinstance(value, list):
+        return [name for item in value for name in _json_ld_people(item, data)]
+    if isinstance(value, str):
+        return [value] if not value.startswith(("http://", "https://", "/")) else []
+    if isinstance(value, dict):
+        name = _string(value.get("name"))
+        if not name and (value.get("givenName") or value.get("familyName")):
+            name = " ".join(
+                filter(None, [_string(value.get("givenName")), _string(value.get("familyName"))])
+            )
+        return [name] if name else []
+    return []
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _meta(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
+    """Meta tags by lower-cased name/property/itemprop/http-equiv -> contents, in order."""
+    found: dict[str, list[str]] = {}
+    for element in root.iter("meta"):
+        content = element.get("content")
+        if content is None or not content.strip():
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = element.get(attribute)
+            if key:
+                for one in key.split():
+                    found.setdefault(one.strip().lower(), []).append(content.strip())
+    return found
+
+
+def _element_text(element: Any) -> str:
+    parts = []
+    for node in element.iter():
+        if node.tag in ("script", "style", "noscript") or not isinstance(node.tag, str):
+            continue
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if child.tag in ("script", "style", "noscript") and child.tail:
+                parts.append(child.tail)
+    # itertext-like but skipping scripts; tails of non-script children come from iter()
+    text = " ".join(
+        t for t in element.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+    )
+    return normalize_text(text) if text else normalize_text(" ".join(parts))
+
+
+_BYLINE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:by-?line|author|byl|writer|contributor|creator|posted-by|meta-author)(?:s)?(?:$|[\s_-])|^by$",
+    re.I,
+)
+_NOT_BYLINE_CLASS = re.compile(
+    r"(?:bio|avatar|image|img|photo|description|about|box|follow|social|share|comment|related|list)",
+    re.I,
+)
+_DATE_CLASS = re.compile(r"(?:date|time|published|posted|dateline|timestamp|pubdate|meta)", re.I)
+_MODIFIED_CLASS = re.compile(r"(?:updated|modified|revised)", re.I)
+_BIO_CLASS = re.compile(
+    r"(?:author|contributor|writer)[-_]?(?:bio|info|description|about|box|details)|(?:^|[\s_-])bio(?:$|[\s_-])|about-?the-?author",
+    re.I,
+)
+_BYLINE_LABEL = re.compile(
+    r"^(?:(?:written|posted|authored|words|reported)\s+by|by|author|authors|autor|auteur|von|par|por)\s*:?$",
+    re.I,
+)
+_AUTHOR_HREF = re.compile(
+    r"/(?:author|authors|writers?|contributors?|people|profiles?|autor|auteur|staff|columnists?)/[^/?#]+/?(?:$|[?#])",
+    re.I,
+)
+_SKIP_ANCESTORS = {"script", "style", "noscript", "template", "nav"}
+_BYLINE_TAGS = {
+    "p",
+    "div",
+    "span",
+    "address",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "small",
+}
+
+
+def _skippable(element: Any) -> bool:
+    """Inside navigation, a site footer, a sidebar, comments or lists of other articles."""
+    footer = False
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _SKIP_ANCESTORS:
+            return True
+        if ancestor.tag == "footer":
+            footer = True
+        elif ancestor.tag in ("article", "main"):
+            footer = False
+            break
+        if footer and ancestor.tag == "body":
+            return True
+        classes = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower()
+        if re.search(
+            r"(?:related|recommend|popular|sidebar|comment|trending|more-stories|promo)", classes
+        ):
+            return True
+    return False
+
+
+def _class_of(element: Any) -> str:
+    return (
+        f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')}".strip()
+    )
+
+
+def _visible_bylines(root: lxml_html.HtmlElement) -> list[tuple[str, str]]:
+    """(names text, source) from byline-like elements, in document order, first few only."""
+    found: list[tuple[str, str]] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in (
+            "html",
+            "body",
+            "meta",
+            "script",
+            "style",
+            "link",
+        ):
+            continue
+        classes = _class_of(element)
+        text = None
+        source = None
+        if element.tag == "a" and "author" in (element.get("rel") or "").lower().split():
+            text, source = _element_text(element), "rel-author"
+        elif classes and _BYLINE_CLASS.search(classes) and not _NOT_BYLINE_CLASS.search(classes):
+            text, source = _element_text(element), "byline"
+        elif (
+            element.tag in _BYLINE_TAGS
+            and len(element) <= 6
+            and re.match(r"^\s*(?:By|BY|Written by|Von|Par|Por)(?:\s|:|$)", element.text or "")
+        ):
+            own = _element_text(element)
+            if re.match(r"^(?:By|BY|Written by|Von|Par|Por):?\s+[A-ZÀ-Ý]", own) and len(own) <= 80:
+                text, source = own, "byline"
+        elif _BYLINE_LABEL.match(
+            normalize_text(element.text_content()) if len(element) <= 2 else "x"
+        ):
+            # "<span>By</span><span>Jane Doe</span>", "<p>Written by</p><p>Jane Doe</p>"
+            following = element.getnext()
+            tail = normalize_text(element.tail)
+            text = tail or (_element_text(following) if following is not None else None)
+            source = "byline"
+        elif element.tag == "a" and _AUTHOR_HREF.search(element.get("href") or ""):
+            text, source = (
+                _element_text(element) or normalize_text(element.get("aria-label")),
+                "html:author-link",
+            )
+        if not text or len(text) > 120 or _skippable(element):
+            continue
+        text = re.split(r"\s+(?:[|•·]|on|On|Updated|Published|Posted)\s+", text)[0]
+        text = dates_removed(text)
+        if text and any(c.isupper() for c in text):
+            found.append((text, source or "byline"))
+        if len(found) >= 4:
+            break
+    return found
+
+
+def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[str]:
+    """Short visible texts around the page's <h1> (where bylines and datelines sit), nearest first."""
+    texts = [
+        normalize_text(t)
+        for t in root.xpath(
+            "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+        )
+    ]
+    texts = [t for t in texts if t]
+    if not texts:
+        return []
+    position = 0
+    if h1:
+        key = normalize_text(h1)
+        for index, text in enumerate(texts):
+            if text and text in key:
+                position = index
+                break
+    window = texts[max(0, position - 15) : position + 40]
+    ordered = sorted(
+        range(len(window)),
+        key=lambda i: abs(i - min(position, 15)) + (5 if i < min(position, 15) else 0),
+    )
+    near: list[str] = []
+    for index in ordered:
+        text = window[index]
+        if len(text) <= 100 and any(c.isdigit() for c in text):
+            # a label just before ("Updated", "Published") travels with the date
+            label = window[index - 1] if index > 0 and len(window[index - 1]) <= 30 else ""
+            near.append(f"{label} {text}".strip())
+    return near
+
+
+def dates_removed(text: str) -> str:
+    """``text`` without any date written in it (bylines often end with the date)."""
+    for parsed in dates.find_dates(text):
+        text = text.replace(parsed.raw, " ")
+    return normalize_text(text).strip(" ,|-–—·•")
+
+
+def _first_text(root: lxml_html.HtmlElement, xpath: str) -> str | None:
+    for element in root.xpath(xpath):
+        text = _element_text(element) if not isinstance(element, str) else normalize_text(element)
+        if text:
+            return text
+    return None
+
+
 def extract_html_metadata(
     root: lxml_html.HtmlElement, *, url: str | None, headers: Headers
 ) -> Metadata:
-    """Read metadata from a parsed HTML page.  Must not modify ``root``."""
-    return Metadata()
+    """Read metadata from a parsed HTML page.  Must not modify ``root``.
+
+    See the module docstring for the precedence of sources per field.
+    """
+    candidates = Candidates()
+    meta = _meta(root)
+    json_ld = _read_json_ld(root)
+    article = json_ld.article or {}
+
+    def meta_values(*keys: str) -> Iterator[tuple[str, str]]:
+        for key in keys:
+            for value in meta.get(key, []):
+                yield key, value
+
+    # ---- language first: it decides how numeric dates are read
+    html_lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    candidates.add("language", normalize_language(html_lang), "html:lang", html_lang)
+    content_language = header_value(headers, "Content-Language")
+    candidates.add(
+        "language", normalize_language(content_language), "http:content-language", content_language
+    )
+    for key, value in meta_values("content-language"):
+        candidates.add("language", normalize_language(value), f"meta:{key}", value)
+    in_language = _string(article.get("inLanguage"))
+    candidates.add("language", normalize_language(in_language), "json-ld", in_language)
+    for key, value in meta_values(
+        "dc.language", "dcterms.language", "citation_language", "language", "og:locale"
+    ):
+        candidates.add("language", normalize_language(value), f"meta:{key}", value)
+    language = candidates.field("language")
+    day_first, locale_note = dates.locale_day_first(language.value if language else None, url)
+
+    # ---- publisher / site name (needed to clean titles and to tell organisations from people)
+    publisher_value = json_ld.resolve(article.get("publisher"))
+    candidates.add("publisher", _string(publisher_value), "json-ld")
+    candidates.add("publisher", json_ld.named("WebSite"), "json-ld:WebSite")
+    for key, value in meta_values(
+        "og:site_name",
+        "citation_publisher",
+        "citation_journal_title",
+        "dc.publisher",
+        "dcterms.publisher",
+        "application-name",
+        "apple-mobile-web-app-title",
+    ):
+        candidates.add("publisher", value, f"meta:{key}", value)
+    site_names = [e.value for e in candidates.fields.get("publisher", [])]
+    html_title = _first_text(root, "//head/title | //title")
+    if html_title:
+        label = host_label(url)
+        for segment in re.split(r"\s+[|\-–—·•»:]\s+|\s*\|\s*", html_title):
+            if label and fold(segment) == fold(label) and len(segment) > 2:
+                candidates.add(
+                    "publisher",
+                    segment.strip(),
+                    "html:title",
+                    html_title,
+                    "the <title> segment that matches the URL's host",
+                )
+    if url and urlsplit(url).hostname:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        candidates.add("publisher", host, "url", url, "the URL's host name")
+    site_names = [e.value for e in candidates.fields.get("publisher", [])]
+    site_name = site_names[0] if site_names else None
+
+    # ---- title
+    title_sources: list[tuple[str | None, str]] = [
+        (_string(article.get("headline")) or _string(article.get("name")), "json-ld"),
+    ]
+    for key in (
+        "og:title",
+        "citation_title",
+        "dc.title",
+        "dcterms.title",
+        "twitter:title",
+        "parsely-title",
+        "sailthru.title",
+        "title",
+    ):
+        for value in meta.get(key, []):
+            title_sources.append((value, f"meta:{key}"))
+    title_sources.append((_first_text(root, "//*[@itemprop='headline']"), "microdata"))
+    h1 = _first_text(root, "(//article//h1 | //main//h1)[1]") or _first_text(root, "//h1")
+    title_sources.append((h1, "html:h1"))
+    title_sources.append((html_title, "html:title"))
+    for title_text, source in title_sources:
+        if title_text and normalize_text(title_text):
+            cleaned, note = clean_title(title_text, site_names, url)
+            if len(cleaned) >= 2:
+                candidates.add("title", cleaned, source, title_text, note)
+    title_note = None
+    titles = candidates.fields.get("title", [])
+    if titles and h1:
+        h1_text = normalize_text(h1)
+        first = titles[0]
+        if (
+            first.source != "html:h1"
+            and fold(h1_text) != fold(first.value)
+            and fold(h1_text)
+            and fold(h1_text) in fold(first.value)
+            and len(h1_text) >= 0.5 * len(first.value)
+        ):
+            # the meta title carries extra words (a site name not recognised): the <h1> is the title
+            titles.remove(next(e for e in titles if e.source == "html:h1"))
+            titles.insert(
+                0, Evidence(h1_text, "html:h1", h1, f"{first.source} adds words around it")
+            )
+            title_note = None
+    title = candidates.field("title", note=title_note)
+
+    # ---- authors
+    candidates.add_authors(
+        _json_ld_people(article.get("author") or article.get("creator"), json_ld),
+        "json-ld",
+        strict=False,
+    )
+    meta_group: list[names.NameCandidate] = []
+    for key, value in meta_values(
+        "author",
+        "article:author",
+        "dc.creator",
+        "dcterms.creator",
+        "citation_author",
+        "parsely-author",
+        "sailthru.author",
+        "byl",
+        "og:article:author",
+        "book:author",
+    ):
+        if value.startswith(("http://", "https://", "/")):
+            slug_names = names.names_from_url(value)
+            candidates.add_authors(
+                [n for _, n in slug_names], f"meta:{key}", group=meta_group, supporting=True
+            )
+            continue
+        candidates.add_authors([value], f"meta:{key}", group=meta_group, strict=False)
+    labels = meta.get("twitter:label1", [])
+    if labels and re.search(r"written|author", labels[0], re.I):
+        candidates.add_authors(
+            meta.get("twitter:data1", [])[:1], "meta:twitter:data1", group=meta_group
+        )
+    if meta_group:
+        candidates.author_groups.append(meta_group)
+    microdata_names = []
+    for element in root.xpath("//*[@itemprop='author' or @itemprop='creator']"):
+        inner = element.xpath(".//*[@itemprop='name']")
+        value = (
+            (inner[0].get("content") or _element_text(inner[0]))
+            if inner
+            else (element.get("content") or _element_text(element))
+        )
+        if value and len(value) <= 80:
+            microdata_names.append(value)
+    candidates.add_authors(microdata_names, "microdata")
+    for text, source in _visible_bylines(root):
+        candidates.add_authors([text], source)
+    bio_group: list[names.NameCandidate] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or not _BIO_CLASS.search(_class_of(element)):
+            continue
+        text = _element_text(element)
+        if 30 <= len(text) <= 1500:
+            bio = names.parse_bio(text)
+            if bio:
+                bio_group.append(names.NameCandidate(bio.name, "bio", bio.text, bio.affiliations))
+        if len(bio_group) >= 3:
+            break
+    if bio_group:
+        candidates.author_groups.append(bio_group)
+    candidates.add_authors([slug for slug, _ in names.names_from_url(url)], "url", supporting=True)
+    authors = candidates.people(site_name=site_name)
+
+    # ---- dates
+    for json_date in (article.get("datePublished"), article.get("dateCreated")):
+        candidates.add_date("published", _string(json_date), "json-ld", day_first=day_first)
+    for key, value in meta_values(
+        "article:published_time",
+        "og:published_time",
+        "article:published",
+        "citation_publication_date",
+        "citation_date",
+        "citation_online_date",
+        "dcterms.issued",
+        "dc.date.issued",
+        "dc.date",
+        "dcterms.date",
+        "dcterms.created",
+        "dc.date.created",
+        "parsely-pub-date",
+        "sailthru.date",
+        "date",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "publish_date",
+        "published_date",
+        "publication_date",
+        "article.published",
+        "article_date_original",
+        "original-publish-date",
+        "date_published",
+        "pub_date",
+        "release_date",
+        "datepublished",
+        "live_date",
+        "cxenseparse:recs:publishtime",
+        "publishdatetime",
+        "dateline",
+    ):
+        candidates.add_date(
+            "published", value, f"meta:{key}", day_first=day_first, locale_note=locale_note
+        )
+    for key, values in meta.items():
+        if (
+            re.search(r"publi|issued|created|pub[-_]?date", key)
+            and re.search(r"date|time|issued|created", key)
+            and not re.search(r"modif|update", key)
+        ):
+            for value in values:
+                candidates.add_date(
+                    "published", value, f"meta:{key}", day_first=day_first, locale_note=locale_note
+                )
+    candidates.add_date(
+        "modified", _string(article.get("dateModified")), "json-ld", day_first=day_first
+    )
+    for key, value in meta_values(
+        "article:modified_time",
+        "og:updated_time",
+        "dcterms.modified",
+        "dc.date.modified",
+        "last-modified",
+        "lastmod",
+        "datemodified",
+    ):
+        candidates.add_date("modified", value, f"meta:{key}", day_first=day_first)
+    for key, values in meta.items():
+        if re.search(r"modif|updated", key) and re.search(r"date|time", key):
+            for value in values:
+                candidates.add_date("modified", value, f"meta:{key}", day_first=day_first)
+    for element in root.xpath(
+        "//*[@itemprop='datePublished' or @itemprop='dateModified'][not(self::meta)]"
+    ):
+        value = element.get("content") or element.get("datetime") or _element_text(element)
+        target = "published" if element.get("itemprop") == "datePublished" else "modified"
+        candidates.add_date(
+            target, value, "microdata", day_first=day_first, locale_note=locale_note
+        )
+    times = root.xpath("//time[@datetime]")
+    times.sort(key=lambda t: (t.get("pubdate") is None, _skippable(t)))
+    for element in times:
+        if _skippable(element):
+            continue
+        target = (
+            "modified"
+            if _MODIFIED_CLASS.search(_class_of(element) + " " + _element_text(element))
+            or _MODIFIED_CLASS.search(
+                _class_of(element.getparent()) if element.getparent() is not None else ""
+            )
+            else "published"
+        )
+        added = candidates.add_date(target, element.get("datetime"), "time", day_first=day_first)
+        if added and target == "published":
+            break
+    visible = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in (
+            "script",
+            "style",
+            "meta",
+            "html",
+            "body",
+            "time",
+        ):
+            continue
+        classes = _class_of(element)
+        if not classes or not _DATE_CLASS.search(classes) or _skippable(element):
+            continue
+        text = _element_text(element)
+        if not text or len(text) > 120:
+            continue
+        target = (
+            "modified"
+            if _MODIFIED_CLASS.search(classes) or dates.patterns.MODIFIED_WORDS.search(text)
+            else "published"
+        )
+        if candidates.add_date(
+            target, text, "html:date", day_first=day_first, locale_note=locale_note, find=True
+        ):
+            visible += 1
+        if visible >= 3:
+            break
+    for element in root.xpath("//time[not(@datetime)]"):
+        if not _skippable(element):
+            text = _element_text(element)
+            context = (
+                text + " " + _element_text(element.getparent())
+                if element.getparent() is not None
+                else text
+            )
+            target = (
+                "modified" if dates.patterns.MODIFIED_WORDS.search(context[:80]) else "published"
+            )
+            if candidates.add_date(
+                target, text, "time", day_first=day_first, locale_note=locale_note, find=True
+            ):
+                break
+    if "published" not in candidates.fields:
+        for text in _texts_near_title(root, h1):
+            target = "modified" if dates.patterns.MODIFIED_WORDS.search(text) else "published"
+            if (
+                candidates.add_date(
+                    target,
+                    text,
+                    "html:near-title",
+                    day_first=day_first,
+                    locale_note=locale_note,
+                    find=True,
+                )
+                and target == "published"
+            ):
+                break
+    for parsed in dates.url_dates(url):
+        candidates.add("published", parsed.value, "url", parsed.raw, parsed.note)
+    modified = candidates.field("modified")
+    published = _agreement(candidates.field("published"))
+    if published is None and modified is not None:
+        published = replace(
+            modified,
+            note=(f"{modified.note}; " if modified.note else "")
+            + "the page gives no publication date, only when it was last updated",
+        )
+
+    # ---- section, genre, description, keywords, canonical URL
+    section_value = article.get("articleSection")
+    candidates.add("section", _string(section_value), "json-ld")
+    for key, value in meta_values(
+        "article:section", "parsely-section", "section", "article-section", "category"
+    ):
+        candidates.add("section", value, f"meta:{key}", value)
+    for kind in _types(article):
+        if kind in patterns.TYPE_GENRES:
+            candidates.add("genre", patterns.TYPE_GENRES[kind], "json-ld", f"@type {kind}")
+    candidates.add("genre", _string(article.get("genre")), "json-ld")
+    for evidence in candidates.fields.get("section", []):
+        genre = genre_from_label(evidence.value)
+        if genre:
+            candidates.add(
+                "genre", genre, evidence.source, evidence.value, "from the section label"
+            )
+    og_type = (meta.get("og:type") or [""])[0]
+    genre = genre_from_label(og_type.replace("article:", " ").replace(".", " "))
+    if genre:
+        candidates.add("genre", genre, "meta:og:type", og_type)
+
+    candidates.add("description", _string(article.get("description")), "json-ld")
+    for key, value in meta_values(
+        "og:description",
+        "description",
+        "twitter:description",
+        "dc.description",
+        "dcterms.description",
+        "sailthru.description",
+    ):
+        candidates.add("description", value, f"meta:{key}", value)
+    keywords_value = article.get("keywords")
+    candidates.add_keywords(keywords_value if isinstance(keywords_value, (str, list)) else None)
+    for key in (
+        "keywords",
+        "news_keywords",
+        "article:tag",
+        "parsely-tags",
+        "citation_keywords",
+        "sailthru.tags",
+        "dc.subject",
+    ):
+        candidates.add_keywords(meta.get(key, []))
+
+    for link in root.xpath("//link[@href]"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            href = link.get("href").strip()
+            candidates.add("canonical_url", urljoin(url or "", href), "link:canonical", href)
+    for key, value in meta_values("og:url", "twitter:url", "parsely-link"):
+        if value.startswith(("http://", "https://", "/")):
+            candidates.add("canonical_url", urljoin(url or "", value), f"meta:{key}", value)
+    main_entity = json_ld.resolve(article.get("mainEntityOfPage"))
+    for entity_url in (
+        _string(article.get("url")),
+        main_entity.get("@id") if isinstance(main_entity, dict) else _string(main_entity),
+    ):
+        if isinstance(entity_url, str) and entity_url.startswith(("http://", "https://")):
+            candidates.add("canonical_url", entity_url, "json-ld", entity_url)
+
+    return Metadata(
+        title=title,
+        authors=authors,
+        published=published,
+        modified=modified,
+        publisher=candidates.field("publisher"),
+        section=candidates.field("section"),
+        genre=candidates.field("genre"),
+        language=language,
+        description=candidates.field("description"),
+        keywords=tuple(candidates.keywords[:50]),
+        canonical_url=candidates.field("canonical_url"),
+    )
+
+
+def genre_from_label(label: str | None) -> str | None:
+    """The genre a section label or type names ("Op Eds" -> "Op-ed"), or None."""
+    text = normalize_text(label)
+    if not text or len(text) > 60:
+        return None
+    for regex, genre in patterns.GENRE_LABELS:
+        if regex.search(text):
+            return genre
+    return None
+
+
+def _agreement(published: Field | None) -> Field | None:
+    """Note when other candidates (a URL token, say) confirm the chosen date."""
+    if published is None:
+        return None
+    confirming = [
+        e
+        for e in published.candidates[1:]
+        if e.value[:10] == published.value[:10] and e.source != published.source
+    ]
+    if not confirming:
+        return published
+    text = "confirmed by " + ", ".join(f"{e.source} {e.raw!r}" for e in confirming[:3])
+    return replace(published, note=f"{published.note}; {text}" if published.note else text)
 
 
 def complete_metadata(
     metadata: Metadata, *, paragraphs: Sequence[Paragraph], url: str | None, headers: Headers
 ) -> Metadata:
     """Fill what only the article text can tell (language detection as the last resort)."""
-    return metadata
+    if metadata.language is not None:
+        return metadata
+    detection = detect_language("\n".join(p.text for p in paragraphs))
+    if detection is None:
+        return metadata
+    evidence = Evidence(detection.language, "detection", detection.language, detection.evidence)
+    return replace(
+        metadata,
+        language=Field(
+            detection.language, "detection", detection.language, detection.evidence, (evidence,)
+        ),
+    )
+
+
+__all__ = [
+    "Candidates",
+    "Metadata",
+    "clean_title",
+    "complete_metadata",
+    "extract_html_metadata",
+    "fold",
+    "genre_from_label",
+    "host_label",
+    "normalize_language",
+    "normalize_text",
+    "title_sentence_case",
+]

@@ -1,0 +1,527 @@
+"""Plain-text transcripts -> the article's paragraphs and its metadata, with evidence.
+
+A ``text/plain`` record such as a crawler's transcript holds a page's visible text without
+markup, boilerplate included.  :func:`extract_transcript` reads it in the same spirit as
+the HTML path, with rules about the *shape* of lines rather than any site's wording:
+
+1. **Lines.**  Each non-empty line is one block.  Runs of two or more spaces (no-break spaces
+   included) inside a line are kept as *cell* boundaries: they are where a layout put
+   separate widgets side by side ("OpEdNews Op Eds␣␣␣H3'ed 8/29/16").
+2. **The article** is the longest run of consecutive *prose* lines (sentences: several
+   words, mostly lower-case words, ending with sentence punctuation, or very long), with
+   sub-headings and list items kept when prose surrounds them.  Lines at the run's edges
+   that are bios, truncated teasers ("(more...)") or promotions are trimmed.  Everything else
+   (share lines, ratings, author boxes, link lists, comment prompts, newsletters, short UI
+   lines) is boilerplate.
+3. **Title**: among the title-shaped lines before the article (a few words, no final full
+   stop or colon, no date), the one with the most evidence: followed by a byline or
+   dateline, matching the URL's slug, repeated later on the page, nearest the article.
+4. **Bylines** ("By ...") and **datelines** (a line with a date before the article: the date's
+   cell is the raw evidence; numeric dates are read with the page's locale) give authors and
+   dates; the dateline's other cells give the publisher and the section label.
+5. **Authors** also come from the URL (``-by-Jane-Doe-``), from author boxes that repeat the
+   URL's name, and from bios ("Jane Doe is a professor of history at ...") outside the
+   article, which give affiliations and the preferred form of the name.
+6. **Publisher**: the printed form of the URL's host name found in the text ("OpEdNews" for
+   opednews.com), else the host name.  **Language**: ``Content-Language``, else detection.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from warcite.errors import ExtractionError
+from warcite.extract import dates, names, patterns
+from warcite.extract.language import detect_language
+from warcite.extract.metadata import (
+    Candidates,
+    fold,
+    genre_from_label,
+    header_value,
+    host_label,
+    normalize_language,
+    normalize_text,
+)
+from warcite.models import Evidence, Extraction, Field, Paragraph
+
+Headers = Sequence[tuple[str, str]]
+
+#: Prose: at least this many words when the line ends like a sentence...
+PROSE_MIN_WORDS = 8
+#: ...or this many words whatever its ending.
+PROSE_LONG_WORDS = 40
+#: A sub-heading joins the article only after this many characters of prose.
+SUBHEADING_MIN_BEFORE = 150
+#: A title has at most this many words.
+TITLE_MAX_WORDS = 25
+
+_CELL_GAP = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_LIST_ITEM = re.compile(r"^(?:[-*•·–]\s+|\d{1,3}[.)]\s+)")
+_WORDS = re.compile(r"[^\W_][\w'’-]*")
+_TRUNCATED = re.compile(r"(?:\((?:more|read more|continued)\.*\)|\.\.\.|…)\s*$", re.I)
+_BIO_LABEL = re.compile(
+    r"^(?:about\s+the\s+authors?|about\s+me|author\s+bio|the\s+author)\s*[:\-–—]?\s*", re.I
+)
+_BYLINE = re.compile(r"(?:^|[\s|•·,(])(?:[Bb]y|BY|[Ww]ritten by|[Pp]osted by)\s+(?P<names>\S.*)$")
+
+
+@dataclass
+class Line:
+    """One non-empty line of the transcript."""
+
+    number: int  # 0-based line number in the transcript
+    text: str  # normalised: NFC, spaces collapsed
+    cells: tuple[str, ...]  # the parts separated by runs of two or more spaces
+    words: int
+    prose: bool
+    list_item: bool
+
+
+def _is_prose(text: str, words: list[str]) -> bool:
+    if len(words) >= PROSE_LONG_WORDS:
+        return True
+    if len(words) < PROSE_MIN_WORDS or not (_SENTENCE_END.search(text) or text.endswith(":")):
+        return False
+    lower = sum(1 for word in words if word[:1].islower())
+    return lower >= 0.4 * len(words)
+
+
+def split_lines(text: str) -> list[Line]:
+    """The transcript's non-empty lines with their cells and shape."""
+    lines: list[Line] = []
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        raw = unicodedata.normalize("NFC", raw)
+        normalised = normalize_text(raw)
+        if not normalised:
+            continue
+        cells = tuple(normalize_text(cell) for cell in _CELL_GAP.split(raw.strip()) if cell.strip())
+        words = _WORDS.findall(normalised)
+        lines.append(
+            Line(
+                number=number,
+                text=normalised,
+                cells=cells or (normalised,),
+                words=len(words),
+                prose=_is_prose(normalised, words),
+                list_item=bool(_LIST_ITEM.match(normalised)),
+            )
+        )
+    return lines
+
+
+def _heading_like(line: Line) -> bool:
+    return (
+        1 <= line.words <= 14
+        and not _SENTENCE_END.search(line.text)
+        and not line.text.endswith((":", ",", ";"))
+        and len(line.cells) == 1
+    )
+
+
+def _is_furniture(line: Line) -> bool:
+    """A short line with a furniture word ("Share", "Comments"), or one with two of them."""
+    count = sum(1 for word in _WORDS.findall(line.text) if word.lower() in patterns.FURNITURE_WORDS)
+    return count >= 1 and (line.words <= 12 or (count >= 2 and line.words <= 40))
+
+
+def find_article(lines: Sequence[Line]) -> tuple[int, int] | None:
+    """The [start, end) indices (into ``lines``) of the article's run of prose lines."""
+    best: tuple[int, int] | None = None
+    best_score = 0
+    index = 0
+    while index < len(lines):
+        if not lines[index].prose:
+            index += 1
+            continue
+        start = index
+        end = index
+        while end < len(lines):
+            line = lines[end]
+            if line.prose:
+                end += 1
+                continue
+            # a sub-heading or a list between prose lines belongs to the article (a heading
+            # after a lone short sentence is more likely the title after a promotion)
+            before = sum(len(lines[i].text) for i in range(start, end) if lines[i].prose)
+            if (
+                line.list_item or (_heading_like(line) and before >= SUBHEADING_MIN_BEFORE)
+            ) and not _is_furniture(line):
+                look = end
+                while look < len(lines) and (
+                    lines[look].list_item or (_heading_like(lines[look]) and look - end < 2)
+                ):
+                    look += 1
+                if (
+                    look < len(lines)
+                    and lines[look].prose
+                    and (look - end <= 2 or lines[end].list_item)
+                ):
+                    end = look
+                    continue
+            break
+        score = sum(len(lines[i].text) for i in range(start, end) if lines[i].prose)
+        if score > best_score:
+            best, best_score = (start, end), score
+        index = max(end, index + 1)
+    if best is None:
+        return None
+    start, end = best
+    # trim teasers, bios and promotions at the run's edges
+    while end > start and (
+        _TRUNCATED.search(lines[end - 1].text)
+        or names.parse_bio(_BIO_LABEL.sub("", lines[end - 1].text)) is not None
+        or _is_furniture(lines[end - 1])
+        or _BIO_LABEL.match(lines[end - 1].text)
+        or (not lines[end - 1].prose
+        and not lines[end - 1].list_item)
+    ):
+        end -= 1
+    while start < end and (_is_furniture(lines[start]) or not lines[start].prose):
+        start += 1
+    return (start, end) if end > start else None
+
+
+def _paragraph(line: Line) -> Paragraph:
+    if line.list_item:
+        return Paragraph(_LIST_ITEM.sub("", line.text), "list-item")
+    if line.text.startswith(">"):
+        return Paragraph(line.text.lstrip("> ").strip(), "quote")
+    if not line.prose and _heading_like(line):
+        return Paragraph(line.text, "heading")
+    return Paragraph(line.text, "paragraph")
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def _slug_words(url: str | None) -> list[str]:
+    if not url:
+        return []
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return []
+    segment = max(path.split("/"), key=len) if path else ""
+    segment = re.sub(r"\.\w{2,5}$", "", segment)
+    return [word.casefold() for word in re.split(r"[-_+.\s]+", segment) if word]
+
+
+def _slug_match(title: str, slug: Sequence[str]) -> int:
+    """How many of the title's first words the URL slug spells, in order (a cut word counts)."""
+    words = [fold(word) for word in title.split() if fold(word)]
+    best = 0
+    for offset in range(len(slug)):
+        count = 0
+        for word, token in zip(words, slug[offset:], strict=False):
+            if word == token:
+                count += 1
+            elif len(token) >= 2 and word.startswith(token):
+                count += 1
+                break
+            else:
+                break
+        best = max(best, count)
+    return best
+
+
+def _title_shaped(line: Line) -> bool:
+    if not 2 <= line.words <= TITLE_MAX_WORDS or len(line.cells) > 1:
+        return False
+    if line.text.endswith((".", ":", ",", ";")) or _BYLINE.match(line.text):
+        return False
+    if dates.find_dates(line.text) or sum(c.isdigit() for c in line.text) > 4:
+        return False
+    capitalised = sum(1 for word in _WORDS.findall(line.text) if word[:1].isupper())
+    return capitalised >= 0.5 * line.words and not _is_furniture(line)
+
+
+def find_title(
+    lines: Sequence[Line], article_start: int, url: str | None
+) -> tuple[Line, list[str]] | None:
+    """The title line before the article, and the evidence for choosing it."""
+    slug = _slug_words(url)
+    later = Counter(fold(line.text) for line in lines[article_start:])
+    best: tuple[float, Line, list[str]] | None = None
+    candidates = [i for i in range(article_start) if _title_shaped(lines[i])]
+    for rank, index in enumerate(reversed(candidates)):
+        line = lines[index]
+        reasons: list[str] = []
+        score = 0.0
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if following is not None and (
+            _BYLINE.match(following.text) or dates.find_dates(following.text)
+        ):
+            score += 3
+            reasons.append(
+                "followed by the byline"
+                if _BYLINE.match(following.text)
+                else "followed by the dateline"
+            )
+        matched = _slug_match(line.text, slug)
+        if matched >= 2:
+            score += 2 + matched / 2
+            reasons.append(f"its first {matched} words are in the URL's slug")
+        if later.get(fold(line.text)):
+            score += 1
+            reasons.append("repeated later on the page")
+        if rank == 0:
+            score += 1
+            reasons.append("the nearest title-shaped line before the article")
+        if best is None or score > best[0]:
+            best = (score, line, reasons)
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def _byline_names(line: Line) -> list[str]:
+    """Names in a byline line ("By Jane Doe and John Smith | March 3, 2021")."""
+    for cell_index, cell in enumerate(line.cells):
+        match = _BYLINE.search(cell)
+        if not match:
+            continue
+        text = match["names"]
+        if not text.strip() and cell_index + 1 < len(line.cells):
+            continue  # "By" alone in its cell: the name was an image or a link not kept
+        text = re.split(r"\s+(?:on|in|for|at|[|•·–—-])\s+|\(|\s+[|•·]\s*|,\s+(?=\d)", text)[0]
+        for parsed in dates.find_dates(text):
+            text = text.replace(parsed.raw, " ")
+        found = [name for name in names.split_names(text, roles=True) if names.plausible_name(name)]
+        if found:
+            return found
+    return []
+
+
+def _label_shaped(text: str) -> bool:
+    """A section label: one to four words, no digits, not a byline."""
+    words = text.split()
+    return (
+        1 <= len(words) <= 4
+        and not any(c.isdigit() for c in text)
+        and not _BYLINE.match(text)
+        and all(word[:1].isupper() for word in words if len(word) > 3)
+    )
+
+
+def _name_spans(text: str) -> list[str]:
+    """Runs of two to four capitalised words in ``text`` (possible printed names)."""
+    words = text.split()
+    spans: list[str] = []
+    for size in (4, 3, 2):
+        for start in range(len(words) - size + 1):
+            chunk = [w.strip(",.;:()") for w in words[start : start + size]]
+            if all(
+                w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in chunk
+            ):
+                spans.append(" ".join(chunk))
+    return spans
+
+
+def _publisher(lines: Sequence[Line], url: str | None) -> tuple[str, str, str, str | None] | None:
+    """(value, source, raw, note) for the publisher: the host name's printed form, else the host."""
+    label = host_label(url)
+    if not label:
+        return None
+    key = fold(label)
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for line in lines:
+        words = line.text.split()
+        for size in range(1, 5):
+            for start in range(len(words) - size + 1):
+                chunk = " ".join(w.strip(",.;:()!?\"'") for w in words[start : start + size])
+                folded = fold(chunk)
+                if chunk[:1].isupper() and folded in (key, "the" + key):
+                    counts[chunk] += 1
+                    first_seen.setdefault(chunk, len(first_seen))
+    host = (urlsplit(url).hostname or label) if url else label
+    if counts:
+        form = max(counts, key=lambda c: (counts[c], len(c), -first_seen[c]))
+        note = f"the printed form of the URL's host {host} in the text ({counts[form]}x)"
+        value = form
+        if form.isupper() and len(form) > 6:
+            value = " ".join(word.capitalize() for word in form.split())
+            note += "; written in capitals, given in title case"
+        return value, "text", form, note
+    return host.removeprefix("www."), "url", url or host, "the URL's host name"
+
+
+def extract_transcript(
+    text: str, *, url: str | None, headers: Headers = (), charset: str | None = None
+) -> Extraction:
+    """The article paragraphs and metadata of a plain-text transcript of a page."""
+    from warcite.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
+
+    lines = split_lines(text)
+    span = find_article(lines)
+    if span is None:
+        raise ExtractionError(
+            "no article text found in the plain-text page"
+            + (f" for {url}" if url else "")
+            + ": no run of sentence-shaped lines (paragraphs) was found"
+        )
+    start, end = span
+    article = lines[start:end]
+    paragraphs = tuple(_paragraph(line) for line in article)
+    article_numbers = {line.number for line in article}
+    candidates = Candidates()
+
+    # language: declared, else detected; it decides how numeric dates are read
+    declared = header_value(headers, "Content-Language")
+    candidates.add("language", normalize_language(declared), "http:content-language", declared)
+    detection = detect_language("\n".join(p.text for p in paragraphs))
+    if detection:
+        candidates.add(
+            "language", detection.language, "detection", detection.language, detection.evidence
+        )
+    language = candidates.field("language")
+    day_first, locale_note = dates.locale_day_first(language.value if language else None, url)
+
+    # title
+    title_line: Line | None = None
+    found_title = find_title(lines, start, url)
+    if found_title:
+        title_line, reasons = found_title
+        candidates.add(
+            "title", title_line.text, "text:heading", title_line.text, "; ".join(reasons) or None
+        )
+
+    # publisher, then the datelines and bylines of the header (the lines before the article)
+    publisher = _publisher(lines, url)
+    if publisher:
+        candidates.add("publisher", *publisher)
+    publisher_key = fold(publisher[0]) if publisher else None
+    header = lines[:start]
+    byline_group: list[names.NameCandidate] = []
+    byline_numbers: set[int] = set()
+    title_index = header.index(title_line) if title_line in header else len(header)
+    # nearest the title first: after it, then before it
+    order = list(range(title_index, len(header))) + list(range(title_index - 1, -1, -1))
+    for index in order:
+        line = header[index]
+        if line is title_line:
+            continue
+        for name in _byline_names(line):
+            byline_group.append(names.NameCandidate(name, "byline"))
+            byline_numbers.add(line.number)
+        for cell in line.cells:
+            found = dates.find_dates(cell, day_first=day_first)
+            if not found:
+                continue
+            parsed = found[0]
+            raw = cell if len(cell) <= 40 else parsed.raw
+            target = "modified" if patterns.MODIFIED_WORDS.search(cell) else "published"
+            note = parsed.note
+            if note and "locale" in note:
+                note = f"{note} ({locale_note})"
+            candidates.add(target, parsed.value, "dateline", raw, note)
+            for other in line.cells:
+                if other == cell or dates.find_dates(other):
+                    continue
+                label = other
+                if publisher_key and fold(label).startswith(publisher_key):
+                    label = (
+                        label[len(publisher[0]) :].strip()
+                        if publisher and label.startswith(publisher[0])
+                        else label
+                    )
+                label = normalize_text(label)
+                if _label_shaped(label):
+                    candidates.add("section", label, "dateline", other)
+    if byline_group:
+        candidates.author_groups.append(byline_group)
+    # a section label on its own line above the title ("Commentary", "Opinion")
+    for line in header[:title_index]:
+        if len(line.cells) == 1 and _label_shaped(line.text) and genre_from_label(line.text):
+            candidates.add("section", line.text, "text:label", line.text)
+
+    # dates written after the article ("Published on ..."), weaker
+    for line in lines[end:]:
+        if line.words <= 12:
+            for parsed in dates.find_dates(line.text, day_first=day_first):
+                if re.search(r"\b(?:published|posted)\b", line.text, re.I):
+                    candidates.add("published", parsed.value, "text", line.text, parsed.note)
+    for parsed in dates.url_dates(url):
+        candidates.add("published", parsed.value, "url", parsed.raw, parsed.note)
+
+    # authors: author boxes naming the URL's author, bios, the URL slug
+    url_names = names.names_from_url(url)
+    box_group: list[names.NameCandidate] = []
+    bio_group: list[names.NameCandidate] = []
+    known = [c.name for c in byline_group] + [spaced for _, spaced in url_names]
+    for line in lines:
+        if line.number in article_numbers or line is title_line or line.number in byline_numbers:
+            continue
+        bio = (
+            names.parse_bio(_BIO_LABEL.sub("", line.text))
+            if line.words >= PROSE_MIN_WORDS
+            else None
+        )
+        if (
+            bio
+            and line.number > lines[start].number
+            and (not known or any(names.same_person(bio.name, name) for name in known))
+        ):
+            bio_group.append(names.NameCandidate(bio.name, "bio", bio.text, bio.affiliations))
+            continue
+        if known:
+            for span_text in _name_spans(line.text):
+                if any(names.same_person(span_text, name) for name in known):
+                    box_group.append(names.NameCandidate(span_text, "text:author-box"))
+                    break
+    if box_group:
+        candidates.author_groups.append(box_group)
+    if bio_group:
+        candidates.author_groups.append(bio_group[:3])
+    candidates.add_authors([slug for slug, _ in url_names], "url", supporting=True)
+    authors = candidates.people(site_name=publisher[0] if publisher else None)
+
+    # genre from the section label
+    for evidence in candidates.fields.get("section", []):
+        genre = genre_from_label(evidence.value)
+        if genre:
+            candidates.add(
+                "genre", genre, evidence.source, evidence.value, "from the section label"
+            )
+
+    published = candidates.field("published")
+    if published is not None:
+        confirming = [e for e in published.candidates[1:] if e.value[:10] == published.value[:10]]
+        if confirming:
+            extra = "confirmed by " + ", ".join(f"{e.source} {e.raw!r}" for e in confirming)
+            published = Field(
+                published.value,
+                published.source,
+                published.raw,
+                f"{published.note}; {extra}" if published.note else extra,
+                published.candidates,
+            )
+    canonical = Field(url, "url", url, None, (Evidence(url, "url", url),)) if url else None
+    return Extraction(
+        paragraphs=paragraphs,
+        title=candidates.field("title"),
+        authors=authors,
+        published=published,
+        modified=candidates.field("modified"),
+        publisher=candidates.field("publisher"),
+        section=candidates.field("section"),
+        genre=candidates.field("genre"),
+        language=language,
+        description=None,
+        keywords=(),
+        canonical_url=canonical,
+        url=url,
+        media_type="text/plain",
+        charset=charset,
+        extractor=EXTRACTOR_NAME,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+__all__ = ["Line", "extract_transcript", "find_article", "find_title", "split_lines"]
