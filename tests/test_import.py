@@ -374,3 +374,36 @@ def test_cli_import_exit_code_3_for_a_binary_file(tmp_path: Path) -> None:
     assert outcome.exit_code == 3
     assert outcome.stderr.startswith("Error: ")
     assert not (tmp_path / "a").exists()
+
+
+def test_warc_import_follows_redirects_to_the_page(tmp_path: Path) -> None:
+    from fixture_server import FixtureServer, http_response
+    from warcite.capture import capture
+
+    with FixtureServer() as server:
+        server.route("/old", http_response(301, "Moved", [("Location", "/new")]))
+        server.route(
+            "/new", http_response(200, "OK", [("Content-Type", "text/html")], b"<p>page</p>")
+        )
+        captured = capture(
+            server.url("/old"),
+            archive_dir=tmp_path / "live",
+            requisites=False,
+            clock=fixed_clock,
+            hostname="testhost",
+        )
+        old_url, new_url = server.url("/old"), server.url("/new")
+    imported = import_file(
+        captured.path, url=old_url, archive_dir=tmp_path / "copy", clock=fixed_clock
+    )
+    assert imported.main_record_id == captured.main_record_id
+    assert imported.final_uri == new_url
+    assert imported.status == 200
+    page = read_page(imported.path)
+    assert page.body == b"<p>page</p>"
+    metadata = dict(page.source_metadata)
+    assert metadata["source-method"] == "http-capture"
+    assert metadata["observed-at"] == "2026-11-26T12:00:00Z"  # the response's WARC-Date
+    with pytest.raises(CaptureError, match=r"no page record for http://elsewhere\.example/"):
+        import_file(captured.path, url="http://elsewhere.example/", archive_dir=tmp_path / "x")
+    assert not (tmp_path / "x").exists()

@@ -585,10 +585,11 @@ def _import_warc(
             + "; ".join(problems[:10])
             + (f" (and {len(problems) - 10} more)" if len(problems) > 10 else "")
         )
+    if url is not None:
+        url = _check_url(url)
     main = _main_record_of(source, records, url, read_page)
     page_url = url or _original_url(main) or (main.info.target_uri or "")
-    if url is not None:
-        _check_url(url)
+    source_method = _source_field(main, records, "method")
     slug = check_slug(slug) if slug else slug_from_url(page_url) if page_url else "warc-import"
     started = _now(context)
     date = warc_date(started)
@@ -624,8 +625,14 @@ def _import_warc(
         (
             "source-description",
             f"Import, not a live capture: records copied unchanged from the WARC file "
-            f"{source.name} supplied by the user ({holds}); digests verified.",
+            f"{source.name} supplied by the user ({holds}); digests verified."
+            + (
+                f" The source's own metadata calls its page: {source_method}."
+                if source_method
+                else ""
+            ),
         ),
+        ("source-method", source_method),
         ("import", "import, not a live capture"),
         ("original-uri", page_url if re.match(r"^https?://", page_url) else None),
         ("final-uri", main.info.target_uri),
@@ -677,6 +684,19 @@ def _import_warc(
     )
 
 
+def _source_field(main: WarcRecord, records: Sequence[WarcRecord], name: str) -> str | None:
+    """A field of the source WARC's own metadata record about ``main`` (the last one)."""
+    for record in reversed(records):
+        if (
+            record.info.record_type == "metadata"
+            and record.header("WARC-Refers-To") == main.info.record_id
+        ):
+            for key, value in parse_warc_fields(record.block):
+                if key.lower() == name and value:
+                    return value
+    return None
+
+
 def _observed_at_of(main: WarcRecord, records: Sequence[WarcRecord]) -> str | None:
     """When the page was seen on the web, as far as the source WARC tells.
 
@@ -685,15 +705,7 @@ def _observed_at_of(main: WarcRecord, records: Sequence[WarcRecord]) -> str | No
     """
     if main.info.record_type == "response":
         return main.info.date
-    for record in reversed(records):
-        if (
-            record.info.record_type == "metadata"
-            and record.header("WARC-Refers-To") == main.info.record_id
-        ):
-            for name, value in parse_warc_fields(record.block):
-                if name.lower() == "observed-at" and value:
-                    return value
-    return None
+    return _source_field(main, records, "observed-at")
 
 
 def _original_url(record: WarcRecord) -> str | None:
@@ -710,24 +722,51 @@ def _main_record_of(
     url: str | None,
     read_page: Callable[[Path], object],
 ) -> WarcRecord:
+    """The page record of a WARC being imported: the one for ``url`` (redirects followed
+    within the file), else the page ``read_page`` picks."""
     by_id = {record.info.record_id: record for record in records}
-    if url is not None:
-        for record in records:
-            if record.info.record_type in ("response", "resource") and (
-                record.info.target_uri in (url, f"urn:transcript:{url}", f"urn:import:{url}")
-            ):
-                message = None
-                if record.info.record_type == "response":
-                    with contextlib.suppress(ValueError):
-                        message = parse_http_message(record.block)
-                if message is None or (message.status or 0) not in REDIRECT_STATUSES:
-                    return record
-    try:
-        page = read_page(source)
-    except WarcReadError as error:
-        raise CaptureError(f"cannot import {source}: {error}") from error
-    record_id = getattr(page, "record_id", "")
-    return by_id[record_id]
+    if url is None:
+        try:
+            page = read_page(source)
+        except WarcReadError as error:
+            raise CaptureError(f"cannot import {source}: {error}") from error
+        return by_id[str(getattr(page, "record_id", ""))]
+    by_target: dict[str, WarcRecord] = {}
+    for record in records:
+        target = record.info.target_uri or ""
+        if record.info.record_type in ("response", "resource") and target not in by_target:
+            by_target[target] = record
+            by_target.setdefault(_original_url(record) or target, record)
+    wanted = url
+    for _hop in range(DEFAULT_MAX_REDIRECTS + 1):
+        found = by_target.get(wanted)
+        if found is None:
+            with contextlib.suppress(UsageError):
+                found = by_target.get(normalize_url(wanted))
+        if found is None:
+            break
+        if found.info.record_type == "response":
+            try:
+                message = parse_http_message(found.block)
+            except ValueError:
+                return found
+            location = message.header("Location")
+            if (message.status or 0) in REDIRECT_STATUSES and location:
+                wanted = urljoin(wanted, location.strip())
+                continue
+        return found
+    known = sorted(
+        {
+            r.info.target_uri or "?"
+            for r in records
+            if r.info.record_type in ("response", "resource")
+        }
+    )
+    raise CaptureError(
+        f"cannot import {source}: it holds no page record for {wanted} (its response and "
+        f"resource records are for: {', '.join(known[:10]) or 'nothing'}); give the URL "
+        "of one of them with --url, or leave --url out to use the WARC's own page"
+    )
 
 
 # --------------------------------------------------------------------------- HTTP
