@@ -15,8 +15,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from warcite import record as records
 from warcite.errors import RecordError
@@ -550,3 +553,24 @@ def test_content_differences_ignore_identity_and_dates(
     assert records.content_differences(record, other) == []
     other["work"]["published"]["value"] = "2021-03-16"
     assert records.content_differences(record, other) == ["$.work.published.value"]
+
+
+@given(
+    host=st.from_regex(r"[a-z0-9]{1,12}(\.[a-z0-9-]{1,10}){0,4}", fullmatch=True),
+    path=st.text(max_size=120),
+    title=st.none() | st.text(max_size=200),
+)
+def test_default_slug_is_valid_for_any_url(host: str, path: str, title: str | None) -> None:
+    from warcite.slugs import SLUG_PATTERN
+
+    slug = records.default_slug(f"https://{host}/{quote(path)}", title)
+    assert SLUG_PATTERN.match(slug), slug
+
+
+@given(st.text(max_size=300))
+def test_normalized_blocks_have_no_blank_lines_or_no_break_spaces(text: str) -> None:
+    block = records.normalize_block(text)
+    assert "\n\n" not in block
+    assert "\u00a0" not in block
+    assert block == block.strip()
+    assert records.normalize_block(block) == block

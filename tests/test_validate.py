@@ -358,3 +358,16 @@ def test_no_project_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyP
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 2
     assert "no warcite project" in result.stderr
+
+
+def test_recorded_warc_headers_must_match(tmp_path: Path, fake_extraction: Any) -> None:
+    project, path = recorded_project(tmp_path)
+    _set("capture", "warc", "date", value="2020-01-01T00:00:00Z")(project, path)
+    lines = [p.line() for p in validate_file(path, project).problems]
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "records/example-news-210315-77.json: $.capture.warc.date: record <urn:uuid:"
+    )
+    assert lines[0].endswith(
+        "has WARC-Date 2026-11-26T11:00:00Z, the record says 2020-01-01T00:00:00Z"
+    )

@@ -39,7 +39,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from warcite import __version__
 from warcite.errors import RecordError, ValidationFailed
 from warcite.models import ArchivedPage, Evidence, Extraction, Field, Person
-from warcite.project import RECORDS_DIR, find_project_root, relative_to_project, resolve_in_project
+from warcite.project import (
+    RECORDS_DIR,
+    display_path,
+    find_project_root,
+    relative_to_project,
+    resolve_in_project,
+)
 
 JsonObject = dict[str, Any]
 Clock = Callable[[], datetime]
@@ -970,7 +976,8 @@ def write_record(
     existing = [path for path in (json_path, text_path) if path.exists()]
     if existing and not replace:
         raise RecordError(
-            f"{existing[0]} exists already; warcite never replaces a record silently "
+            f"{display_path(existing[0], project_root)} exists already; warcite never "
+            "replaces a record silently "
             "(use --replace to rewrite it, or --id to give this record another id)"
         )
     json_path.parent.mkdir(parents=True, exist_ok=True)
@@ -1096,7 +1103,8 @@ def make_record(
                 return RecordResult(json_path, text_path, existing, "unchanged")
             if not replace:
                 raise RecordError(
-                    f"{json_path} exists for this capture and differs from the rebuilt record "
+                    f"{display_path(json_path, root)} exists for this capture and differs from "
+                    "the rebuilt record "
                     f"at {', '.join(differences[:8])}; use --replace to rewrite it"
                 )
             status = "replaced"
@@ -1104,7 +1112,8 @@ def make_record(
         if slug is not None:
             if not replace:
                 raise RecordError(
-                    f"{json_path} exists already for another capture; choose another --id "
+                    f"{display_path(json_path, root)} exists already for another capture; "
+                    "choose another --id "
                     "or use --replace to overwrite it"
                 )
             record, text = build(candidate)

@@ -485,6 +485,21 @@ def _check_warc(
             expected=length,
             found=found.info.length,
         )
+    recorded_headers = (
+        ("$.capture.warc.date", warc.get("date"), "WARC-Date"),
+        ("$.capture.target_uri", _get(record, "capture", "target_uri"), "WARC-Target-URI"),
+    )
+    for json_path, expected_value, header in recorded_headers:
+        written_value = found.header(header)
+        if isinstance(expected_value, str) and written_value != expected_value:
+            collector.add(
+                "fixity",
+                json_path,
+                f"record {record_id} in {relative} has {header} {written_value}, "
+                f"the record says {expected_value}",
+                expected=expected_value,
+                found=written_value,
+            )
     record_type = warc.get("record_type")
     if isinstance(record_type, str) and record_type != found.info.record_type:
         collector.add(
