@@ -303,3 +303,10 @@ def test_committed_reference_citation_is_the_derived_csl_item(
     record = json.loads(path.read_text("utf-8"))
     printed = json.loads(run("cite", SLUG, "--style", "csl-json").stdout)
     assert printed == [record["citation"]]
+
+
+def test_cite_needs_only_the_record(project: Path) -> None:
+    (project / "records" / f"{SLUG}.txt").unlink()
+    assert run("text", SLUG).exit_code == 5
+    cited = run("cite", SLUG, "--style", "chicago-short-note")
+    assert cited.exit_code == 0 and cited.stdout == 'Hyeon, "Why North Korean Elites."\n'

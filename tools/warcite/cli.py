@@ -453,8 +453,9 @@ def validate_command(paths: tuple[str, ...], deep: bool, output_format: str) -> 
 # ---------------------------------------------------------------- cite stage (cite.py)
 
 
-def _cite_load(reference: str) -> tuple[Any, dict[str, Any], str]:
-    """The project root, the record a RECORD argument names, and the record's clean text."""
+def _cite_load(reference: str, *, text_required: bool = True) -> tuple[Any, dict[str, Any], Any]:
+    """The project root, the record a RECORD argument names, and the record's clean text
+    (None when it is not required and cannot be read)."""
     from pathlib import Path
 
     from warcite.project import find_project_root
@@ -466,7 +467,12 @@ def _cite_load(reference: str) -> tuple[Any, dict[str, Any], str]:
     else:
         root = find_project_root()
     record = load_record(reference, root)
-    return root, record, record_text(record, root)
+    if text_required:
+        return root, record, record_text(record, root)
+    try:
+        return root, record, record_text(record, root)
+    except WarciteError:
+        return root, record, None  # citing needs only the record; the text helps sentence case
 
 
 @cli.command("text")
@@ -600,7 +606,7 @@ def cite_command(
     from warcite.cite import cite
     from warcite.config import load_config
 
-    root, data, text = _cite_load(record)
+    root, data, text = _cite_load(record, text_required=False)
     config = load_config(root).with_overrides(archive_name=archive_name, replay_base=replay_base)
     click.echo(
         cite(
