@@ -574,3 +574,11 @@ def test_normalized_blocks_have_no_blank_lines_or_no_break_spaces(text: str) -> 
     assert "\u00a0" not in block
     assert block == block.strip()
     assert records.normalize_block(block) == block
+
+
+def test_load_record_by_file_name_in_records(
+    tmp_path: Path, fake_extraction: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, path = recorded_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert records.load_record(path.name, project)["id"] == "example-news-210315-77"

@@ -1160,9 +1160,11 @@ def record_file(ref: str, project_root: Path) -> Path:
         raise RecordError(f"no record in {records} has record_id {ref}")
     candidate = Path(ref)
     if ref.endswith(".json") or "/" in ref or os.sep in ref:
-        if not candidate.exists():
-            raise RecordError(f"record file {ref} does not exist")
-        return candidate
+        if candidate.is_file():
+            return candidate
+        if "/" not in ref and os.sep not in ref and (records / ref).is_file():
+            return records / ref
+        raise RecordError(f"record file {ref} does not exist")
     path = records / f"{ref}.json"
     if not path.exists():
         known = sorted(p.stem for p in records.glob("*.json"))[:10]
