@@ -885,37 +885,38 @@ def _ms(start: datetime, end: datetime) -> int:
     return round((end - start).total_seconds() * 1000)
 
 
-def _chunked_end(body: bytes, start: int) -> tuple[int, int | None]:
-    """Scan chunked framing from ``start``; returns (resume position, end of message or None).
+def _chunked_end(data: bytes | bytearray, start: int) -> tuple[int, int | None]:
+    """Scan chunked framing in ``data`` from ``start`` (absolute positions).
 
-    Raises ValueError on framing that is not chunked.
+    Returns (where to resume scanning once more data arrives, the end of the message or
+    None while it is incomplete).  Raises ValueError on framing that is not chunked.
     """
     position = start
     while True:
-        line_end = body.find(b"\n", position)
+        line_end = data.find(b"\n", position)
         if line_end < 0:
             return position, None
-        size_text = body[position:line_end].split(b";", 1)[0].strip()
+        size_text = bytes(data[position:line_end]).split(b";", 1)[0].strip()
         if not re.fullmatch(rb"[0-9A-Fa-f]+", size_text):
-            raise ValueError(f"bad chunk size line {body[position:line_end][:40]!r}")
+            raise ValueError(f"bad chunk size line {bytes(data[position:line_end])[:40]!r}")
         size = int(size_text, 16)
         if size == 0:
             cursor = line_end + 1
             while True:  # trailer fields, then an empty line
-                trailer_end = body.find(b"\n", cursor)
+                trailer_end = data.find(b"\n", cursor)
                 if trailer_end < 0:
                     return position, None
-                if body[cursor:trailer_end].strip() == b"":
+                if not bytes(data[cursor:trailer_end]).strip():
                     return position, trailer_end + 1
                 cursor = trailer_end + 1
         data_end = line_end + 1 + size
-        if len(body) < data_end + 1:
+        if len(data) < data_end + 1:
             return position, None
-        if body[data_end : data_end + 2] == b"\r\n":
+        if data[data_end : data_end + 2] == b"\r\n":
             position = data_end + 2
-        elif body[data_end : data_end + 1] == b"\n":
+        elif data[data_end : data_end + 1] == b"\n":
             position = data_end + 1
-        elif len(body) < data_end + 2:
+        elif len(data) < data_end + 2:
             return position, None
         else:
             raise ValueError("a chunk is not followed by CRLF")
@@ -1076,24 +1077,22 @@ def _fetch(
                     message_end = body_start
             if message is None:
                 continue
-            if message is not None and message_end is None:
-                body = bytes(buffer[body_start:])
+            if message_end is None:
                 if framing == "chunked":
                     try:
-                        chunk_position, end = _chunked_end(body, chunk_position)
+                        chunk_position, message_end = _chunked_end(
+                            buffer, max(chunk_position, body_start)
+                        )
                     except ValueError as error:
                         warnings.append(
                             f"{url}: malformed chunked framing ({error}); the bytes are kept "
                             "as received, read until the connection closed"
                         )
                         framing = "close"
-                        end = None
-                    if end is not None:
-                        message_end = body_start + end
-                elif framing == "length" and len(body) >= expected_length:
+                elif framing == "length" and len(buffer) - body_start >= expected_length:
                     message_end = body_start + expected_length
             received_end = message_end if message_end is not None else len(buffer)
-            if message is not None and received_end - body_start > limits.max_bytes:
+            if received_end - body_start > limits.max_bytes:
                 del buffer[body_start + limits.max_bytes :]
                 truncated = "length"
                 break
