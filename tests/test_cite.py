@@ -673,3 +673,16 @@ def test_markup_escapes_text_but_not_urls() -> None:
     markdown = cite(record, "apa", config=WITH_REPLAY, markup="markdown")
     assert "*Fish & <chips> \\*now\\*\\_*." in markdown
     assert URL.removeprefix("https://") in markdown  # the URL's underscores are not escaped
+
+
+def test_quotation_marks_inside_quoted_titles_become_single() -> None:
+    record = variant(
+        title=titled('Why "Information Bombs" Matter', 'Why "information bombs" matter')
+    )
+    assert "\"Why 'Information Bombs' Matter.\" *OpEdNews*" in cite(
+        record, "mla", config=WITH_REPLAY, markup="markdown"
+    )
+    assert "\"Why 'Information Bombs' Matter,\"" in cite(record, "chicago-note", config=WITH_REPLAY)
+    assert '*Why "information bombs" matter*.' in cite(
+        record, "apa", config=WITH_REPLAY, markup="markdown"
+    )
