@@ -323,3 +323,48 @@ def test_decode_content_codings_and_limits() -> None:
         decode_content(HTML, "compress")
     with pytest.raises(ValueError, match="corrupt"):
         decode_content(b"not gzip at all", "gzip")
+
+
+@given(st.binary(max_size=400))
+def test_payload_digest_of_arbitrary_blocks_is_a_digest_or_a_read_error(block: bytes) -> None:
+    for record_type in ("request", "response"):
+        try:
+            digest = compute_payload_digest(record_type, block)
+        except WarcReadError:
+            continue
+        assert digest is not None and digest.startswith("sha256:") and len(digest) == 71
+
+
+# --------------------------------------------------------------------------- slugs
+
+
+@pytest.mark.parametrize(
+    ("url", "slug"),
+    [
+        (
+            "https://www.opednews.com/articles/Why-North-Korean-Elites-De-by-In-ae-Hyun-"
+            "Asylum_Defection_Diplomats_Elitism-160829-249.html",
+            "opednews-com-de-by-in-ae-hyun-asylum-defection-diplomats-elitism-160829-249",
+        ),
+        ("http://127.0.0.1:8080/", "127-0-0-1"),
+        ("https://example.org/Café/Ünïcode?id=7", "example-org-cafe-unicode-id-7"),
+        (
+            "https://web.archive.org/web/20160830000000id_/http://example.com/a/b.html",
+            "example-com-a-b",
+        ),
+        ("https://例え.jp/記事", "xn-r8jz45g-jp"),
+    ],
+)
+def test_slug_from_url(url: str, slug: str) -> None:
+    from warcite.slugs import slug_from_url
+
+    assert slug_from_url(url) == slug
+
+
+@given(st.text(max_size=300))
+def test_slugs_are_always_valid(path: str) -> None:
+    from warcite.slugs import SLUG_PATTERN, slug_from_url
+
+    slug = slug_from_url("https://www.example.org/" + path)
+    assert SLUG_PATTERN.match(slug), slug
+    assert len(slug) <= 80

@@ -7,6 +7,7 @@ ending with a hyphen (``SLUG_PATTERN``).  It names the WARC file
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from datetime import datetime, timezone
@@ -56,6 +57,8 @@ def slug_from_url(url: str) -> str:
     host = (parts.hostname or "").lower()
     if host.startswith("www."):
         host = host[4:]
+    with contextlib.suppress(UnicodeError):  # an IDN keeps a distinct (xn--) name
+        host = host.encode("idna").decode("ascii")
     host_slug = _ascii_words(host)
     path = unquote(parts.path)
     path = re.sub(r"\.(?:s?html?|php\d?|aspx?|jsp|cgi)$", "", path, flags=re.IGNORECASE)
