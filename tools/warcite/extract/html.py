@@ -234,7 +234,8 @@ def _is_comment_section(element: HtmlElement) -> bool:
 def marks_boilerplate(element: HtmlElement, tag: str) -> bool:
     """True when ``element`` is page furniture by its tag, role, visibility or name.
 
-    A ``header`` is furniture unless it holds the page's ``h1``; whether a marked element
+    A ``header`` is furniture unless it holds the page's ``h1`` or a long paragraph (some
+    site builders put article text in ``header`` elements); whether a marked element
     is dropped is decided later, from how much of the page's prose it holds.
     """
     if tag in sel.ROOT_TAGS:
@@ -242,6 +243,9 @@ def marks_boilerplate(element: HtmlElement, tag: str) -> bool:
     if tag == sel.HEADER_TAG:
         for _ in element.iterdescendants("h1"):
             return False
+        for paragraph in element.iterdescendants("p"):
+            if len(paragraph.text_content()) >= 2 * PROSE_MIN_CHARS:
+                return False
         return True
     return _is_boilerplate(element, tag)
 
@@ -334,7 +338,9 @@ class _BlockBuilder:
         self.breaks = 0
 
     def start(self, element: HtmlElement, tag: str) -> None:
-        marked = marks_boilerplate(element, tag)
+        # Inside <pre> every element is part of the code (highlighter classes such as
+        # "hljs-comment" name syntax, not furniture).
+        marked = not self.pre and marks_boilerplate(element, tag)
         self.marked.append(marked)
         if tag in sel.BLOCK_TAGS or marked:
             self.flush()
@@ -449,6 +455,8 @@ def _block_value(block: Block) -> float:
     prose = block.prose_chars
     if prose:
         return float(prose)
+    if block.kind == "preformatted":
+        return 0.0
     length = len(block.text)
     if block.link_density >= LINK_LIST_DENSITY:
         return -0.5 * length
@@ -523,8 +531,9 @@ def _is_title(text: str, titles: Sequence[str]) -> bool:
 def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]:
     """The article's own blocks: furniture, title, byline, dateline and tail lists removed.
 
-    A heading that ends articles ("Comments", "Related posts", ...) cuts the rest only when
-    less prose follows it than precedes it: in a list article "More on X" is a section.
+    A heading that ends articles ("Comments", "Related posts", "About the author") cuts the
+    rest; a heading that may ("More on X", "Read more") cuts it only when less prose follows
+    it than precedes it: in a list article "More on X" can be a section.
     """
     prose_after = [0] * (len(blocks) + 1)
     for index in range(len(blocks) - 1, -1, -1):
@@ -538,10 +547,14 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
             seen_prose
             and (block.kind == "heading" or (short and not block.prose_chars))
             and len(text) <= 80
-            and sel.END_OF_ARTICLE_HEADING.match(text)
-            and prose_after[index + 1] < prose_after[0] - prose_after[index]
         ):
-            break
+            if sel.END_OF_ARTICLE_HEADING.match(text):
+                break
+            if (
+                sel.MAYBE_END_OF_ARTICLE_HEADING.match(text)
+                and prose_after[index + 1] < prose_after[0] - prose_after[index]
+            ):
+                break
         if block.link_density >= LINK_LIST_DENSITY and block.kind != "preformatted":
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             linked_heading = (
@@ -549,7 +562,7 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
             )
             if not linked_heading:
                 continue
-        if short and sel.BOILERPLATE_LINE.match(text):
+        if (short and sel.BOILERPLATE_LINE.match(text)) or sel.PLACEHOLDER_TEXT.match(text):
             continue
         if not seen_prose:
             if block.kind == "heading" and _is_title(text, titles):

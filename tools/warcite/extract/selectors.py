@@ -385,6 +385,9 @@ BOILERPLATE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+#: Placeholder text of page templates, never an article's.
+PLACEHOLDER_TEXT = re.compile(r"^lorem ipsum\b", re.IGNORECASE)
+
 #: Bylines: "By Jane Doe", "Written by ...", "Posted by ... on ...", "Author: ...".
 BYLINE_LINE = re.compile(
     r"^(?:(?:written|posted|published|reported|reviewed|edited|compiled)\s+by|by|author|authors|"
@@ -409,20 +412,31 @@ DATELINE_LINE = re.compile(
     re.IGNORECASE,
 )
 
-#: Headings after which the article is over (comments, related lists, author boxes).
+#: Headings after which the article is always over: comments, related lists, author boxes.
 END_OF_ARTICLE_HEADING = re.compile(
     r"""^(?:
         (?:\d+\s+)?(?:comments?|responses?|replies|reader\s+comments|discussion)(?:\s*\(\d+\))?|
         leave\s+a\s+(?:comment|reply).*|post\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|
-        (?:related|recommended|popular|trending|similar|latest|recent|more)\s+
-            (?:articles?|posts?|stories|reads?|news|reading|content|from\b.*|on\b.*|in\b.*)|
+        (?:related|recommended|popular|trending|similar)\s+
+            (?:articles?|posts?|stories|reads?|news|reading|content|guides?|resources)|
         (?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in).*)|
+        about\s+the\s+(?:authors?|writers?|reviewers?|contributors?)|
+        what\s+to\s+read\s+next|up\s+next
+    )\s*:?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: Headings that end an article when less prose follows than precedes them (in a list
+#: article, "More on X" or "Read more" can be a section of its own).
+MAYBE_END_OF_ARTICLE_HEADING = re.compile(
+    r"""^(?:
+        (?:more|latest|recent)\s+(?:articles?|posts?|stories|reads?|news|content|from\b.*|on\b.*|in\b.*)|
         (?:read|see)\s+(?:more|also|next)(?:\s*:)?|
         (?:more|further)\s+reading|
-        about\s+the\s+authors?|share\s+this(?:\s+(?:article|post|story))?|
+        share\s+this(?:\s+(?:article|post|story|page))?|
         (?:sign\s+up|subscribe)\b.{0,60}|
         (?:don'?t|never)\s+miss.{0,40}|
-        keep\s+reading|what\s+to\s+read\s+next|up\s+next
+        keep\s+reading
     )\s*:?$""",
     re.IGNORECASE | re.VERBOSE,
 )
