@@ -140,6 +140,8 @@ def test_archive_captures_a_url(
     assert capture["observed_at"] == capture["ingested_at"]
     assert capture["target_uri"] == url
     assert record["events"][0]["type"] == "capture"
+    assert "warcite" in capture["user_agent"]  # from the WARC's warcinfo record
+    assert capture["tool"]["name"] == "warcite"
 
 
 def test_record_command_and_its_refusals(

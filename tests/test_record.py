@@ -582,3 +582,26 @@ def test_load_record_by_file_name_in_records(
     project, path = recorded_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert records.load_record(path.name, project)["id"] == "example-news-210315-77"
+
+
+def test_stated_observed_at_overrides_and_is_checked(tmp_path: Path) -> None:
+    from warcite.warc import read_page
+
+    project = new_project(tmp_path)
+    page = read_page(import_transcript(project))
+
+    def build(observed_at: str) -> dict[str, Any]:
+        record, _text = records.build_record(
+            page,
+            sample_extraction(),
+            slug="example-news-210315-77",
+            project_root=project,
+            clock=fixed_clock(),
+            new_uuid=uuid_sequence(),
+            observed_at=observed_at,
+        )
+        return record
+
+    assert build("2016-08-30T12:00:00+02:00")["capture"]["observed_at"] == "2016-08-30T10:00:00Z"
+    with pytest.raises(RecordError, match="not an ISO 8601 date-time with a time zone"):
+        build("30/08/2016")

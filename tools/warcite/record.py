@@ -27,7 +27,7 @@ import re
 import tempfile
 import unicodedata
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache, lru_cache
@@ -54,7 +54,6 @@ UuidFactory = Callable[[], "uuid.UUID | str"]
 SCHEMA_VERSION = "1.0.0"
 """The schema version warcite writes."""
 
-SCHEMA_BASE_URI = "https://warcite.org/schemas/record"
 CSL_SCHEMA_ID = "https://resource.citationstyles.org/schema/latest/input/json/csl-data.json"
 
 TEXT_NORMALIZATION = (
@@ -155,15 +154,6 @@ def record_validator(version: str = SCHEMA_VERSION) -> Any:
         registry=schema_registry(),
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
-
-
-def csl_item_validator() -> Any:
-    """A validator for one CSL-JSON item against the vendored official schema."""
-    from jsonschema import Draft7Validator
-
-    schema = load_csl_schema()
-    item_schema = {**schema["items"], "definitions": schema["definitions"]}
-    return Draft7Validator(item_schema, format_checker=Draft7Validator.FORMAT_CHECKER)
 
 
 # --------------------------------------------------------------------------- versions
@@ -521,10 +511,6 @@ def _evidence(value: Field | Evidence | None) -> JsonObject | None:
     return {"value": value.value, "source": value.source, "raw": value.raw, "note": value.note}
 
 
-def _date_evidence(value: Field | None) -> JsonObject | None:
-    return _evidence(value)
-
-
 def _person(person: Person, as_of: str | None) -> JsonObject:
     forms = list(dict.fromkeys([person.name, *person.forms]))
     return {
@@ -651,8 +637,30 @@ def _observed_at(page: ArchivedPage) -> str | None:
     return None
 
 
-def _capture_tool(page: ArchivedPage) -> JsonObject:
-    software = _metadata_field(page, "software")
+def warcinfo_fields(path: Path) -> tuple[tuple[str, str], ...]:
+    """The fields of a WARC's first record when it is a warcinfo record (else empty)."""
+    from warcite.warc import iter_records, parse_warc_fields
+
+    records = iter_records(path)
+    first = next(records, None)
+    close = getattr(records, "close", None)
+    if close is not None:
+        close()  # a generator: releases the open file now
+    if first is None or first.info.record_type != "warcinfo":
+        return ()
+    return parse_warc_fields(first.block)
+
+
+def _field_value(fields: Sequence[tuple[str, str]], name: str) -> str | None:
+    for key, value in fields:
+        if key.lower() == name and value.strip():
+            return value.strip()
+    return None
+
+
+def _capture_tool(page: ArchivedPage, warcinfo: Sequence[tuple[str, str]]) -> JsonObject:
+    """The software that wrote the WARC: its warcinfo ``software`` field, parsed."""
+    software = _field_value(warcinfo, "software") or _metadata_field(page, "software")
     if software:
         match = re.match(r"^\s*([^\s/]+)(?:[/ ]v?([0-9][^\s()]*))?", software)
         if match:
@@ -671,14 +679,19 @@ def build_record(
     clock: Clock,
     new_uuid: UuidFactory,
     operator: str | None = None,
+    observed_at: str | None = None,
     record_id: str | None = None,
     warc_file: tuple[int, str, str] | None = None,
+    warcinfo: Sequence[tuple[str, str]] = (),
 ) -> tuple[JsonObject, str]:
     """The JSON record and the clean text for one page and its extraction.
 
     Pure apart from reading the WARC file's digests (pass ``warc_file`` = (size, sha512,
     sha256) to skip that).  ``clock`` and ``new_uuid`` make the output deterministic;
-    ``record_id`` reuses an existing record's identity (a rebuild of the same capture).
+    ``observed_at`` (ISO 8601) states when the content was seen on the web, overriding what
+    the WARC tells; ``record_id`` reuses an existing record's identity (a rebuild of the same
+    capture); ``warcinfo`` are the WARC's warcinfo fields (the writing software, the user
+    agent).
     """
     from warcite.slugs import SLUG_PATTERN
 
@@ -716,8 +729,8 @@ def build_record(
     work: JsonObject = {
         "title": title,
         "authors": [_person(person, as_of) for person in extraction.authors],
-        "published": _date_evidence(extraction.published),
-        "modified": _date_evidence(extraction.modified),
+        "published": _evidence(extraction.published),
+        "modified": _evidence(extraction.modified),
         "publisher": publisher,
         "container_title": publisher["value"] if publisher else None,
         "section": _evidence(extraction.section),
@@ -739,12 +752,19 @@ def build_record(
             "datetime": _normalize_warc_date(page.memento.datetime) or page.memento.datetime,
             "source": page.memento.source,
         }
-    tool = _capture_tool(page)
+    tool = _capture_tool(page, warcinfo)
+    if observed_at is not None:
+        stated = _normalize_warc_date(observed_at)
+        if stated is None:
+            raise RecordError(
+                f"observed_at {observed_at!r} is not an ISO 8601 date-time with a time zone"
+            )
+        observed_at = stated
     final_uri = _http_url(page.target_uri) or original_url
     capture: JsonObject = {
         "method": page.method,
         "source_description": source_description(page, original_url),
-        "observed_at": _observed_at(page),
+        "observed_at": observed_at or _observed_at(page),
         "ingested_at": ingested_at,
         "target_uri": page.target_uri,
         "final_uri": final_uri,
@@ -761,7 +781,8 @@ def build_record(
             "payload_digest": page.payload_digest,
         },
         "tool": tool,
-        "user_agent": _metadata_field(page, "user-agent", "http-header-user-agent"),
+        "user_agent": _metadata_field(page, "user-agent", "http-header-user-agent")
+        or _field_value(warcinfo, "http-header-user-agent"),
         "note": _metadata_field(page, "note"),
         "truncated": page.truncated,
     }
@@ -1060,6 +1081,7 @@ def make_record(
     page = read_page(warc_path, record_id)
     extraction = extract_page(page)
     warc_file = file_digests(warc_path)
+    warcinfo = warcinfo_fields(warc_path)
 
     def build(candidate: str, reuse: str | None = None) -> tuple[JsonObject, str]:
         return build_record(
@@ -1072,6 +1094,7 @@ def make_record(
             operator=operator,
             record_id=reuse,
             warc_file=warc_file,
+            warcinfo=warcinfo,
         )
 
     if slug is not None:
@@ -1223,7 +1246,6 @@ __all__ = [
     "build_record",
     "citation_item",
     "content_differences",
-    "csl_item_validator",
     "default_slug",
     "dump_record",
     "file_digests",
