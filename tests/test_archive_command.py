@@ -201,3 +201,21 @@ def test_archive_rebuilds_the_reference_record_unchanged(
         "Hyeon, I. (2016, August 29). Why North Korean elites defect from their country?"
     )
     assert snapshot(project) == before
+
+
+def test_archive_refuses_a_taken_id_before_capturing(
+    tmp_path: Path, fake_extraction: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = new_project(tmp_path)
+    source = tmp_path / "page.txt"
+    source.write_text(TRANSCRIPT, encoding="utf-8")
+    first = _run(project, monkeypatch, "archive", str(source), "--url", URL, "--id", "rivers")
+    assert first.exit_code == 0, first.output
+    before = snapshot(project)
+    again = _run(project, monkeypatch, "archive", str(source), "--url", URL, "--id", "rivers")
+    assert again.exit_code == 5
+    assert again.stderr == (
+        "Error: a record with id 'rivers' exists already (rivers.json); choose another --id "
+        "or use --replace (nothing was captured)\n"
+    )
+    assert snapshot(project) == before

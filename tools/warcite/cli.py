@@ -345,7 +345,23 @@ def archive_command(
 
     root = find_project_root(required=False)
     archive_dir = root / ARCHIVE_DIR
-    if re.match(r"^https?://", source, re.IGNORECASE):
+    is_url = re.match(r"^https?://", source, re.IGNORECASE) is not None
+    reused = (
+        not is_url
+        and source.lower().endswith((".warc", ".warc.gz"))
+        and Path(source).resolve().parent == archive_dir.resolve()
+    )
+    if slug is not None and not reused and not replace:
+        from warcite.errors import RecordError
+        from warcite.record import record_paths
+
+        taken = [path for path in record_paths(slug, root) if path.exists()]
+        if taken:  # a new capture or import would be another capture under a taken id
+            raise RecordError(
+                f"a record with id {slug!r} exists already ({taken[0].name}); choose another "
+                "--id or use --replace (nothing was captured)"
+            )
+    if is_url:
         from warcite.capture import capture
 
         if url is not None:
@@ -356,8 +372,7 @@ def archive_command(
         path = Path(source)
         if not path.is_file():
             raise UsageError(f"{source} is neither an http(s) URL nor an existing file")
-        is_warc = path.name.lower().endswith((".warc", ".warc.gz"))
-        if is_warc and path.resolve().parent == archive_dir.resolve():
+        if reused:
             warc_path, page_id = path, None
         else:
             from warcite.capture import import_file
