@@ -371,3 +371,31 @@ def test_recorded_warc_headers_must_match(tmp_path: Path, fake_extraction: Any) 
     assert lines[0].endswith(
         "has WARC-Date 2026-11-26T11:00:00Z, the record says 2020-01-01T00:00:00Z"
     )
+
+
+def test_symbolic_links_out_of_the_project_are_not_followed(
+    tmp_path: Path, fake_extraction: Any
+) -> None:
+    project, path = recorded_project(tmp_path)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("outside\n", encoding="utf-8")
+    (project / "records" / "link.txt").symlink_to(outside)
+    _set("files", 1, "path", value="records/link.txt")(project, path)
+    lines = [p.line() for p in validate_file(path, project).problems]
+    assert (
+        "records/example-news-210315-77.json: $.files[1].path: 'records/link.txt': the path "
+        "leads outside the project folder through a symbolic link; not followed"
+    ) in lines
+
+
+def test_validate_paths_and_folders(
+    tmp_path: Path, fake_extraction: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, _path = recorded_project(tmp_path)
+    monkeypatch.chdir(project)
+    folder = CliRunner().invoke(cli, ["validate", "records"])
+    assert folder.exit_code == 0, folder.output
+    assert folder.stdout == "records/example-news-210315-77.json: ok\n"
+    missing = CliRunner().invoke(cli, ["validate", "records/nope.json"])
+    assert missing.exit_code == 5
+    assert missing.stdout == "records/nope.json: $: the record file does not exist\n"
