@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import re
 import zlib
@@ -271,11 +272,19 @@ def _decompress(data: bytes, window_bits: int, coding: str) -> bytes:
 
 
 def _module_available(*names: str) -> bool:
-    import importlib.util
+    """Whether one of the modules imports here (not merely exists: a broken build fails)."""
+    import importlib
 
-    return any(importlib.util.find_spec(name) is not None for name in names)
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # ImportError, or a broken native extension
+            continue
+        return True
+    return False
 
 
+@functools.lru_cache(maxsize=1)
 def available_content_codings() -> tuple[str, ...]:
     """Content-codings warcite can decode here: gzip, deflate, and br/zstd when installed.
 
