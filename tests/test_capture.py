@@ -816,3 +816,22 @@ def test_international_url_is_recorded_as_a_valid_uri(
     request_h, request_b = records_of(result.path)[1]
     assert header(request_h, "WARC-Target-URI") == expected
     assert request_b.startswith(b"GET /caf%C3%A9?q=%C3%BC HTTP/1.1\r\n")
+
+
+def test_accept_encoding_lists_only_decodable_codings(
+    server: FixtureServer, archive_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    from warcite.warc import available_content_codings
+
+    server.route("/a", http_response(200, "OK", [("Content-Type", "text/html")], HTML))
+    monkeypatch.setitem(sys.modules, "brotli", None)  # an import of it fails
+    monkeypatch.setitem(sys.modules, "brotlicffi", None)
+    monkeypatch.setitem(sys.modules, "zstandard", types.ModuleType("zstandard"))
+    available_content_codings.cache_clear()
+    try:
+        run(server.url("/a"), archive_dir)
+    finally:
+        available_content_codings.cache_clear()
+    assert b"\r\nAccept-Encoding: gzip, deflate, zstd\r\n" in server.requests[0][1]
