@@ -397,15 +397,12 @@ def title_sentence_case(title: str, *, text: str = "", proper_nouns: Iterable[st
                 )
         return "-".join(result)
 
-    words = title.split(" ")
     output: list[str] = []
-    after_colon = True
-    for word in words:
-        if not word:
-            output.append(word)
-            continue
-        output.append(convert(word, first=after_colon))
-        after_colon = (word.endswith((":", "?", "!")) and False) or word.endswith(":")
+    starts_clause = True
+    for word in title.split(" "):
+        output.append(convert(word, first=starts_clause) if word else word)
+        if word:
+            starts_clause = word.endswith(":")
     return " ".join(output)
 
 
@@ -649,53 +646,107 @@ def _class_of(element: Any) -> str:
     )
 
 
-def _visible_bylines(root: lxml_html.HtmlElement) -> list[tuple[str, str]]:
+_BYLINE_TEXT_STARTS = ("By ", "BY ", "By:", "Written by", "Posted by", "Von ", "Par ", "Por ")
+_BYLINE_ATTRIBUTE_WORDS = ("author", "byl", "by-line", "writer", "contributor")
+_DATE_ATTRIBUTE_WORDS = ("date", "time", "publish", "posted", "meta")
+_BIO_ATTRIBUTE_WORDS = ("bio", "author", "about", "contributor", "writer")
+_NON_CONTENT_TAGS = frozenset(
+    {
+        "html",
+        "head",
+        "body",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "meta",
+        "link",
+        "svg",
+        "path",
+    }
+)
+
+
+@dataclass
+class _PageScan:
+    """Elements of interest found in one pass over the page, in document order."""
+
+    bylines: list[Any] = field(default_factory=list)
+    dated: list[Any] = field(default_factory=list)
+    bios: list[Any] = field(default_factory=list)
+
+
+def _scan(root: lxml_html.HtmlElement) -> _PageScan:
+    """One walk over the tree: byline-, date- and bio-like elements (cheap string tests only)."""
+    scan = _PageScan()
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str) or tag in _NON_CONTENT_TAGS:
+            continue
+        attributes = element.get("class"), element.get("id")
+        is_byline = False
+        if attributes[0] or attributes[1]:
+            words = f"{attributes[0] or ''} {attributes[1] or ''}".lower()
+            if any(word in words for word in _BYLINE_ATTRIBUTE_WORDS):
+                is_byline = True
+            if any(word in words for word in _DATE_ATTRIBUTE_WORDS):
+                scan.dated.append(element)
+            if any(word in words for word in _BIO_ATTRIBUTE_WORDS):
+                scan.bios.append(element)
+        if not is_byline and tag == "a":
+            rel = element.get("rel")
+            href = element.get("href") or ""
+            is_byline = bool(rel and "author" in rel.lower()) or (
+                "/" in href and bool(_AUTHOR_HREF.search(href))
+            )
+        if not is_byline:
+            text = element.text
+            if text and len(text) < 200:
+                stripped = text.strip()
+                is_byline = stripped.startswith(_BYLINE_TEXT_STARTS) or bool(
+                    len(stripped) <= 12 and _BYLINE_LABEL.match(stripped)
+                )
+        if is_byline:
+            scan.bylines.append(element)
+    return scan
+
+
+def _visible_bylines(elements: Sequence[Any]) -> list[tuple[str, str]]:
     """(names text, source) from byline-like elements, in document order, first few only."""
     found: list[tuple[str, str]] = []
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.tag in (
-            "html",
-            "body",
-            "meta",
-            "script",
-            "style",
-            "link",
-        ):
-            continue
+    for element in elements:
         classes = _class_of(element)
-        text = None
-        source = None
+        own = normalize_text(element.text)
+        text: str | None = None
+        source = "byline"
         if element.tag == "a" and "author" in (element.get("rel") or "").lower().split():
             text, source = _element_text(element), "rel-author"
-        elif classes and _BYLINE_CLASS.search(classes) and not _NOT_BYLINE_CLASS.search(classes):
-            text, source = _element_text(element), "byline"
         elif (
-            element.tag in _BYLINE_TAGS
-            and len(element) <= 6
-            and re.match(r"^\s*(?:By|BY|Written by|Von|Par|Por)(?:\s|:|$)", element.text or "")
-        ):
-            own = _element_text(element)
-            if re.match(r"^(?:By|BY|Written by|Von|Par|Por):?\s+[A-ZÀ-Ý]", own) and len(own) <= 80:
-                text, source = own, "byline"
-        elif _BYLINE_LABEL.match(
-            normalize_text(element.text_content()) if len(element) <= 2 else "x"
+            _BYLINE_LABEL.match(own)
+            and len(element) <= 2
+            and _BYLINE_LABEL.match(_element_text(element))
         ):
             # "<span>By</span><span>Jane Doe</span>", "<p>Written by</p><p>Jane Doe</p>"
             following = element.getnext()
             tail = normalize_text(element.tail)
             text = tail or (_element_text(following) if following is not None else None)
-            source = "byline"
+        elif own.startswith(_BYLINE_TEXT_STARTS) or _BYLINE_LABEL.match(own):
+            full = _element_text(element)
+            if len(full) <= 80 and re.match(
+                r"^(?:By|BY|Written by|Posted by|Von|Par|Por):?\s+[A-ZÀ-Ý]", full
+            ):
+                text = full
+        elif classes and _BYLINE_CLASS.search(classes) and not _NOT_BYLINE_CLASS.search(classes):
+            text = _element_text(element)
         elif element.tag == "a" and _AUTHOR_HREF.search(element.get("href") or ""):
-            text, source = (
-                _element_text(element) or normalize_text(element.get("aria-label")),
-                "html:author-link",
-            )
+            text = _element_text(element) or normalize_text(element.get("aria-label"))
+            source = "html:author-link"
         if not text or len(text) > 120 or _skippable(element):
             continue
         text = re.split(r"\s+(?:[|•·]|on|On|Updated|Published|Posted)\s+", text)[0]
         text = dates_removed(text)
         if text and any(c.isupper() for c in text):
-            found.append((text, source or "byline"))
+            found.append((text, source))
         if len(found) >= 4:
             break
     return found
@@ -906,11 +957,12 @@ def extract_html_metadata(
         if value and len(value) <= 80:
             microdata_names.append(value)
     candidates.add_authors(microdata_names, "microdata")
-    for text, source in _visible_bylines(root):
+    scan = _scan(root)
+    for text, source in _visible_bylines(scan.bylines):
         candidates.add_authors([text], source)
     bio_group: list[names.NameCandidate] = []
-    for element in root.iter():
-        if not isinstance(element.tag, str) or not _BIO_CLASS.search(_class_of(element)):
+    for element in scan.bios:
+        if not _BIO_CLASS.search(_class_of(element)):
             continue
         text = _element_text(element)
         if 30 <= len(text) <= 1500:
@@ -1016,25 +1068,16 @@ def extract_html_metadata(
         if added and target == "published":
             break
     visible = 0
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.tag in (
-            "script",
-            "style",
-            "meta",
-            "html",
-            "body",
-            "time",
-        ):
-            continue
+    for element in scan.dated:
         classes = _class_of(element)
-        if not classes or not _DATE_CLASS.search(classes) or _skippable(element):
+        if element.tag == "time" or not _DATE_CLASS.search(classes) or _skippable(element):
             continue
         text = _element_text(element)
         if not text or len(text) > 120:
             continue
         target = (
             "modified"
-            if _MODIFIED_CLASS.search(classes) or dates.patterns.MODIFIED_WORDS.search(text)
+            if _MODIFIED_CLASS.search(classes) or patterns.MODIFIED_WORDS.search(text)
             else "published"
         )
         if candidates.add_date(

@@ -178,8 +178,7 @@ def find_article(lines: Sequence[Line]) -> tuple[int, int] | None:
         or names.parse_bio(_BIO_LABEL.sub("", lines[end - 1].text)) is not None
         or _is_furniture(lines[end - 1])
         or _BIO_LABEL.match(lines[end - 1].text)
-        or (not lines[end - 1].prose
-        and not lines[end - 1].list_item)
+        or (not lines[end - 1].prose and not lines[end - 1].list_item)
     ):
         end -= 1
     while start < end and (_is_furniture(lines[start]) or not lines[start].prose):

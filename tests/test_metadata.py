@@ -1,0 +1,289 @@
+"""HTML metadata with evidence: JSON-LD variants, meta tags, microdata, the visible page."""
+
+from __future__ import annotations
+
+import json
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from warcite.extract.metadata import (
+    Metadata,
+    clean_title,
+    complete_metadata,
+    extract_html_metadata,
+    genre_from_label,
+    normalize_language,
+    title_sentence_case,
+)
+from warcite.models import Paragraph
+
+URL = "https://www.example-news.com/opinion/2016/08/29/why-elites-defect/"
+
+
+def metadata(
+    html: str, *, url: str | None = URL, headers: tuple[tuple[str, str], ...] = ()
+) -> Metadata:
+    root = lxml_html.document_fromstring(html)
+    return extract_html_metadata(root, url=url, headers=headers)
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return f'<!DOCTYPE html><html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
+
+
+def json_ld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_json_ld_opinion_article_with_graph_and_references() -> None:
+    data = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "@id": "#site", "name": "Example News"},
+            {"@type": "Person", "@id": "#jane", "name": "Jane Doe"},
+            {"@type": "Organization", "@id": "#org", "name": "Example News Ltd"},
+            {
+                "@type": ["OpinionNewsArticle"],
+                "headline": "Why Elites Defect",
+                "author": [{"@id": "#jane"}, {"@type": "Person", "name": "John Smith"}],
+                "publisher": {"@id": "#org"},
+                "datePublished": "2016-08-29T10:00:00+09:00",
+                "dateModified": "2016-08-30",
+                "articleSection": "Opinion",
+                "inLanguage": "en-US",
+                "keywords": ["defection", "North Korea"],
+                "description": "An op-ed.",
+            },
+        ],
+    }
+    result = metadata(page(json_ld(data) + "<title>Why Elites Defect | Example News</title>"))
+    assert result.title is not None and result.title.value == "Why Elites Defect"
+    assert result.title.source == "json-ld"
+    assert [p.name for p in result.authors] == ["Jane Doe", "John Smith"]
+    assert result.published is not None
+    assert result.published.value == "2016-08-29T10:00:00+09:00"
+    assert result.published.source == "json-ld"
+    assert "url" in [c.source for c in result.published.candidates]  # URL token kept for audit
+    assert result.modified is not None and result.modified.value == "2016-08-30"
+    assert result.publisher is not None and result.publisher.value == "Example News Ltd"
+    assert result.genre is not None and result.genre.value == "Op-ed"
+    assert result.section is not None and result.section.value == "Opinion"
+    assert result.language is not None and result.language.value == "en"  # html lang first
+    assert [c.value for c in result.language.candidates] == ["en", "en-US"]
+    assert result.keywords == ("defection", "North Korea")
+    assert result.description is not None and result.description.value == "An op-ed."
+
+
+def test_json_ld_malformed_is_tolerated() -> None:
+    broken = """<script type="application/ld+json">
+    // <![CDATA[
+    {"@type": "NewsArticle", "headline": "Line
+    break", "author": {"@type": "Person", "name": "Jane Doe",},
+     "datePublished": "2020-01-02",}
+    // ]]>
+    </script>
+    <script type="application/ld+json">{ not json at all </script>"""
+    result = metadata(page(broken))
+    assert result.title is not None and result.title.value == "Line break"
+    assert [p.name for p in result.authors] == ["Jane Doe"]
+    assert result.published is not None and result.published.value == "2020-01-02"
+
+
+def test_json_ld_list_of_objects_and_given_family_names() -> None:
+    data = [
+        {"@type": "BreadcrumbList", "itemListElement": []},
+        {
+            "@type": "BlogPosting",
+            "name": "A Post",
+            "author": {"@type": "Person", "givenName": "Mary", "familyName": "Major"},
+        },
+    ]
+    result = metadata(page(json_ld(data)))
+    assert result.title is not None and result.title.value == "A Post"
+    assert [(p.given, p.family) for p in result.authors] == [("Mary", "Major")]
+    assert result.genre is not None and result.genre.value == "Blog post"
+
+
+def test_meta_tags_opengraph_dublin_core_citation() -> None:
+    head = """
+    <meta property="og:title" content="Harbor Plan Approved - Harborview Gazette">
+    <meta property="og:site_name" content="Harborview Gazette">
+    <meta property="article:published_time" content="2019-11-05T09:30:00Z">
+    <meta property="article:modified_time" content="2019-11-06T08:00:00Z">
+    <meta name="author" content="Carlos de la Vega and Mei Lin Chen">
+    <meta name="DC.creator" content="Vega, Carlos de la">
+    <meta name="citation_title" content="Harbor Plan Approved">
+    <meta name="keywords" content="harbor, council, ferry">
+    <meta property="article:tag" content="Ferry">
+    <link rel="canonical" href="/news/harbor-plan">
+    """
+    result = metadata(page(head), url="https://www.harborviewgazette.com/news/harbor-plan?x=1")
+    assert result.title is not None and result.title.value == "Harbor Plan Approved"
+    assert result.title.source == "meta:og:title"
+    assert result.title.note is not None and "Harborview Gazette" in result.title.note
+    assert result.publisher is not None and result.publisher.value == "Harborview Gazette"
+    assert [p.name for p in result.authors] == ["Carlos de la Vega", "Mei Lin Chen"]
+    assert result.published is not None and result.published.value == "2019-11-05T09:30:00Z"
+    assert result.published.source == "meta:article:published_time"
+    assert result.modified is not None and result.modified.value == "2019-11-06T08:00:00Z"
+    assert result.keywords == ("harbor", "council", "ferry")
+    assert result.canonical_url is not None
+    assert result.canonical_url.value == "https://www.harborviewgazette.com/news/harbor-plan"
+
+
+def test_microdata() -> None:
+    body = """<article itemscope itemtype="https://schema.org/NewsArticle">
+      <h1 itemprop="headline">Microdata Headline</h1>
+      <span itemprop="author" itemscope><span itemprop="name">Ana Lima</span></span>
+      <meta itemprop="datePublished" content="2021-05-06">
+    </article>"""
+    result = metadata(page(body=body), url="https://example.org/a")
+    assert result.title is not None and result.title.value == "Microdata Headline"
+    assert [p.name for p in result.authors] == ["Ana Lima"]
+    assert result.published is not None and result.published.value == "2021-05-06"
+
+
+def test_visible_byline_time_and_h1() -> None:
+    body = """<nav><a href="/author/someone-else/">Someone Else</a></nav>
+    <article><h1>Visible Title</h1>
+    <p class="byline">By <a href="/people/jane-doe">Jane Doe</a> | <time datetime="2018-03-04">March 4</time></p>
+    <p>Text.</p></article>"""
+    result = metadata(
+        page("<title>Visible Title - Example</title>", body), url="https://example.org/x"
+    )
+    assert result.title is not None and result.title.value == "Visible Title"
+    assert [p.name for p in result.authors] == ["Jane Doe"]
+    assert result.published is not None
+    assert (result.published.value, result.published.source) == ("2018-03-04", "time")
+
+
+def test_label_byline_and_visible_date_near_title() -> None:
+    body = """<main><h1>A Guide</h1><div><span>By</span><span>Daryl Austin</span></div>
+    <div>Published March 9, 2021</div><p>Body text.</p></main>"""
+    result = metadata(page(body=body), url="https://example.org/guide")
+    assert [p.name for p in result.authors] == ["Daryl Austin"]
+    assert result.published is not None and result.published.value == "2021-03-09"
+
+
+def test_people_preferred_over_organisation_authors() -> None:
+    data = {
+        "@type": "Article",
+        "headline": "X",
+        "author": {"@type": "Organization", "name": "Levitate Media"},
+    }
+    body = '<p class="author-name">By Liza Burke</p>'
+    result = metadata(page(json_ld(data), body), url="https://example.org/x")
+    assert [p.name for p in result.authors] == ["Liza Burke"]
+    only_org = metadata(page(json_ld(data)), url="https://example.org/x")
+    assert [(p.name, p.kind) for p in only_org.authors] == [("Levitate Media", "organization")]
+
+
+def test_author_bio_gives_affiliation() -> None:
+    body = """<h1>T</h1><p class="byline">By Jane Doe</p><p>Text.</p>
+    <div class="author-bio">Jane Doe is a professor of history at the University of Leeds.</div>"""
+    result = metadata(page(body=body), url="https://example.org/t")
+    (author,) = result.authors
+    assert author.affiliations[0].name == "University of Leeds"
+    assert author.affiliations[0].role == "Professor of History"
+    assert author.bio is not None
+
+
+def test_numeric_visible_date_uses_the_page_locale() -> None:
+    body = '<h1>T</h1><span class="post-date">03/04/2016</span>'
+    british = metadata(page(body=body, lang="en-GB"), url="https://example.org/t")
+    assert british.published is not None and british.published.value == "2016-04-03"
+    assert british.published.note is not None and "day-first" in british.published.note
+    american = metadata(page(body=body, lang="en-US"), url="https://example.org/t")
+    assert american.published is not None and american.published.value == "2016-03-04"
+
+
+def test_only_modified_date_is_used_with_a_note() -> None:
+    head = '<meta property="article:modified_time" content="2025-07-09T11:50:26+00:00">'
+    result = metadata(page(head), url="https://example.org/t")
+    assert result.published is not None and result.published.value.startswith("2025-07-09")
+    assert result.published.note is not None and "last updated" in result.published.note
+
+
+def test_language_sources() -> None:
+    no_lang = "<html><head></head><body><p>x</p></body></html>"
+    result = metadata(no_lang, headers=(("Content-Language", "de-DE"),))
+    assert result.language is not None
+    assert (result.language.value, result.language.source) == ("de-DE", "http:content-language")
+    assert normalize_language("en_us") == "en-US"
+    assert normalize_language("zh-hant-tw") == "zh-Hant-TW"
+    assert normalize_language("not a tag") is None
+
+
+def test_complete_metadata_detects_language() -> None:
+    empty = metadata("<html><head></head><body></body></html>", url=None)
+    assert empty.language is None
+    paragraphs = [
+        Paragraph(
+            "Die Stadt hat am Montag einen neuen Plan für den Hafen beschlossen, der nach "
+            "langen Debatten von der Mehrheit des Rates angenommen wurde und im Frühjahr "
+            "beginnen soll. Die Kosten sind noch nicht geklärt, und es gibt auch Kritik.",
+            "paragraph",
+        )
+    ]
+    completed = complete_metadata(empty, paragraphs=paragraphs, url=None, headers=())
+    assert completed.language is not None
+    assert (completed.language.value, completed.language.source) == ("de", "detection")
+
+
+def test_extract_does_not_modify_the_tree() -> None:
+    html = page(
+        json_ld({"@type": "Article", "headline": "H"}) + "<title>H | Site</title>",
+        '<h1>H</h1><p class="byline">By Jane Doe</p><time datetime="2020-01-01">x</time>',
+    )
+    root = lxml_html.document_fromstring(html)
+    before = etree.tostring(root)
+    extract_html_metadata(root, url=URL, headers=())
+    assert etree.tostring(root) == before
+
+
+def test_clean_title() -> None:
+    assert clean_title("Why Elites Defect | Example News", ["Example News"]) == (
+        "Why Elites Defect",
+        "removed the site name 'Example News'",
+    )
+    assert (
+        clean_title("Example News: Why Elites Defect", ["Example News"])[0] == "Why Elites Defect"
+    )
+    assert (
+        clean_title("Why Elites Defect - EXAMPLE NEWS", ["Example News"])[0] == "Why Elites Defect"
+    )
+    assert clean_title("Why Elites Defect — OpEdNews", [], "https://www.opednews.com/a")[0] == (
+        "Why Elites Defect"
+    )
+    # colons inside titles stay when the part is not the site
+    assert (
+        clean_title("Letters: What Ledgers Teach", ["Example News"])[0]
+        == "Letters: What Ledgers Teach"
+    )
+    assert clean_title("Example News", ["Example News"])[0] == "Example News"
+
+
+def test_title_sentence_case_keeps_proper_nouns_on_evidence() -> None:
+    text = (
+        "The number of North Korean defectors has shown a marked increase. Many North Korean "
+        "elites defect; the elite is divided and their country is poor."
+    )
+    assert (
+        title_sentence_case("Why North Korean Elites Defect from Their Country?", text=text)
+        == "Why North Korean elites defect from their country?"
+    )
+    assert title_sentence_case("The Rise Of NASA: A History", proper_nouns=()) == (
+        "The rise of NASA: A history"
+    )
+    assert title_sentence_case("Visiting Paris In Spring", proper_nouns=["Paris"]) == (
+        "Visiting Paris in spring"
+    )
+
+
+def test_genre_from_label() -> None:
+    assert genre_from_label("Op Eds") == "Op-ed"
+    assert genre_from_label("Op-Ed") == "Op-ed"
+    assert genre_from_label("Opinion") == "Opinion"
+    assert genre_from_label("Commentary") == "Commentary"
+    assert genre_from_label("Sports") is None
