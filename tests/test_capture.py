@@ -87,6 +87,32 @@ def header(headers: list[tuple[str, str]], name: str) -> str | None:
     return next((value for key, value in headers if key.lower() == name.lower()), None)
 
 
+def expected_payload(record_type: str, block: bytes) -> bytes | None:
+    """The payload WARC 1.1 digests, worked out here independently of warcite."""
+    if record_type in ("warcinfo", "metadata"):
+        return None
+    if record_type == "resource":
+        return block
+    head, _, body = block.partition(b"\r\n\r\n")
+    while re.match(rb"HTTP/1\.1 1\d\d ", head) and not head.startswith(b"HTTP/1.1 101"):
+        head, _, body = body.partition(b"\r\n\r\n")  # interim 1xx responses
+    if re.search(rb"(?im)^transfer-encoding:\s*chunked\s*$", head):
+        return dechunk_for_test(body)
+    return body
+
+
+def assert_digests_are_independently_right(path: Path) -> None:
+    """Every record's block digest, and payload digest where one belongs, checked with hashlib."""
+    for headers, block in records_of(path):
+        record_type = header(headers, "WARC-Type") or ""
+        assert header(headers, "WARC-Block-Digest") == sha256(block)
+        payload = expected_payload(record_type, block)
+        if payload is None:
+            assert header(headers, "WARC-Payload-Digest") is None
+        else:
+            assert header(headers, "WARC-Payload-Digest") == sha256(payload), record_type
+
+
 def warcio_reads_everything(path: Path) -> int:
     """Read every record with warcio's default (HTTP-parsing, decoding) iterator."""
     count = 0
@@ -150,7 +176,11 @@ def run(url: str, archive_dir: Path, **options: Any) -> CaptureResult:
         "hostname": HOST,
     }
     settings.update(options)
-    return capture(url, **settings)
+    result = capture(url, **settings)
+    if result.truncated is None:  # (truncated bodies are checked by their own tests)
+        assert_digests_are_independently_right(result.path)
+        assert warcio_reads_everything(result.path) == len(result.records)
+    return result
 
 
 def listing(folder: Path) -> list[str]:
