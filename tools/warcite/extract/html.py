@@ -368,7 +368,7 @@ class _BlockBuilder:
                     self.add(" ")
                     self.breaks = 1
         elif tag in sel.TABLE_CELL_TAGS:
-            self.add(" ")
+            self.add(" | " if any(not part.isspace() for part in self.parts) else " ")
         elif tag in sel.LINK_TAGS:
             self.links += 1
         self.add(element.text)
@@ -451,7 +451,7 @@ def build_blocks(root: HtmlElement) -> list[Block]:
 
 def _block_value(block: Block) -> float:
     if block.boilerplate:
-        return -0.5 * len(block.text)
+        return 0.0  # dropped wherever the container is: it neither helps nor costs
     prose = block.prose_chars
     if prose:
         return float(prose)
@@ -599,9 +599,9 @@ def article_paragraphs(root: HtmlElement, *, title: str | None = None) -> tuple[
     prose_chars = sum(block.prose_chars for block in kept)
     if prose_chars < MIN_ARTICLE_CHARS:
         raise ExtractionError(
-            "no article text found: the page has no run of prose "
-            f"(at most {prose_chars} characters of it); it may be a listing, an error page "
-            "or a page that builds its text with scripts"
+            "no article text found: the page holds no run of prose (its best candidate has "
+            f"{prose_chars} characters of it, fewer than {MIN_ARTICLE_CHARS}); it may be a "
+            "listing, an error page, or a page whose text is built by scripts"
         )
     return tuple(Paragraph(text=block.text, kind=block.kind) for block in kept)
 
