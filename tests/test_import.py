@@ -407,3 +407,18 @@ def test_warc_import_follows_redirects_to_the_page(tmp_path: Path) -> None:
     with pytest.raises(CaptureError, match=r"no page record for http://elsewhere\.example/"):
         import_file(captured.path, url="http://elsewhere.example/", archive_dir=tmp_path / "x")
     assert not (tmp_path / "x").exists()
+
+
+def test_cli_import_of_a_warc_reports_what_it_holds(tmp_path: Path) -> None:
+    source = tmp_path / "story.txt"
+    source.write_bytes(TRANSCRIPT)
+    original = import_here(source, tmp_path / "first")
+    outcome = CliRunner().invoke(
+        cli, ["import", str(original.path), "--archive-dir", str(tmp_path / "second")]
+    )
+    assert outcome.exit_code == 0, outcome.output
+    assert Path(outcome.stdout.strip()).parent == tmp_path / "second"
+    assert outcome.stderr == (
+        "verified and copied 1 warcinfo, 1 resource, 1 metadata; "
+        f"page: {PAGE_URL} ({original.main_record_id})\n"
+    )

@@ -674,7 +674,7 @@ def _import_warc(
         records=tuple(infos),
         main_record_id=main.info.record_id,
         target_uri=page_url,
-        final_uri=main.info.target_uri or page_url,
+        final_uri=_original_url(main) or main.info.target_uri or page_url,
         status=main_message.status if main_message else None,
         content_type=content_type,
         truncated=truncated,
@@ -1293,8 +1293,9 @@ def capture(
     final_status = page.message.status or 0
     if final_status >= 400 and not keep_errors:
         raise CaptureError(
-            f"cannot capture {requested}: {page.url} answered "
-            f"{page.message.start_line.split(' ', 1)[-1]}; nothing archived "
+            f"cannot capture {requested}: "
+            + ("the server" if page.url == requested else f"{page.url} (after redirects)")
+            + f" answered {page.message.start_line.split(' ', 1)[-1]}; nothing archived "
             "(use --keep-errors to archive error pages)"
         )
     warnings = [warning for exchange in exchanges for warning in exchange.warnings]

@@ -94,6 +94,15 @@ def _print_capture_result(result: Any, output_format: str) -> None:
         click.echo(json.dumps(_capture_summary(result), indent=2, ensure_ascii=False))
         return
     click.echo(str(result.path))
+    if result.method == "import-warc":
+        counts: dict[str, int] = {}
+        for info in result.records[1:-1]:  # the copied records, between ours
+            counts[info.record_type] = counts.get(info.record_type, 0) + 1
+        held = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+        click.echo(
+            f"verified and copied {held}; page: {result.final_uri} ({result.main_record_id})",
+            err=True,
+        )
     if result.memento is not None:
         click.echo(
             f"memento of {result.memento.original_uri} archived at {result.memento.datetime}",
