@@ -865,3 +865,25 @@ def test_accept_encoding_lists_only_decodable_codings(
     finally:
         available_content_codings.cache_clear()
     assert b"\r\nAccept-Encoding: gzip, deflate, zstd\r\n" in server.requests[0][1]
+
+
+def test_https_capture_with_a_trusted_certificate(archive_dir: Path) -> None:
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(
+        TEST_DATA / "capture_selfsigned.pem", TEST_DATA / "capture_selfsigned.key"
+    )
+    trust = ssl.create_default_context(cafile=str(TEST_DATA / "capture_selfsigned.pem"))
+    with FixtureServer(tls_context=server_context) as tls_server:
+        wire = tls_server.route(
+            "/secure", http_response(200, "OK", [("Content-Type", "text/html")], HTML)
+        )
+        result = run(tls_server.url("/secure"), archive_dir, tls_context=trust)
+        assert result.final_uri == tls_server.url("/secure")
+        assert result.final_uri.startswith("https://127.0.0.1:")
+        assert records_of(result.path)[2][1] == wire  # the decrypted bytes, as received
+        wrong_host = tls_server.url("/secure", host="localhost")
+        unverified = ssl.create_default_context()
+        unverified.check_hostname = False
+        unverified.verify_mode = ssl.CERT_NONE
+        with pytest.raises(UsageError, match="must verify certificates"):
+            run(wrong_host, archive_dir / "x", tls_context=unverified)

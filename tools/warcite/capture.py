@@ -793,6 +793,7 @@ class _Limits:
     timeout: float
     max_bytes: int
     user_agent: str
+    tls_context: ssl.SSLContext | None = None
 
 
 def _request_target(parts: SplitResult) -> str:
@@ -922,7 +923,9 @@ def _chunked_end(data: bytes | bytearray, start: int) -> tuple[int, int | None]:
             raise ValueError("a chunk is not followed by CRLF")
 
 
-def _connect(url: str, timeout: float) -> tuple[socket.socket, str]:
+def _connect(
+    url: str, timeout: float, tls_context: ssl.SSLContext | None = None
+) -> tuple[socket.socket, str]:
     parts = urlsplit(url)
     host = _ascii_host(parts.hostname or "", url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -950,7 +953,7 @@ def _connect(url: str, timeout: float) -> tuple[socket.socket, str]:
         ) from error
     ip_address = str(sock.getpeername()[0])
     if parts.scheme == "https":
-        context = ssl.create_default_context()
+        context = tls_context or ssl.create_default_context()
         try:
             sock = context.wrap_socket(sock, server_hostname=host)
         except ssl.SSLCertVerificationError as error:
@@ -985,7 +988,7 @@ def _fetch(
     request = _build_request(url, limits.user_agent, referer, accept)
     deadline = time.monotonic() + limits.timeout
     date = clock()
-    sock, ip_address = _connect(url, limits.timeout)
+    sock, ip_address = _connect(url, limits.timeout, limits.tls_context)
     connected = clock()
     buffer = bytearray()
     truncated: str | None = None
@@ -1239,6 +1242,7 @@ def capture(
     clock: Clock | None = None,
     new_record_id: RecordIdFactory | None = None,
     hostname: str | None = None,
+    tls_context: ssl.SSLContext | None = None,
 ) -> CaptureResult:
     """Capture a live http(s) page into a new WARC in ``archive_dir``.
 
@@ -1248,6 +1252,10 @@ def capture(
     ``max_requisites``); a requisite that fails is reported, not fatal.  ``timeout`` bounds
     each transfer and ``max_bytes`` each body: a body cut by either is kept, marked with
     ``WARC-Truncated``.
+
+    ``tls_context`` replaces the system's default trust (for example an institution's own
+    CA bundle); it must still verify certificates and host names.  ``clock``,
+    ``new_record_id`` and ``hostname`` (of the warcinfo record) are injectable for tests.
 
     Raises CaptureError (nothing written) for DNS failure, refused connection, timeout
     before a response, TLS failure, a non-HTTP answer, too many redirects, or a final
@@ -1261,7 +1269,16 @@ def capture(
     if slug:
         check_slug(slug)
     agent = user_agent or DEFAULT_USER_AGENT
-    limits = _Limits(timeout=timeout, max_bytes=max_bytes, user_agent=agent)
+    if tls_context is not None and (
+        tls_context.verify_mode != ssl.CERT_REQUIRED or not tls_context.check_hostname
+    ):
+        raise UsageError(
+            "the TLS context must verify certificates and host names: warcite archives "
+            "nothing it could not authenticate"
+        )
+    limits = _Limits(
+        timeout=timeout, max_bytes=max_bytes, user_agent=agent, tls_context=tls_context
+    )
 
     def now() -> datetime:
         return _now(context)
