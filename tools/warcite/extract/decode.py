@@ -45,6 +45,9 @@ MAX_DECODED_BYTES = 128 * 1024 * 1024
 #: How many bytes charset detection looks at (detection is slow on large inputs).
 DETECTION_SAMPLE_BYTES = 64 * 1024
 
+#: Detection results whose "chaos" differs by at most this much count as equally good.
+DETECTION_TIE = 0.5
+
 #: Media types that are text warcite can decode (other ``text/*`` types are text too).
 TEXTUAL_MEDIA_TYPES = frozenset(
     {
@@ -355,8 +358,17 @@ def _detect_charset(body: bytes) -> tuple[str, str]:
             return "utf-8", "utf-8-valid"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(body[:DETECTION_SAMPLE_BYTES]).best()
+    results = from_bytes(body[:DETECTION_SAMPLE_BYTES])
+    best = results.best()
     if best is not None:
+        # Single-byte encodings often fit equally well; among equals, prefer windows-1252,
+        # the browsers' default for legacy pages.
+        for match in results:
+            if (
+                match.percent_chaos <= best.percent_chaos + DETECTION_TIE
+                and normalize_charset(match.encoding) == "cp1252"
+            ):
+                return "cp1252", "detection"
         charset = normalize_charset(best.encoding)
         if charset:
             return charset, "detection"
@@ -390,7 +402,7 @@ def decode_body(
     """
     codings: list[str] = []
     for value in header_values(headers, "Content-Encoding"):
-        codings.extend(part for part in value.split(",") if part.strip())
+        codings.extend(part.strip() for part in value.split(",") if part.strip())
     body = undo_content_coding(body, codings)
     if not codings and body.startswith(b"\x1f\x8b"):
         try:
