@@ -287,3 +287,38 @@ def test_genre_from_label() -> None:
     assert genre_from_label("Opinion") == "Opinion"
     assert genre_from_label("Commentary") == "Commentary"
     assert genre_from_label("Sports") is None
+
+
+def test_ambiguous_date_resolved_by_an_iso_date_elsewhere_on_the_page() -> None:
+    body = """<h1>T</h1><time datetime="02-12-2025">x</time>
+    <aside><time datetime="2025-12-02">December 02, 2025</time></aside>"""
+    result = metadata(page(body=body), url="https://example.org/t")
+    assert result.published is not None and result.published.value == "2025-12-02"
+    assert result.published.note is not None and "unambiguously elsewhere" in result.published.note
+
+
+def test_utc_time_on_the_day_after_the_url_folder() -> None:
+    head = '<meta property="article:published_time" content="2025-12-19T03:05:00+00:00">'
+    result = metadata(page(head), url="https://example.org/2025/12/18/story/")
+    assert result.published is not None
+    assert (result.published.value, result.published.source) == ("2025-12-18", "url")
+    assert "2025-12-19T03:05:00+00:00" in (result.published.note or "")
+    assert result.published.candidates[0].value == "2025-12-19T03:05:00+00:00"
+
+
+def test_publication_after_last_modification_is_not_chosen() -> None:
+    head = """<meta name="published-time" content="2026-03-09T08:45:32Z">
+    <meta name="published-date" content="2021-02-16">
+    <meta name="modified-date" content="2024-07-30">"""
+    result = metadata(page(head), url="https://example.org/t")
+    assert result.published is not None and result.published.value == "2021-02-16"
+    assert "after the last modification" in (result.published.note or "")
+
+
+def test_printed_publication_date_outranks_disagreeing_structured_data() -> None:
+    data = {"@type": "Article", "headline": "Top Companies", "datePublished": "Aug 21, 2025"}
+    body = "<h1>Top Companies</h1><div>Published Apr 26, 2023</div><div>Updated Aug 21, 2025</div>"
+    result = metadata(page(json_ld(data), body), url="https://example.org/t")
+    assert result.published is not None and result.published.value == "2023-04-26"
+    assert "json-ld says 2025-08-21" in (result.published.note or "")
+    assert result.modified is not None and result.modified.value == "2025-08-21"

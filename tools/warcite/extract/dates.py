@@ -35,6 +35,7 @@ class ParsedDate:
     value: str
     raw: str
     note: str | None = None
+    alternative: str | None = None  # the other reading of an ambiguous numeric date
 
     @property
     def day(self) -> str:
@@ -125,8 +126,35 @@ def _numeric(
     else:
         order = "day-first" if day_first else "month-first"
         reason = "the page's locale writes " + ("day first" if day_first else "month first")
-    day = dict(options)[order]
-    return ParsedDate(day.isoformat(), raw, f"ambiguous {raw!r} read {order}: {reason}")
+    readings = dict(options)
+    other = "month-first" if order == "day-first" else "day-first"
+    return ParsedDate(
+        readings[order].isoformat(),
+        raw,
+        f"ambiguous {raw!r} read {order}: {reason}",
+        readings[other].isoformat(),
+    )
+
+
+def prefer_reading(parsed: ParsedDate, known_days: set[str] | frozenset[str]) -> ParsedDate:
+    """Resolve an ambiguous numeric date by other dates on the page.
+
+    When only the *other* reading of ``parsed`` is a day the page gives elsewhere
+    unambiguously (an ISO date in a ``<time>``, say), that reading is taken and the note
+    says why.
+    """
+    if parsed.alternative is None:
+        return parsed
+    if parsed.alternative in known_days and parsed.value[:10] not in known_days:
+        order = "day-first" if "month-first" in (parsed.note or "") else "month-first"
+        return ParsedDate(
+            parsed.alternative,
+            parsed.raw,
+            f"ambiguous {parsed.raw!r} read {order}: the page gives {parsed.alternative} "
+            "unambiguously elsewhere",
+            parsed.value,
+        )
+    return parsed
 
 
 def parse_date(text: str, *, day_first: bool | None = None) -> ParsedDate | None:
@@ -284,4 +312,11 @@ def locale_day_first(language: str | None, url: str | None = None) -> tuple[bool
     return True, f"language {parts[0]}"
 
 
-__all__ = ["ParsedDate", "find_dates", "locale_day_first", "parse_date", "url_dates"]
+__all__ = [
+    "ParsedDate",
+    "find_dates",
+    "locale_day_first",
+    "parse_date",
+    "prefer_reading",
+    "url_dates",
+]

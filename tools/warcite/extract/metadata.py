@@ -52,11 +52,13 @@ evidence of the article text.
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -67,6 +69,11 @@ from warcite.extract.language import detect_language
 from warcite.models import Evidence, Field, Paragraph, Person
 
 Headers = Sequence[tuple[str, str]]
+
+#: A publication date this many days after the last modification is not believed.
+PUBLISHED_AFTER_MODIFIED_DAYS = 7
+#: The <h1> is the title when this share of its words is in a stated (meta) title.
+HEADLINE_MIN_SHARED = 0.25
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,8 @@ class Candidates:
         self.fields: dict[str, list[Evidence]] = {}
         self.author_groups: list[list[names.NameCandidate]] = []
         self.keywords: list[str] = []
+        #: days the page gives unambiguously (ISO dates), to resolve ambiguous numeric dates
+        self.known_days: set[str] = set()
 
     def add(
         self,
@@ -164,6 +173,11 @@ class Candidates:
     ) -> None:
         """Add a candidate (ignored when empty); ``raw`` defaults to the value."""
         text = normalize_text(value)
+        if "&" in text and ";" in text:
+            # double-escaped markup in meta tags and JSON-LD ("&amp;#8217;", "&#038;")
+            for _ in range(2):
+                text = html_module.unescape(text)
+            text = normalize_text(text)
         if not text:
             return
         evidence = Evidence(text, source, normalize_text(raw) if raw is not None else text, note)
@@ -192,6 +206,7 @@ class Candidates:
             parsed = dates.parse_date(text, day_first=day_first)
         if parsed is None:
             return False
+        parsed = dates.prefer_reading(parsed, self.known_days)
         note = parsed.note
         if note and locale_note and "locale" in note:
             note = f"{note} ({locale_note})"
@@ -646,6 +661,9 @@ def _class_of(element: Any) -> str:
     )
 
 
+_PUBLISHED_LABEL = re.compile(
+    r"^(?:(?:first\s+)?published|posted|publié|publicado|pubblicato|veröffentlicht)\b", re.I
+)
 _BYLINE_TEXT_STARTS = ("By ", "BY ", "By:", "Written by", "Posted by", "Von ", "Par ", "Por ")
 _BYLINE_ATTRIBUTE_WORDS = ("author", "byl", "by-line", "writer", "contributor")
 _DATE_ATTRIBUTE_WORDS = ("date", "time", "publish", "posted", "meta")
@@ -765,9 +783,13 @@ def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[str]:
         return []
     position = 0
     if h1:
-        key = normalize_text(h1)
+        key = fold(h1)
         for index, text in enumerate(texts):
-            if text and text in key:
+            folded = fold(text)
+            if folded and (
+                folded == key
+                or (len(folded) >= 0.6 * len(key) and (folded in key or key in folded))
+            ):
                 position = index
                 break
     window = texts[max(0, position - 15) : position + 40]
@@ -779,8 +801,17 @@ def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[str]:
     for index in ordered:
         text = window[index]
         if len(text) <= 100 and any(c.isdigit() for c in text):
-            # a label just before ("Updated", "Published") travels with the date
-            label = window[index - 1] if index > 0 and len(window[index - 1]) <= 30 else ""
+            # a label in the text node just before ("Updated", "Published") travels with a
+            # date that has none of its own
+            previous = window[index - 1] if index > 0 else ""
+            unlabelled = text[:1].isdigit() or bool(
+                patterns.MONTHS.get(text.split()[0].lower().rstrip(".,"))
+            )
+            label = (
+                previous
+                if unlabelled and len(previous) <= 30 and not any(c.isdigit() for c in previous)
+                else ""
+            )
             near.append(f"{label} {text}".strip())
     return near
 
@@ -893,25 +924,17 @@ def extract_html_metadata(
             cleaned, note = clean_title(title_text, site_names, url)
             if len(cleaned) >= 2:
                 candidates.add("title", cleaned, source, title_text, note)
-    title_note = None
     titles = candidates.fields.get("title", [])
-    if titles and h1:
-        h1_text = normalize_text(h1)
-        first = titles[0]
-        if (
-            first.source != "html:h1"
-            and fold(h1_text) != fold(first.value)
-            and fold(h1_text)
-            and fold(h1_text) in fold(first.value)
-            and len(h1_text) >= 0.5 * len(first.value)
-        ):
-            # the meta title carries extra words (a site name not recognised): the <h1> is the title
-            titles.remove(next(e for e in titles if e.source == "html:h1"))
-            titles.insert(
-                0, Evidence(h1_text, "html:h1", h1, f"{first.source} adds words around it")
-            )
-            title_note = None
-    title = candidates.field("title", note=title_note)
+    headline = next((e for e in titles if e.source == "html:h1"), None)
+    if headline is not None and titles[0] is not headline:
+        reason = _headline_agrees(
+            headline.value, [e for e in titles if e is not headline], site_names
+        )
+        if reason:
+            # the page's visible headline is the title a reader (and a citation) sees
+            titles.remove(headline)
+            titles.insert(0, replace(headline, note=reason))
+    title = candidates.field("title")
 
     # ---- authors
     candidates.add_authors(
@@ -1052,6 +1075,10 @@ def extract_html_metadata(
             target, value, "microdata", day_first=day_first, locale_note=locale_note
         )
     times = root.xpath("//time[@datetime]")
+    for element in times:
+        iso = patterns.ISO_DATE.match((element.get("datetime") or "").strip())
+        if iso and len(iso["month"]) == 2 and len(iso["day"]) == 2:
+            candidates.known_days.add(iso.group(0)[:10])
     times.sort(key=lambda t: (t.get("pubdate") is None, _skippable(t)))
     for element in times:
         if _skippable(element):
@@ -1101,25 +1128,81 @@ def extract_html_metadata(
                 target, text, "time", day_first=day_first, locale_note=locale_note, find=True
             ):
                 break
-    if "published" not in candidates.fields:
-        for text in _texts_near_title(root, h1):
-            target = "modified" if dates.patterns.MODIFIED_WORDS.search(text) else "published"
-            if (
-                candidates.add_date(
-                    target,
-                    text,
-                    "html:near-title",
-                    day_first=day_first,
-                    locale_note=locale_note,
-                    find=True,
-                )
-                and target == "published"
-            ):
-                break
+    # the dates printed around the headline; one labelled "Published" is the displayed date
+    displayed: Evidence | None = None
+    had_published = "published" in candidates.fields
+    had_modified = "modified" in candidates.fields
+    added_targets: set[str] = set()
+    for text in _texts_near_title(root, h1 or (title.value if title else None)):
+        modified_label = patterns.MODIFIED_WORDS.search(text)
+        target = "modified" if modified_label else "published"
+        labelled = bool(_PUBLISHED_LABEL.match(text)) and target == "published"
+        had = had_modified if target == "modified" else had_published
+        if target in added_targets or (had and not labelled):
+            continue
+        before = len(candidates.fields.get(target, []))
+        if candidates.add_date(
+            target, text, "html:near-title", day_first=day_first, locale_note=locale_note, find=True
+        ):
+            added_targets.add(target)
+            if labelled and len(candidates.fields[target]) > before:
+                displayed = candidates.fields[target][-1]
+        if len(added_targets) == 2:
+            break
     for parsed in dates.url_dates(url):
         candidates.add("published", parsed.value, "url", parsed.raw, parsed.note)
     modified = candidates.field("modified")
-    published = _agreement(candidates.field("published"))
+    published_candidates = candidates.fields.get("published", [])
+    if (
+        displayed is not None
+        and published_candidates
+        and _days_apart(published_candidates[0].value, displayed.value) > 1
+        and published_candidates[0].source != "html:near-title"
+    ):
+        # a date the page prints as "Published ..." outranks machine data that disagrees
+        first = published_candidates[0]
+        published_candidates.remove(displayed)
+        published_candidates.insert(
+            0,
+            replace(
+                displayed,
+                note=(f"{displayed.note}; " if displayed.note else "")
+                + f"the page prints this publication date; {first.source} says {first.value}",
+            ),
+        )
+    published_candidates = candidates.fields.get("published", [])
+    latest_modified = max(
+        (e.value[:10] for e in candidates.fields.get("modified", [])), default=None
+    )
+    if (
+        published_candidates
+        and latest_modified
+        and published_candidates[0].value[:10] > latest_modified
+        and _days_apart(published_candidates[0].value, latest_modified)
+        > PUBLISHED_AFTER_MODIFIED_DAYS
+    ):
+        # a page is not published after it was last modified: take the first that fits
+        earlier = next(
+            (
+                e
+                for e in published_candidates
+                if e.value[:10] <= latest_modified and e.source != "url"
+            ),
+            None,
+        )
+        if earlier is not None:
+            first = published_candidates[0]
+            published_candidates.remove(earlier)
+            published_candidates.insert(
+                0,
+                replace(
+                    earlier,
+                    note=(f"{earlier.note}; " if earlier.note else "")
+                    + f"{first.source} gives {first.value}, after the last modification "
+                    + latest_modified,
+                ),
+            )
+    published = _local_day(_agreement(candidates.field("published")), url)
     if published is None and modified is not None:
         published = replace(
             modified,
@@ -1211,6 +1294,66 @@ def genre_from_label(label: str | None) -> str | None:
         if regex.search(text):
             return genre
     return None
+
+
+def _headline_agrees(
+    headline: str, others: Sequence[Evidence], site_names: Sequence[str]
+) -> str | None:
+    """Why the visible ``<h1>`` should be the title, or None when it is not the headline.
+
+    The ``<h1>`` wins when it shares most of its words with a title the publisher states in
+    structured data or ``<title>`` (the same headline, reworded for search engines or
+    social media); an ``<h1>`` that is the site's name or shares nothing is a logo or a
+    section heading.
+    """
+    key = fold(headline)
+    if not key or any(fold(name) == key for name in site_names) or len(headline.split()) < 2:
+        return None
+    words = {w for w in re.findall(r"\w+", headline.casefold()) if len(w) > 2}
+    if not words:
+        return None
+    for other in others:
+        other_words = {w for w in re.findall(r"\w+", other.value.casefold()) if len(w) > 2}
+        shared = len(words & other_words) / len(words)
+        if shared >= HEADLINE_MIN_SHARED:
+            return f"the visible headline; shares {shared:.0%} of its words with {other.source}"
+    return None
+
+
+def _days_apart(first: str, second: str) -> int:
+    """Whole days between two ISO dates (only their date parts are compared)."""
+    try:
+        return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days)
+    except ValueError:
+        return 0
+
+
+def _local_day(published: Field | None, url: str | None) -> Field | None:
+    """A UTC date-time that falls on the day after the URL's date folder is that URL day.
+
+    Publishers file articles under their local calendar day (``/2025/12/18/``); a time
+    stamped in UTC a few hours later (``2025-12-19T03:05:00Z``) is the same moment on the
+    publisher's 18th.  The date-time stays among the candidates.
+    """
+    if published is None or "T" not in published.value:
+        return published
+    if not published.value.endswith(("Z", "+00:00")):
+        return published
+    for token in dates.url_dates(url):
+        if "YYMMDD" in (token.note or ""):
+            continue
+        try:
+            stamped = datetime.fromisoformat(published.value.replace("Z", "+00:00"))
+            filed = date.fromisoformat(token.value)
+        except ValueError:
+            continue
+        if stamped.date() - filed == timedelta(days=1) and stamped.hour < 12:
+            note = (
+                f"{published.source} gives {published.value} (UTC), which is {token.value} in the "
+                f"publisher's calendar: the URL files it under {token.raw}"
+            )
+            return Field(token.value, "url", token.raw, note, published.candidates)
+    return published
 
 
 def _agreement(published: Field | None) -> Field | None:
