@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warcite.extract.dates import find_dates, locale_day_first, parse_date, url_dates
 
@@ -120,3 +122,14 @@ def test_locale_day_first() -> None:
     assert locale_day_first("en")[0] is None
     assert locale_day_first("en", "https://www.example.co.uk/a")[0] is True
     assert locale_day_first(None, "https://example.com/a")[0] is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_date_functions_never_crash(text: str) -> None:
+    parsed = parse_date(text)
+    if parsed is not None:
+        assert parsed.value[:4].isdigit()
+    for found in find_dates(text, day_first=True):
+        assert len(found.value) >= 10
+    url_dates("https://example.org/" + text)

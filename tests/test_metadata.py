@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -322,3 +324,44 @@ def test_printed_publication_date_outranks_disagreeing_structured_data() -> None
     assert result.published is not None and result.published.value == "2023-04-26"
     assert "json-ld says 2025-08-21" in (result.published.note or "")
     assert result.modified is not None and result.modified.value == "2025-08-21"
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        '<script type="application/ld+json">',
+        "</script>",
+        '{"@type": "NewsArticle", "headline": ',
+        '"author": [{"@id": "#a"}, "x"], ',
+        '"datePublished": "2016-13-45"',
+        "}",
+        "[",
+        '<meta property="article:published_time" content="8/29/16">',
+        '<meta name="author" content="By , and &amp;">',
+        "<h1>",
+        "</h1>",
+        '<p class="byline">By ',
+        "<time datetime='x'>",
+        "<title>",
+        " | ",
+        "Jane Doe",
+        "2/30/2016",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_FRAGMENTS, st.text(max_size=30)), max_size=40))
+def test_arbitrary_markup_never_crashes(parts: list[str]) -> None:
+    html = (
+        "<html><head>"
+        + "".join(parts)
+        + "</head><body>"
+        + "".join(reversed(parts))
+        + "</body></html>"
+    )
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return
+    result = extract_html_metadata(root, url="https://example.org/2016/08/29/x", headers=())
+    assert isinstance(result, Metadata)

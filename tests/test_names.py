@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warcite.extract.names import (
     NameCandidate,
@@ -215,3 +217,13 @@ def test_clean_name() -> None:
     assert clean_name("  By\u00a0Jane  Doe (Staff) ") == "Jane Doe"
     assert clean_name("@janedoe") == "janedoe"
     assert clean_name("Written by: Prof. Jane Doe, MD") == "Jane Doe"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120), st.text(max_size=120))
+def test_name_functions_never_crash(first: str, second: str) -> None:
+    parse_name(first)
+    split_names(first, roles=True)
+    same_person(first, second)
+    parse_bio(first + " is a professor at " + second)
+    plausible_name(first)

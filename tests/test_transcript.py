@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import PROJECT_ROOT, TEST_DATA, shared_path
 from warcite.errors import ExtractionError
@@ -202,3 +204,35 @@ def test_windows_line_endings_and_no_break_spaces(tmp_path: Path) -> None:
     )
     assert len(result.paragraphs) == 4
     assert result.authors[0].name == "Pieter van der Berg"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3000))
+def test_arbitrary_text_gives_an_extraction_or_an_extraction_error(text: str) -> None:
+    try:
+        result = extract_transcript(
+            text, url="https://example.org/a-by-Jane-Doe-1", headers=(), charset=None
+        )
+    except ExtractionError:
+        return
+    assert isinstance(result, Extraction)
+    assert result.paragraphs
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_mutated_reference_transcript(data: st.DataObject) -> None:
+    text = shared_path("seed", "opednews-160829-249.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    drop = data.draw(st.sets(st.integers(0, len(lines) - 1), max_size=12))
+    shuffled = [line for index, line in enumerate(lines) if index not in drop]
+    insert = data.draw(st.lists(st.text(max_size=200), max_size=5))
+    for extra in insert:
+        shuffled.insert(data.draw(st.integers(0, len(shuffled))), extra)
+    try:
+        result = extract_transcript(
+            "\n".join(shuffled), url=REFERENCE_URL, headers=(), charset=None
+        )
+    except ExtractionError:
+        return
+    assert isinstance(result, Extraction)
