@@ -466,18 +466,30 @@ def _block_value(block: Block) -> float:
 def choose_container(
     blocks: Sequence[Block],
 ) -> tuple[HtmlElement | None, dict[HtmlElement, float]]:
-    """The element whose blocks score best, and the prose held by each candidate."""
+    """The element whose blocks score best, and the prose held by each candidate.
+
+    Each block's value goes to its owner; one pass over the tree from the leaves up then
+    gives every element the sum of its subtree (linear in the size of the page).
+    """
     scores: dict[HtmlElement, float] = {}
     prose: dict[HtmlElement, float] = {}
     for block in blocks:
-        value = _block_value(block)
+        owner = block.owner
+        scores[owner] = scores.get(owner, 0.0) + _block_value(block)
         chars = 0 if block.boilerplate else block.prose_chars
-        element: HtmlElement | None = block.owner
-        while element is not None:
-            scores[element] = scores.get(element, 0.0) + value
-            if chars:
-                prose[element] = prose.get(element, 0.0) + chars
-            element = element.getparent()
+        if chars:
+            prose[owner] = prose.get(owner, 0.0) + chars
+    if blocks:
+        root = blocks[0].owner.getroottree().getroot()
+        for element in reversed(list(root.iter())):
+            if element not in scores:
+                continue
+            parent = element.getparent()
+            if parent is None:
+                continue
+            scores[parent] = scores.get(parent, 0.0) + scores[element]
+            if element in prose:
+                prose[parent] = prose.get(parent, 0.0) + prose[element]
     if not scores:
         return None, prose
     best = max(scores, key=lambda element: scores[element])
@@ -493,15 +505,6 @@ def choose_container(
     if marked:
         best = min(marked, key=lambda element: (prose[element], scores[element]))
     return best, prose
-
-
-def _within(block: Block, container: HtmlElement) -> bool:
-    element: HtmlElement | None = block.owner
-    while element is not None:
-        if element is container:
-            return True
-        element = element.getparent()
-    return False
 
 
 # --------------------------------------------------------------------------- filtering
@@ -594,7 +597,8 @@ def article_paragraphs(root: HtmlElement, *, title: str | None = None) -> tuple[
     container, _prose = choose_container(blocks)
     if container is None:
         raise ExtractionError("no article text found: the page has no text")
-    chosen = [block for block in blocks if not block.boilerplate and _within(block, container)]
+    inside = set(container.iter())
+    chosen = [block for block in blocks if not block.boilerplate and block.owner in inside]
     kept = filter_blocks(chosen, titles)
     prose_chars = sum(block.prose_chars for block in kept)
     if prose_chars < MIN_ARTICLE_CHARS:
