@@ -365,3 +365,17 @@ def test_arbitrary_markup_never_crashes(parts: list[str]) -> None:
         return
     result = extract_html_metadata(root, url="https://example.org/2016/08/29/x", headers=())
     assert isinstance(result, Metadata)
+
+
+def test_author_links_in_one_byline_are_co_authors_and_social_profiles_are_not() -> None:
+    body = """<h1>Best Laptops</h1>
+    <div class="meta"><span>By <a href="/authors/adrien-ramirez">Adrien Ramirez</a></span>
+    <span>and <a href="/authors/joanna-nelius">Joanna Nelius</a></span></div>
+    <footer-ish><a href="https://bsky.app/profile/someone">Bluesky</a></footer-ish>"""
+    result = metadata(page(body=body), url="https://www.example.org/laptops")
+    assert [p.name for p in result.authors] == ["Adrien Ramirez", "Joanna Nelius"]
+    social = metadata(
+        page(body='<h1>T</h1><a href="https://bsky.app/profile/x">Bluesky</a>'),
+        url="https://www.example.org/t",
+    )
+    assert social.authors == ()

@@ -227,3 +227,19 @@ def test_name_functions_never_crash(first: str, second: str) -> None:
     same_person(first, second)
     parse_bio(first + " is a professor at " + second)
     plausible_name(first)
+
+
+def test_organisation_names_keep_their_role_like_words() -> None:
+    assert strip_roles("Our Editors") == "Our Editors"
+    assert strip_roles("Top Growth Marketing") == "Top Growth Marketing"
+    assert strip_roles("Help Net Security Sponsored") == "Help Net Security"
+
+
+def test_bio_with_a_repeated_name() -> None:
+    bio = parse_bio("Written by Bhaval Patel Bhaval Patel is a Director of Operations at Space-O.")
+    assert bio is not None and bio.name == "Bhaval Patel"
+
+
+def test_template_placeholders_are_not_names() -> None:
+    assert not plausible_name("page.head.extra.author", strict=False)
+    assert plausible_name("andrew.keaveney", strict=False)

@@ -729,9 +729,13 @@ def _scan(root: lxml_html.HtmlElement) -> _PageScan:
     return scan
 
 
-def _visible_bylines(elements: Sequence[Any]) -> list[tuple[str, str]]:
-    """(names text, source) from byline-like elements, in document order, first few only."""
-    found: list[tuple[str, str]] = []
+def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str, str, Any]]:
+    """(names text, source, element) from byline-like elements, in document order, first few.
+
+    Links to author pages count only on the page's own site (not social-media profiles).
+    """
+    found: list[tuple[str, str, Any]] = []
+    own_host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
     for element in elements:
         classes = _class_of(element)
         own = normalize_text(element.text)
@@ -757,6 +761,9 @@ def _visible_bylines(elements: Sequence[Any]) -> list[tuple[str, str]]:
         elif classes and _BYLINE_CLASS.search(classes) and not _NOT_BYLINE_CLASS.search(classes):
             text = _element_text(element)
         elif element.tag == "a" and _AUTHOR_HREF.search(element.get("href") or ""):
+            link_host = urlsplit(element.get("href") or "").hostname
+            if link_host and own_host and link_host.removeprefix("www.") != own_host:
+                continue
             text = _element_text(element) or normalize_text(element.get("aria-label"))
             source = "html:author-link"
         if not text or len(text) > 120 or _skippable(element):
@@ -764,7 +771,7 @@ def _visible_bylines(elements: Sequence[Any]) -> list[tuple[str, str]]:
         text = re.split(r"\s+(?:[|•·]|on|On|Updated|Published|Posted)\s+", text)[0]
         text = dates_removed(text)
         if text and any(c.isupper() for c in text):
-            found.append((text, source))
+            found.append((text, source, element))
         if len(found) >= 4:
             break
     return found
@@ -981,8 +988,16 @@ def extract_html_metadata(
             microdata_names.append(value)
     candidates.add_authors(microdata_names, "microdata")
     scan = _scan(root)
-    for text, source in _visible_bylines(scan.bylines):
-        candidates.add_authors([text], source)
+    # entries inside one byline container (a list of author links) name co-authors
+    container: Any = None
+    byline_group: list[names.NameCandidate] = []
+    for text, source, element in _visible_bylines(scan.bylines, url):
+        if container is not None and any(a is container for a in element.iterancestors()):
+            candidates.add_authors([text], source, group=byline_group)
+            continue
+        byline_group = candidates.add_authors([text], source)
+        parent = element.getparent()
+        container = parent.getparent() if parent is not None else None
     bio_group: list[names.NameCandidate] = []
     for element in scan.bios:
         if not _BIO_CLASS.search(_class_of(element)):

@@ -96,8 +96,12 @@ def strip_roles(text: str) -> str:
         and [w.lower() for w in words[:half]] == [w.lower() for w in words[half:]]
     ):
         words = words[:half]
+    while len(words) > 1 and words[-1].lower().strip(",.") in patterns.NOT_NAMES:
+        words = words[:-1]
+    if is_organization(" ".join(words)):
+        return " ".join(words)
     for index, word in enumerate(words):
-        if index >= 1 and word.lower().strip(",.") in patterns.ROLE_WORDS:
+        if index >= 2 and word.lower().strip(",.") in patterns.ROLE_WORDS:
             # keep a single-word name only when it is a whole name ("Morgan, Writer" -> "Morgan")
             start = index
             while start > 1 and words[start - 1].lower().strip(",.") in patterns.ROLE_QUALIFIERS:
@@ -181,7 +185,13 @@ def plausible_name(name: str, *, strict: bool = True) -> bool:
     if len(text) < 2 or len(text) > 80:
         return False
     if not strict:
-        return any(c.isalpha() for c in text) and len(text.split()) <= 8 and "http" not in text
+        placeholder = re.fullmatch(r"[\w-]+(?:\.[\w-]+){2,}", text)  # page.head.author
+        return (
+            any(c.isalpha() for c in text)
+            and len(text.split()) <= 8
+            and "http" not in text
+            and not placeholder
+        )
     if any(c.isdigit() for c in text) or text.lower() in patterns.NOT_NAMES:
         return False
     if re.search(r"[!?:;()\[\]{}<>=+*#|@]|https?|www\.", text):
@@ -454,7 +464,7 @@ def parse_bio(text: str) -> Bio | None:
             subject, predicate = appositive["subject"], appositive["predicate"]
     if subject is None or predicate is None:
         return None
-    name = clean_name(subject.split(",")[0])
+    name = strip_roles(clean_name(subject.split(",")[0]))
     parsed = parse_name(name)
     if parsed is None or parsed.kind != "person" or parsed.name_order == "single":
         return None

@@ -388,8 +388,8 @@ ROLE_QUALIFIERS = _words(
 )
 #: Words that bylines hold but that are never names.
 NOT_NAMES = _words(
-    "updated published posted share follow menu home search subscribe login admin staff "
-    "read more comments comment reviewed edited by"
+    "updated published posted share follow menu home search subscribe login admin "
+    "read more comments comment reviewed edited by sponsored"
 )
 
 #: Prefixes of bylines: "By", "Written by", "Words by", "Von", "Par", "Por", "Di".
