@@ -62,6 +62,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from warcite.extract import dates, names, patterns
@@ -577,68 +578,21 @@ def _meta(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
     return found
 
 
+_VISIBLE_TEXT = etree.XPath(
+    ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+)
+
+
 def _element_text(element: Any) -> str:
-    parts = []
-    for node in element.iter():
-        if node.tag in ("script", "style", "noscript") or not isinstance(node.tag, str):
-            continue
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            if child.tag in ("script", "style", "noscript") and child.tail:
-                parts.append(child.tail)
-    # itertext-like but skipping scripts; tails of non-script children come from iter()
-    text = " ".join(
-        t for t in element.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")
-    )
-    return normalize_text(text) if text else normalize_text(" ".join(parts))
-
-
-_BYLINE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:by-?line|author|byl|writer|contributor|creator|posted-by|meta-author)(?:s)?(?:$|[\s_-])|^by$",
-    re.I,
-)
-_NOT_BYLINE_CLASS = re.compile(
-    r"(?:bio|avatar|image|img|photo|description|about|box|follow|social|share|comment|related|list)",
-    re.I,
-)
-_DATE_CLASS = re.compile(r"(?:date|time|published|posted|dateline|timestamp|pubdate|meta)", re.I)
-_MODIFIED_CLASS = re.compile(r"(?:updated|modified|revised)", re.I)
-_BIO_CLASS = re.compile(
-    r"(?:author|contributor|writer)[-_]?(?:bio|info|description|about|box|details)|(?:^|[\s_-])bio(?:$|[\s_-])|about-?the-?author",
-    re.I,
-)
-_BYLINE_LABEL = re.compile(
-    r"^(?:(?:written|posted|authored|words|reported)\s+by|by|author|authors|autor|auteur|von|par|por)\s*:?$",
-    re.I,
-)
-_AUTHOR_HREF = re.compile(
-    r"/(?:author|authors|writers?|contributors?|people|profiles?|autor|auteur|staff|columnists?)/[^/?#]+/?(?:$|[?#])",
-    re.I,
-)
-_SKIP_ANCESTORS = {"script", "style", "noscript", "template", "nav"}
-_BYLINE_TAGS = {
-    "p",
-    "div",
-    "span",
-    "address",
-    "li",
-    "strong",
-    "em",
-    "b",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "small",
-}
+    """The visible text of an element (scripts and styles skipped), whitespace normalised."""
+    return normalize_text(" ".join(_VISIBLE_TEXT(element)))
 
 
 def _skippable(element: Any) -> bool:
     """Inside navigation, a site footer, a sidebar, comments or lists of other articles."""
     footer = False
     for ancestor in element.iterancestors():
-        if ancestor.tag in _SKIP_ANCESTORS:
+        if ancestor.tag in patterns.SKIP_ANCESTORS:
             return True
         if ancestor.tag == "footer":
             footer = True
@@ -661,30 +615,6 @@ def _class_of(element: Any) -> str:
     )
 
 
-_PUBLISHED_LABEL = re.compile(
-    r"^(?:(?:first\s+)?published|posted|publié|publicado|pubblicato|veröffentlicht)\b", re.I
-)
-_BYLINE_TEXT_STARTS = ("By ", "BY ", "By:", "Written by", "Posted by", "Von ", "Par ", "Por ")
-_BYLINE_ATTRIBUTE_WORDS = ("author", "byl", "by-line", "writer", "contributor")
-_DATE_ATTRIBUTE_WORDS = ("date", "time", "publish", "posted", "meta")
-_BIO_ATTRIBUTE_WORDS = ("bio", "author", "about", "contributor", "writer")
-_NON_CONTENT_TAGS = frozenset(
-    {
-        "html",
-        "head",
-        "body",
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "meta",
-        "link",
-        "svg",
-        "path",
-    }
-)
-
-
 @dataclass
 class _PageScan:
     """Elements of interest found in one pass over the page, in document order."""
@@ -699,30 +629,30 @@ def _scan(root: lxml_html.HtmlElement) -> _PageScan:
     scan = _PageScan()
     for element in root.iter():
         tag = element.tag
-        if not isinstance(tag, str) or tag in _NON_CONTENT_TAGS:
+        if not isinstance(tag, str) or tag in patterns.NON_CONTENT_TAGS:
             continue
         attributes = element.get("class"), element.get("id")
         is_byline = False
         if attributes[0] or attributes[1]:
             words = f"{attributes[0] or ''} {attributes[1] or ''}".lower()
-            if any(word in words for word in _BYLINE_ATTRIBUTE_WORDS):
+            if any(word in words for word in patterns.BYLINE_ATTRIBUTE_WORDS):
                 is_byline = True
-            if any(word in words for word in _DATE_ATTRIBUTE_WORDS):
+            if any(word in words for word in patterns.DATE_ATTRIBUTE_WORDS):
                 scan.dated.append(element)
-            if any(word in words for word in _BIO_ATTRIBUTE_WORDS):
+            if any(word in words for word in patterns.BIO_ATTRIBUTE_WORDS):
                 scan.bios.append(element)
         if not is_byline and tag == "a":
             rel = element.get("rel")
             href = element.get("href") or ""
             is_byline = bool(rel and "author" in rel.lower()) or (
-                "/" in href and bool(_AUTHOR_HREF.search(href))
+                "/" in href and bool(patterns.AUTHOR_HREF.search(href))
             )
         if not is_byline:
             text = element.text
             if text and len(text) < 200:
                 stripped = text.strip()
-                is_byline = stripped.startswith(_BYLINE_TEXT_STARTS) or bool(
-                    len(stripped) <= 12 and _BYLINE_LABEL.match(stripped)
+                is_byline = stripped.startswith(patterns.BYLINE_TEXT_STARTS) or bool(
+                    len(stripped) <= 12 and patterns.BYLINE_LABEL.match(stripped)
                 )
         if is_byline:
             scan.bylines.append(element)
@@ -744,23 +674,27 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
         if element.tag == "a" and "author" in (element.get("rel") or "").lower().split():
             text, source = _element_text(element), "rel-author"
         elif (
-            _BYLINE_LABEL.match(own)
+            patterns.BYLINE_LABEL.match(own)
             and len(element) <= 2
-            and _BYLINE_LABEL.match(_element_text(element))
+            and patterns.BYLINE_LABEL.match(_element_text(element))
         ):
             # "<span>By</span><span>Jane Doe</span>", "<p>Written by</p><p>Jane Doe</p>"
             following = element.getnext()
             tail = normalize_text(element.tail)
             text = tail or (_element_text(following) if following is not None else None)
-        elif own.startswith(_BYLINE_TEXT_STARTS) or _BYLINE_LABEL.match(own):
+        elif own.startswith(patterns.BYLINE_TEXT_STARTS) or patterns.BYLINE_LABEL.match(own):
             full = _element_text(element)
             if len(full) <= 80 and re.match(
                 r"^(?:By|BY|Written by|Posted by|Von|Par|Por):?\s+[A-ZÀ-Ý]", full
             ):
                 text = full
-        elif classes and _BYLINE_CLASS.search(classes) and not _NOT_BYLINE_CLASS.search(classes):
+        elif (
+            classes
+            and patterns.BYLINE_CLASS.search(classes)
+            and not patterns.NOT_BYLINE_CLASS.search(classes)
+        ):
             text = _element_text(element)
-        elif element.tag == "a" and _AUTHOR_HREF.search(element.get("href") or ""):
+        elif element.tag == "a" and patterns.AUTHOR_HREF.search(element.get("href") or ""):
             link_host = urlsplit(element.get("href") or "").hostname
             if link_host and own_host and link_host.removeprefix("www.") != own_host:
                 continue
@@ -1000,7 +934,7 @@ def extract_html_metadata(
         container = parent.getparent() if parent is not None else None
     bio_group: list[names.NameCandidate] = []
     for element in scan.bios:
-        if not _BIO_CLASS.search(_class_of(element)):
+        if not patterns.BIO_CLASS.search(_class_of(element)):
             continue
         text = _element_text(element)
         if 30 <= len(text) <= 1500:
@@ -1100,8 +1034,8 @@ def extract_html_metadata(
             continue
         target = (
             "modified"
-            if _MODIFIED_CLASS.search(_class_of(element) + " " + _element_text(element))
-            or _MODIFIED_CLASS.search(
+            if patterns.MODIFIED_CLASS.search(_class_of(element) + " " + _element_text(element))
+            or patterns.MODIFIED_CLASS.search(
                 _class_of(element.getparent()) if element.getparent() is not None else ""
             )
             else "published"
@@ -1112,14 +1046,14 @@ def extract_html_metadata(
     visible = 0
     for element in scan.dated:
         classes = _class_of(element)
-        if element.tag == "time" or not _DATE_CLASS.search(classes) or _skippable(element):
+        if element.tag == "time" or not patterns.DATE_CLASS.search(classes) or _skippable(element):
             continue
         text = _element_text(element)
         if not text or len(text) > 120:
             continue
         target = (
             "modified"
-            if _MODIFIED_CLASS.search(classes) or patterns.MODIFIED_WORDS.search(text)
+            if patterns.MODIFIED_CLASS.search(classes) or patterns.MODIFIED_WORDS.search(text)
             else "published"
         )
         if candidates.add_date(
@@ -1151,7 +1085,7 @@ def extract_html_metadata(
     for text in _texts_near_title(root, h1 or (title.value if title else None)):
         modified_label = patterns.MODIFIED_WORDS.search(text)
         target = "modified" if modified_label else "published"
-        labelled = bool(_PUBLISHED_LABEL.match(text)) and target == "published"
+        labelled = bool(patterns.PUBLISHED_LABEL.match(text)) and target == "published"
         had = had_modified if target == "modified" else had_published
         if target in added_targets or (had and not labelled):
             continue

@@ -463,3 +463,84 @@ FURNITURE_WORDS = _words(
     recommended copyright privacy premium membership
     """
 )
+
+
+# --------------------------------------------------------------------------- HTML metadata
+
+#: Class or id of an element holding a byline.
+BYLINE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:by-?line|author|byl|writer|contributor|creator|posted-by|meta-author)(?:s)?(?:$|[\s_-])|^by$",
+    re.I,
+)
+#: ...unless it is an avatar, a bio, a share widget or a list around the byline.
+NOT_BYLINE_CLASS = re.compile(
+    r"(?:bio|avatar|image|img|photo|description|about|box|follow|social|share|comment|related|list)",
+    re.I,
+)
+#: Class or id of an element holding a visible date.
+DATE_CLASS = re.compile(r"(?:date|time|published|posted|dateline|timestamp|pubdate|meta)", re.I)
+#: Class or id that marks a date as a modification date.
+MODIFIED_CLASS = re.compile(r"(?:updated|modified|revised)", re.I)
+#: Class or id of an author box or bio.
+BIO_CLASS = re.compile(
+    r"(?:author|contributor|writer)[-_]?(?:bio|info|description|about|box|details)|(?:^|[\s_-])bio(?:$|[\s_-])|about-?the-?author",
+    re.I,
+)
+#: A byline's label standing alone ("By", "Written by", "Author:"), the name beside it.
+BYLINE_LABEL = re.compile(
+    r"^(?:(?:written|posted|authored|words|reported)\s+by|by|author|authors|autor|auteur|von|par|por)\s*:?$",
+    re.I,
+)
+#: A link to an author's page on the site.
+AUTHOR_HREF = re.compile(
+    r"/(?:author|authors|writers?|contributors?|people|profiles?|autor|auteur|staff|columnists?)/[^/?#]+/?(?:$|[?#])",
+    re.I,
+)
+#: Elements whose content never holds the article's byline or date.
+SKIP_ANCESTORS = frozenset({"script", "style", "noscript", "template", "nav"})
+#: A visible date labelled as the publication date.
+PUBLISHED_LABEL = re.compile(
+    r"^(?:(?:first\s+)?published|posted|publié|publicado|pubblicato|veröffentlicht)\b", re.I
+)
+#: How a byline's text starts.
+BYLINE_TEXT_STARTS = ("By ", "BY ", "By:", "Written by", "Posted by", "Von ", "Par ", "Por ")
+#: Cheap substring tests on class/id for the one-pass page scan (refined by the regexes).
+BYLINE_ATTRIBUTE_WORDS = ("author", "byl", "by-line", "writer", "contributor")
+DATE_ATTRIBUTE_WORDS = ("date", "time", "publish", "posted", "meta")
+BIO_ATTRIBUTE_WORDS = ("bio", "author", "about", "contributor", "writer")
+#: Elements the page scan skips.
+NON_CONTENT_TAGS = frozenset(
+    {
+        "html",
+        "head",
+        "body",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "meta",
+        "link",
+        "svg",
+        "path",
+    }
+)
+
+
+# --------------------------------------------------------------------------- transcript lines
+
+#: Two or more spaces (no-break spaces included): a boundary between side-by-side widgets.
+CELL_GAP = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}")
+#: A line that ends like a sentence.
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+#: A list item's marker.
+LIST_ITEM = re.compile(r"^(?:[-*•·–]\s+|\d{1,3}[.)]\s+)")
+#: A teaser cut short ("(more...)", "...").
+TRUNCATED = re.compile(r"(?:\((?:more|read more|continued)\.*\)|\.\.\.|…)\s*$", re.I)
+#: A label before a bio ("About the author:").
+BIO_LABEL = re.compile(
+    r"^(?:about\s+the\s+authors?|about\s+me|author\s+bio|the\s+author)\s*[:\-–—]?\s*", re.I
+)
+#: A byline inside a line of a transcript.
+BYLINE_LINE = re.compile(
+    r"(?:^|[\s|•·,(])(?:[Bb]y|BY|[Ww]ritten by|[Pp]osted by)\s+(?P<names>\S.*)$"
+)

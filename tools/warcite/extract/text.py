@@ -60,15 +60,7 @@ SUBHEADING_MIN_BEFORE = 150
 #: A title has at most this many words.
 TITLE_MAX_WORDS = 25
 
-_CELL_GAP = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
-_LIST_ITEM = re.compile(r"^(?:[-*•·–]\s+|\d{1,3}[.)]\s+)")
 _WORDS = re.compile(r"[^\W_][\w'’-]*")
-_TRUNCATED = re.compile(r"(?:\((?:more|read more|continued)\.*\)|\.\.\.|…)\s*$", re.I)
-_BIO_LABEL = re.compile(
-    r"^(?:about\s+the\s+authors?|about\s+me|author\s+bio|the\s+author)\s*[:\-–—]?\s*", re.I
-)
-_BYLINE = re.compile(r"(?:^|[\s|•·,(])(?:[Bb]y|BY|[Ww]ritten by|[Pp]osted by)\s+(?P<names>\S.*)$")
 
 
 @dataclass
@@ -86,7 +78,9 @@ class Line:
 def _is_prose(text: str, words: list[str]) -> bool:
     if len(words) >= PROSE_LONG_WORDS:
         return True
-    if len(words) < PROSE_MIN_WORDS or not (_SENTENCE_END.search(text) or text.endswith(":")):
+    if len(words) < PROSE_MIN_WORDS or not (
+        patterns.SENTENCE_END.search(text) or text.endswith(":")
+    ):
         return False
     lower = sum(1 for word in words if word[:1].islower())
     return lower >= 0.4 * len(words)
@@ -100,7 +94,9 @@ def split_lines(text: str) -> list[Line]:
         normalised = normalize_text(raw)
         if not normalised:
             continue
-        cells = tuple(normalize_text(cell) for cell in _CELL_GAP.split(raw.strip()) if cell.strip())
+        cells = tuple(
+            normalize_text(cell) for cell in patterns.CELL_GAP.split(raw.strip()) if cell.strip()
+        )
         words = _WORDS.findall(normalised)
         lines.append(
             Line(
@@ -109,7 +105,7 @@ def split_lines(text: str) -> list[Line]:
                 cells=cells or (normalised,),
                 words=len(words),
                 prose=_is_prose(normalised, words),
-                list_item=bool(_LIST_ITEM.match(normalised)),
+                list_item=bool(patterns.LIST_ITEM.match(normalised)),
             )
         )
     return lines
@@ -118,7 +114,7 @@ def split_lines(text: str) -> list[Line]:
 def _heading_like(line: Line) -> bool:
     return (
         1 <= line.words <= 14
-        and not _SENTENCE_END.search(line.text)
+        and not patterns.SENTENCE_END.search(line.text)
         and not line.text.endswith((":", ",", ";"))
         and len(line.cells) == 1
     )
@@ -174,10 +170,10 @@ def find_article(lines: Sequence[Line]) -> tuple[int, int] | None:
     start, end = best
     # trim teasers, bios and promotions at the run's edges
     while end > start and (
-        _TRUNCATED.search(lines[end - 1].text)
-        or names.parse_bio(_BIO_LABEL.sub("", lines[end - 1].text)) is not None
+        patterns.TRUNCATED.search(lines[end - 1].text)
+        or names.parse_bio(patterns.BIO_LABEL.sub("", lines[end - 1].text)) is not None
         or _is_furniture(lines[end - 1])
-        or _BIO_LABEL.match(lines[end - 1].text)
+        or patterns.BIO_LABEL.match(lines[end - 1].text)
         or (not lines[end - 1].prose and not lines[end - 1].list_item)
     ):
         end -= 1
@@ -188,7 +184,7 @@ def find_article(lines: Sequence[Line]) -> tuple[int, int] | None:
 
 def _paragraph(line: Line) -> Paragraph:
     if line.list_item:
-        return Paragraph(_LIST_ITEM.sub("", line.text), "list-item")
+        return Paragraph(patterns.LIST_ITEM.sub("", line.text), "list-item")
     if line.text.startswith(">"):
         return Paragraph(line.text.lstrip("> ").strip(), "quote")
     if not line.prose and _heading_like(line):
@@ -232,7 +228,7 @@ def _slug_match(title: str, slug: Sequence[str]) -> int:
 def _title_shaped(line: Line) -> bool:
     if not 2 <= line.words <= TITLE_MAX_WORDS or len(line.cells) > 1:
         return False
-    if line.text.endswith((".", ":", ",", ";")) or _BYLINE.match(line.text):
+    if line.text.endswith((".", ":", ",", ";")) or patterns.BYLINE_LINE.match(line.text):
         return False
     if dates.find_dates(line.text) or sum(c.isdigit() for c in line.text) > 4:
         return False
@@ -254,12 +250,12 @@ def find_title(
         score = 0.0
         following = lines[index + 1] if index + 1 < len(lines) else None
         if following is not None and (
-            _BYLINE.match(following.text) or dates.find_dates(following.text)
+            patterns.BYLINE_LINE.match(following.text) or dates.find_dates(following.text)
         ):
             score += 3
             reasons.append(
                 "followed by the byline"
-                if _BYLINE.match(following.text)
+                if patterns.BYLINE_LINE.match(following.text)
                 else "followed by the dateline"
             )
         matched = _slug_match(line.text, slug)
@@ -282,7 +278,7 @@ def find_title(
 def _byline_names(line: Line) -> list[str]:
     """Names in a byline line ("By Jane Doe and John Smith | March 3, 2021")."""
     for cell_index, cell in enumerate(line.cells):
-        match = _BYLINE.search(cell)
+        match = patterns.BYLINE_LINE.search(cell)
         if not match:
             continue
         text = match["names"]
@@ -303,7 +299,7 @@ def _label_shaped(text: str) -> bool:
     return (
         1 <= len(words) <= 4
         and not any(c.isdigit() for c in text)
-        and not _BYLINE.match(text)
+        and not patterns.BYLINE_LINE.match(text)
         and all(word[:1].isupper() for word in words if len(word) > 3)
     )
 
@@ -458,7 +454,7 @@ def extract_transcript(
         if line.number in article_numbers or line is title_line or line.number in byline_numbers:
             continue
         bio = (
-            names.parse_bio(_BIO_LABEL.sub("", line.text))
+            names.parse_bio(patterns.BIO_LABEL.sub("", line.text))
             if line.words >= PROSE_MIN_WORDS
             else None
         )
