@@ -379,3 +379,19 @@ def test_author_links_in_one_byline_are_co_authors_and_social_profiles_are_not()
         url="https://www.example.org/t",
     )
     assert social.authors == ()
+
+
+def test_bare_date_under_the_headline_outranks_disagreeing_structured_data() -> None:
+    data = {"@type": "Article", "headline": "How Much to Pay", "datePublished": "Nov 05, 2025"}
+    body = "<h1>How Much to Pay</h1><p>January 31, 2024</p><p>Body text goes here.</p>"
+    result = metadata(page(json_ld(data), body), url="https://example.org/t")
+    assert result.published is not None and result.published.value == "2024-01-31"
+    assert result.published.source == "html:near-title"
+    # one day apart (time zones): the structured value stands
+    close = {
+        "@type": "Article",
+        "headline": "How Much to Pay",
+        "datePublished": "2024-01-30T23:00:00Z",
+    }
+    result = metadata(page(json_ld(close), body), url="https://example.org/t")
+    assert result.published is not None and result.published.source == "json-ld"

@@ -71,6 +71,8 @@ from warcite.models import Evidence, Field, Paragraph, Person
 
 Headers = Sequence[tuple[str, str]]
 
+#: A bare date at most this many text nodes after the headline is the displayed date.
+DISPLAYED_DATE_OFFSET = 4
 #: A publication date this many days after the last modification is not believed.
 PUBLISHED_AFTER_MODIFIED_DAYS = 7
 #: The <h1> is the title when this share of its words is in a stated (meta) title.
@@ -711,7 +713,7 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
     return found
 
 
-def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[str]:
+def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple[int, str]]:
     """Short visible texts around the page's <h1> (where bylines and datelines sit), nearest first."""
     texts = [
         normalize_text(t)
@@ -738,7 +740,7 @@ def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[str]:
         range(len(window)),
         key=lambda i: abs(i - min(position, 15)) + (5 if i < min(position, 15) else 0),
     )
-    near: list[str] = []
+    near: list[tuple[int, str]] = []
     for index in ordered:
         text = window[index]
         if len(text) <= 100 and any(c.isdigit() for c in text):
@@ -753,7 +755,7 @@ def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[str]:
                 if unlabelled and len(previous) <= 30 and not any(c.isdigit() for c in previous)
                 else ""
             )
-            near.append(f"{label} {text}".strip())
+            near.append((index - min(position, 15), f"{label} {text}".strip()))
     return near
 
 
@@ -1082,10 +1084,14 @@ def extract_html_metadata(
     had_published = "published" in candidates.fields
     had_modified = "modified" in candidates.fields
     added_targets: set[str] = set()
-    for text in _texts_near_title(root, h1 or (title.value if title else None)):
+    for offset, text in _texts_near_title(root, h1 or (title.value if title else None)):
         modified_label = patterns.MODIFIED_WORDS.search(text)
         target = "modified" if modified_label else "published"
-        labelled = bool(patterns.PUBLISHED_LABEL.match(text)) and target == "published"
+        # "Published ..." near the headline, or a bare date right under it, is the date the
+        # page shows its readers
+        labelled = target == "published" and (
+            bool(patterns.PUBLISHED_LABEL.match(text)) or 0 < offset <= DISPLAYED_DATE_OFFSET
+        )
         had = had_modified if target == "modified" else had_published
         if target in added_targets or (had and not labelled):
             continue
