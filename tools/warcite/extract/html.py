@@ -67,6 +67,12 @@ MARKED_BODY_SHARE = 0.8
 MIN_ARTICLE_CHARS = 150
 
 _WORD = re.compile(r"\w+")
+_ANY_BOILERPLATE_WORD = re.compile(
+    "|".join(
+        re.escape(word)
+        for word in sorted(sel.BOILERPLATE_WORDS | set(sel.BOILERPLATE_PREFIXES), key=len)
+    )
+)
 
 
 @dataclass
@@ -106,6 +112,8 @@ class Block:
 
 def normalize_text(text: str) -> str:
     """NFC, invisible characters removed, every run of whitespace (NBSP too) one space."""
+    if text.isascii():
+        return " ".join(text.split())
     text = sel.INVISIBLE.sub("", text)
     text = sel.SPACES.sub(" ", text).strip()
     return unicodedata.normalize("NFC", text)
@@ -181,6 +189,8 @@ def attribute_words(value: str) -> frozenset[str]:
 @functools.lru_cache(maxsize=4096)
 def names_boilerplate(value: str) -> bool:
     """True when a class or id value names page furniture (share, comments, ads, ...)."""
+    if not _ANY_BOILERPLATE_WORD.search(value.lower()):
+        return False  # fast path: no furniture word anywhere in the value
     return any(
         word in sel.BOILERPLATE_WORDS or word.startswith(sel.BOILERPLATE_PREFIXES)
         for word in attribute_words(value)
@@ -415,9 +425,9 @@ def build_blocks(root: HtmlElement) -> list[Block]:
                 builder.add(element.text)
             continue
         if event == "start":
-            builder.start(element, tag.lower())
+            builder.start(element, tag)  # libxml2's HTML parser lowercases tag names
         else:
-            builder.end(element, tag.lower())
+            builder.end(element, tag)
     builder.flush()
     blocks = builder.blocks
     total_prose = sum(block.prose_chars for block in blocks)
