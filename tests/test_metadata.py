@@ -395,3 +395,25 @@ def test_bare_date_under_the_headline_outranks_disagreeing_structured_data() -> 
     }
     result = metadata(page(json_ld(close), body), url="https://example.org/t")
     assert result.published is not None and result.published.source == "json-ld"
+
+
+def test_title_choice_between_the_headline_and_stated_titles() -> None:
+    # the visible headline, reworded in og:title for social media: the headline wins
+    head = '<meta property="og:title" content="Investing in Cloud Stocks: A Guide">'
+    agrees = metadata(page(head, "<h1>The Best Cloud Stocks: A Guide for 2025</h1>"))
+    assert agrees.title is not None and agrees.title.source == "html:h1"
+    assert agrees.title.value == "The Best Cloud Stocks: A Guide for 2025"
+    # an <h1> that is a logo or a section name: the stated title wins
+    logo = metadata(page(head, "<h1>Example News</h1>"))
+    assert logo.title is not None and logo.title.source == "meta:og:title"
+    # an <h1> set in capitals, or holding the title plus furniture: the stated title wins
+    head = '<meta property="og:title" content="GAAP Compliance for Your Business">'
+    capitals = metadata(page(head, "<h1>GAAP COMPLIANCE FOR YOUR BUSINESS TODAY</h1>"))
+    assert capitals.title is not None and capitals.title.source == "meta:og:title"
+    furniture = metadata(
+        page(
+            head, "<h1>GAAP Compliance for Your Business <small>Posted on July 1, 2024</small></h1>"
+        )
+    )
+    assert furniture.title is not None
+    assert furniture.title.value == "GAAP Compliance for Your Business"

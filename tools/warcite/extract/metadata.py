@@ -1264,6 +1264,14 @@ def _headline_agrees(
     key = fold(headline)
     if not key or any(fold(name) == key for name in site_names) or len(headline.split()) < 2:
         return None
+    same = next((other for other in others if fold(other.value) == key), None)
+    if same is not None:
+        return f"the visible headline, as {same.source} states it"
+    letters = [c for c in headline if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return None  # a headline set in capitals: the stated title has the real case
+    if any(len(fold(other.value)) >= 10 and fold(other.value) in key for other in others):
+        return None  # the <h1> holds the stated title plus page furniture (a date, a count)
     words = {w for w in re.findall(r"\w+", headline.casefold()) if len(w) > 2}
     if not words:
         return None
