@@ -174,12 +174,15 @@ def attribute_words(value: str) -> frozenset[str]:
     """Lowercase words of a class or id value, modifiers such as ``tag-x`` skipped.
 
     Each token gives itself without separators ("share-bar" -> "sharebar") and its parts
-    split on separators and camelCase ("shareBar" -> "share", "bar").
+    split on separators and camelCase ("shareBar" -> "share", "bar").  Utility-CSS tokens
+    (``md:[grid-template-areas:'sidebar_main']``) and negations (``no_toc``) are skipped.
     """
     words: set[str] = set()
     for token in value.split():
         lowered = token.lower()
-        if lowered.startswith(sel.MODIFIER_PREFIXES):
+        if lowered.replace("_", "-").startswith(sel.MODIFIER_PREFIXES) or any(
+            mark in token for mark in sel.UTILITY_CLASS_MARKS
+        ):
             continue
         words.add(lowered.replace("-", "").replace("_", ""))
         words.update(word.lower() for word in sel.ATTRIBUTE_WORD_SPLIT.split(token) if word)
@@ -226,11 +229,11 @@ def _is_boilerplate(element: HtmlElement, tag: str) -> bool:
         return True
     if _is_hidden(attributes):
         return True
-    for name in ("class", "id"):
-        value = attributes.get(name)
-        if value and names_boilerplate(value):
-            return True
-    return False
+    value = attributes.get("class")
+    if value and names_boilerplate(value):
+        return True
+    value = attributes.get("id")
+    return bool(value and not sel.ANCHOR_ID.match(value) and names_boilerplate(value))
 
 
 def _is_comment_section(element: HtmlElement) -> bool:
@@ -248,7 +251,7 @@ def marks_boilerplate(element: HtmlElement, tag: str) -> bool:
     site builders put article text in ``header`` elements); whether a marked element
     is dropped is decided later, from how much of the page's prose it holds.
     """
-    if tag in sel.ROOT_TAGS:
+    if tag in sel.NEVER_FURNITURE_TAGS:
         return False
     if tag == sel.HEADER_TAG:
         for _ in element.iterdescendants("h1"):

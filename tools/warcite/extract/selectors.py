@@ -62,8 +62,17 @@ BOILERPLATE_TAGS: frozenset[str] = frozenset({"nav", "footer", "aside", "menu", 
 #: Furniture by its very tag: never taken for a wrapper of the article.
 SEMANTIC_FURNITURE_TAGS: frozenset[str] = frozenset({"nav", "footer", "aside", "menu", "header"})
 
-#: The document's root elements: never marked as furniture, whatever their classes say.
-ROOT_TAGS: frozenset[str] = frozenset({"html", "body"})
+#: The document's root and main landmark: never marked as furniture, whatever their
+#: classes say (``<body class="has-sidebar">``, ``<main class="offset-nav">``).
+NEVER_FURNITURE_TAGS: frozenset[str] = frozenset({"html", "body", "main"})
+
+#: An ``id`` made from a heading's words ("menu-innovation-strategies"): a link anchor
+#: for a section of the text, not the name of a page component.
+ANCHOR_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+){2,}$")
+
+#: Characters found only in utility-CSS class tokens (Tailwind variants and arbitrary
+#: values such as ``md:[grid-template-areas:'sidebar_main']``): such tokens name styles.
+UTILITY_CLASS_MARKS: tuple[str, ...] = (":", "[", "(", "/", "=")
 
 #: ``header`` is dropped unless it holds a real paragraph (some pages wrap the lead in it).
 HEADER_TAG = "header"
