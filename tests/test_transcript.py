@@ -236,3 +236,36 @@ def test_mutated_reference_transcript(data: st.DataObject) -> None:
     except ExtractionError:
         return
     assert isinstance(result, Extraction)
+
+
+def test_hard_wrapped_plain_text_essay() -> None:
+    result = _transcript(
+        "transcript_wrapped.txt",
+        "https://plaintext.example.net/essays/12-on-keeping-paper-records.txt",
+    )
+    assert len(result.paragraphs) == 3
+    first = result.paragraphs[0].text
+    assert first.startswith(
+        "Most of what we write today will not survive the machines we write it on."
+    )
+    assert first.endswith("it asks for nothing except a dry shelf.")
+    assert "\n" not in first
+    assert result.title is not None
+    assert (result.title.value, result.title.raw) == (
+        "On Keeping Paper Records",
+        "ON KEEPING PAPER RECORDS",
+    )
+    assert [a.name for a in result.authors] == ["Ruth Okafor"]
+    assert result.published is not None
+    assert (result.published.value, result.published.raw) == ("2022-02-14", "14 February 2022")
+    assert "Comments?" not in result.text and "Back to the index" not in result.text
+
+
+def test_split_lines_keeps_columns_of_widgets_apart() -> None:
+    lines = split_lines(
+        "Share on Facebook 8 Share on Twitter Printer Friendly Page More Sharing\nMost Popular Choices\n"
+    )
+    assert [line.text for line in lines] == [
+        "Share on Facebook 8 Share on Twitter Printer Friendly Page More Sharing",
+        "Most Popular Choices",
+    ]

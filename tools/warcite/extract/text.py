@@ -57,6 +57,9 @@ PROSE_MIN_WORDS = 8
 PROSE_LONG_WORDS = 40
 #: A sub-heading joins the article only after this many characters of prose.
 SUBHEADING_MIN_BEFORE = 150
+#: Lines of a hard-wrapped paragraph are this long (characters), the last one aside.
+WRAPPED_MIN = 45
+WRAPPED_MAX = 100
 #: A title has at most this many words.
 TITLE_MAX_WORDS = 25
 
@@ -86,14 +89,52 @@ def _is_prose(text: str, words: list[str]) -> bool:
     return lower >= 0.4 * len(words)
 
 
+def _hard_wrapped(block: Sequence[str]) -> bool:
+    """Whether a blank-line-separated block is one paragraph wrapped at a fixed width.
+
+    All lines but the last are of a similar, typewriter-like length, most of them end
+    mid-sentence, and none is a list item: the block is prose wrapped by its author or a
+    tool (plain-text pages, e-mails), not a column of separate widgets.
+    """
+    if len(block) < 2:
+        return False
+    body = [normalize_text(line) for line in block[:-1]]
+    if any(not WRAPPED_MIN <= len(line) <= WRAPPED_MAX for line in body):
+        return False
+    if any(patterns.LIST_ITEM.match(normalize_text(line)) for line in block):
+        return False
+    open_ended = sum(1 for line in body if not patterns.SENTENCE_END.search(line))
+    if open_ended * 2 < len(body):
+        return False
+    # and the whole reads as prose: mostly lower-case words, ending like a sentence
+    joined = " ".join(normalize_text(line) for line in block)
+    words = _WORDS.findall(joined)
+    lower = sum(1 for word in words if word[:1].islower())
+    return lower * 2 >= len(words) and bool(patterns.SENTENCE_END.search(joined))
+
+
 def split_lines(text: str) -> list[Line]:
-    """The transcript's non-empty lines with their cells and shape."""
+    """The transcript's non-empty lines with their cells and shape.
+
+    A paragraph hard-wrapped over several lines is joined into one line first (numbered by
+    its first line).
+    """
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    joined: list[tuple[int, str]] = []
+    block: list[tuple[int, str]] = []
+    for number, raw in enumerate([*raw_lines, ""]):
+        if normalize_text(raw):
+            block.append((number, raw))
+            continue
+        if _hard_wrapped([line for _, line in block]):
+            joined.append((block[0][0], " ".join(line.strip() for _, line in block)))
+        else:
+            joined.extend(block)
+        block = []
     lines: list[Line] = []
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+    for number, raw in joined:
         raw = unicodedata.normalize("NFC", raw)
         normalised = normalize_text(raw)
-        if not normalised:
-            continue
         cells = tuple(
             normalize_text(cell) for cell in patterns.CELL_GAP.split(raw.strip()) if cell.strip()
         )
@@ -193,6 +234,40 @@ def _paragraph(line: Line) -> Paragraph:
 
 
 # --------------------------------------------------------------------------- metadata
+
+
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(text.split()) > 1 and bool(letters) and all(c.isupper() for c in letters)
+
+
+def from_capitals(text: str) -> str:
+    """A title or name set in capitals, in title case ("ON KEEPING PAPER" -> "On Keeping Paper").
+
+    Small words (articles, short prepositions, conjunctions) are lower case except first.
+    """
+    small = {
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "or",
+        "nor",
+        "of",
+        "on",
+        "in",
+        "to",
+        "for",
+        "at",
+        "by",
+        "as",
+    }
+    words = text.split()
+    return " ".join(
+        word.lower() if index and word.lower() in small else word[:1] + word[1:].lower()
+        for index, word in enumerate(words)
+    )
 
 
 def _slug_words(url: str | None) -> list[str]:
@@ -340,8 +415,8 @@ def _publisher(lines: Sequence[Line], url: str | None) -> tuple[str, str, str, s
         form = max(counts, key=lambda c: (counts[c], len(c), -first_seen[c]))
         note = f"the printed form of the URL's host {host} in the text ({counts[form]}x)"
         value = form
-        if form.isupper() and len(form) > 6:
-            value = " ".join(word.capitalize() for word in form.split())
+        if _in_capitals(form) and len(form) > 6:
+            value = from_capitals(form)
             note += "; written in capitals, given in title case"
         return value, "text", form, note
     return host.removeprefix("www."), "url", url or host, "the URL's host name"
@@ -383,9 +458,11 @@ def extract_transcript(
     found_title = find_title(lines, start, url)
     if found_title:
         title_line, reasons = found_title
-        candidates.add(
-            "title", title_line.text, "text:heading", title_line.text, "; ".join(reasons) or None
-        )
+        value = title_line.text
+        if _in_capitals(value):
+            value = from_capitals(value)
+            reasons.append("set in capitals on the page; given in title case")
+        candidates.add("title", value, "text:heading", title_line.text, "; ".join(reasons) or None)
 
     # publisher, then the datelines and bylines of the header (the lines before the article)
     publisher = _publisher(lines, url)
@@ -519,4 +596,11 @@ def extract_transcript(
     )
 
 
-__all__ = ["Line", "extract_transcript", "find_article", "find_title", "split_lines"]
+__all__ = [
+    "Line",
+    "extract_transcript",
+    "find_article",
+    "find_title",
+    "from_capitals",
+    "split_lines",
+]
