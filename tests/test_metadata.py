@@ -417,3 +417,21 @@ def test_title_choice_between_the_headline_and_stated_titles() -> None:
     )
     assert furniture.title is not None
     assert furniture.title.value == "GAAP Compliance for Your Business"
+
+
+def test_breadcrumb_gives_the_section_and_genre() -> None:
+    data = [
+        {"@type": "NewsArticle", "headline": "Why Elites Defect"},
+        {
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": 1, "name": "Home"},
+                {"@type": "ListItem", "position": 2, "item": {"name": "Op-Eds"}},
+                {"@type": "ListItem", "position": 3, "name": "Why Elites Defect"},
+            ],
+        },
+    ]
+    result = metadata(page(json_ld(data)))
+    assert result.section is not None
+    assert (result.section.value, result.section.source) == ("Op-Eds", "json-ld:breadcrumb")
+    assert result.genre is not None and result.genre.value == "Op-ed"

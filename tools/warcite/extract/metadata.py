@@ -14,29 +14,42 @@ structured data (what the publisher states for machines), then the visible page:
     ``dc.title``; ``twitter:title``; ``parsely-title``; ``sailthru.title``; microdata
     ``headline``; the page's ``<h1>``; ``<title>``.  Site-name prefixes and suffixes
     (" | Site", " - Site", "Site: ...") are removed when the site name (or the URL's host) is
-    known; an ``<h1>`` that is the title without its site name is preferred over a longer
-    meta title that contains it.
+    known.  Exception: the visible headline (``<h1>``) comes first when it *agrees* with a
+    stated title (the same text, or sharing a quarter of its words: the headline reworded
+    for search engines), unless it is set in capitals, is the site's name, or holds a stated
+    title plus page furniture (a date, a count) -- then the stated title stands.
 ``authors``
     JSON-LD ``author``/``creator``; ``<meta name=author>``, ``article:author``,
     ``dc.creator``, ``citation_author``, ``parsely-author``, ``sailthru.author``, twitter's
-    "Written by"; microdata ``author``; ``rel=author`` links; byline elements and "By ..."
-    lines; author bios; URL slugs.  The first of these *groups* that names anyone decides who
-    the authors are; later groups add printed forms, bios and affiliations to those people
+    "Written by"; microdata ``author``; ``rel=author`` links, byline elements, "By ..."
+    lines and links to author pages on the same site (several in one byline container are
+    co-authors); author bios; URL slugs.  The first of these *groups* that names a person
+    decides who the authors are (a group naming only organisations yields to a later one
+    naming people); later groups add printed forms, bios and affiliations to those people
     (see :func:`warcite.extract.names.merge_people`).  URL slugs only ever support.
+    Organisations named beside people are dropped.
 ``published`` / ``modified``
     JSON-LD ``datePublished``/``dateModified`` (``dateCreated`` after them);
     ``article:published_time``/``modified_time`` and ``og:updated_time``; ``citation_*date``;
     Dublin Core (``dcterms.issued``, ``dc.date``...); parsely, sailthru and other named meta
-    dates; microdata; ``<time datetime>`` (``pubdate`` first); visible dates in date/byline
-    elements (numeric dates read with the page locale, recorded in ``note``); URL tokens
-    (``/2016/08/29/``, ``20160829``, and six-digit ``-160829-`` last and weakest).
+    dates; microdata; ``<time datetime>`` (``pubdate`` first); visible dates in date
+    elements and around the headline; URL tokens (``/2016/08/29/``, ``20160829``, and
+    six-digit ``-160829-`` last and weakest).  Numeric dates are read with the page's locale
+    or, better, another date on the page that settles them (recorded in ``note``).  Checks,
+    each recorded in ``note``: a date the page *prints* as its publication date ("Published
+    ...", or a bare date right under the headline) outranks machine data that disagrees by
+    more than a day; a publication date more than a week after the last modification is
+    passed over; a UTC time on the day after the URL's date folder is that folder's day in
+    the publisher's calendar.  With no publication date at all, the last-modified date is
+    used and the note says so.
 ``publisher``
     JSON-LD ``publisher``, then a ``WebSite`` node's name; ``og:site_name``;
     ``citation_publisher``/``citation_journal_title``; ``dc.publisher``;
     ``application-name``; a ``<title>`` segment matching the URL's host; the host name.
 ``section``, ``genre``
     JSON-LD ``articleSection``/``genre`` and ``@type`` (OpinionNewsArticle -> "Op-ed");
-    ``article:section``, ``parsely-section``; section labels ("Op-Ed", "Opinion"...).
+    ``article:section``, ``parsely-section``; the last crumb of a JSON-LD BreadcrumbList;
+    genres from section labels ("Op Eds", "Op-Ed" -> "Op-ed"; "Opinion", "Commentary").
 ``language``
     ``<html lang>``; ``Content-Language`` (HTTP, then ``http-equiv``); JSON-LD
     ``inLanguage``; ``dc.language``/``citation_language``; ``og:locale``; detection from
@@ -1172,6 +1185,8 @@ def extract_html_metadata(
         "article:section", "parsely-section", "section", "article-section", "category"
     ):
         candidates.add("section", value, f"meta:{key}", value)
+    crumb = _breadcrumb_section(json_ld, title.value if title else None)
+    candidates.add("section", crumb, "json-ld:breadcrumb", crumb)
     for kind in _types(article):
         if kind in patterns.TYPE_GENRES:
             candidates.add("genre", patterns.TYPE_GENRES[kind], "json-ld", f"@type {kind}")
@@ -1238,6 +1253,38 @@ def extract_html_metadata(
         keywords=tuple(candidates.keywords[:50]),
         canonical_url=candidates.field("canonical_url"),
     )
+
+
+def _breadcrumb_section(json_ld: _JsonLd, title: str | None) -> str | None:
+    """The last crumb of a JSON-LD BreadcrumbList before the page itself (not "Home")."""
+    for node in json_ld.nodes:
+        if "BreadcrumbList" not in _types(node):
+            continue
+        items = node.get("itemListElement")
+        if not isinstance(items, list):
+            continue
+        crumbs: list[tuple[float, str]] = []
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            inner = item.get("item")
+            name = _string(item.get("name")) or (
+                _string(inner.get("name")) if isinstance(inner, dict) else None
+            )
+            position = item.get("position")
+            order = float(position) if isinstance(position, (int, float)) else len(crumbs)
+            if name:
+                crumbs.append((order, normalize_text(name)))
+        crumbs.sort(key=lambda crumb: crumb[0])
+        names_only = [
+            name
+            for _, name in crumbs
+            if fold(name) not in {"home", "homepage", "start"}
+            and not (title and fold(name) == fold(title))
+        ]
+        if names_only:
+            return names_only[-1]
+    return None
 
 
 def genre_from_label(label: str | None) -> str | None:
