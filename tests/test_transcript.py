@@ -269,3 +269,18 @@ def test_split_lines_keeps_columns_of_widgets_apart() -> None:
         "Share on Facebook 8 Share on Twitter Printer Friendly Page More Sharing",
         "Most Popular Choices",
     ]
+
+
+def test_transcript_without_url() -> None:
+    result = extract_transcript(
+        (TEST_DATA / "transcript_blog.txt").read_text(encoding="utf-8"),
+        url=None,
+        headers=(),
+        charset=None,
+    )
+    assert result.title is not None
+    assert result.title.value == "Letters from the Archive: What Old Ledgers Teach Us"
+    assert result.published is not None and result.published.value == "2021-03-03"
+    assert [c.source for c in result.published.candidates] == ["dateline"]
+    assert result.canonical_url is None and result.publisher is None
+    assert [a.name for a in result.authors] == ["Jane Doe"]
