@@ -435,3 +435,21 @@ def test_breadcrumb_gives_the_section_and_genre() -> None:
     assert result.section is not None
     assert (result.section.value, result.section.source) == ("Op-Eds", "json-ld:breadcrumb")
     assert result.genre is not None and result.genre.value == "Op-ed"
+
+
+def test_language_detection() -> None:
+    from warcite.extract.language import detect_language
+
+    english = (
+        "The number of defectors has shown a marked increase this year, and it is likely that "
+        "the regime will continue to strengthen its controls at the border with China."
+    )
+    french = (
+        "Le nombre de transfuges a fortement augmenté cette année, et il est probable que le "
+        "régime continue de renforcer ses contrôles à la frontière avec la Chine."
+    )
+    korean = "북한 이탈 주민의 수가 올해 크게 증가했으며 정권은 국경 통제를 강화할 것으로 보인다."
+    results = {text[:5]: detect_language(text) for text in (english, french, korean)}
+    assert [r.language if r else None for r in results.values()] == ["en", "fr", "ko"]
+    assert detect_language("Share Tweet Print") is None  # too little text to tell
+    assert detect_language("1234 5678 " * 40) is None

@@ -52,6 +52,10 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
     ("hi", re.compile(r"[\u0900-\u097f]")),
 )
+#: Fewest letters to identify a language by its script, and by its function words.
+MINIMUM_LETTERS = 12
+MINIMUM_LATIN_LETTERS = 40
+
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -68,7 +72,7 @@ def detect_language(text: str, *, minimum_words: int = 20) -> Detection | None:
     """The language of ``text``, or None when the text is too short or the result unclear."""
     sample = text[:20000]
     letters = [c for c in sample if c.isalpha()]
-    if len(letters) < 40:
+    if len(letters) < MINIMUM_LETTERS:
         return None
     for language, script in _SCRIPTS:
         count = len(script.findall(sample))
@@ -77,7 +81,7 @@ def detect_language(text: str, *, minimum_words: int = 20) -> Detection | None:
                 return Detection("uk", "Cyrillic script with Ukrainian letters")
             return Detection(language, f"{count} of {len(letters)} letters in its script")
     words = [word.lower() for word in _WORDS.findall(sample)]
-    if len(words) < minimum_words:
+    if len(letters) < MINIMUM_LATIN_LETTERS or len(words) < minimum_words:
         return None
     scores = {
         language: sum(1 for word in words if word in stopwords) / len(words)
