@@ -63,10 +63,12 @@ def check(body: bytes, content_type: str | None, encoding: str | None) -> None:
     assert result.paragraphs, "a success must hold text"
     for paragraph in result.paragraphs:
         assert paragraph.kind in PARAGRAPH_KINDS
-        assert paragraph.text
-        assert paragraph.text == paragraph.text.strip()
+        assert paragraph.text and not paragraph.text.isspace()
         assert unicodedata.is_normalized("NFC", paragraph.text)
-        if paragraph.kind != "preformatted":
+        if paragraph.kind == "preformatted":  # indentation is kept, blank edge lines are not
+            assert paragraph.text == paragraph.text.strip("\n")
+        else:
+            assert paragraph.text == paragraph.text.strip()
             assert "\u00a0" not in paragraph.text
             assert "  " not in paragraph.text and "\n" not in paragraph.text
 
