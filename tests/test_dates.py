@@ -133,3 +133,9 @@ def test_date_functions_never_crash(text: str) -> None:
     for found in find_dates(text, day_first=True):
         assert len(found.value) >= 10
     url_dates("https://example.org/" + text)
+
+
+def test_version_numbers_are_not_dates() -> None:
+    assert find_dates("Release 1.2.16 is out") == []
+    assert find_dates("They won 3-4-16 in the final") == []
+    assert [d.value for d in find_dates("am 29.08.2016 erschienen")] == ["2016-08-29"]

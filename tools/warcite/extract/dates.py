@@ -224,6 +224,8 @@ def find_dates(text: str, *, day_first: bool | None = None) -> list[ParsedDate]:
     for match in patterns.NUMERIC_DATE.finditer(text):
         if overlaps(*match.span()):
             continue
+        if match["sep"] != "/" and len(match["year"]) == 2:
+            continue  # 1.2.16 or 3-4-16 is a version or a score more often than a date
         year = _full_year(match["year"])
         parsed = _numeric(
             int(match["first"]),
