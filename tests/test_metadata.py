@@ -453,3 +453,16 @@ def test_language_detection() -> None:
     assert [r.language if r else None for r in results.values()] == ["en", "fr", "ko"]
     assert detect_language("Share Tweet Print") is None  # too little text to tell
     assert detect_language("1234 5678 " * 40) is None
+
+
+def test_person_icon_byline_and_tailwind_sidebar_classes() -> None:
+    body = """<article><h1>Reflections</h1><div class="entry-meta"><ul>
+    <li><i class="bi bi-person"></i> Bence Kovács</li><li><i class="bi bi-clock"></i> x</li>
+    </ul></div></article>"""
+    result = metadata(page(body=body), url="https://example.org/r")
+    assert [p.name for p in result.authors] == ["Bence Kovács"]
+    body = """<article class="grid md:[grid-template-areas:'sidebar_main']"><h1>Trends</h1>
+    <div class="md:[grid-area:sidebar]"><p>Written by</p><p>Edzel Tabing</p></div></article>
+    <aside class="related-posts"><p>By Someone Else</p></aside>"""
+    result = metadata(page(body=body), url="https://example.org/t")
+    assert [p.name for p in result.authors] == ["Edzel Tabing"]

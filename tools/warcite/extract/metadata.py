@@ -616,10 +616,8 @@ def _skippable(element: Any) -> bool:
             break
         if footer and ancestor.tag == "body":
             return True
-        classes = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".lower()
-        if re.search(
-            r"(?:related|recommend|popular|sidebar|comment|trending|more-stories|promo)", classes
-        ):
+        classes = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
+        if patterns.SKIP_CLASS.search(classes):
             return True
     return False
 
@@ -650,7 +648,9 @@ def _scan(root: lxml_html.HtmlElement) -> _PageScan:
         is_byline = False
         if attributes[0] or attributes[1]:
             words = f"{attributes[0] or ''} {attributes[1] or ''}".lower()
-            if any(word in words for word in patterns.BYLINE_ATTRIBUTE_WORDS):
+            if any(word in words for word in patterns.BYLINE_ATTRIBUTE_WORDS) or (
+                tag in patterns.ICON_TAGS and patterns.PERSON_ICON.search(words)
+            ):
                 is_byline = True
             if any(word in words for word in patterns.DATE_ATTRIBUTE_WORDS):
                 scan.dated.append(element)
@@ -703,6 +703,13 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
                 r"^(?:By|BY|Written by|Posted by|Von|Par|Por):?\s+[A-ZÀ-Ý]", full
             ):
                 text = full
+        elif (
+            element.tag in patterns.ICON_TAGS
+            and patterns.PERSON_ICON.search(classes)
+            and not _element_text(element)
+        ):
+            # a person icon followed by the name: "<i class='icon-user'></i> Jane Doe"
+            text = normalize_text(element.tail)
         elif (
             classes
             and patterns.BYLINE_CLASS.search(classes)

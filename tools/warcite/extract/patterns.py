@@ -496,6 +496,17 @@ AUTHOR_HREF = re.compile(
     r"/(?:author|authors|writers?|contributors?|people|profiles?|autor|auteur|staff|columnists?)/[^/?#]+/?(?:$|[?#])",
     re.I,
 )
+#: Class or id words of containers whose bylines and dates belong to other articles (a whole
+#: word of a class token: "related-posts" and "sidebar" match, Tailwind's "md:[grid-area:sidebar]"
+#: does not).
+SKIP_CLASS = re.compile(
+    r"(?:^|\s|[-_])(?:related|recommended|recommendations?|popular|sidebar|comments?|trending"
+    r"|more-stories|promo|promos)(?:$|\s|[-_])",
+    re.I,
+)
+#: Icon elements, and the class words of an icon standing for a person (before a byline name).
+ICON_TAGS = frozenset({"i", "span", "svg", "em"})
+PERSON_ICON = re.compile(r"(?:^|[\s_-])(?:person|user|author)(?:$|[\s_-])", re.I)
 #: Elements whose content never holds the article's byline or date.
 SKIP_ANCESTORS = frozenset({"script", "style", "noscript", "template", "nav"})
 #: A visible date labelled as the publication date.
