@@ -605,3 +605,9 @@ def test_stated_observed_at_overrides_and_is_checked(tmp_path: Path) -> None:
     assert build("2016-08-30T12:00:00+02:00")["capture"]["observed_at"] == "2016-08-30T10:00:00Z"
     with pytest.raises(RecordError, match="not an ISO 8601 date-time with a time zone"):
         build("30/08/2016")
+
+
+def test_preformatted_blocks_keep_their_indentation() -> None:
+    code = "    def f():\n\n        return 1\u00a0\n"
+    assert records.normalize_block(code, "preformatted") == "    def f():\n        return 1"
+    assert records.normalize_block(code) == "def f():\n        return 1"

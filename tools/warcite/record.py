@@ -472,14 +472,16 @@ def _case_word(word: str, usage: Mapping[str, tuple[int, int]]) -> str:
 # --------------------------------------------------------------------------- text
 
 
-def normalize_block(text: str) -> str:
-    """One block of the clean text: NFC, no-break spaces as spaces, LF, no blank lines inside."""
+def normalize_block(text: str, kind: str = "paragraph") -> str:
+    """One block of the clean text: NFC, no-break spaces as spaces, LF, no blank lines inside
+    (a blank line separates blocks), no trailing spaces; a ``preformatted`` block keeps the
+    indentation of its lines, the first one included."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub("[\u00a0\u202f\u2007]", " ", text)
     lines = [line.rstrip() for line in text.split("\n")]
     text = "\n".join(line for line in lines if line.strip())
-    return text.strip()
+    return text if kind == "preformatted" else text.strip()
 
 
 def clean_text(extraction: Extraction) -> tuple[str, list[str]]:
@@ -487,7 +489,7 @@ def clean_text(extraction: Extraction) -> tuple[str, list[str]]:
     blocks: list[str] = []
     kinds: list[str] = []
     for paragraph in extraction.paragraphs:
-        block = normalize_block(paragraph.text)
+        block = normalize_block(paragraph.text, paragraph.kind)
         if block:
             blocks.append(block)
             kinds.append(paragraph.kind)
