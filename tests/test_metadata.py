@@ -466,3 +466,17 @@ def test_person_icon_byline_and_tailwind_sidebar_classes() -> None:
     <aside class="related-posts"><p>By Someone Else</p></aside>"""
     result = metadata(page(body=body), url="https://example.org/t")
     assert [p.name for p in result.authors] == ["Edzel Tabing"]
+
+
+def test_byline_nearest_the_headline_wins_over_cards_of_other_articles() -> None:
+    cards = "".join(
+        f'<div class="card"><a href="/blog/authors/writer-{n}">Card Writer{n}</a></div>'
+        for n in "ABC"
+    )
+    filler = "".join(f"<div><span>menu item {n}</span></div>" for n in range(40))
+    body = f"""<div class="grid">{cards}</div>{filler}
+    <main><h1>Top Private Cloud Providers</h1>
+    <a href="/blog/authors/emmanuel-oyibo" aria-label="Emmanuel Oyibo"><span>Emmanuel Oyibo</span></a>
+    <p>{"A long paragraph of the article itself. " * 10}</p></main>"""
+    result = metadata(page(body=body), url="https://www.example.org/blog/top-private-cloud")
+    assert [p.name for p in result.authors] == ["Emmanuel Oyibo"]

@@ -84,6 +84,13 @@ from warcite.models import Evidence, Field, Paragraph, Person
 
 Headers = Sequence[tuple[str, str]]
 
+#: Co-authors' names in one byline are at most this many elements apart.
+CO_AUTHOR_DISTANCE = 30
+#: A byline container (several author links) holds at most this much text.
+BYLINE_MAX_CHARS = 200
+#: Bylines are looked for first this many elements after the headline, then before it.
+BYLINE_WINDOW_AFTER = 400
+BYLINE_WINDOW_BEFORE = 150
 #: A bare date at most this many text nodes after the headline is the displayed date.
 DISPLAYED_DATE_OFFSET = 4
 #: A publication date this many days after the last modification is not believed.
@@ -635,15 +642,39 @@ class _PageScan:
     bylines: list[Any] = field(default_factory=list)
     dated: list[Any] = field(default_factory=list)
     bios: list[Any] = field(default_factory=list)
+    positions: dict[Any, int] = field(default_factory=dict)  # of bylines, in document order
+    headline: int | None = None  # position of the first <h1>
+
+    def near_headline_first(self, elements: Sequence[Any]) -> list[Any]:
+        """``elements`` ordered by closeness to the headline (just after it first).
+
+        A byline sits right under (or just above) the headline; those of other articles
+        (cards, lists, sidebars) are further away.  Without an ``<h1>``: document order.
+        """
+        if self.headline is None:
+            return list(elements)
+        headline = self.headline
+
+        def key(element: Any) -> tuple[int, int]:
+            offset = self.positions.get(element, 0) - headline
+            if 0 <= offset <= BYLINE_WINDOW_AFTER:
+                return (0, offset)
+            if -BYLINE_WINDOW_BEFORE <= offset < 0:
+                return (1, -offset)
+            return (2, abs(offset))
+
+        return sorted(elements, key=key)
 
 
 def _scan(root: lxml_html.HtmlElement) -> _PageScan:
     """One walk over the tree: byline-, date- and bio-like elements (cheap string tests only)."""
     scan = _PageScan()
-    for element in root.iter():
+    for position, element in enumerate(root.iter()):
         tag = element.tag
         if not isinstance(tag, str) or tag in patterns.NON_CONTENT_TAGS:
             continue
+        if tag == "h1" and scan.headline is None:
+            scan.headline = position
         attributes = element.get("class"), element.get("id")
         is_byline = False
         if attributes[0] or attributes[1]:
@@ -671,6 +702,7 @@ def _scan(root: lxml_html.HtmlElement) -> _PageScan:
                 )
         if is_byline:
             scan.bylines.append(element)
+            scan.positions[element] = position
     return scan
 
 
@@ -946,14 +978,24 @@ def extract_html_metadata(
     scan = _scan(root)
     # entries inside one byline container (a list of author links) name co-authors
     container: Any = None
+    first_position = 0
     byline_group: list[names.NameCandidate] = []
-    for text, source, element in _visible_bylines(scan.bylines, url):
-        if container is not None and any(a is container for a in element.iterancestors()):
+    for text, source, element in _visible_bylines(scan.near_headline_first(scan.bylines), url):
+        position = scan.positions.get(element, 0)
+        if (
+            container is not None
+            and abs(position - first_position) <= CO_AUTHOR_DISTANCE
+            and any(a is container for a in element.iterancestors())
+        ):
             candidates.add_authors([text], source, group=byline_group)
             continue
         byline_group = candidates.add_authors([text], source)
-        parent = element.getparent()
-        container = parent.getparent() if parent is not None else None
+        first_position = position
+        # the byline's container: its parent, or grandparent while that is still byline-sized
+        container = element.getparent()
+        grandparent = container.getparent() if container is not None else None
+        if grandparent is not None and len(_element_text(grandparent)) <= BYLINE_MAX_CHARS:
+            container = grandparent
     bio_group: list[names.NameCandidate] = []
     for element in scan.bios:
         if not patterns.BIO_CLASS.search(_class_of(element)):
