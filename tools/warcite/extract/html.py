@@ -563,11 +563,13 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
             seen_prose
             and (block.kind == "heading" or (short and not block.prose_chars))
             and len(text) <= 80
+            and block.link_density < LINK_LIST_DENSITY  # a button or link is not a heading
         ):
             if sel.END_OF_ARTICLE_HEADING.match(text):
                 break
             if (
-                sel.MAYBE_END_OF_ARTICLE_HEADING.match(text)
+                block.kind == "heading"
+                and sel.MAYBE_END_OF_ARTICLE_HEADING.match(text)
                 and prose_after[index + 1] < prose_after[0] - prose_after[index]
             ):
                 break
