@@ -55,6 +55,10 @@ PROSE_MIN_CHARS = 80
 SENTENCE_MIN_CHARS = 30
 #: Link density (share of a block's characters inside links) above which a block is a link list.
 LINK_LIST_DENSITY = 0.5
+#: A link-dense block this long, with some text of its own, is a described reference.
+DESCRIBED_LINK_MIN_CHARS = 60
+#: ... as long as at most this share of it is link text.
+DESCRIBED_LINK_MAX_DENSITY = 0.9
 #: Link density under which a block can count as prose.
 PROSE_MAX_LINK_DENSITY = 0.3
 #: Blocks at most this long can be dropped as furniture lines, bylines or datelines.
@@ -578,7 +582,13 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
             linked_heading = (
                 block.kind == "heading" and following is not None and following.prose_chars > 0
             )
-            if not linked_heading:
+            # A link with a description of its own ("Arbor Day Foundation - information
+            # about planting trees") is a reference the article gives, not navigation.
+            described_link = (
+                len(text) >= DESCRIBED_LINK_MIN_CHARS
+                and block.link_density < DESCRIBED_LINK_MAX_DENSITY
+            )
+            if not (linked_heading or described_link):
                 continue
         if (short and sel.BOILERPLATE_LINE.match(text)) or sel.PLACEHOLDER_TEXT.match(text):
             continue
