@@ -277,6 +277,24 @@ def test_end_of_article_heading_cuts_only_a_tail() -> None:
     assert len(paragraphs_of(list_article)) == 4
     ended = page(f"<p>{PROSE_1}</p><p>{PROSE_2}</p><h3>Related articles</h3><p>{PROSE_1}</p>")
     assert len(paragraphs_of(ended)) == 2
+    wordpress = page(
+        f"<p>{PROSE_1}</p><p>{PROSE_2}</p><h3>5 thoughts on “A Page”</h3><p>{PROSE_1}</p>"
+    )
+    assert len(paragraphs_of(wordpress)) == 2
+
+
+def test_a_papers_discussion_section_is_not_a_comment_section() -> None:
+    paper = page(f"<h2>Results</h2><p>{PROSE_1}</p><h2>Discussion</h2><p>{PROSE_2}</p>")
+    assert ("heading", "Discussion") in paragraphs_of(paper)
+    assert paragraphs_of(paper)[-1] == ("paragraph", PROSE_2)
+
+
+def test_a_subscribe_button_inside_the_article_does_not_end_it() -> None:
+    html = page(
+        f"<p>{PROSE_1}</p><p class='button-wrapper'><a href='/s'>Subscribe now</a></p>"
+        f"<p>{PROSE_2}</p>"
+    )
+    assert [text for _, text in paragraphs_of(html)] == [PROSE_1, PROSE_2]
 
 
 def test_link_lists_inside_the_article_are_dropped() -> None:

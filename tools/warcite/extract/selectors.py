@@ -424,7 +424,7 @@ DATELINE_LINE = re.compile(
 #: Headings after which the article is always over: comments, related lists, author boxes.
 END_OF_ARTICLE_HEADING = re.compile(
     r"""^(?:
-        (?:\d+\s+)?(?:comments?|responses?|replies|reader\s+comments|discussion)(?:\s*\(\d+\))?|
+        (?:\d+\s+)?(?:comments?|reader\s+comments|thoughts\s+on\b.*)(?:\s*\(\d+\))?|
         leave\s+a\s+(?:comment|reply).*|post\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|
         (?:related|recommended|popular|trending|similar)\s+
             (?:articles?|posts?|stories|reads?|news|reading|content|guides?|resources)|
@@ -439,6 +439,7 @@ END_OF_ARTICLE_HEADING = re.compile(
 #: article, "More on X" or "Read more" can be a section of its own).
 MAYBE_END_OF_ARTICLE_HEADING = re.compile(
     r"""^(?:
+        (?:\d+\s+)?(?:responses?|replies)(?:\s*\(\d+\))?|
         (?:more|latest|recent)\s+(?:articles?|posts?|stories|reads?|news|content|from\b.*|on\b.*|in\b.*)|
         (?:read|see)\s+(?:more|also|next)(?:\s*:)?|
         (?:more|further)\s+reading|
