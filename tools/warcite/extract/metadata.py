@@ -600,6 +600,9 @@ def _meta(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
     return found
 
 
+_BODY_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+)
 _VISIBLE_TEXT = etree.XPath(
     ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 )
@@ -679,13 +682,13 @@ def _scan(root: lxml_html.HtmlElement) -> _PageScan:
         is_byline = False
         if attributes[0] or attributes[1]:
             words = f"{attributes[0] or ''} {attributes[1] or ''}".lower()
-            if any(word in words for word in patterns.BYLINE_ATTRIBUTE_WORDS) or (
+            if patterns.BYLINE_ATTRIBUTE_WORDS.search(words) or (
                 tag in patterns.ICON_TAGS and patterns.PERSON_ICON.search(words)
             ):
                 is_byline = True
-            if any(word in words for word in patterns.DATE_ATTRIBUTE_WORDS):
+            if patterns.DATE_ATTRIBUTE_WORDS.search(words):
                 scan.dated.append(element)
-            if any(word in words for word in patterns.BIO_ATTRIBUTE_WORDS):
+            if patterns.BIO_ATTRIBUTE_WORDS.search(words):
                 scan.bios.append(element)
         if not is_byline and tag == "a":
             rel = element.get("rel")
@@ -766,31 +769,31 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
 
 
 def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple[int, str]]:
-    """Short visible texts around the page's <h1> (where bylines and datelines sit), nearest first."""
-    texts = [
-        normalize_text(t)
-        for t in root.xpath(
-            "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
-        )
-    ]
-    texts = [t for t in texts if t]
-    if not texts:
+    """Short visible texts around the page's <h1> (where bylines and datelines sit), nearest first.
+
+    Each is given with its offset in text nodes from the headline's (negative: before it).
+    """
+    raw_texts = [t for t in _BODY_TEXT(root) if not t.isspace()]
+    if not raw_texts:
         return []
     position = 0
     if h1:
         key = fold(h1)
-        for index, text in enumerate(texts):
-            folded = fold(text)
+        shortest, longest = 0.6 * len(key), 2 * len(h1) + 20
+        for index, raw in enumerate(raw_texts):
+            if not shortest <= len(raw) <= longest:
+                continue  # cheap length test before folding
+            folded = fold(raw)
             if folded and (
-                folded == key
-                or (len(folded) >= 0.6 * len(key) and (folded in key or key in folded))
+                folded == key or (len(folded) >= shortest and (folded in key or key in folded))
             ):
                 position = index
                 break
-    window = texts[max(0, position - 15) : position + 40]
+    start = max(0, position - 15)
+    window = [normalize_text(t) for t in raw_texts[start : position + 40]]
+    position -= start
     ordered = sorted(
-        range(len(window)),
-        key=lambda i: abs(i - min(position, 15)) + (5 if i < min(position, 15) else 0),
+        range(len(window)), key=lambda i: abs(i - position) + (5 if i < position else 0)
     )
     near: list[tuple[int, str]] = []
     for index in ordered:
@@ -807,7 +810,7 @@ def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple
                 if unlabelled and len(previous) <= 30 and not any(c.isdigit() for c in previous)
                 else ""
             )
-            near.append((index - min(position, 15), f"{label} {text}".strip()))
+            near.append((index - position, f"{label} {text}".strip()))
     return near
 
 

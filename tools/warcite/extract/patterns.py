@@ -516,9 +516,9 @@ PUBLISHED_LABEL = re.compile(
 #: How a byline's text starts.
 BYLINE_TEXT_STARTS = ("By ", "BY ", "By:", "Written by", "Posted by", "Von ", "Par ", "Por ")
 #: Cheap substring tests on class/id for the one-pass page scan (refined by the regexes).
-BYLINE_ATTRIBUTE_WORDS = ("author", "byl", "by-line", "writer", "contributor")
-DATE_ATTRIBUTE_WORDS = ("date", "time", "publish", "posted", "meta")
-BIO_ATTRIBUTE_WORDS = ("bio", "author", "about", "contributor", "writer")
+BYLINE_ATTRIBUTE_WORDS = re.compile("author|byl|by-line|writer|contributor")
+DATE_ATTRIBUTE_WORDS = re.compile("date|time|publish|posted|meta")
+BIO_ATTRIBUTE_WORDS = re.compile("bio|author|about|contributor|writer")
 #: Elements the page scan skips.
 NON_CONTENT_TAGS = frozenset(
     {
