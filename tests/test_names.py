@@ -243,3 +243,11 @@ def test_bio_with_a_repeated_name() -> None:
 def test_template_placeholders_are_not_names() -> None:
     assert not plausible_name("page.head.extra.author", strict=False)
     assert plausible_name("andrew.keaveney", strict=False)
+
+
+def test_family_names_that_are_also_words_stay_people() -> None:
+    for person in ("Emily Post", "Charlotte Church", "Anna Bank"):
+        parsed = parse_name(person)
+        assert parsed is not None and parsed.kind == "person", person
+    for organisation in ("The Washington Post", "The Guardian", "Associated Press"):
+        assert is_organization(organisation), organisation

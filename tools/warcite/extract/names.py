@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from warcite.extract import patterns
@@ -58,11 +58,6 @@ class NameCandidate:
     bio: str | None = None
     affiliations: tuple[Affiliation, ...] = ()
     supporting: bool = False  # evidence that only confirms a person named elsewhere
-
-
-@dataclass
-class _Group:
-    candidates: list[NameCandidate] = field(default_factory=list)
 
 
 def normalize_space(text: str) -> str:
@@ -102,13 +97,14 @@ def strip_roles(text: str) -> str:
         return " ".join(words)
     for index, word in enumerate(words):
         if index >= 2 and word.lower().strip(",.") in patterns.ROLE_WORDS:
-            # keep a single-word name only when it is a whole name ("Morgan, Writer" -> "Morgan")
+            # the title starts at its qualifiers ("Senior Autos Reporter"); two name words stay
             start = index
             while start > 1 and words[start - 1].lower().strip(",.") in patterns.ROLE_QUALIFIERS:
                 start -= 1
             words = words[:start]
             break
-        if index >= 2 and word.endswith(",") is False and words[index - 1].endswith(","):
+        if index >= 2 and not word.endswith(",") and words[index - 1].endswith(","):
+            # "Paul Frew, Home and Digital Security Expert": a title after the comma
             rest = " ".join(words[index:]).lower()
             if any(role in rest.split() for role in patterns.ROLE_WORDS):
                 words = words[:index]
@@ -167,6 +163,8 @@ def is_organization(name: str, *, site_name: str | None = None) -> bool:
         return True
     words = [word.lower().strip(".,") for word in text.split()]
     if any(word in patterns.ORGANIZATION_WORDS for word in words):
+        return True
+    if len(words) >= 2 and words[0] == "the":  # a person's name never starts with "The"
         return True
     if re.search(r"\.\w{2,4}$", text) and " " not in text:  # example.com
         return True

@@ -358,17 +358,19 @@ KOREAN_SYLLABLE = re.compile(
     re.IGNORECASE,
 )
 
-#: Words that make a name an organisation rather than a person.
+#: Words that make a name an organisation rather than a person.  Words that are also common
+#: family names (Post, Church, Bank...) are left out: "The Washington Post" is an
+#: organisation by its leading "The" (see :func:`warcite.extract.names.is_organization`).
 ORGANIZATION_WORDS = _words("""
     inc inc. llc ltd ltd. corp corp. co. company companies group gmbh ag sa plc limited
     association institute institution university college school academy foundation
     society council committee commission agency bureau department ministry office
-    center centre network networks news newsroom press media magazine journal times post
+    center centre network networks news newsroom press media magazine journal times
     tribune gazette herald daily weekly radio tv television channel studios staff team
     editors editorial board desk service services wire reuters afp ap bloomberg
     partners publishing publications publisher consulting solutions technologies labs
     blog admin administrator contributors contributor guest webmaster support marketing
-    club federation union party church trust fund bank authority government
+    federation authority government
     """)
 
 #: Job titles that follow a name in bylines and author boxes ("Jane Doe, Staff Writer").
