@@ -139,11 +139,14 @@ def test_microdata() -> None:
       <h1 itemprop="headline">Microdata Headline</h1>
       <span itemprop="author" itemscope><span itemprop="name">Ana Lima</span></span>
       <meta itemprop="datePublished" content="2021-05-06">
+      <div itemprop="publisher" itemscope><span itemprop="name">Lima Press</span></div>
     </article>"""
     result = metadata(page(body=body), url="https://example.org/a")
     assert result.title is not None and result.title.value == "Microdata Headline"
     assert [p.name for p in result.authors] == ["Ana Lima"]
     assert result.published is not None and result.published.value == "2021-05-06"
+    assert result.publisher is not None
+    assert (result.publisher.value, result.publisher.source) == ("Lima Press", "microdata")
 
 
 def test_visible_byline_time_and_h1() -> None:

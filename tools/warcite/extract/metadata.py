@@ -878,6 +878,11 @@ def extract_html_metadata(
         "apple-mobile-web-app-title",
     ):
         candidates.add("publisher", value, f"meta:{key}", value)
+    microdata_publisher = _first_text(
+        root, "//*[@itemprop='publisher']//*[@itemprop='name'] | //*[@itemprop='publisher'][not(*)]"
+    )
+    if microdata_publisher and len(microdata_publisher) <= 100:
+        candidates.add("publisher", microdata_publisher, "microdata")
     site_names = [e.value for e in candidates.fields.get("publisher", [])]
     html_title = _first_text(root, "//head/title | //title")
     if html_title:
