@@ -45,7 +45,8 @@ structured data (what the publisher states for machines), then the visible page:
 ``publisher``
     JSON-LD ``publisher``, then a ``WebSite`` node's name; ``og:site_name``;
     ``citation_publisher``/``citation_journal_title``; ``dc.publisher``;
-    ``application-name``; a ``<title>`` segment matching the URL's host; the host name.
+    ``application-name``; microdata ``publisher``; a ``<title>`` segment matching the URL's
+    host; the host name.
 ``section``, ``genre``
     JSON-LD ``articleSection``/``genre`` and ``@type`` (OpinionNewsArticle -> "Op-ed");
     ``article:section``, ``parsely-section``; the last crumb of a JSON-LD BreadcrumbList;
