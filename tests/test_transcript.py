@@ -284,3 +284,31 @@ def test_transcript_without_url() -> None:
     assert [c.source for c in result.published.candidates] == ["dateline"]
     assert result.canonical_url is None and result.publisher is None
     assert [a.name for a in result.authors] == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    "url", ["https://medium.example.com/@tferreira/the-ledger-keepers-3f9a2b1c", None]
+)
+def test_platform_transcript_with_standfirst_and_closing_author_box(url: str | None) -> None:
+    result = (
+        _transcript("transcript_platform.txt", url)
+        if url
+        else extract_transcript(
+            (TEST_DATA / "transcript_platform.txt").read_text(encoding="utf-8"),
+            url=None,
+            headers=(),
+            charset=None,
+        )
+    )
+    assert result.title is not None and result.title.value == "The Ledger Keepers"
+    assert "standfirst" in (result.title.note or "")
+    assert len(result.paragraphs) == 4
+    assert result.paragraphs[0].text.startswith("When my grandmother died")
+    assert "Written by" not in result.text and "followers" not in result.text
+    assert [a.name for a in result.authors] == ["Tomás Ferreira"]
+    assert result.authors[0].sources == ("text:author-box",)
+    assert result.published is not None
+    assert (result.published.value, result.published.raw) == (
+        "2021-03-03",
+        "6 min read · Mar 3, 2021",
+    )

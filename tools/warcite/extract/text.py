@@ -60,6 +60,8 @@ SUBHEADING_MIN_BEFORE = 150
 #: Lines of a hard-wrapped paragraph are this long (characters), the last one aside.
 WRAPPED_MIN = 45
 WRAPPED_MAX = 100
+#: A standfirst (the one-sentence summary under a title) has at most this many words.
+STANDFIRST_MAX_WORDS = 40
 #: A title has at most this many words.
 TITLE_MAX_WORDS = 25
 
@@ -343,6 +345,17 @@ def find_title(
         if rank == 0:
             score += 1
             reasons.append("the nearest title-shaped line before the article")
+        if (
+            following is not None
+            and index + 1 < article_start
+            and following.prose
+            and following.words <= STANDFIRST_MAX_WORDS
+        ):
+            score += 1
+            reasons.append("followed by a one-sentence standfirst")
+        parsed = names.parse_name(line.text) if line.words <= 3 else None
+        if parsed and parsed.kind == "person" and names.plausible_name(line.text) and matched < 2:
+            score -= 2  # a short line that reads as a person's name is an author box
         if best is None or score > best[0]:
             best = (score, line, reasons)
     if best is None:
@@ -508,6 +521,15 @@ def extract_transcript(
                     candidates.add("section", label, "dateline", other)
     if byline_group:
         candidates.author_groups.append(byline_group)
+    # "Written by Jane Doe" in an author box after the article
+    closing_group: list[names.NameCandidate] = []
+    for line in lines[end:]:
+        if line.words <= 8 and patterns.BYLINE_LINE.match(line.text):
+            for name in _byline_names(line):
+                closing_group.append(names.NameCandidate(name, "text:author-box"))
+                byline_numbers.add(line.number)
+    if closing_group:
+        candidates.author_groups.append(closing_group)
     # a section label on its own line above the title ("Commentary", "Opinion")
     for line in header[:title_index]:
         if len(line.cells) == 1 and _label_shaped(line.text) and genre_from_label(line.text):
