@@ -4,7 +4,8 @@ A ``text/plain`` record such as a crawler's transcript holds a page's visible te
 markup, boilerplate included.  :func:`extract_transcript` reads it in the same spirit as
 the HTML path, with rules about the *shape* of lines rather than any site's wording:
 
-1. **Lines.**  Each non-empty line is one block.  Runs of two or more spaces (no-break spaces
+1. **Lines.**  Each non-empty line is one block (a paragraph hard-wrapped at a fixed width
+   over several lines is joined first).  Runs of two or more spaces (no-break spaces
    included) inside a line are kept as *cell* boundaries: they are where a layout put
    separate widgets side by side ("OpEdNews Op Eds␣␣␣H3'ed 8/29/16").
 2. **The article** is the longest run of consecutive *prose* lines (sentences: several
@@ -14,14 +15,15 @@ the HTML path, with rules about the *shape* of lines rather than any site's word
    (share lines, ratings, author boxes, link lists, comment prompts, newsletters, short UI
    lines) is boilerplate.
 3. **Title**: among the title-shaped lines before the article (a few words, no final full
-   stop or colon, no date), the one with the most evidence: followed by a byline or
-   dateline, matching the URL's slug, repeated later on the page, nearest the article.
+   stop or colon, no date), the one with the most evidence: followed by a byline, a
+   dateline or a one-sentence standfirst, matching the URL's slug, repeated later on the
+   page, nearest the article; a short line that reads as a person's name is not a title.
 4. **Bylines** ("By ...") and **datelines** (a line with a date before the article: the date's
    cell is the raw evidence; numeric dates are read with the page's locale) give authors and
    dates; the dateline's other cells give the publisher and the section label.
 5. **Authors** also come from the URL (``-by-Jane-Doe-``), from author boxes that repeat the
-   URL's name, and from bios ("Jane Doe is a professor of history at ...") outside the
-   article, which give affiliations and the preferred form of the name.
+   URL's name or say "Written by ...", and from bios ("Jane Doe is a professor of history
+   at ...") outside the article, which give affiliations and the preferred form of the name.
 6. **Publisher**: the printed form of the URL's host name found in the text ("OpEdNews" for
    opednews.com), else the host name.  **Language**: ``Content-Language``, else detection.
 """
