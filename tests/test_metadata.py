@@ -483,3 +483,14 @@ def test_byline_nearest_the_headline_wins_over_cards_of_other_articles() -> None
     <p>{"A long paragraph of the article itself. " * 10}</p></main>"""
     result = metadata(page(body=body), url="https://www.example.org/blog/top-private-cloud")
     assert [p.name for p in result.authors] == ["Emmanuel Oyibo"]
+
+
+def test_deeply_nested_json_ld_is_bounded() -> None:
+    deep: object = "Deep Title"
+    for _ in range(500):
+        deep = [deep]
+    data = {"@type": "Article", "headline": deep, "author": deep}
+    result = metadata(
+        page(json_ld(data) + "<title>Shallow Title</title>"), url="https://example.org/"
+    )
+    assert result.title is not None and result.title.value == "Shallow Title"

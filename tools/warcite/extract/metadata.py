@@ -94,6 +94,8 @@ BYLINE_WINDOW_AFTER = 400
 BYLINE_WINDOW_BEFORE = 150
 #: A bare date at most this many text nodes after the headline is the displayed date.
 DISPLAYED_DATE_OFFSET = 4
+#: JSON-LD is read to this nesting depth (deeper data is not metadata anyone writes).
+JSON_LD_MAX_DEPTH = 12
 #: A publication date this many days after the last modification is not believed.
 PUBLISHED_AFTER_MODIFIED_DAYS = 7
 #: The <h1> is the title when this share of its words is in a stated (meta) title.
@@ -489,7 +491,7 @@ def _types(node: dict[str, Any]) -> list[str]:
 
 
 def _nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 12:
+    if depth > JSON_LD_MAX_DEPTH:
         return
     if isinstance(data, list):
         for item in data:
@@ -501,16 +503,19 @@ def _nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
                 yield from _nodes(value, depth + 1)
 
 
-def _string(value: Any) -> str | None:
+def _string(value: Any, depth: int = 0) -> str | None:
+    """The first string in a JSON-LD value (a string, a list, a ``@value`` or a ``name``)."""
     if isinstance(value, str):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
+    if depth > JSON_LD_MAX_DEPTH:
+        return None
     if isinstance(value, list):
-        strings = [s for s in (_string(v) for v in value) if s]
+        strings = [s for s in (_string(v, depth + 1) for v in value[:50]) if s]
         return strings[0] if strings else None
     if isinstance(value, dict):
-        return _string(value.get("@value") or value.get("name"))
+        return _string(value.get("@value") or value.get("name"), depth + 1)
     return None
 
 
@@ -567,10 +572,13 @@ def _read_json_ld(root: lxml_html.HtmlElement) -> _JsonLd:
     return result
 
 
-def _json_ld_people(value: Any, data: _JsonLd) -> list[str]:
+def _json_ld_people(value: Any, data: _JsonLd, depth: int = 0) -> list[str]:
+    """Names of the people or organisations in a JSON-LD ``author`` value."""
     value = data.resolve(value)
     if isinstance(value, list):
-        return [name for item in value for name in _json_ld_people(item, data)]
+        if depth > JSON_LD_MAX_DEPTH:
+            return []
+        return [name for item in value[:50] for name in _json_ld_people(item, data, depth + 1)]
     if isinstance(value, str):
         return [value] if not value.startswith(("http://", "https://", "/")) else []
     if isinstance(value, dict):
