@@ -176,7 +176,7 @@ def parse_date(text: str, *, day_first: bool | None = None) -> ParsedDate | None
         return found[0]
     try:
         moment = parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment is None or not _valid(moment.year, moment.month, moment.day):
         return None
