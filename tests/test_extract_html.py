@@ -297,6 +297,15 @@ def test_a_subscribe_button_inside_the_article_does_not_end_it() -> None:
     assert [text for _, text in paragraphs_of(html)] == [PROSE_1, PROSE_2]
 
 
+def test_a_tail_of_teasers_after_the_article_is_dropped() -> None:
+    teasers = "".join(
+        f"<h3><a href='/{n}'>Another story number {n}</a></h3><p>A short blurb about it.</p>"
+        for n in range(4)
+    )
+    html = page(f"<p>{PROSE_1}</p><p>{PROSE_2}</p><div>{teasers}</div>")
+    assert [text for _, text in paragraphs_of(html)] == [PROSE_1, PROSE_2]
+
+
 def test_link_lists_inside_the_article_are_dropped() -> None:
     html = page(
         f"<p>{PROSE_1}</p><ul><li><a href='/1'>Another story entirely</a></li>"

@@ -59,6 +59,10 @@ LINK_LIST_DENSITY = 0.5
 DESCRIBED_LINK_MIN_CHARS = 60
 #: ... as long as at most this share of it is link text.
 DESCRIBED_LINK_MAX_DENSITY = 0.9
+#: A tail of the container with this many links and only short blocks besides is teasers.
+TEASER_MIN_LINKS = 3
+#: ... where "short" means under this many characters.
+TEASER_MAX_CHARS = 200
 #: Link density under which a block can count as prose.
 PROSE_MAX_LINK_DENSITY = 0.3
 #: Blocks at most this long can be dropped as furniture lines, bylines or datelines.
@@ -548,6 +552,36 @@ def _is_title(text: str, titles: Sequence[str]) -> bool:
     return False
 
 
+def _without_teaser_tail(blocks: Sequence[Block]) -> Sequence[Block]:
+    """``blocks`` without a trailing run of teasers (links to other stories, short blurbs).
+
+    The run is the longest tail holding only link-dense blocks and short ones, from its
+    first link on; it is cut when it has at least :data:`TEASER_MIN_LINKS` links and less
+    prose than the text before it.
+    """
+    links = 0
+    prose = 0
+    start = len(blocks)
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if block.link_density >= LINK_LIST_DENSITY:
+            links += 1
+        elif len(block.text) < TEASER_MAX_CHARS:
+            prose += block.prose_chars
+        else:
+            break
+        start = index
+    if links < TEASER_MIN_LINKS:
+        return blocks
+    # The teasers begin at the run's first link: short closing lines before it are the
+    # article's own.
+    while blocks[start].link_density < LINK_LIST_DENSITY:
+        prose -= blocks[start].prose_chars
+        start += 1
+    before = sum(block.prose_chars for block in blocks[:start])
+    return blocks[:start] if prose < before else blocks
+
+
 def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]:
     """The article's own blocks: furniture, title, byline, dateline and tail lists removed.
 
@@ -555,6 +589,7 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
     rest; a heading that may ("More on X", "Read more") cuts it only when less prose follows
     it than precedes it: in a list article "More on X" can be a section.
     """
+    blocks = _without_teaser_tail(blocks)
     prose_after = [0] * (len(blocks) + 1)
     for index in range(len(blocks) - 1, -1, -1):
         prose_after[index] = prose_after[index + 1] + blocks[index].prose_chars

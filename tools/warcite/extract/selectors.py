@@ -440,7 +440,8 @@ END_OF_ARTICLE_HEADING = re.compile(
 MAYBE_END_OF_ARTICLE_HEADING = re.compile(
     r"""^(?:
         (?:\d+\s+)?(?:responses?|replies)(?:\s*\(\d+\))?|
-        (?:more|latest|recent)\s+(?:articles?|posts?|stories|reads?|news|content|from\b.*|on\b.*|in\b.*)|
+        (?:more|latest|recent)\s+(?:articles?|posts?|stories|reads?|news|content)\b.{0,60}|
+        more\s+(?:from|on|in)\b.*|
         (?:read|see)\s+(?:more|also|next)(?:\s*:)?|
         (?:more|further)\s+reading|
         share\s+this(?:\s+(?:article|post|story|page))?|
