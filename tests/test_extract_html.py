@@ -297,6 +297,16 @@ def test_a_subscribe_button_inside_the_article_does_not_end_it() -> None:
     assert [text for _, text in paragraphs_of(html)] == [PROSE_1, PROSE_2]
 
 
+def test_table_rows_that_start_with_dates_are_data_not_datelines() -> None:
+    html = page(
+        f"<p>{PROSE_1}</p><table><tr><th>Date</th><th>Change</th></tr>"
+        f"<tr><td>1/1/2013</td><td>+13.1%</td></tr><tr><td>March 5, 2024</td><td>-2%</td></tr>"
+        f"</table><p>{PROSE_2}</p>"
+    )
+    assert ("paragraph", "1/1/2013 | +13.1%") in paragraphs_of(html)
+    assert ("paragraph", "March 5, 2024 | -2%") in paragraphs_of(html)
+
+
 def test_a_tail_of_teasers_after_the_article_is_dropped() -> None:
     teasers = "".join(
         f"<h3><a href='/{n}'>Another story number {n}</a></h3><p>A short blurb about it.</p>"

@@ -625,14 +625,21 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
             )
             if not (linked_heading or described_link):
                 continue
-        if (short and sel.BOILERPLATE_LINE.match(text)) or sel.PLACEHOLDER_TEXT.match(text):
+        table_row = block.owner.tag == "tr"  # data: a row may well start with a date
+        if sel.PLACEHOLDER_TEXT.match(text) or (
+            short and not table_row and sel.BOILERPLATE_LINE.match(text)
+        ):
             continue
         if not seen_prose:
             if block.kind == "heading" and _is_title(text, titles):
                 continue
-            if short and (sel.BYLINE_LINE.match(text) or sel.DATELINE_LINE.match(text)):
+            if (
+                short
+                and not table_row
+                and (sel.BYLINE_LINE.match(text) or sel.DATELINE_LINE.match(text))
+            ):
                 continue
-        elif short and sel.DATELINE_LINE.match(text):
+        elif short and not table_row and sel.DATELINE_LINE.match(text):
             continue
         if block.prose_chars:
             seen_prose = True
