@@ -251,3 +251,13 @@ def test_family_names_that_are_also_words_stay_people() -> None:
         assert parsed is not None and parsed.kind == "person", person
     for organisation in ("The Washington Post", "The Guardian", "Associated Press"):
         assert is_organization(organisation), organisation
+
+
+def test_labels_before_by() -> None:
+    assert clean_name("Guide by Will Judd") == "Will Judd"
+    assert clean_name("Story and photos by Ana Lima") == "Ana Lima"
+    assert clean_name("Photos by Ana Lima") == ""
+    assert clean_name("Reviewed by Gene Petrino") == ""
+    assert clean_name("Medically reviewed by Dr. Ann Lee") == ""
+    assert split_names("Will Judd Former Deputy Tech Editor", roles=True) == ["Will Judd"]
+    assert strip_roles("CM Craig McCarthy Last") == "Craig McCarthy"

@@ -996,23 +996,23 @@ def extract_html_metadata(
     # entries inside one byline container (a list of author links) name co-authors
     container: Any = None
     first_position = 0
-    byline_group: list[names.NameCandidate] = []
+    visible_groups: list[list[names.NameCandidate]] = []
     for text, source, element in _visible_bylines(scan.near_headline_first(scan.bylines), url):
         position = scan.positions.get(element, 0)
-        if (
+        if not (
             container is not None
             and abs(position - first_position) <= CO_AUTHOR_DISTANCE
             and any(a is container for a in element.iterancestors())
         ):
-            candidates.add_authors([text], source, group=byline_group)
-            continue
-        byline_group = candidates.add_authors([text], source)
-        first_position = position
-        # the byline's container: its parent, or grandparent while that is still byline-sized
-        container = element.getparent()
-        grandparent = container.getparent() if container is not None else None
-        if grandparent is not None and len(_element_text(grandparent)) <= BYLINE_MAX_CHARS:
-            container = grandparent
+            visible_groups.append([])
+            first_position = position
+            # the byline's container: its parent, or grandparent while still byline-sized
+            container = element.getparent()
+            grandparent = container.getparent() if container is not None else None
+            if grandparent is not None and len(_element_text(grandparent)) <= BYLINE_MAX_CHARS:
+                container = grandparent
+        candidates.add_authors([text], source, group=visible_groups[-1])
+    candidates.author_groups.extend(group for group in visible_groups if group)
     bio_group: list[names.NameCandidate] = []
     for element in scan.bios:
         if not patterns.BIO_CLASS.search(_class_of(element)):

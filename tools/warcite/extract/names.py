@@ -66,10 +66,20 @@ def normalize_space(text: str) -> str:
 
 
 def clean_name(raw: str) -> str:
-    """A name as printed, without "By", e-mail addresses, handles, degrees or honorifics."""
+    """A name as printed, without "By", e-mail addresses, handles, degrees or honorifics.
+
+    A label before "by" is dropped ("Guide by Jane Doe" -> "Jane Doe"); a label naming a
+    contributor who is not an author ("Reviewed by", "Photos by") leaves nothing.
+    """
     text = normalize_space(raw)
     text = re.sub(r"\S+@\S+\.\w+", " ", text)
     text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
+    labelled = patterns.LABELLED_BY.match(text)
+    if labelled:
+        label = labelled.group("label")
+        if patterns.NOT_AUTHOR_ROLES.search(label) and not patterns.AUTHOR_ROLES.search(label):
+            return ""
+        text = text[labelled.end() :]
     text = patterns.BYLINE_PREFIX.sub("", text)
     text = patterns.DEGREES.sub("", text)
     text = patterns.HONORIFICS.sub("", text)
@@ -93,6 +103,8 @@ def strip_roles(text: str) -> str:
         words = words[:half]
     while len(words) > 1 and words[-1].lower().strip(",.") in patterns.NOT_NAMES:
         words = words[:-1]
+    if len(words) >= 3 and re.fullmatch(r"[A-Z]{2,3}", words[0]):
+        words = words[1:]  # an avatar's initials before the name ("CM Craig McCarthy")
     if is_organization(" ".join(words)):
         return " ".join(words)
     for index, word in enumerate(words):

@@ -385,15 +385,26 @@ ROLE_WORDS = _words("""
 #: Words that qualify a job title ("Senior Autos Reporter", "Contributing Editor").
 ROLE_QUALIFIERS = _words(
     "senior junior staff contributing associate assistant deputy managing executive chief "
+    "former ex acting interim retired visiting emeritus "
     "lead principal freelance guest technical content digital security home autos news "
     "features sports science health tech"
 )
 #: Words that bylines hold but that are never names.
 NOT_NAMES = _words(
     "updated published posted share follow menu home search subscribe login admin "
-    "read more comments comment reviewed edited by sponsored"
+    "read more comments comment reviewed edited by sponsored last"
 )
 
+#: A label and "by" before a name ("Guide by", "Reviewed by", "Story and photos by").
+LABELLED_BY = re.compile(r"^(?P<label>(?:[\w-]+\s+){1,3})by\b[:\s]*", re.IGNORECASE)
+#: Labels of contributors who are not the authors.
+NOT_AUTHOR_ROLES = re.compile(
+    r"\b(?:reviewed|edited|fact[- ]?checked|checked|verified|illustrat\w*|photo\w*|images?"
+    r"|video|produced|translated|updated|sponsored|presented|powered|narrated)\b",
+    re.IGNORECASE,
+)
+#: Labels that make the one named an author even beside other roles ("Story and photos by").
+AUTHOR_ROLES = re.compile(r"\b(?:story|text|words|written|article|report\w*|essay)\b", re.I)
 #: Prefixes of bylines: "By", "Written by", "Words by", "Von", "Par", "Por", "Di".
 BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|words|reported|text|story|photos?\s+and\s+text|article)\s+)?"
