@@ -244,7 +244,6 @@ BOILERPLATE_WORDS: frozenset[str] = frozenset(
         "topbar",
         "toolbar",
         "skip",
-        "toc",
         # overlays, banners, hidden text
         "cookie",
         "cookies",
