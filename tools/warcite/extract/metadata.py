@@ -94,6 +94,8 @@ BYLINE_WINDOW_AFTER = 400
 BYLINE_WINDOW_BEFORE = 150
 #: A bare date at most this many text nodes after the headline is the displayed date.
 DISPLAYED_DATE_OFFSET = 4
+#: At most this many keywords are kept.
+MAX_KEYWORDS = 50
 #: JSON-LD is read to this nesting depth (deeper data is not metadata anyone writes).
 JSON_LD_MAX_DEPTH = 12
 #: A publication date this many days after the last modification is not believed.
@@ -234,7 +236,7 @@ class Candidates:
             return False
         parsed = dates.prefer_reading(parsed, self.known_days)
         note = parsed.note
-        if note and locale_note and "locale" in note:
+        if note and locale_note and "the page's locale" in note:
             note = f"{note} ({locale_note})"
         self.add(name, parsed.value, source, parsed.raw if find else text, note)
         return True
@@ -838,6 +840,41 @@ def _first_text(root: lxml_html.HtmlElement, xpath: str) -> str | None:
     return None
 
 
+@dataclass
+class _Page:
+    """One page being read: the parsed tree, what was found so far, and the page's locale."""
+
+    root: lxml_html.HtmlElement
+    url: str | None
+    headers: Headers
+    meta: dict[str, list[str]]
+    json_ld: _JsonLd
+    scan: _PageScan
+    candidates: Candidates = field(default_factory=Candidates)
+    day_first: bool | None = None
+    locale_note: str | None = None
+    site_names: list[str] = field(default_factory=list)
+    html_title: str | None = None
+    h1: str | None = None
+
+    @property
+    def article(self) -> dict[str, Any]:
+        """The JSON-LD node describing the article (empty when there is none)."""
+        return self.json_ld.article or {}
+
+    def meta_values(self, keys: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """(key, content) of the page's meta tags with these names, in the order of ``keys``."""
+        for key in keys:
+            for value in self.meta.get(key, []):
+                yield key, value
+
+    def add_date(self, target: str, raw: str | None, source: str, *, find: bool = False) -> bool:
+        """Add a date candidate read with the page's locale; True when ``raw`` held one."""
+        return self.candidates.add_date(
+            target, raw, source, day_first=self.day_first, locale_note=self.locale_note, find=find
+        )
+
+
 def extract_html_metadata(
     root: lxml_html.HtmlElement, *, url: str | None, headers: Headers
 ) -> Metadata:
@@ -845,413 +882,361 @@ def extract_html_metadata(
 
     See the module docstring for the precedence of sources per field.
     """
-    candidates = Candidates()
-    meta = _meta(root)
-    json_ld = _read_json_ld(root)
-    article = json_ld.article or {}
+    page = _Page(
+        root=root,
+        url=url,
+        headers=headers,
+        meta=_meta(root),
+        json_ld=_read_json_ld(root),
+        scan=_scan(root),
+    )
+    language = _read_language(page)  # first: it decides how numeric dates are read
+    _read_publisher(page)  # then: the site's name cleans titles and tells organisations apart
+    title = _read_title(page)
+    authors = _read_authors(page)
+    published, modified = _read_dates(page, title)
+    _read_classification(page, title)
+    _read_description_keywords_and_links(page)
+    candidates = page.candidates
+    return Metadata(
+        title=title,
+        authors=authors,
+        published=published,
+        modified=modified,
+        publisher=candidates.field("publisher"),
+        section=candidates.field("section"),
+        genre=candidates.field("genre"),
+        language=language,
+        description=candidates.field("description"),
+        keywords=tuple(candidates.keywords[:MAX_KEYWORDS]),
+        canonical_url=candidates.field("canonical_url"),
+    )
 
-    def meta_values(*keys: str) -> Iterator[tuple[str, str]]:
-        for key in keys:
-            for value in meta.get(key, []):
-                yield key, value
 
-    # ---- language first: it decides how numeric dates are read
+def _read_language(page: _Page) -> Field | None:
+    """The page's language, and with it the locale for numeric dates."""
+    candidates, root = page.candidates, page.root
     html_lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     candidates.add("language", normalize_language(html_lang), "html:lang", html_lang)
-    content_language = header_value(headers, "Content-Language")
+    content_language = header_value(page.headers, "Content-Language")
     candidates.add(
         "language", normalize_language(content_language), "http:content-language", content_language
     )
-    for key, value in meta_values("content-language"):
+    for key, value in page.meta_values(["content-language"]):
         candidates.add("language", normalize_language(value), f"meta:{key}", value)
-    in_language = _string(article.get("inLanguage"))
+    in_language = _string(page.article.get("inLanguage"))
     candidates.add("language", normalize_language(in_language), "json-ld", in_language)
-    for key, value in meta_values(
-        "dc.language", "dcterms.language", "citation_language", "language", "og:locale"
-    ):
+    for key, value in page.meta_values(patterns.META_LANGUAGE):
         candidates.add("language", normalize_language(value), f"meta:{key}", value)
     language = candidates.field("language")
-    day_first, locale_note = dates.locale_day_first(language.value if language else None, url)
+    page.day_first, page.locale_note = dates.locale_day_first(
+        language.value if language else None, page.url
+    )
+    return language
 
-    # ---- publisher / site name (needed to clean titles and to tell organisations from people)
-    publisher_value = json_ld.resolve(article.get("publisher"))
-    candidates.add("publisher", _string(publisher_value), "json-ld")
-    candidates.add("publisher", json_ld.named("WebSite"), "json-ld:WebSite")
-    for key, value in meta_values(
-        "og:site_name",
-        "citation_publisher",
-        "citation_journal_title",
-        "dc.publisher",
-        "dcterms.publisher",
-        "application-name",
-        "apple-mobile-web-app-title",
-    ):
+
+def _read_publisher(page: _Page) -> None:
+    """Publisher candidates; the site's names are kept on ``page`` for the other fields."""
+    candidates, url = page.candidates, page.url
+    candidates.add(
+        "publisher", _string(page.json_ld.resolve(page.article.get("publisher"))), "json-ld"
+    )
+    candidates.add("publisher", page.json_ld.named("WebSite"), "json-ld:WebSite")
+    for key, value in page.meta_values(patterns.META_PUBLISHER):
         candidates.add("publisher", value, f"meta:{key}", value)
     microdata_publisher = _first_text(
-        root, "//*[@itemprop='publisher']//*[@itemprop='name'] | //*[@itemprop='publisher'][not(*)]"
+        page.root,
+        "//*[@itemprop='publisher']//*[@itemprop='name'] | //*[@itemprop='publisher'][not(*)]",
     )
     if microdata_publisher and len(microdata_publisher) <= 100:
         candidates.add("publisher", microdata_publisher, "microdata")
-    site_names = [e.value for e in candidates.fields.get("publisher", [])]
-    html_title = _first_text(root, "//head/title | //title")
-    if html_title:
-        label = host_label(url)
-        for segment in re.split(r"\s+[|\-–—·•»:]\s+|\s*\|\s*", html_title):
-            if label and fold(segment) == fold(label) and len(segment) > 2:
+    page.html_title = _first_text(page.root, "//head/title | //title")
+    label = host_label(url)
+    if page.html_title and label:
+        for segment in re.split(r"\s+[|\-–—·•»:]\s+|\s*\|\s*", page.html_title):
+            if fold(segment) == fold(label) and len(segment) > 2:
                 candidates.add(
                     "publisher",
                     segment.strip(),
                     "html:title",
-                    html_title,
+                    page.html_title,
                     "the <title> segment that matches the URL's host",
                 )
-    if url and urlsplit(url).hostname:
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
-        candidates.add("publisher", host, "url", url, "the URL's host name")
-    site_names = [e.value for e in candidates.fields.get("publisher", [])]
-    site_name = site_names[0] if site_names else None
+    host = (urlsplit(url).hostname or "") if url else ""
+    if host:
+        candidates.add("publisher", host.removeprefix("www."), "url", url, "the URL's host name")
+    page.site_names = [e.value for e in candidates.fields.get("publisher", [])]
 
-    # ---- title
-    title_sources: list[tuple[str | None, str]] = [
-        (_string(article.get("headline")) or _string(article.get("name")), "json-ld"),
-    ]
-    for key in (
-        "og:title",
-        "citation_title",
-        "dc.title",
-        "dcterms.title",
-        "twitter:title",
-        "parsely-title",
-        "sailthru.title",
-        "title",
-    ):
-        for value in meta.get(key, []):
-            title_sources.append((value, f"meta:{key}"))
-    title_sources.append((_first_text(root, "//*[@itemprop='headline']"), "microdata"))
-    h1 = _first_text(root, "(//article//h1 | //main//h1)[1]") or _first_text(root, "//h1")
-    title_sources.append((h1, "html:h1"))
-    title_sources.append((html_title, "html:title"))
-    for title_text, source in title_sources:
+
+def _read_title(page: _Page) -> Field | None:
+    """The title: stated titles cleaned of the site's name, the visible headline when it agrees."""
+    candidates = page.candidates
+    headline_json = _string(page.article.get("headline")) or _string(page.article.get("name"))
+    sources: list[tuple[str | None, str]] = [(headline_json, "json-ld")]
+    for key, value in page.meta_values(patterns.META_TITLE):
+        sources.append((value, f"meta:{key}"))
+    sources.append((_first_text(page.root, "//*[@itemprop='headline']"), "microdata"))
+    page.h1 = _first_text(page.root, "(//article//h1 | //main//h1)[1]") or _first_text(
+        page.root, "//h1"
+    )
+    sources.append((page.h1, "html:h1"))
+    sources.append((page.html_title, "html:title"))
+    for title_text, source in sources:
         if title_text and normalize_text(title_text):
-            cleaned, note = clean_title(title_text, site_names, url)
+            cleaned, note = clean_title(title_text, page.site_names, page.url)
             if len(cleaned) >= 2:
                 candidates.add("title", cleaned, source, title_text, note)
     titles = candidates.fields.get("title", [])
     headline = next((e for e in titles if e.source == "html:h1"), None)
     if headline is not None and titles[0] is not headline:
-        reason = _headline_agrees(
-            headline.value, [e for e in titles if e is not headline], site_names
-        )
+        others = [e for e in titles if e is not headline]
+        reason = _headline_agrees(headline.value, others, page.site_names)
         if reason:
             # the page's visible headline is the title a reader (and a citation) sees
             titles.remove(headline)
             titles.insert(0, replace(headline, note=reason))
-    title = candidates.field("title")
+    return candidates.field("title")
 
-    # ---- authors
+
+def _read_authors(page: _Page) -> tuple[Person, ...]:
+    """Authors, by groups of sources in precedence order (see the module docstring)."""
+    candidates, article = page.candidates, page.article
     candidates.add_authors(
-        _json_ld_people(article.get("author") or article.get("creator"), json_ld),
+        _json_ld_people(article.get("author") or article.get("creator"), page.json_ld),
         "json-ld",
         strict=False,
     )
     meta_group: list[names.NameCandidate] = []
-    for key, value in meta_values(
-        "author",
-        "article:author",
-        "dc.creator",
-        "dcterms.creator",
-        "citation_author",
-        "parsely-author",
-        "sailthru.author",
-        "byl",
-        "og:article:author",
-        "book:author",
-    ):
+    for key, value in page.meta_values(patterns.META_AUTHOR):
         if value.startswith(("http://", "https://", "/")):
-            slug_names = names.names_from_url(value)
-            candidates.add_authors(
-                [n for _, n in slug_names], f"meta:{key}", group=meta_group, supporting=True
-            )
+            slug_names = [name for _, name in names.names_from_url(value)]
+            candidates.add_authors(slug_names, f"meta:{key}", group=meta_group, supporting=True)
             continue
         candidates.add_authors([value], f"meta:{key}", group=meta_group, strict=False)
-    labels = meta.get("twitter:label1", [])
+    labels = page.meta.get("twitter:label1", [])
     if labels and re.search(r"written|author", labels[0], re.I):
         candidates.add_authors(
-            meta.get("twitter:data1", [])[:1], "meta:twitter:data1", group=meta_group
+            page.meta.get("twitter:data1", [])[:1], "meta:twitter:data1", group=meta_group
         )
     if meta_group:
         candidates.author_groups.append(meta_group)
     microdata_names = []
-    for element in root.xpath("//*[@itemprop='author' or @itemprop='creator']"):
+    for element in page.root.xpath("//*[@itemprop='author' or @itemprop='creator']"):
         inner = element.xpath(".//*[@itemprop='name']")
-        value = (
-            (inner[0].get("content") or _element_text(inner[0]))
-            if inner
-            else (element.get("content") or _element_text(element))
-        )
+        holder = inner[0] if inner else element
+        value = holder.get("content") or _element_text(holder)
         if value and len(value) <= 80:
             microdata_names.append(value)
     candidates.add_authors(microdata_names, "microdata")
-    scan = _scan(root)
-    # entries inside one byline container (a list of author links) name co-authors
+    _add_visible_bylines(page)
+    bio_group: list[names.NameCandidate] = []
+    for element in page.scan.bios:
+        if not patterns.BIO_CLASS.search(_class_of(element)):
+            continue
+        text = _element_text(element)
+        bio = names.parse_bio(text) if 30 <= len(text) <= 1500 else None
+        if bio:
+            bio_group.append(names.NameCandidate(bio.name, "bio", bio.text, bio.affiliations))
+        if len(bio_group) >= 3:
+            break
+    if bio_group:
+        candidates.author_groups.append(bio_group)
+    url_names = [slug for slug, _ in names.names_from_url(page.url)]
+    candidates.add_authors(url_names, "url", supporting=True)
+    return candidates.people(site_name=page.site_names[0] if page.site_names else None)
+
+
+def _add_visible_bylines(page: _Page) -> None:
+    """Byline groups from the visible page, nearest the headline first.
+
+    Names inside one small byline container, close together (a list of author links),
+    are co-authors in one group; every other byline is a group of its own.
+    """
     container: Any = None
     first_position = 0
-    visible_groups: list[list[names.NameCandidate]] = []
-    for text, source, element in _visible_bylines(scan.near_headline_first(scan.bylines), url):
+    groups: list[list[names.NameCandidate]] = []
+    scan = page.scan
+    for text, source, element in _visible_bylines(scan.near_headline_first(scan.bylines), page.url):
         position = scan.positions.get(element, 0)
         if not (
             container is not None
             and abs(position - first_position) <= CO_AUTHOR_DISTANCE
             and any(a is container for a in element.iterancestors())
         ):
-            visible_groups.append([])
+            groups.append([])
             first_position = position
             # the byline's container: its parent, or grandparent while still byline-sized
             container = element.getparent()
             grandparent = container.getparent() if container is not None else None
             if grandparent is not None and len(_element_text(grandparent)) <= BYLINE_MAX_CHARS:
                 container = grandparent
-        candidates.add_authors([text], source, group=visible_groups[-1])
-    candidates.author_groups.extend(group for group in visible_groups if group)
-    bio_group: list[names.NameCandidate] = []
-    for element in scan.bios:
-        if not patterns.BIO_CLASS.search(_class_of(element)):
-            continue
-        text = _element_text(element)
-        if 30 <= len(text) <= 1500:
-            bio = names.parse_bio(text)
-            if bio:
-                bio_group.append(names.NameCandidate(bio.name, "bio", bio.text, bio.affiliations))
-        if len(bio_group) >= 3:
-            break
-    if bio_group:
-        candidates.author_groups.append(bio_group)
-    candidates.add_authors([slug for slug, _ in names.names_from_url(url)], "url", supporting=True)
-    authors = candidates.people(site_name=site_name)
+        page.candidates.add_authors([text], source, group=groups[-1])
+    page.candidates.author_groups.extend(group for group in groups if group)
 
-    # ---- dates
-    for json_date in (article.get("datePublished"), article.get("dateCreated")):
-        candidates.add_date("published", _string(json_date), "json-ld", day_first=day_first)
-    for key, value in meta_values(
-        "article:published_time",
-        "og:published_time",
-        "article:published",
-        "citation_publication_date",
-        "citation_date",
-        "citation_online_date",
-        "dcterms.issued",
-        "dc.date.issued",
-        "dc.date",
-        "dcterms.date",
-        "dcterms.created",
-        "dc.date.created",
-        "parsely-pub-date",
-        "sailthru.date",
-        "date",
-        "pubdate",
-        "publishdate",
-        "publish-date",
-        "publish_date",
-        "published_date",
-        "publication_date",
-        "article.published",
-        "article_date_original",
-        "original-publish-date",
-        "date_published",
-        "pub_date",
-        "release_date",
-        "datepublished",
-        "live_date",
-        "cxenseparse:recs:publishtime",
-        "publishdatetime",
-        "dateline",
-    ):
-        candidates.add_date(
-            "published", value, f"meta:{key}", day_first=day_first, locale_note=locale_note
-        )
-    for key, values in meta.items():
-        if (
-            re.search(r"publi|issued|created|pub[-_]?date", key)
-            and re.search(r"date|time|issued|created", key)
-            and not re.search(r"modif|update", key)
-        ):
-            for value in values:
-                candidates.add_date(
-                    "published", value, f"meta:{key}", day_first=day_first, locale_note=locale_note
-                )
-    candidates.add_date(
-        "modified", _string(article.get("dateModified")), "json-ld", day_first=day_first
-    )
-    for key, value in meta_values(
-        "article:modified_time",
-        "og:updated_time",
-        "dcterms.modified",
-        "dc.date.modified",
-        "last-modified",
-        "lastmod",
-        "datemodified",
-    ):
-        candidates.add_date("modified", value, f"meta:{key}", day_first=day_first)
-    for key, values in meta.items():
-        if re.search(r"modif|updated", key) and re.search(r"date|time", key):
-            for value in values:
-                candidates.add_date("modified", value, f"meta:{key}", day_first=day_first)
-    for element in root.xpath(
-        "//*[@itemprop='datePublished' or @itemprop='dateModified'][not(self::meta)]"
-    ):
-        value = element.get("content") or element.get("datetime") or _element_text(element)
-        target = "published" if element.get("itemprop") == "datePublished" else "modified"
-        candidates.add_date(
-            target, value, "microdata", day_first=day_first, locale_note=locale_note
-        )
-    times = root.xpath("//time[@datetime]")
-    for element in times:
-        iso = patterns.ISO_DATE.match((element.get("datetime") or "").strip())
-        if iso and len(iso["month"]) == 2 and len(iso["day"]) == 2:
-            candidates.known_days.add(iso.group(0)[:10])
-    times.sort(key=lambda t: (t.get("pubdate") is None, _skippable(t)))
-    for element in times:
-        if _skippable(element):
-            continue
-        target = (
-            "modified"
-            if patterns.MODIFIED_CLASS.search(_class_of(element) + " " + _element_text(element))
-            or patterns.MODIFIED_CLASS.search(
-                _class_of(element.getparent()) if element.getparent() is not None else ""
-            )
-            else "published"
-        )
-        added = candidates.add_date(target, element.get("datetime"), "time", day_first=day_first)
-        if added and target == "published":
-            break
-    visible = 0
-    for element in scan.dated:
-        classes = _class_of(element)
-        if element.tag == "time" or not patterns.DATE_CLASS.search(classes) or _skippable(element):
-            continue
-        text = _element_text(element)
-        if not text or len(text) > 120:
-            continue
-        target = (
-            "modified"
-            if patterns.MODIFIED_CLASS.search(classes) or patterns.MODIFIED_WORDS.search(text)
-            else "published"
-        )
-        if candidates.add_date(
-            target, text, "html:date", day_first=day_first, locale_note=locale_note, find=True
-        ):
-            visible += 1
-        if visible >= 3:
-            break
-    for element in root.xpath("//time[not(@datetime)]"):
-        if not _skippable(element):
-            text = _element_text(element)
-            context = (
-                text + " " + _element_text(element.getparent())
-                if element.getparent() is not None
-                else text
-            )
-            target = (
-                "modified" if dates.patterns.MODIFIED_WORDS.search(context[:80]) else "published"
-            )
-            if candidates.add_date(
-                target, text, "time", day_first=day_first, locale_note=locale_note, find=True
-            ):
-                break
-    # the dates printed around the headline; one labelled "Published" is the displayed date
-    displayed: Evidence | None = None
-    had_published = "published" in candidates.fields
-    had_modified = "modified" in candidates.fields
-    added_targets: set[str] = set()
-    for offset, text in _texts_near_title(root, h1 or (title.value if title else None)):
-        modified_label = patterns.MODIFIED_WORDS.search(text)
-        target = "modified" if modified_label else "published"
-        # "Published ..." near the headline, or a bare date right under it, is the date the
-        # page shows its readers
-        labelled = target == "published" and (
-            bool(patterns.PUBLISHED_LABEL.match(text)) or 0 < offset <= DISPLAYED_DATE_OFFSET
-        )
-        had = had_modified if target == "modified" else had_published
-        if target in added_targets or (had and not labelled):
-            continue
-        before = len(candidates.fields.get(target, []))
-        if candidates.add_date(
-            target, text, "html:near-title", day_first=day_first, locale_note=locale_note, find=True
-        ):
-            added_targets.add(target)
-            if labelled and len(candidates.fields[target]) > before:
-                displayed = candidates.fields[target][-1]
-        if len(added_targets) == 2:
-            break
-    for parsed in dates.url_dates(url):
-        candidates.add("published", parsed.value, "url", parsed.raw, parsed.note)
-    modified = candidates.field("modified")
-    published_candidates = candidates.fields.get("published", [])
-    if (
-        displayed is not None
-        and published_candidates
-        and _days_apart(published_candidates[0].value, displayed.value) > 1
-        and published_candidates[0].source != "html:near-title"
-    ):
-        # a date the page prints as "Published ..." outranks machine data that disagrees
-        first = published_candidates[0]
-        published_candidates.remove(displayed)
-        published_candidates.insert(
-            0,
-            replace(
-                displayed,
-                note=(f"{displayed.note}; " if displayed.note else "")
-                + f"the page prints this publication date; {first.source} says {first.value}",
-            ),
-        )
-    published_candidates = candidates.fields.get("published", [])
-    latest_modified = max(
-        (e.value[:10] for e in candidates.fields.get("modified", [])), default=None
-    )
-    if (
-        published_candidates
-        and latest_modified
-        and published_candidates[0].value[:10] > latest_modified
-        and _days_apart(published_candidates[0].value, latest_modified)
-        > PUBLISHED_AFTER_MODIFIED_DAYS
-    ):
-        # a page is not published after it was last modified: take the first that fits
-        earlier = next(
-            (
-                e
-                for e in published_candidates
-                if e.value[:10] <= latest_modified and e.source != "url"
-            ),
-            None,
-        )
-        if earlier is not None:
-            first = published_candidates[0]
-            published_candidates.remove(earlier)
-            published_candidates.insert(
-                0,
-                replace(
-                    earlier,
-                    note=(f"{earlier.note}; " if earlier.note else "")
-                    + f"{first.source} gives {first.value}, after the last modification "
-                    + latest_modified,
-                ),
-            )
-    published = _local_day(_agreement(candidates.field("published")), url)
+
+def _read_dates(page: _Page, title: Field | None) -> tuple[Field | None, Field | None]:
+    """(published, modified): structured dates, visible dates, URL tokens, then the checks."""
+    _add_structured_dates(page)
+    _add_time_elements(page)
+    displayed = _add_dates_near_headline(page, title)
+    for parsed in dates.url_dates(page.url):
+        page.candidates.add("published", parsed.value, "url", parsed.raw, parsed.note)
+    modified = page.candidates.field("modified")
+    published = _choose_published(page, displayed)
     if published is None and modified is not None:
         published = replace(
             modified,
             note=(f"{modified.note}; " if modified.note else "")
             + "the page gives no publication date, only when it was last updated",
         )
+    return published, modified
 
-    # ---- section, genre, description, keywords, canonical URL
-    section_value = article.get("articleSection")
-    candidates.add("section", _string(section_value), "json-ld")
-    for key, value in meta_values(
-        "article:section", "parsely-section", "section", "article-section", "category"
+
+def _add_structured_dates(page: _Page) -> None:
+    """Dates from JSON-LD, meta tags (named, then any that look like dates) and microdata."""
+    article = page.article
+    for json_date in (article.get("datePublished"), article.get("dateCreated")):
+        page.add_date("published", _string(json_date), "json-ld")
+    for key, value in page.meta_values(patterns.META_PUBLISHED):
+        page.add_date("published", value, f"meta:{key}")
+    for key, values in page.meta.items():
+        if patterns.META_PUBLISHED_KEY.search(key) and not patterns.META_MODIFIED_KEY.search(key):
+            for value in values:
+                page.add_date("published", value, f"meta:{key}")
+    page.add_date("modified", _string(article.get("dateModified")), "json-ld")
+    for key, value in page.meta_values(patterns.META_MODIFIED):
+        page.add_date("modified", value, f"meta:{key}")
+    for key, values in page.meta.items():
+        if patterns.META_MODIFIED_KEY.search(key):
+            for value in values:
+                page.add_date("modified", value, f"meta:{key}")
+    for element in page.root.xpath(
+        "//*[@itemprop='datePublished' or @itemprop='dateModified'][not(self::meta)]"
     ):
+        value = element.get("content") or element.get("datetime") or _element_text(element)
+        target = "published" if element.get("itemprop") == "datePublished" else "modified"
+        page.add_date(target, value, "microdata")
+
+
+def _add_time_elements(page: _Page) -> None:
+    """Dates from ``<time>`` elements and date-classed elements outside other articles."""
+    candidates, root = page.candidates, page.root
+    times = root.xpath("//time[@datetime]")
+    for element in times:
+        iso = patterns.ISO_DATE.match((element.get("datetime") or "").strip())
+        if iso and len(iso["month"]) == 2 and len(iso["day"]) == 2:
+            candidates.known_days.add(iso.group(0)[:10])
+    times.sort(key=lambda t: t.get("pubdate") is None)
+    for element in times:
+        if _skippable(element):
+            continue
+        parent = element.getparent()
+        context = f"{_class_of(element)} {_element_text(element)} "
+        context += _class_of(parent) if parent is not None else ""
+        target = "modified" if patterns.MODIFIED_CLASS.search(context) else "published"
+        added = page.add_date(target, element.get("datetime"), "time")
+        if added and target == "published":
+            break
+    visible = 0
+    for element in page.scan.dated:
+        classes = _class_of(element)
+        if element.tag == "time" or not patterns.DATE_CLASS.search(classes) or _skippable(element):
+            continue
+        text = _element_text(element)
+        if not text or len(text) > 120:
+            continue
+        modified = patterns.MODIFIED_CLASS.search(classes) or patterns.MODIFIED_WORDS.search(text)
+        if page.add_date("modified" if modified else "published", text, "html:date", find=True):
+            visible += 1
+        if visible >= 3:
+            break
+    for element in root.xpath("//time[not(@datetime)]"):
+        if _skippable(element):
+            continue
+        text = _element_text(element)
+        parent = element.getparent()
+        context = text + " " + _element_text(parent) if parent is not None else text
+        target = "modified" if patterns.MODIFIED_WORDS.search(context[:80]) else "published"
+        if page.add_date(target, text, "time", find=True):
+            break
+
+
+def _add_dates_near_headline(page: _Page, title: Field | None) -> Evidence | None:
+    """Dates printed around the headline; returns the one the page *displays* as published.
+
+    "Published ..." near the headline, or a bare date right under it, is the date the page
+    shows its readers.  Other dates there are only added when nothing better was found.
+    """
+    candidates = page.candidates
+    displayed: Evidence | None = None
+    had = {target: target in candidates.fields for target in ("published", "modified")}
+    added_targets: set[str] = set()
+    for offset, text in _texts_near_title(page.root, page.h1 or (title.value if title else None)):
+        target = "modified" if patterns.MODIFIED_WORDS.search(text) else "published"
+        labelled = target == "published" and (
+            bool(patterns.PUBLISHED_LABEL.match(text)) or 0 < offset <= DISPLAYED_DATE_OFFSET
+        )
+        if target in added_targets or (had[target] and not labelled):
+            continue
+        before = len(candidates.fields.get(target, []))
+        if page.add_date(target, text, "html:near-title", find=True):
+            added_targets.add(target)
+            if labelled and len(candidates.fields[target]) > before:
+                displayed = candidates.fields[target][-1]
+        if len(added_targets) == 2:
+            break
+    return displayed
+
+
+def _choose_published(page: _Page, displayed: Evidence | None) -> Field | None:
+    """The publication date after the checks of the module docstring, each noted."""
+    candidates = page.candidates
+    published = candidates.fields.get("published", [])
+    if (
+        displayed is not None
+        and published
+        and _days_apart(published[0].value, displayed.value) > 1
+        and published[0].source != "html:near-title"
+    ):
+        # a date the page prints as its publication date outranks machine data that disagrees
+        first = published[0]
+        published.remove(displayed)
+        note = f"the page prints this publication date; {first.source} says {first.value}"
+        published.insert(
+            0, replace(displayed, note=f"{displayed.note}; {note}" if displayed.note else note)
+        )
+    latest_modified = max(
+        (e.value[:10] for e in candidates.fields.get("modified", [])), default=None
+    )
+    if (
+        published
+        and latest_modified
+        and published[0].value[:10] > latest_modified
+        and _days_apart(published[0].value, latest_modified) > PUBLISHED_AFTER_MODIFIED_DAYS
+    ):
+        # a page is not published after it was last modified: take the first that fits
+        earlier = next(
+            (e for e in published if e.value[:10] <= latest_modified and e.source != "url"), None
+        )
+        if earlier is not None:
+            first = published[0]
+            published.remove(earlier)
+            note = (
+                f"{first.source} gives {first.value}, after the last modification {latest_modified}"
+            )
+            published.insert(
+                0, replace(earlier, note=f"{earlier.note}; {note}" if earlier.note else note)
+            )
+    return _local_day(_agreement(candidates.field("published")), page.url)
+
+
+def _read_classification(page: _Page, title: Field | None) -> None:
+    """Section and genre candidates."""
+    candidates, article = page.candidates, page.article
+    candidates.add("section", _string(article.get("articleSection")), "json-ld")
+    for key, value in page.meta_values(patterns.META_SECTION):
         candidates.add("section", value, f"meta:{key}", value)
-    crumb = _breadcrumb_section(json_ld, title.value if title else None)
+    crumb = _breadcrumb_section(page.json_ld, title.value if title else None)
     candidates.add("section", crumb, "json-ld:breadcrumb", crumb)
     for kind in _types(article):
         if kind in patterns.TYPE_GENRES:
@@ -1263,62 +1248,36 @@ def extract_html_metadata(
             candidates.add(
                 "genre", genre, evidence.source, evidence.value, "from the section label"
             )
-    og_type = (meta.get("og:type") or [""])[0]
+    og_type = (page.meta.get("og:type") or [""])[0]
     genre = genre_from_label(og_type.replace("article:", " ").replace(".", " "))
     if genre:
         candidates.add("genre", genre, "meta:og:type", og_type)
 
+
+def _read_description_keywords_and_links(page: _Page) -> None:
+    """Description, keywords and the canonical URL candidates."""
+    candidates, article, url = page.candidates, page.article, page.url
     candidates.add("description", _string(article.get("description")), "json-ld")
-    for key, value in meta_values(
-        "og:description",
-        "description",
-        "twitter:description",
-        "dc.description",
-        "dcterms.description",
-        "sailthru.description",
-    ):
+    for key, value in page.meta_values(patterns.META_DESCRIPTION):
         candidates.add("description", value, f"meta:{key}", value)
     keywords_value = article.get("keywords")
     candidates.add_keywords(keywords_value if isinstance(keywords_value, (str, list)) else None)
-    for key in (
-        "keywords",
-        "news_keywords",
-        "article:tag",
-        "parsely-tags",
-        "citation_keywords",
-        "sailthru.tags",
-        "dc.subject",
-    ):
-        candidates.add_keywords(meta.get(key, []))
-
-    for link in root.xpath("//link[@href]"):
+    for key in patterns.META_KEYWORDS:
+        candidates.add_keywords(page.meta.get(key, []))
+    for link in page.root.xpath("//link[@href]"):
         if "canonical" in (link.get("rel") or "").lower().split():
             href = link.get("href").strip()
             candidates.add("canonical_url", urljoin(url or "", href), "link:canonical", href)
-    for key, value in meta_values("og:url", "twitter:url", "parsely-link"):
+    for key, value in page.meta_values(patterns.META_URL):
         if value.startswith(("http://", "https://", "/")):
             candidates.add("canonical_url", urljoin(url or "", value), f"meta:{key}", value)
-    main_entity = json_ld.resolve(article.get("mainEntityOfPage"))
+    main_entity = page.json_ld.resolve(article.get("mainEntityOfPage"))
     for entity_url in (
         _string(article.get("url")),
         main_entity.get("@id") if isinstance(main_entity, dict) else _string(main_entity),
     ):
         if isinstance(entity_url, str) and entity_url.startswith(("http://", "https://")):
             candidates.add("canonical_url", entity_url, "json-ld", entity_url)
-
-    return Metadata(
-        title=title,
-        authors=authors,
-        published=published,
-        modified=modified,
-        publisher=candidates.field("publisher"),
-        section=candidates.field("section"),
-        genre=candidates.field("genre"),
-        language=language,
-        description=candidates.field("description"),
-        keywords=tuple(candidates.keywords[:50]),
-        canonical_url=candidates.field("canonical_url"),
-    )
 
 
 def _breadcrumb_section(json_ld: _JsonLd, title: str | None) -> str | None:

@@ -480,6 +480,106 @@ FURNITURE_WORDS = _words(
 
 # --------------------------------------------------------------------------- HTML metadata
 
+#: Meta tag names (lower case) read for each field, in precedence order.
+META_LANGUAGE = ("dc.language", "dcterms.language", "citation_language", "language", "og:locale")
+META_PUBLISHER = (
+    "og:site_name",
+    "citation_publisher",
+    "citation_journal_title",
+    "dc.publisher",
+    "dcterms.publisher",
+    "application-name",
+    "apple-mobile-web-app-title",
+)
+META_TITLE = (
+    "og:title",
+    "citation_title",
+    "dc.title",
+    "dcterms.title",
+    "twitter:title",
+    "parsely-title",
+    "sailthru.title",
+    "title",
+)
+META_AUTHOR = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "og:article:author",
+    "book:author",
+)
+META_PUBLISHED = (
+    "article:published_time",
+    "og:published_time",
+    "article:published",
+    "citation_publication_date",
+    "citation_date",
+    "citation_online_date",
+    "dcterms.issued",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "dc.date.created",
+    "parsely-pub-date",
+    "sailthru.date",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "published_date",
+    "publication_date",
+    "article.published",
+    "article_date_original",
+    "original-publish-date",
+    "date_published",
+    "pub_date",
+    "release_date",
+    "datepublished",
+    "live_date",
+    "publishdatetime",
+    "dateline",
+)
+META_MODIFIED = (
+    "article:modified_time",
+    "og:updated_time",
+    "dcterms.modified",
+    "dc.date.modified",
+    "last-modified",
+    "lastmod",
+    "datemodified",
+)
+#: Other meta names that hold a publication or modification date ("published-date").
+META_PUBLISHED_KEY = re.compile(
+    r"(?=.*(?:publi|issued|created|pub[-_]?date))(?=.*(?:date|time|issued|created))"
+)
+META_MODIFIED_KEY = re.compile(r"(?=.*(?:modif|updated?))(?=.*(?:date|time))")
+META_SECTION = ("article:section", "parsely-section", "section", "article-section", "category")
+META_DESCRIPTION = (
+    "og:description",
+    "description",
+    "twitter:description",
+    "dc.description",
+    "dcterms.description",
+    "sailthru.description",
+)
+META_KEYWORDS = (
+    "keywords",
+    "news_keywords",
+    "article:tag",
+    "parsely-tags",
+    "citation_keywords",
+    "sailthru.tags",
+    "dc.subject",
+)
+META_URL = ("og:url", "twitter:url", "parsely-link")
+
 #: Class or id of an element holding a byline.
 BYLINE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:by-?line|author|byl|writer|contributor|creator|posted-by|meta-author)(?:s)?(?:$|[\s_-])|^by$",

@@ -505,7 +505,7 @@ def extract_transcript(
             raw = cell if len(cell) <= 40 else parsed.raw
             target = "modified" if patterns.MODIFIED_WORDS.search(cell) else "published"
             note = parsed.note
-            if note and "locale" in note:
+            if note and "the page's locale" in note:
                 note = f"{note} ({locale_note})"
             candidates.add(target, parsed.value, "dateline", raw, note)
             for other in line.cells:
