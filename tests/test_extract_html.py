@@ -261,6 +261,7 @@ def test_text_revealed_by_scripts_from_hidden_elements_is_read() -> None:
         "</body></html>"
     )
     assert [text for _, text in paragraphs_of(html)] == [PROSE_1, PROSE_2]
+    assert any("hides until a script" in warning for warning in extract_html(html).warnings)
 
 
 def test_hidden_furniture_is_not_read() -> None:
@@ -335,6 +336,14 @@ def test_text_libxml2_puts_in_head_is_read() -> None:
 
 
 # --------------------------------------------------------------------------- parsing
+
+
+def test_text_past_the_parsers_depth_limit_is_reported_missing() -> None:
+    html = page(f"<p>{PROSE_1}</p><p>{PROSE_2}</p>" + "<div>" * 300 + "<p>deep</p>")
+    result = extract_html(html)
+    assert [text for _, text in paragraphs_of(html)] == [PROSE_1, PROSE_2]
+    assert any("256 levels deep" in warning for warning in result.warnings)
+    assert extract_html(page(f"<p>{PROSE_1}</p><p>{PROSE_2}</p>")).warnings == ()
 
 
 def test_str_with_xml_declaration_parses() -> None:

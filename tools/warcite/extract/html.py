@@ -100,6 +100,7 @@ class Block:
     heading_level: int = 0
     marks: tuple[HtmlElement, ...] = ()
     boilerplate: bool = False
+    hidden_text: bool = False
     link_density: float = field(init=False)
     prose_chars: int = field(init=False)
 
@@ -148,6 +149,11 @@ def _comparable(text: str | None) -> str:
 
 def parse_html(text: str) -> HtmlElement:
     """Parse an HTML document safely; ExtractionError when there is nothing to parse."""
+    return _parse(text)[0]
+
+
+def _parse(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
+    """The parsed document and warnings about what the parser could not read."""
     if not text.strip():
         raise ExtractionError("no article text found: the document is empty")
     parser = lxml_html.HTMLParser(
@@ -171,7 +177,13 @@ def parse_html(text: str) -> HtmlElement:
         ) from error
     if root is None:
         raise ExtractionError("no article text found: the document is empty")
-    return root
+    warnings: tuple[str, ...] = ()
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        warnings = (
+            "the page nests elements more than 256 levels deep; the HTML parser stopped "
+            "there, so any text deeper in the page or after that point is missing",
+        )
+    return root, warnings
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -462,6 +474,8 @@ def build_blocks(root: HtmlElement) -> list[Block]:
     )
     if total_prose and hidden_prose >= ARTICLE_PROSE_SHARE * total_prose:
         protected.update(builder.hidden)
+        for block in blocks:
+            block.hidden_text = any(mark in builder.hidden for mark in block.marks)
     for block in blocks:
         block.boilerplate = any(mark not in protected for mark in block.marks)
     return blocks
@@ -657,6 +671,11 @@ def article_paragraphs(root: HtmlElement, *, title: str | None = None) -> tuple[
 
     Raises :class:`ExtractionError` when the page holds no article text.
     """
+    return _article(root, title)[0]
+
+
+def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
+    """The article's paragraphs, and warnings about how they were found."""
     titles = _title_candidates(root, title)
     # Not only <body>: libxml2 leaves text it met in odd places inside <head>.
     discard_non_text(root)
@@ -674,7 +693,13 @@ def article_paragraphs(root: HtmlElement, *, title: str | None = None) -> tuple[
             f"{prose_chars} characters of it, fewer than {MIN_ARTICLE_CHARS}); it may be a "
             "listing, an error page, or a page whose text is built by scripts"
         )
-    return tuple(Paragraph(text=block.text, kind=block.kind) for block in kept)
+    warnings: tuple[str, ...] = ()
+    if any(block.hidden_text for block in kept):
+        warnings = (
+            "most of the text sits in elements the page hides until a script shows them; "
+            "it was read as the article",
+        )
+    return tuple(Paragraph(text=block.text, kind=block.kind) for block in kept), warnings
 
 
 def extract_html(
@@ -687,9 +712,9 @@ def extract_html(
     """The clean article text and metadata of an HTML page (already decoded to ``text``)."""
     from warcite.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
 
-    root = parse_html(text)
+    root, parse_warnings = _parse(text)
     meta = metadata_module.extract_html_metadata(root, url=url, headers=headers)
-    paragraphs = article_paragraphs(root, title=meta.title.value if meta.title else None)
+    paragraphs, text_warnings = _article(root, meta.title.value if meta.title else None)
     meta = metadata_module.complete_metadata(meta, paragraphs=paragraphs, url=url, headers=headers)
     return Extraction(
         paragraphs=paragraphs,
@@ -709,6 +734,7 @@ def extract_html(
         charset=charset,
         extractor=EXTRACTOR_NAME,
         extractor_version=EXTRACTOR_VERSION,
+        warnings=parse_warnings + text_warnings,
     )
 
 
