@@ -3,27 +3,38 @@
 The steps of :func:`extract_html`:
 
 1. **Parse** with lxml's HTML parser: recovering from broken markup, no network, no
-   entity resolution, comments and processing instructions dropped.  libxml2 stops at a
-   nesting depth of 256 (warcite never sets ``huge_tree``), so a pathological page costs
-   bounded time and memory; what lies deeper is not read.
+   entity resolution, comments and processing instructions dropped.  ``</body>`` and
+   ``</html>`` end tags are removed first (browsers ignore them; libxml2 would drop what
+   follows).  libxml2 stops at a nesting depth of 256 (warcite never sets ``huge_tree``), so
+   a pathological page costs bounded time and memory; the Extraction then carries a warning
+   that deeper text is missing.
 2. **Metadata** is read from the untouched tree (:mod:`warcite.extract.metadata`).
-3. **Clean**: scripts, media, form controls and captions go; then, walking the tree,
-   navigation, footers, asides, ARIA landmarks that are not content, hidden elements and
-   elements whose class or id names boilerplate (share, comments, related, ads, newsletter,
-   byline, author box, cookie banner, ...).  An element that holds the article (an ``h1``,
-   an ``article``, ``main`` or ``articleBody``, or most of the page's text) is never dropped
-   for its name alone: class names such as ``has-sidebar`` or ``tag-news`` sit on wrappers.
-4. **Blocks**: one pass over the tree turns it into text blocks (paragraphs, headings,
-   list items, quotes, preformatted text, table rows), noting each block's element and how
-   much of its text is link text.
-5. **The article's container** is the element whose blocks score best: prose (long,
-   link-poor blocks) counts for it, link lists and short fragments against it; an element
-   marked as the article body (``itemprop=articleBody``, ``entry-content``, ...) is preferred
-   when it holds nearly as much prose.
-6. **Filter** the container's blocks: link lists, page-furniture lines ("Share", "Read
-   more", "Advertisement", copyright), the title heading (the title is metadata), bylines
-   and datelines before the text (they are metadata too), and everything from a heading
-   that ends an article ("Comments", "Related articles", "About the author") on.
+3. **Blocks**: scripts, media, form controls and captions are removed; one pass over the
+   whole document (``<head>`` included: libxml2 puts text it met in odd places there) turns
+   it into text blocks (paragraphs, headings, list items, quotes, preformatted text, table
+   rows with cells joined by " | "), noting each block's element, its link text, and the
+   enclosing elements *marked* as furniture: ``nav``, ``footer``, ``aside``, ``menu``, a
+   ``header`` without the ``h1`` or a long paragraph, non-content ARIA roles, hidden
+   elements, and class or id names of furniture (share, comments, related, ads,
+   newsletter, byline, author, cookie, ...; utility-CSS tokens, negations such as
+   ``no_toc``, WordPress modifiers such as ``tag-news`` and heading anchor ids are not
+   names).  Inside ``<pre>`` nothing is marked.
+4. **Marks on wrappers are lifted**: a marked element holding half the page's prose wraps
+   the article (``has-sidebar``, ``body-ad-wrapper``), unless it is a comment section or
+   semantic furniture that is not swallowing the page through broken nesting; hidden
+   elements holding half the prose together are text a script reveals (a warning says so).
+5. **The article's container** is the element whose subtree scores best (one pass, from
+   the leaves up): prose (long or sentence-like, link-poor blocks) counts for it, link
+   lists and short fragments against it; an element marked as the article body
+   (``itemprop=articleBody``, ``entry-content``, ...) is preferred when it holds nearly as
+   much prose.
+6. **Filter** the container's blocks: furniture, link lists (except links with a
+   description of their own), placeholder text, page-furniture lines ("Share", "Read more",
+   "Advertisement", copyright), the title heading (the title is metadata), bylines and
+   datelines (metadata too; never in table rows), a trailing run of teasers (links to
+   other stories with blurbs), and everything from a heading that ends an article
+   ("Comments", "Related articles", "About the author"; "More on X" only when less prose
+   follows than precedes it).
 
 A page without prose (a listing, an error page, an empty document) raises
 :class:`~warcite.errors.ExtractionError` ("no article text found ...").
