@@ -7,9 +7,11 @@ into ``Error: ...`` on stderr and the exit code of its kind (see warcite.errors)
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -262,6 +264,39 @@ def import_command(
 
 
 # ---------------------------------------------------------------- extract stage (extract/)
+
+
+@cli.command("extract")
+@click.argument("warc", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--record-id",
+    metavar="ID",
+    help="The WARC-Record-ID of the record to read (default: the capture's final page).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "text"]),
+    default="json",
+    show_default=True,
+    help="json: text, paragraphs and metadata with evidence; text: the clean text only.",
+)
+@reports_errors
+def extract_command(warc: Path, record_id: str | None, output_format: str) -> None:
+    """Extract the clean article text and its metadata from WARC (no network access).
+
+    By default the capture's final HTML or text page is read (after redirects, not a
+    requisite); --record-id chooses another response or resource record.
+    """
+    from warcite.extract import extract_page, extraction_as_dict
+    from warcite.warc import read_page
+
+    extraction = extract_page(read_page(warc, record_id))
+    if output_format == "text":
+        click.echo(extraction.text)
+    else:
+        click.echo(json.dumps(extraction_as_dict(extraction), ensure_ascii=False, indent=2))
+
 
 # ---------------------------------------------------------------- record stage (record.py, validate.py)
 

@@ -16,7 +16,9 @@ Modules:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 from warcite import __version__
 from warcite.errors import ExtractionError
@@ -68,4 +70,21 @@ def extract_page(page: ArchivedPage) -> Extraction:
         raise ExtractionError(f"{page.warc_path} record {page.record_id}: {error}") from error
 
 
-__all__ = ["EXTRACTOR_NAME", "EXTRACTOR_VERSION", "extract", "extract_page"]
+def extraction_as_dict(extraction: Extraction) -> dict[str, Any]:
+    """The plain JSON form of an Extraction, as ``warcite extract`` prints it.
+
+    ``text`` comes first (paragraphs separated by a blank line), then ``paragraphs``
+    (``{"text", "kind"}``), then every metadata field with its evidence and candidates.
+    """
+    result: dict[str, Any] = {"text": extraction.text}
+    result.update(dataclasses.asdict(extraction))
+    return result
+
+
+__all__ = [
+    "EXTRACTOR_NAME",
+    "EXTRACTOR_VERSION",
+    "extract",
+    "extract_page",
+    "extraction_as_dict",
+]
