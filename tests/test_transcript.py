@@ -54,6 +54,9 @@ def check_reference(result: Extraction) -> None:
     assert result.publisher is not None and result.publisher.value == "OpEdNews"
     assert result.genre is not None and result.genre.value == "Op-ed"
     assert result.genre.raw == "Op Eds"
+    assert [(c.value, c.raw) for c in result.genre.candidates] == [("Op-ed", "Op Eds")]
+    assert result.section is not None
+    assert [(c.value, c.raw) for c in result.section.candidates] == [("Op Eds", "OpEdNews Op Eds")]
     assert result.language is not None and result.language.value == "en"
 
     paragraphs = result.paragraphs

@@ -1227,7 +1227,7 @@ def _choose_published(page: _Page, displayed: Evidence | None) -> Field | None:
             published.insert(
                 0, replace(earlier, note=f"{earlier.note}; {note}" if earlier.note else note)
             )
-    return _local_day(_agreement(candidates.field("published")), page.url)
+    return _local_day(note_agreement(candidates.field("published")), page.url)
 
 
 def _read_classification(page: _Page, title: Field | None) -> None:
@@ -1391,7 +1391,7 @@ def _local_day(published: Field | None, url: str | None) -> Field | None:
     return published
 
 
-def _agreement(published: Field | None) -> Field | None:
+def note_agreement(published: Field | None) -> Field | None:
     """Note when other candidates (a URL token, say) confirm the chosen date."""
     if published is None:
         return None
@@ -1435,5 +1435,6 @@ __all__ = [
     "host_label",
     "normalize_language",
     "normalize_text",
+    "note_agreement",
     "title_sentence_case",
 ]

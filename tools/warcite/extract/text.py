@@ -34,7 +34,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from warcite.errors import ExtractionError
@@ -48,8 +48,9 @@ from warcite.extract.metadata import (
     host_label,
     normalize_language,
     normalize_text,
+    note_agreement,
 )
-from warcite.models import Evidence, Extraction, Field, Paragraph
+from warcite.models import Evidence, Extraction, Field, Paragraph, Person
 
 Headers = Sequence[tuple[str, str]]
 
@@ -64,6 +65,10 @@ WRAPPED_MIN = 45
 WRAPPED_MAX = 100
 #: A standfirst (the one-sentence summary under a title) has at most this many words.
 STANDFIRST_MAX_WORDS = 40
+#: A dateline's cell this short is the raw evidence whole ("H3'ed 8/29/16").
+DATELINE_CELL_MAX = 40
+#: At most this many bios are read.
+MAX_BIOS = 3
 #: A title has at most this many words.
 TITLE_MAX_WORDS = 25
 
@@ -383,6 +388,19 @@ def _byline_names(line: Line) -> list[str]:
     return []
 
 
+def _without_publisher(text: str, publisher: str | None) -> str:
+    """``text`` without any printed form of the publisher's name ("OpEd News", "OpEdNews")."""
+    if not publisher:
+        return normalize_text(text)
+    key = fold(publisher)
+    words = text.split()
+    for size in range(min(4, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            if fold(" ".join(words[start : start + size])) in (key, "the" + key):
+                return normalize_text(" ".join(words[:start] + words[start + size :]))
+    return normalize_text(text)
+
+
 def _label_shaped(text: str) -> bool:
     """A section label: one to four words, no digits, not a byline."""
     words = text.split()
@@ -437,6 +455,33 @@ def _publisher(lines: Sequence[Line], url: str | None) -> tuple[str, str, str, s
     return host.removeprefix("www."), "url", url or host, "the URL's host name"
 
 
+@dataclass
+class _Transcript:
+    """One transcript being read: its lines, the article's span, and what was found so far."""
+
+    lines: list[Line]
+    start: int  # the article's first line (index into ``lines``)
+    end: int  # one past its last line
+    url: str | None
+    candidates: Candidates = field(default_factory=Candidates)
+    day_first: bool | None = None
+    locale_note: str | None = None
+    title_line: Line | None = None
+    publisher: str | None = None
+    byline_names: list[str] = field(default_factory=list)
+    used_numbers: set[int] = field(default_factory=set)  # lines read as bylines
+
+    @property
+    def header(self) -> list[Line]:
+        """The lines before the article."""
+        return self.lines[: self.start]
+
+    @property
+    def footer(self) -> list[Line]:
+        """The lines after the article."""
+        return self.lines[self.end :]
+
+
 def extract_transcript(
     text: str, *, url: str | None, headers: Headers = (), charset: str | None = None
 ) -> Extraction:
@@ -451,159 +496,27 @@ def extract_transcript(
             + (f" for {url}" if url else "")
             + ": no run of sentence-shaped lines (paragraphs) was found"
         )
-    start, end = span
-    article = lines[start:end]
-    paragraphs = tuple(_paragraph(line) for line in article)
-    article_numbers = {line.number for line in article}
-    candidates = Candidates()
-
-    # language: declared, else detected; it decides how numeric dates are read
-    declared = header_value(headers, "Content-Language")
-    candidates.add("language", normalize_language(declared), "http:content-language", declared)
-    detection = detect_language("\n".join(p.text for p in paragraphs))
-    if detection:
-        candidates.add(
-            "language", detection.language, "detection", detection.language, detection.evidence
-        )
-    language = candidates.field("language")
-    day_first, locale_note = dates.locale_day_first(language.value if language else None, url)
-
-    # title
-    title_line: Line | None = None
-    found_title = find_title(lines, start, url)
-    if found_title:
-        title_line, reasons = found_title
-        value = title_line.text
-        if _in_capitals(value):
-            value = from_capitals(value)
-            reasons.append("set in capitals on the page; given in title case")
-        candidates.add("title", value, "text:heading", title_line.text, "; ".join(reasons) or None)
-
-    # publisher, then the datelines and bylines of the header (the lines before the article)
-    publisher = _publisher(lines, url)
-    if publisher:
-        candidates.add("publisher", *publisher)
-    publisher_key = fold(publisher[0]) if publisher else None
-    header = lines[:start]
-    byline_group: list[names.NameCandidate] = []
-    byline_numbers: set[int] = set()
-    title_index = header.index(title_line) if title_line in header else len(header)
-    # nearest the title first: after it, then before it
-    order = list(range(title_index, len(header))) + list(range(title_index - 1, -1, -1))
-    for index in order:
-        line = header[index]
-        if line is title_line:
-            continue
-        for name in _byline_names(line):
-            byline_group.append(names.NameCandidate(name, "byline"))
-            byline_numbers.add(line.number)
-        for cell in line.cells:
-            found = dates.find_dates(cell, day_first=day_first)
-            if not found:
-                continue
-            parsed = found[0]
-            raw = cell if len(cell) <= 40 else parsed.raw
-            target = "modified" if patterns.MODIFIED_WORDS.search(cell) else "published"
-            note = parsed.note
-            if note and "the page's locale" in note:
-                note = f"{note} ({locale_note})"
-            candidates.add(target, parsed.value, "dateline", raw, note)
-            for other in line.cells:
-                if other == cell or dates.find_dates(other):
-                    continue
-                label = other
-                if publisher_key and fold(label).startswith(publisher_key):
-                    label = (
-                        label[len(publisher[0]) :].strip()
-                        if publisher and label.startswith(publisher[0])
-                        else label
-                    )
-                label = normalize_text(label)
-                if _label_shaped(label):
-                    candidates.add("section", label, "dateline", other)
-    if byline_group:
-        candidates.author_groups.append(byline_group)
-    # "Written by Jane Doe" in an author box after the article
-    closing_group: list[names.NameCandidate] = []
-    for line in lines[end:]:
-        if line.words <= 8 and patterns.BYLINE_LINE.match(line.text):
-            for name in _byline_names(line):
-                closing_group.append(names.NameCandidate(name, "text:author-box"))
-                byline_numbers.add(line.number)
-    if closing_group:
-        candidates.author_groups.append(closing_group)
-    # a section label on its own line above the title ("Commentary", "Opinion")
-    for line in header[:title_index]:
-        if len(line.cells) == 1 and _label_shaped(line.text) and genre_from_label(line.text):
-            candidates.add("section", line.text, "text:label", line.text)
-
-    # dates written after the article ("Published on ..."), weaker
-    for line in lines[end:]:
-        if line.words <= 12:
-            for parsed in dates.find_dates(line.text, day_first=day_first):
-                if re.search(r"\b(?:published|posted)\b", line.text, re.I):
-                    candidates.add("published", parsed.value, "text", line.text, parsed.note)
-    for parsed in dates.url_dates(url):
-        candidates.add("published", parsed.value, "url", parsed.raw, parsed.note)
-
-    # authors: author boxes naming the URL's author, bios, the URL slug
-    url_names = names.names_from_url(url)
-    box_group: list[names.NameCandidate] = []
-    bio_group: list[names.NameCandidate] = []
-    known = [c.name for c in byline_group] + [spaced for _, spaced in url_names]
-    for line in lines:
-        if line.number in article_numbers or line is title_line or line.number in byline_numbers:
-            continue
-        bio = (
-            names.parse_bio(patterns.BIO_LABEL.sub("", line.text))
-            if line.words >= PROSE_MIN_WORDS
-            else None
-        )
-        if (
-            bio
-            and line.number > lines[start].number
-            and (not known or any(names.same_person(bio.name, name) for name in known))
-        ):
-            bio_group.append(names.NameCandidate(bio.name, "bio", bio.text, bio.affiliations))
-            continue
-        if known:
-            for span_text in _name_spans(line.text):
-                if any(names.same_person(span_text, name) for name in known):
-                    box_group.append(names.NameCandidate(span_text, "text:author-box"))
-                    break
-    if box_group:
-        candidates.author_groups.append(box_group)
-    if bio_group:
-        candidates.author_groups.append(bio_group[:3])
-    candidates.add_authors([slug for slug, _ in url_names], "url", supporting=True)
-    authors = candidates.people(site_name=publisher[0] if publisher else None)
-
-    # genre from the section label
+    page = _Transcript(lines=lines, start=span[0], end=span[1], url=url)
+    paragraphs = tuple(_paragraph(line) for line in lines[page.start : page.end])
+    language = _transcript_language(page, paragraphs, headers)
+    _transcript_title(page)
+    _transcript_publisher(page)
+    _header_lines(page)
+    _footer_lines(page)
+    authors = _transcript_authors(page)
+    candidates = page.candidates
     for evidence in candidates.fields.get("section", []):
         genre = genre_from_label(evidence.value)
         if genre:
             candidates.add(
                 "genre", genre, evidence.source, evidence.value, "from the section label"
             )
-
-    published = candidates.field("published")
-    if published is not None:
-        confirming = [e for e in published.candidates[1:] if e.value[:10] == published.value[:10]]
-        if confirming:
-            extra = "confirmed by " + ", ".join(f"{e.source} {e.raw!r}" for e in confirming)
-            published = Field(
-                published.value,
-                published.source,
-                published.raw,
-                f"{published.note}; {extra}" if published.note else extra,
-                published.candidates,
-            )
     canonical = Field(url, "url", url, None, (Evidence(url, "url", url),)) if url else None
     return Extraction(
         paragraphs=paragraphs,
         title=candidates.field("title"),
         authors=authors,
-        published=published,
+        published=note_agreement(candidates.field("published")),
         modified=candidates.field("modified"),
         publisher=candidates.field("publisher"),
         section=candidates.field("section"),
@@ -618,6 +531,155 @@ def extract_transcript(
         extractor=EXTRACTOR_NAME,
         extractor_version=EXTRACTOR_VERSION,
     )
+
+
+def _transcript_language(
+    page: _Transcript, paragraphs: Sequence[Paragraph], headers: Headers
+) -> Field | None:
+    """Declared (Content-Language), else detected; it decides how numeric dates are read."""
+    candidates = page.candidates
+    declared = header_value(headers, "Content-Language")
+    candidates.add("language", normalize_language(declared), "http:content-language", declared)
+    detection = detect_language("\n".join(p.text for p in paragraphs))
+    if detection:
+        candidates.add(
+            "language", detection.language, "detection", detection.language, detection.evidence
+        )
+    language = candidates.field("language")
+    page.day_first, page.locale_note = dates.locale_day_first(
+        language.value if language else None, page.url
+    )
+    return language
+
+
+def _transcript_title(page: _Transcript) -> None:
+    found = find_title(page.lines, page.start, page.url)
+    if not found:
+        return
+    page.title_line, reasons = found
+    value = page.title_line.text
+    if _in_capitals(value):
+        value = from_capitals(value)
+        reasons.append("set in capitals on the page; given in title case")
+    page.candidates.add(
+        "title", value, "text:heading", page.title_line.text, "; ".join(reasons) or None
+    )
+
+
+def _transcript_publisher(page: _Transcript) -> None:
+    publisher = _publisher(page.lines, page.url)
+    if publisher:
+        page.candidates.add("publisher", *publisher)
+        page.publisher = publisher[0]
+
+
+def _header_lines(page: _Transcript) -> None:
+    """Bylines, datelines and section labels before the article, nearest the title first."""
+    candidates, header = page.candidates, page.header
+    title_index = header.index(page.title_line) if page.title_line in header else len(header)
+    byline_group: list[names.NameCandidate] = []
+    for index in [*range(title_index, len(header)), *range(title_index - 1, -1, -1)]:
+        line = header[index]
+        if line is page.title_line:
+            continue
+        for name in _byline_names(line):
+            byline_group.append(names.NameCandidate(name, "byline"))
+            page.used_numbers.add(line.number)
+        _dateline(page, line)
+    if byline_group:
+        candidates.author_groups.append(byline_group)
+        page.byline_names.extend(candidate.name for candidate in byline_group)
+    # a section label on its own line above the title ("Commentary", "Opinion"); the site's
+    # own name is no label ("Exclusive to OpEd News:")
+    for line in header[:title_index]:
+        label = _without_publisher(line.text, page.publisher)
+        if (
+            len(line.cells) == 1
+            and not line.text.endswith(":")
+            and _label_shaped(label)
+            and genre_from_label(label)
+        ):
+            candidates.add("section", label, "text:label", line.text)
+
+
+def _dateline(page: _Transcript, line: Line) -> None:
+    """A date in one of the line's cells; the line's other cells are section labels."""
+    for cell in line.cells:
+        found = dates.find_dates(cell, day_first=page.day_first)
+        if not found:
+            continue
+        parsed = found[0]
+        raw = cell if len(cell) <= DATELINE_CELL_MAX else parsed.raw
+        target = "modified" if patterns.MODIFIED_WORDS.search(cell) else "published"
+        note = parsed.note
+        if note and "the page's locale" in note:
+            note = f"{note} ({page.locale_note})"
+        page.candidates.add(target, parsed.value, "dateline", raw, note)
+        for other in line.cells:
+            if other == cell or dates.find_dates(other):
+                continue
+            label = _without_publisher(other, page.publisher)  # "OpEdNews Op Eds" -> "Op Eds"
+            if _label_shaped(label):
+                page.candidates.add("section", label, "dateline", other)
+
+
+def _footer_lines(page: _Transcript) -> None:
+    """After the article: "Written by" author boxes, "Published on" dates; then URL dates."""
+    candidates = page.candidates
+    closing_group: list[names.NameCandidate] = []
+    for line in page.footer:
+        if line.words <= 8 and patterns.BYLINE_LINE.match(line.text):
+            for name in _byline_names(line):
+                closing_group.append(names.NameCandidate(name, "text:author-box"))
+                page.used_numbers.add(line.number)
+        if line.words <= 12 and re.search(r"\b(?:published|posted)\b", line.text, re.I):
+            for parsed in dates.find_dates(line.text, day_first=page.day_first):
+                candidates.add("published", parsed.value, "text", line.text, parsed.note)
+    if closing_group:
+        candidates.author_groups.append(closing_group)
+    for parsed in dates.url_dates(page.url):
+        candidates.add("published", parsed.value, "url", parsed.raw, parsed.note)
+
+
+def _transcript_authors(page: _Transcript) -> tuple[Person, ...]:
+    """Authors: bylines, author boxes naming a known author, bios, the URL slug (support)."""
+    candidates, lines = page.candidates, page.lines
+    url_names = names.names_from_url(page.url)
+    known = [*page.byline_names, *(spaced for _, spaced in url_names)]
+    article_numbers = {line.number for line in lines[page.start : page.end]}
+    first_article_line = lines[page.start].number
+    box_group: list[names.NameCandidate] = []
+    bio_group: list[names.NameCandidate] = []
+    for line in lines:
+        if (
+            line.number in article_numbers
+            or line is page.title_line
+            or line.number in page.used_numbers
+        ):
+            continue
+        bio = (
+            names.parse_bio(patterns.BIO_LABEL.sub("", line.text))
+            if line.words >= PROSE_MIN_WORDS
+            else None
+        )
+        if (
+            bio
+            and line.number > first_article_line
+            and (not known or any(names.same_person(bio.name, name) for name in known))
+        ):
+            bio_group.append(names.NameCandidate(bio.name, "bio", bio.text, bio.affiliations))
+            continue
+        if known:
+            for span_text in _name_spans(line.text):
+                if any(names.same_person(span_text, name) for name in known):
+                    box_group.append(names.NameCandidate(span_text, "text:author-box"))
+                    break
+    if box_group:
+        candidates.author_groups.append(box_group)
+    if bio_group:
+        candidates.author_groups.append(bio_group[:MAX_BIOS])
+    candidates.add_authors([slug for slug, _ in url_names], "url", supporting=True)
+    return candidates.people(site_name=page.publisher)
 
 
 __all__ = [
