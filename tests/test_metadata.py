@@ -494,3 +494,35 @@ def test_deeply_nested_json_ld_is_bounded() -> None:
         page(json_ld(data) + "<title>Shallow Title</title>"), url="https://example.org/"
     )
     assert result.title is not None and result.title.value == "Shallow Title"
+
+
+def test_json_ld_person_details_give_affiliation_and_bio() -> None:
+    data = {
+        "@graph": [
+            {
+                "@type": "Organization",
+                "@id": "#kinu",
+                "name": "Korea Institute for National Unification",
+                "alternateName": "KINU",
+            },
+            {
+                "@type": "OpinionNewsArticle",
+                "headline": "Why Elites Defect",
+                "author": {
+                    "@type": "Person",
+                    "name": "Hyeon In-ae",
+                    "jobTitle": "Visiting Research Fellow",
+                    "worksFor": {"@id": "#kinu"},
+                    "description": "A North Korean defector and researcher.",
+                },
+            },
+        ]
+    }
+    (author,) = metadata(page(json_ld(data))).authors
+    assert (author.family, author.given, author.name_order) == ("Hyeon", "In-ae", "family-first")
+    (affiliation,) = author.affiliations
+    assert affiliation.name == "Korea Institute for National Unification"
+    assert affiliation.alternate_name == "KINU"
+    assert affiliation.role == "Visiting Research Fellow"
+    assert affiliation.source == "json-ld"
+    assert author.bio == "A North Korean defector and researcher."

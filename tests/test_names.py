@@ -261,3 +261,9 @@ def test_labels_before_by() -> None:
     assert clean_name("Medically reviewed by Dr. Ann Lee") == ""
     assert split_names("Will Judd Former Deputy Tech Editor", roles=True) == ["Will Judd"]
     assert strip_roles("CM Craig McCarthy Last") == "Craig McCarthy"
+
+
+def test_possessive_affiliation() -> None:
+    bio = parse_bio("Jim Donnelly is MASV's Head of Editorial and a senior writer.")
+    assert bio is not None
+    assert (bio.affiliations[0].name, bio.affiliations[0].role) == ("MASV", "Head of Editorial")

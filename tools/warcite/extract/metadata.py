@@ -81,7 +81,7 @@ from lxml import html as lxml_html
 
 from warcite.extract import dates, names, patterns
 from warcite.extract.language import detect_language
-from warcite.models import Evidence, Field, Paragraph, Person
+from warcite.models import Affiliation, Evidence, Field, Paragraph, Person
 
 Headers = Sequence[tuple[str, str]]
 
@@ -574,23 +574,60 @@ def _read_json_ld(root: lxml_html.HtmlElement) -> _JsonLd:
     return result
 
 
-def _json_ld_people(value: Any, data: _JsonLd, depth: int = 0) -> list[str]:
-    """Names of the people or organisations in a JSON-LD ``author`` value."""
+def _json_ld_people(value: Any, data: _JsonLd, depth: int = 0) -> list[names.NameCandidate]:
+    """The people or organisations of a JSON-LD ``author`` value, with what it says of them.
+
+    A Person's ``jobTitle`` with ``worksFor``/``affiliation`` gives an affiliation and role,
+    its ``description`` a bio.
+    """
     value = data.resolve(value)
     if isinstance(value, list):
         if depth > JSON_LD_MAX_DEPTH:
             return []
-        return [name for item in value[:50] for name in _json_ld_people(item, data, depth + 1)]
+        return [found for item in value[:50] for found in _json_ld_people(item, data, depth + 1)]
     if isinstance(value, str):
-        return [value] if not value.startswith(("http://", "https://", "/")) else []
-    if isinstance(value, dict):
-        name = _string(value.get("name"))
-        if not name and (value.get("givenName") or value.get("familyName")):
-            name = " ".join(
-                filter(None, [_string(value.get("givenName")), _string(value.get("familyName"))])
+        if value.startswith(("http://", "https://", "/")):
+            return []
+        return [names.NameCandidate(value, "json-ld")]
+    if not isinstance(value, dict):
+        return []
+    name = _string(value.get("name"))
+    if not name and (value.get("givenName") or value.get("familyName")):
+        name = " ".join(
+            filter(None, [_string(value.get("givenName")), _string(value.get("familyName"))])
+        )
+    if not name:
+        return []
+    role = _string(value.get("jobTitle"))
+    affiliations: list[Affiliation] = []
+    employers = data.resolve(value.get("worksFor") or value.get("affiliation"))
+    for employer in employers if isinstance(employers, list) else [employers]:
+        employer = data.resolve(employer)
+        organisation = _string(employer)
+        if organisation and len(organisation) <= 150:
+            alternate = (
+                _string(employer.get("alternateName")) if isinstance(employer, dict) else None
             )
-        return [name] if name else []
-    return []
+            raw = f"{role}, {organisation}" if role else organisation
+            affiliations.append(
+                Affiliation(
+                    name=normalize_text(organisation),
+                    alternate_name=alternate,
+                    role=normalize_text(role) if role else None,
+                    source="json-ld",
+                    raw=raw,
+                )
+            )
+    description = _string(value.get("description"))
+    bio = None
+    if description and len(description) <= 2000:
+        # descriptions are often HTML fragments
+        bio = normalize_text(html_module.unescape(re.sub(r"<[^>]+>", " ", description))) or None
+    if bio and not affiliations:
+        parsed = names.parse_bio(bio)
+        if parsed and names.same_person(parsed.name, name):
+            affiliations = list(parsed.affiliations)
+    return [names.NameCandidate(name, "json-ld", bio, tuple(affiliations[:5]))]
 
 
 # --------------------------------------------------------------------------- HTML
@@ -1001,11 +1038,18 @@ def _read_title(page: _Page) -> Field | None:
 def _read_authors(page: _Page) -> tuple[Person, ...]:
     """Authors, by groups of sources in precedence order (see the module docstring)."""
     candidates, article = page.candidates, page.article
-    candidates.add_authors(
-        _json_ld_people(article.get("author") or article.get("creator"), page.json_ld),
-        "json-ld",
-        strict=False,
-    )
+    json_ld_group: list[names.NameCandidate] = []
+    for found in _json_ld_people(article.get("author") or article.get("creator"), page.json_ld):
+        before = len(json_ld_group)
+        candidates.add_authors([found.name], "json-ld", group=json_ld_group, strict=False)
+        if len(json_ld_group) > before and (found.bio or found.affiliations):
+            # the person's stated details travel with the name's (first) form
+            first = json_ld_group[before]
+            json_ld_group[before] = names.NameCandidate(
+                first.name, first.source, found.bio, found.affiliations
+            )
+    if json_ld_group:
+        candidates.author_groups.append(json_ld_group)
     meta_group: list[names.NameCandidate] = []
     for key, value in page.meta_values(patterns.META_AUTHOR):
         if value.startswith(("http://", "https://", "/")):

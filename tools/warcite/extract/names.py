@@ -417,6 +417,13 @@ def _title_role(role: str) -> str:
 def parse_affiliation(predicate: str, *, raw: str, source: str = "bio") -> Affiliation | None:
     """Role and organisation from a bio's predicate ("a visiting Research Fellow of KINU...")."""
     text = re.sub(r"^(?:a|an|the)\s+", "", predicate.strip(), flags=re.I)
+    possessive = patterns.POSSESSIVE_ROLE.match(text)
+    if possessive:  # "MASV's Head of Editorial"
+        role = re.split(r"\s+and\s+|,|\.(?:\s|$)", possessive["role"])[0].strip()
+        if role and len(role.split()) <= 8:
+            return Affiliation(
+                name=possessive["name"], role=_title_role(role), source=source, raw=raw
+            )
     for split in patterns.ROLE_PREPOSITIONS.finditer(text):
         role = text[: split.start()].strip(" ,")
         tail = text[split.end() :]

@@ -424,6 +424,10 @@ APPOSITIVE_BIO = re.compile(
     r"^(?P<subject>[A-Z][^,]{2,60}),\s+(?:a|an|the)\s+(?P<predicate>[^,]{3,200}),",
 )
 ROLE_PREPOSITIONS = re.compile(r"\s+(?:at|of|with|for|in|from)\s+(?=(?:the\s+)?[A-Z])")
+#: "<Organisation>'s <role>" in a bio ("MASV's Head of Editorial").
+POSSESSIVE_ROLE = re.compile(
+    r"^(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,5})['’]s\s+(?P<role>[\w][^;]{1,80})"
+)
 ORGANIZATION_TAIL = re.compile(
     r"^(?:the\s+)?(?P<name>[A-Z][\w'&.-]*(?:\s+(?:(?:of|for|and|on|in|the|de|du|des|für|&)\s+)*"
     r"[A-Z][\w'&.-]*)*)\s*(?:\((?P<acronym>[A-Z][A-Za-z&.-]{1,14})\))?"
