@@ -315,3 +315,22 @@ def test_platform_transcript_with_standfirst_and_closing_author_box(url: str | N
         "2021-03-03",
         "6 min read · Mar 3, 2021",
     )
+
+
+def test_german_opinion_transcript_in_sentence_case() -> None:
+    result = _transcript(
+        "transcript_de_opinion.txt",
+        "https://www.beispielzeitung.de/meinung/warum-die-archive-uns-alle-angehen-1.2345",
+    )
+    assert result.title is not None and result.title.value == "Warum die Archive uns alle angehen"
+    assert len(result.paragraphs) == 3
+    assert "Professorin" not in result.text and "Kommentare" not in result.text
+    (author,) = result.authors
+    assert (author.given, author.family) == ("Anna", "Schmidt")
+    assert author.sources == ("byline", "bio")
+    assert [(a.name, a.role) for a in author.affiliations] == [
+        ("Universität Leipzig", "Professorin für Geschichte")
+    ]
+    assert result.published is not None and result.published.value == "2016-08-29"
+    assert result.language is not None and result.language.value == "de"
+    assert result.genre is not None and result.genre.value == "Opinion"

@@ -408,6 +408,7 @@ class Bio:
 def _title_role(role: str) -> str:
     words = role.split()
     small = {"of", "for", "and", "in", "on", "the", "at", "to", "a", "an"}
+    small |= {"für", "und", "der", "die", "das", "de", "du", "des", "la", "le", "di", "del", "y"}
     return " ".join(
         word if (word.lower() in small and index) or word.isupper() else word[:1].upper() + word[1:]
         for index, word in enumerate(words)

@@ -416,20 +416,24 @@ AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|&|\||/|\b(?:and|And|AND|und|et|y|e|en)\
 
 #: A bio: "<Name>[, appositive,] is a/an/the <role> at/of/with <Organisation>".
 BIO_VERB = re.compile(
-    r"^(?P<subject>[^!?]{2,160}?)\s+(?:is|was|serves\s+as|works\s+as)\s+(?:(?:currently|now|also)\s+)?"
+    r"^(?P<subject>[^!?]{2,160}?)\s+(?:is|was|serves\s+as|works\s+as|ist|war|est|es|è|é)\s+"
+    r"(?:(?:currently|now|also|derzeit|auch|actuellement)\s+)?"
     r"(?P<predicate>.+)$",
     re.IGNORECASE | re.DOTALL,
 )
 APPOSITIVE_BIO = re.compile(
     r"^(?P<subject>[A-Z][^,]{2,60}),\s+(?:a|an|the)\s+(?P<predicate>[^,]{3,200}),",
 )
-ROLE_PREPOSITIONS = re.compile(r"\s+(?:at|of|with|for|in|from)\s+(?=(?:the\s+)?[A-Z])")
+ROLE_PREPOSITIONS = re.compile(
+    r"\s+(?:at|of|with|for|in|from|an|bei|am|à|au|chez|en|de|di|presso|bij|van)\s+"
+    rf"(?=(?:{'|'.join(('the', 'der', 'dem', 'des', 'die', 'das', 'la', 'le', 'les', 'el', 'il', 'lo', 'los'))})?\s*[A-Z])"
+)
 #: "<Organisation>'s <role>" in a bio ("MASV's Head of Editorial").
 POSSESSIVE_ROLE = re.compile(
     r"^(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,5})['’]s\s+(?P<role>[\w][^;]{1,80})"
 )
 ORGANIZATION_TAIL = re.compile(
-    r"^(?:the\s+)?(?P<name>[A-Z][\w'&.-]*(?:\s+(?:(?:of|for|and|on|in|the|de|du|des|für|&)\s+)*"
+    r"^(?:(?:the|der|dem|des|die|das|la|le|les|el|il|lo|los)\s+)?(?P<name>[A-Z][\w'&.-]*(?:\s+(?:(?:of|for|and|on|in|the|de|du|des|für|&)\s+)*"
     r"[A-Z][\w'&.-]*)*)\s*(?:\((?P<acronym>[A-Z][A-Za-z&.-]{1,14})\))?"
 )
 
@@ -671,4 +675,5 @@ BIO_LABEL = re.compile(
 #: A byline inside a line of a transcript.
 BYLINE_LINE = re.compile(
     r"(?:^|[\s|•·,(])(?:[Bb]y|BY|[Ww]ritten by|[Pp]osted by)\s+(?P<names>\S.*)$"
+    r"|^(?:Von|VON|Par|PAR|Por|POR|Door|Av|Af)\s+(?P<foreign>[A-ZÀ-Ý]\S*.*)$"
 )

@@ -316,8 +316,9 @@ def _title_shaped(line: Line) -> bool:
         return False
     if dates.find_dates(line.text) or sum(c.isdigit() for c in line.text) > 4:
         return False
-    capitalised = sum(1 for word in _WORDS.findall(line.text) if word[:1].isupper())
-    return capitalised >= 0.5 * line.words and not _is_furniture(line)
+    # title case or sentence case: the first word starts with a capital (or a digit)
+    first = line.text.lstrip("\"'“‘([")[:1]
+    return (first.isupper() or first.isdigit()) and not _is_furniture(line)
 
 
 def find_title(
@@ -376,7 +377,7 @@ def _byline_names(line: Line) -> list[str]:
         match = patterns.BYLINE_LINE.search(cell)
         if not match:
             continue
-        text = match["names"]
+        text = match["names"] or match["foreign"] or ""
         if not text.strip() and cell_index + 1 < len(line.cells):
             continue  # "By" alone in its cell: the name was an image or a link not kept
         text = re.split(r"\s+(?:on|in|for|at|[|•·–—-])\s+|\(|\s+[|•·]\s*|,\s+(?=\d)", text)[0]
