@@ -267,3 +267,9 @@ def test_possessive_affiliation() -> None:
     bio = parse_bio("Jim Donnelly is MASV's Head of Editorial and a senior writer.")
     assert bio is not None
     assert (bio.affiliations[0].name, bio.affiliations[0].role) == ("MASV", "Head of Editorial")
+
+
+def test_english_article_an_is_not_a_preposition() -> None:
+    bio = parse_bio("Jane Doe is a writer and an Emmy winner based in Leeds.")
+    assert bio is not None
+    assert all(a.name != "Emmy" for a in bio.affiliations)

@@ -425,7 +425,7 @@ APPOSITIVE_BIO = re.compile(
     r"^(?P<subject>[A-Z][^,]{2,60}),\s+(?:a|an|the)\s+(?P<predicate>[^,]{3,200}),",
 )
 ROLE_PREPOSITIONS = re.compile(
-    r"\s+(?:at|of|with|for|in|from|an|bei|am|à|au|chez|en|de|di|presso|bij|van)\s+"
+    r"\s+(?:at|of|with|for|in|from|an(?=\s+(?:der|dem|den)\s)|bei|à|au|chez|en|de|di|presso|bij)\s+"
     rf"(?=(?:{'|'.join(('the', 'der', 'dem', 'des', 'die', 'das', 'la', 'le', 'les', 'el', 'il', 'lo', 'los'))})?\s*[A-Z])"
 )
 #: "<Organisation>'s <role>" in a bio ("MASV's Head of Editorial").
