@@ -222,6 +222,15 @@ def test_code_highlighting_classes_do_not_split_or_remove_code() -> None:
     assert ("preformatted", "# share the comments\ngit log") in paragraphs_of(html)
 
 
+def test_bylines_are_names_not_sentences_that_start_with_by() -> None:
+    opening = "By 2030, the market for heat pumps will have doubled, analysts say."
+    html = page(
+        f"<p>{opening}</p><p>{PROSE_1}</p><p>{PROSE_2}</p>"
+        "<p>Posted by Sam Baker at December 16, 2025 11:15 AM</p>"
+    )
+    assert [text for _, text in paragraphs_of(html)] == [opening, PROSE_1, PROSE_2]
+
+
 def test_title_heading_is_dropped_but_other_headings_kept() -> None:
     html = page(
         f"<h1>The Title</h1><p>{PROSE_1}</p><h2>The Title Again Later</h2><p>{PROSE_2}</p>",

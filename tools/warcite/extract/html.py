@@ -664,7 +664,14 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
                 and (sel.BYLINE_LINE.match(text) or sel.DATELINE_LINE.match(text))
             ):
                 continue
-        elif short and not table_row and sel.DATELINE_LINE.match(text):
+        elif (
+            short
+            and not table_row
+            and (
+                sel.DATELINE_LINE.match(text)
+                or (block.kind == "paragraph" and sel.BYLINE_LINE.match(text))
+            )
+        ):
             continue
         if block.prose_chars:
             seen_prose = True

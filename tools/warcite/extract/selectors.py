@@ -396,11 +396,14 @@ BOILERPLATE_LINE = re.compile(
 #: Placeholder text of page templates, never an article's.
 PLACEHOLDER_TEXT = re.compile(r"^lorem ipsum\b", re.IGNORECASE)
 
-#: Bylines: "By Jane Doe", "Written by ...", "Posted by ... on ...", "Author: ...".
+#: Bylines: "By Jane Doe", "Written by ...", "Posted by ... on ...", "Author: ...": a name
+#: (capitalised, or in a script without case) follows, and the line is short, so that
+#: "By 2030, the market ..." or "by far the largest ..." is not taken for one.
 BYLINE_LINE = re.compile(
-    r"^(?:(?:written|posted|published|reported|reviewed|edited|compiled)\s+by|by|author|authors|"
-    r"von|par|por|door|di)\s*[:\-–—]?\s+\S.{0,150}$",
-    re.IGNORECASE,
+    r"^(?i:(?:written|posted|published|reported|reviewed|edited|compiled)\s+by|by|authors?|"
+    r"von|par|por|door|di)\s*[:\-–—]?\s+(?:[A-Z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]|"
+    r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])"
+    r"(?:\S+\s+){0,14}\S*$"
 )
 
 #: Datelines: a block that is only a date, optionally labelled.
@@ -429,6 +432,8 @@ END_OF_ARTICLE_HEADING = re.compile(
             (?:articles?|posts?|stories|reads?|news|reading|content|guides?|resources)|
         (?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in).*)|
         about\s+the\s+(?:authors?|writers?|reviewers?|contributors?)|
+        (?:more\s+(?:from|by)\s+(?:the|this)\s+author)|what\s+i\s+cover|
+        recommended\s+for\s+you|watch\s+next|end\s+of\s+(?:the\s+)?article|
         what\s+to\s+read\s+next|up\s+next
     )\s*:?$""",
     re.IGNORECASE | re.VERBOSE,
