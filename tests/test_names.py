@@ -273,3 +273,15 @@ def test_english_article_an_is_not_a_preposition() -> None:
     bio = parse_bio("Jane Doe is a writer and an Emmy winner based in Leeds.")
     assert bio is not None
     assert all(a.name != "Emmy" for a in bio.affiliations)
+
+
+def test_places_are_not_affiliations() -> None:
+    for text in (
+        "Jane Doe is a writer and an Emmy winner based in Leeds.",
+        "John Roe is a freelance journalist in Berlin.",
+    ):
+        bio = parse_bio(text)
+        assert bio is not None and bio.affiliations == (), text
+    bio = parse_bio("Ann Lee is a lecturer in the Department of History.")
+    assert bio is not None
+    assert [(a.name, a.role) for a in bio.affiliations] == [("Department of History", "Lecturer")]

@@ -432,6 +432,11 @@ def parse_affiliation(predicate: str, *, raw: str, source: str = "bio") -> Affil
         if not match or not role or len(role.split()) > 8:
             continue
         name = match["name"].strip(" .,")
+        preposition = split.group(0).strip().lower()
+        if re.search(r"\b(?:based|lives|living|born|located)$", role, re.I) or (
+            preposition in {"in", "en", "à", "au"} and not is_organization(name)
+        ):
+            continue  # a place, not an organisation ("a journalist in Berlin")
         # an organisation name ends before a trailing lowercase clause
         if len(name) < 3:
             continue
