@@ -222,6 +222,28 @@ def test_code_highlighting_classes_do_not_split_or_remove_code() -> None:
     assert ("preformatted", "# share the comments\ngit log") in paragraphs_of(html)
 
 
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Our editors test products independently. If you buy through our links, we may earn a "
+        "commission.",
+        "As an Amazon Associate we earn from qualifying purchases.",
+        "Reading Time: 7 minutes",
+        "5 min read",
+        "1,693 views",
+        "Table of Contents ▼",
+        "Back to blog",
+        "Advertisement",
+        "Share this article",
+        "Tags: otters, rivers, wildlife",
+        "Photo credit: A. Photographer",
+    ],
+)
+def test_furniture_lines_inside_the_article_are_dropped(furniture: str) -> None:
+    html = page(f"<p>{furniture}</p><p>{PROSE_1}</p><p>{furniture}</p><p>{PROSE_2}</p>")
+    assert [text for _, text in paragraphs_of(html)] == [PROSE_1, PROSE_2]
+
+
 def test_bylines_are_names_not_sentences_that_start_with_by() -> None:
     opening = "By 2030, the market for heat pumps will have doubled, analysts say."
     html = page(

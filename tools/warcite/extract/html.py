@@ -78,6 +78,8 @@ TEASER_MAX_CHARS = 200
 PROSE_MAX_LINK_DENSITY = 0.3
 #: Blocks at most this long can be dropped as furniture lines, bylines or datelines.
 FURNITURE_MAX_CHARS = 200
+#: Blocks at most this long are dropped when they disclose affiliate links or commissions.
+DISCLOSURE_MAX_CHARS = 400
 #: An element marked as furniture that holds this share of the page's prose is kept.
 ARTICLE_PROSE_SHARE = 0.5
 #: A marked article body wins over the best-scoring container when it holds this share of its prose.
@@ -652,7 +654,11 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
                 continue
         table_row = block.owner.tag == "tr"  # data: a row may well start with a date
         if sel.PLACEHOLDER_TEXT.match(text) or (
-            short and not table_row and sel.BOILERPLATE_LINE.match(text)
+            not table_row
+            and (
+                (short and sel.BOILERPLATE_LINE.match(text))
+                or (len(text) <= DISCLOSURE_MAX_CHARS and sel.AFFILIATE_DISCLOSURE.search(text))
+            )
         ):
             continue
         if not seen_prose:

@@ -379,18 +379,30 @@ BOILERPLATE_LINE = re.compile(
         follow\s+us\b.{0,80}|
         (?:tags?|topics?|filed\s+under|categories|category)\s*:.{0,200}|
         (?:photo|image|picture|credit|source\s+image|illustration)s?\s*(?:credit)?\s*:.{0,150}|
-        (?:leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|add\s+a\s+comment|comments?)\b.{0,40}|
-        \d+\s+comments?|
-        (?:table\s+of\s+contents|contents|in\s+this\s+article|jump\s+to)\s*:?|
-        skip\s+to\b.{0,40}|back\s+to\s+top|
+        (?:leave|post|add|write)\s+a\s+(?:comment|reply|review).{0,40}|
+        (?:\d+\s+)?comments?\s*(?:\(\d+\))?|
+        (?:table\s+of\s+contents|contents|in\s+this\s+(?:article|post|guide)|jump\s+to|
+            content\s+map|on\s+this\s+page)\W{0,3}|
+        skip\s+to\b.{0,40}|back\s+to\s+(?:top|blog|home|news|articles?|all\s+\w+)\W{0,3}|
         (?:all\s+rights\s+reserved|copyright\s+©?|©).{0,160}|
         .{0,120}\ball\s+rights\s+reserved\.?|
-        \d+\s*(?:min(?:ute)?s?)\s+read|
+        \W{0,3}(?:reading|read)\s+time\s*:?.{0,30}|
+        (?:.{0,40}\s)?\d+\s*(?:min(?:ute)?s?)\.?\s+read(?:ing)?(?:\s+time)?|
+        [\d,.]+[km]?\s+(?:views?|reads|shares|likes)|
         (?:listen|listen\s+to\s+this\s+article).{0,40}|
         was\s+this\s+(?:article|page|post)\s+helpful\??.{0,40}|
-        (?:rate|rating)\s*(?:this)?.{0,40}
+        (?:rate|rating)\s+this\b.{0,40}|
+        search|close\s+search|(?:you\s+are\s+)?(?:signed|logged)\s+(?:in|out).{0,40}
     )$""",
     re.IGNORECASE | re.VERBOSE,
+)
+
+#: Affiliate and commission disclosures (looked for inside short blocks).
+AFFILIATE_DISCLOSURE = re.compile(
+    r"\b(?:may|might|could|will|do)\s+(?:earn|receive|get|make)\s+(?:an?\s+)?(?:small\s+)?"
+    r"(?:affiliate\s+)?(?:commissions?|compensation|fees?|share\s+of)|"
+    r"\baffiliate\s+(?:links?|commissions?|partnerships?)\b|\bearn\s+from\s+qualifying\s+purchases\b",
+    re.IGNORECASE,
 )
 
 #: Placeholder text of page templates, never an article's.
