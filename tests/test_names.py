@@ -136,6 +136,8 @@ def test_split_names() -> None:
 
 def test_roles_and_repetitions_are_not_names() -> None:
     assert strip_roles("Keith Barry Senior Autos Reporter") == "Keith Barry"
+    # a name does not end in an initial: the role-like word is the surname
+    assert strip_roles("Jane Q. Reporter") == "Jane Q. Reporter"
     assert strip_roles("Liam Austin Liam Austin") == "Liam Austin"
     assert split_names("Paul Frew, Home and Digital Security Expert", roles=True) == ["Paul Frew"]
     assert split_names("Read more about The Upwork Team") == ["The Upwork Team"]

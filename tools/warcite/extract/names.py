@@ -113,6 +113,8 @@ def strip_roles(text: str) -> str:
             start = index
             while start > 1 and words[start - 1].lower().strip(",.") in patterns.ROLE_QUALIFIERS:
                 start -= 1
+            if re.fullmatch(r"[A-Z]\.?", words[start - 1]):
+                break  # a name never ends in an initial: "Jane Q. Reporter" is a surname
             words = words[:start]
             break
         if index >= 2 and not word.endswith(",") and words[index - 1].endswith(","):
