@@ -526,3 +526,15 @@ def test_json_ld_person_details_give_affiliation_and_bio() -> None:
     assert affiliation.role == "Visiting Research Fellow"
     assert affiliation.source == "json-ld"
     assert author.bio == "A North Korean defector and researcher."
+
+
+def test_site_name_from_the_title_beside_the_headline() -> None:
+    body = "<h1>Otters Return</h1><p>Text.</p>"
+    suffix = metadata(page("<title>Otters Return | The Valley Times</title>", body))
+    assert suffix.publisher is not None
+    assert (suffix.publisher.value, suffix.publisher.source) == ("The Valley Times", "html:title")
+    prefix = metadata(page("<title>The Valley Times - Otters Return</title>", body))
+    assert prefix.publisher is not None and prefix.publisher.value == "The Valley Times"
+    # a <title> that is not headline + site gives no site name from the title
+    other = metadata(page("<title>Why otters: a question</title>", body))
+    assert other.publisher is None or other.publisher.source != "html:title"

@@ -999,10 +999,39 @@ def _read_publisher(page: _Page) -> None:
                     page.html_title,
                     "the <title> segment that matches the URL's host",
                 )
+    if page.html_title:
+        _add_title_site_name(page)
     host = (urlsplit(url).hostname or "") if url else ""
     if host:
         candidates.add("publisher", host.removeprefix("www."), "url", url, "the URL's host name")
     page.site_names = [e.value for e in candidates.fields.get("publisher", [])]
+
+
+def _add_title_site_name(page: _Page) -> None:
+    """The site's name from a ``<title>`` of the form "Headline | Site" or "Site - Headline".
+
+    Only when one end of the ``<title>`` is the page's headline (a stated title or the
+    ``<h1>``) is the short segment at the other end taken for the site's name.
+    """
+    title = page.html_title or ""
+    segments = [part.strip() for part in re.split(r"\s+[|\-–—·•»:]\s+|\s*\|\s*", title)]
+    segments = [part for part in segments if part]
+    if len(segments) < 2:
+        return
+    headlines = {fold(value) for _, value in page.meta_values(patterns.META_TITLE)}
+    headlines.add(fold(_first_text(page.root, "//h1") or ""))
+    headlines.discard("")
+    for headline_end, site_end in ((segments[:-1], segments[-1]), (segments[1:], segments[0])):
+        if fold(" ".join(headline_end)) in headlines and 2 < len(site_end) <= 60:
+            if len(site_end.split()) <= 6:
+                page.candidates.add(
+                    "publisher",
+                    site_end,
+                    "html:title",
+                    title,
+                    "the <title> segment beside the page's headline",
+                )
+            return
 
 
 def _read_title(page: _Page) -> Field | None:
