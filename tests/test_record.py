@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from warcite import record as records
 from warcite.errors import RecordError
 from warcite.models import Affiliation, ArchivedPage, Extraction, Field, Paragraph, Person
+from warcite.slugs import default_slug
 
 URL = "https://www.example-news.com/opinion/Why-Rivers-Flood-in-Spring-by-Ana-Lima-210315-77.html"
 TRANSCRIPT = (
@@ -184,14 +185,14 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     ],
 )
 def test_default_slug(url: str, title: str | None, expected: str) -> None:
-    assert records.default_slug(url, title) == expected
+    assert default_slug(url, title) == expected
 
 
 def test_default_slug_is_always_a_valid_slug() -> None:
     from warcite.slugs import SLUG_PATTERN
 
     for url in ("https://x/", "https://éxample.com/ça-va", "https://a.b.c.d.e.f/" + "x" * 300):
-        assert SLUG_PATTERN.match(records.default_slug(url))
+        assert SLUG_PATTERN.match(default_slug(url))
 
 
 # --------------------------------------------------------------------------- sentence case
@@ -563,7 +564,7 @@ def test_content_differences_ignore_identity_and_dates(
 def test_default_slug_is_valid_for_any_url(host: str, path: str, title: str | None) -> None:
     from warcite.slugs import SLUG_PATTERN
 
-    slug = records.default_slug(f"https://{host}/{quote(path)}", title)
+    slug = default_slug(f"https://{host}/{quote(path)}", title)
     assert SLUG_PATTERN.match(slug), slug
 
 

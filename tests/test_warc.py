@@ -344,27 +344,28 @@ def test_payload_digest_of_arbitrary_blocks_is_a_digest_or_a_read_error(block: b
         (
             "https://www.opednews.com/articles/Why-North-Korean-Elites-De-by-In-ae-Hyun-"
             "Asylum_Defection_Diplomats_Elitism-160829-249.html",
-            "opednews-com-de-by-in-ae-hyun-asylum-defection-diplomats-elitism-160829-249",
+            "opednews-160829-249",
         ),
         ("http://127.0.0.1:8080/", "127-0-0-1"),
-        ("https://example.org/Café/Ünïcode?id=7", "example-org-cafe-unicode-id-7"),
+        ("https://example.org/Café/Ünïcode?id=7", "example-7"),
+        ("https://example.org/Café/Ünïcode", "example-unicode"),
         (
             "https://web.archive.org/web/20160830000000id_/http://example.com/a/b.html",
-            "example-com-a-b",
+            "example-b",
         ),
-        ("https://例え.jp/記事", "xn-r8jz45g-jp"),
+        ("https://例え.jp/記事", "xn-r8jz45g"),
     ],
 )
 def test_slug_from_url(url: str, slug: str) -> None:
-    from warcite.slugs import slug_from_url
+    from warcite.slugs import default_slug
 
-    assert slug_from_url(url) == slug
+    assert default_slug(url) == slug
 
 
 @given(st.text(max_size=300))
 def test_slugs_are_always_valid(path: str) -> None:
-    from warcite.slugs import SLUG_PATTERN, slug_from_url
+    from warcite.slugs import SLUG_PATTERN, default_slug
 
-    slug = slug_from_url("https://www.example.org/" + path)
+    slug = default_slug("https://www.example.org/" + path)
     assert SLUG_PATTERN.match(slug), slug
     assert len(slug) <= 80

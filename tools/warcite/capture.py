@@ -77,7 +77,7 @@ from urllib.parse import SplitResult, quote, urljoin, urlsplit, urlunsplit
 from warcite import __version__
 from warcite.errors import ArchiveExistsError, CaptureError, UsageError, WarcReadError
 from warcite.models import CaptureResult, Memento, WarcRecordInfo
-from warcite.slugs import check_slug, slug_from_url, warc_file_name
+from warcite.slugs import check_slug, default_slug, warc_file_name
 from warcite.warc import (
     PAYLOAD_DIGEST_CONVENTION,
     PAYLOAD_DIGEST_TYPES,
@@ -464,7 +464,7 @@ def import_file(
     if url is None:
         raise UsageError(f"importing {source} needs --url: the page's original address")
     original = _check_url(url)
-    slug = check_slug(slug) if slug else slug_from_url(original)
+    slug = check_slug(slug) if slug else default_slug(original)
     started = _now(context)
     date = warc_date(started)
     file_name = warc_file_name(slug, started)
@@ -590,7 +590,7 @@ def _import_warc(
     main = _main_record_of(source, records, url, read_page)
     page_url = url or _original_url(main) or (main.info.target_uri or "")
     source_method = _source_field(main, records, "method")
-    slug = check_slug(slug) if slug else slug_from_url(page_url) if page_url else "warc-import"
+    slug = check_slug(slug) if slug else default_slug(page_url) if page_url else "warc-import"
     started = _now(context)
     date = warc_date(started)
     file_name = warc_file_name(slug, started)
@@ -1347,7 +1347,7 @@ def capture(
 
     memento = _memento_of(page, requested)
     method = "import-memento" if memento else "http-capture"
-    slug = slug or slug_from_url(memento.original_uri if memento else requested)
+    slug = slug or default_slug(memento.original_uri if memento else requested)
     file_name = warc_file_name(slug, started)
     finished = now()
 

@@ -13,7 +13,6 @@ Public functions::
     load_record(ref, project_root)     by slug, record_id (urn:uuid:...) or path
     record_text(record, project_root)  the stored clean text
     record_validator(version)          a jsonschema validator (local registry, no network)
-    default_slug(url, title)           the record id a page gets by default
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ from functools import cache, lru_cache
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from warcite import __version__
 from warcite.errors import RecordError, ValidationFailed
@@ -46,6 +44,7 @@ from warcite.project import (
     relative_to_project,
     resolve_in_project,
 )
+from warcite.slugs import default_slug, slug_words
 
 JsonObject = dict[str, Any]
 Clock = Callable[[], datetime]
@@ -341,74 +340,6 @@ def event(
 
 
 # --------------------------------------------------------------------------- slugs
-
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "gv"})
-_MOBILE_LABELS = frozenset({"www", "www1", "www2", "www3", "m", "mobile", "amp", "edition"})
-_ID_QUERY_KEYS = ("id", "p", "story", "storyid", "article", "articleid", "aid", "newsid", "no")
-_TRAILING_ID = re.compile(r"(?:^|[-_.])(\d+(?:[-_]\d+)*)$")
-
-
-def _slug_words(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-
-
-def site_name(url: str) -> str:
-    """The site's short name from a URL's host: ``www.opednews.com`` -> ``opednews``.
-
-    Drops ``www``/``m``-style labels and the public suffix (with the common two-level
-    country suffixes such as ``co.uk``); an IP address is kept whole.
-    """
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    if re.fullmatch(r"[\d.]+|[0-9a-f:]+", host) and (host.count(".") == 3 or ":" in host):
-        return _slug_words(host)
-    labels = [label for label in host.split(".") if label]
-    while len(labels) > 2 and labels[0] in _MOBILE_LABELS:
-        labels = labels[1:]
-    if not labels:
-        return "page"
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
-        return _slug_words(labels[-3])
-    if len(labels) >= 2:
-        return _slug_words(labels[-2])
-    return _slug_words(labels[0])
-
-
-def _trailing_id(url: str) -> str | None:
-    parts = urlsplit(url)
-    segments = [unquote(s) for s in parts.path.split("/") if s]
-    if segments:
-        last = re.sub(r"\.(?:s?html?|php\d?|aspx?|jsp|cfm|cgi)$", "", segments[-1], flags=re.I)
-        match = _TRAILING_ID.search(last)
-        if match and sum(c.isdigit() for c in match.group(1)) >= 3:
-            return match.group(1).replace("_", "-")
-    for key, value in parse_qsl(parts.query):
-        if key.lower() in _ID_QUERY_KEYS and value.isdigit():
-            return value
-    return None
-
-
-def default_slug(url: str, title: str | None = None, *, max_words: int = 6) -> str:
-    """The record id a page gets by default: the site's name plus what identifies the page.
-
-    When the URL's last path segment ends in an id (digits, possibly in groups:
-    ``...-160829-249.html``) or the query has a numeric ``id``-like parameter:
-    ``<site>-<id>`` (``opednews-160829-249``).  Otherwise ``<site>-<first words of the
-    title>`` (or of the last path segment), at most 80 characters.
-    """
-    site = site_name(url) or "page"
-    identifier = _trailing_id(url)
-    if identifier:
-        slug = f"{site}-{identifier}"
-    else:
-        segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
-        source = title or (segments[-1] if segments else "")
-        source = re.sub(r"\.(?:s?html?|php\d?|aspx?|jsp|cfm|cgi)$", "", source, flags=re.I)
-        words = [w for w in _slug_words(source).split("-") if w][:max_words]
-        slug = "-".join([site, *words])
-    slug = _slug_words(slug)[:80].strip("-")
-    return slug or "page"
-
 
 # --------------------------------------------------------------------------- sentence case
 
@@ -824,7 +755,7 @@ def build_record(
     agents = [agent]
     capture_agent_id = agent["id"]
     if (tool["name"], tool["version"]) != ("warcite", __version__):
-        capture_agent_id = f"urn:warcite:agent:{_slug_words(tool['name'])}-" + (
+        capture_agent_id = f"urn:warcite:agent:{slug_words(tool['name'])}-" + (
             re.sub(r"[^a-z0-9.+-]", "-", (tool["version"] or "unknown").lower())
         )
         capture_agent: JsonObject = {
@@ -1248,7 +1179,6 @@ __all__ = [
     "build_record",
     "citation_item",
     "content_differences",
-    "default_slug",
     "dump_record",
     "file_digests",
     "known_schema_versions",

@@ -11,7 +11,7 @@ import contextlib
 import re
 import unicodedata
 from datetime import datetime, timezone
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from warcite.errors import UsageError
 
@@ -21,7 +21,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 _WAYBACK_PREFIX = re.compile(r"^/(?:[^/]+/)*?web/\d{14}(?:[a-z]{2}_)?/(?P<original>.+)$")
 
 
-def _ascii_words(text: str) -> str:
+def slug_words(text: str) -> str:
     """Lowercase ASCII letters and digits, every other run of characters one hyphen."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
@@ -37,48 +37,80 @@ def _truncate(slug: str, limit: int = SLUG_MAX_LENGTH) -> str:
     return cut.strip("-")
 
 
-def slug_from_url(url: str) -> str:
-    """A slug that says which page a URL is: host (without ``www.``) and the path's last words.
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "gv"})
+_MOBILE_LABELS = frozenset({"www", "www1", "www2", "www3", "m", "mobile", "amp", "edition"})
+_ID_QUERY_KEYS = ("id", "p", "story", "storyid", "article", "articleid", "aid", "newsid", "no")
+_TRAILING_ID = re.compile(r"(?:^|[-_.])(\d+(?:[-_]\d+)*)$")
 
-    ``https://www.opednews.com/articles/Why-North-...-160829-249.html`` gives
-    ``opednews-com-why-north-...-160829-249``.  For a Wayback-style memento URL the original
-    URL is used.  The path's end is kept in preference to its start, since the distinctive
-    part of an article URL (title words, IDs) is usually last.
+
+def site_name(url: str) -> str:
+    """The site's short name from a URL's host: ``www.opednews.com`` -> ``opednews``.
+
+    Drops ``www``/``m``-style labels and the public suffix (with the common two-level
+    country suffixes such as ``co.uk``); an IP address is kept whole.
     """
-    parts = urlsplit(url.strip())
-    wayback = _WAYBACK_PREFIX.match(parts.path)
-    if wayback:
-        original = wayback.group("original")
-        if parts.query:
-            original += "?" + parts.query
-        if "://" not in original:
-            original = "http://" + original
-        return slug_from_url(original)
-    host = (parts.hostname or "").lower()
-    if host.startswith("www."):
-        host = host[4:]
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
     with contextlib.suppress(UnicodeError):  # an IDN keeps a distinct (xn--) name
         host = host.encode("idna").decode("ascii")
-    host_slug = _ascii_words(host)
-    path = unquote(parts.path)
-    path = re.sub(r"\.(?:s?html?|php\d?|aspx?|jsp|cgi)$", "", path, flags=re.IGNORECASE)
-    path_slug = _ascii_words(path + (" " + unquote(parts.query) if parts.query else ""))
-    if not path_slug:
-        slug = host_slug or "page"
+    if re.fullmatch(r"[\d.]+|[0-9a-f:]+", host) and (host.count(".") == 3 or ":" in host):
+        return slug_words(host)
+    labels = [label for label in host.split(".") if label]
+    while len(labels) > 2 and labels[0] in _MOBILE_LABELS:
+        labels = labels[1:]
+    if not labels:
+        return "page"
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return slug_words(labels[-3])
+    if len(labels) >= 2:
+        return slug_words(labels[-2])
+    return slug_words(labels[0])
+
+
+def _trailing_id(url: str) -> str | None:
+    parts = urlsplit(url)
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    if segments:
+        last = re.sub(r"\.(?:s?html?|php\d?|aspx?|jsp|cfm|cgi)$", "", segments[-1], flags=re.I)
+        match = _TRAILING_ID.search(last)
+        if match and sum(c.isdigit() for c in match.group(1)) >= 3:
+            return match.group(1).replace("_", "-")
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in _ID_QUERY_KEYS and value.isdigit():
+            return value
+    return None
+
+
+def _original_url(url: str) -> str:
+    """The original URL of a Wayback-style memento URL; any other URL as it is."""
+    parts = urlsplit(url.strip())
+    wayback = _WAYBACK_PREFIX.match(parts.path)
+    if not wayback:
+        return url.strip()
+    original = wayback.group("original") + ("?" + parts.query if parts.query else "")
+    return original if "://" in original else "http://" + original
+
+
+def default_slug(url: str, title: str | None = None, *, max_words: int = 6) -> str:
+    """The slug a page gets by default, for its WARC file and its record: site + page.
+
+    When the URL's last path segment ends in an id (digits, possibly in groups:
+    ``...-160829-249.html``) or the query has a numeric ``id``-like parameter:
+    ``<site>-<id>`` (``opednews-160829-249``).  Otherwise ``<site>-<first words of the
+    title>`` (or of the last path segment), at most 80 characters.  A Wayback-style
+    memento URL is named after its original URL.
+    """
+    url = _original_url(url)
+    site = site_name(url) or "page"
+    identifier = _trailing_id(url)
+    if identifier:
+        slug = f"{site}-{identifier}"
     else:
-        room = SLUG_MAX_LENGTH - len(host_slug) - 1
-        if room < 16:
-            slug = _truncate(f"{host_slug}-{path_slug}")
-        elif len(path_slug) > room:
-            tail = path_slug[-room:]
-            starts_mid_word = path_slug[-room - 1] != "-"
-            if starts_mid_word and "-" in tail[: room // 2]:
-                tail = tail[tail.find("-") + 1 :]
-            slug = f"{host_slug}-{tail.strip('-')}" if host_slug else tail.strip("-")
-        else:
-            slug = f"{host_slug}-{path_slug}" if host_slug else path_slug
-    slug = _truncate(slug.strip("-")) or "page"
-    return slug
+        segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
+        source = title or (segments[-1] if segments else "")
+        source = re.sub(r"\.(?:s?html?|php\d?|aspx?|jsp|cfm|cgi)$", "", source, flags=re.I)
+        words = [w for w in slug_words(source).split("-") if w][:max_words]
+        slug = "-".join([site, *words])
+    return _truncate(slug_words(slug)) or "page"
 
 
 def check_slug(slug: str) -> str:
@@ -97,4 +129,12 @@ def warc_file_name(slug: str, when: datetime) -> str:
     return f"{check_slug(slug)}-{stamp}.warc.gz"
 
 
-__all__ = ["SLUG_MAX_LENGTH", "SLUG_PATTERN", "check_slug", "slug_from_url", "warc_file_name"]
+__all__ = [
+    "SLUG_MAX_LENGTH",
+    "SLUG_PATTERN",
+    "check_slug",
+    "default_slug",
+    "site_name",
+    "slug_words",
+    "warc_file_name",
+]
