@@ -16,7 +16,6 @@ from warcite.extract.metadata import (
     extract_html_metadata,
     genre_from_label,
     normalize_language,
-    title_sentence_case,
 )
 from warcite.models import Paragraph
 
@@ -267,23 +266,6 @@ def test_clean_title() -> None:
         == "Letters: What Ledgers Teach"
     )
     assert clean_title("Example News", ["Example News"])[0] == "Example News"
-
-
-def test_title_sentence_case_keeps_proper_nouns_on_evidence() -> None:
-    text = (
-        "The number of North Korean defectors has shown a marked increase. Many North Korean "
-        "elites defect; the elite is divided and their country is poor."
-    )
-    assert (
-        title_sentence_case("Why North Korean Elites Defect from Their Country?", text=text)
-        == "Why North Korean elites defect from their country?"
-    )
-    assert title_sentence_case("The Rise Of NASA: A History", proper_nouns=()) == (
-        "The rise of NASA: A history"
-    )
-    assert title_sentence_case("Visiting Paris In Spring", proper_nouns=["Paris"]) == (
-        "Visiting Paris in spring"
-    )
 
 
 def test_genre_from_label() -> None:

@@ -22,6 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from warcite import record as records
+from warcite.cite.titles import sentence_case
 from warcite.errors import RecordError
 from warcite.models import Affiliation, ArchivedPage, Extraction, Field, Paragraph, Person
 from warcite.slugs import default_slug
@@ -204,13 +205,14 @@ def test_sentence_case_keeps_proper_nouns_the_text_capitalises() -> None:
         "Their country offers them little."
     )
     assert (
-        records.sentence_case("Why North Korean Elites Defect from Their Country?", text)
+        sentence_case("Why North Korean Elites Defect from Their Country?", text)
         == "Why North Korean elites defect from their country?"
     )
 
 
 def test_sentence_case_keeps_acronyms_and_the_start_of_a_subtitle() -> None:
-    assert records.sentence_case("NATO and the UN: What Comes Next", "") == (
+    text = "Diplomats ask what comes next for NATO and the UN after the summit."
+    assert sentence_case("NATO and the UN: What Comes Next", text) == (
         "NATO and the UN: What comes next"
     )
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from warcite import __version__
+from warcite.cite.titles import sentence_case
 from warcite.errors import RecordError, ValidationFailed
 from warcite.models import ArchivedPage, Evidence, Extraction, Field, Person
 from warcite.project import (
@@ -340,65 +341,6 @@ def event(
 
 
 # --------------------------------------------------------------------------- slugs
-
-# --------------------------------------------------------------------------- sentence case
-
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
-
-
-def _word_usage(text: str) -> dict[str, tuple[int, int]]:
-    """For each word (casefolded): how often the text writes it lowercase and capitalised,
-    counting only places where capitals are not forced by a sentence start."""
-    usage: dict[str, list[int]] = {}
-    sentence_start = True
-    for match in re.finditer(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[.!?:\n\"“]", text):
-        token = match.group(0)
-        if not _WORD.fullmatch(token):
-            sentence_start = True
-            continue
-        if not sentence_start:
-            counts = usage.setdefault(token.casefold(), [0, 0])
-            if token[:1].islower():
-                counts[0] += 1
-            elif token[:1].isupper():
-                counts[1] += 1
-        sentence_start = False
-    return {word: (counts[0], counts[1]) for word, counts in usage.items()}
-
-
-def sentence_case(title: str, text: str = "") -> str:
-    """The title in sentence case with proper nouns kept, judged by how ``text`` writes them.
-
-    The first word and the first word after a colon keep their capital; words with inner
-    capitals or all in capitals (acronyms) are kept; a capitalised word is kept when the
-    text writes it capitalised mid-sentence and never in lowercase (``North Korean``),
-    and lowercased otherwise (``Elites`` -> ``elites``).
-    """
-    usage = _word_usage(text)
-    pieces: list[str] = []
-    keep_next = True
-    for token in re.split(r"(\s+)", title):
-        if not token or token.isspace():
-            pieces.append(token)
-            continue
-        if keep_next:
-            pieces.append(token)
-        else:
-            pieces.append(_WORD.sub(lambda m: _case_word(m.group(0), usage), token))
-        keep_next = token.endswith((":", "?", "!", ".", "—", "–")) and len(token) > 1
-    return "".join(pieces)
-
-
-def _case_word(word: str, usage: Mapping[str, tuple[int, int]]) -> str:
-    if len(word) == 1:
-        return word if word == "I" else word.lower()
-    if not word[:1].isupper() or any(c.isupper() for c in word[1:]):
-        return word  # lowercase already, or an acronym / inner capital (KINU, iPhone, McCain)
-    lower, capital = usage.get(word.casefold(), (0, 0))
-    if capital > 0 and lower == 0:
-        return word
-    return word[:1].lower() + word[1:]
-
 
 # --------------------------------------------------------------------------- text
 
@@ -1192,7 +1134,6 @@ __all__ = [
     "record_validator",
     "register_migration",
     "schema_registry",
-    "sentence_case",
     "text_blocks",
     "version_problem",
     "write_record",

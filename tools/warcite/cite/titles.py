@@ -34,16 +34,18 @@ def ends_with_end_punctuation(title: str) -> bool:
 
 
 def sentence_case(title: str, context: str | None = None) -> str:
-    """A conservative sentence-case form of a title-cased title.
+    """The sentence-case form of a title-cased title, proper nouns kept (APA titles).
 
     The first word, and the first word after a colon or a sentence end, keep their
-    capital.  Every other capitalised word keeps it unless it is known not to be a
-    proper noun: a closed-class word (:data:`FUNCTION_WORDS`), or, when ``context`` (the
-    article's text) is given, a word the text writes in lowercase and never capitalised
-    inside a sentence.  Words with capitals after their first letter (acronyms, "OpEdNews")
-    or digits are kept.  When in doubt the capital stays: a capitalised common noun is a
-    style slip, a lowercased proper noun is an error of fact.
+    capital; so do words with capitals after their first letter or digits (acronyms,
+    "OpEdNews", "Kim Jong-Un", "G7").  Closed-class words (:data:`FUNCTION_WORDS`) are
+    lowercased.  Every other capitalised word is judged on the evidence of ``context``,
+    the article's text: it keeps its capital when the text writes it capitalised inside a
+    sentence more often than in lowercase ("North Korean"), and is lowercased otherwise
+    ("Elites" -> "elites").  Without a text there is no evidence, and the capital stays:
+    a capitalised common noun is a style slip, a lowercased proper noun an error of fact.
     """
+    usage = _word_usage(context) if context else None
     words = title.split()
     result = []
     sentence_start = True
@@ -51,7 +53,7 @@ def sentence_case(title: str, context: str | None = None) -> str:
         match = _WORD_CORE.match(word)
         assert match is not None
         lead, core, trail = match.groups()
-        if not sentence_start and _lowercase_candidate(core) and _is_common(core, context):
+        if not sentence_start and _lowercase_candidate(core) and _is_common(core, usage):
             word = f"{lead}{core.lower()}{trail}"
         result.append(word)
         sentence_start = bool(trail) and trail[-1] in _SENTENCE_END
@@ -66,19 +68,33 @@ def _lowercase_candidate(core: str) -> bool:
     return rest == rest.lower()
 
 
-def _is_common(core: str, context: str | None) -> bool:
-    lower = core.lower()
-    if lower in FUNCTION_WORDS:
+def _word_usage(text: str) -> dict[str, tuple[int, int]]:
+    """For each word (casefolded): how often ``text`` writes it in lowercase, and how often
+    capitalised where no sentence start forces the capital."""
+    usage: dict[str, list[int]] = {}
+    sentence_start = True
+    for match in re.finditer(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[.!?:;\n\"“”(\[—–]", text):
+        token = match.group(0)
+        if not token[0].isalpha():
+            sentence_start = True
+            continue
+        if not sentence_start:
+            counts = usage.setdefault(token.casefold(), [0, 0])
+            counts[0 if token[0].islower() else 1] += 1
+        elif token[0].islower():
+            usage.setdefault(token.casefold(), [0, 0])[0] += 1
+        sentence_start = False
+    return {word: (lower, capital) for word, (lower, capital) in usage.items()}
+
+
+def _is_common(core: str, usage: dict[str, tuple[int, int]] | None) -> bool:
+    """True when ``core`` (a capitalised title word) is not a proper noun, on the evidence."""
+    if core.lower() in FUNCTION_WORDS:
         return True
-    if context is None:
+    if usage is None:
         return False
-    if not re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", context):
-        return False
-    for found in re.finditer(rf"(?<![\w-]){re.escape(core)}(?![\w-])", context):
-        before = context[: found.start()].rstrip(" \t\"'“‘(")
-        if before and before[-1] not in ".?!:\n":
-            return False  # capitalised inside a sentence: a proper noun
-    return True
+    lower, capital = usage.get(core.casefold(), (0, 0))
+    return capital <= lower
 
 
 def short_title(title: str) -> str:

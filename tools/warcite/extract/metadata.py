@@ -60,8 +60,8 @@ structured data (what the publisher states for machines), then the visible page:
     ``article:tag``, Dublin Core, citation, parsely and sailthru tags; ``rel=canonical``,
     ``og:url``, JSON-LD ``url``/``mainEntityOfPage``.
 
-:func:`title_sentence_case` gives a title in sentence case (APA), keeping proper nouns on the
-evidence of the article text.
+The sentence-case form of a title (for APA) is made where it is used, from the title and the
+article text: :func:`warcite.cite.titles.sentence_case`.
 """
 
 from __future__ import annotations
@@ -385,68 +385,6 @@ def clean_title(
     return text, (
         "removed the site name " + ", ".join(repr(r) for r in removed)
     ) if removed else None
-
-
-def _capitalised_evidence(text: str) -> tuple[dict[str, int], dict[str, int]]:
-    """Counts of each word written capitalised mid-sentence, and written in lower case."""
-    capitalised: dict[str, int] = {}
-    lower: dict[str, int] = {}
-    for match in re.finditer(r"[^\W\d_][\w'’-]*", text):
-        word = match.group(0)
-        before = text[: match.start()].rstrip()
-        for part in word.split("-"):
-            if not part:
-                continue
-            key = part.casefold()
-            if part[:1].islower():
-                lower[key] = lower.get(key, 0) + 1
-            elif before and before[-1] not in ".!?:;\"“”'‘’([—–" and not before.endswith("\n"):
-                capitalised[key] = capitalised.get(key, 0) + 1
-    return capitalised, lower
-
-
-def title_sentence_case(title: str, *, text: str = "", proper_nouns: Iterable[str] = ()) -> str:
-    """``title`` in sentence case, proper nouns kept.
-
-    The first word, the first word after a colon, acronyms (all capitals, "U.S.") and words in
-    ``proper_nouns`` keep their capitals.  Any other capitalised word keeps them only when the
-    article ``text`` writes it capitalised in mid-sentence more often than in lower case
-    (evidence that it is a proper noun: "North Korean" in "...by North Korean elites...").
-    """
-    keep = {word.casefold() for name in proper_nouns for word in re.split(r"[\s-]+", name) if word}
-    capitalised, lower = _capitalised_evidence(text)
-
-    def convert(word: str, *, first: bool) -> str:
-        parts = word.split("-")
-        result = []
-        for index, part in enumerate(parts):
-            letters = [c for c in part if c.isalpha()]
-            if not letters or not letters[0].isupper():
-                result.append(part)
-                continue
-            core = re.sub(r"[^\w'’]", "", part)
-            key = core.casefold()
-            if (
-                (first and index == 0)
-                or (len(letters) > 1 and all(c.isupper() for c in letters))
-                or any(c.isupper() for c in letters[1:])
-                or key in keep
-                or capitalised.get(key, 0) > lower.get(key, 0)
-            ):
-                result.append(part)
-            else:
-                result.append(
-                    part[: part.index(letters[0])] + part[part.index(letters[0]) :].lower()
-                )
-        return "-".join(result)
-
-    output: list[str] = []
-    starts_clause = True
-    for word in title.split(" "):
-        output.append(convert(word, first=starts_clause) if word else word)
-        if word:
-            starts_clause = word.endswith(":")
-    return " ".join(output)
 
 
 # --------------------------------------------------------------------------- JSON-LD
@@ -1509,5 +1447,4 @@ __all__ = [
     "normalize_language",
     "normalize_text",
     "note_agreement",
-    "title_sentence_case",
 ]
