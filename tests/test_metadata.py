@@ -520,3 +520,10 @@ def test_site_name_from_the_title_beside_the_headline() -> None:
     # a <title> that is not headline + site gives no site name from the title
     other = metadata(page("<title>Why otters: a question</title>", body))
     assert other.publisher is None or other.publisher.source != "html:title"
+
+
+def test_ambiguous_visible_date_resolved_by_the_urls_date_folder() -> None:
+    body = "<h1>Harbor plan</h1><p class='date'>Published 05/11/2019</p><p>Text.</p>"
+    result = metadata(page(body=body), url="https://example.org/2019/11/05/harbor-plan/")
+    assert result.published is not None and result.published.value == "2019-11-05"
+    assert result.published.note is not None and "read day-first" in result.published.note

@@ -144,6 +144,16 @@ def test_news_transcript_with_related_articles_and_locale() -> None:
     assert result.publisher is not None and result.publisher.value == "Harborview Gazette"
 
 
+def test_ambiguous_date_resolved_by_the_urls_date_folder() -> None:
+    result = _transcript(
+        "transcript_news.txt",
+        "https://www.harborviewgazette.com/news/2019/11/05/council-approves-new-harbor-plan",
+    )
+    assert result.published is not None and result.published.value == "2019-11-05"
+    assert "read day-first" in (result.published.note or "")
+    assert "in its URL" in (result.published.note or "")
+
+
 def test_news_transcript_reads_month_first_without_locale() -> None:
     result = _transcript(
         "transcript_news.txt",

@@ -136,12 +136,17 @@ def _numeric(
     )
 
 
-def prefer_reading(parsed: ParsedDate, known_days: set[str] | frozenset[str]) -> ParsedDate:
+def prefer_reading(
+    parsed: ParsedDate,
+    known_days: set[str] | frozenset[str],
+    *,
+    where: str = "unambiguously elsewhere",
+) -> ParsedDate:
     """Resolve an ambiguous numeric date by other dates on the page.
 
     When only the *other* reading of ``parsed`` is a day the page gives elsewhere
-    unambiguously (an ISO date in a ``<time>``, say), that reading is taken and the note
-    says why.
+    unambiguously (an ISO date in a ``<time>``, a date folder in its URL), that reading is
+    taken and the note says why (``where`` says where the page gives it).
     """
     if parsed.alternative is None:
         return parsed
@@ -150,8 +155,7 @@ def prefer_reading(parsed: ParsedDate, known_days: set[str] | frozenset[str]) ->
         return ParsedDate(
             parsed.alternative,
             parsed.raw,
-            f"ambiguous {parsed.raw!r} read {order}: the page gives {parsed.alternative} "
-            "unambiguously elsewhere",
+            f"ambiguous {parsed.raw!r} read {order}: the page gives {parsed.alternative} {where}",
             parsed.value,
         )
     return parsed

@@ -1088,6 +1088,8 @@ def _add_visible_bylines(page: _Page) -> None:
 def _read_dates(page: _Page, title: Field | None) -> tuple[Field | None, Field | None]:
     """(published, modified): structured dates, visible dates, URL tokens, then the checks."""
     _add_structured_dates(page)
+    # a date folder in the URL is a day the page gives unambiguously
+    page.candidates.known_days.update(token.value[:10] for token in dates.url_dates(page.url))
     _add_time_elements(page)
     displayed = _add_dates_near_headline(page, title)
     for parsed in dates.url_dates(page.url):

@@ -609,7 +609,8 @@ def _dateline(page: _Transcript, line: Line) -> None:
         found = dates.find_dates(cell, day_first=page.day_first)
         if not found:
             continue
-        parsed = found[0]
+        url_days = {token.value[:10] for token in dates.url_dates(page.url)}
+        parsed = dates.prefer_reading(found[0], url_days, where="in its URL")
         raw = cell if len(cell) <= DATELINE_CELL_MAX else parsed.raw
         target = "modified" if patterns.MODIFIED_WORDS.search(cell) else "published"
         note = parsed.note
