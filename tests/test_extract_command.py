@@ -127,3 +127,12 @@ def test_missing_file_is_a_usage_or_extraction_error(tmp_path: Path) -> None:
     result = run_extract(str(tmp_path / "nothing.warc.gz"))
     assert result.exit_code in (2, 4)
     assert "nothing.warc.gz" in result.stderr
+
+
+def test_xhtml_keeps_its_media_type() -> None:
+    from warcite.extract import extract
+
+    page = (TEST_DATA / "html_news_article.html").read_bytes()
+    result = extract(page, headers=[("Content-Type", "application/xhtml+xml; charset=utf-8")])
+    assert result.media_type == "application/xhtml+xml"
+    assert result.paragraphs

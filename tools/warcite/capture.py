@@ -71,7 +71,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import SplitResult, quote, urljoin, urlsplit, urlunsplit
 
 from warcite import __version__
@@ -1498,12 +1498,52 @@ def _memento_of(page: _Exchange, requested: str) -> Memento | None:
     )
 
 
+def capture_summary(result: CaptureResult) -> dict[str, Any]:
+    """The plain JSON summary of a CaptureResult (``warcite capture/import --format json``)."""
+    memento = result.memento
+    return {
+        "file": str(result.path),
+        "method": result.method,
+        "records": [
+            {
+                "record_id": info.record_id,
+                "type": info.record_type,
+                "target_uri": info.target_uri,
+                "date": info.date,
+                "offset": info.offset,
+                "length": info.length,
+                "payload_digest": info.payload_digest,
+            }
+            for info in result.records
+        ],
+        "main_record_id": result.main_record_id,
+        "url": result.target_uri,
+        "final_url": result.final_uri,
+        "redirects": list(result.redirects),
+        "status": result.status,
+        "content_type": result.content_type,
+        "truncated": result.truncated,
+        "memento": (
+            None
+            if memento is None
+            else {
+                "original_uri": memento.original_uri,
+                "datetime": memento.datetime,
+                "source": memento.source,
+            }
+        ),
+        "user_agent": result.user_agent,
+        "warnings": list(result.warnings),
+    }
+
+
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_TIMEOUT",
     "DEFAULT_USER_AGENT",
     "capture",
+    "capture_summary",
     "find_requisites",
     "import_file",
     "new_uuid_record_id",

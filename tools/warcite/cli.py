@@ -49,51 +49,12 @@ def cli() -> None:
 # ---------------------------------------------------------------- capture stage (capture.py)
 
 
-def _capture_summary(result: Any) -> dict[str, Any]:
-    """The JSON summary of a CaptureResult printed by ``capture`` and ``import``."""
-    memento = result.memento
-    return {
-        "file": str(result.path),
-        "method": result.method,
-        "records": [
-            {
-                "record_id": info.record_id,
-                "type": info.record_type,
-                "target_uri": info.target_uri,
-                "date": info.date,
-                "offset": info.offset,
-                "length": info.length,
-                "payload_digest": info.payload_digest,
-            }
-            for info in result.records
-        ],
-        "main_record_id": result.main_record_id,
-        "url": result.target_uri,
-        "final_url": result.final_uri,
-        "redirects": list(result.redirects),
-        "status": result.status,
-        "content_type": result.content_type,
-        "truncated": result.truncated,
-        "memento": (
-            None
-            if memento is None
-            else {
-                "original_uri": memento.original_uri,
-                "datetime": memento.datetime,
-                "source": memento.source,
-            }
-        ),
-        "user_agent": result.user_agent,
-        "warnings": list(result.warnings),
-    }
-
-
 def _print_capture_result(result: Any, output_format: str) -> None:
     """The WARC path on stdout (or the JSON summary); notes about the capture on stderr."""
-    import json
+    from warcite.capture import capture_summary
 
     if output_format == "json":
-        click.echo(json.dumps(_capture_summary(result), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(capture_summary(result), indent=2, ensure_ascii=False))
         return
     click.echo(str(result.path))
     if result.method == "import-warc":

@@ -58,7 +58,13 @@ def extract(
         )
     from warcite.extract.html import extract_html
 
-    return extract_html(document.text, url=url, headers=headers, charset=document.charset)
+    return extract_html(
+        document.text,
+        url=url,
+        headers=headers,
+        charset=document.charset,
+        media_type=document.media_type,
+    )
 
 
 def extract_page(page: ArchivedPage) -> Extraction:

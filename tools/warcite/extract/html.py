@@ -732,8 +732,13 @@ def extract_html(
     url: str | None = None,
     headers: Headers = (),
     charset: str | None = None,
+    media_type: str = "text/html",
 ) -> Extraction:
-    """The clean article text and metadata of an HTML page (already decoded to ``text``)."""
+    """The clean article text and metadata of an HTML page (already decoded to ``text``).
+
+    ``media_type`` is the page's declared type (``text/html`` or ``application/xhtml+xml``),
+    kept in the Extraction.
+    """
     from warcite.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
 
     root, parse_warnings = _parse(text)
@@ -754,7 +759,7 @@ def extract_html(
         keywords=meta.keywords,
         canonical_url=meta.canonical_url,
         url=url,
-        media_type="text/html",
+        media_type=media_type,
         charset=charset,
         extractor=EXTRACTOR_NAME,
         extractor_version=EXTRACTOR_VERSION,
