@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from warcite import __version__
+from warcite.cite import STYLES
 from warcite.errors import WarciteError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -569,19 +570,7 @@ def quote_command(record: str, phrase: str, ignore_case: bool, quote_format: str
 @click.argument("record")
 @click.option(
     "--style",
-    type=click.Choice(
-        [
-            "apa",
-            "mla",
-            "chicago-note",
-            "chicago-short-note",
-            "chicago-bib",
-            "bibtex",
-            "biblatex",
-            "ris",
-            "csl-json",
-        ]
-    ),
+    type=click.Choice(STYLES),
     default="apa",
     show_default=True,
     help="APA 7, MLA 9, Chicago 17 notes and bibliography, or a data format.",

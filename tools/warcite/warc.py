@@ -139,6 +139,15 @@ def compute_payload_digest(record_type: str, block: bytes) -> str | None:
 # --------------------------------------------------------------------------- HTTP messages
 
 
+def first_header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
+    """The first value of a header (case-insensitive name) in a list of pairs, or None."""
+    wanted = name.lower()
+    for key, value in headers:
+        if key.lower() == wanted:
+            return value
+    return None
+
+
 @dataclass(frozen=True)
 class HttpMessage:
     """An HTTP/1.x request or response, split as it was on the wire.
@@ -155,11 +164,7 @@ class HttpMessage:
 
     def header(self, name: str) -> str | None:
         """The first header of that name (case-insensitive), or None."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
+        return first_header(self.headers, name)
 
     def header_values(self, name: str) -> list[str]:
         """Every value of a header that may repeat, in order."""
@@ -360,11 +365,7 @@ class WarcRecord:
 
     def header(self, name: str) -> str | None:
         """The first WARC header of that name (case-insensitive), or None."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
+        return first_header(self.headers, name)
 
 
 def _info(headers: Sequence[tuple[str, str]], offset: int, length: int) -> WarcRecordInfo:

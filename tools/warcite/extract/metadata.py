@@ -80,6 +80,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from warcite.extract import dates, names, patterns
+from warcite.extract.decode import header_values
 from warcite.extract.language import detect_language
 from warcite.models import Affiliation, Evidence, Field, Paragraph, Person
 
@@ -136,10 +137,8 @@ def fold(text: str) -> str:
 
 def header_value(headers: Headers, name: str) -> str | None:
     """The first value of an HTTP header, case-insensitively."""
-    for key, value in headers:
-        if key.lower() == name.lower():
-            return value
-    return None
+    values = header_values(headers, name)
+    return values[0] if values else None
 
 
 def host_label(url: str | None) -> str | None:
