@@ -342,73 +342,26 @@ def archive_command(
     or a file to import (a WARC from elsewhere, or HTML/text with --url).  Prints the
     record's path and an APA citation.
     """
-    import re
-    from pathlib import Path
-
-    from warcite.errors import UsageError
-    from warcite.project import ARCHIVE_DIR, find_project_root
-    from warcite.record import make_record
+    from warcite.archive import archive
+    from warcite.errors import ValidationFailed
+    from warcite.project import find_project_root
 
     root = find_project_root(required=False)
-    archive_dir = root / ARCHIVE_DIR
-    is_url = re.match(r"^https?://", source, re.IGNORECASE) is not None
-    reused = (
-        not is_url
-        and source.lower().endswith((".warc", ".warc.gz"))
-        and Path(source).resolve().parent == archive_dir.resolve()
-    )
-    if slug is not None and not reused and not replace:
-        from warcite.errors import RecordError
-        from warcite.record import record_paths
-
-        taken = [path for path in record_paths(slug, root) if path.exists()]
-        if taken:  # a new capture or import would be another capture under a taken id
-            raise RecordError(
-                f"a record with id {slug!r} exists already ({taken[0].name}); choose another "
-                "--id or use --replace (nothing was captured)"
-            )
-    if is_url:
-        from warcite.capture import capture
-
-        if url is not None:
-            raise UsageError("--url is for files; a URL to capture is given as SOURCE")
-        captured = capture(source, archive_dir=archive_dir, slug=slug)
-        warc_path, page_id = captured.path, captured.main_record_id
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise UsageError(f"{source} is neither an http(s) URL nor an existing file")
-        if reused:
-            warc_path, page_id = path, None
-        else:
-            from warcite.capture import import_file
-
-            imported = import_file(
-                path,
-                url=url,
-                archive_dir=archive_dir,
-                slug=slug,
-                observed_at=observed_at,
-                note=note,
-            )
-            warc_path, page_id = imported.path, imported.main_record_id
-    result = make_record(
-        warc_path,
-        record_id=page_id,
-        slug=slug,
-        replace=replace,
-        project_root=root,
-        operator=operator,
-    )
-    from warcite.validate import validate_file
-
-    report = validate_file(result.path, root)
-    if not report.ok:
-        from warcite.errors import ValidationFailed
-
-        for problem in report.problems:
+    try:
+        result = archive(
+            source,
+            project_root=root,
+            url=url,
+            slug=slug,
+            replace=replace,
+            operator=operator,
+            note=note,
+            observed_at=observed_at,
+        )
+    except ValidationFailed as failure:
+        for problem in failure.problems:
             click.echo(problem.line(), err=True)
-        raise ValidationFailed(f"{report.file} does not validate", report.problems)
+        raise
     _print_record_result(result, root)
 
 
