@@ -474,6 +474,7 @@ def test_short_title() -> None:
         "Why North Korean Elites"
     )
     assert short_title("The Purges") == "Purges"
+    assert short_title("River Otters Return to the Valley") == "River Otters Return"
     assert short_title("Why?") == "Why?"
     assert short_title("Kim: A Biography of the Leader") == "Kim"
 

@@ -100,16 +100,21 @@ def _is_common(core: str, usage: dict[str, tuple[int, int]] | None) -> bool:
 def short_title(title: str) -> str:
     """A short title (Chicago 17, 14.30): the title's first four words, no initial article.
 
-    A title of up to four words (or a main title before a colon) is used whole.
+    A title of up to four words (or a main title before a colon) is used whole; a cut title
+    does not end on a function word ("River Otters Return to the Valley" -> "River Otters
+    Return").
     """
     main = title.split(": ", 1)[0]
     words = main.split()
     if len(words) > 1 and words[0].lower() in _ARTICLES:
         words = words[1:]
-    short = " ".join(words[:4])
     if len(words) <= 4 and main == title:
-        return short.rstrip(",;:")
-    return short.rstrip(",;:.-–—")
+        return " ".join(words).rstrip(",;:")
+    kept = words[:4]
+    # a short title does not end on a dangling preposition or article ("Return to")
+    while len(kept) > 1 and kept[-1].lower().strip(",;:.") in FUNCTION_WORDS:
+        kept = kept[:-1]
+    return " ".join(kept).rstrip(",;:.-–—")
 
 
 __all__ = [
