@@ -31,7 +31,7 @@ from typing import Any
 
 from warcite import __version__
 from warcite.errors import RecordError, WarciteError
-from warcite.models import ArchivedPage, Extraction
+from warcite.models import ArchivedPage, Extraction, Field
 from warcite.project import RECORDS_DIR, display_path, unsafe_path_reason
 
 Extractor = Callable[[ArchivedPage], Extraction]
@@ -615,36 +615,21 @@ def _check_drift(
             found=kinds,
             severity=severity,
         )
-    fields = {
-        "$.work.title.value": (
-            _get(record, "work", "title", "value"),
-            extraction.title.value if extraction.title else None,
-        ),
-        "$.work.published.value": (
-            _get(record, "work", "published", "value"),
-            extraction.published.value if extraction.published else None,
-        ),
-        "$.work.publisher.value": (
-            _get(record, "work", "publisher", "value"),
-            extraction.publisher.value if extraction.publisher else None,
-        ),
-        "$.work.language.value": (
-            _get(record, "work", "language", "value"),
-            extraction.language.value if extraction.language else None,
-        ),
-        "$.work.genre.value": (
-            _get(record, "work", "genre", "value"),
-            extraction.genre.value if extraction.genre else None,
-        ),
-        "$.work.authors": (
-            [
-                [a.get("name"), a.get("family"), a.get("given")]
-                for a in (_get(record, "work", "authors") or [])
-                if isinstance(a, dict)
-            ],
-            [[p.name, p.family, p.given] for p in extraction.authors],
-        ),
-    }
+    fields: dict[str, tuple[Any, Any]] = {}
+    for name in ("title", "published", "publisher", "language", "genre"):
+        value: Field | None = getattr(extraction, name)
+        fields[f"$.work.{name}.value"] = (
+            _get(record, "work", name, "value"),
+            value.value if value else None,
+        )
+    fields["$.work.authors"] = (
+        [
+            [a.get("name"), a.get("family"), a.get("given")]
+            for a in (_get(record, "work", "authors") or [])
+            if isinstance(a, dict)
+        ],
+        [[p.name, p.family, p.given] for p in extraction.authors],
+    )
     for path, (stored, fresh) in fields.items():
         if stored != fresh:
             collector.add(
