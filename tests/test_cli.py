@@ -76,3 +76,27 @@ def test_every_command_is_in_readme() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"warcite {name}" in readme, f"command {name!r} is not shown in the README"
+
+
+def test_committed_records_pass_deep_validation_through_the_cli(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What CI promises: ``warcite validate --deep`` on the committed records succeeds."""
+    monkeypatch.chdir(PROJECT_ROOT)
+    result = CliRunner().invoke(cli, ["validate", "--deep"])
+    assert result.exit_code == 0, result.output
+    assert "records/opednews-160829-249.json: ok" in result.stdout.splitlines()
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "warcite", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0
+    assert completed.stdout.startswith("warcite, version ")
