@@ -150,7 +150,7 @@ BAD_INPUTS: list[tuple[str, Mutation, str]] = [
         "WARC record ID not found",
         _set("capture", "warc", "record_id", value=OTHER_ID),
         "records/example-news-210315-77.json: $.capture.warc.record_id: the record at offset "
-        "680 of archive/example-news-210315-77-20261126110000.warc.gz is "
+        "{offset} of archive/example-news-210315-77-20261126110000.warc.gz is "
         f"<urn:uuid:00000000-0000-4000-8000-000000000065>, not {OTHER_ID}; that record ID is "
         "not in the file",
     ),
@@ -187,6 +187,10 @@ def test_bad_input_gives_a_precise_problem_line(
     expected: str,
 ) -> None:
     project, path = recorded_project(tmp_path)
+    # the page record's offset depends on the compressed size of the warcinfo record,
+    # which names the Python version
+    offset = json.loads(path.read_text(encoding="utf-8"))["capture"]["warc"]["offset"]
+    expected = expected.replace("{offset}", str(offset))
     (tmp_path / "outside.txt").write_text("not part of the project\n", encoding="utf-8")
     mutate(project, path)
     before = snapshot(tmp_path)
