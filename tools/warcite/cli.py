@@ -43,7 +43,7 @@ def cli() -> None:
     """Preserve web articles as WARC 1.1, extract their clean text, keep fixity records, cite them.
 
     Exit codes: 0 success, 1 other error, 2 usage, 3 capture/import, 4 extraction,
-    5 invalid record (validation problems), 6 citation.
+    5 record (invalid, missing or would be overwritten), 6 citation.
     """
 
 
