@@ -58,6 +58,8 @@ def check_reference(result: Extraction) -> None:
     assert result.section is not None
     assert [(c.value, c.raw) for c in result.section.candidates] == [("Op Eds", "OpEdNews Op Eds")]
     assert result.language is not None and result.language.value == "en"
+    # a transcript makes no canonical-URL claim: the URL is where it came from, nothing more
+    assert result.canonical_url is None and result.url is not None
 
     paragraphs = result.paragraphs
     assert len(paragraphs) == 10

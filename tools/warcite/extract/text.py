@@ -50,7 +50,7 @@ from warcite.extract.metadata import (
     normalize_text,
     note_agreement,
 )
-from warcite.models import Evidence, Extraction, Field, Paragraph, Person
+from warcite.models import Extraction, Field, Paragraph, Person
 
 Headers = Sequence[tuple[str, str]]
 
@@ -512,7 +512,6 @@ def extract_transcript(
             candidates.add(
                 "genre", genre, evidence.source, evidence.value, "from the section label"
             )
-    canonical = Field(url, "url", url, None, (Evidence(url, "url", url),)) if url else None
     return Extraction(
         paragraphs=paragraphs,
         title=candidates.field("title"),
@@ -525,7 +524,7 @@ def extract_transcript(
         language=language,
         description=None,
         keywords=(),
-        canonical_url=canonical,
+        canonical_url=None,  # a canonical URL is the page's own claim; a transcript has no markup
         url=url,
         media_type="text/plain",
         charset=charset,
