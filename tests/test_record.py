@@ -405,6 +405,14 @@ def test_a_changed_rebuild_needs_replace(tmp_path: Path, fake_extraction: Any) -
     assert result.status == "replaced"
     assert result.record["record_id"] == old["record_id"]  # the same capture keeps its identity
     assert result.record["work"]["title"]["value"] == "Rivers and Floods"
+    # the history is kept: the earlier events first, then this rebuild's, no second ingestion
+    events = result.record["events"]
+    assert events[: len(old["events"])] == old["events"]
+    added = events[len(old["events"]) :]
+    assert added and all(e["type"] not in ("capture", "ingestion") for e in added)
+    assert "--replace" in next(e for e in added if e["type"] == "metadata extraction")["detail"]
+    assert result.record["created"] == old["created"]
+    assert list(records.record_validator().iter_errors(result.record)) == []
 
 
 def test_a_second_capture_of_the_same_page_is_a_new_record(

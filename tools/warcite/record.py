@@ -340,7 +340,34 @@ def event(
     }
 
 
-# --------------------------------------------------------------------------- slugs
+def with_history(existing: Mapping[str, Any], record: JsonObject) -> JsonObject:
+    """``record`` rebuilt over ``existing`` (the same capture), keeping the earlier history.
+
+    A preservation record's events are its history: when a record is rebuilt with
+    ``--replace``, the earlier events stay first, followed by this build's events except a
+    second ingestion or capture of the same WARC record; agents named by the earlier
+    events are kept; ``created`` stays the date the record was first made.
+    """
+    rebuilt = copy.deepcopy(record)
+    old_events = [e for e in existing.get("events", []) if isinstance(e, dict)]
+    new_events = [
+        e for e in rebuilt.get("events", []) if e.get("type") not in ("capture", "ingestion")
+    ]
+    for item in new_events:
+        if item.get("type") == "metadata extraction":
+            item["detail"] = f"{item['detail']}; rebuilt over the earlier record (--replace)"
+    rebuilt["events"] = old_events + new_events
+    agent_ids = {a.get("id") for a in rebuilt.get("agents", []) if isinstance(a, dict)}
+    named = {e.get("agent") for e in old_events}
+    rebuilt["agents"] = list(rebuilt.get("agents", [])) + [
+        a
+        for a in existing.get("agents", [])
+        if isinstance(a, dict) and a.get("id") in named and a.get("id") not in agent_ids
+    ]
+    if isinstance(existing.get("created"), str):
+        rebuilt["created"] = existing["created"]
+    return rebuilt
+
 
 # --------------------------------------------------------------------------- text
 
@@ -1005,6 +1032,7 @@ def make_record(
                     "the rebuilt record "
                     f"at {', '.join(differences[:8])}; use --replace to rewrite it"
                 )
+            record = with_history(existing, record)
             status = "replaced"
             break
         if slug is not None:
