@@ -19,14 +19,24 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
 from conftest import TEST_DATA
 from fixture_server import FixtureServer, chunked, http_response, unused_port
-from warcite.capture import capture, find_requisites
+from warcite.capture import (
+    MAX_CSS_IMPORT_DEPTH,
+    CssReference,
+    capture,
+    find_css_references,
+    find_requisites,
+    scan_css_references,
+)
 from warcite.cli import cli
 from warcite.errors import ArchiveExistsError, CaptureError, UsageError
 from warcite.models import CaptureResult
@@ -728,6 +738,249 @@ def test_find_requisites_honours_base_and_dedupes() -> None:
         "https://cdn.example.org/assets/d.jpg",
         "https://example.org/favicon.ico",
     ]
+
+
+# --------------------------------------------------------------------------- CSS references
+
+CSS_PAGE = (
+    b"<html><head><link rel=stylesheet href=a.css>"
+    b"<style>h1 { background: url(inline.png) } /* url(inline-comment.png) */</style>"
+    b"</head><body><div style=\"background:url('attr.png')\">Text</div></body></html>"
+)
+A_CSS = (
+    b"@import \"b.css\"; body{background:url('img/bg.png')} "
+    b'@font-face{src:url(fonts/f.woff2) format("woff2")} /* url(ignored.png) */ '
+    b".x{background:url(data:image/png;base64,AAAA)}"
+)
+B_CSS = b'@import url(a.css); .y{background:url(../c.png)} .z{background:url("img/bg.png#f")}'
+
+
+def serve_css_site(server: FixtureServer) -> None:
+    """A page whose stylesheets import each other (a cycle) and name images and a font."""
+    html_type = [("Content-Type", "text/html; charset=utf-8")]
+    css_type = [("Content-Type", "text/css")]
+    png_type = [("Content-Type", "image/png")]
+    server.route("/site/page", http_response(200, "OK", html_type, CSS_PAGE))
+    server.route("/site/a.css", http_response(200, "OK", css_type, A_CSS))
+    server.route("/site/b.css", http_response(200, "OK", css_type, B_CSS))
+    for path in ("/site/inline.png", "/site/attr.png", "/site/img/bg.png", "/c.png"):
+        server.route(path, http_response(200, "OK", png_type, b"\x89PNG" + path.encode()))
+    server.route(
+        "/site/fonts/f.woff2",
+        http_response(200, "OK", [("Content-Type", "font/woff2")], b"wOF2font"),
+    )
+
+
+def referer_of(raw_request: bytes) -> str | None:
+    match = re.search(rb"\r\nReferer: ([^\r\n]*)\r\n", raw_request)
+    return match.group(1).decode() if match else None
+
+
+def test_stylesheet_references_are_archived_with_the_stylesheet_as_referer(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    serve_css_site(server)
+    page = server.url("/site/page")
+    a_css, b_css = server.url("/site/a.css"), server.url("/site/b.css")
+    result = run(page, archive_dir, requisites=True)
+
+    expected_referers = {
+        "/site/a.css": page,
+        "/site/inline.png": page,
+        "/site/attr.png": page,
+        "/favicon.ico": page,
+        "/site/b.css": a_css,
+        "/site/img/bg.png": a_css,
+        "/site/fonts/f.woff2": a_css,
+        "/c.png": b_css,
+    }
+    paths = [path for path, _ in server.requests]
+    # breadth first: the page's own requisites in document order, then what stylesheets name
+    assert paths == ["/site/page", *expected_referers]
+    assert len(set(paths)) == len(paths)  # the @import cycle and the repeated image: once each
+    for path, raw in server.requests[1:]:
+        assert referer_of(raw) == expected_referers[path], path
+    for skipped in ("ignored.png", "inline-comment.png", "AAAA", "data:"):
+        assert not any(skipped in path for path in paths)
+
+    records = records_of(result.path)
+    by_id = {header(h, "WARC-Record-ID"): (h, b) for h, b in records}
+    requests = [(h, b) for h, b in records if header(h, "WARC-Type") == "request"]
+    assert [header(h, "WARC-Target-URI") for h, _ in requests] == [
+        server.url(path) for path in paths
+    ]
+    for request_headers, request_block in requests:
+        target = header(request_headers, "WARC-Target-URI")
+        response_headers, response_block = by_id[header(request_headers, "WARC-Concurrent-To")]
+        assert header(response_headers, "WARC-Type") == "response"
+        assert header(response_headers, "WARC-Target-URI") == target
+        assert header(response_headers, "WARC-Concurrent-To") == header(
+            request_headers, "WARC-Record-ID"
+        )
+        path = urlsplit(target or "").path
+        if path != "/site/page":
+            assert referer_of(request_block) == expected_referers[path]
+        if path == "/site/a.css":
+            assert response_block.endswith(A_CSS)
+
+    meta = fields(records[-1][1])
+    assert [value for name, value in meta if name == "requisite"] == [
+        f"{404 if path == '/favicon.ico' else 200} {server.url(path)}" for path in expected_referers
+    ]
+    assert not [name for name, _ in meta if name == "warning"]
+    assert result.warnings == ()
+    assert warcio_check_failures(result.path) == set()
+
+
+def test_stylesheet_references_respect_the_requisite_limit(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    serve_css_site(server)
+    result = run(server.url("/site/page"), archive_dir, requisites=True, max_requisites=5)
+    paths = [path for path, _ in server.requests]
+    assert paths == [
+        "/site/page",
+        "/site/a.css",
+        "/site/inline.png",
+        "/site/attr.png",
+        "/favicon.ico",
+        "/site/b.css",
+    ]
+    limit_warnings = [w for w in result.warnings if "limit of 5 requisites" in w]
+    assert len(limit_warnings) == 1
+    assert limit_warnings[0].startswith("3 requisite(s) not archived")
+    assert server.url("/site/img/bg.png") in limit_warnings[0]
+    meta = fields(records_of(result.path)[-1][1])
+    assert len([name for name, _ in meta if name == "requisite"]) == 5
+    assert ("warning", limit_warnings[0]) in meta
+
+
+def test_no_requisites_fetches_no_stylesheet_references(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    serve_css_site(server)
+    run(server.url("/site/page"), archive_dir, requisites=False)
+    assert [path for path, _ in server.requests] == ["/site/page"]
+
+
+def test_import_chains_are_followed_to_a_limited_depth(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    depth = MAX_CSS_IMPORT_DEPTH + 1
+    page = b"<html><head><link rel=icon href=/i.png><link rel=stylesheet href=/s0.css></head>"
+    server.route("/page", http_response(200, "OK", [("Content-Type", "text/html")], page))
+    server.route("/i.png", http_response(200, "OK", [("Content-Type", "image/png")], b"png"))
+    for level in range(depth + 1):
+        css = f"@import '/s{level + 1}.css'; p {{ background: url(/bg{level}.png) }}".encode()
+        server.route(
+            f"/s{level}.css", http_response(200, "OK", [("Content-Type", "text/css")], css)
+        )
+    result = run(server.url("/page"), archive_dir, requisites=True)
+    fetched = {path for path, _ in server.requests}
+    for level in range(depth):  # s0 (linked) then MAX_CSS_IMPORT_DEPTH @imports
+        assert f"/s{level}.css" in fetched
+        assert f"/bg{level}.png" in fetched
+    assert f"/s{depth}.css" not in fetched
+    assert any(
+        server.url(f"/s{depth}.css") in warning and "@import steps deep" in warning
+        for warning in result.warnings
+    )
+
+
+def test_redirected_stylesheet_resolves_against_its_final_url(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    page = b"<html><head><link rel=icon href=/i.png><link rel=stylesheet href=/old.css></head>"
+    server.route("/page", http_response(200, "OK", [("Content-Type", "text/html")], page))
+    server.route("/i.png", http_response(200, "OK", [("Content-Type", "image/png")], b"png"))
+    server.route("/old.css", http_response(301, "Moved", [("Location", "/new/style.css")]))
+    css = '/* © */ p { background: url("fl\\00e8 che.png") }'.encode("utf-16")  # with a BOM
+    server.route(
+        "/new/style.css",
+        http_response(200, "OK", [("Content-Type", "text/css; charset=utf-16")], css),
+    )
+    server.route("/new/fl%C3%A8che.png", http_response(200, "OK", [], b"png"))
+    run(server.url("/page"), archive_dir, requisites=True)
+    assert server.requests[-1][0] == "/new/fl%C3%A8che.png"
+    assert referer_of(server.requests[-1][1]) == server.url("/new/style.css")
+
+
+def test_inline_styles_and_imports_are_page_requisites() -> None:
+    html = (
+        b"<html><head><base href='https://cdn.example.org/assets/'>"
+        b"<style>@import 'print.css'; p{background:url(bg.png)}</style>"
+        b"<style type=text/x-not-css>p{background:url(not-css.png)}</style></head>"
+        b"<body><p style='background-image: url(&quot;p.png&quot;)'>"
+        b"<span style='background:url(data:image/gif;base64,R0lG)'></span>"
+        b"<img src='bg.png'><img src='http://[unparseable/i.png'>"
+        b"<i style='background:url(http://[unparseable/s.png)'></i></body></html>"
+    )
+    assert find_requisites(html, "https://example.org/page") == [
+        "https://cdn.example.org/assets/print.css",
+        "https://cdn.example.org/assets/bg.png",
+        "https://cdn.example.org/assets/p.png",
+        "https://example.org/favicon.ico",
+    ]
+
+
+def test_scan_css_references_tokenizes_carefully() -> None:
+    css = (
+        "@import \"b.css\"; @import url(c.css) screen; @IMPORT 'd.css' layer(x);\n"
+        "body{background:url('img/bg.png')} @font-face{src:url(fonts/f.woff2) "
+        'format("woff2")} /* url(ignored.png) @import "no.css"; */ '
+        ".x{background:url(data:image/png;base64,AAAA)}\n"
+        '.q{content:"url(in-a-string.png)"} .f{x:my-url(not-a-url.png)}\n'
+        '.e{background:url(  sp\\61 ce\\).png  )} .s{background:URL( "a b.png" )}\n'
+        '.bad{background:url(two words.png)} .bad2{background:url("unclosed\n.png)}\n'
+        ".ok{background:url(ok.png)} .g{fill:url(#gradient)} "
+        '.i{src:url("\\2F abs.png")} .eof{background:url(last.png'
+    )
+    assert scan_css_references(css) == [
+        CssReference("b.css", True),
+        CssReference("c.css", True),
+        CssReference("d.css", True),
+        CssReference("img/bg.png", False),
+        CssReference("fonts/f.woff2", False),
+        CssReference("data:image/png;base64,AAAA", False),
+        CssReference("space).png", False),
+        CssReference("a b.png", False),
+        CssReference("ok.png", False),
+        CssReference("#gradient", False),
+        CssReference("/abs.png", False),
+        CssReference("last.png", False),
+    ]
+    assert find_css_references(css, "https://example.org/css/site.css?v=2") == [
+        CssReference("https://example.org/css/b.css", True),
+        CssReference("https://example.org/css/c.css", True),
+        CssReference("https://example.org/css/d.css", True),
+        CssReference("https://example.org/css/img/bg.png", False),
+        CssReference("https://example.org/css/fonts/f.woff2", False),
+        CssReference("https://example.org/css/space).png", False),
+        CssReference("https://example.org/css/a%20b.png", False),
+        CssReference("https://example.org/css/ok.png", False),
+        CssReference("https://example.org/abs.png", False),
+        CssReference("https://example.org/css/last.png", False),
+    ]
+
+
+def test_find_css_references_dedupes_and_keeps_only_http() -> None:
+    css = (
+        "a{background:url(x.png#one)} b{background:url(x.png#two)} "
+        "c{background:url(javascript:alert(1))} d{background:url(ftp://example.org/f.png)} "
+        "e{background:url(//other.example/y.png)} @import url(x.png); f{x:url('')} "
+        "g{background:url(http://[unparseable/z.png)}"
+    )
+    assert find_css_references(css, "http://example.org/") == [
+        CssReference("http://example.org/x.png", True),
+        CssReference("http://other.example/y.png", False),
+    ]
+
+
+@given(st.text(alphabet=st.sampled_from(list("url()@import'\"\\/* \n;{}a.:#-0f")), max_size=80))
+def test_scan_css_references_never_fails(css: str) -> None:
+    references = scan_css_references(css)
+    assert all(isinstance(reference.url, str) for reference in references)
+    assert len(references) <= css.lower().count("url(") + css.count("'") + css.count('"')
 
 
 # --------------------------------------------------------------------------- CLI

@@ -5,7 +5,8 @@ Two entry points, both returning a :class:`~warcite.models.CaptureResult`:
 - :func:`capture` fetches a live URL over HTTP(S) with warcite's own recorder (plain sockets,
   so the request is archived exactly as sent and the response exactly as received: status
   line, raw header bytes, chunked framing and content-coding kept), follows redirects
-  (each hop its own request/response pair) and fetches the page's requisites.
+  (each hop its own request/response pair) and fetches the page's requisites, including
+  what its stylesheets (fetched and inline) reference through ``url()`` and ``@import``.
 - :func:`import_file` archives a file the user already holds: an HTML page, a plain-text
   transcript, or an existing WARC (verified, then copied).
 
@@ -66,12 +67,13 @@ import socket
 import ssl
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import SplitResult, quote, urljoin, urlsplit, urlunsplit
 
 from warcite import __version__
@@ -1162,6 +1164,255 @@ def _framing(message: HttpMessage) -> tuple[str, int]:
 
 # --------------------------------------------------------------------------- requisites
 
+MAX_CSS_IMPORT_DEPTH = 3
+"""How many ``@import`` steps deep warcite follows stylesheets (page stylesheets are 0)."""
+
+_CSS_WHITESPACE = " \t\n\r\f"
+_CSS_NAME_CHAR = re.compile(r"[A-Za-z0-9_\-\u0080-\U0010ffff]")
+_CSS_NAME_START = re.compile(r"[A-Za-z_\-\u0080-\U0010ffff]|\\[^\n\r\f]", re.DOTALL)
+_CSS_HEX = re.compile(r"[0-9A-Fa-f]{1,6}")
+_CSS_CHARSET_RULE = re.compile(rb'@charset "([A-Za-z0-9._:\-]{1,40})";')
+_CHARSET_PARAMETER = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
+
+
+class CssReference(NamedTuple):
+    """One resource a stylesheet names: its URL, and whether ``@import`` names it.
+
+    ``url`` is as written (escapes undone) from :func:`scan_css_references`, absolute
+    from :func:`find_css_references`.
+    """
+
+    url: str
+    is_import: bool
+
+
+def _css_escape(css: str, index: int) -> tuple[str, int]:
+    """The character a CSS escape at ``css[index] == '\\'`` stands for, and where it ends."""
+    index += 1
+    if index >= len(css):
+        return "\ufffd", index
+    digits = _CSS_HEX.match(css, index)
+    if digits is None:
+        return css[index], index + 1
+    index = digits.end()
+    if css.startswith("\r\n", index):
+        index += 2
+    elif index < len(css) and css[index] in _CSS_WHITESPACE:
+        index += 1
+    code_point = int(digits.group(), 16)
+    if code_point == 0 or 0xD800 <= code_point <= 0xDFFF or code_point > 0x10FFFF:
+        return "\ufffd", index
+    return chr(code_point), index
+
+
+def _css_name(css: str, index: int) -> tuple[str, int]:
+    """An identifier (escapes undone) starting at ``index``, and where it ends."""
+    name: list[str] = []
+    while index < len(css):
+        char = css[index]
+        if _CSS_NAME_CHAR.match(char):
+            name.append(char)
+            index += 1
+        elif char == "\\" and index + 1 < len(css) and css[index + 1] not in "\n\r\f":
+            unescaped, index = _css_escape(css, index)
+            name.append(unescaped)
+        else:
+            break
+    return "".join(name), index
+
+
+def _css_string(css: str, index: int) -> tuple[str | None, int]:
+    """A quoted string at ``index`` (escapes undone), or None for a bad (unclosed) string."""
+    quote_char = css[index]
+    index += 1
+    value: list[str] = []
+    while index < len(css):
+        char = css[index]
+        if char == quote_char:
+            return "".join(value), index + 1
+        if char in "\n\r\f":  # a bad string: the line ends before the quote
+            return None, index
+        if char == "\\":
+            following = css[index + 1 : index + 2]
+            if following == "":
+                index += 1
+            elif following in "\n\r\f":  # an escaped newline continues the string
+                index += 3 if css.startswith("\r\n", index + 1) else 2
+            else:
+                unescaped, index = _css_escape(css, index)
+                value.append(unescaped)
+            continue
+        value.append(char)
+        index += 1
+    return "".join(value), index  # end of file closes the string
+
+
+def _skip_css_whitespace(css: str, index: int) -> int:
+    while index < len(css) and css[index] in _CSS_WHITESPACE:
+        index += 1
+    return index
+
+
+def _skip_to_close_parenthesis(css: str, index: int) -> int:
+    """Past the ``)`` that closes the current function (nested ones and strings skipped)."""
+    depth = 1
+    while index < len(css):
+        char = css[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char in "\"'":
+            index = _css_string(css, index)[1]
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return index
+
+
+def _css_url(css: str, index: int) -> tuple[str | None, int]:
+    """The URL of ``url(`` whose ``(`` ends just before ``index``; None for a bad URL."""
+    index = _skip_css_whitespace(css, index)
+    if index < len(css) and css[index] in "\"'":  # url("...") is a function with a string
+        quoted, index = _css_string(css, index)
+        return quoted, _skip_to_close_parenthesis(css, index)
+    value: list[str] = []
+    while index < len(css):
+        char = css[index]
+        if char == ")":
+            return "".join(value), index + 1
+        if char in _CSS_WHITESPACE:
+            index = _skip_css_whitespace(css, index)
+            if index >= len(css) or css[index] == ")":
+                return "".join(value), index + 1
+            break
+        if char in "\"'(" or ord(char) < 0x20 or ord(char) == 0x7F:
+            break
+        if char == "\\":
+            if css[index + 1 : index + 2] in ("\n", "\r", "\f"):
+                break
+            unescaped, index = _css_escape(css, index)
+            value.append(unescaped)
+            continue
+        value.append(char)
+        index += 1
+    else:
+        return "".join(value), index  # end of file closes the URL
+    return None, _skip_to_close_parenthesis(css, index)  # a bad URL: skipped
+
+
+def scan_css_references(css: str) -> list[CssReference]:
+    """Every ``url(...)`` and ``@import`` target in a stylesheet, as written, in order.
+
+    A small tokenizer after CSS Syntax Level 3: comments are skipped, quoted strings and
+    escapes are undone, ``url(`` must be a whole identifier (so ``content: "url(x)"`` and
+    ``my-url(x)`` name nothing), a bad string or bad URL names nothing.  ``@import`` takes
+    a string or a ``url()``; its references have ``is_import`` set.  Nothing is resolved or
+    filtered here: see :func:`find_css_references`.
+    """
+    references: list[CssReference] = []
+    index = 0
+    after_import = False  # the last token (comments and whitespace aside) was @import
+    while index < len(css):
+        char = css[index]
+        if css.startswith("/*", index):
+            end = css.find("*/", index + 2)
+            index = len(css) if end < 0 else end + 2
+            continue
+        if char in _CSS_WHITESPACE:
+            index += 1
+            continue
+        if char in "\"'":
+            value, index = _css_string(css, index)
+            if after_import and value is not None:
+                references.append(CssReference(value, True))
+            after_import = False
+            continue
+        if char == "@":
+            name, index = _css_name(css, index + 1)
+            after_import = name.lower() == "import"
+            continue
+        if _CSS_NAME_START.match(css, index):
+            name, index = _css_name(css, index)
+            if css.startswith("(", index) and name.lower() == "url":
+                url_value, index = _css_url(css, index + 1)
+                if url_value is not None:
+                    references.append(CssReference(url_value, after_import))
+            after_import = False
+            continue
+        index += 2 if char == "\\" else 1
+        after_import = False
+    return references
+
+
+def _requisite_url(base_url: str, reference: str) -> str | None:
+    """A reference resolved against ``base_url`` as warcite requests it, or None to skip it."""
+    reference = reference.strip(_CSS_WHITESPACE)
+    if not reference or reference.startswith("#"):
+        return None
+    try:
+        if urlsplit(reference).scheme.lower() not in ("", "http", "https"):
+            return None  # data:, javascript:, about:, ...
+        absolute = urljoin(base_url, reference)
+        if urlsplit(absolute).scheme.lower() not in ("http", "https"):
+            return None
+        return normalize_url(absolute)
+    except (UsageError, ValueError):  # ValueError: unparseable, e.g. "http://[bad"
+        return None
+
+
+def find_css_references(css: str, base_url: str) -> list[CssReference]:
+    """The http(s) resources a stylesheet references, absolute, in order, deduplicated.
+
+    ``base_url`` is the stylesheet's own URL (a fetched stylesheet) or the document's base
+    URL (an inline ``<style>`` or ``style=""``).  ``data:`` and other non-http(s) URLs,
+    fragment-only references (``url(#gradient)``) and references inside comments are
+    skipped; fragments are dropped.  A URL that is both imported and used otherwise is
+    kept once, as an import (it is fetched as a stylesheet).
+    """
+    found: dict[str, bool] = {}
+    for reference in scan_css_references(css):
+        url = _requisite_url(base_url, reference.url)
+        if url is not None:
+            found[url] = found.get(url, False) or reference.is_import
+    return [CssReference(url, is_import) for url, is_import in found.items()]
+
+
+def _css_text(body: bytes, content_type: str | None) -> str:
+    """A fetched stylesheet as text: BOM, then the Content-Type charset, then ``@charset``.
+
+    Without any of them UTF-8 is tried, then latin-1 (which decodes any bytes and keeps
+    the ASCII syntax of CSS intact, so references can still be found).
+    """
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if body.startswith(bom):
+            return body[len(bom) :].decode(codec, errors="replace")
+    declared = _CHARSET_PARAMETER.search(content_type or "")
+    charset = declared.group(1) if declared else None
+    if charset is None:
+        rule = _CSS_CHARSET_RULE.match(body)
+        if rule is not None:
+            charset = rule.group(1).decode("ascii")
+            if charset.lower().startswith(("utf-16", "utf-32")):
+                charset = "utf-8"  # CSS Syntax 3: @charset can only name an ASCII superset
+    if charset is not None:
+        try:
+            return body.decode(charset, errors="replace")
+        except (LookupError, UnicodeError, TypeError):
+            pass  # an unknown or non-text charset: fall through
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("latin-1")
+
 
 def _srcset_urls(value: str) -> list[str]:
     urls = []
@@ -1172,13 +1423,18 @@ def _srcset_urls(value: str) -> list[str]:
     return urls
 
 
-def find_requisites(html: bytes, base_url: str) -> list[str]:
-    """The page requisites an HTML document names, absolute, in document order, deduplicated.
+@dataclass(frozen=True)
+class _Requisite:
+    """A requisite to fetch: what names it, and whether to read it as a stylesheet."""
 
-    Stylesheets and icons (``<link rel>``), images (``src`` and ``srcset`` of ``<img>``
-    and ``<source>``), scripts; ``<base href>`` is honoured; only http(s) URLs are kept.
-    The favicon at ``/favicon.ico`` is added when the page declares none.
-    """
+    url: str
+    referer: str
+    stylesheet: bool  # named by <link rel=stylesheet> or @import
+    import_depth: int  # @import steps from the page (a page's own stylesheets are 0)
+
+
+def _html_requisites(html: bytes, base_url: str) -> list[_Requisite]:
+    """The requisites an HTML document names (see :func:`find_requisites`)."""
     from lxml import etree
     from lxml import html as lxml_html
 
@@ -1191,18 +1447,28 @@ def find_requisites(html: bytes, base_url: str) -> list[str]:
     for element in document.iter("base"):
         href = element.get("href")
         if href:
-            base = urljoin(base_url, href.strip())
+            with contextlib.suppress(ValueError):  # an unparseable <base> is ignored
+                base = urljoin(base_url, href.strip())
             break
-    found: list[str] = []
+    found: dict[str, _Requisite] = {}
+
+    def add(url: str, *, stylesheet: bool = False, import_depth: int = 0) -> None:
+        if url not in found:
+            found[url] = _Requisite(url, base_url, stylesheet, import_depth)
+
     has_icon = False
-    for element in document.iter("link", "img", "source", "script", "input"):
+    for element in document.iter():
         tag = element.tag
+        if not isinstance(tag, str):
+            continue
         candidates: list[str] = []
+        stylesheet = False
         if tag == "link":
             rel = (element.get("rel") or "").lower().split()
             if "stylesheet" in rel or any("icon" in token for token in rel):
                 if any("icon" in token for token in rel):
                     has_icon = True
+                stylesheet = "stylesheet" in rel
                 candidates.append(element.get("href") or "")
         elif tag in ("img", "source"):
             candidates.append(element.get("src") or "")
@@ -1213,15 +1479,131 @@ def find_requisites(html: bytes, base_url: str) -> list[str]:
             candidate = candidate.strip()
             if not candidate or candidate.startswith(("data:", "javascript:", "#")):
                 continue
-            absolute = urljoin(base, candidate).split("#", 1)[0]
-            if urlsplit(absolute).scheme in ("http", "https") and absolute not in found:
-                found.append(absolute)
+            try:
+                absolute = urljoin(base, candidate).split("#", 1)[0]
+                scheme = urlsplit(absolute).scheme
+            except ValueError:  # unparseable, e.g. "http://[bad": not a requisite
+                continue
+            if scheme in ("http", "https"):
+                add(absolute, stylesheet=stylesheet)
+        inline_css: list[str] = []
+        if tag == "style" and (element.get("type") or "text/css").strip().lower() == "text/css":
+            inline_css.append(element.text or "")
+        if element.get("style"):
+            inline_css.append(element.get("style") or "")
+        for css in inline_css:
+            for reference in find_css_references(css, base):
+                add(
+                    reference.url,
+                    stylesheet=reference.is_import,
+                    import_depth=1 if reference.is_import else 0,
+                )
     if not has_icon:
-        icon = urljoin(base_url, "/favicon.ico")
-        if icon not in found:
-            found.append(icon)
+        add(urljoin(base_url, "/favicon.ico"))
     page = base_url.split("#", 1)[0]
-    return [url for url in found if url != page]
+    return [requisite for url, requisite in found.items() if url != page]
+
+
+def find_requisites(html: bytes, base_url: str) -> list[str]:
+    """The page requisites an HTML document names, absolute, in document order, deduplicated.
+
+    Stylesheets and icons (``<link rel>``), images (``src`` and ``srcset`` of ``<img>``
+    and ``<source>``), scripts, and what inline ``<style>`` blocks and ``style=""``
+    attributes reference (``url()``, ``@import``, see :func:`find_css_references`);
+    ``<base href>`` is honoured; only http(s) URLs are kept.  The favicon at
+    ``/favicon.ico`` is added when the page declares none.  What fetched stylesheets
+    reference is found during the capture, by :func:`capture`.
+    """
+    return [requisite.url for requisite in _html_requisites(html, base_url)]
+
+
+def _is_stylesheet_response(requisite: _Requisite, message: HttpMessage) -> bool:
+    media_type = (message.header("Content-Type") or "").split(";", 1)[0].strip().lower()
+    return media_type == "text/css" or (requisite.stylesheet and not media_type)
+
+
+def _fetch_requisites(
+    page: _Exchange,
+    html: bytes,
+    *,
+    limits: _Limits,
+    clock: Callable[[], datetime],
+    max_requisites: int,
+    max_redirects: int,
+    already_fetched: Sequence[str],
+) -> tuple[list[_Exchange], list[str], list[str]]:
+    """Fetch the page's requisites and what its stylesheets reference, breadth first.
+
+    Returns the exchanges, the metadata record's ``requisite`` lines and the warnings.
+    At most ``max_requisites`` URLs are fetched (each with its redirect hops); a URL is
+    queued once; a stylesheet's references are fetched with the stylesheet's URL as
+    ``Referer`` and ``@import`` is followed :data:`MAX_CSS_IMPORT_DEPTH` steps deep.
+    """
+    exchanges: list[_Exchange] = []
+    lines: list[str] = []
+    warnings: list[str] = []
+    queue = deque(_html_requisites(html, page.url))
+    seen = {*already_fetched, *(requisite.url for requisite in queue)}
+    fetched_count = 0
+    while queue:
+        if fetched_count >= max_requisites:
+            warnings.append(
+                f"{len(queue)} requisite(s) not archived: the limit of {max_requisites} "
+                f"requisites was reached (first not archived: {queue[0].url})"
+            )
+            break
+        requisite = queue.popleft()
+        fetched_count += 1
+        hop_url = requisite.url
+        try:
+            for _hop in range(max_redirects + 1):
+                fetched = _fetch(
+                    hop_url,
+                    limits=limits,
+                    clock=clock,
+                    role="requisite",
+                    referer=requisite.referer,
+                )
+                exchanges.append(fetched)
+                seen.add(hop_url)
+                warnings.extend(fetched.warnings)
+                hop_status = fetched.message.status or 0
+                hop_location = fetched.message.header("Location")
+                if hop_status in REDIRECT_STATUSES and hop_location:
+                    lines.append(f"{hop_status} {hop_url}")
+                    hop_url = normalize_url(urljoin(hop_url, hop_location.strip()))
+                    continue
+                lines.append(f"{hop_status} {hop_url}")
+                if 200 <= hop_status < 300 and _is_stylesheet_response(requisite, fetched.message):
+                    for reference in _stylesheet_references(fetched, hop_url, warnings):
+                        if reference.url in seen:
+                            continue
+                        depth = requisite.import_depth + (1 if reference.is_import else 0)
+                        if reference.is_import and depth > MAX_CSS_IMPORT_DEPTH:
+                            warnings.append(
+                                f"stylesheet {reference.url} not archived: imported more than "
+                                f"{MAX_CSS_IMPORT_DEPTH} @import steps deep (from {hop_url})"
+                            )
+                            continue
+                        seen.add(reference.url)
+                        queue.append(_Requisite(reference.url, hop_url, reference.is_import, depth))
+                break
+        except (CaptureError, UsageError, ValueError) as error:  # ValueError: bad Location
+            warnings.append(f"requisite {hop_url} not archived: {error}")
+            lines.append(f"failed {hop_url}")
+    return exchanges, lines, warnings
+
+
+def _stylesheet_references(
+    exchange: _Exchange, url: str, warnings: list[str]
+) -> list[CssReference]:
+    """What a fetched stylesheet references (resolved against ``url``, its final URL)."""
+    try:
+        body = decode_content(_entity(exchange), exchange.message.header("Content-Encoding"))
+    except (ValueError, OSError, WarcReadError) as error:
+        warnings.append(f"stylesheet {url}: references not followed, body not decodable ({error})")
+        return []
+    return find_css_references(_css_text(body, exchange.message.header("Content-Type")), url)
 
 
 # --------------------------------------------------------------------------- capture
@@ -1249,7 +1631,10 @@ def capture(
     Redirects (301, 302, 303, 307, 308) are followed up to ``max_redirects``, each hop its
     own request/response pair.  With ``requisites``, the page's stylesheets, images,
     scripts and favicon are fetched too (with ``Referer``, same limits, at most
-    ``max_requisites``); a requisite that fails is reported, not fatal.  ``timeout`` bounds
+    ``max_requisites``), and so is what stylesheets reference (``url()`` and ``@import``
+    in fetched stylesheets, inline ``<style>`` and ``style=""``; a fetched stylesheet is
+    the ``Referer`` of what it names; ``@import`` is followed
+    :data:`MAX_CSS_IMPORT_DEPTH` steps deep); a requisite that fails is reported, not fatal.  ``timeout`` bounds
     each transfer and ``max_bytes`` each body: a body cut by either is kept, marked with
     ``WARC-Truncated``.
 
@@ -1324,26 +1709,17 @@ def capture(
         except (ValueError, OSError) as error:
             html = b""
             warnings.append(f"{page.url}: requisites not fetched, body not decodable ({error})")
-        for requisite_url in find_requisites(html, page.url)[:max_requisites]:
-            hop_url = requisite_url
-            try:
-                for _hop in range(max_redirects + 1):
-                    fetched = _fetch(
-                        hop_url, limits=limits, clock=now, role="requisite", referer=page.url
-                    )
-                    exchanges.append(fetched)
-                    warnings.extend(fetched.warnings)
-                    hop_status = fetched.message.status or 0
-                    hop_location = fetched.message.header("Location")
-                    if hop_status in REDIRECT_STATUSES and hop_location:
-                        requisite_lines.append(f"{hop_status} {hop_url}")
-                        hop_url = normalize_url(urljoin(hop_url, hop_location.strip()))
-                        continue
-                    requisite_lines.append(f"{hop_status} {hop_url}")
-                    break
-            except (CaptureError, UsageError) as error:
-                warnings.append(f"requisite {hop_url} not archived: {error}")
-                requisite_lines.append(f"failed {hop_url}")
+        fetched, requisite_lines, requisite_warnings = _fetch_requisites(
+            page,
+            html,
+            limits=limits,
+            clock=now,
+            max_requisites=max_requisites,
+            max_redirects=max_redirects,
+            already_fetched=[exchange.url for exchange in exchanges],
+        )
+        exchanges.extend(fetched)
+        warnings.extend(requisite_warnings)
 
     memento = _memento_of(page, requested)
     method = "import-memento" if memento else "http-capture"
@@ -1542,12 +1918,16 @@ __all__ = [
     "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_TIMEOUT",
     "DEFAULT_USER_AGENT",
+    "MAX_CSS_IMPORT_DEPTH",
+    "CssReference",
     "capture",
     "capture_summary",
+    "find_css_references",
     "find_requisites",
     "import_file",
     "new_uuid_record_id",
     "normalize_url",
+    "scan_css_references",
     "utc_now",
     "warc_date",
 ]
