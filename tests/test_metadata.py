@@ -527,3 +527,45 @@ def test_ambiguous_visible_date_resolved_by_the_urls_date_folder() -> None:
     result = metadata(page(body=body), url="https://example.org/2019/11/05/harbor-plan/")
     assert result.published is not None and result.published.value == "2019-11-05"
     assert result.published.note is not None and "read day-first" in result.published.note
+
+
+def test_byline_written_as_cells_of_name_role_and_date() -> None:
+    body = """<main><header><h1>How AI Is Transforming Healthcare</h1>
+    <p>Aaron Ricadela | Senior Writer | July 2, 2025</p></header><p>Text.</p></main>"""
+    result = metadata(page(body=body), url="https://example.org/ai-healthcare")
+    assert [p.name for p in result.authors] == ["Aaron Ricadela"]
+    assert result.authors[0].sources == ("byline:cells",)
+    body = """<header><h1>Pricing Guide</h1><p>Dec 26, 2025 <span>&bull;</span>
+    <img src="a.png"> Mahua Das in <a href="/blog/pm">Project Management</a></p></header>"""
+    result = metadata(page(body=body), url="https://example.org/pricing")
+    assert [p.name for p in result.authors] == ["Mahua Das"]
+    # cells without a date, or whose first other cell is not a person, name nobody
+    body = """<h1>Pricing Guide</h1><p>Senior Writer | Aaron Ricadela | July 2, 2025</p>
+    <p>Aaron Ricadela | Senior Writer</p>"""
+    assert metadata(page(body=body), url="https://example.org/pricing").authors == ()
+
+
+def test_name_element_beside_the_displayed_date() -> None:
+    body = """<main><h1>HR Shared Services</h1><p>A short standfirst about the article.</p>
+    <p class="text-small">Elliot Raba</p><div><p><span>23.07.2025</span><span> · </span>
+    <span>6 min read</span></p></div><p>Text.</p></main>"""
+    result = metadata(page(body=body), url="https://example.org/hr")
+    assert [p.name for p in result.authors] == ["Elliot Raba"]
+    assert result.authors[0].sources == ("byline:beside-date",)
+    # a name-like line whose neighbour is not a date is not a byline
+    body = """<main><h1>HR Shared Services</h1><p>Elliot Raba</p><p>Text of the piece.</p></main>"""
+    assert metadata(page(body=body), url="https://example.org/hr").authors == ()
+
+
+def test_name_in_an_author_card_and_layout_classes_on_body() -> None:
+    body = """<div class="site-content"><h1>Consulting Resumes</h1><p>Text.</p>
+    <div class="author-box"><div class="author-box__avatar"><img alt="Picture of Liz Kenny"
+    src="liz.jpg"></div><div class="author-box__text"><h4 class="author-box__name">Liz Kenny
+    </h4><div class="author-box__bio"><p>Former McKinsey Consultant</p></div></div></div></div>"""
+    html = page(body=body).replace("<body>", '<body class="page no-sidebar">')
+    result = metadata(html, url="https://example.org/resumes")
+    assert [p.name for p in result.authors] == ["Liz Kenny"]
+    # ...but not a comment's author card
+    comment = html.replace('class="author-box"', 'class="comment-author-box"')
+    comment = comment.replace("author-box__name", "comment-author-box__name")
+    assert metadata(comment, url="https://example.org/resumes").authors == ()

@@ -23,7 +23,9 @@ structured data (what the publisher states for machines), then the visible page:
     ``dc.creator``, ``citation_author``, ``parsely-author``, ``sailthru.author``, twitter's
     "Written by"; microdata ``author``; ``rel=author`` links, byline elements, "By ..."
     lines and links to author pages on the same site (several in one byline container are
-    co-authors); author bios; URL slugs.  The first of these *groups* that names a person
+    co-authors); unlabelled bylines beside the displayed date just under the headline (one
+    line of cells, "Jane Doe | Senior Writer | July 2, 2025", or a name right before the
+    date); author bios; URL slugs.  The first of these *groups* that names a person
     decides who the authors are (a group naming only organisations yields to a later one
     naming people); later groups add printed forms, bios and affiliations to those people
     (see :func:`warcite.extract.names.merge_people`).  URL slugs only ever support.
@@ -93,6 +95,10 @@ BYLINE_MAX_CHARS = 200
 #: Bylines are looked for first this many elements after the headline, then before it.
 BYLINE_WINDOW_AFTER = 400
 BYLINE_WINDOW_BEFORE = 150
+#: How far after the ``<h1>`` (in elements) a byline is looked for beside the displayed date
+DATED_BYLINE_WINDOW = 80
+#: Longest text of an element read as a byline written beside (or as a cell with) a date
+DATED_BYLINE_MAX_CHARS = 100
 #: A bare date at most this many text nodes after the headline is the displayed date.
 DISPLAYED_DATE_OFFSET = 4
 #: At most this many keywords are kept.
@@ -609,8 +615,9 @@ def _skippable(element: Any) -> bool:
         elif ancestor.tag in ("article", "main"):
             footer = False
             break
-        if footer and ancestor.tag == "body":
-            return True
+        if ancestor.tag == "body":
+            # the body's classes describe the page's layout ("right-sidebar", "no-sidebar")
+            return footer
         classes = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
         if patterns.SKIP_CLASS.search(classes):
             return True
@@ -733,7 +740,14 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
         elif (
             classes
             and patterns.BYLINE_CLASS.search(classes)
-            and not patterns.NOT_BYLINE_CLASS.search(classes)
+            and (
+                not patterns.NOT_BYLINE_CLASS.search(classes)
+                # the name in an author card: "author-box__name", "author-card-name"
+                or (
+                    patterns.AUTHOR_NAME_CLASS.search(classes)
+                    and not patterns.NOT_AUTHOR_CARD_CLASS.search(classes)
+                )
+            )
         ):
             text = _element_text(element)
         elif element.tag == "a" and patterns.AUTHOR_HREF.search(element.get("href") or ""):
@@ -1039,6 +1053,7 @@ def _read_authors(page: _Page) -> tuple[Person, ...]:
             microdata_names.append(value)
     candidates.add_authors(microdata_names, "microdata")
     _add_visible_bylines(page)
+    _add_dated_bylines(page)
     bio_group: list[names.NameCandidate] = []
     for element in page.scan.bios:
         if not patterns.BIO_CLASS.search(_class_of(element)):
@@ -1082,6 +1097,86 @@ def _add_visible_bylines(page: _Page) -> None:
                 container = grandparent
         page.candidates.add_authors([text], source, group=groups[-1])
     page.candidates.author_groups.extend(group for group in groups if group)
+
+
+def _date_only(text: str) -> bool:
+    """``text`` is a date and little else (a label or punctuation around it)."""
+    found = dates.find_dates(text)
+    if not found:
+        return False
+    rest = text.replace(found[0].raw, " ")
+    return not re.sub(r"\W|\d", "", rest) or len(rest.strip()) <= 12
+
+
+def _starts_with_date(text: str) -> bool:
+    """``text`` begins with a date ("23.07.2025 · 6 min read")."""
+    found = dates.find_dates(text)
+    return bool(found) and text.startswith(found[0].raw)
+
+
+_NOT_NAME_WORDS = (
+    patterns.ROLE_WORDS
+    | patterns.ROLE_QUALIFIERS
+    | patterns.NOT_NAMES
+    | patterns.ORGANIZATION_WORDS
+)
+
+
+def _person_cell(text: str, site_name: str | None) -> str | None:
+    """``text`` when it is a person's name alone (or "Name in Section"), else None."""
+    text = re.sub(r"\s+in\s+\S.*$", "", normalize_text(text))
+    words = text.split()
+    if not 2 <= len(words) <= 4 or not all(word[:1].isupper() for word in words):
+        return None
+    if any(word.lower().strip(",.") in _NOT_NAME_WORDS for word in words):
+        return None  # a job title ("Senior Writer"), furniture or an organisation
+    if not names.plausible_name(text):
+        return None
+    parsed = names.parse_name(text, site_name=site_name)
+    return text if parsed is not None and parsed.kind == "person" else None
+
+
+def _add_dated_bylines(page: _Page) -> None:
+    """Unlabelled bylines beside the displayed date, just after the headline.
+
+    Two shapes, each a group of its own (after the labelled bylines): one line of cells
+    holding a name, a role and a date ("Jane Doe | Senior Writer | July 2, 2025",
+    "Dec 26, 2025 • Jane Doe in Section"; the first cell that is not the date must be a
+    person's name), and an element holding only a person's name whose next sibling starts
+    with the date ("<p>Jane Doe</p><p>23.07.2025 · 6 min read</p>").
+    """
+    headline = page.scan.headline
+    if headline is None:
+        return
+    site_name = page.site_names[0] if page.site_names else None
+    for position, element in enumerate(page.root.iter()):
+        if position <= headline:
+            continue
+        if position > headline + DATED_BYLINE_WINDOW:
+            break
+        if not isinstance(element.tag, str) or element.tag in patterns.NON_CONTENT_TAGS:
+            continue
+        text = _element_text(element)
+        if not text or len(text) > DATED_BYLINE_MAX_CHARS:
+            continue
+        name: str | None = None
+        source = "byline:cells"
+        cells = re.split(r"\s*[|•·]\s*", text)
+        if len(cells) >= 2 and any(_date_only(cell) for cell in cells if cell):
+            rest = [cell for cell in cells if cell and not _date_only(cell)]
+            name = _person_cell(rest[0], site_name) if rest else None
+        elif len(text) <= 40:
+            following = element.getnext()
+            if following is not None and isinstance(following.tag, str):
+                following_text = _element_text(following)
+                if len(following_text) <= DATED_BYLINE_MAX_CHARS and _starts_with_date(
+                    following_text
+                ):
+                    name = _person_cell(text, site_name)
+                    source = "byline:beside-date"
+        if name and not _skippable(element):
+            page.candidates.add_authors([name], source)
+            return
 
 
 def _read_dates(page: _Page, title: Field | None) -> tuple[Field | None, Field | None]:

@@ -598,6 +598,10 @@ NOT_BYLINE_CLASS = re.compile(
     r"(?:bio|avatar|image|img|photo|description|about|box|follow|social|share|comment|related|list)",
     re.I,
 )
+#: Class or id of the name in an author card ("author-box__name"), a byline despite "box".
+AUTHOR_NAME_CLASS = re.compile(r"author[\w-]*?[-_]name(?:$|[\s_-])", re.I)
+#: ...unless the card is a comment's, a related article's or a share or follow widget.
+NOT_AUTHOR_CARD_CLASS = re.compile(r"(?:comment|related|list|share|social|follow)", re.I)
 #: Class or id of an element holding a visible date.
 DATE_CLASS = re.compile(r"(?:date|time|published|posted|dateline|timestamp|pubdate|meta)", re.I)
 #: Class or id that marks a date as a modification date.
