@@ -569,3 +569,15 @@ def test_name_in_an_author_card_and_layout_classes_on_body() -> None:
     comment = html.replace('class="author-box"', 'class="comment-author-box"')
     comment = comment.replace("author-box__name", "comment-author-box__name")
     assert metadata(comment, url="https://example.org/resumes").authors == ()
+
+
+def test_arbitrary_value_utility_classes_do_not_mark_a_sidebar() -> None:
+    cards = "".join(
+        f'<aside><a href="/blog/authors/writer-{n}">Card Writer{n}</a></aside>' for n in "ABC"
+    )
+    body = f"""<main><section class="[--sidebar-width:18rem] page-section">
+    <div class="w-full lg:mr-[--sidebar-container-width]"><h1>Top Private Cloud Providers</h1>
+    <a href="/blog/authors/emmanuel-oyibo"><span>Emmanuel Oyibo</span></a>
+    <p>{"A long paragraph of the article itself. " * 10}</p></div></section>{cards}</main>"""
+    result = metadata(page(body=body), url="https://www.example.org/blog/top-private-cloud")
+    assert [p.name for p in result.authors] == ["Emmanuel Oyibo"]

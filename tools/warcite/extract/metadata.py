@@ -619,6 +619,10 @@ def _skippable(element: Any) -> bool:
             # the body's classes describe the page's layout ("right-sidebar", "no-sidebar")
             return footer
         classes = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
+        if "[" in classes:
+            # utility classes with arbitrary values ("[--sidebar-width:18rem]",
+            # "mr-[--sidebar-container-width]") set CSS, they do not name the element
+            classes = " ".join(word for word in classes.split() if "[" not in word)
         if patterns.SKIP_CLASS.search(classes):
             return True
     return False
