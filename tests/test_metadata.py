@@ -581,3 +581,19 @@ def test_arbitrary_value_utility_classes_do_not_mark_a_sidebar() -> None:
     <p>{"A long paragraph of the article itself. " * 10}</p></div></section>{cards}</main>"""
     result = metadata(page(body=body), url="https://www.example.org/blog/top-private-cloud")
     assert [p.name for p in result.authors] == ["Emmanuel Oyibo"]
+
+
+def test_twitter_label_credits_an_author_by_another_word() -> None:
+    def head(label: str) -> str:
+        return (
+            f'<meta name="twitter:label1" content="{label}">'
+            '<meta name="twitter:data1" content="Sylvia Bishop">'
+        )
+
+    body = "<h1>Award-Winning Novels</h1><p>The Book by Alexander Writer</p>"
+    for label in ("Interview by", "Written by"):
+        result = metadata(page(head(label), body), url="https://example.org/novels")
+        assert [p.name for p in result.authors] == ["Sylvia Bishop"], label
+    for label in ("Reviewed by", "Est. reading time"):
+        result = metadata(page(head(label), body), url="https://example.org/novels")
+        assert "Sylvia Bishop" not in [p.name for p in result.authors], label

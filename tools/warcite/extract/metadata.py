@@ -21,7 +21,7 @@ structured data (what the publisher states for machines), then the visible page:
 ``authors``
     JSON-LD ``author``/``creator``; ``<meta name=author>``, ``article:author``,
     ``dc.creator``, ``citation_author``, ``parsely-author``, ``sailthru.author``, twitter's
-    "Written by"; microdata ``author``; ``rel=author`` links, byline elements, "By ..."
+    "Written by" (or another "... by" credit of an author: "Interview by"); microdata ``author``; ``rel=author`` links, byline elements, "By ..."
     lines and links to author pages on the same site (several in one byline container are
     co-authors); unlabelled bylines beside the displayed date just under the headline (one
     line of cells, "Jane Doe | Senior Writer | July 2, 2025", or a name right before the
@@ -1042,7 +1042,14 @@ def _read_authors(page: _Page) -> tuple[Person, ...]:
             continue
         candidates.add_authors([value], f"meta:{key}", group=meta_group, strict=False)
     labels = page.meta.get("twitter:label1", [])
-    if labels and re.search(r"written|author", labels[0], re.I):
+    if labels and (
+        re.search(r"written|author", labels[0], re.I)
+        # another "... by" credit ("Interview by"), unless of a contributor who is no author
+        or (
+            re.search(r"\bby\s*:?\s*$", labels[0], re.I)
+            and not patterns.NOT_AUTHOR_ROLES.search(labels[0])
+        )
+    ):
         candidates.add_authors(
             page.meta.get("twitter:data1", [])[:1], "meta:twitter:data1", group=meta_group
         )
