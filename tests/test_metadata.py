@@ -597,3 +597,12 @@ def test_twitter_label_credits_an_author_by_another_word() -> None:
     for label in ("Reviewed by", "Est. reading time"):
         result = metadata(page(head(label), body), url="https://example.org/novels")
         assert "Sylvia Bishop" not in [p.name for p in result.authors], label
+
+
+def test_citation_authors_meta_names_every_author() -> None:
+    head = '<meta name="DC.Creator" content="Jennifer Huberty">' + "".join(
+        f'<meta name="citation_authors" content="{name}">'
+        for name in ("Jennifer Huberty", "Jeni Green", "Chong Lee")
+    )
+    result = metadata(page(head, "<h1>Meditation app use</h1>"), url="https://example.org/e1")
+    assert [p.name for p in result.authors] == ["Jennifer Huberty", "Jeni Green", "Chong Lee"]

@@ -20,7 +20,7 @@ structured data (what the publisher states for machines), then the visible page:
     title plus page furniture (a date, a count) -- then the stated title stands.
 ``authors``
     JSON-LD ``author``/``creator``; ``<meta name=author>``, ``article:author``,
-    ``dc.creator``, ``citation_author``, ``parsely-author``, ``sailthru.author``, twitter's
+    ``dc.creator``, ``citation_author(s)``, ``parsely-author``, ``sailthru.author``, twitter's
     "Written by" (or another "... by" credit of an author: "Interview by"); microdata ``author``; ``rel=author`` links, byline elements, "By ..."
     lines and links to author pages on the same site (several in one byline container are
     co-authors); unlabelled bylines beside the displayed date just under the headline (one

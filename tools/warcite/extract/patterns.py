@@ -515,6 +515,7 @@ META_AUTHOR = (
     "dc.creator",
     "dcterms.creator",
     "citation_author",
+    "citation_authors",
     "parsely-author",
     "sailthru.author",
     "byl",
