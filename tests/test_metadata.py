@@ -606,3 +606,19 @@ def test_citation_authors_meta_names_every_author() -> None:
     )
     result = metadata(page(head, "<h1>Meditation app use</h1>"), url="https://example.org/e1")
     assert [p.name for p in result.authors] == ["Jennifer Huberty", "Jeni Green", "Chong Lee"]
+
+
+def test_author_links_naming_the_stated_author_and_co_authors_decide() -> None:
+    data = {"@type": "Article", "headline": "Free Certificates", "author": {"name": "Rui Ma"}}
+    links = ", ".join(
+        f'<a href="/report/author/{slug}/">{name}</a>'
+        for slug, name in (("ruima", "Rui Ma"), ("heba", "Heba Ledwon"), ("suparn", "Suparn Patra"))
+    )
+    body = f"<main><h1>Free Certificates</h1><div><div>{links}</div></div><p>Text.</p></main>"
+    url = "https://www.example.org/report/free-certificates/"
+    result = metadata(page(json_ld(data), body), url=url)
+    assert [p.name for p in result.authors] == ["Rui Ma", "Heba Ledwon", "Suparn Patra"]
+    # links that leave out the stated author do not override it
+    other = body.replace('<a href="/report/author/ruima/">Rui Ma</a>, ', "")
+    result = metadata(page(json_ld(data), other), url=url)
+    assert [p.name for p in result.authors] == ["Rui Ma"]

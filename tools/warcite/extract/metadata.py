@@ -20,15 +20,17 @@ structured data (what the publisher states for machines), then the visible page:
     title plus page furniture (a date, a count) -- then the stated title stands.
 ``authors``
     JSON-LD ``author``/``creator``; ``<meta name=author>``, ``article:author``,
-    ``dc.creator``, ``citation_author(s)``, ``parsely-author``, ``sailthru.author``, twitter's
-    "Written by" (or another "... by" credit of an author: "Interview by"); microdata ``author``; ``rel=author`` links, byline elements, "By ..."
-    lines and links to author pages on the same site (several in one byline container are
-    co-authors); unlabelled bylines beside the displayed date just under the headline (one
-    line of cells, "Jane Doe | Senior Writer | July 2, 2025", or a name right before the
-    date); author bios; URL slugs.  The first of these *groups* that names a person
-    decides who the authors are (a group naming only organisations yields to a later one
-    naming people); later groups add printed forms, bios and affiliations to those people
-    (see :func:`warcite.extract.names.merge_people`).  URL slugs only ever support.
+    ``dc.creator``, ``citation_author(s)``, ``parsely-author``, ``sailthru.author``,
+    twitter's "Written by" (or another "... by" credit of an author: "Interview by");
+    microdata ``author``; ``rel=author`` links, byline elements, "By ..." lines and links to
+    author pages on the same site (several in one byline container are co-authors);
+    unlabelled bylines beside the displayed date just under the headline (one line of cells,
+    "Jane Doe | Senior Writer | July 2, 2025", or a name right before the date); author
+    bios; URL slugs.  The first of these *groups* that names a person decides who the authors
+    are (a group naming only organisations yields to a later one naming people; links to
+    author pages naming all of its people and more -- co-authors the structured data left
+    out -- decide instead); later groups add printed forms, bios and affiliations to those
+    people (see :func:`warcite.extract.names.merge_people`).  URL slugs only ever support.
     Organisations named beside people are dropped.
 ``published`` / ``modified``
     JSON-LD ``datePublished``/``dateModified`` (``dateCreated`` after them);
@@ -95,6 +97,8 @@ BYLINE_MAX_CHARS = 200
 #: Bylines are looked for first this many elements after the headline, then before it.
 BYLINE_WINDOW_AFTER = 400
 BYLINE_WINDOW_BEFORE = 150
+#: Sources of author names read from links to author pages in a visible byline
+AUTHOR_LINK_SOURCES = frozenset({"rel-author", "html:author-link"})
 #: How far after the ``<h1>`` (in elements) a byline is looked for beside the displayed date
 DATED_BYLINE_WINDOW = 80
 #: Longest text of an element read as a byline written beside (or as a cell with) a date
@@ -316,6 +320,11 @@ class Candidates:
         )
         if first_people is not None and first_people > 0:
             groups.insert(0, groups.pop(first_people))
+        if groups and first_people is not None:
+            wider = self._wider_byline(groups[0], groups[1:], site_name)
+            if wider is not None:
+                groups.remove(wider)
+                groups.insert(0, wider)
         for group in groups:
             usable = [c for c in group if not c.supporting]
             if not decided and usable:
@@ -333,6 +342,40 @@ class Candidates:
             # organisations named beside people (a site's "Staff", the publisher) are not authors
             people = tuple(person for person in people if person.kind == "person")
         return people
+
+    @staticmethod
+    def _wider_byline(
+        decided: list[names.NameCandidate],
+        later: list[list[names.NameCandidate]],
+        site_name: str | None,
+    ) -> list[names.NameCandidate] | None:
+        """Links to author pages naming every person of ``decided`` and more (co-authors).
+
+        Structured data often names only a byline's first author (a CMS field for one
+        person); the byline's links to author pages, that author among others, then decide.
+        """
+
+        def people(group: list[names.NameCandidate]) -> list[str]:
+            return [
+                c.name
+                for c in group
+                if not c.supporting
+                and (parsed := names.parse_name(c.name, site_name=site_name)) is not None
+                and parsed.kind == "person"
+            ]
+
+        stated = people(decided)
+        if not stated:
+            return None
+        for group in later:
+            if not group or not all(c.source in AUTHOR_LINK_SOURCES for c in group):
+                continue
+            shown = people(group)
+            if len(shown) > len(stated) and all(
+                any(names.same_person(name, other) for other in shown) for name in stated
+            ):
+                return group
+        return None
 
 
 # --------------------------------------------------------------------------- titles
