@@ -287,3 +287,11 @@ def test_places_are_not_affiliations() -> None:
     bio = parse_bio("Ann Lee is a lecturer in the Department of History.")
     assert bio is not None
     assert [(a.name, a.role) for a in bio.affiliations] == [("Department of History", "Lecturer")]
+
+
+def test_clean_name_drops_an_author_label_run_into_the_name() -> None:
+    assert clean_name("Author Escalon") == "Escalon"
+    assert clean_name("Authors: Jane Doe") == "Jane Doe"
+    assert clean_name("AUTHOR Jane Doe") == "Jane Doe"
+    # only a label before a capitalised name
+    assert clean_name("author jane") == "author jane"

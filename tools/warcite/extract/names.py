@@ -66,7 +66,7 @@ def normalize_space(text: str) -> str:
 
 
 def clean_name(raw: str) -> str:
-    """A name as printed, without "By", e-mail addresses, handles, degrees or honorifics.
+    """A name as printed, without "By" or "Author", e-mail addresses, handles, degrees or honorifics.
 
     A label before "by" is dropped ("Guide by Jane Doe" -> "Jane Doe"); a label naming a
     contributor who is not an author ("Reviewed by", "Photos by") leaves nothing.
@@ -81,6 +81,7 @@ def clean_name(raw: str) -> str:
             return ""
         text = text[labelled.end() :]
     text = patterns.BYLINE_PREFIX.sub("", text)
+    text = patterns.AUTHOR_LABEL_PREFIX.sub("", text)
     text = patterns.DEGREES.sub("", text)
     text = patterns.HONORIFICS.sub("", text)
     text = text.lstrip("@").strip(" ,;:|-–—·•")

@@ -411,6 +411,10 @@ BYLINE_PREFIX = re.compile(
     r"(?:by|von|par|por|di|door|av|af)\b[:\s]*",
     re.IGNORECASE,
 )
+#: An "Author" label run into the name ("Author Jane Doe", "Authors: Jane Doe").
+AUTHOR_LABEL_PREFIX = re.compile(
+    r"^(?:[Aa]uthors?|AUTHORS?|[Aa]utor|[Aa]uteur)\s*:?\s+(?=[A-ZÀ-Ý])"
+)
 #: Separators between several authors in one byline.
 AUTHOR_SEPARATORS = re.compile(r"\s*(?:;|&|\||/|\b(?:and|And|AND|und|et|y|e|en)\b)\s*")
 
