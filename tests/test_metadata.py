@@ -622,3 +622,16 @@ def test_author_links_naming_the_stated_author_and_co_authors_decide() -> None:
     other = body.replace('<a href="/report/author/ruima/">Rui Ma</a>, ', "")
     result = metadata(page(json_ld(data), other), url=url)
     assert [p.name for p in result.authors] == ["Rui Ma"]
+
+
+def test_long_byline_read_up_to_the_date_and_lower_case_by_label() -> None:
+    body = """<header><h1>Entry-level jobs are shrinking</h1><span class="story-byline">
+    Posted by <a href="https://social.example.com/in/beauhd/">BeauHD</a>
+    <time>on Friday December 19, 2025 @08:00PM</time> from the skewed-job-market dept.
+    </span></header><p>Text.</p>"""
+    result = metadata(page(body=body), url="https://news.example.org/story/25/12/19/jobs")
+    assert [p.name for p in result.authors] == ["BeauHD"]
+    body = """<h1>Zero-Waste for Beginners</h1><ul class="meta"><li>by
+    <a href="javascript:void(0)">Nadia Okafor</a></li><li><time>31 May, 2023</time></li></ul>"""
+    result = metadata(page(body=body), url="https://example.org/blogs/zero-waste")
+    assert [p.name for p in result.authors] == ["Nadia Okafor"]

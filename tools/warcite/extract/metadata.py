@@ -748,6 +748,10 @@ def _scan(root: lxml_html.HtmlElement) -> _PageScan:
     return scan
 
 
+#: Where a byline's names end: a separator, or the date or other furniture after them
+_BYLINE_END = re.compile(r"\s+(?:[|•·]|on|On|Updated|Published|Posted)\s+")
+
+
 def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str, str, Any]]:
     """(names text, source, element) from byline-like elements, in document order, first few.
 
@@ -772,9 +776,11 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
             tail = normalize_text(element.tail)
             text = tail or (_element_text(following) if following is not None else None)
         elif own.startswith(patterns.BYLINE_TEXT_STARTS) or patterns.BYLINE_LABEL.match(own):
-            full = _element_text(element)
+            # the byline up to the date or other furniture after it ("Posted by Jane Doe on
+            # Friday December 19, 2025 @08:00PM from the ... dept.")
+            full = _BYLINE_END.split(_element_text(element))[0]
             if len(full) <= 80 and re.match(
-                r"^(?:By|BY|Written by|Posted by|Von|Par|Por):?\s+[A-ZÀ-Ý]", full
+                r"^(?:By|BY|by|Written by|Posted by|Von|Par|Por):?\s+[A-ZÀ-Ý]", full
             ):
                 text = full
         elif (
@@ -805,7 +811,7 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
             source = "html:author-link"
         if not text or len(text) > 120 or _skippable(element):
             continue
-        text = re.split(r"\s+(?:[|•·]|on|On|Updated|Published|Posted)\s+", text)[0]
+        text = _BYLINE_END.split(text)[0]
         text = dates_removed(text)
         if text and any(c.isupper() for c in text):
             found.append((text, source, element))
