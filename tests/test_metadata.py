@@ -635,3 +635,13 @@ def test_long_byline_read_up_to_the_date_and_lower_case_by_label() -> None:
     <a href="javascript:void(0)">Nadia Okafor</a></li><li><time>31 May, 2023</time></li></ul>"""
     result = metadata(page(body=body), url="https://example.org/blogs/zero-waste")
     assert [p.name for p in result.authors] == ["Nadia Okafor"]
+
+
+def test_camel_case_author_name_class_is_a_byline() -> None:
+    body = """<h1>Top Marketing Agencies</h1><div class="authorWrapper"><div class="authorImage">
+    <img src="a.png" alt="Jane Roe"></div><p class="authorName">Jane Roe</p></div><p>Text.</p>"""
+    result = metadata(page(body=body), url="https://example.org/resources/agencies")
+    assert [p.name for p in result.authors] == ["Jane Roe"]
+    # a camelCase class merely containing the word is not one
+    body = body.replace("authorName", "coauthorNameplate")
+    assert metadata(page(body=body), url="https://example.org/resources/agencies").authors == ()

@@ -792,7 +792,9 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
             text = normalize_text(element.tail)
         elif (
             classes
-            and patterns.BYLINE_CLASS.search(classes)
+            and (
+                patterns.BYLINE_CLASS.search(classes) or patterns.BYLINE_CAMEL_CLASS.search(classes)
+            )
             and (
                 not patterns.NOT_BYLINE_CLASS.search(classes)
                 # the name in an author card: "author-box__name", "author-card-name"

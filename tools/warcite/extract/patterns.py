@@ -598,6 +598,11 @@ BYLINE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:by-?line|author|byl|writer|contributor|creator|posted-by|meta-author)(?:s)?(?:$|[\s_-])|^by$",
     re.I,
 )
+#: The same in camelCase ("authorName", "postAuthor", "articleBylineName").
+BYLINE_CAMEL_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:author|byline|writer)Names?(?:$|[\s_-])"
+    r"|(?:^|[\s_-])(?:post|article|entry|story)(?:Author|Byline)(?:Name)?(?:$|[\s_-])"
+)
 #: ...unless it is an avatar, a bio, a share widget or a list around the byline.
 NOT_BYLINE_CLASS = re.compile(
     r"(?:bio|avatar|image|img|photo|description|about|box|follow|social|share|comment|related|list)",
