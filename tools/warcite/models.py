@@ -11,9 +11,13 @@ Everything here is a frozen dataclass: a stage never mutates what it was given.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+Headers = Sequence[tuple[str, str]]
+"""HTTP headers as (name, value) pairs, in order, repeats kept."""
 
 # --------------------------------------------------------------------------- capture
 

@@ -17,17 +17,14 @@ Modules:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from typing import Any
 
 from warcite import __version__
 from warcite.errors import ExtractionError
-from warcite.models import ArchivedPage, Extraction
+from warcite.models import ArchivedPage, Extraction, Headers
 
 EXTRACTOR_NAME = "warcite"
 EXTRACTOR_VERSION = __version__
-
-Headers = Sequence[tuple[str, str]]
 
 
 def extract(

@@ -32,8 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from warcite.errors import ExtractionError
-
-Headers = Sequence[tuple[str, str]]
+from warcite.models import Headers
 
 #: How far into an HTML document ``<meta charset>`` is looked for (WHATWG prescan: 1024;
 #: real pages put long ``<head>`` scripts first, so warcite looks further).

@@ -56,9 +56,7 @@ from lxml.html import HtmlElement
 from warcite.errors import ExtractionError
 from warcite.extract import metadata as metadata_module
 from warcite.extract import selectors as sel
-from warcite.models import Extraction, Paragraph
-
-Headers = Sequence[tuple[str, str]]
+from warcite.models import Extraction, Headers, Paragraph
 
 #: A block of at least this many characters of non-link text reads as prose.
 PROSE_MIN_CHARS = 80

@@ -86,9 +86,7 @@ from lxml import html as lxml_html
 from warcite.extract import dates, names, patterns
 from warcite.extract.decode import header_values
 from warcite.extract.language import detect_language
-from warcite.models import Affiliation, Evidence, Field, Paragraph, Person
-
-Headers = Sequence[tuple[str, str]]
+from warcite.models import Affiliation, Evidence, Field, Headers, Paragraph, Person
 
 #: Co-authors' names in one byline are at most this many elements apart.
 CO_AUTHOR_DISTANCE = 30

@@ -50,9 +50,7 @@ from warcite.extract.metadata import (
     normalize_text,
     note_agreement,
 )
-from warcite.models import Extraction, Field, Paragraph, Person
-
-Headers = Sequence[tuple[str, str]]
+from warcite.models import Extraction, Field, Headers, Paragraph, Person
 
 #: Prose: at least this many words when the line ends like a sentence...
 PROSE_MIN_WORDS = 8
