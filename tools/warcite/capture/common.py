@@ -1,0 +1,89 @@
+"""What every part of capture shares: limits, the clock, record IDs, WARC-Date, the context."""
+
+from __future__ import annotations
+
+import platform
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from warcite import __version__
+from warcite.errors import UsageError
+
+Clock = Callable[[], datetime]
+RecordIdFactory = Callable[[], str]
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_BYTES = 50_000_000
+DEFAULT_MAX_REDIRECTS = 10
+DEFAULT_MAX_REQUISITES = 100
+DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; warcite/{__version__})"
+CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+def utc_now() -> datetime:
+    """The default clock: now, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def new_uuid_record_id() -> str:
+    """The default record-ID factory: ``<urn:uuid:...>`` (a random UUID)."""
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def warc_date(moment: datetime) -> str:
+    """A WARC-Date: UTC, seconds precision, ``Z`` suffix."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _software() -> str:
+    import warcio
+
+    warcio_version = getattr(warcio, "__version__", None)
+    if warcio_version is None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            warcio_version = version("warcio")
+        except PackageNotFoundError:
+            warcio_version = "unknown"
+    return f"warcite/{__version__} (warcio/{warcio_version}; Python/{platform.python_version()})"
+
+
+@dataclass(frozen=True)
+class _Context:
+    archive_dir: Path
+    clock: Clock
+    new_record_id: RecordIdFactory
+    hostname: str
+
+
+def _context(
+    archive_dir: str | Path,
+    clock: Clock | None,
+    new_record_id: RecordIdFactory | None,
+    hostname: str | None,
+) -> _Context:
+    return _Context(
+        Path(archive_dir),
+        clock or utc_now,
+        new_record_id or new_uuid_record_id,
+        hostname if hostname is not None else socket.gethostname(),
+    )
+
+
+def _now(context: _Context) -> datetime:
+    moment = context.clock()
+    if moment.tzinfo is None:
+        raise UsageError("the clock must return timezone-aware datetimes (UTC)")
+    return moment.astimezone(timezone.utc)
+
+
+def _ms(start: datetime, end: datetime) -> int:
+    return round((end - start).total_seconds() * 1000)

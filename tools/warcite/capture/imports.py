@@ -1,0 +1,439 @@
+"""Imports: a file the user holds (saved HTML, a plain-text transcript, a WARC) -> a new WARC."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from warcite.capture.common import (
+    DEFAULT_MAX_REDIRECTS,
+    REDIRECT_STATUSES,
+    Clock,
+    RecordIdFactory,
+    _Context,
+    _context,
+    _now,
+    warc_date,
+)
+from warcite.capture.urls import normalize_url
+from warcite.capture.writer import _fields_block, _Record, _warcinfo, _write_archive
+from warcite.errors import CaptureError, UsageError, WarcReadError
+from warcite.models import CaptureResult
+from warcite.slugs import check_slug, default_slug, warc_file_name
+from warcite.warc import (
+    HttpMessage,
+    WarcRecord,
+    check_record_digests,
+    iter_records,
+    memento_from_headers,
+    parse_http_message,
+    parse_warc_fields,
+)
+
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_TEXT_SUFFIXES = (".txt", ".text", ".md")
+_WARC_SUFFIXES = (".warc", ".warc.gz")
+
+
+def _media_type_of(path: Path, data: bytes, media_type: str | None) -> str:
+    """The media type of an imported file: as given, else by name, else by content."""
+    if media_type:
+        return media_type.strip()
+    name = path.name.lower()
+    if name.endswith(_WARC_SUFFIXES) or data.startswith(b"WARC/"):
+        return "application/warc"
+    if data[:2] == b"\x1f\x8b":
+        try:
+            import gzip as gzip_module
+
+            with gzip_module.GzipFile(fileobj=BytesIO(data)) as unzipped:
+                if unzipped.read(5) == b"WARC/":
+                    return "application/warc"
+        except (OSError, EOFError):
+            pass
+    if name.endswith(_HTML_SUFFIXES):
+        return "text/html"
+    if name.endswith(_TEXT_SUFFIXES):
+        return "text/plain"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<body" in head:
+        return "text/html"
+    if b"\0" not in data[:8192]:
+        return "text/plain"
+    return "application/octet-stream"
+
+
+def _declared_type(media_type: str, data: bytes, given: bool) -> str:
+    """Content-Type for the resource record: a charset only where it is certain."""
+    if given or "charset=" in media_type.lower() or media_type != "text/plain":
+        return media_type
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return media_type
+    return f"{media_type}; charset=utf-8"
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{url!r} is not an http(s) URL; give the page's original address")
+    return url.strip()
+
+
+def import_file(
+    path: str | Path,
+    *,
+    url: str | None,
+    archive_dir: str | Path,
+    slug: str | None = None,
+    observed_at: str | None = None,
+    note: str | None = None,
+    media_type: str | None = None,
+    clock: Clock | None = None,
+    new_record_id: RecordIdFactory | None = None,
+    hostname: str | None = None,
+) -> CaptureResult:
+    """Archive a local file (HTML, plain text or WARC) into a new WARC in ``archive_dir``.
+
+    ``url`` is the page's original http(s) URL (required for HTML and text; for a WARC it
+    chooses the page record, else the WARC's own page is used).  ``observed_at`` (ISO 8601)
+    is when the copy was made, when the user knows it; ``note`` is kept verbatim in the
+    metadata record.  ``media_type`` overrides detection by name and content.
+
+    Raises CaptureError when the file cannot be read, is neither HTML, text nor WARC, or is
+    a WARC that fails verification; UsageError for a bad URL, slug or date;
+    ArchiveExistsError when the target file exists.
+    """
+    source = Path(path)
+    context = _context(archive_dir, clock, new_record_id, hostname)
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise CaptureError(f"cannot read {source}: {error.strerror or error}") from error
+    if observed_at is not None:
+        observed_at = _check_iso_datetime(observed_at)
+    detected = _media_type_of(source, data, media_type)
+    base_type = detected.split(";", 1)[0].strip().lower()
+    if base_type == "application/warc":
+        return _import_warc(
+            source, data, url=url, context=context, slug=slug, note=note, observed_at=observed_at
+        )
+    if base_type not in ("text/html", "application/xhtml+xml", "text/plain"):
+        raise CaptureError(
+            f"{source} is {detected}, not HTML, text or a WARC; warcite imports saved HTML "
+            "pages, plain-text transcripts and WARC files (use --media-type if the guess is "
+            "wrong)"
+        )
+    if url is None:
+        raise UsageError(f"importing {source} needs --url: the page's original address")
+    original = _check_url(url)
+    slug = check_slug(slug) if slug else default_slug(original)
+    started = _now(context)
+    date = warc_date(started)
+    file_name = warc_file_name(slug, started)
+    content_type = _declared_type(detected, data, given=media_type is not None)
+    if base_type == "text/plain":
+        method = "import-transcript"
+        target = f"urn:transcript:{original}"
+        description = (
+            f"Import, not a live capture: a plain-text transcript of {original} supplied by "
+            "the user; it is the page's text, not the bytes the URL returned."
+        )
+    else:
+        method = "import-html"
+        target = f"urn:import:{original}"
+        description = (
+            f"Import, not a live capture: an HTML file of {original} saved and supplied by "
+            "the user; warcite cannot tell whether it is byte for byte what the URL returned."
+        )
+    info_id = context.new_record_id()
+    resource_id = context.new_record_id()
+    metadata_id = context.new_record_id()
+    warcinfo = _warcinfo(
+        info_id,
+        date,
+        file_name,
+        context.hostname,
+        user_agent=None,
+        description=f"warcite import of {source.name} for {original}",
+    )
+    resource = _Record(
+        "resource",
+        resource_id,
+        date,
+        target,
+        content_type,
+        data,
+        [("WARC-Warcinfo-ID", info_id)],
+    )
+    fields: list[tuple[str, str | int | None]] = [
+        ("method", method),
+        ("source-description", description),
+        ("import", "import, not a live capture"),
+        ("original-uri", original),
+        ("source-file-name", source.name),
+        ("source-file-size", len(data)),
+        ("source-file-sha256", hashlib.sha256(data).hexdigest()),
+        ("media-type", content_type),
+        ("observed-at", observed_at),
+        ("ingested-at", date),
+        ("note", note),
+    ]
+    metadata = _Record(
+        "metadata",
+        metadata_id,
+        date,
+        target,
+        "application/warc-fields",
+        _fields_block(fields),
+        [("WARC-Refers-To", resource_id), ("WARC-Warcinfo-ID", info_id)],
+    )
+    written, infos = _write_archive(context.archive_dir, file_name, [warcinfo, resource, metadata])
+    return CaptureResult(
+        path=written,
+        method=method,
+        records=tuple(infos),
+        main_record_id=resource_id,
+        target_uri=original,
+        final_uri=original,
+        status=None,
+        content_type=content_type,
+        truncated=None,
+        memento=None,
+        started_at=started,
+        user_agent=None,
+    )
+
+
+def _check_iso_datetime(value: str) -> str:
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--observed-at {value!r} is not an ISO 8601 date or date-time "
+            "(e.g. 2016-08-30 or 2016-08-30T12:00:00Z)"
+        ) from None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    if parsed.tzinfo is None:
+        raise UsageError(
+            f"--observed-at {value!r} has no time zone; add Z for UTC or an offset like +09:00"
+        )
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _import_warc(
+    source: Path,
+    data: bytes,
+    *,
+    url: str | None,
+    context: _Context,
+    slug: str | None,
+    note: str | None,
+    observed_at: str | None,
+) -> CaptureResult:
+    from warcite.warc import read_page
+
+    try:
+        records = list(iter_records(source))
+    except WarcReadError as error:
+        raise CaptureError(f"cannot import {source}: {error}") from error
+    if not records:
+        raise CaptureError(f"cannot import {source}: it holds no WARC records")
+    problems = [problem for record in records for problem in check_record_digests(record)]
+    if problems:
+        raise CaptureError(
+            f"cannot import {source}: it fails verification: "
+            + "; ".join(problems[:10])
+            + (f" (and {len(problems) - 10} more)" if len(problems) > 10 else "")
+        )
+    if url is not None:
+        url = _check_url(url)
+    main = _main_record_of(source, records, url, read_page)
+    page_url = url or _original_url(main) or (main.info.target_uri or "")
+    source_method = _source_field(main, records, "method")
+    slug = check_slug(slug) if slug else default_slug(page_url) if page_url else "warc-import"
+    started = _now(context)
+    date = warc_date(started)
+    file_name = warc_file_name(slug, started)
+    info_id = context.new_record_id()
+    metadata_id = context.new_record_id()
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.info.record_type] = counts.get(record.info.record_type, 0) + 1
+    holds = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+    copied = [
+        _Record(
+            record.info.record_type,
+            record.info.record_id,
+            record.info.date,
+            record.info.target_uri,
+            record.info.content_type or "",
+            record.block,
+            protocol=record.protocol,
+            verbatim_headers=record.headers,
+        )
+        for record in records
+    ]
+    main_message: HttpMessage | None = None
+    if main.info.record_type == "response":
+        with contextlib.suppress(ValueError):
+            main_message = parse_http_message(main.block)
+    content_type = (
+        main_message.header("Content-Type") if main_message else main.header("Content-Type")
+    )
+    fields: list[tuple[str, str | int | None]] = [
+        ("method", "import-warc"),
+        (
+            "source-description",
+            f"Import, not a live capture: records copied unchanged from the WARC file "
+            f"{source.name} supplied by the user ({holds}); digests verified."
+            + (
+                f" The source's own metadata calls its page: {source_method}."
+                if source_method
+                else ""
+            ),
+        ),
+        ("source-method", source_method),
+        ("import", "import, not a live capture"),
+        ("original-uri", page_url if re.match(r"^https?://", page_url) else None),
+        ("final-uri", main.info.target_uri),
+        ("http-status", main_message.status if main_message else None),
+        ("content-type", content_type),
+        ("source-file-name", source.name),
+        ("source-file-size", len(data)),
+        ("source-file-sha256", hashlib.sha256(data).hexdigest()),
+        ("source-warc-records", holds),
+        ("observed-at", observed_at or _observed_at_of(main, records)),
+        ("ingested-at", date),
+        ("note", note),
+    ]
+    warcinfo = _warcinfo(
+        info_id,
+        date,
+        file_name,
+        context.hostname,
+        user_agent=None,
+        description=f"warcite import of the WARC file {source.name}",
+    )
+    metadata = _Record(
+        "metadata",
+        metadata_id,
+        date,
+        main.info.target_uri,
+        "application/warc-fields",
+        _fields_block(fields),
+        [("WARC-Refers-To", main.info.record_id), ("WARC-Warcinfo-ID", info_id)],
+    )
+    written, infos = _write_archive(context.archive_dir, file_name, [warcinfo, *copied, metadata])
+    truncated = main.header("WARC-Truncated")
+    memento = None
+    if main_message is not None:
+        memento = memento_from_headers(main_message.headers, main.info.target_uri)
+    return CaptureResult(
+        path=written,
+        method="import-warc",
+        records=tuple(infos),
+        main_record_id=main.info.record_id,
+        target_uri=page_url,
+        final_uri=_original_url(main) or main.info.target_uri or page_url,
+        status=main_message.status if main_message else None,
+        content_type=content_type,
+        truncated=truncated,
+        memento=memento,
+        started_at=started,
+        user_agent=None,
+    )
+
+
+def _source_field(main: WarcRecord, records: Sequence[WarcRecord], name: str) -> str | None:
+    """A field of the source WARC's own metadata record about ``main`` (the last one)."""
+    for record in reversed(records):
+        if (
+            record.info.record_type == "metadata"
+            and record.header("WARC-Refers-To") == main.info.record_id
+        ):
+            for key, value in parse_warc_fields(record.block):
+                if key.lower() == name and value:
+                    return value
+    return None
+
+
+def _observed_at_of(main: WarcRecord, records: Sequence[WarcRecord]) -> str | None:
+    """When the page was seen on the web, as far as the source WARC tells.
+
+    A response's WARC-Date is when it was received; for a resource (an import) only an
+    ``observed-at`` in the source's own metadata record says so; otherwise it is unknown.
+    """
+    if main.info.record_type == "response":
+        return main.info.date
+    return _source_field(main, records, "observed-at")
+
+
+def _original_url(record: WarcRecord) -> str | None:
+    target = record.info.target_uri or ""
+    if re.match(r"^https?://", target):
+        return target
+    stripped = re.sub(r"^urn:[a-z0-9-]+:", "", target, flags=re.IGNORECASE)
+    return stripped if re.match(r"^https?://", stripped) else None
+
+
+def _main_record_of(
+    source: Path,
+    records: Sequence[WarcRecord],
+    url: str | None,
+    read_page: Callable[[Path], object],
+) -> WarcRecord:
+    """The page record of a WARC being imported: the one for ``url`` (redirects followed
+    within the file), else the page ``read_page`` picks."""
+    by_id = {record.info.record_id: record for record in records}
+    if url is None:
+        try:
+            page = read_page(source)
+        except WarcReadError as error:
+            raise CaptureError(f"cannot import {source}: {error}") from error
+        return by_id[str(getattr(page, "record_id", ""))]
+    by_target: dict[str, WarcRecord] = {}
+    for record in records:
+        target = record.info.target_uri or ""
+        if record.info.record_type in ("response", "resource") and target not in by_target:
+            by_target[target] = record
+            by_target.setdefault(_original_url(record) or target, record)
+    wanted = url
+    for _hop in range(DEFAULT_MAX_REDIRECTS + 1):
+        found = by_target.get(wanted)
+        if found is None:
+            with contextlib.suppress(UsageError):
+                found = by_target.get(normalize_url(wanted))
+        if found is None:
+            break
+        if found.info.record_type == "response":
+            try:
+                message = parse_http_message(found.block)
+            except ValueError:
+                return found
+            location = message.header("Location")
+            if (message.status or 0) in REDIRECT_STATUSES and location:
+                wanted = urljoin(wanted, location.strip())
+                continue
+        return found
+    known = sorted(
+        {
+            r.info.target_uri or "?"
+            for r in records
+            if r.info.record_type in ("response", "resource")
+        }
+    )
+    raise CaptureError(
+        f"cannot import {source}: it holds no page record for {wanted} (its response and "
+        f"resource records are for: {', '.join(known[:10]) or 'nothing'}); give the URL "
+        "of one of them with --url, or leave --url out to use the WARC's own page"
+    )
