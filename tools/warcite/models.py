@@ -32,6 +32,19 @@ class Memento:
 
 
 @dataclass(frozen=True)
+class RevisitTarget:
+    """An earlier capture of an identical payload: what a capture's ``dedupe`` lookup returns.
+
+    The capture then writes a WARC 1.1 ``revisit`` record (profile identical-payload-digest)
+    that refers to it instead of storing the payload again.
+    """
+
+    refers_to_uri: str  # WARC-Refers-To-Target-URI: the earlier record's WARC-Target-URI
+    refers_to_date: str  # WARC-Refers-To-Date: its WARC-Date, e.g. "2026-11-26T12:00:00Z"
+    refers_to_record_id: str  # WARC-Refers-To: its WARC-Record-ID, "<urn:uuid:...>"
+
+
+@dataclass(frozen=True)
 class WarcRecordInfo:
     """Where one record sits in a WARC file, and what it is."""
 

@@ -12,9 +12,14 @@ from pathlib import Path
 
 from warcite import __version__
 from warcite.errors import UsageError
+from warcite.models import RevisitTarget
 
 Clock = Callable[[], datetime]
 RecordIdFactory = Callable[[], str]
+DedupeLookup = Callable[[str, str], "RevisitTarget | None"]
+"""``(target_uri, payload_digest) -> RevisitTarget | None``: an earlier identical payload."""
+
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 50_000_000

@@ -16,6 +16,7 @@ from warcite.capture.common import (
     DEFAULT_USER_AGENT,
     REDIRECT_STATUSES,
     Clock,
+    DedupeLookup,
     RecordIdFactory,
     _context,
     _ms,
@@ -26,13 +27,20 @@ from warcite.capture.mementos import _memento_description, _memento_fields, _mem
 from warcite.capture.recorder import _entity, _Exchange, _fetch, _is_html, _Limits
 from warcite.capture.requisites import _fetch_requisites
 from warcite.capture.urls import normalize_url
-from warcite.capture.writer import _fields_block, _Record, _warcinfo, _write_archive
-from warcite.errors import CaptureError, UsageError
-from warcite.models import CaptureResult
-from warcite.slugs import check_slug, default_slug, warc_file_name
-from warcite.warc import (
-    decode_content,
+from warcite.capture.writer import (
+    _check_revisit_target,
+    _fields_block,
+    _Record,
+    _revisit_record,
+    _warcinfo,
+    _write_archive,
 )
+from warcite.errors import CaptureError, UsageError, WarcReadError
+from warcite.models import CaptureResult, RevisitTarget
+from warcite.slugs import check_slug, default_slug, warc_file_name
+from warcite.warc import compute_payload_digest, decode_content, labelled_digest
+
+EMPTY_PAYLOAD_DIGEST = labelled_digest(b"")
 
 
 def capture(
@@ -51,6 +59,7 @@ def capture(
     new_record_id: RecordIdFactory | None = None,
     hostname: str | None = None,
     tls_context: ssl.SSLContext | None = None,
+    dedupe: DedupeLookup | None = None,
 ) -> CaptureResult:
     """Capture a live http(s) page into a new WARC in ``archive_dir``.
 
@@ -67,6 +76,12 @@ def capture(
     ``tls_context`` replaces the system's default trust (for example an institution's own
     CA bundle); it must still verify certificates and host names.  ``clock``,
     ``new_record_id`` and ``hostname`` (of the warcinfo record) are injectable for tests.
+
+    ``dedupe`` is asked ``(target_uri, payload_digest)`` for every complete response with a
+    payload (the page's too); when it answers with a :class:`~warcite.models.RevisitTarget`
+    (an earlier record of the identical payload), that response is written as a WARC 1.1
+    ``revisit`` record (profile identical-payload-digest: the HTTP head, no payload,
+    ``WARC-Refers-To``, ``-Target-URI``, ``-Date``) and noted in the metadata record.
 
     Raises CaptureError (nothing written) for DNS failure, refused connection, timeout
     before a response, TLS failure, a non-HTTP answer, too many redirects, or a final
@@ -165,6 +180,7 @@ def capture(
         )
     ]
     response_ids: dict[int, str] = {}
+    revisit_lines: list[str] = []
     for index, exchange in enumerate(exchanges):
         request_id = context.new_record_id()
         response_id = context.new_record_id()
@@ -183,6 +199,22 @@ def capture(
             )
         )
         response_extra = [*common, ("WARC-Concurrent-To", request_id)]
+        revisit = _revisit_of(exchange, dedupe)
+        if revisit is not None:
+            payload_digest, earlier = revisit
+            records.append(
+                _revisit_record(
+                    response_id,
+                    date,
+                    exchange.url,
+                    exchange.message.head,
+                    payload_digest,
+                    earlier,
+                    response_extra,
+                )
+            )
+            revisit_lines.append(f"{exchange.url} {earlier.refers_to_record_id}")
+            continue
         if exchange.truncated:
             response_extra.append(("WARC-Truncated", exchange.truncated))
         records.append(
@@ -238,6 +270,7 @@ def capture(
     if memento:
         fields.extend(_memento_fields(memento))
     fields.extend(("requisite", line) for line in requisite_lines)
+    fields.extend(("revisit", line) for line in revisit_lines)
     fields.append(("user-agent", agent))
     fields.extend(("warning", warning) for warning in warnings)
     records.append(
@@ -269,3 +302,21 @@ def capture(
         redirects=tuple(redirects),
         warnings=tuple(warnings),
     )
+
+
+def _revisit_of(
+    exchange: _Exchange, dedupe: DedupeLookup | None
+) -> tuple[str, RevisitTarget] | None:
+    """The payload digest and the earlier record a response revisits, or None to store it."""
+    if dedupe is None or exchange.truncated or not exchange.message.body:
+        return None
+    try:
+        payload_digest = compute_payload_digest("response", exchange.response)
+    except WarcReadError:
+        return None  # a transfer-coding warcite cannot undo: no payload digest to compare
+    if payload_digest is None or payload_digest == EMPTY_PAYLOAD_DIGEST:
+        return None
+    target = dedupe(exchange.url, payload_digest)
+    if target is None:
+        return None
+    return payload_digest, _check_revisit_target(target, exchange.url)

@@ -6,15 +6,15 @@ import contextlib
 import os
 import re
 import uuid
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
-from warcite.capture.common import CONFORMS_TO, _software
-from warcite.errors import ArchiveExistsError, CaptureError
-from warcite.models import WarcRecordInfo
+from warcite.capture.common import CONFORMS_TO, REVISIT_PROFILE, _software
+from warcite.errors import ArchiveExistsError, CaptureError, UsageError
+from warcite.models import RevisitTarget, WarcRecordInfo
 from warcite.warc import (
     PAYLOAD_DIGEST_CONVENTION,
     PAYLOAD_DIGEST_TYPES,
@@ -59,51 +59,60 @@ def _warc_headers(record: _Record) -> list[tuple[str, str]]:
     return headers
 
 
+def _record_head(protocol: str, headers: Sequence[tuple[str, str]]) -> bytes:
+    """The WARC record header: version line, ``Name: value`` lines (UTF-8), empty line."""
+    lines = [protocol, *(f"{name}: {value}" for name, value in headers)]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+
+
+class _MemberWriter:
+    """Writes records to a stream, one gzip member each (WARC 1.1 annex D), block streamed."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def write(
+        self,
+        protocol: str,
+        headers: Sequence[tuple[str, str]],
+        block: Iterable[bytes],
+    ) -> tuple[int, int]:
+        """Write one record; returns its (offset, length) in the file."""
+        offset = self.stream.tell()
+        compressor = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        self.stream.write(compressor.compress(_record_head(protocol, headers)))
+        for chunk in block:
+            self.stream.write(compressor.compress(chunk))
+        self.stream.write(compressor.compress(b"\r\n\r\n"))
+        self.stream.write(compressor.flush())
+        return offset, self.stream.tell() - offset
+
+
+def _info(
+    record_type: str, headers: Sequence[tuple[str, str]], offset: int, length: int
+) -> WarcRecordInfo:
+    lookup = {key.lower(): value for key, value in reversed(headers)}
+    return WarcRecordInfo(
+        record_id=lookup.get("warc-record-id", ""),
+        record_type=record_type,
+        target_uri=lookup.get("warc-target-uri"),
+        date=lookup.get("warc-date", ""),
+        offset=offset,
+        length=length,
+        content_type=lookup.get("content-type"),
+        payload_digest=lookup.get("warc-payload-digest"),
+        block_digest=lookup.get("warc-block-digest"),
+    )
+
+
 def _write_records(stream: BinaryIO, records: Sequence[_Record]) -> list[WarcRecordInfo]:
-    """Write records with warcio's WARCWriter, one gzip member each; digests are ours."""
-    from warcio.recordloader import ArcWarcRecord
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    class ExactWriter(WARCWriter):
-        """warcio's writer, minus its digests: warcite sets spec-correct ones itself."""
-
-        def ensure_digest(self, record: object, block: bool = True, payload: bool = True) -> None:
-            return None
-
-    writer = ExactWriter(stream, gzip=True, warc_version="WARC/1.1")
+    """Write records, one gzip member each; digests are warcite's own (spec-correct)."""
+    writer = _MemberWriter(stream)
     infos: list[WarcRecordInfo] = []
     for record in records:
         headers = _warc_headers(record)
-        header_block = StatusAndHeaders("", headers, protocol=record.protocol)
-        content_type = next(
-            (value for key, value in headers if key.lower() == "content-type"), None
-        )
-        warc_record = ArcWarcRecord(
-            "warc",
-            record.record_type,
-            header_block,
-            BytesIO(record.block),
-            None,
-            content_type,
-            len(record.block),
-        )
-        offset = stream.tell()
-        writer.write_record(warc_record)
-        lookup = {key.lower(): value for key, value in reversed(headers)}
-        infos.append(
-            WarcRecordInfo(
-                record_id=lookup.get("warc-record-id", record.record_id),
-                record_type=record.record_type,
-                target_uri=lookup.get("warc-target-uri"),
-                date=lookup.get("warc-date", record.date),
-                offset=offset,
-                length=stream.tell() - offset,
-                content_type=content_type,
-                payload_digest=lookup.get("warc-payload-digest"),
-                block_digest=lookup.get("warc-block-digest"),
-            )
-        )
+        offset, length = writer.write(record.protocol, headers, [record.block])
+        infos.append(_info(record.record_type, headers, offset, length))
     return infos
 
 
@@ -212,4 +221,59 @@ def _warcinfo(
         "application/warc-fields",
         _fields_block(fields),
         [("WARC-Filename", file_name)],
+    )
+
+
+_WARC_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z")
+_RECORD_ID = re.compile(r"<[^<>\s]+:[^<>\s]+>")
+_URI = re.compile(r"[^\s\x00-\x1f\x7f<>]+")
+
+
+def _check_revisit_target(target: RevisitTarget, uri: str) -> RevisitTarget:
+    """The dedupe lookup's answer, checked: every value goes into a WARC header verbatim."""
+    problems = []
+    if not _URI.fullmatch(target.refers_to_uri or ""):
+        problems.append(f"refers_to_uri {target.refers_to_uri!r} is not a URI")
+    if not _WARC_DATE.fullmatch(target.refers_to_date or ""):
+        problems.append(
+            f"refers_to_date {target.refers_to_date!r} is not a WARC-Date (UTC, like "
+            "2026-11-26T12:00:00Z)"
+        )
+    if not _RECORD_ID.fullmatch(target.refers_to_record_id or ""):
+        problems.append(
+            f"refers_to_record_id {target.refers_to_record_id!r} is not a WARC-Record-ID "
+            "(like <urn:uuid:...>)"
+        )
+    if problems:
+        raise UsageError(
+            f"the dedupe lookup's answer for {uri} cannot be written: " + "; ".join(problems)
+        )
+    return target
+
+
+def _revisit_record(
+    record_id: str,
+    date: str,
+    target_uri: str,
+    head: bytes,
+    payload_digest: str,
+    target: RevisitTarget,
+    extra_headers: Sequence[tuple[str, str]],
+) -> _Record:
+    """A WARC 1.1 revisit record (identical-payload-digest): the HTTP head, no payload."""
+    return _Record(
+        "revisit",
+        record_id,
+        date,
+        target_uri,
+        "application/http; msgtype=response",
+        head,
+        [
+            ("WARC-Profile", REVISIT_PROFILE),
+            *extra_headers,
+            ("WARC-Refers-To", target.refers_to_record_id),
+            ("WARC-Refers-To-Target-URI", target.refers_to_uri),
+            ("WARC-Refers-To-Date", target.refers_to_date),
+            ("WARC-Payload-Digest", payload_digest),
+        ],
     )
