@@ -38,7 +38,7 @@ from warcite.capture import (
     scan_css_references,
 )
 from warcite.cli import cli
-from warcite.errors import ArchiveExistsError, CaptureError, UsageError
+from warcite.errors import CaptureError, UsageError
 from warcite.models import CaptureResult
 from warcite.warc import read_page
 
@@ -522,14 +522,31 @@ def test_not_an_http_url(archive_dir: Path) -> None:
         run("ftp://example.org/file", archive_dir)
 
 
-def test_never_overwrites(server: FixtureServer, archive_dir: Path) -> None:
+def test_never_overwrites_and_never_fails_on_a_taken_name(
+    server: FixtureServer, archive_dir: Path
+) -> None:
+    """Captures in the same second get serial names; the warcinfo names its own file."""
     server.route("/a", http_response(200, "OK", [("Content-Type", "text/html")], HTML))
     first = run(server.url("/a"), archive_dir)
     before = first.path.read_bytes()
-    with pytest.raises(ArchiveExistsError, match="never overwrites"):
-        run(server.url("/a"), archive_dir)
+    second = run(server.url("/a"), archive_dir)
+    third = run(server.url("/a"), archive_dir)
     assert first.path.read_bytes() == before
-    assert listing(archive_dir) == [first.path.name]  # no temporary file left
+    stem = first.path.name.removesuffix(".warc.gz")
+    assert (second.path.name, third.path.name) == (f"{stem}-2.warc.gz", f"{stem}-3.warc.gz")
+    assert set(listing(archive_dir)) == {p.path.name for p in (first, second, third)}
+    for result in (first, second, third):
+        info_headers = records_of(result.path)[0][0]
+        assert header(info_headers, "WARC-Filename") == result.path.name
+        assert [info.offset for info in result.records] == [
+            info.offset for info in read_offsets(result.path)
+        ]
+
+
+def read_offsets(path: Path) -> list[Any]:
+    from warcite.warc import iter_records
+
+    return [record.info for record in iter_records(path)]
 
 
 # --------------------------------------------------------------------------- limits
@@ -699,7 +716,11 @@ def test_page_requisites_are_archived_with_referer(
         "/img/a-3x.png",
         "/img/a.png",
     ]
-    assert [path for path, _ in server.requests] == expected
+    # fetched concurrently (any order on the wire), written in the order found
+    assert sorted(path for path, _ in server.requests) == sorted(expected)
+    assert [
+        header(h, "WARC-Target-URI") for h, _ in records if header(h, "WARC-Type") == "response"
+    ] == [server.url(path) for path in expected]
     assert set(responses) == {server.url(path) for path in expected}
     assert responses[server.url("/css/site.css")] == css
     for path, raw in server.requests[1:]:
@@ -782,7 +803,8 @@ def test_stylesheet_references_are_archived_with_the_stylesheet_as_referer(
     serve_css_site(server)
     page = server.url("/site/page")
     a_css, b_css = server.url("/site/a.css"), server.url("/site/b.css")
-    result = run(page, archive_dir, requisites=True)
+    # one request at a time: the order on the wire is the order of discovery
+    result = run(page, archive_dir, requisites=True, workers=1)
 
     expected_referers = {
         "/site/a.css": page,
@@ -836,7 +858,9 @@ def test_stylesheet_references_respect_the_requisite_limit(
     server: FixtureServer, archive_dir: Path
 ) -> None:
     serve_css_site(server)
-    result = run(server.url("/site/page"), archive_dir, requisites=True, max_requisites=5)
+    result = run(
+        server.url("/site/page"), archive_dir, requisites=True, max_requisites=5, workers=1
+    )
     paths = [path for path, _ in server.requests]
     assert paths == [
         "/site/page",

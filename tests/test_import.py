@@ -20,7 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from conftest import PROJECT_ROOT, shared_path
 from warcite.capture import import_file
 from warcite.cli import cli
-from warcite.errors import ArchiveExistsError, CaptureError, UsageError
+from warcite.errors import CaptureError, UsageError
 from warcite.models import CaptureResult
 from warcite.warc import iter_record_infos, read_page, verify_record
 
@@ -263,10 +263,10 @@ def test_import_never_overwrites(tmp_path: Path) -> None:
     archive_dir = tmp_path / "archive"
     first = import_here(source, archive_dir)
     before = first.path.read_bytes()
-    with pytest.raises(ArchiveExistsError):
-        import_here(source, archive_dir)
+    second = import_here(source, archive_dir)  # same second: a serial name, never a failure
     assert first.path.read_bytes() == before
-    assert [p.name for p in archive_dir.iterdir()] == [first.path.name]
+    assert second.path.name == first.path.name.replace(".warc.gz", "-2.warc.gz")
+    assert {p.name for p in archive_dir.iterdir()} == {first.path.name, second.path.name}
 
 
 def test_warc_import_copies_verified_records(tmp_path: Path) -> None:

@@ -19,6 +19,28 @@ RecordIdFactory = Callable[[], str]
 DedupeLookup = Callable[[str, str], "RevisitTarget | None"]
 """``(target_uri, payload_digest) -> RevisitTarget | None``: an earlier identical payload."""
 
+DEFAULT_WORKERS = 4
+"""Requests at once per host: fewer than a browser's six, so a capture is no heavier than a
+visit."""
+DEFAULT_DELAY = 0.0
+"""Seconds between two requests to one host: none, as a browser loading the page."""
+DEFAULT_MAX_TOTAL_BYTES = 500_000_000
+"""Bytes one capture may receive in all (page, redirects and requisites)."""
+DEFAULT_TOTAL_TIMEOUT = 300.0
+"""Seconds one capture may take in all."""
+ROBOTS_POLICY = "ignore"
+"""robots.txt is not consulted: a capture is one page the user asked for, as a browser visit."""
+
+
+@dataclass(frozen=True)
+class CaptureProgress:
+    """Where a capture is: requisites written / known so far, bytes received in all."""
+
+    requisites_done: int
+    requisites_total: int
+    bytes_received: int
+
+
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 
 DEFAULT_TIMEOUT = 30.0
@@ -41,10 +63,17 @@ def new_uuid_record_id() -> str:
 
 
 def warc_date(moment: datetime) -> str:
-    """A WARC-Date: UTC, seconds precision, ``Z`` suffix."""
+    """A WARC-Date: UTC, ``Z`` suffix, with microseconds when the moment has any.
+
+    WARC 1.1 (section 5.4) allows fractions of a second; a whole second is written
+    without a fraction (``2026-11-26T12:00:00Z``).
+    """
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = moment.astimezone(timezone.utc)
+    if moment.microsecond:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _software() -> str:

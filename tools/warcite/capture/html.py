@@ -1,13 +1,32 @@
-"""Requisite discovery in HTML: stylesheets, icons, images, scripts and inline CSS."""
+"""Requisite discovery in HTML: stylesheets, icons, images, scripts and inline CSS.
+
+The page is read as a stream of parser events (lxml's parser with a target, fed piece by
+piece), never as a tree, so finding the requisites of a 150 MB page takes no more memory
+than those of a small one.  References are kept as written and resolved at the end, when
+the document's ``<base href>`` is known, as a browser does.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from warcite.capture.css import find_css_references
+from warcite.capture.css import _requisite_url, scan_css_references
+from warcite.capture.urls import normalize_url
+from warcite.errors import UsageError
+
+MAX_REFERENCES = 10_000
+"""The most distinct references kept from one page (far more than any requisite limit)."""
+
+MAX_REFERENCE_LENGTH = 8192
+"""A reference longer than this (a ``data:`` URL, typically) is not a requisite."""
+
+MAX_INLINE_CSS = 8 * 1024 * 1024
+"""The most characters of one inline ``<style>`` block that are searched for references."""
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -29,75 +48,169 @@ class _Requisite:
     import_depth: int  # @import steps from the page (a page's own stylesheets are 0)
 
 
-def _html_requisites(html: bytes, base_url: str) -> list[_Requisite]:
-    """The requisites an HTML document names (see :func:`find_requisites`)."""
-    from lxml import etree
-    from lxml import html as lxml_html
+class _Collector:
+    """An lxml parser target that notes every reference a requisite may come from."""
 
-    parser = lxml_html.HTMLParser(no_network=True, remove_comments=True)
-    try:
-        document = lxml_html.document_fromstring(html, parser=parser)
-    except (etree.ParserError, ValueError):
-        return []
-    base = base_url
-    for element in document.iter("base"):
-        href = element.get("href")
-        if href:
-            with contextlib.suppress(ValueError):  # an unparseable <base> is ignored
-                base = urljoin(base_url, href.strip())
-            break
-    found: dict[str, _Requisite] = {}
+    def __init__(self) -> None:
+        # reference as written -> (kind, stylesheet); kind "html" or "css"
+        self.references: dict[tuple[str, str], bool] = {}
+        self.base: str | None = None
+        self.has_icon = False
+        self.dropped = 0
+        self._style_depth = 0
+        self._style_is_css = False
+        self._style_text: list[str] = []
+        self._style_size = 0
 
-    def add(url: str, *, stylesheet: bool = False, import_depth: int = 0) -> None:
-        if url not in found:
-            found[url] = _Requisite(url, base_url, stylesheet, import_depth)
+    def _add(self, reference: str, kind: str, stylesheet: bool) -> None:
+        reference = reference.strip()
+        if not reference or len(reference) > MAX_REFERENCE_LENGTH:
+            return
+        if reference.startswith(("data:", "javascript:", "#")):
+            return
+        key = (reference, kind)
+        if key in self.references:
+            self.references[key] = self.references[key] or stylesheet
+        elif len(self.references) < MAX_REFERENCES:
+            self.references[key] = stylesheet
+        else:
+            self.dropped += 1
 
-    has_icon = False
-    for element in document.iter():
-        tag = element.tag
+    def _css(self, css: str) -> None:
+        for reference in scan_css_references(css):
+            self._add(reference.url, "css", reference.is_import)
+
+    def start(self, tag: Any, attrib: Any) -> None:
         if not isinstance(tag, str):
-            continue
-        candidates: list[str] = []
-        stylesheet = False
-        if tag == "link":
-            rel = (element.get("rel") or "").lower().split()
-            if "stylesheet" in rel or any("icon" in token for token in rel):
-                if any("icon" in token for token in rel):
-                    has_icon = True
-                stylesheet = "stylesheet" in rel
-                candidates.append(element.get("href") or "")
+            return
+        tag = tag.lower()
+        get = attrib.get
+        if tag == "base" and self.base is None:
+            href = get("href")
+            if href:
+                self.base = href.strip()
+        elif tag == "link":
+            rel = (get("rel") or "").lower().split()
+            icon = any("icon" in token for token in rel)
+            if "stylesheet" in rel or icon:
+                self.has_icon = self.has_icon or icon
+                self._add(get("href") or "", "html", "stylesheet" in rel)
         elif tag in ("img", "source"):
-            candidates.append(element.get("src") or "")
-            candidates.extend(_srcset_urls(element.get("srcset") or ""))
-        elif tag == "script" or (tag == "input" and (element.get("type") or "").lower() == "image"):
-            candidates.append(element.get("src") or "")
-        for candidate in candidates:
-            candidate = candidate.strip()
-            if not candidate or candidate.startswith(("data:", "javascript:", "#")):
-                continue
+            self._add(get("src") or "", "html", False)
+            for url in _srcset_urls(get("srcset") or ""):
+                self._add(url, "html", False)
+        elif tag == "script" or (tag == "input" and (get("type") or "").lower() == "image"):
+            self._add(get("src") or "", "html", False)
+        if tag == "style":
+            self._style_depth += 1
+            self._style_is_css = (get("type") or "text/css").strip().lower() == "text/css"
+            self._style_text = []
+            self._style_size = 0
+        style = get("style")
+        if style:
+            self._css(style)
+
+    def data(self, text: str) -> None:
+        if self._style_depth and self._style_is_css and self._style_size < MAX_INLINE_CSS:
+            self._style_text.append(text)
+            self._style_size += len(text)
+
+    def end(self, tag: Any) -> None:
+        if isinstance(tag, str) and tag.lower() == "style" and self._style_depth:
+            self._style_depth -= 1
+            if self._style_is_css:
+                self._css("".join(self._style_text)[:MAX_INLINE_CSS])
+            self._style_text = []
+
+    def comment(self, text: str) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class HtmlRequisiteFinder:
+    """Feed an HTML document in pieces; :meth:`requisites` then gives what it names."""
+
+    def __init__(self) -> None:
+        from lxml import etree
+
+        self._collector = _Collector()
+        self._parser: Any = etree.HTMLParser(target=self._collector, no_network=True)
+        self._fed = False
+        self._broken = False
+
+    def feed(self, data: bytes) -> None:
+        if self._broken or not data:
+            return
+        try:
+            self._parser.feed(data)
+            self._fed = True
+        except Exception:  # lxml.etree.ParserError / XMLSyntaxError on hopeless input
+            self._broken = True
+
+    @property
+    def dropped(self) -> int:
+        """How many distinct references were not kept (beyond :data:`MAX_REFERENCES`)."""
+        return self._collector.dropped
+
+    def requisites(self, base_url: str) -> list[_Requisite]:
+        """The requisites, resolved against ``<base href>`` (else ``base_url``), in order."""
+        if self._fed and not self._broken:
+            with contextlib.suppress(Exception):  # what was read before a failure counts
+                self._parser.close()
+        collector = self._collector
+        base = base_url
+        if collector.base:
             try:
-                absolute = urljoin(base, candidate).split("#", 1)[0]
-                scheme = urlsplit(absolute).scheme
-            except ValueError:  # unparseable, e.g. "http://[bad": not a requisite
+                base = urljoin(base_url, collector.base)
+            except ValueError:  # an unparseable <base> is ignored
+                base = base_url
+        found: dict[str, _Requisite] = {}
+
+        def add(url: str, stylesheet: bool, import_depth: int) -> None:
+            if url not in found:
+                found[url] = _Requisite(url, base_url, stylesheet, import_depth)
+            elif stylesheet and not found[url].stylesheet:
+                found[url] = _Requisite(url, base_url, True, found[url].import_depth)
+
+        for (reference, kind), stylesheet in collector.references.items():
+            if kind == "css":
+                url = _requisite_url(base, reference)
+                if url is not None:
+                    add(url, stylesheet, 1 if stylesheet else 0)
                 continue
-            if scheme in ("http", "https"):
-                add(absolute, stylesheet=stylesheet)
-        inline_css: list[str] = []
-        if tag == "style" and (element.get("type") or "text/css").strip().lower() == "text/css":
-            inline_css.append(element.text or "")
-        if element.get("style"):
-            inline_css.append(element.get("style") or "")
-        for css in inline_css:
-            for reference in find_css_references(css, base):
-                add(
-                    reference.url,
-                    stylesheet=reference.is_import,
-                    import_depth=1 if reference.is_import else 0,
-                )
-    if not has_icon:
-        add(urljoin(base_url, "/favicon.ico"))
-    page = base_url.split("#", 1)[0]
-    return [requisite for url, requisite in found.items() if url != page]
+            resolved = _resolve(base, reference)
+            if resolved is not None:
+                add(resolved, stylesheet, 0)
+        if not collector.has_icon:
+            favicon = _resolve(base_url, "/favicon.ico")
+            if favicon is not None:
+                add(favicon, False, 0)
+        try:
+            page = normalize_url(base_url)
+        except UsageError:
+            page = base_url
+        return [requisite for url, requisite in found.items() if url != page]
+
+
+def _resolve(base: str, reference: str) -> str | None:
+    """An HTML reference as warcite requests and records it, or None when not http(s)."""
+    try:
+        absolute = urljoin(base, reference).split("#", 1)[0]
+        if urlsplit(absolute).scheme.lower() not in ("http", "https"):
+            return None
+        return normalize_url(absolute)
+    except (ValueError, UsageError):  # unparseable, e.g. "http://[bad": not a requisite
+        return None
+
+
+def _html_requisites(html: bytes | Iterable[bytes], base_url: str) -> list[_Requisite]:
+    """The requisites an HTML document names (see :func:`find_requisites`)."""
+    finder = HtmlRequisiteFinder()
+    for piece in [html] if isinstance(html, bytes) else html:
+        finder.feed(piece)
+    return finder.requisites(base_url)
 
 
 def find_requisites(html: bytes, base_url: str) -> list[str]:
@@ -106,8 +219,9 @@ def find_requisites(html: bytes, base_url: str) -> list[str]:
     Stylesheets and icons (``<link rel>``), images (``src`` and ``srcset`` of ``<img>``
     and ``<source>``), scripts, and what inline ``<style>`` blocks and ``style=""``
     attributes reference (``url()``, ``@import``, see :func:`find_css_references`);
-    ``<base href>`` is honoured; only http(s) URLs are kept.  The favicon at
-    ``/favicon.ico`` is added when the page declares none.  What fetched stylesheets
-    reference is found during the capture, by :func:`capture`.
+    ``<base href>`` is honoured; only http(s) URLs are kept, percent-encoded as they are
+    requested and recorded.  The favicon at ``/favicon.ico`` is added when the page
+    declares none.  What fetched stylesheets reference is found during the capture, by
+    :func:`capture`.
     """
     return [requisite.url for requisite in _html_requisites(html, base_url)]

@@ -1,20 +1,34 @@
-"""Live capture: a URL -> redirects, the page and its requisites -> one new WARC."""
+"""Live capture: a URL -> redirects, the page and its requisites -> one new WARC.
+
+The page (and its redirect hops) is fetched first; once it is known to be worth keeping,
+the WARC is opened (a temporary file in the archive folder), its warcinfo and the page's
+records are written, and requisites are fetched concurrently and written as they come in
+(in the order they were found).  The metadata record closes the file, which is then given
+its name.  Bodies go from the socket to a spool file and from there into the WARC, so
+memory stays flat whatever their size.  On any failure nothing is left in the archive.
+"""
 
 from __future__ import annotations
 
 import ssl
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
 from warcite import __version__
 from warcite.capture.common import (
+    DEFAULT_DELAY,
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_REDIRECTS,
     DEFAULT_MAX_REQUISITES,
+    DEFAULT_MAX_TOTAL_BYTES,
     DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
     DEFAULT_USER_AGENT,
+    DEFAULT_WORKERS,
     REDIRECT_STATUSES,
+    CaptureProgress,
     Clock,
     DedupeLookup,
     RecordIdFactory,
@@ -24,23 +38,27 @@ from warcite.capture.common import (
     warc_date,
 )
 from warcite.capture.mementos import _memento_description, _memento_fields, _memento_of
-from warcite.capture.recorder import _entity, _Exchange, _fetch, _is_html, _Limits
-from warcite.capture.requisites import _fetch_requisites
-from warcite.capture.urls import normalize_url
+from warcite.capture.recorder import Budget, Exchange, Limits, Recorder, is_html
+from warcite.capture.requisites import fetch_requisites, html_requisites
+from warcite.capture.spool import Spool
+from warcite.capture.urls import has_credentials, normalize_url, redact_url
 from warcite.capture.writer import (
+    ArchiveFile,
     _check_revisit_target,
+    _ensure_folder,
     _fields_block,
     _Record,
+    _remove_folders,
     _revisit_record,
     _warcinfo,
-    _write_archive,
+    _with_file_name,
+    first_free_name,
 )
-from warcite.errors import CaptureError, UsageError, WarcReadError
+from warcite.errors import CaptureError, UsageError
 from warcite.models import CaptureResult, RevisitTarget
 from warcite.slugs import check_slug, default_slug, warc_file_name
-from warcite.warc import compute_payload_digest, decode_content, labelled_digest
 
-EMPTY_PAYLOAD_DIGEST = labelled_digest(b"")
+HTTP_VERSIONS = ("1.1", "1.0")
 
 
 def capture(
@@ -60,6 +78,12 @@ def capture(
     hostname: str | None = None,
     tls_context: ssl.SSLContext | None = None,
     dedupe: DedupeLookup | None = None,
+    workers: int = DEFAULT_WORKERS,
+    delay: float = DEFAULT_DELAY,
+    max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES,
+    total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
+    http_version: str = "1.1",
+    progress: Callable[[CaptureProgress], None] | None = None,
 ) -> CaptureResult:
     """Capture a live http(s) page into a new WARC in ``archive_dir``.
 
@@ -69,13 +93,23 @@ def capture(
     ``max_requisites``), and so is what stylesheets reference (``url()`` and ``@import``
     in fetched stylesheets, inline ``<style>`` and ``style=""``; a fetched stylesheet is
     the ``Referer`` of what it names; ``@import`` is followed
-    :data:`MAX_CSS_IMPORT_DEPTH` steps deep); a requisite that fails is reported, not fatal.  ``timeout`` bounds
-    each transfer and ``max_bytes`` each body: a body cut by either is kept, marked with
-    ``WARC-Truncated``.
+    :data:`MAX_CSS_IMPORT_DEPTH` steps deep); a requisite that fails is reported, not
+    fatal.  Requisites are fetched ``workers`` at a time per host (connections kept open
+    between requests), ``delay`` seconds apart per host.
 
-    ``tls_context`` replaces the system's default trust (for example an institution's own
-    CA bundle); it must still verify certificates and host names.  ``clock``,
-    ``new_record_id`` and ``hostname`` (of the warcinfo record) are injectable for tests.
+    ``timeout`` bounds each transfer and ``max_bytes`` each body; ``total_timeout`` and
+    ``max_total_bytes`` bound the whole capture.  A body cut by any of them is kept,
+    marked with ``WARC-Truncated`` (``time`` or ``length``); requisites not yet fetched
+    when a budget runs out are listed as a warning.
+
+    ``http_version`` "1.0" sends HTTP/1.0 requests (one connection each): servers then
+    answer without chunked framing, whose spec-correct payload digest ``warcio check``
+    rejects (warcio issue #74).  ``tls_context`` replaces the system's default trust (for
+    example an institution's own CA bundle); it must still verify certificates and host
+    names.  ``clock``, ``new_record_id`` and ``hostname`` (of the warcinfo record) are
+    injectable for tests; ``progress`` is called as requisites are written.
+
+    Credentials in the URL (``user:password@``) are removed: never sent, never written.
 
     ``dedupe`` is asked ``(target_uri, payload_digest)`` for every complete response with a
     payload (the page's too); when it answers with a :class:`~warcite.models.RevisitTarget`
@@ -83,15 +117,31 @@ def capture(
     ``revisit`` record (profile identical-payload-digest: the HTTP head, no payload,
     ``WARC-Refers-To``, ``-Target-URI``, ``-Date``) and noted in the metadata record.
 
+    The file is named ``<slug>-<UTC yyyymmddHHMMSS>.warc.gz``, or ``...-2.warc.gz``,
+    ``-3``, ... when that name is taken; an existing file is never replaced.
+
     Raises CaptureError (nothing written) for DNS failure, refused connection, timeout
-    before a response, TLS failure, a non-HTTP answer, too many redirects, or a final
-    status >= 400 unless ``keep_errors``; UsageError for a URL that is not http(s);
-    ArchiveExistsError when the target file exists.
+    before a response, TLS failure, a non-HTTP answer, too many redirects, a redirect to
+    an invalid URL, a full disk, or a final status >= 400 unless ``keep_errors``;
+    UsageError for a URL that is not http(s) or bad settings.
     """
     if timeout <= 0 or max_bytes <= 0 or max_redirects < 0 or max_requisites < 0:
         raise UsageError("timeout and max_bytes must be positive; limits cannot be negative")
+    if workers < 1 or delay < 0 or max_total_bytes <= 0 or total_timeout <= 0:
+        raise UsageError(
+            "workers must be at least 1, the delay cannot be negative, and the total byte "
+            "and time budgets must be positive"
+        )
+    if http_version not in HTTP_VERSIONS:
+        raise UsageError(f"http_version must be one of {', '.join(HTTP_VERSIONS)}")
     context = _context(archive_dir, clock, new_record_id, hostname)
     requested = normalize_url(url)
+    warnings: list[str] = []
+    if has_credentials(url):
+        warnings.append(
+            f"the URL's credentials were removed ({redact_url(url.strip())}): warcite never "
+            "sends nor archives credentials"
+        )
     if slug:
         check_slug(slug)
     agent = user_agent or DEFAULT_USER_AGENT
@@ -102,92 +152,219 @@ def capture(
             "the TLS context must verify certificates and host names: warcite archives "
             "nothing it could not authenticate"
         )
-    limits = _Limits(
-        timeout=timeout, max_bytes=max_bytes, user_agent=agent, tls_context=tls_context
-    )
 
     def now() -> datetime:
         return _now(context)
 
-    started = now()
-    exchanges: list[_Exchange] = []
-    redirects: list[str] = []
-    redirect_lines: list[str] = []
-    current = requested
-    while True:
-        exchange = _fetch(current, limits=limits, clock=now, role="page")
-        exchanges.append(exchange)
-        status = exchange.message.status or 0
-        location = exchange.message.header("Location")
-        if status in REDIRECT_STATUSES and location:
-            target = normalize_url(urljoin(current, location.strip()))
-            if len(redirects) >= max_redirects:
-                raise CaptureError(
-                    f"cannot capture {requested}: more than {max_redirects} redirects "
-                    f"(last: {current} -> {target}); nothing archived"
-                )
-            exchange.role = "redirect"
-            redirect_lines.append(f"{status} {current} -> {target}")
-            redirects.append(current)
-            current = target
-            continue
-        break
-    page = exchanges[-1]
-    final_status = page.message.status or 0
-    if final_status >= 400 and not keep_errors:
-        raise CaptureError(
-            f"cannot capture {requested}: "
-            + ("the server" if page.url == requested else f"{page.url} (after redirects)")
-            + f" answered {page.message.start_line.split(' ', 1)[-1]}; nothing archived "
-            "(use --keep-errors to archive error pages)"
-        )
-    warnings = [warning for exchange in exchanges for warning in exchange.warnings]
+    budget = Budget(max_total_bytes=max_total_bytes, total_timeout=total_timeout)
+    recorder = Recorder(
+        limits=Limits(
+            timeout=timeout, max_bytes=max_bytes, user_agent=agent, http_version=http_version
+        ),
+        clock=now,
+        budget=budget,
+        tls_context=tls_context,
+        workers=workers,
+        delay=delay,
+    )
+    created = _ensure_folder(context.archive_dir)
+    spools: list[Spool] = []
+    archive: ArchiveFile | None = None
+    published = False
+    try:
+        started = now()
+        page_spool = Spool(context.archive_dir)
+        spools.append(page_spool)
+        exchanges: list[Exchange] = []
+        redirects: list[str] = []
+        redirect_lines: list[str] = []
+        current = requested
+        while True:
+            exchange = recorder.fetch(current, role="page", spool=page_spool)
+            exchanges.append(exchange)
+            status = exchange.message.status or 0
+            location = exchange.message.header("Location")
+            if status in REDIRECT_STATUSES and location:
+                target = _redirect_target(requested, current, location)
+                if len(redirects) >= max_redirects:
+                    raise CaptureError(
+                        f"cannot capture {requested}: more than {max_redirects} redirects "
+                        f"(last: {current} -> {target}); nothing archived"
+                    )
+                exchange.role = "redirect"
+                redirect_lines.append(f"{status} {current} -> {target}")
+                redirects.append(current)
+                current = target
+                continue
+            break
+        page = exchanges[-1]
+        final_status = page.message.status or 0
+        if final_status >= 400 and not keep_errors:
+            raise CaptureError(
+                f"cannot capture {requested}: "
+                + ("the server" if page.url == requested else f"{page.url} (after redirects)")
+                + f" answered {page.message.start_line.split(' ', 1)[-1]}; nothing archived "
+                "(use --keep-errors to archive error pages)"
+            )
+        warnings.extend(warning for exchange in exchanges for warning in exchange.warnings)
 
-    requisite_lines: list[str] = []
-    if requisites and _is_html(page.message):
-        try:
-            html = decode_content(_entity(page), page.message.header("Content-Encoding"))
-        except (ValueError, OSError) as error:
-            html = b""
-            warnings.append(f"{page.url}: requisites not fetched, body not decodable ({error})")
-        fetched, requisite_lines, requisite_warnings = _fetch_requisites(
-            page,
-            html,
-            limits=limits,
-            clock=now,
-            max_requisites=max_requisites,
-            max_redirects=max_redirects,
-            already_fetched=[exchange.url for exchange in exchanges],
-        )
-        exchanges.extend(fetched)
-        warnings.extend(requisite_warnings)
-
-    memento = _memento_of(page, requested)
-    method = "import-memento" if memento else "http-capture"
-    slug = slug or default_slug(memento.original_uri if memento else requested)
-    file_name = warc_file_name(slug, started)
-    finished = now()
-
-    info_id = context.new_record_id()
-    records: list[_Record] = [
-        _warcinfo(
+        memento = _memento_of(page, requested)
+        method = "import-memento" if memento else "http-capture"
+        slug = slug or default_slug(memento.original_uri if memento else requested)
+        file_name = first_free_name(context.archive_dir, warc_file_name(slug, started))
+        info_id = context.new_record_id()
+        settings: list[tuple[str, str | int | None]] = [
+            ("http-version", http_version),
+            ("workers-per-host", workers),
+            ("delay-seconds", f"{delay:g}"),
+        ]
+        warcinfo = _warcinfo(
             info_id,
             warc_date(started),
             file_name,
             context.hostname,
             user_agent=agent,
             description=f"warcite capture of {requested}",
+            extra_fields=settings,
         )
-    ]
-    response_ids: dict[int, str] = {}
-    revisit_lines: list[str] = []
-    for index, exchange in enumerate(exchanges):
-        request_id = context.new_record_id()
-        response_id = context.new_record_id()
-        response_ids[index] = response_id
+        archive = ArchiveFile(context.archive_dir, file_name)
+        archive.write(warcinfo)
+        writer = _ExchangeWriter(archive, context.new_record_id, info_id, dedupe)
+        for exchange in exchanges:
+            writer.write(exchange)
+
+        requisite_lines: list[str] = []
+        if requisites and is_html(page.message):
+            found = html_requisites(page, max(4 * max_bytes, 64 * 1024 * 1024), warnings)
+            requisite_lines, requisite_warnings = fetch_requisites(
+                found,
+                recorder=recorder,
+                spool_folder=context.archive_dir,
+                max_requisites=max_requisites,
+                max_redirects=max_redirects,
+                already_fetched=[exchange.url for exchange in exchanges],
+                threads=1 if workers == 1 else min(32, workers * 4),
+                write=writer.write,
+                progress=progress,
+            )
+            warnings.extend(requisite_warnings)
+        finished = now()
+
+        content_type = page.message.header("Content-Type")
+        if page.truncated:
+            outcome = f"truncated ({page.truncated})"
+        elif final_status >= 400:
+            outcome = f"HTTP error {final_status} archived at the user's request (--keep-errors)"
+        else:
+            outcome = "complete"
+        if memento:
+            description = _memento_description(page.url, memento)
+        else:
+            description = f"Live HTTP capture of {requested} by warcite {__version__}."
+        fields: list[tuple[str, str | int | None]] = [
+            ("method", method),
+            ("source-description", description),
+            ("requested-uri", requested),
+        ]
+        fields.extend(("redirect", line) for line in redirect_lines)
+        fields.extend(
+            [
+                ("final-uri", page.url),
+                ("http-status", final_status),
+                ("content-type", content_type),
+                ("started-at", warc_date(started)),
+                ("finished-at", warc_date(finished)),
+                ("duration-ms", _ms(started, finished)),
+            ]
+        )
+        fields.extend(("timing", line) for line in writer.timing_lines)
+        fields.append(("outcome", outcome))
+        fields.append(("truncated", page.truncated))
+        if memento:
+            fields.extend(_memento_fields(memento))
+        fields.extend(("requisite", line) for line in requisite_lines)
+        fields.extend(("revisit", line) for line in writer.revisit_lines)
+        fields.append(("user-agent", agent))
+        fields.append(("bytes-received", budget.used))
+        fields.extend(("warning", warning) for warning in warnings)
+        main_id = writer.response_ids[id(page)]
+        archive.write(
+            _Record(
+                "metadata",
+                context.new_record_id(),
+                warc_date(finished),
+                page.url,
+                "application/warc-fields",
+                _fields_block(fields),
+                [("WARC-Refers-To", main_id), ("WARC-Warcinfo-ID", info_id)],
+            )
+        )
+        written = archive.publish(lambda name: _with_file_name(warcinfo, name))
+        published = True
+        return CaptureResult(
+            path=written,
+            method=method,
+            records=tuple(archive.infos),
+            main_record_id=main_id,
+            target_uri=requested,
+            final_uri=page.url,
+            status=final_status,
+            content_type=content_type,
+            truncated=page.truncated,
+            memento=memento,
+            started_at=started,
+            user_agent=agent,
+            redirects=tuple(redirects),
+            warnings=tuple(warnings),
+        )
+    finally:
+        recorder.close()
+        for spool in spools:
+            spool.close()
+        if archive is not None:
+            archive.close()
+        if not published:
+            _remove_folders(created)
+
+
+def _redirect_target(requested: str, current: str, location: str) -> str:
+    """Where a redirect leads, as warcite requests it; CaptureError for a bad Location."""
+    try:
+        return normalize_url(urljoin(current, location.strip()))
+    except (UsageError, ValueError) as error:
+        shown = redact_url(location.strip())
+        shown = shown if len(shown) <= 200 else shown[:197] + "..."
+        raise CaptureError(
+            f"cannot capture {requested}: {current} redirects to {shown!r}, which is not a "
+            f"valid http(s) URL ({error}); nothing archived"
+        ) from error
+
+
+class _ExchangeWriter:
+    """Writes exchanges as request + response (or revisit) records, in the order given."""
+
+    def __init__(
+        self,
+        archive: ArchiveFile,
+        new_record_id: RecordIdFactory,
+        info_id: str,
+        dedupe: DedupeLookup | None,
+    ) -> None:
+        self.archive = archive
+        self.new_record_id = new_record_id
+        self.info_id = info_id
+        self.dedupe = dedupe
+        self.response_ids: dict[int, str] = {}
+        self.revisit_lines: list[str] = []
+        self.timing_lines: list[str] = []
+
+    def write(self, exchange: Exchange) -> None:
+        request_id = self.new_record_id()
+        response_id = self.new_record_id()
+        self.response_ids[id(exchange)] = response_id
         date = warc_date(exchange.date)
-        common = [("WARC-Warcinfo-ID", info_id), ("WARC-IP-Address", exchange.ip_address)]
-        records.append(
+        common = [("WARC-Warcinfo-ID", self.info_id), ("WARC-IP-Address", exchange.ip_address)]
+        self.archive.write(
             _Record(
                 "request",
                 request_id,
@@ -199,10 +376,10 @@ def capture(
             )
         )
         response_extra = [*common, ("WARC-Concurrent-To", request_id)]
-        revisit = _revisit_of(exchange, dedupe)
+        revisit = _revisit_of(exchange, self.dedupe)
         if revisit is not None:
             payload_digest, earlier = revisit
-            records.append(
+            self.archive.write(
                 _revisit_record(
                     response_id,
                     date,
@@ -213,107 +390,39 @@ def capture(
                     response_extra,
                 )
             )
-            revisit_lines.append(f"{exchange.url} {earlier.refers_to_record_id}")
-            continue
-        if exchange.truncated:
-            response_extra.append(("WARC-Truncated", exchange.truncated))
-        records.append(
-            _Record(
-                "response",
-                response_id,
-                date,
-                exchange.url,
-                "application/http; msgtype=response",
-                exchange.response,
-                response_extra,
+            self.revisit_lines.append(f"{exchange.url} {earlier.refers_to_record_id}")
+        else:
+            if exchange.truncated:
+                response_extra.append(("WARC-Truncated", exchange.truncated))
+            self.archive.write(
+                _Record(
+                    "response",
+                    response_id,
+                    date,
+                    exchange.url,
+                    "application/http; msgtype=response",
+                    exchange.response,
+                    response_extra,
+                    block_digest=exchange.block_digest,
+                    payload_digest=exchange.payload_digest,
+                )
             )
-        )
-    page_index = exchanges.index(page)
-    main_id = response_ids[page_index]
-    content_type = page.message.header("Content-Type")
-    if page.truncated:
-        outcome = f"truncated ({page.truncated})"
-    elif final_status >= 400:
-        outcome = f"HTTP error {final_status} archived at the user's request (--keep-errors)"
-    else:
-        outcome = "complete"
-    if memento:
-        description = _memento_description(page.url, memento)
-    else:
-        description = f"Live HTTP capture of {requested} by warcite {__version__}."
-    fields: list[tuple[str, str | int | None]] = [
-        ("method", method),
-        ("source-description", description),
-        ("requested-uri", requested),
-    ]
-    fields.extend(("redirect", line) for line in redirect_lines)
-    fields.extend(
-        [
-            ("final-uri", page.url),
-            ("http-status", final_status),
-            ("content-type", content_type),
-            ("started-at", warc_date(started)),
-            ("finished-at", warc_date(finished)),
-            ("duration-ms", _ms(started, finished)),
-        ]
-    )
-    fields.extend(
-        (
-            "timing",
+        self.timing_lines.append(
             f"{exchange.role} {exchange.url} "
-            + " ".join(f"{k}={v}" for k, v in exchange.timings.items()),
+            + " ".join(f"{k}={v}" for k, v in exchange.timings.items())
         )
-        for exchange in exchanges
-    )
-    fields.append(("outcome", outcome))
-    fields.append(("truncated", page.truncated))
-    if memento:
-        fields.extend(_memento_fields(memento))
-    fields.extend(("requisite", line) for line in requisite_lines)
-    fields.extend(("revisit", line) for line in revisit_lines)
-    fields.append(("user-agent", agent))
-    fields.extend(("warning", warning) for warning in warnings)
-    records.append(
-        _Record(
-            "metadata",
-            context.new_record_id(),
-            warc_date(finished),
-            page.url,
-            "application/warc-fields",
-            _fields_block(fields),
-            [("WARC-Refers-To", main_id), ("WARC-Warcinfo-ID", info_id)],
-        )
-    )
-    written, infos = _write_archive(context.archive_dir, file_name, records)
-    truncated = page.truncated
-    return CaptureResult(
-        path=written,
-        method=method,
-        records=tuple(infos),
-        main_record_id=main_id,
-        target_uri=requested,
-        final_uri=page.url,
-        status=final_status,
-        content_type=content_type,
-        truncated=truncated,
-        memento=memento,
-        started_at=started,
-        user_agent=agent,
-        redirects=tuple(redirects),
-        warnings=tuple(warnings),
-    )
+
+
+EMPTY_PAYLOAD_DIGEST = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 def _revisit_of(
-    exchange: _Exchange, dedupe: DedupeLookup | None
+    exchange: Exchange, dedupe: DedupeLookup | None
 ) -> tuple[str, RevisitTarget] | None:
     """The payload digest and the earlier record a response revisits, or None to store it."""
-    if dedupe is None or exchange.truncated or not exchange.message.body:
+    if dedupe is None or exchange.truncated or not exchange.has_payload:
         return None
-    try:
-        payload_digest = compute_payload_digest("response", exchange.response)
-    except WarcReadError:
-        return None  # a transfer-coding warcite cannot undo: no payload digest to compare
+    payload_digest = exchange.payload_digest
     if payload_digest is None or payload_digest == EMPTY_PAYLOAD_DIGEST:
         return None
     target = dedupe(exchange.url, payload_digest)

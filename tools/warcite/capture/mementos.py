@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warcite.capture.recorder import _Exchange
+from warcite.capture.recorder import Exchange
 from warcite.models import Memento
 from warcite.warc import (
     memento_from_headers,
@@ -10,7 +10,7 @@ from warcite.warc import (
 )
 
 
-def _memento_of(page: _Exchange, requested: str) -> Memento | None:
+def _memento_of(page: Exchange, requested: str) -> Memento | None:
     """The memento a captured page is, by its headers or a Wayback-style URL, else None."""
     return (
         memento_from_headers(page.message.headers, page.url)

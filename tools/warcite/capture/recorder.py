@@ -1,59 +1,142 @@
-"""The HTTP recorder: one GET over a plain socket, request and response kept exactly as on the wire."""
+"""The HTTP recorder: GET requests over plain sockets, archived exactly as on the wire.
+
+One :class:`Recorder` serves one capture.  It holds one TLS context (built once, on the
+first https URL), keeps connections open between requests to the same host (HTTP/1.1
+keep-alive; never with ``--http1.0``) and lets at most ``workers`` requests run at once per
+host.  Each request's bytes are kept exactly as sent; each response's bytes are written to
+a :class:`~warcite.capture.spool.Spool` as they arrive, exactly as received (interim 1xx
+responses, status line, raw header bytes, chunked framing, content-coding), while their
+block digest and payload digest (transfer-codings undone, see :mod:`warcite.warc`) are
+computed, so memory does not grow with the body.
+
+A connection is reused only when the previous response on it ended where its framing said
+(Content-Length or chunked), with nothing after it and no ``Connection: close``; a reused
+connection that the server has closed in the meantime is detected before sending where
+possible, and the request is sent again on a new connection when the server closed it
+without answering (a GET is safe to repeat; only the exchange that got an answer is
+archived).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
+import select
 import socket
 import ssl
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from warcite.capture.common import _ms
+from warcite.capture.decoding import ChunkedDecoder, DecodeError, DecoderChain, codings_of
+from warcite.capture.spool import Region, Spool
 from warcite.capture.urls import _ascii_host, _host_header, _request_target
 from warcite.errors import CaptureError
-from warcite.warc import (
-    HttpMessage,
-    available_content_codings,
-    parse_http_message,
-)
+from warcite.warc import HttpMessage, available_content_codings, parse_http_message
 
 MAX_HEAD_BYTES = 256 * 1024
+"""The most bytes a response's status line and headers (with interim responses) may take."""
+
+MAX_HEADER_FIELDS = 1000
+"""The most header lines a response may have."""
+
+MAX_CONTENT_LENGTH = 2**63 - 1
+"""A Content-Length beyond this is not a length any HTTP message can have."""
+
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
+_CONTENT_LENGTH = re.compile(r"[0-9]+")
+_RECV_SIZE = 256 * 1024
+
+
+class _StaleConnection(Exception):
+    """A kept-alive connection the server had closed: send again on a new one."""
 
 
 @dataclass
-class _Exchange:
-    """One HTTP request and its response, as on the wire."""
+class Exchange:
+    """One HTTP request and its response, as on the wire (the response in a spool)."""
 
     url: str
-    date: datetime  # taken before the request was sent
+    date: datetime  # taken before the request was sent (before connecting, if it did)
     ip_address: str
     request: bytes
-    response: bytes
-    message: HttpMessage
+    response: Region
+    message: HttpMessage  # the final response's head (body not kept in memory)
+    block_digest: str
+    payload_digest: str | None  # None when the transfer-coding cannot be undone
     truncated: str | None
     timings: dict[str, int]  # milliseconds from the injected clock
     role: str  # page, redirect, requisite
+    reused_connection: bool = False
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_payload(self) -> bool:
+        return self.response.length > len(self.message.head)
+
+
+@dataclass
+class Budget:
+    """What the whole capture may spend: bytes received and time (monotonic seconds)."""
+
+    max_total_bytes: int
+    total_timeout: float
+    started: float = field(default_factory=time.monotonic)
+    used: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def deadline(self) -> float:
+        return self.started + self.total_timeout
+
+    def time_left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def grant(self, wanted: int) -> int:
+        """Reserve up to ``wanted`` bytes; returns how many may be taken."""
+        with self._lock:
+            granted = max(0, min(wanted, self.max_total_bytes - self.used))
+            self.used += granted
+            return granted
+
+    def charge(self, count: int) -> None:
+        """Count bytes that must be taken whatever the budget (a response head)."""
+        with self._lock:
+            self.used += count
+
+    def bytes_left(self) -> int:
+        with self._lock:
+            return self.max_total_bytes - self.used
 
 
 @dataclass(frozen=True)
-class _Limits:
-    timeout: float
-    max_bytes: int
+class Limits:
+    timeout: float  # per exchange: connect, send, receive
+    max_bytes: int  # per response body, as received
     user_agent: str
-    tls_context: ssl.SSLContext | None = None
+    http_version: str = "1.1"
 
 
-def _build_request(url: str, user_agent: str, referer: str | None, accept: str) -> bytes:
+@dataclass
+class _Connection:
+    sock: socket.socket
+    ip_address: str
+    served: int = 0
+
+
+def _build_request(
+    url: str, user_agent: str, referer: str | None, accept: str, http_version: str
+) -> bytes:
     parts = urlsplit(url)
     host = _ascii_host(parts.hostname or "", url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     lines = [
-        f"GET {_request_target(parts)} HTTP/1.1",
+        f"GET {_request_target(parts)} HTTP/{http_version}",
         f"Host: {_host_header(host, port, parts.scheme)}",
         f"User-Agent: {user_agent}",
         f"Accept: {accept}",
@@ -61,252 +144,11 @@ def _build_request(url: str, user_agent: str, referer: str | None, accept: str) 
     ]
     if referer:
         lines.append(f"Referer: {referer}")
-    lines.append("Connection: close")
     text = "\r\n".join(lines) + "\r\n\r\n"
     try:
         return text.encode("ascii")
     except UnicodeEncodeError:
         return text.encode("utf-8")
-
-
-def _chunked_end(data: bytes | bytearray, start: int) -> tuple[int, int | None]:
-    """Scan chunked framing in ``data`` from ``start`` (absolute positions).
-
-    Returns (where to resume scanning once more data arrives, the end of the message or
-    None while it is incomplete).  Raises ValueError on framing that is not chunked.
-    """
-    position = start
-    while True:
-        line_end = data.find(b"\n", position)
-        if line_end < 0:
-            return position, None
-        size_text = bytes(data[position:line_end]).split(b";", 1)[0].strip()
-        if not re.fullmatch(rb"[0-9A-Fa-f]+", size_text):
-            raise ValueError(f"bad chunk size line {bytes(data[position:line_end])[:40]!r}")
-        size = int(size_text, 16)
-        if size == 0:
-            cursor = line_end + 1
-            while True:  # trailer fields, then an empty line
-                trailer_end = data.find(b"\n", cursor)
-                if trailer_end < 0:
-                    return position, None
-                if not bytes(data[cursor:trailer_end]).strip():
-                    return position, trailer_end + 1
-                cursor = trailer_end + 1
-        data_end = line_end + 1 + size
-        if len(data) < data_end + 1:
-            return position, None
-        if data[data_end : data_end + 2] == b"\r\n":
-            position = data_end + 2
-        elif data[data_end : data_end + 1] == b"\n":
-            position = data_end + 1
-        elif len(data) < data_end + 2:
-            return position, None
-        else:
-            raise ValueError("a chunk is not followed by CRLF")
-
-
-def _connect(
-    url: str, timeout: float, tls_context: ssl.SSLContext | None = None
-) -> tuple[socket.socket, str]:
-    parts = urlsplit(url)
-    host = _ascii_host(parts.hostname or "", url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    where = f"{host}:{port}"
-    try:
-        sock = socket.create_connection((host, port), timeout=timeout)
-    except socket.gaierror as error:
-        raise CaptureError(
-            f"cannot capture {url}: the host name {host} could not be resolved "
-            f"(DNS: {error.strerror or error}); check the URL and the network"
-        ) from error
-    except ConnectionRefusedError as error:
-        raise CaptureError(
-            f"cannot capture {url}: the connection to {where} was refused "
-            "(nothing is listening there)"
-        ) from error
-    except TimeoutError as error:
-        raise CaptureError(
-            f"cannot capture {url}: connecting to {where} timed out after {timeout:g} s "
-            "(raise --timeout or try later)"
-        ) from error
-    except OSError as error:
-        raise CaptureError(
-            f"cannot capture {url}: cannot connect to {where}: {error.strerror or error}"
-        ) from error
-    ip_address = str(sock.getpeername()[0])
-    if parts.scheme == "https":
-        context = tls_context or ssl.create_default_context()
-        try:
-            sock = context.wrap_socket(sock, server_hostname=host)
-        except ssl.SSLCertVerificationError as error:
-            sock.close()
-            raise CaptureError(
-                f"cannot capture {url}: TLS certificate verification failed "
-                f"({error.verify_message or error}); warcite verifies certificates and "
-                "archives nothing it could not authenticate"
-            ) from error
-        except (ssl.SSLError, OSError) as error:
-            sock.close()
-            raise CaptureError(
-                f"cannot capture {url}: the TLS handshake failed ({error})"
-            ) from error
-    return sock, ip_address
-
-
-def _fetch(
-    url: str,
-    *,
-    limits: _Limits,
-    clock: Callable[[], datetime],
-    role: str,
-    referer: str | None = None,
-) -> _Exchange:
-    """Send one GET and receive its response, exactly as on the wire."""
-    accept = (
-        "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-        if role != "requisite"
-        else "*/*"
-    )
-    request = _build_request(url, limits.user_agent, referer, accept)
-    deadline = time.monotonic() + limits.timeout
-    date = clock()
-    sock, ip_address = _connect(url, limits.timeout, limits.tls_context)
-    connected = clock()
-    buffer = bytearray()
-    truncated: str | None = None
-    warnings: list[str] = []
-    first_byte: datetime | None = None
-    with sock:
-        try:
-            sock.sendall(request)
-        except OSError as error:
-            raise CaptureError(
-                f"cannot capture {url}: sending the request failed: {error}"
-            ) from error
-        head_start = 0
-        message: HttpMessage | None = None
-        body_start = 0
-        framing = "close"
-        expected_length = 0
-        chunk_position = 0
-        message_end: int | None = None
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                if message is None:
-                    raise CaptureError(
-                        f"cannot capture {url}: no complete response within {limits.timeout:g} s "
-                        "(raise --timeout or try later)"
-                    )
-                truncated = "time"
-                break
-            sock.settimeout(remaining)
-            try:
-                data = sock.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError as error:
-                if message is None:
-                    raise CaptureError(
-                        f"cannot capture {url}: the connection failed before a response "
-                        f"arrived ({error})"
-                    ) from error
-                truncated = "disconnect"
-                warnings.append(f"{url}: the connection failed mid-body ({error})")
-                break
-            if data and first_byte is None:
-                first_byte = clock()
-            if not data:
-                if message is None:
-                    if not buffer:
-                        raise CaptureError(
-                            f"cannot capture {url}: the server at {ip_address} closed the "
-                            "connection without answering"
-                        )
-                    _check_http_start(url, bytes(buffer), final=True)
-                    raise CaptureError(
-                        f"cannot capture {url}: the server closed the connection in the middle "
-                        "of the response headers"
-                    )
-                if framing != "close" and message_end is None:
-                    truncated = "disconnect"
-                    warnings.append(
-                        f"{url}: the server closed the connection before the end of the body"
-                    )
-                break
-            buffer += data
-            while message is None:
-                _check_http_start(url, bytes(buffer[head_start:]), final=False)
-                match = _HEAD_END.search(buffer, head_start)
-                if match is None:
-                    if len(buffer) > MAX_HEAD_BYTES:
-                        raise CaptureError(
-                            f"cannot capture {url}: the response headers exceed "
-                            f"{MAX_HEAD_BYTES} bytes; this is not a sane HTTP answer"
-                        )
-                    break
-                head_end = match.end()
-                parsed = parse_http_message(bytes(buffer[head_start:head_end]))
-                if parsed.status is None:
-                    raise CaptureError(
-                        f"cannot capture {url}: the answer is not HTTP (status line "
-                        f"{parsed.start_line[:80]!r})"
-                    )
-                if 100 <= parsed.status < 200 and parsed.status != 101:
-                    head_start = head_end  # an interim response (103 Early Hints): kept, skipped
-                    continue
-                message = parsed
-                body_start = head_end
-                framing, expected_length = _framing(message)
-                if framing == "none":
-                    message_end = body_start
-            if message is None:
-                continue
-            if message_end is None:
-                if framing == "chunked":
-                    try:
-                        chunk_position, message_end = _chunked_end(
-                            buffer, max(chunk_position, body_start)
-                        )
-                    except ValueError as error:
-                        warnings.append(
-                            f"{url}: malformed chunked framing ({error}); the bytes are kept "
-                            "as received, read until the connection closed"
-                        )
-                        framing = "close"
-                elif framing == "length" and len(buffer) - body_start >= expected_length:
-                    message_end = body_start + expected_length
-            received_end = message_end if message_end is not None else len(buffer)
-            if received_end - body_start > limits.max_bytes:
-                del buffer[body_start + limits.max_bytes :]
-                truncated = "length"
-                break
-            if message_end is not None:
-                del buffer[message_end:]
-                break
-    finished = clock()
-    if message is None:  # pragma: no cover - every path above raises or sets it
-        raise CaptureError(f"cannot capture {url}: no response")
-    response = bytes(buffer)
-    final_message = parse_http_message(response)
-    timings = {
-        "connect-ms": _ms(date, connected),
-        "first-byte-ms": _ms(date, first_byte or finished),
-        "total-ms": _ms(date, finished),
-    }
-    return _Exchange(
-        url=url,
-        date=date,
-        ip_address=ip_address,
-        request=request,
-        response=response,
-        message=final_message,
-        truncated=truncated,
-        timings=timings,
-        role=role,
-        warnings=warnings,
-    )
 
 
 def _check_http_start(url: str, data: bytes, *, final: bool) -> None:
@@ -326,29 +168,558 @@ def _check_http_start(url: str, data: bytes, *, final: bool) -> None:
         )
 
 
-def _framing(message: HttpMessage) -> tuple[str, int]:
-    """How the response body ends: ("none"|"chunked"|"length"|"close", expected length)."""
+def _framing(url: str, message: HttpMessage) -> tuple[str, int]:
+    """How the response body ends: ("none"|"chunked"|"length"|"close", expected length).
+
+    Raises CaptureError for a Content-Length no message can have (beyond 2**63 - 1).
+    """
     status = message.status or 0
     if 100 <= status < 200 or status in (204, 304):
         return "none", 0
-    transfer = (message.header("Transfer-Encoding") or "").lower()
+    transfer = codings_of(message.header_values("Transfer-Encoding"))
     if transfer:
-        codings = [c.strip() for c in transfer.split(",")]
-        return ("chunked", 0) if codings[-1] == "chunked" else ("close", 0)
-    length = message.header("Content-Length")
-    if length is not None:
-        values = {v.strip() for v in length.split(",")}
-        if len(values) == 1 and next(iter(values)).isdigit():
-            return "length", int(next(iter(values)))
+        return ("chunked", 0) if transfer[-1] == "chunked" else ("close", 0)
+    values = {
+        value.strip()
+        for header in message.header_values("Content-Length")
+        for value in header.split(",")
+    }
+    if len(values) == 1:
+        value = next(iter(values))
+        if _CONTENT_LENGTH.fullmatch(value):
+            length = int(value) if len(value) <= 20 else MAX_CONTENT_LENGTH + 1
+            if length > MAX_CONTENT_LENGTH:
+                shown = value if len(value) <= 40 else value[:37] + "..."
+                raise CaptureError(
+                    f"cannot capture {url}: the server declared a Content-Length of {shown} "
+                    "bytes, which no HTTP message can have; this is not a sane answer"
+                )
+            return "length", length
     return "close", 0
 
 
-def _entity(exchange: _Exchange) -> bytes:
-    from warcite.warc import entity_body
+class Recorder:
+    """Sends GETs and records the exchanges of one capture (thread-safe)."""
 
-    return entity_body(exchange.message)[0]
+    def __init__(
+        self,
+        *,
+        limits: Limits,
+        clock: Callable[[], datetime],
+        budget: Budget,
+        tls_context: ssl.SSLContext | None = None,
+        workers: int = 4,
+        delay: float = 0.0,
+    ) -> None:
+        self.limits = limits
+        self.clock = clock
+        self.budget = budget
+        self._tls_context = tls_context
+        self._workers = workers
+        self._delay = delay
+        self._lock = threading.Lock()
+        self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        self._slots: dict[tuple[str, str, int], threading.BoundedSemaphore] = {}
+        self._last_request: dict[tuple[str, str, int], float] = {}
+        self._closed = False
+
+    # ------------------------------------------------------------------ connections
+
+    def tls_context(self) -> ssl.SSLContext:
+        """The capture's one TLS context (the system's trust unless one was given)."""
+        with self._lock:
+            if self._tls_context is None:
+                self._tls_context = ssl.create_default_context()
+            return self._tls_context
+
+    @staticmethod
+    def _key(url: str) -> tuple[str, str, int]:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        return (
+            scheme,
+            (parts.hostname or "").lower(),
+            parts.port or (443 if scheme == "https" else 80),
+        )
+
+    @contextlib.contextmanager
+    def _slot(self, key: tuple[str, str, int]) -> Iterator[None]:
+        with self._lock:
+            slot = self._slots.setdefault(key, threading.BoundedSemaphore(self._workers))
+        slot.acquire()
+        try:
+            if self._delay > 0:
+                with self._lock:
+                    wait = self._last_request.get(key, 0.0) + self._delay - time.monotonic()
+                    self._last_request[key] = time.monotonic() + max(0.0, wait)
+                if wait > 0:
+                    time.sleep(min(wait, max(0.0, self.budget.time_left())))
+            yield
+        finally:
+            slot.release()
+
+    def _checkout(self, key: tuple[str, str, int]) -> _Connection | None:
+        """An idle kept-alive connection to ``key`` that still looks open, or None."""
+        while True:
+            with self._lock:
+                idle = self._idle.get(key)
+                if not idle:
+                    return None
+                connection = idle.pop()
+            try:  # readable while idle means closed (or garbage): not reusable
+                readable, _, _ = select.select([connection.sock], [], [], 0)
+            except (OSError, ValueError):
+                readable = [connection.sock]
+            if not readable:
+                return connection
+            _close(connection.sock)
+
+    def _checkin(self, key: tuple[str, str, int], connection: _Connection) -> None:
+        with self._lock:
+            if not self._closed:
+                self._idle.setdefault(key, []).append(connection)
+                return
+        _close(connection.sock)
+
+    def close(self) -> None:
+        """Close every idle connection (the end of the capture)."""
+        with self._lock:
+            self._closed = True
+            connections = [c for idle in self._idle.values() for c in idle]
+            self._idle.clear()
+        for connection in connections:
+            _close(connection.sock)
+
+    def _connect(self, url: str, deadline: float) -> _Connection:
+        parts = urlsplit(url)
+        host = _ascii_host(parts.hostname or "", url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        where = f"{host}:{port}"
+        timeout = max(0.001, deadline - time.monotonic())
+        try:
+            sock = socket.create_connection((host, port), timeout=timeout)
+        except socket.gaierror as error:
+            raise CaptureError(
+                f"cannot capture {url}: the host name {host} could not be resolved "
+                f"(DNS: {error.strerror or error}); check the URL and the network"
+            ) from error
+        except ConnectionRefusedError as error:
+            raise CaptureError(
+                f"cannot capture {url}: the connection to {where} was refused "
+                "(nothing is listening there)"
+            ) from error
+        except TimeoutError as error:
+            raise CaptureError(
+                f"cannot capture {url}: connecting to {where} timed out after {timeout:g} s "
+                "(raise --timeout or try later)"
+            ) from error
+        except OSError as error:
+            raise CaptureError(
+                f"cannot capture {url}: cannot connect to {where}: {error.strerror or error}"
+            ) from error
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        ip_address = str(sock.getpeername()[0])
+        if parts.scheme == "https":
+            context = self.tls_context()
+            try:
+                sock.settimeout(max(0.001, deadline - time.monotonic()))
+                sock = context.wrap_socket(sock, server_hostname=host)
+            except ssl.SSLCertVerificationError as error:
+                _close(sock)
+                raise CaptureError(
+                    f"cannot capture {url}: TLS certificate verification failed "
+                    f"({error.verify_message or error}); warcite verifies certificates and "
+                    "archives nothing it could not authenticate (see --ca-bundle)"
+                ) from error
+            except (ssl.SSLError, OSError) as error:
+                _close(sock)
+                raise CaptureError(
+                    f"cannot capture {url}: the TLS handshake failed ({error})"
+                ) from error
+        return _Connection(sock, ip_address)
+
+    # ------------------------------------------------------------------ exchanges
+
+    def fetch(self, url: str, *, role: str, spool: Spool, referer: str | None = None) -> Exchange:
+        """Send one GET for ``url`` and record its response into ``spool``.
+
+        Raises CaptureError when no response arrives (connection refused, DNS, TLS,
+        timeout before the head, a non-HTTP answer, the capture's time budget spent).
+        A response cut by time, size, the byte budget or a disconnect is returned, marked.
+        """
+        if self.budget.time_left() <= 0:
+            raise CaptureError(
+                f"cannot capture {url}: the capture's time budget of "
+                f"{self.budget.total_timeout:g} s is spent (raise --total-timeout)"
+            )
+        accept = (
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+            if role != "requisite"
+            else "*/*"
+        )
+        request = _build_request(
+            url, self.limits.user_agent, referer, accept, self.limits.http_version
+        )
+        key = self._key(url)
+        with self._slot(key):
+            connection = self._checkout(key) if self.limits.http_version == "1.1" else None
+            if connection is not None:
+                try:
+                    return self._exchange(url, key, connection, request, role, spool)
+                except _StaleConnection:
+                    pass  # the server closed it while idle: a new connection
+            return self._exchange(url, key, None, request, role, spool)
+
+    def _exchange(
+        self,
+        url: str,
+        key: tuple[str, str, int],
+        connection: _Connection | None,
+        request: bytes,
+        role: str,
+        spool: Spool,
+    ) -> Exchange:
+        timeout = self.limits.timeout
+        own_deadline = time.monotonic() + timeout
+        deadline = min(own_deadline, self.budget.deadline)
+        date = self.clock()
+        reused = connection is not None
+        if connection is None:
+            connection = self._connect(url, deadline)
+        connected = self.clock()
+        sock = connection.sock
+        keep = False
+        try:
+            try:
+                sock.settimeout(max(0.001, deadline - time.monotonic()))
+                sock.sendall(request)
+            except OSError as error:
+                if reused:
+                    raise _StaleConnection() from error
+                raise CaptureError(
+                    f"cannot capture {url}: sending the request failed: {error}"
+                ) from error
+            receiver = _Receiver(
+                url=url,
+                sock=sock,
+                spool=spool,
+                deadline=deadline,
+                budget=self.budget,
+                max_bytes=self.limits.max_bytes,
+                timeout=timeout,
+                time_budget_is_limit=self.budget.deadline < own_deadline,
+                reused=reused,
+                clock=self.clock,
+            )
+            receiver.run()
+            connection.served += 1
+            keep = self.limits.http_version == "1.1" and receiver.reusable and not self._closed
+        finally:
+            if keep:
+                self._checkin(key, connection)
+            else:
+                _close(sock)
+        finished = self.clock()
+        timings = {
+            "connect-ms": 0 if reused else _ms(date, connected),
+            "first-byte-ms": _ms(date, receiver.first_byte or finished),
+            "total-ms": _ms(date, finished),
+        }
+        assert receiver.message is not None
+        return Exchange(
+            url=url,
+            date=date,
+            ip_address=connection.ip_address,
+            request=request,
+            response=Region(spool, receiver.start, receiver.length),
+            message=receiver.message,
+            block_digest="sha256:" + receiver.block_hash.hexdigest(),
+            payload_digest=receiver.payload_digest(),
+            truncated=receiver.truncated,
+            timings=timings,
+            role=role,
+            reused_connection=reused,
+            warnings=receiver.warnings,
+        )
 
 
-def _is_html(message: HttpMessage) -> bool:
+class _Receiver:
+    """Receives one response into a spool, computing its digests as the bytes arrive."""
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        sock: socket.socket,
+        spool: Spool,
+        deadline: float,
+        budget: Budget,
+        max_bytes: int,
+        timeout: float,
+        time_budget_is_limit: bool,
+        reused: bool,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.url = url
+        self.sock = sock
+        self.spool = spool
+        self.deadline = deadline
+        self.budget = budget
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.time_budget_is_limit = time_budget_is_limit
+        self.reused = reused
+        self.clock = clock
+        self.start = spool.size
+        self.length = 0
+        self.block_hash = hashlib.sha256()
+        self.payload_hash: hashlib._Hash | None = hashlib.sha256()
+        self.message: HttpMessage | None = None
+        self.truncated: str | None = None
+        self.warnings: list[str] = []
+        self.first_byte: datetime | None = None
+        self.reusable = False
+        self._chunked: ChunkedDecoder | None = None
+        self._transfer: DecoderChain | None = None
+        self._framing = "close"
+        self._expected = 0
+        self._body_received = 0
+
+    def payload_digest(self) -> str | None:
+        if self.payload_hash is None:
+            return None
+        if self._transfer is not None:
+            with contextlib.suppress(DecodeError):  # what decoded so far is the payload
+                self._payload(self._transfer.finish(), decoded=True)
+            self._transfer = None
+        return "sha256:" + self.payload_hash.hexdigest()
+
+    def _store(self, data: bytes) -> None:
+        self.spool.append(data)
+        self.block_hash.update(data)
+        self.length += len(data)
+
+    def _payload(self, data: bytes, *, decoded: bool = False) -> None:
+        """Feed body bytes (chunked framing already undone) to the payload digest."""
+        if self.payload_hash is None or not data:
+            return
+        if self._transfer is not None and not decoded:
+            try:
+                data = self._transfer.feed(data)
+            except DecodeError as error:
+                self.warnings.append(
+                    f"{self.url}: the transfer-coding cannot be undone ({error}); the payload "
+                    "digest covers what could be decoded"
+                )
+                self._transfer = None
+                return
+        self.payload_hash.update(data)
+
+    def _recv(self) -> bytes | None:
+        """The next bytes; b"" at the end of the connection; None when time ran out."""
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        self.sock.settimeout(remaining)
+        try:
+            data = self.sock.recv(_RECV_SIZE)
+        except TimeoutError:
+            return None
+        if data and self.first_byte is None:
+            self.first_byte = self.clock()
+        return data
+
+    def _time_message(self) -> str:
+        if self.time_budget_is_limit:
+            return (
+                f"the capture's time budget of {self.budget.total_timeout:g} s ran out "
+                "(raise --total-timeout)"
+            )
+        return f"no complete response within {self.timeout:g} s (raise --timeout or try later)"
+
+    def run(self) -> None:
+        rest = self._receive_head()
+        if rest is None:
+            return
+        self._receive_body(rest)
+
+    def _receive_head(self) -> bytes | None:
+        buffer = bytearray()
+        head_start = 0
+        while True:
+            try:
+                data = self._recv()
+            except OSError as error:
+                if self.reused and not buffer:
+                    raise _StaleConnection() from error
+                raise CaptureError(
+                    f"cannot capture {self.url}: the connection failed before a response "
+                    f"arrived ({error})"
+                ) from error
+            if data is None:
+                raise CaptureError(f"cannot capture {self.url}: {self._time_message()}")
+            if not data:
+                if not buffer:
+                    if self.reused:
+                        raise _StaleConnection()
+                    raise CaptureError(
+                        f"cannot capture {self.url}: the server closed the connection "
+                        "without answering"
+                    )
+                _check_http_start(self.url, bytes(buffer[head_start:]), final=True)
+                raise CaptureError(
+                    f"cannot capture {self.url}: the server closed the connection in the "
+                    "middle of the response headers"
+                )
+            search_from = max(head_start, len(buffer) - 3)
+            buffer += data
+            while True:
+                _check_http_start(
+                    self.url, bytes(buffer[head_start : head_start + 200]), final=False
+                )
+                match = _HEAD_END.search(buffer, search_from)
+                if match is None:
+                    if len(buffer) > MAX_HEAD_BYTES:
+                        raise CaptureError(
+                            f"cannot capture {self.url}: the response headers exceed "
+                            f"{MAX_HEAD_BYTES} bytes; this is not a sane HTTP answer"
+                        )
+                    break
+                head_end = match.end()
+                if head_end > MAX_HEAD_BYTES:
+                    raise CaptureError(
+                        f"cannot capture {self.url}: the response headers exceed "
+                        f"{MAX_HEAD_BYTES} bytes; this is not a sane HTTP answer"
+                    )
+                parsed = parse_http_message(bytes(buffer[head_start:head_end]))
+                if parsed.status is None:
+                    raise CaptureError(
+                        f"cannot capture {self.url}: the answer is not HTTP (status line "
+                        f"{parsed.start_line[:80]!r})"
+                    )
+                if len(parsed.headers) > MAX_HEADER_FIELDS:
+                    raise CaptureError(
+                        f"cannot capture {self.url}: the response has more than "
+                        f"{MAX_HEADER_FIELDS} header fields; this is not a sane HTTP answer"
+                    )
+                if 100 <= parsed.status < 200 and parsed.status != 101:
+                    head_start = head_end  # an interim response (103 Early Hints): kept
+                    search_from = head_end
+                    continue
+                head = bytes(buffer[:head_end])
+                self.message = parse_http_message(head)
+                self._framing, self._expected = _framing(self.url, self.message)
+                self.budget.charge(len(head))
+                self._store(head)
+                self._start_body()
+                return bytes(buffer[head_end:])
+
+    def _start_body(self) -> None:
+        assert self.message is not None
+        codings = codings_of(self.message.header_values("Transfer-Encoding"))
+        if self._framing == "chunked":
+            self._chunked = ChunkedDecoder()
+            codings = codings[:-1]
+        codings = [coding for coding in codings if coding != "identity"]
+        if codings:
+            try:
+                self._transfer = DecoderChain(codings, self.max_bytes, transfer=True)
+            except DecodeError as error:
+                self.payload_hash = None
+                self.warnings.append(
+                    f"{self.url}: {error}; no payload digest is written for this response"
+                )
+
+    def _receive_body(self, data: bytes) -> None:
+        done = self._framing == "none" or (self._framing == "length" and self._expected == 0)
+        leftover = False
+        while not done:
+            if data:
+                done, leftover = self._consume(data)
+                if done or self.truncated:
+                    break
+            try:
+                received = self._recv()
+            except OSError as error:
+                self.truncated = "disconnect"
+                self.warnings.append(f"{self.url}: the connection failed mid-body ({error})")
+                return
+            if received is None:
+                self.truncated = "time"
+                if self.time_budget_is_limit:
+                    self.warnings.append(f"{self.url}: cut: {self._time_message()}")
+                return
+            if not received:
+                if self._framing != "close":
+                    self.truncated = "disconnect"
+                    self.warnings.append(
+                        f"{self.url}: the server closed the connection before the end of the body"
+                    )
+                return
+            data = received
+        if done and not self.truncated:
+            if data and not leftover and self._body_received == 0 and not self._expected:
+                leftover = True
+            assert self.message is not None
+            connection_header = ",".join(self.message.header_values("Connection")).lower()
+            self.reusable = (
+                self._framing in ("length", "chunked", "none")
+                and not leftover
+                and "close" not in connection_header
+                and self.message.start_line.startswith("HTTP/1.1")
+            )
+
+    def _consume(self, data: bytes) -> tuple[bool, bool]:
+        """Take body bytes; returns (message complete, bytes left over after it)."""
+        limit_reason: str | None = None
+        allowed = self.max_bytes - self._body_received
+        if len(data) > allowed:
+            data, limit_reason = data[: max(0, allowed)], "length"
+        granted = self.budget.grant(len(data))
+        if granted < len(data):
+            data, limit_reason = data[:granted], "length"
+            self.warnings.append(
+                f"{self.url}: cut at the capture's byte budget of "
+                f"{self.budget.max_total_bytes} bytes (raise --max-total-bytes)"
+            )
+        cut = limit_reason is not None
+        done = False
+        take = len(data)
+        payload = data
+        if self._framing == "length":
+            take = min(take, self._expected - self._body_received)
+            payload = data[:take]
+            done = self._body_received + take == self._expected
+        elif self._framing == "chunked" and self._chunked is not None:
+            try:
+                payload = self._chunked.feed(data)
+            except DecodeError as error:
+                self.warnings.append(
+                    f"{self.url}: malformed chunked framing ({error}); the bytes are kept as "
+                    "received, read until the connection closed"
+                )
+                self._chunked = None
+                self._framing = "close"
+                payload = b""
+            else:
+                if self._chunked.done:
+                    take = self._chunked.consumed
+                    done = True
+        self._store(data[:take])
+        self._payload(payload)
+        self._body_received += take
+        leftover = take < len(data)
+        if not done and cut:
+            self.truncated = "length"
+        return done, leftover
+
+
+def _close(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.close()
+
+
+def is_html(message: HttpMessage) -> bool:
     media_type = (message.header("Content-Type") or "").split(";", 1)[0].strip().lower()
     return media_type in ("text/html", "application/xhtml+xml")

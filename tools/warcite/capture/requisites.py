@@ -1,22 +1,88 @@
-"""Fetching requisites: what the page names and what its stylesheets name, breadth first."""
+"""Fetching requisites: what the page names and what its stylesheets name, breadth first.
+
+Requisites are fetched concurrently (a pool of threads; the recorder lets at most
+``workers`` requests run at once per host) and written to the WARC in the order they were
+found, so the same site gives the same WARC whatever the timing.  What a stylesheet
+references is queued when the stylesheet is written.  Fetching stops, with a warning, at
+the requisite limit and when the capture's byte or time budget is spent.
+"""
 
 from __future__ import annotations
 
+import concurrent.futures
 from collections import deque
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urljoin
 
-from warcite.capture.common import REDIRECT_STATUSES
+from warcite.capture.common import REDIRECT_STATUSES, CaptureProgress
 from warcite.capture.css import MAX_CSS_IMPORT_DEPTH, CssReference, _css_text, find_css_references
-from warcite.capture.html import _html_requisites, _Requisite
-from warcite.capture.recorder import _entity, _Exchange, _fetch, _Limits
+from warcite.capture.decoding import ChunkedDecoder, DecodeError, DecoderChain, codings_of
+from warcite.capture.html import HtmlRequisiteFinder, _Requisite
+from warcite.capture.recorder import Exchange, Recorder
+from warcite.capture.spool import DiskError, Spool
 from warcite.capture.urls import normalize_url
-from warcite.errors import CaptureError, UsageError, WarcReadError
-from warcite.warc import (
-    HttpMessage,
-    decode_content,
-)
+from warcite.errors import CaptureError, UsageError
+from warcite.warc import HttpMessage
+
+MAX_STYLESHEET_BYTES = 8 * 1024 * 1024
+"""The most decoded bytes of one stylesheet searched for references."""
+
+
+def decoded_body(exchange: Exchange, limit: int) -> Iterator[bytes]:
+    """The response's entity body with transfer- and content-codings undone, streamed.
+
+    Raises DecodeError (a DecodeLimitError beyond ``limit`` decoded bytes) for codings
+    that cannot be undone or data that is not what its coding says.
+    """
+    message = exchange.message
+    transfer = codings_of(message.header_values("Transfer-Encoding"))
+    chunked = ChunkedDecoder() if transfer and transfer[-1] == "chunked" else None
+    if chunked is not None:
+        transfer = transfer[:-1]
+    transfer_chain = DecoderChain([c for c in transfer if c != "identity"], limit, transfer=True)
+    content_chain = DecoderChain(
+        [c for c in codings_of(message.header_values("Content-Encoding")) if c != "identity"],
+        limit,
+        transfer=False,
+    )
+    skip = len(message.head)
+    for piece in exchange.response.chunks():
+        if skip:
+            taken = min(skip, len(piece))
+            piece, skip = piece[taken:], skip - taken
+        if not piece:
+            continue
+        if chunked is not None:
+            if chunked.done:
+                break
+            piece = chunked.feed(piece)
+        out = content_chain.feed(transfer_chain.feed(piece))
+        if out:
+            yield out
+    tail = content_chain.feed(transfer_chain.finish()) + content_chain.finish()
+    if tail:
+        yield tail
+
+
+def html_requisites(exchange: Exchange, limit: int, warnings: list[str]) -> list[_Requisite]:
+    """The requisites a fetched HTML page names (its body read from the spool, streamed)."""
+    finder = HtmlRequisiteFinder()
+    try:
+        for piece in decoded_body(exchange, limit):
+            finder.feed(piece)
+    except DecodeError as error:
+        warnings.append(
+            f"{exchange.url}: requisites searched only in the body up to where it could "
+            f"not be decoded ({error})"
+        )
+    if finder.dropped:
+        warnings.append(
+            f"{exchange.url}: the page names more than {len(finder.requisites(exchange.url))} "
+            f"distinct resources; {finder.dropped} further references were not considered"
+        )
+    return finder.requisites(exchange.url)
 
 
 def _is_stylesheet_response(requisite: _Requisite, message: HttpMessage) -> bool:
@@ -24,85 +90,178 @@ def _is_stylesheet_response(requisite: _Requisite, message: HttpMessage) -> bool
     return media_type == "text/css" or (requisite.stylesheet and not media_type)
 
 
-def _fetch_requisites(
-    page: _Exchange,
-    html: bytes,
-    *,
-    limits: _Limits,
-    clock: Callable[[], datetime],
-    max_requisites: int,
-    max_redirects: int,
-    already_fetched: Sequence[str],
-) -> tuple[list[_Exchange], list[str], list[str]]:
-    """Fetch the page's requisites and what its stylesheets reference, breadth first.
-
-    Returns the exchanges, the metadata record's ``requisite`` lines and the warnings.
-    At most ``max_requisites`` URLs are fetched (each with its redirect hops); a URL is
-    queued once; a stylesheet's references are fetched with the stylesheet's URL as
-    ``Referer`` and ``@import`` is followed :data:`MAX_CSS_IMPORT_DEPTH` steps deep.
-    """
-    exchanges: list[_Exchange] = []
-    lines: list[str] = []
-    warnings: list[str] = []
-    queue = deque(_html_requisites(html, page.url))
-    seen = {*already_fetched, *(requisite.url for requisite in queue)}
-    fetched_count = 0
-    while queue:
-        if fetched_count >= max_requisites:
-            warnings.append(
-                f"{len(queue)} requisite(s) not archived: the limit of {max_requisites} "
-                f"requisites was reached (first not archived: {queue[0].url})"
-            )
-            break
-        requisite = queue.popleft()
-        fetched_count += 1
-        hop_url = requisite.url
-        try:
-            for _hop in range(max_redirects + 1):
-                fetched = _fetch(
-                    hop_url,
-                    limits=limits,
-                    clock=clock,
-                    role="requisite",
-                    referer=requisite.referer,
-                )
-                exchanges.append(fetched)
-                seen.add(hop_url)
-                warnings.extend(fetched.warnings)
-                hop_status = fetched.message.status or 0
-                hop_location = fetched.message.header("Location")
-                if hop_status in REDIRECT_STATUSES and hop_location:
-                    lines.append(f"{hop_status} {hop_url}")
-                    hop_url = normalize_url(urljoin(hop_url, hop_location.strip()))
-                    continue
-                lines.append(f"{hop_status} {hop_url}")
-                if 200 <= hop_status < 300 and _is_stylesheet_response(requisite, fetched.message):
-                    for reference in _stylesheet_references(fetched, hop_url, warnings):
-                        if reference.url in seen:
-                            continue
-                        depth = requisite.import_depth + (1 if reference.is_import else 0)
-                        if reference.is_import and depth > MAX_CSS_IMPORT_DEPTH:
-                            warnings.append(
-                                f"stylesheet {reference.url} not archived: imported more than "
-                                f"{MAX_CSS_IMPORT_DEPTH} @import steps deep (from {hop_url})"
-                            )
-                            continue
-                        seen.add(reference.url)
-                        queue.append(_Requisite(reference.url, hop_url, reference.is_import, depth))
-                break
-        except (CaptureError, UsageError, ValueError) as error:  # ValueError: bad Location
-            warnings.append(f"requisite {hop_url} not archived: {error}")
-            lines.append(f"failed {hop_url}")
-    return exchanges, lines, warnings
-
-
-def _stylesheet_references(
-    exchange: _Exchange, url: str, warnings: list[str]
-) -> list[CssReference]:
+def _stylesheet_references(exchange: Exchange, url: str, warnings: list[str]) -> list[CssReference]:
     """What a fetched stylesheet references (resolved against ``url``, its final URL)."""
     try:
-        body = decode_content(_entity(exchange), exchange.message.header("Content-Encoding"))
-    except (ValueError, OSError, WarcReadError) as error:
+        body = b"".join(decoded_body(exchange, MAX_STYLESHEET_BYTES))
+    except DecodeError as error:
         warnings.append(f"stylesheet {url}: references not followed, body not decodable ({error})")
         return []
     return find_css_references(_css_text(body, exchange.message.header("Content-Type")), url)
+
+
+@dataclass
+class _Task:
+    """One requisite and its redirect hops, fetched by a worker into its own spool."""
+
+    requisite: _Requisite
+    spool: Spool
+    exchanges: list[Exchange] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    final: tuple[Exchange, str] | None = None  # the last hop and its URL
+
+
+def _fetch_chain(
+    requisite: _Requisite, recorder: Recorder, spool_folder: Path, max_redirects: int
+) -> _Task:
+    task = _Task(requisite, Spool(spool_folder))
+    hop_url = requisite.url
+    try:
+        for _hop in range(max_redirects + 1):
+            fetched = recorder.fetch(
+                hop_url, role="requisite", spool=task.spool, referer=requisite.referer
+            )
+            task.exchanges.append(fetched)
+            task.warnings.extend(fetched.warnings)
+            hop_status = fetched.message.status or 0
+            hop_location = fetched.message.header("Location")
+            task.lines.append(f"{hop_status} {hop_url}")
+            if hop_status in REDIRECT_STATUSES and hop_location:
+                hop_url = normalize_url(urljoin(hop_url, hop_location.strip()))
+                continue
+            task.final = (fetched, hop_url)
+            break
+        else:
+            task.warnings.append(
+                f"requisite {requisite.url} not archived beyond {max_redirects} redirects"
+            )
+    except DiskError:
+        task.spool.close()
+        raise
+    except (CaptureError, UsageError, ValueError) as error:  # ValueError: bad Location
+        task.warnings.append(f"requisite {hop_url} not archived: {error}")
+        task.lines.append(f"failed {hop_url}")
+    return task
+
+
+def fetch_requisites(
+    initial: Sequence[_Requisite],
+    *,
+    recorder: Recorder,
+    spool_folder: Path,
+    max_requisites: int,
+    max_redirects: int,
+    already_fetched: Sequence[str],
+    threads: int,
+    write: Callable[[Exchange], None],
+    progress: Callable[[CaptureProgress], None] | None = None,
+) -> tuple[list[str], list[str]]:
+    """Fetch the requisites and what their stylesheets reference; ``write`` each exchange.
+
+    Returns the metadata record's ``requisite`` lines and the warnings.  At most
+    ``max_requisites`` URLs are fetched (each with its redirect hops); a URL is queued
+    once; a stylesheet's references are fetched with the stylesheet's URL as ``Referer``
+    and ``@import`` is followed :data:`MAX_CSS_IMPORT_DEPTH` steps deep.
+    """
+    lines: list[str] = []
+    warnings: list[str] = []
+    queue = deque(initial)
+    seen = {*already_fetched, *(requisite.url for requisite in queue)}
+    window = max(4 * threads, 16)  # tasks fetched ahead of the one to write next
+    order: list[concurrent.futures.Future[_Task]] = []
+    written = 0
+    stopped: str | None = None
+
+    def report() -> None:
+        if progress is not None:
+            total = len(order) + len(queue) if stopped is None else len(order)
+            progress(CaptureProgress(written, min(total, max_requisites), recorder.budget.used))
+
+    with concurrent.futures.ThreadPoolExecutor(
+        max_workers=threads, thread_name_prefix="warcite-requisite"
+    ) as pool:
+        try:
+            while True:
+                while queue and stopped is None and len(order) - written < window:
+                    if len(order) >= max_requisites:
+                        stopped = (
+                            f"the limit of {max_requisites} requisites was reached "
+                            "(raise --max-requisites)"
+                        )
+                    elif recorder.budget.bytes_left() <= 0:
+                        stopped = (
+                            f"the capture's byte budget of {recorder.budget.max_total_bytes} "
+                            "bytes is spent (raise --max-total-bytes)"
+                        )
+                    elif recorder.budget.time_left() <= 0:
+                        stopped = (
+                            f"the capture's time budget of {recorder.budget.total_timeout:g} s "
+                            "is spent (raise --total-timeout)"
+                        )
+                    else:
+                        requisite = queue.popleft()
+                        order.append(
+                            pool.submit(
+                                _fetch_chain, requisite, recorder, spool_folder, max_redirects
+                            )
+                        )
+                report()
+                if written == len(order):
+                    break
+                head = order[written]
+                if not head.done():  # wait for any task, then top up the pool
+                    pending = [future for future in order[written:] if not future.done()]
+                    concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                    continue
+                task = head.result()
+                try:
+                    for exchange in task.exchanges:
+                        seen.add(exchange.url)
+                        write(exchange)
+                    lines.extend(task.lines)
+                    warnings.extend(task.warnings)
+                    if task.final is not None:
+                        _queue_stylesheet_references(task, queue, seen, warnings)
+                finally:
+                    task.spool.close()
+                written += 1
+        except BaseException:
+            for future in order[written:]:
+                future.cancel()
+            for future in order[written:]:
+                if not future.cancelled():
+                    try:
+                        future.result().spool.close()
+                    except BaseException:
+                        continue  # already failing: the first error is the one reported
+            raise
+    if queue and stopped is not None:
+        warnings.append(
+            f"{len(queue)} requisite(s) not archived: {stopped} (first not archived: "
+            f"{queue[0].url})"
+        )
+    report()
+    return lines, warnings
+
+
+def _queue_stylesheet_references(
+    task: _Task, queue: deque[_Requisite], seen: set[str], warnings: list[str]
+) -> None:
+    assert task.final is not None
+    fetched, hop_url = task.final
+    hop_status = fetched.message.status or 0
+    if not (200 <= hop_status < 300 and _is_stylesheet_response(task.requisite, fetched.message)):
+        return
+    for reference in _stylesheet_references(fetched, hop_url, warnings):
+        if reference.url in seen:
+            continue
+        depth = task.requisite.import_depth + (1 if reference.is_import else 0)
+        if reference.is_import and depth > MAX_CSS_IMPORT_DEPTH:
+            warnings.append(
+                f"stylesheet {reference.url} not archived: imported more than "
+                f"{MAX_CSS_IMPORT_DEPTH} @import steps deep (from {hop_url})"
+            )
+            continue
+        seen.add(reference.url)
+        queue.append(_Requisite(reference.url, hop_url, reference.is_import, depth))

@@ -44,28 +44,56 @@ def normalize_url(url: str) -> str:
     """An http(s) URL as warcite requests and records it (``WARC-Target-URI``).
 
     The fragment is dropped, the path is at least ``/``, an internationalised host name
-    is IDNA-encoded and non-ASCII characters in path and query are percent-encoded (UTF-8),
-    so the URL is a valid URI; existing percent-escapes are kept.
+    is IDNA-encoded and characters not allowed in a URI (space, ``é``, ...) in path and
+    query are percent-encoded (UTF-8), so the URL is a valid URI and exactly the
+    request-target sent; existing percent-escapes are kept.  Credentials
+    (``user:password@``) are removed: warcite never sends nor records them (see
+    :func:`has_credentials`).
 
     Raises UsageError for anything but an absolute http(s) URL.
     """
     text = url.strip()
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
+    shown = redact_url(text)
+    try:
+        parts = urlsplit(text)
+        scheme = parts.scheme.lower()
+        hostname = parts.hostname
+    except ValueError as error:  # e.g. "http://[bad/x": an unbalanced IPv6 bracket
+        raise UsageError(f"{shown!r} is not a valid URL ({error})") from error
+    if scheme not in ("http", "https") or not hostname:
         raise UsageError(
-            f"{url!r} is not an absolute http(s) URL (for example https://example.org/page)"
+            f"{shown!r} is not an absolute http(s) URL (for example https://example.org/page)"
         )
+    if any(ord(char) < 0x21 or ord(char) == 0x7F for char in parts.netloc):
+        raise UsageError(f"{shown!r} has a space or control character in its host part")
     try:
         port = parts.port
     except ValueError as error:
-        raise UsageError(f"{url!r} has an invalid port: {error}") from error
-    host = _ascii_host(parts.hostname or "", url).lower()
+        raise UsageError(f"{shown!r} has an invalid port: {error}") from error
+    host = _ascii_host(hostname, shown).lower()
     if ":" in host:  # an IPv6 literal
         host = f"[{host}]"
-    userinfo = parts.netloc.rpartition("@")[0]
-    netloc = (f"{userinfo}@" if userinfo else "") + host + (f":{port}" if port is not None else "")
+    netloc = host + (f":{port}" if port is not None else "")
     return urlunsplit((scheme, netloc, _request_target(parts).split("?", 1)[0], _query(parts), ""))
+
+
+def has_credentials(url: str) -> bool:
+    """Whether a URL holds ``user[:password]@`` before its host."""
+    try:
+        return "@" in urlsplit(url.strip()).netloc
+    except ValueError:
+        return "@" in url.split("/", 3)[2] if url.count("/") >= 2 else False
+
+
+def redact_url(url: str) -> str:
+    """The URL with any credentials replaced by ``***@``, for messages."""
+    head, separator, rest = url.partition("://")
+    if not separator:
+        return url
+    authority, slash, tail = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rpartition("@")[2]
+    return head + separator + authority + slash + tail
 
 
 def _query(parts: SplitResult) -> str:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import uuid
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from warcite.capture.common import CONFORMS_TO, REVISIT_PROFILE, _software
+from warcite.capture.common import CONFORMS_TO, REVISIT_PROFILE, ROBOTS_POLICY, _software
+from warcite.capture.spool import Region, disk_error
 from warcite.errors import ArchiveExistsError, CaptureError, UsageError
 from warcite.models import RevisitTarget, WarcRecordInfo
 from warcite.warc import (
@@ -25,17 +27,30 @@ from warcite.warc import (
 
 @dataclass
 class _Record:
-    """A record about to be written: its headers are completed by :func:`_warc_headers`."""
+    """A record about to be written: its headers are completed by :func:`_warc_headers`.
+
+    ``block`` is bytes, or a :class:`~warcite.capture.spool.Region` of a spool file whose
+    digests were computed while it arrived (``block_digest``, ``payload_digest``).
+    """
 
     record_type: str
     record_id: str
     date: str
     target_uri: str | None
     content_type: str
-    block: bytes
+    block: bytes | Region
     extra_headers: list[tuple[str, str]] = field(default_factory=list)
     protocol: str = "WARC/1.1"
     verbatim_headers: Sequence[tuple[str, str]] | None = None  # copied records: kept as read
+    block_digest: str | None = None
+    payload_digest: str | None = None  # for a Region block of a type with a payload digest
+
+    @property
+    def length(self) -> int:
+        return self.block.length if isinstance(self.block, Region) else len(self.block)
+
+    def chunks(self) -> Iterable[bytes]:
+        return self.block.chunks() if isinstance(self.block, Region) else [self.block]
 
 
 def _warc_headers(record: _Record) -> list[tuple[str, str]]:
@@ -49,13 +64,19 @@ def _warc_headers(record: _Record) -> list[tuple[str, str]]:
     if record.target_uri is not None:
         headers.append(("WARC-Target-URI", record.target_uri))
     headers.extend(record.extra_headers)
-    headers.append(("WARC-Block-Digest", compute_block_digest(record.block)))
-    if record.record_type in PAYLOAD_DIGEST_TYPES:
-        payload_digest = compute_payload_digest(record.record_type, record.block)
-        if payload_digest is not None:
-            headers.append(("WARC-Payload-Digest", payload_digest))
+    if isinstance(record.block, Region):
+        assert record.block_digest is not None, "a spooled block needs its digest"
+        headers.append(("WARC-Block-Digest", record.block_digest))
+        if record.payload_digest is not None:
+            headers.append(("WARC-Payload-Digest", record.payload_digest))
+    else:
+        headers.append(("WARC-Block-Digest", compute_block_digest(record.block)))
+        if record.record_type in PAYLOAD_DIGEST_TYPES:
+            payload_digest = compute_payload_digest(record.record_type, record.block)
+            if payload_digest is not None:
+                headers.append(("WARC-Payload-Digest", payload_digest))
     headers.append(("Content-Type", record.content_type))
-    headers.append(("Content-Length", str(len(record.block))))
+    headers.append(("Content-Length", str(record.length)))
     return headers
 
 
@@ -105,68 +126,211 @@ def _info(
     )
 
 
-def _write_records(stream: BinaryIO, records: Sequence[_Record]) -> list[WarcRecordInfo]:
-    """Write records, one gzip member each; digests are warcite's own (spec-correct)."""
-    writer = _MemberWriter(stream)
-    infos: list[WarcRecordInfo] = []
-    for record in records:
+MAX_NAME_SERIAL = 1000
+"""How many ``-2``, ``-3``, ... names are tried when a WARC name is taken."""
+
+
+def warc_name_candidates(base_name: str) -> Iterator[str]:
+    """``<slug>-<stamp>.warc.gz``, then ``<slug>-<stamp>-2.warc.gz``, ``-3``, ..."""
+    stem = base_name.removesuffix(".warc.gz")
+    yield base_name
+    for serial in range(2, MAX_NAME_SERIAL + 1):
+        yield f"{stem}-{serial}.warc.gz"
+
+
+def first_free_name(archive_dir: Path, base_name: str) -> str:
+    """The first of :func:`warc_name_candidates` not taken in ``archive_dir`` right now."""
+    for name in warc_name_candidates(base_name):
+        if not os.path.lexists(archive_dir / name):
+            return name
+    raise ArchiveExistsError(
+        f"{archive_dir}: {MAX_NAME_SERIAL} WARC files named like {base_name} exist already; "
+        "choose another --id"
+    )
+
+
+def _ensure_folder(folder: Path) -> list[Path]:
+    """Create ``folder`` (and parents); returns the folders created, deepest first."""
+    created: list[Path] = []
+    missing = folder
+    while not missing.exists() and missing != missing.parent:
+        created.append(missing)
+        missing = missing.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise disk_error(error, f"cannot create the archive folder {folder}") from error
+    if not folder.is_dir():
+        raise CaptureError(f"the archive folder {folder} is not a folder")
+    return created
+
+
+def _remove_folders(created: Sequence[Path]) -> None:
+    """Remove folders this capture created, if they are (still) empty."""
+    for folder in created:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+class ArchiveFile:
+    """A WARC being written: a temporary file in the archive folder, published by linking.
+
+    The temporary file has no name where the system allows it (``O_TMPFILE``): if the
+    process dies, nothing is left.  Elsewhere it is ``.<name>.<random>.part``, removed on
+    any failure.  :meth:`publish` gives it its final name with ``link``, which never
+    replaces a file: when the name is taken (another capture of a similar URL in the same
+    second), the next serial name is used and the warcinfo record's ``WARC-Filename``
+    is rewritten to match.
+    """
+
+    def __init__(self, archive_dir: Path, file_name: str) -> None:
+        self.archive_dir = archive_dir
+        self.file_name = file_name
+        self._named: Path | None = None
+        self._stream: BinaryIO = self._open(file_name)
+        self._writer = _MemberWriter(self._stream)
+        self.infos: list[WarcRecordInfo] = []
+        self.records_written = 0
+
+    def _open(self, file_name: str) -> BinaryIO:
+        flag = getattr(os, "O_TMPFILE", 0)
+        if flag:
+            try:
+                descriptor = os.open(self.archive_dir, flag | os.O_RDWR, 0o666)
+                return os.fdopen(descriptor, "w+b")
+            except OSError:
+                pass  # a file system without O_TMPFILE: a named temporary file
+        candidate = self.archive_dir / f".{file_name}.{uuid.uuid4().hex}.part"
+        try:
+            stream = candidate.open("x+b")  # "x": never an existing file; umask applies
+        except OSError as error:
+            raise disk_error(error, f"cannot write in {self.archive_dir}") from error
+        self._named = candidate
+        return stream
+
+    def write(self, record: _Record) -> WarcRecordInfo:
         headers = _warc_headers(record)
-        offset, length = writer.write(record.protocol, headers, [record.block])
-        infos.append(_info(record.record_type, headers, offset, length))
-    return infos
+        try:
+            offset, length = self._writer.write(record.protocol, headers, record.chunks())
+        except OSError as error:
+            raise disk_error(error, f"cannot write {self.archive_dir / self.file_name}") from error
+        info = _info(record.record_type, headers, offset, length)
+        self.infos.append(info)
+        return info
+
+    def _link(self, final: Path) -> None:
+        """Give the complete file the name ``final``; FileExistsError when it is taken."""
+        if self._named is None:
+            # linkat(fd of /proc/self/fd, "<n>", final, AT_SYMLINK_FOLLOW): names the file
+            proc = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.link(
+                    str(self._stream.fileno()), final, src_dir_fd=proc, follow_symlinks=True
+                )
+            finally:
+                os.close(proc)
+            return
+        try:
+            os.link(self._named, final)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: check, then rename
+            if os.path.lexists(final):
+                raise FileExistsError(final) from None
+            os.rename(self._named, final)
+            self._named = None
+
+    def publish(self, rebuild_warcinfo: Callable[[str], _Record]) -> Path:
+        """Flush, sync and name the file; returns its path.  The first record written must
+        be the warcinfo record, which ``rebuild_warcinfo(new_name)`` remakes if needed."""
+        try:
+            self._stream.flush()
+            os.fsync(self._stream.fileno())
+            for name in warc_name_candidates(self.file_name):
+                if name != self.file_name:
+                    self._rename_inside(name, rebuild_warcinfo(name))
+                final = self.archive_dir / name
+                try:
+                    self._link(final)
+                except FileExistsError:
+                    continue
+                _sync_folder(self.archive_dir)
+                return final
+        except OSError as error:
+            raise disk_error(error, f"cannot write {self.archive_dir / self.file_name}") from error
+        raise ArchiveExistsError(
+            f"{self.archive_dir}: {MAX_NAME_SERIAL} WARC files named like {self.file_name} "
+            "exist already; choose another --id"
+        )
+
+    def _rename_inside(self, name: str, warcinfo: _Record) -> None:
+        """Rewrite the file with a new first (warcinfo) record naming ``name``."""
+        old_stream, old_named, old_infos = self._stream, self._named, self.infos
+        self._named = None
+        self.file_name = name
+        self._stream = self._open(name)
+        self._writer = _MemberWriter(self._stream)
+        self.infos = []
+        self.write(warcinfo)
+        shift = self.infos[0].length - old_infos[0].length
+        old_stream.seek(old_infos[0].length)
+        while True:
+            piece = old_stream.read(1 << 20)
+            if not piece:
+                break
+            self._stream.write(piece)
+        self.infos.extend(
+            dataclasses.replace(info, offset=info.offset + shift) for info in old_infos[1:]
+        )
+        self._stream.flush()
+        os.fsync(self._stream.fileno())
+        old_stream.close()
+        if old_named is not None:
+            with contextlib.suppress(FileNotFoundError):
+                old_named.unlink()
+
+    def close(self) -> None:
+        """Close the file; an unpublished temporary file is removed."""
+        with contextlib.suppress(OSError):
+            self._stream.close()
+        if self._named is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self._named.unlink()
+            self._named = None
 
 
 def _write_archive(
     archive_dir: Path, file_name: str, records: Sequence[_Record]
 ) -> tuple[Path, list[WarcRecordInfo]]:
-    """Write the records to ``archive_dir/file_name`` atomically, never replacing a file."""
-    final = archive_dir / file_name
-    if final.exists():
-        raise ArchiveExistsError(
-            f"{final} exists already; warcite never overwrites an archive (wait a second "
-            "and capture again, or choose another --id)"
-        )
-    created: list[Path] = []
-    missing = archive_dir
-    while not missing.exists():
-        created.append(missing)
-        missing = missing.parent
+    """Write records (the first a warcinfo naming ``file_name``) to a new WARC atomically.
+
+    The name is ``file_name`` or, when that is taken, the next free serial name (the
+    warcinfo's ``WARC-Filename`` follows).  No file is left behind on failure.
+    """
+    created = _ensure_folder(archive_dir)
+    archive: ArchiveFile | None = None
+    published = False
     try:
-        archive_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise CaptureError(f"cannot create the archive folder {archive_dir}: {error}") from error
-    temporary: Path | None = None
-    try:
-        candidate = archive_dir / f".{file_name}.{uuid.uuid4().hex}.part"
-        with candidate.open("xb") as stream:  # "x": never an existing file; umask applies
-            temporary = candidate
-            infos = _write_records(stream, records)
-            stream.flush()
-            os.fsync(stream.fileno())
-        try:
-            os.link(temporary, final)
-        except FileExistsError:
-            raise ArchiveExistsError(
-                f"{final} appeared while warcite was writing; warcite never overwrites an archive"
-            ) from None
-        except OSError:  # a file system without hard links: check, then rename
-            if final.exists():
-                raise ArchiveExistsError(
-                    f"{final} exists already; warcite never overwrites an archive"
-                ) from None
-            os.rename(temporary, final)
-        _sync_folder(archive_dir)
-        return final, infos
-    except OSError as error:
-        raise CaptureError(f"cannot write {final}: {error}") from error
+        name = first_free_name(archive_dir, file_name)
+        first = _with_file_name(records[0], name)
+        archive = ArchiveFile(archive_dir, name)
+        archive.write(first)
+        for record in records[1:]:
+            archive.write(record)
+        path = archive.publish(lambda new_name: _with_file_name(records[0], new_name))
+        published = True
+        return path, archive.infos
     finally:
-        if temporary is not None:
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
-        if not final.exists():
-            for folder in created:
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
+        if archive is not None:
+            archive.close()
+        if not published:
+            _remove_folders(created)
+
+
+def _with_file_name(warcinfo: _Record, name: str) -> _Record:
+    """The warcinfo record with ``WARC-Filename: name``."""
+    extra = [(key, value) for key, value in warcinfo.extra_headers if key != "WARC-Filename"]
+    return dataclasses.replace(warcinfo, extra_headers=[("WARC-Filename", name), *extra])
 
 
 def _sync_folder(folder: Path) -> None:
@@ -202,6 +366,7 @@ def _warcinfo(
     *,
     user_agent: str | None,
     description: str,
+    extra_fields: Sequence[tuple[str, str | int | None]] = (),
 ) -> _Record:
     fields: list[tuple[str, str | int | None]] = [
         ("software", _software()),
@@ -209,7 +374,8 @@ def _warcinfo(
         ("conformsTo", CONFORMS_TO),
         ("hostname", hostname),
         ("http-header-user-agent", user_agent),
-        ("robots", "ignore" if user_agent else None),
+        ("robots", ROBOTS_POLICY if user_agent else None),
+        *extra_fields,
         ("description", description),
         ("payload-digest-convention", PAYLOAD_DIGEST_CONVENTION),
     ]
