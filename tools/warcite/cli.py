@@ -127,6 +127,56 @@ def _print_capture_result(result: Any, output_format: str) -> None:
     show_default=True,
     help="text: the WARC path; json: a summary (records, final URL, status, memento...).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=16),
+    default=4,
+    show_default=True,
+    help="Requisites fetched at once per host (connections kept open between requests).",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Seconds between two requests to one host.",
+)
+@click.option(
+    "--max-requisites",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    help="Requisites fetched at most (each with its redirects).",
+)
+@click.option(
+    "--max-total-bytes",
+    type=click.IntRange(min=1),
+    default=500_000_000,
+    show_default=True,
+    help="Bytes the whole capture may receive; then bodies are cut and requisites skipped.",
+)
+@click.option(
+    "--total-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    help="Seconds the whole capture may take; then bodies are cut and requisites skipped.",
+)
+@click.option(
+    "--http-version",
+    type=click.Choice(["1.1", "1.0"]),
+    default="1.1",
+    show_default=True,
+    help="HTTP version of the requests; 1.0 avoids chunked answers (for warcio check).",
+)
+@click.option("--http1.0", "http10", is_flag=True, help="Same as --http-version 1.0.")
+@click.option(
+    "--ca-bundle",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="PEM file of CA certificates to trust instead of the system's (see SSL_CERT_FILE).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @reports_errors
 def capture_command(
     url: str,
@@ -139,13 +189,23 @@ def capture_command(
     max_redirects: int,
     slug: str | None,
     output_format: str,
+    workers: int,
+    delay: float,
+    max_requisites: int,
+    max_total_bytes: int,
+    total_timeout: float,
+    http_version: str,
+    http10: bool,
+    ca_bundle: str | None,
+    quiet: bool,
 ) -> None:
     """Capture URL live into a new WARC 1.1 file (exit 3 when it cannot be archived).
 
     Every request and response is kept exactly as on the wire; redirects and page
-    requisites are archived too.  Prints the WARC's path.
+    requisites are archived too.  Prints the WARC's path; progress goes to stderr when
+    it is a terminal (not with --quiet).
     """
-    from warcite.capture import capture
+    from warcite.capture import capture, stderr_progress, tls_context_from_bundle
 
     result = capture(
         url,
@@ -156,7 +216,15 @@ def capture_command(
         requisites=requisites,
         keep_errors=keep_errors,
         max_redirects=max_redirects,
+        max_requisites=max_requisites,
         slug=slug,
+        workers=workers,
+        delay=delay,
+        max_total_bytes=max_total_bytes,
+        total_timeout=total_timeout,
+        http_version="1.0" if http10 else http_version,
+        tls_context=tls_context_from_bundle(ca_bundle) if ca_bundle else None,
+        progress=None if quiet else stderr_progress(sys.stderr),
     )
     _print_capture_result(result, output_format)
 

@@ -13,6 +13,9 @@ The parts, one module each:
 ``urls``        URLs as warcite requests and records them
 ``common``      limits, the clock, record IDs, WARC-Date
 ``summary``     the JSON summary of a result
+``decoding``    bounded streaming decoders (chunked, gzip, deflate, br, zstd)
+``spool``       spool files: responses on disk while they arrive
+``progress``    a progress line on a terminal (for the CLI)
 
 Two entry points, both returning a :class:`~warcite.models.CaptureResult`:
 
@@ -75,7 +78,9 @@ from warcite.capture.common import (
     DEFAULT_MAX_REQUISITES,
     DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT,
+    CaptureProgress,
     Clock,
+    DedupeLookup,
     RecordIdFactory,
     new_uuid_record_id,
     utc_now,
@@ -90,6 +95,8 @@ from warcite.capture.css import (
 from warcite.capture.html import find_requisites
 from warcite.capture.imports import import_file
 from warcite.capture.live import capture
+from warcite.capture.progress import stderr_progress
+from warcite.capture.recorder import tls_context_from_bundle
 from warcite.capture.summary import capture_summary
 from warcite.capture.urls import normalize_url
 
@@ -100,8 +107,10 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "DEFAULT_USER_AGENT",
     "MAX_CSS_IMPORT_DEPTH",
+    "CaptureProgress",
     "Clock",
     "CssReference",
+    "DedupeLookup",
     "RecordIdFactory",
     "capture",
     "capture_summary",
@@ -111,6 +120,8 @@ __all__ = [
     "new_uuid_record_id",
     "normalize_url",
     "scan_css_references",
+    "stderr_progress",
+    "tls_context_from_bundle",
     "utc_now",
     "warc_date",
 ]

@@ -36,7 +36,7 @@ from warcite.capture.common import _ms
 from warcite.capture.decoding import ChunkedDecoder, DecodeError, DecoderChain, codings_of
 from warcite.capture.spool import Region, Spool
 from warcite.capture.urls import _ascii_host, _host_header, _request_target
-from warcite.errors import CaptureError
+from warcite.errors import CaptureError, UsageError
 from warcite.warc import HttpMessage, available_content_codings, parse_http_message
 
 MAX_HEAD_BYTES = 256 * 1024
@@ -723,3 +723,20 @@ def _close(sock: socket.socket) -> None:
 def is_html(message: HttpMessage) -> bool:
     media_type = (message.header("Content-Type") or "").split(";", 1)[0].strip().lower()
     return media_type in ("text/html", "application/xhtml+xml")
+
+
+def tls_context_from_bundle(path: str) -> ssl.SSLContext:
+    """A verifying TLS context that trusts the CA certificates of a PEM file (``--ca-bundle``).
+
+    Without it, capture uses the system's trust store, which OpenSSL lets the environment
+    variables ``SSL_CERT_FILE`` and ``SSL_CERT_DIR`` replace.
+    Raises UsageError when the file cannot be read or holds no certificate.
+    """
+    try:
+        return ssl.create_default_context(cafile=path)
+    except FileNotFoundError as error:
+        raise UsageError(f"--ca-bundle {path}: no such file") from error
+    except (ssl.SSLError, OSError, ValueError) as error:
+        raise UsageError(
+            f"--ca-bundle {path}: not a PEM file of CA certificates ({error})"
+        ) from error

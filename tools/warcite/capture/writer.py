@@ -224,9 +224,7 @@ class ArchiveFile:
             # linkat(fd of /proc/self/fd, "<n>", final, AT_SYMLINK_FOLLOW): names the file
             proc = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
             try:
-                os.link(
-                    str(self._stream.fileno()), final, src_dir_fd=proc, follow_symlinks=True
-                )
+                os.link(str(self._stream.fileno()), final, src_dir_fd=proc, follow_symlinks=True)
             finally:
                 os.close(proc)
             return
