@@ -18,7 +18,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -58,6 +58,7 @@ class Route:
     pause: float = 0.0
     hold_open: float = 0.0  # seconds to keep the connection open after writing
     silent: bool = False  # accept, read the request, never answer
+    handler: Callable[[socket.socket, threading.Event], None] | None = None  # writes itself
 
 
 @dataclass
@@ -65,6 +66,7 @@ class FixtureServer:
     """A threaded server on 127.0.0.1 that answers each path with fixed bytes."""
 
     tls_context: ssl.SSLContext | None = None
+    keep_alive: bool = False  # serve further requests on a connection (HTTP/1.1 keep-alive)
     routes: dict[str, Route] = field(default_factory=dict)
     requests: list[tuple[str, bytes]] = field(default_factory=list)
     _socket: socket.socket | None = None
@@ -80,11 +82,23 @@ class FixtureServer:
         pause: float = 0.0,
         hold_open: float = 0.0,
         silent: bool = False,
+        handler: Callable[[socket.socket, threading.Event], None] | None = None,
     ) -> bytes:
-        """Answer ``path`` with ``response`` (bytes, or pieces); returns the bytes written."""
+        """Answer ``path`` with ``response`` (bytes, or pieces); returns the bytes written.
+
+        ``handler(connection, stop)`` instead writes whatever it likes (an endless or
+        slow answer), until ``stop`` is set when the server shuts down.
+        """
         pieces = [response] if isinstance(response, bytes) else list(response)
-        self.routes[path] = Route(pieces, pause=pause, hold_open=hold_open, silent=silent)
+        self.routes[path] = Route(
+            pieces, pause=pause, hold_open=hold_open, silent=silent, handler=handler
+        )
         return b"".join(pieces)
+
+    @property
+    def connections(self) -> int:
+        """How many connections the server has accepted."""
+        return len(self._connections)
 
     @property
     def port(self) -> int:
@@ -140,26 +154,34 @@ class FixtureServer:
                 except (ssl.SSLError, OSError):
                     return
             connection.settimeout(5)
-            request = bytearray()
-            while b"\r\n\r\n" not in request:
-                data = connection.recv(65536)
-                if not data:
+            pending = bytearray()
+            while True:
+                while b"\r\n\r\n" not in pending:
+                    data = connection.recv(65536)
+                    if not data:
+                        return
+                    pending += data
+                end = pending.index(b"\r\n\r\n") + 4
+                request, pending = pending[:end], pending[end:]
+                path = request.split(b" ", 2)[1].decode("latin-1")
+                self.requests.append((path, bytes(request)))
+                route = self.routes.get(path) or Route(
+                    [http_response(404, "Not Found", [("Content-Type", "text/plain")], b"no route")]
+                )
+                if route.handler is not None:
+                    route.handler(connection, self._stop)
                     return
-                request += data
-            path = request.split(b" ", 2)[1].decode("latin-1")
-            self.requests.append((path, bytes(request)))
-            route = self.routes.get(path) or Route(
-                [http_response(404, "Not Found", [("Content-Type", "text/plain")], b"no route")]
-            )
-            if route.silent:
-                self._stop.wait(10)
-                return
-            for index, piece in enumerate(route.pieces):
-                if index and route.pause and self._stop.wait(route.pause):
+                if route.silent:
+                    self._stop.wait(10)
                     return
-                connection.sendall(piece)
-            if route.hold_open:
-                self._stop.wait(route.hold_open)
+                for index, piece in enumerate(route.pieces):
+                    if index and route.pause and self._stop.wait(route.pause):
+                        return
+                    connection.sendall(piece)
+                if route.hold_open:
+                    self._stop.wait(route.hold_open)
+                if not self.keep_alive:
+                    return
         except OSError:
             return
         finally:

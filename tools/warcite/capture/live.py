@@ -235,7 +235,7 @@ def capture(
 
         requisite_lines: list[str] = []
         if requisites and is_html(page.message):
-            found = html_requisites(page, max(4 * max_bytes, 64 * 1024 * 1024), warnings)
+            found = html_requisites(page, max(4 * max_bytes, 8 * 1024 * 1024), warnings)
             requisite_lines, requisite_warnings = fetch_requisites(
                 found,
                 recorder=recorder,

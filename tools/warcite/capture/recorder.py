@@ -490,10 +490,23 @@ class _Receiver:
         if self.payload_hash is None:
             return None
         if self._transfer is not None:
-            with contextlib.suppress(DecodeError):  # what decoded so far is the payload
+            try:
                 self._payload(self._transfer.finish(), decoded=True)
+            except DecodeError as error:
+                self._no_payload_digest(error)
             self._transfer = None
+            if self.payload_hash is None:
+                return None
         return "sha256:" + self.payload_hash.hexdigest()
+
+    def _no_payload_digest(self, error: DecodeError) -> None:
+        """The payload cannot be known: no WARC-Payload-Digest rather than a wrong one."""
+        self.warnings.append(
+            f"{self.url}: the transfer-coding cannot be undone ({error}); the response is "
+            "kept as received, without a payload digest"
+        )
+        self.payload_hash = None
+        self._transfer = None
 
     def _store(self, data: bytes) -> None:
         self.spool.append(data)
@@ -508,11 +521,7 @@ class _Receiver:
             try:
                 data = self._transfer.feed(data)
             except DecodeError as error:
-                self.warnings.append(
-                    f"{self.url}: the transfer-coding cannot be undone ({error}); the payload "
-                    "digest covers what could be decoded"
-                )
-                self._transfer = None
+                self._no_payload_digest(error)
                 return
         self.payload_hash.update(data)
 

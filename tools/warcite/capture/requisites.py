@@ -110,6 +110,23 @@ class _Task:
     lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     final: tuple[Exchange, str] | None = None  # the last hop and its URL
+    skipped: str | None = None  # why it was not fetched at all (a budget ran out)
+
+
+def _budget_spent(recorder: Recorder) -> str | None:
+    """Why no further request may start, or None."""
+    budget = recorder.budget
+    if budget.bytes_left() <= 0:
+        return (
+            f"the capture's byte budget of {budget.max_total_bytes} bytes is spent "
+            "(raise --max-total-bytes)"
+        )
+    if budget.time_left() <= 0:
+        return (
+            f"the capture's time budget of {budget.total_timeout:g} s is spent "
+            "(raise --total-timeout)"
+        )
+    return None
 
 
 def _fetch_chain(
@@ -119,6 +136,12 @@ def _fetch_chain(
     hop_url = requisite.url
     try:
         for _hop in range(max_redirects + 1):
+            spent = _budget_spent(recorder)
+            if spent is not None:
+                if not task.exchanges:
+                    task.skipped = spent
+                    return task
+                raise CaptureError(spent)
             fetched = recorder.fetch(
                 hop_url, role="requisite", spool=task.spool, referer=requisite.referer
             )
@@ -172,6 +195,7 @@ def fetch_requisites(
     order: list[concurrent.futures.Future[_Task]] = []
     written = 0
     stopped: str | None = None
+    skipped: list[str] = []
 
     def report() -> None:
         if progress is not None:
@@ -189,16 +213,8 @@ def fetch_requisites(
                             f"the limit of {max_requisites} requisites was reached "
                             "(raise --max-requisites)"
                         )
-                    elif recorder.budget.bytes_left() <= 0:
-                        stopped = (
-                            f"the capture's byte budget of {recorder.budget.max_total_bytes} "
-                            "bytes is spent (raise --max-total-bytes)"
-                        )
-                    elif recorder.budget.time_left() <= 0:
-                        stopped = (
-                            f"the capture's time budget of {recorder.budget.total_timeout:g} s "
-                            "is spent (raise --total-timeout)"
-                        )
+                    elif _budget_spent(recorder) is not None:
+                        stopped = _budget_spent(recorder)
                     else:
                         requisite = queue.popleft()
                         order.append(
@@ -215,6 +231,9 @@ def fetch_requisites(
                     concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
                     continue
                 task = head.result()
+                if task.skipped is not None:
+                    skipped.append(task.requisite.url)
+                    stopped = stopped or task.skipped
                 try:
                     for exchange in task.exchanges:
                         seen.add(exchange.url)
@@ -236,10 +255,11 @@ def fetch_requisites(
                     except BaseException:
                         continue  # already failing: the first error is the one reported
             raise
-    if queue and stopped is not None:
+    not_archived = [*skipped, *(requisite.url for requisite in queue)]
+    if not_archived and stopped is not None:
         warnings.append(
-            f"{len(queue)} requisite(s) not archived: {stopped} (first not archived: "
-            f"{queue[0].url})"
+            f"{len(not_archived)} requisite(s) not archived: {stopped} (first not archived: "
+            f"{not_archived[0]})"
         )
     report()
     return lines, warnings
