@@ -8,6 +8,7 @@ the document's ``<base href>`` is known, as a browser does.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import re
 from collections.abc import Iterable
@@ -129,21 +130,64 @@ class _Collector:
         return None
 
 
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE
+)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _text_encoding(name: str | None) -> str | None:
+    """``name`` when Python knows it as a text encoding (not rot13, base64, ...), else None."""
+    if not name:
+        return None
+    try:
+        info = codecs.lookup(name.strip().strip("\"'"))
+    except LookupError:
+        return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
+
+
+def sniff_encoding(head: bytes, declared: str | None) -> str | None:
+    """The document's encoding: a BOM, the HTTP charset, a ``<meta>`` charset, else None
+    (lxml then guesses, as it would for a file)."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    if _text_encoding(declared):
+        return _text_encoding(declared)
+    match = _META_CHARSET.search(head[:4096])
+    return _text_encoding(match.group(1).decode("ascii")) if match else None
+
+
 class HtmlRequisiteFinder:
-    """Feed an HTML document in pieces; :meth:`requisites` then gives what it names."""
+    """Feed an HTML document in pieces; :meth:`requisites` then gives what it names.
 
-    def __init__(self) -> None:
-        from lxml import etree
+    ``charset`` is the HTTP Content-Type's, when it has one; otherwise a BOM or a
+    ``<meta>`` charset in the first piece decides, else lxml's own guess.
+    """
 
+    def __init__(self, charset: str | None = None) -> None:
         self._collector = _Collector()
-        self._parser: Any = etree.HTMLParser(target=self._collector, no_network=True)
+        self._parser: Any = None
+        self._charset = charset
         self._fed = False
         self._broken = False
+
+    def _make_parser(self, first: bytes) -> Any:
+        from lxml import etree
+
+        encoding = sniff_encoding(first, self._charset)
+        try:
+            return etree.HTMLParser(target=self._collector, no_network=True, encoding=encoding)
+        except (LookupError, ValueError):  # libxml2 does not know it
+            return etree.HTMLParser(target=self._collector, no_network=True)
 
     def feed(self, data: bytes) -> None:
         if self._broken or not data:
             return
         try:
+            if self._parser is None:
+                self._parser = self._make_parser(data)
             self._parser.feed(data)
             self._fed = True
         except Exception:  # lxml.etree.ParserError / XMLSyntaxError on hopeless input
@@ -205,9 +249,11 @@ def _resolve(base: str, reference: str) -> str | None:
         return None
 
 
-def _html_requisites(html: bytes | Iterable[bytes], base_url: str) -> list[_Requisite]:
+def _html_requisites(
+    html: bytes | Iterable[bytes], base_url: str, charset: str | None = None
+) -> list[_Requisite]:
     """The requisites an HTML document names (see :func:`find_requisites`)."""
-    finder = HtmlRequisiteFinder()
+    finder = HtmlRequisiteFinder(charset)
     for piece in [html] if isinstance(html, bytes) else html:
         finder.feed(piece)
     return finder.requisites(base_url)

@@ -17,7 +17,13 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from warcite.capture.common import REDIRECT_STATUSES, CaptureProgress
-from warcite.capture.css import MAX_CSS_IMPORT_DEPTH, CssReference, _css_text, find_css_references
+from warcite.capture.css import (
+    _CHARSET_PARAMETER,
+    MAX_CSS_IMPORT_DEPTH,
+    CssReference,
+    _css_text,
+    find_css_references,
+)
 from warcite.capture.decoding import ChunkedDecoder, DecodeError, DecoderChain, codings_of
 from warcite.capture.html import HtmlRequisiteFinder, _Requisite
 from warcite.capture.recorder import Exchange, Recorder
@@ -68,7 +74,8 @@ def decoded_body(exchange: Exchange, limit: int) -> Iterator[bytes]:
 
 def html_requisites(exchange: Exchange, limit: int, warnings: list[str]) -> list[_Requisite]:
     """The requisites a fetched HTML page names (its body read from the spool, streamed)."""
-    finder = HtmlRequisiteFinder()
+    declared = _CHARSET_PARAMETER.search(exchange.message.header("Content-Type") or "")
+    finder = HtmlRequisiteFinder(declared.group(1) if declared else None)
     try:
         for piece in decoded_body(exchange, limit):
             finder.feed(piece)
