@@ -5,6 +5,7 @@ percent-encoded target URIs, progress.  Loopback servers only; nothing here is t
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import socket
 import ssl
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
 from conftest import TEST_DATA
@@ -346,3 +349,61 @@ def test_a_large_body_is_spooled_and_its_digests_are_right(tmp_path: Path) -> No
     assert response[1] == wire
     assert response[0]["WARC-Payload-Digest"] == "sha256:" + hashlib.sha256(body).hexdigest()
     assert response[0]["WARC-Block-Digest"] == "sha256:" + hashlib.sha256(wire).hexdigest()
+
+
+TRICKY_HTML = (
+    "<!DOCTYPE html><HTML><head><!-- <img src='/in-comment.png'> -->"
+    "<script>var s = \"<img src='/in-script.png'>\"; if (a<b) {}</script>"
+    "<STYLE>p{background:url(/bg.png)}</STYLE><title><img src='/in-title.png'></title>"
+    "<link REL=stylesheet HREF=/a.css><link rel='shortcut icon' href=\"/i.ico\"></head>"
+    "<body><IMG SRC=/unquoted.png><img src='/q&amp;a.png' src='/second.png'>"
+    "<img alt='a > b' src='/after-gt.png'><img srcset='/s1.png 1x, /s2.png 2x'>"
+    "<p>a < b and <notatag</p><img src=\"/é.png\"><img src='/x.png'/>"
+    "<textarea><img src='/in-textarea.png'></textarea><? pi ?><![CDATA[ x ]]>"
+    "<img src='/last.png'>"
+)
+TRICKY_EXPECTED = [
+    "/bg.png",
+    "/a.css",
+    "/i.ico",
+    "/unquoted.png",
+    "/q&a.png",
+    "/after-gt.png",
+    "/s1.png",
+    "/s2.png",
+    "/%C3%A9.png",
+    "/x.png",
+    "/last.png",
+]
+
+
+def test_the_html_scanner_finds_what_a_browser_would() -> None:
+    from warcite.capture import find_requisites
+
+    found = find_requisites(TRICKY_HTML.encode("utf-8"), "https://example.org/page")
+    assert found == ["https://example.org" + path for path in TRICKY_EXPECTED]
+
+
+@given(st.lists(st.integers(min_value=1, max_value=len(TRICKY_HTML.encode())), max_size=12))
+def test_the_html_scanner_does_not_depend_on_how_the_page_arrives(cuts: list[int]) -> None:
+    from warcite.capture.html import HtmlRequisiteFinder
+
+    data = TRICKY_HTML.encode("utf-8")
+    points = sorted({0, *cuts, len(data)})
+    finder = HtmlRequisiteFinder("utf-8")
+    for start, end in itertools.pairwise(points):
+        finder.feed(data[start:end])
+    found = [r.url for r in finder.requisites("https://example.org/page")]
+    assert found == ["https://example.org" + path for path in TRICKY_EXPECTED]
+
+
+def test_an_unclosed_comment_or_tag_does_not_make_scanning_slow() -> None:
+    from warcite.capture.html import HtmlRequisiteFinder
+
+    for opening in (b"<!--", b"<img src='", b"<script>", b"<a "):
+        finder = HtmlRequisiteFinder("utf-8")
+        finder.feed(b"<img src='/first.png'>" + opening)
+        for _ in range(300):  # 20 MB after it, in pieces: linear, never rescanned
+            finder.feed(b"x" * 65536)
+        found = [r.url for r in finder.requisites("https://example.org/")]
+        assert found[0] == "https://example.org/first.png"

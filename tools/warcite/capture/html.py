@@ -1,15 +1,15 @@
 """Requisite discovery in HTML: stylesheets, icons, images, scripts and inline CSS.
 
-The page is read as a stream of parser events (lxml's parser with a target, fed piece by
-piece), never as a tree, so finding the requisites of a 150 MB page takes no more memory
-than those of a small one.  References are kept as written and resolved at the end, when
+The page is read by a small streaming tokenizer (:class:`TagScanner`), never as a tree
+and never whole, so finding the requisites of a 150 MB page takes no more memory than
+those of a small one (lxml's push parser keeps all the input it was fed).  References are kept as written and resolved at the end, when
 the document's ``<base href>`` is known, as a browser does.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
+import html as html_module
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -148,8 +148,7 @@ def _text_encoding(name: str | None) -> str | None:
 
 
 def sniff_encoding(head: bytes, declared: str | None) -> str | None:
-    """The document's encoding: a BOM, the HTTP charset, a ``<meta>`` charset, else None
-    (lxml then guesses, as it would for a file)."""
+    """The document's encoding: a BOM, the HTTP charset, a ``<meta>`` charset, else None."""
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
@@ -159,39 +158,142 @@ def sniff_encoding(head: bytes, declared: str | None) -> str | None:
     return _text_encoding(match.group(1).decode("ascii")) if match else None
 
 
+_TAG = re.compile(r"""<(/?)([A-Za-z][^\t\n\f\r />]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_ATTRIBUTE = re.compile(
+    r"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"""
+)
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed", "noframes"})
+MAX_TAG = 64 * 1024
+"""A start tag longer than this is not read as a tag (its ``<`` is taken as text)."""
+
+
+class TagScanner:
+    """A streaming HTML tokenizer that reports start tags, end tags and raw text.
+
+    Just enough of the HTML tokenizer to find references: comments, ``<!...>`` and
+    ``<?...>`` are skipped; the contents of ``<script>``, ``<style>``, ``<textarea>``,
+    ``<title>`` (and other raw-text elements) are text up to their end tag; attribute
+    values have character references undone.  Only the unread tail is kept between
+    pieces (a tag in progress, at most :data:`MAX_TAG` characters), so memory does not
+    grow with the document and no byte is scanned more than a bounded number of times.
+    """
+
+    def __init__(self, target: _Collector) -> None:
+        self._target = target
+        self._buffer = ""
+        self._state = "text"  # text, comment, bogus, raw
+        self._raw_end: re.Pattern[str] | None = None
+        self._raw_tag = ""
+
+    def feed(self, text: str) -> None:
+        buffer = self._buffer + text
+        position = 0
+        length = len(buffer)
+        while position < length:
+            if self._state == "comment":
+                end = buffer.find("-->", position)
+                if end < 0:
+                    position = max(position, length - 2)
+                    break
+                position, self._state = end + 3, "text"
+            elif self._state == "bogus":
+                end = buffer.find(">", position)
+                if end < 0:
+                    position = length
+                    break
+                position, self._state = end + 1, "text"
+            elif self._state == "raw":
+                assert self._raw_end is not None
+                match = self._raw_end.search(buffer, position)
+                if match is None:
+                    keep = max(position, length - len(self._raw_tag) - 2)
+                    self._target.data(buffer[position:keep])
+                    position = keep
+                    break
+                self._target.data(buffer[position : match.start()])
+                self._target.end(self._raw_tag)
+                position, self._state = match.end(), "text"
+            else:
+                start = buffer.find("<", position)
+                if start < 0:
+                    position = length
+                    break
+                if buffer.startswith("<!--", start):
+                    position, self._state = start + 4, "comment"
+                    continue
+                if buffer.startswith(("<!", "<?"), start):
+                    position, self._state = start + 2, "bogus"
+                    continue
+                match = _TAG.match(buffer, start)
+                if match is None:
+                    if length - start < MAX_TAG and (
+                        start + 1 >= length
+                        or buffer[start + 1].isalpha()
+                        or buffer[start + 1] == "/"
+                    ):
+                        position = start  # a tag still arriving: wait for more
+                        break
+                    position = start + 1  # a lone "<", or a "tag" too long to be one
+                    continue
+                position = match.end()
+                self._tag(match)
+        self._buffer = buffer[position:]
+
+    def _tag(self, match: re.Match[str]) -> None:
+        name = match.group(2).lower()
+        if match.group(1):
+            self._target.end(name)
+            return
+        attributes: dict[str, str] = {}
+        for attribute in _ATTRIBUTE.finditer(match.group(3)):
+            key = attribute.group(1).lower()
+            if key in attributes:
+                continue  # the first of a repeated attribute counts, as in browsers
+            value = next((group for group in attribute.groups()[1:] if group is not None), "")
+            attributes[key] = html_module.unescape(value) if "&" in value else value
+        self._target.start(name, attributes)
+        if name in _RAW_TEXT and not match.group(3).rstrip().endswith("/"):
+            self._state = "raw"
+            self._raw_tag = name
+            self._raw_end = re.compile(rf"</{name}(?=[\t\n\f\r />])", re.IGNORECASE)
+
+    def close(self) -> None:
+        if self._state == "raw":
+            self._target.data(self._buffer)
+            self._target.end(self._raw_tag)
+        self._buffer = ""
+
+
 class HtmlRequisiteFinder:
     """Feed an HTML document in pieces; :meth:`requisites` then gives what it names.
 
     ``charset`` is the HTTP Content-Type's, when it has one; otherwise a BOM or a
-    ``<meta>`` charset in the first piece decides, else lxml's own guess.
+    ``<meta>`` charset in the first piece decides, else UTF-8 when the first piece is
+    UTF-8, else windows-1252 (as browsers assume).
     """
 
     def __init__(self, charset: str | None = None) -> None:
         self._collector = _Collector()
-        self._parser: Any = None
+        self._scanner = TagScanner(self._collector)
+        self._decoder: codecs.IncrementalDecoder | None = None
         self._charset = charset
-        self._fed = False
-        self._broken = False
 
-    def _make_parser(self, first: bytes) -> Any:
-        from lxml import etree
-
+    def _make_decoder(self, first: bytes) -> codecs.IncrementalDecoder:
         encoding = sniff_encoding(first, self._charset)
-        try:
-            return etree.HTMLParser(target=self._collector, no_network=True, encoding=encoding)
-        except (LookupError, ValueError):  # libxml2 does not know it
-            return etree.HTMLParser(target=self._collector, no_network=True)
+        if encoding is None:
+            try:
+                first[:65536].decode("utf-8")
+                encoding = "utf-8"
+            except UnicodeDecodeError as error:
+                encoding = "utf-8" if error.start > 65530 else "windows-1252"
+        return codecs.getincrementaldecoder(encoding)(errors="replace")
 
     def feed(self, data: bytes) -> None:
-        if self._broken or not data:
+        if not data:
             return
-        try:
-            if self._parser is None:
-                self._parser = self._make_parser(data)
-            self._parser.feed(data)
-            self._fed = True
-        except Exception:  # lxml.etree.ParserError / XMLSyntaxError on hopeless input
-            self._broken = True
+        if self._decoder is None:
+            self._decoder = self._make_decoder(data)
+        self._scanner.feed(self._decoder.decode(data))
 
     @property
     def dropped(self) -> int:
@@ -200,9 +302,9 @@ class HtmlRequisiteFinder:
 
     def requisites(self, base_url: str) -> list[_Requisite]:
         """The requisites, resolved against ``<base href>`` (else ``base_url``), in order."""
-        if self._fed and not self._broken:
-            with contextlib.suppress(Exception):  # what was read before a failure counts
-                self._parser.close()
+        if self._decoder is not None:
+            self._scanner.feed(self._decoder.decode(b"", final=True))
+        self._scanner.close()
         collector = self._collector
         base = base_url
         if collector.base:

@@ -1,0 +1,353 @@
+"""Capture benchmark: warcite against ``wget -p --warc-file`` and warcio's ``capture_http``.
+
+Usage (from the project root, with the ``bench`` extra installed; wget from apt)::
+
+    python bench/capture.py [--runs 5] [--skip-memory] [--json]
+
+A loopback site (a threaded HTTP/1.1 keep-alive server in this process) serves one page
+naming 50 requisites (images of 2-12 kB, an icon).  Four cases:
+
+``plain``    HTTP, no added cost;
+``https``    HTTPS with a certificate from a throwaway CA made by ``trustme``, each client
+             trusting that CA only (warcite ``--ca-bundle``, wget ``--ca-certificate``,
+             requests ``verify=``);
+``connect``  HTTP, every new connection costs 50 ms before it is served;
+``latency``  HTTP, every requisite is answered 100 ms after its request arrives.
+
+Each tool runs as its own process (start-up included), all writing a WARC of the page and
+its requisites: ``warcite capture URL``; ``wget -p --warc-file`` (robots.txt off, as
+warcite); a Python script using ``warcio.capture_http`` with a ``requests`` session (which
+keeps connections alive) fetching the page, then each requisite in turn.  Runs are
+interleaved (tool A, B, C, A, B, C, ...) and the median wall time is reported with the ratio
+to wget's.
+
+Memory: the peak RSS of the capturing process (``ru_maxrss`` of a child, read in a fresh
+intermediate process so no earlier child counts) for a 150 MB page and for a page with
+8 requisites of 20 MB each, for warcite and wget.  Start-up: the median time of
+``warcite validate`` on the bundled record, as a ratio to ``python -c pass``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+REQUISITES = 50
+WARCITE = [sys.executable, "-m", "warcite"]
+
+WARCIO_SCRIPT = r"""
+import re, sys
+from urllib.parse import urljoin
+from warcio.capture_http import capture_http
+import requests  # after capture_http, as its documentation requires
+
+url, out, ca = sys.argv[1], sys.argv[2], sys.argv[3]
+with capture_http(out):
+    session = requests.Session()
+    trust = {"verify": ca} if ca != "-" else {}
+    page = session.get(url, **trust)
+    for ref in re.findall(r'(?:src|href)="([^"]+)"', page.text):
+        session.get(urljoin(url, ref), **trust)
+"""
+
+MEASURE_SCRIPT = r"""
+import resource, subprocess, sys
+completed = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+if completed.returncode:
+    sys.stderr.write(completed.stderr.decode(errors="replace")[-2000:])
+    sys.exit(completed.returncode)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+@dataclass
+class Site:
+    """What the server serves and how slowly."""
+
+    pages: dict[str, tuple[str, bytes | int]] = field(default_factory=dict)  # path -> type, body
+    connect_cost: float = 0.0
+    requisite_latency: float = 0.0
+
+
+def make_site() -> Site:
+    site = Site()
+    images = "".join(
+        f'<p>Paragraph {n} of the article.</p><img src="/img/{n}.png" alt="">'
+        for n in range(REQUISITES - 1)
+    )
+    html = (
+        '<!DOCTYPE html><html><head><title>Bench</title><link rel="icon" href="/favicon.ico">'
+        f"</head><body><article>{images}</article></body></html>"
+    )
+    site.pages["/"] = ("text/html; charset=utf-8", html.encode())
+    for n in range(REQUISITES - 1):
+        site.pages[f"/img/{n}.png"] = ("image/png", os.urandom(2000 + (n % 6) * 2000))
+    site.pages["/favicon.ico"] = ("image/x-icon", os.urandom(1000))
+    return site
+
+
+def big_sites() -> dict[str, Site]:
+    """The memory cases: bodies are generated as they are sent (``int`` = a size)."""
+    one_page = Site()
+    one_page.pages["/"] = ("text/html", 150_000_000)
+    many = Site()
+    links = "".join(f'<img src="/big/{n}.bin">' for n in range(8))
+    many.pages["/"] = ("text/html", f"<html><body>{links}</body></html>".encode())
+    for n in range(8):
+        many.pages[f"/big/{n}.bin"] = ("application/octet-stream", 20_000_000)
+    return {"page-150MB": one_page, "requisites-8x20MB": many}
+
+
+def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # else headers and body wait on delayed ACKs (40 ms)
+
+        def setup(self) -> None:
+            if site.connect_cost:
+                time.sleep(site.connect_cost)
+            super().setup()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+        def do_GET(self) -> None:
+            entry = site.pages.get(self.path.split("?", 1)[0])
+            if entry is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if site.requisite_latency and self.path != "/":
+                time.sleep(site.requisite_latency)
+            media_type, body = entry
+            self.send_response(200)
+            self.send_header("Content-Type", media_type)
+            length = body if isinstance(body, int) else len(body)
+            self.send_header("Content-Length", str(length))
+            self.end_headers()
+            if isinstance(body, bytes):
+                self.wfile.write(body)
+                return
+            block = (b"<p>" + b"filler text " * 80 + b"</p>\n") * 64  # ~62 kB of HTML
+            if media_type != "text/html":
+                block = os.urandom(65536)
+            sent = 0
+            while sent < length:
+                piece = block[: length - sent]
+                self.wfile.write(piece)
+                sent += len(piece)
+
+    return Handler
+
+
+@contextlib.contextmanager
+def serve(site: Site, tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(site))
+    server.daemon_threads = True
+    if tls is not None:  # the handshake happens in the handler's thread, on first read
+        server.socket = tls.wrap_socket(
+            server.socket, server_side=True, do_handshake_on_connect=False
+        )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def commands(tool: str, url: str, work: Path, ca: str | None) -> list[str]:
+    if tool == "warcite":
+        command = [*WARCITE, "capture", url, "--archive-dir", str(work), "--quiet"]
+        return command + (["--ca-bundle", ca] if ca else [])
+    if tool == "wget":
+        command = [
+            "wget",
+            "-p",
+            "--warc-file",
+            str(work / "wget"),
+            "-e",
+            "robots=off",
+            "--no-verbose",
+            "-P",
+            str(work / "files"),
+            url,
+        ]
+        return command + ([f"--ca-certificate={ca}"] if ca else [])
+    return [sys.executable, "-c", WARCIO_SCRIPT, url, str(work / "warcio.warc.gz"), ca or "-"]
+
+
+def run_once(tool: str, url: str, ca: str | None) -> float:
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{tool}-"))
+    try:
+        started = time.perf_counter()
+        environment = dict(os.environ)
+        if ca and tool == "warcio":  # warcio's patched connections use the default trust
+            environment["SSL_CERT_FILE"] = ca
+        completed = subprocess.run(
+            commands(tool, url, work, ca),
+            capture_output=True,
+            check=False,
+            timeout=300,
+            env=environment,
+        )
+        elapsed = time.perf_counter() - started
+        if completed.returncode != 0:
+            raise RuntimeError(
+                f"{tool} failed ({completed.returncode}): {completed.stderr.decode()[-1000:]}"
+            )
+        warcs = list(work.rglob("*.warc.gz"))
+        if not warcs:
+            raise RuntimeError(f"{tool} wrote no WARC")
+        return elapsed
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def speed(runs: int, tools: list[str]) -> dict[str, dict[str, float]]:
+    import trustme
+
+    authority = trustme.CA()
+    certificate = authority.issue_cert("127.0.0.1")
+    server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    certificate.configure_cert(server_tls)
+    ca_file = Path(tempfile.mkdtemp(prefix="bench-ca-")) / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    results: dict[str, dict[str, float]] = {}
+    cases: list[tuple[str, Site, ssl.SSLContext | None]] = []
+    plain = make_site()
+    cases.append(("plain", plain, None))
+    cases.append(("https", plain, server_tls))
+    cases.append(("connect", Site(plain.pages, connect_cost=0.05), None))
+    cases.append(("latency", Site(plain.pages, requisite_latency=0.1), None))
+    for name, site, tls in cases:
+        times: dict[str, list[float]] = {tool: [] for tool in tools}
+        with serve(site, tls) as url:
+            ca = str(ca_file) if tls else None
+            for tool in tools:  # warm-up (imports, page cache), not counted
+                run_once(tool, url, ca)
+            for _ in range(runs):
+                for tool in tools:
+                    times[tool].append(run_once(tool, url, ca))
+        results[name] = {tool: statistics.median(values) for tool, values in times.items()}
+        print_case(name, results[name])
+    return results
+
+
+def print_case(name: str, medians: dict[str, float]) -> None:
+    base = medians.get("wget")
+    parts = []
+    for tool, value in medians.items():
+        ratio = f" ({value / base:.2f}x wget)" if base and tool != "wget" else ""
+        parts.append(f"{tool} {value * 1000:.0f} ms{ratio}")
+    print(f"{name:8s} " + ", ".join(parts), flush=True)
+
+
+def peak_rss(command: list[str]) -> int:
+    """Peak resident set size (kB) of ``command``, measured by a fresh parent process."""
+    completed = subprocess.run(
+        [sys.executable, "-c", MEASURE_SCRIPT, *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed: {completed.stderr[-1000:]}")
+    return int(completed.stdout.strip())
+
+
+def memory(tools: list[str]) -> dict[str, dict[str, float]]:
+    results: dict[str, dict[str, float]] = {}
+    for name, site in big_sites().items():
+        results[name] = {}
+        with serve(site) as url:
+            for tool in tools:
+                work = Path(tempfile.mkdtemp(prefix=f"bench-mem-{tool}-"))
+                try:
+                    command = commands(tool, url, work, None)
+                    if tool == "warcite":
+                        command += ["--max-bytes", "200000000", "--timeout", "300"]
+                    results[name][tool] = peak_rss(command) / 1024
+                finally:
+                    shutil.rmtree(work, ignore_errors=True)
+        print(
+            f"{name:18s} peak RSS: "
+            + ", ".join(f"{tool} {mb:.0f} MB" for tool, mb in results[name].items()),
+            flush=True,
+        )
+    return results
+
+
+def start_up(runs: int) -> dict[str, float]:
+    record = PROJECT_ROOT / "records" / "opednews-160829-249.json"
+
+    def timed(command: list[str]) -> float:
+        values = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True, cwd=PROJECT_ROOT)
+            values.append(time.perf_counter() - started)
+        return statistics.median(values)
+
+    baseline = timed([sys.executable, "-c", "pass"])
+    validate = timed([*WARCITE, "validate", str(record)])
+    help_time = timed([*WARCITE, "--help"])
+    result = {"python -c pass": baseline, "warcite validate": validate, "warcite --help": help_time}
+    print(
+        f"start-up: python -c pass {baseline * 1000:.0f} ms, warcite --help "
+        f"{help_time * 1000:.0f} ms ({help_time / baseline:.1f}x), warcite validate "
+        f"{validate * 1000:.0f} ms ({validate / baseline:.1f}x)",
+        flush=True,
+    )
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per tool and case")
+    parser.add_argument("--skip-memory", action="store_true", help="no peak-RSS cases")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    options = parser.parse_args(argv)
+    tools = ["warcite", "wget", "warcio"]
+    if shutil.which("wget") is None:
+        print("wget is not installed (apt-get install wget): skipped", file=sys.stderr)
+        tools.remove("wget")
+    try:
+        import requests  # noqa: F401
+        import trustme  # noqa: F401
+    except ImportError as error:
+        print(f"install the bench extra (pip install -e '.[bench]'): {error}", file=sys.stderr)
+        return 2
+    results: dict[str, Any] = {"speed": speed(options.runs, tools)}
+    if not options.skip_memory:
+        results["memory_mb"] = memory([tool for tool in tools if tool != "warcio"])
+    results["start_up_s"] = start_up(max(options.runs, 5))
+    if options.json:
+        print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    socket.setdefaulttimeout(None)
+    sys.exit(main())
