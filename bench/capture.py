@@ -15,7 +15,8 @@ naming 50 requisites (images of 2-12 kB, an icon).  Four cases:
 ``latency``  HTTP, every requisite is answered 100 ms after its request arrives.
 
 Each tool runs as its own process (start-up included), all writing a WARC of the page and
-its requisites: ``warcite capture URL``; ``wget -p --warc-file`` (robots.txt off, as
+its requisites: ``warcite capture URL``; ``warcite-warm``, the same capture by the library in
+one long-lived process (the engine's time without Python's start-up and imports); ``wget -p --warc-file`` (robots.txt off, as
 warcite); a Python script using ``warcio.capture_http`` with a ``requests`` session (which
 keeps connections alive) fetching the page, then each requisite in turn.  Runs are
 interleaved (tool A, B, C, A, B, C, ...) and the median wall time is reported with the ratio
@@ -65,6 +66,16 @@ with capture_http(out):
     page = session.get(url, **trust)
     for ref in re.findall(r'(?:src|href)="([^"]+)"', page.text):
         session.get(urljoin(url, ref), **trust)
+"""
+
+WARM_SCRIPT = r"""
+import sys
+from warcite.capture import capture, tls_context_from_bundle
+
+for line in sys.stdin:  # "<url> <archive folder> <ca file or ->": capture, print the path
+    url, folder, ca = line.split()
+    trust = tls_context_from_bundle(ca) if ca != "-" else None
+    print(capture(url, archive_dir=folder, tls_context=trust).path, flush=True)
 """
 
 MEASURE_SCRIPT = r"""
@@ -197,8 +208,46 @@ def commands(tool: str, url: str, work: Path, ca: str | None) -> list[str]:
     return [sys.executable, "-c", WARCIO_SCRIPT, url, str(work / "warcio.warc.gz"), ca or "-"]
 
 
+class WarmWarcite:
+    """warcite's library in one long-lived process: the engine's time, without start-up."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WARM_SCRIPT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_ROOT,
+        )
+
+    def run(self, url: str, work: Path, ca: str | None) -> float:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        started = time.perf_counter()
+        self.process.stdin.write(f"{url} {work} {ca or '-'}\n")
+        self.process.stdin.flush()
+        written = self.process.stdout.readline().strip()
+        elapsed = time.perf_counter() - started
+        if not written or not Path(written).exists():
+            raise RuntimeError("warcite (warm) wrote no WARC")
+        return elapsed
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+WARM: WarmWarcite | None = None
+
+
 def run_once(tool: str, url: str, ca: str | None) -> float:
     work = Path(tempfile.mkdtemp(prefix=f"bench-{tool}-"))
+    if tool == "warcite-warm":
+        try:
+            assert WARM is not None
+            return WARM.run(url, work, ca)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     try:
         started = time.perf_counter()
         environment = dict(os.environ)
@@ -261,6 +310,29 @@ def print_case(name: str, medians: dict[str, float]) -> None:
         ratio = f" ({value / base:.2f}x wget)" if base and tool != "wget" else ""
         parts.append(f"{tool} {value * 1000:.0f} ms{ratio}")
     print(f"{name:8s} " + ", ".join(parts), flush=True)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The README's table."""
+    lines = [
+        "| case | warcite | wget | warcio + requests | warcite (library, warm) |",
+        "|---|---|---|---|---|",
+    ]
+    for name, medians in results["speed"].items():
+        base = medians.get("wget")
+
+        def cell(tool: str, medians: dict[str, float] = medians, base: float | None = base) -> str:
+            value = medians.get(tool)
+            if value is None:
+                return "n/a"
+            ratio = f" ({value / base:.2f}x)" if base and tool != "wget" else ""
+            return f"{value * 1000:.0f} ms{ratio}"
+
+        lines.append(
+            f"| {name} | {cell('warcite')} | {cell('wget')} | {cell('warcio')} | "
+            f"{cell('warcite-warm')} |"
+        )
+    return "\n".join(lines)
 
 
 def peak_rss(command: list[str]) -> int:
@@ -339,10 +411,17 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as error:
         print(f"install the bench extra (pip install -e '.[bench]'): {error}", file=sys.stderr)
         return 2
-    results: dict[str, Any] = {"speed": speed(options.runs, tools)}
+    global WARM
+    WARM = WarmWarcite()
+    try:
+        results: dict[str, Any] = {"speed": speed(options.runs, [*tools, "warcite-warm"])}
+    finally:
+        WARM.close()
     if not options.skip_memory:
         results["memory_mb"] = memory([tool for tool in tools if tool != "warcio"])
     results["start_up_s"] = start_up(max(options.runs, 5))
+    print()
+    print(markdown(results))
     if options.json:
         print(json.dumps(results, indent=2))
     return 0

@@ -2,8 +2,9 @@
 
 The page is read by a small streaming tokenizer (:class:`TagScanner`), never as a tree
 and never whole, so finding the requisites of a 150 MB page takes no more memory than
-those of a small one (lxml's push parser keeps all the input it was fed).  References are kept as written and resolved at the end, when
-the document's ``<base href>`` is known, as a browser does.
+those of a small one (lxml's push parser keeps all the input it was fed).  References
+are kept as written and resolved at the end, when the document's ``<base href>`` is
+known, as a browser does.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class _Requisite:
 
 
 class _Collector:
-    """An lxml parser target that notes every reference a requisite may come from."""
+    """The scanner's target: notes every reference a requisite may come from."""
 
     def __init__(self) -> None:
         # reference as written -> (kind, stylesheet); kind "html" or "css"
