@@ -11,6 +11,7 @@ memory stays flat whatever their size.  On any failure nothing is left in the ar
 from __future__ import annotations
 
 import ssl
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -153,8 +154,11 @@ def capture(
             "nothing it could not authenticate"
         )
 
+    clock_lock = threading.Lock()  # requisites are fetched by several threads
+
     def now() -> datetime:
-        return _now(context)
+        with clock_lock:
+            return _now(context)
 
     budget = Budget(max_total_bytes=max_total_bytes, total_timeout=total_timeout)
     recorder = Recorder(
