@@ -407,3 +407,11 @@ def test_an_unclosed_comment_or_tag_does_not_make_scanning_slow() -> None:
             finder.feed(b"x" * 65536)
         found = [r.url for r in finder.requisites("https://example.org/")]
         assert found[0] == "https://example.org/first.png"
+
+
+def test_the_warcinfo_names_the_installed_warcio() -> None:
+    from importlib.metadata import version
+
+    from warcite.capture.common import _software
+
+    assert f"(warcio/{version('warcio')}; Python/" in _software()

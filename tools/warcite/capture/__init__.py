@@ -28,7 +28,7 @@ Two entry points, both returning a :class:`~warcite.models.CaptureResult`:
   transcript, or an existing WARC (verified, then copied).
 
 The file written, ``<slug>-<UTC yyyymmddHHMMSS>.warc.gz`` (one gzip member per record,
-written with warcio's ``WARCWriter``), holds in order:
+WARC 1.1 annex D), holds in order:
 
 1. a ``warcinfo`` record: software and versions, format, conformsTo, hostname, the user agent
    (captures), the digest convention (see :mod:`warcite.warc`);
@@ -62,14 +62,17 @@ Metadata record field names: ``method``, ``source-description``, ``requested-uri
 ``timing`` (repeated, per exchange: ``<page|redirect|requisite> <URL>
 connect-ms=.. first-byte-ms=.. total-ms=..``, measured with the injected clock), ``outcome``, ``truncated``, ``memento-original-uri``,
 ``memento-datetime``, ``memento-source``, ``requisite`` / ``requisite-failed`` (repeated),
-``user-agent``, ``import``, ``source-file-name``, ``source-file-size``,
+``user-agent``, ``bytes-received``, ``revisit`` (repeated, ``<URL> <WARC-Refers-To>``),
+``warning`` (repeated), ``import``, ``source-file-name``, ``source-file-size``,
 ``source-file-sha256``, ``media-type``, ``observed-at``, ``note``, ``source-warc-records``.
 
-Atomicity: everything is fetched or read first; the file is then written to a temporary
-file in the archive folder and linked to its final name only when complete.  An existing
-file is never replaced (:class:`~warcite.errors.ArchiveExistsError`); on any failure no
-file is left behind.  The clock, the record-ID factory and the host name are injectable so
-tests can compare WARC headers exactly.
+Atomicity: the file is written into an unnamed temporary file in the archive folder
+(``O_TMPFILE``; elsewhere a ``.part`` file removed on failure) and linked to its final name
+only when complete; responses wait in anonymous spool files meanwhile.  An existing file
+is never replaced: a taken name gets the next serial (``-2``, ``-3``, ...) and the
+warcinfo's ``WARC-Filename`` follows.  On any failure no file is left behind.  The clock,
+the record-ID factory and the host name are injectable so tests can compare WARC headers
+exactly.
 """
 
 from warcite.capture.common import (

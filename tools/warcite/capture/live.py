@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from warcite import __version__
 from warcite.capture.common import (
@@ -38,6 +38,7 @@ from warcite.capture.common import (
     _now,
     warc_date,
 )
+from warcite.capture.html import _Requisite
 from warcite.capture.mementos import _memento_description, _memento_fields, _memento_of
 from warcite.capture.recorder import Budget, Exchange, Limits, Recorder, is_html
 from warcite.capture.requisites import fetch_requisites, html_requisites
@@ -247,7 +248,7 @@ def capture(
                 max_requisites=max_requisites,
                 max_redirects=max_redirects,
                 already_fetched=[exchange.url for exchange in exchanges],
-                threads=1 if workers == 1 else min(32, workers * 4),
+                threads=_threads(workers, found),
                 write=writer.write,
                 progress=progress,
             )
@@ -329,6 +330,15 @@ def capture(
             archive.close()
         if not published:
             _remove_folders(created)
+
+
+def _threads(workers: int, found: list[_Requisite]) -> int:
+    """Threads for the requisites: ``workers`` per host named (up to 4 hosts), never idle
+    ones (each costs a start), one when requests are to go one at a time."""
+    if workers == 1:
+        return 1
+    hosts = {urlsplit(requisite.url)[:2] for requisite in found}
+    return max(1, min(32, workers * min(len(hosts), 4), len(found)))
 
 
 def _redirect_target(requested: str, current: str, location: str) -> str:
