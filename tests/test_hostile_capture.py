@@ -506,3 +506,25 @@ def test_library_failures_leave_no_spool_or_temporary_file(
     assert entries(archive) == []
     capture(server.url("/"), archive_dir=archive)
     assert len(entries(archive)) == 1
+
+
+def test_a_failure_during_requisites_does_not_wait_for_slow_ones(
+    server: FixtureServer, tmp_path: Path
+) -> None:
+    """A lookup that fails while a requisite hangs: the capture stops at once, leaves nothing."""
+    server.route(
+        "/", http_response(200, "OK", HTML_TYPE, b"<img src='/fast.png'><img src='/slow.png'>")
+    )
+    server.route("/fast.png", http_response(200, "OK", [("Content-Type", "image/png")], b"png"))
+    server.route("/slow.png", http_response(200, "OK", [], b"late"), silent=True)
+
+    def failing_lookup(uri: str, digest: str) -> None:
+        if uri.endswith("/fast.png"):
+            raise RuntimeError("the lookup's database is gone")
+
+    archive = tmp_path / "a"
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="database is gone"):
+        capture(server.url("/"), archive_dir=archive, dedupe=failing_lookup, timeout=20)
+    assert time.monotonic() - started < 5
+    assert entries(archive) == []

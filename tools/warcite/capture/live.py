@@ -323,7 +323,10 @@ def capture(
             warnings=tuple(warnings),
         )
     finally:
-        recorder.close()
+        if published:
+            recorder.close()
+        else:
+            recorder.abort()  # a failure: requests still in flight end now
         for spool in spools:
             spool.close()
         if archive is not None:

@@ -222,6 +222,8 @@ class Recorder:
         self._slots: dict[tuple[str, str, int], threading.BoundedSemaphore] = {}
         self._last_request: dict[tuple[str, str, int], float] = {}
         self._closed = False
+        self._aborted = False
+        self._active: set[socket.socket] = set()
 
     # ------------------------------------------------------------------ connections
 
@@ -290,6 +292,16 @@ class Recorder:
         for connection in connections:
             _close(connection.sock)
 
+    def abort(self) -> None:
+        """Stop at once: refuse new requests, cut the ones in flight (a failure, Ctrl-C)."""
+        with self._lock:
+            self._aborted = True
+            active = list(self._active)
+        for sock in active:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # a blocked recv returns at once
+        self.close()
+
     def _connect(self, url: str, deadline: float) -> _Connection:
         parts = urlsplit(url)
         host = _ascii_host(parts.hostname or "", url)
@@ -348,6 +360,8 @@ class Recorder:
         timeout before the head, a non-HTTP answer, the capture's time budget spent).
         A response cut by time, size, the byte budget or a disconnect is returned, marked.
         """
+        if self._aborted:
+            raise CaptureError(f"cannot capture {url}: the capture was stopped")
         if self.budget.time_left() <= 0:
             raise CaptureError(
                 f"cannot capture {url}: the capture's time budget of "
@@ -390,7 +404,11 @@ class Recorder:
         connected = self.clock()
         sock = connection.sock
         keep = False
+        with self._lock:
+            self._active.add(sock)
         try:
+            if self._aborted:
+                raise CaptureError(f"cannot capture {url}: the capture was stopped")
             try:
                 sock.settimeout(max(0.001, deadline - time.monotonic()))
                 sock.sendall(request)
@@ -416,7 +434,9 @@ class Recorder:
             connection.served += 1
             keep = self.limits.http_version == "1.1" and receiver.reusable and not self._closed
         finally:
-            if keep:
+            with self._lock:
+                self._active.discard(sock)
+            if keep and not self._aborted:
                 self._checkin(key, connection)
             else:
                 _close(sock)

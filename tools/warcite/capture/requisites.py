@@ -253,6 +253,7 @@ def fetch_requisites(
                     task.spool.close()
                 written += 1
         except BaseException:
+            recorder.abort()  # requests in flight end now, not at their timeout
             for future in order[written:]:
                 future.cancel()
             for future in order[written:]:
