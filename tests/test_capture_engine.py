@@ -415,3 +415,23 @@ def test_the_warcinfo_names_the_installed_warcio() -> None:
     from warcite.capture.common import _software
 
     assert f"(warcio/{version('warcio')}; Python/" in _software()
+
+
+def test_progress_line_on_a_terminal() -> None:
+    import io
+
+    from warcite.capture import stderr_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert stderr_progress(io.StringIO()) is None  # not a terminal: silent
+    screen = Terminal()
+    show = stderr_progress(screen)
+    assert show is not None
+    show(CaptureProgress(0, 3, 0))
+    show(CaptureProgress(3, 3, 2_500_000))
+    text = screen.getvalue()
+    assert text.startswith("\rrequisites 0/3, 0 B")
+    assert text.endswith("\rrequisites 3/3, 2.5 MB\n")
