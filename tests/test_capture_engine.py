@@ -400,7 +400,7 @@ def test_the_html_scanner_does_not_depend_on_how_the_page_arrives(cuts: list[int
 def test_an_unclosed_comment_or_tag_does_not_make_scanning_slow() -> None:
     from warcite.capture.html import HtmlRequisiteFinder
 
-    for opening in (b"<!--", b"<img src='", b"<script>", b"<a "):
+    for opening in (b"<!--", b"<img src='", b"<script>", b"<a ", b"<a", b"<!-", b"</", b"<"):
         finder = HtmlRequisiteFinder("utf-8")
         finder.feed(b"<img src='/first.png'>" + opening)
         for _ in range(300):  # 20 MB after it, in pieces: linear, never rescanned
@@ -435,3 +435,21 @@ def test_progress_line_on_a_terminal() -> None:
     text = screen.getvalue()
     assert text.startswith("\rrequisites 0/3, 0 B")
     assert text.endswith("\rrequisites 3/3, 2.5 MB\n")
+
+
+@pytest.mark.parametrize(
+    "filler", [b"<a", b"< ", b"<!-", b"</ ", b"<a b='", b'<x y="', b"<<<", b"=\"'>"]
+)
+def test_pathological_markup_is_scanned_in_linear_time(filler: bytes) -> None:
+    """4 MB of one pattern between two images: done in one pass (a quadratic scan of it
+    would not finish), and the images around it are found when the markup allows."""
+    from warcite.capture.html import HtmlRequisiteFinder
+
+    finder = HtmlRequisiteFinder("utf-8")
+    finder.feed(b"<img src='/before.png'>")
+    piece = filler * (65536 // len(filler))
+    for _ in range(64):
+        finder.feed(piece)
+    finder.feed(b"><img src='/after.png'>")
+    found = [r.url for r in finder.requisites("https://example.org/")]
+    assert found[0] == "https://example.org/before.png"

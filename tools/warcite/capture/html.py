@@ -159,55 +159,76 @@ def sniff_encoding(head: bytes, declared: str | None) -> str | None:
     return _text_encoding(match.group(1).decode("ascii")) if match else None
 
 
-_TAG = re.compile(r"""<(/?)([A-Za-z][^\t\n\f\r />]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_TAG_NAME = re.compile(r"</?([A-Za-z][^\t\n\f\r />]*)")
+_TAG_STOP = re.compile(r"""[>"']""")
+_OPENING = re.compile(r"<(?:[A-Za-z/!?]|\Z)")
 _ATTRIBUTE = re.compile(
     r"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"""
 )
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed", "noframes"})
 MAX_TAG = 64 * 1024
-"""A start tag longer than this is not read as a tag (its ``<`` is taken as text)."""
+"""A tag longer than this is read to its end but not reported (no real tag is that long)."""
 
 
 class TagScanner:
     """A streaming HTML tokenizer that reports start tags, end tags and raw text.
 
     Just enough of the HTML tokenizer to find references: comments, ``<!...>`` and
-    ``<?...>`` are skipped; the contents of ``<script>``, ``<style>``, ``<textarea>``,
-    ``<title>`` (and other raw-text elements) are text up to their end tag; attribute
-    values have character references undone.  Only the unread tail is kept between
-    pieces (a tag in progress, at most :data:`MAX_TAG` characters), so memory does not
-    grow with the document and no byte is scanned more than a bounded number of times.
+    ``<?...>`` are skipped; a tag runs to the first ``>`` outside a quoted attribute value
+    (a quote opens a value only after ``=``); the contents of ``<script>``, ``<style>``,
+    ``<textarea>``, ``<title>`` (and other raw-text elements) are text up to their end tag;
+    attribute values have character references undone.  Every character is looked at a
+    bounded number of times, whatever the input (an unclosed tag or comment included), and
+    only the unread tail of a tag in progress (at most :data:`MAX_TAG` characters) is kept
+    between pieces, so time is linear and memory flat.
     """
 
     def __init__(self, target: _Collector) -> None:
         self._target = target
         self._buffer = ""
-        self._state = "text"  # text, comment, bogus, raw
+        self._state = "text"  # text, tag, comment, bogus, raw
         self._raw_end: re.Pattern[str] | None = None
         self._raw_tag = ""
+        self._scan_from = 0  # in a tag: where to go on looking for its end
+        self._quote = ""  # in a tag: the quote of the value being read, if any
+        self._dropped_tag = False  # in a tag: too long, read to its end and dropped
 
     def feed(self, text: str) -> None:
         buffer = self._buffer + text
         position = 0
         length = len(buffer)
         while position < length:
-            if self._state == "comment":
+            state = self._state
+            if state == "tag":
+                end = self._tag_end(buffer, position)
+                if end < 0:
+                    if self._scan_from - position > MAX_TAG:  # forget what is read of it
+                        self._dropped_tag = True
+                        position = self._scan_from
+                    break
+                if not self._dropped_tag:
+                    self._tag(buffer[position : end + 1])
+                position = end + 1
+                self._dropped_tag = False
+                if self._state == "tag":
+                    self._state = "text"
+            elif state == "comment":
                 end = buffer.find("-->", position)
                 if end < 0:
                     position = max(position, length - 2)
                     break
                 position, self._state = end + 3, "text"
-            elif self._state == "bogus":
+            elif state == "bogus":
                 end = buffer.find(">", position)
                 if end < 0:
                     position = length
                     break
                 position, self._state = end + 1, "text"
-            elif self._state == "raw":
+            elif state == "raw":
                 assert self._raw_end is not None
                 match = self._raw_end.search(buffer, position)
                 if match is None:
-                    keep = max(position, length - len(self._raw_tag) - 2)
+                    keep = max(position, length - len(self._raw_tag) - 3)
                     self._target.data(buffer[position:keep])
                     position = keep
                     break
@@ -215,45 +236,90 @@ class TagScanner:
                 self._target.end(self._raw_tag)
                 position, self._state = match.end(), "text"
             else:
-                start = buffer.find("<", position)
-                if start < 0:
+                opening = _OPENING.search(buffer, position)  # a lone "<" is text
+                if opening is None:
                     position = length
                     break
-                if buffer.startswith("<!--", start):
-                    position, self._state = start + 4, "comment"
-                    continue
-                if buffer.startswith(("<!", "<?"), start):
-                    position, self._state = start + 2, "bogus"
-                    continue
-                match = _TAG.match(buffer, start)
-                if match is None:
-                    if length - start < MAX_TAG and (
-                        start + 1 >= length
-                        or buffer[start + 1].isalpha()
-                        or buffer[start + 1] == "/"
-                    ):
-                        position = start  # a tag still arriving: wait for more
+                start = opening.start()
+                if start + 1 >= length:
+                    position = start  # "<" at the end: wait for what follows
+                    break
+                following = buffer[start + 1]
+                if (following.isascii() and following.isalpha()) or following == "/":
+                    if following == "/" and start + 2 >= length:
+                        position = start
                         break
-                    position = start + 1  # a lone "<", or a "tag" too long to be one
-                    continue
-                position = match.end()
-                self._tag(match)
+                    if following == "/" and not (
+                        buffer[start + 2].isascii() and buffer[start + 2].isalpha()
+                    ):
+                        position, self._state = start + 2, "bogus"  # "</ x>", "</>"
+                        continue
+                    position, self._state = start, "tag"
+                    self._scan_from, self._quote = start + 1, ""
+                elif buffer.startswith("<!--", start):
+                    position, self._state = start + 4, "comment"
+                elif following in "!?":
+                    if (
+                        following == "!"
+                        and length - start < 4
+                        and "<!--".startswith(buffer[start:])
+                    ):
+                        position = start  # maybe a comment: wait
+                        break
+                    position, self._state = start + 2, "bogus"
+                else:
+                    position = start + 1  # a "<" that starts nothing: text
+        self._scan_from -= position
         self._buffer = buffer[position:]
 
-    def _tag(self, match: re.Match[str]) -> None:
-        name = match.group(2).lower()
-        if match.group(1):
+    def _tag_end(self, buffer: str, start: int) -> int:
+        """Where the tag starting at ``start`` ends (its ``>``), or -1 while it goes on."""
+        scan = self._scan_from
+        length = len(buffer)
+        while scan < length:
+            if self._quote:
+                close = buffer.find(self._quote, scan)
+                if close < 0:
+                    self._scan_from = length
+                    return -1
+                self._quote = ""
+                scan = close + 1
+                continue
+            stop = _TAG_STOP.search(buffer, scan)
+            if stop is None:
+                self._scan_from = length
+                return -1
+            at = stop.start()
+            if buffer[at] == ">":
+                self._scan_from = at + 1
+                return at
+            back = at - 1
+            while back > start and buffer[back] in " \t\n\f\r":
+                back -= 1
+            if buffer[back] == "=":
+                self._quote = buffer[at]  # a quoted value: ">" inside it does not count
+            scan = at + 1
+        self._scan_from = scan
+        return -1
+
+    def _tag(self, text: str) -> None:
+        match = _TAG_NAME.match(text)
+        if match is None:  # pragma: no cover - a tag always starts with its name
+            return
+        name = match.group(1).lower()
+        if text.startswith("</"):
             self._target.end(name)
             return
         attributes: dict[str, str] = {}
-        for attribute in _ATTRIBUTE.finditer(match.group(3)):
+        rest = text[match.end() : -1]
+        for attribute in _ATTRIBUTE.finditer(rest):
             key = attribute.group(1).lower()
             if key in attributes:
                 continue  # the first of a repeated attribute counts, as in browsers
             value = next((group for group in attribute.groups()[1:] if group is not None), "")
             attributes[key] = html_module.unescape(value) if "&" in value else value
         self._target.start(name, attributes)
-        if name in _RAW_TEXT and not match.group(3).rstrip().endswith("/"):
+        if name in _RAW_TEXT and not rest.rstrip().endswith("/"):
             self._state = "raw"
             self._raw_tag = name
             self._raw_end = re.compile(rf"</{name}(?=[\t\n\f\r />])", re.IGNORECASE)
