@@ -23,8 +23,10 @@ interleaved (tool A, B, C, A, B, C, ...) and the median wall time is reported wi
 to wget's.
 
 Memory: the peak RSS of the capturing process (``ru_maxrss`` of a child, read in a fresh
-intermediate process so no earlier child counts) for a 150 MB page and for a page with
-8 requisites of 20 MB each, for warcite and wget.  Start-up: the median time of
+intermediate process so no earlier child counts) for a 150 MB page, for a page with
+8 requisites of 20 MB each, and for 16 kB compression bombs (a page in gzip
+transfer-coding or content-coding expanding to 16.5 MB, and one of 190 kB in brotli
+expanding to 1 GB, where brotli is installed), for warcite and wget.  Start-up: the median time of
 ``warcite validate`` on the bundled record, as a ratio to ``python -c pass``.
 """
 
@@ -43,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -93,6 +96,7 @@ class Site:
     """What the server serves and how slowly."""
 
     pages: dict[str, tuple[str, bytes | int]] = field(default_factory=dict)  # path -> type, body
+    headers: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # path -> extra
     connect_cost: float = 0.0
     requisite_latency: float = 0.0
 
@@ -123,7 +127,39 @@ def big_sites() -> dict[str, Site]:
     many.pages["/"] = ("text/html", f"<html><body>{links}</body></html>".encode())
     for n in range(8):
         many.pages[f"/big/{n}.bin"] = ("application/octet-stream", 20_000_000)
-    return {"page-150MB": one_page, "requisites-8x20MB": many}
+    sites = {"page-150MB": one_page, "requisites-8x20MB": many}
+    zeros = zlib.compressobj(9, zlib.DEFLATED, 31)
+    bomb = zeros.compress(b"\0" * 16_500_000) + zeros.flush()  # ~16 kB of gzip
+    transfer = Site()
+    transfer.pages["/"] = ("text/html", _chunked(bomb))
+    transfer.headers["/"] = [("Transfer-Encoding", "gzip, chunked")]
+    content = Site()
+    content.pages["/"] = ("text/html", bomb)
+    content.headers["/"] = [("Content-Encoding", "gzip")]
+    sites[f"bomb-TE-gzip-{len(bomb) // 1000}kB"] = transfer
+    sites[f"bomb-CE-gzip-{len(bomb) // 1000}kB"] = content
+    try:
+        import brotli
+
+        compressor = brotli.Compressor(quality=1)
+        zero_block = b"\0" * 1_000_000
+        brotli_bomb = b"".join(compressor.process(zero_block) for _ in range(1000))
+        brotli_bomb += compressor.finish()  # 1 GB of zeros
+        expanding = Site()
+        expanding.pages["/"] = ("text/html", brotli_bomb)
+        expanding.headers["/"] = [("Content-Encoding", "br")]
+        sites[f"bomb-CE-br-{len(brotli_bomb) // 1000}kB-to-1GB"] = expanding
+    except ImportError:
+        pass
+    return sites
+
+
+def _chunked(body: bytes) -> bytes:
+    out = bytearray()
+    for start in range(0, len(body), 4096):
+        piece = body[start : start + 4096]
+        out += f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+    return bytes(out + b"0\r\n\r\n")
 
 
 def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
@@ -152,7 +188,11 @@ def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
             self.send_response(200)
             self.send_header("Content-Type", media_type)
             length = body if isinstance(body, int) else len(body)
-            self.send_header("Content-Length", str(length))
+            extra = site.headers.get(self.path, [])
+            for name, value in extra:
+                self.send_header(name, value)
+            if not any(name == "Transfer-Encoding" for name, _ in extra):
+                self.send_header("Content-Length", str(length))
             self.end_headers()
             if isinstance(body, bytes):
                 self.wfile.write(body)
@@ -354,7 +394,8 @@ def memory(tools: list[str]) -> dict[str, dict[str, float]]:
     for name, site in big_sites().items():
         results[name] = {}
         with serve(site) as url:
-            for tool in tools:
+            # wget does not decode codings: the bombs measure warcite alone
+            for tool in tools if not name.startswith("bomb") else ["warcite"]:
                 work = Path(tempfile.mkdtemp(prefix=f"bench-mem-{tool}-"))
                 try:
                     command = commands(tool, url, work, None)

@@ -4,6 +4,7 @@ percent-encoded target URIs, progress.  Loopback servers only; nothing here is t
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import itertools
 import re
@@ -453,3 +454,42 @@ def test_pathological_markup_is_scanned_in_linear_time(filler: bytes) -> None:
     finder.feed(b"><img src='/after.png'>")
     found = [r.url for r in finder.requisites("https://example.org/")]
     assert found[0] == "https://example.org/before.png"
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "raw-deflate", "br", "zstd"])
+def test_streaming_decoders_round_trip_and_stop_at_their_limit(coding: str) -> None:
+    import zlib
+
+    import brotli
+    import zstandard
+
+    from warcite.capture.decoding import PIECE, DecodeLimitError, DecoderChain
+
+    data = bytes(range(256)) * 20_000 + b"\0" * 5_000_000
+    if coding == "gzip":
+        encoded = gzip.compress(data)
+    elif coding == "deflate":
+        encoded = zlib.compress(data)
+    elif coding == "raw-deflate":
+        compressor = zlib.compressobj(wbits=-15)
+        encoded = compressor.compress(data) + compressor.flush()
+    elif coding == "br":
+        encoded = brotli.compress(data)
+    else:
+        encoded = zstandard.ZstdCompressor().compress(data)
+    name = "deflate" if coding == "raw-deflate" else coding
+    chain = DecoderChain([name], len(data), transfer=False)
+    pieces = [
+        piece
+        for start in range(0, len(encoded), 999)
+        for piece in chain.feed(encoded[start : start + 999])
+    ]
+    pieces += list(chain.finish())
+    assert b"".join(pieces) == data
+    assert max(len(piece) for piece in pieces) <= 3 * PIECE  # a bomb expands piece by piece
+    with pytest.raises(DecodeLimitError, match="exceeds 1000000 bytes"):
+        limited = DecoderChain([name], 1_000_000, transfer=False)
+        for _ in limited.feed(encoded):
+            pass
+        for _ in limited.finish():
+            pass

@@ -28,10 +28,14 @@ class DecodeLimitError(DecodeError):
     """Decoding would produce more than the allowed number of bytes."""
 
 
-class Decoder(Protocol):
-    def feed(self, data: bytes) -> bytes: ...
+PIECE = 1 << 20
+"""The most bytes a decoder produces at a time: a bomb expands piece by piece, never at once."""
 
-    def finish(self) -> bytes: ...
+
+class Decoder(Protocol):
+    def feed(self, data: bytes) -> Iterator[bytes]: ...
+
+    def finish(self) -> Iterator[bytes]: ...
 
 
 class ChunkedDecoder:
@@ -110,30 +114,33 @@ class _ZlibDecoder:
             raise DecodeLimitError(f"{self._coding}: the decoded data exceeds {self._limit} bytes")
         return output
 
-    def feed(self, data: bytes) -> bytes:
-        out = bytearray()
+    def feed(self, data: bytes) -> Iterator[bytes]:
         first = not self._fed
         self._fed = True
+        produced_here = False
         while data and not self._object.eof:
             try:
-                chunk = self._object.decompress(data, self._limit - self._produced + 1)
+                chunk = self._object.decompress(data, PIECE)
             except zlib.error as error:
-                if first and self._coding == "deflate" and not out:
+                if first and self._coding == "deflate" and not produced_here:
                     self._object = zlib.decompressobj(-zlib.MAX_WBITS)
                     first = False
                     continue
                 raise DecodeError(f"{self._coding}: corrupt data ({error})") from error
-            out += self._take(chunk)
+            if chunk:
+                produced_here = True
+                yield self._take(chunk)
             data = self._object.unconsumed_tail
-        return bytes(out)
 
-    def finish(self) -> bytes:
+    def finish(self) -> Iterator[bytes]:
         if self._object.eof:
-            return b""
+            return
         try:
-            return self._take(self._object.flush())
+            tail = self._object.flush()
         except zlib.error as error:
             raise DecodeError(f"{self._coding}: corrupt data ({error})") from error
+        if tail:
+            yield self._take(tail)
 
 
 class _BrotliDecoder:
@@ -153,26 +160,39 @@ class _BrotliDecoder:
             raise DecodeLimitError(f"br: the decoded data exceeds {self._limit} bytes")
         return piece
 
-    def feed(self, data: bytes) -> bytes:
-        out = bytearray()
+    def feed(self, data: bytes) -> Iterator[bytes]:
         try:
-            if self._bounded:  # the output of each call is capped
-                budget = max(1, self._limit - self._produced + 1)
-                out += self._take(self._object.process(data, output_buffer_limit=budget))
-                while not self._object.can_accept_more_data():
-                    budget = max(1, self._limit - self._produced + 1)
-                    out += self._take(self._object.process(b"", output_buffer_limit=budget))
-            else:  # older brotli: small slices keep each expansion small
-                for start in range(0, len(data), 64):
-                    out += self._take(self._object.process(data[start : start + 64]))
+            if self._bounded:  # each call's output is capped at PIECE
+                piece = self._object.process(data, output_buffer_limit=PIECE)
+                while True:
+                    if piece:
+                        yield self._take(piece)
+                    if self._object.can_accept_more_data():
+                        break
+                    piece = self._object.process(b"", output_buffer_limit=PIECE)
+            else:  # older brotli: tiny slices keep each expansion small
+                for start in range(0, len(data), 16):
+                    piece = self._object.process(data[start : start + 16])
+                    if piece:
+                        yield self._take(piece)
         except DecodeLimitError:
             raise
         except Exception as error:  # brotli.error has no stable public name
             raise DecodeError(f"br: corrupt data ({error})") from error
-        return bytes(out)
 
-    def finish(self) -> bytes:
-        return b""
+    def finish(self) -> Iterator[bytes]:
+        if not self._bounded:
+            return
+        try:
+            while True:  # output still held back by the cap
+                piece = self._object.process(b"", output_buffer_limit=PIECE)
+                if not piece:
+                    return
+                yield self._take(piece)
+        except DecodeLimitError:
+            raise
+        except Exception as error:
+            raise DecodeError(f"br: corrupt data ({error})") from error
 
 
 class _LimitedSink:
@@ -192,6 +212,9 @@ class _LimitedSink:
 
 
 class _ZstdDecoder:
+    """zstd through a stream writer, fed a few bytes at a time so that what one write can
+    expand to stays small (an RLE block of a few bytes can stand for 128 kB)."""
+
     def __init__(self, limit: int) -> None:
         import zstandard
 
@@ -201,27 +224,30 @@ class _ZstdDecoder:
             sink, write_size=65536, write_return_read=True
         )
 
-    def feed(self, data: bytes) -> bytes:
-        try:
-            self._object.write(data)
-        except DecodeLimitError:
-            raise
-        except Exception as error:  # zstandard.ZstdError
-            raise DecodeError(f"zstd: corrupt data ({error})") from error
-        out = bytes(self._sink.data)
-        self._sink.data.clear()
-        return out
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        for start in range(0, len(data), 32):
+            try:
+                self._object.write(data[start : start + 32])
+            except DecodeLimitError:
+                raise
+            except Exception as error:  # zstandard.ZstdError
+                raise DecodeError(f"zstd: corrupt data ({error})") from error
+            if self._sink.data and (len(self._sink.data) >= PIECE or start + 32 >= len(data)):
+                out = bytes(self._sink.data)
+                self._sink.data.clear()
+                yield out
 
-    def finish(self) -> bytes:
-        return b""
+    def finish(self) -> Iterator[bytes]:
+        return iter(())
 
 
 class _Identity:
-    def feed(self, data: bytes) -> bytes:
-        return data
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if data:
+            yield data
 
-    def finish(self) -> bytes:
-        return b""
+    def finish(self) -> Iterator[bytes]:
+        return iter(())
 
 
 def codings_of(header_values: Iterable[str]) -> list[str]:
@@ -258,33 +284,28 @@ def coding_decoder(coding: str, limit: int, *, transfer: bool) -> Decoder:
 
 
 class DecoderChain:
-    """Several codings undone in turn (the last applied is undone first), one feed at a time."""
+    """Several codings undone in turn (the last applied is undone first).
+
+    :meth:`feed` and :meth:`finish` yield the decoded data in pieces of at most
+    :data:`PIECE` bytes; consume them fully before feeding more.
+    """
 
     def __init__(self, codings: Iterable[str], limit: int, *, transfer: bool) -> None:
         self._decoders = [
             coding_decoder(coding, limit, transfer=transfer) for coding in reversed(list(codings))
         ]
 
-    def feed(self, data: bytes) -> bytes:
-        for decoder in self._decoders:
-            if not data:
-                break
-            data = decoder.feed(data)
-        return data
+    def _pipe(self, index: int, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        if index == len(self._decoders):
+            yield from pieces
+            return
+        decoder = self._decoders[index]
+        for piece in pieces:
+            yield from self._pipe(index + 1, decoder.feed(piece))
 
-    def finish(self) -> bytes:
-        data = b""
-        for decoder in self._decoders:
-            data = (decoder.feed(data) if data else b"") + decoder.finish()
-        return data
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        return self._pipe(0, [data] if data else [])
 
-
-def decode_stream(pieces: Iterable[bytes], decoder: Decoder) -> Iterator[bytes]:
-    """Every non-empty output of ``decoder`` over ``pieces``, then its final output."""
-    for piece in pieces:
-        out = decoder.feed(piece)
-        if out:
-            yield out
-    tail = decoder.finish()
-    if tail:
-        yield tail
+    def finish(self) -> Iterator[bytes]:
+        for index, decoder in enumerate(self._decoders):
+            yield from self._pipe(index + 1, decoder.finish())

@@ -511,7 +511,8 @@ class _Receiver:
             return None
         if self._transfer is not None:
             try:
-                self._payload(self._transfer.finish(), decoded=True)
+                for piece in self._transfer.finish():
+                    self._payload(piece, decoded=True)
             except DecodeError as error:
                 self._no_payload_digest(error)
             self._transfer = None
@@ -537,13 +538,16 @@ class _Receiver:
         """Feed body bytes (chunked framing already undone) to the payload digest."""
         if self.payload_hash is None or not data:
             return
-        if self._transfer is not None and not decoded:
-            try:
-                data = self._transfer.feed(data)
-            except DecodeError as error:
-                self._no_payload_digest(error)
-                return
-        self.payload_hash.update(data)
+        if self._transfer is None or decoded:
+            self.payload_hash.update(data)
+            return
+        try:
+            for piece in self._transfer.feed(data):
+                if self.payload_hash is None:
+                    return
+                self.payload_hash.update(piece)
+        except DecodeError as error:
+            self._no_payload_digest(error)
 
     def _recv(self) -> bytes | None:
         """The next bytes; b"" at the end of the connection; None when time ran out."""

@@ -64,12 +64,11 @@ def decoded_body(exchange: Exchange, limit: int) -> Iterator[bytes]:
             if chunked.done:
                 break
             piece = chunked.feed(piece)
-        out = content_chain.feed(transfer_chain.feed(piece))
-        if out:
-            yield out
-    tail = content_chain.feed(transfer_chain.finish()) + content_chain.finish()
-    if tail:
-        yield tail
+        for decoded in transfer_chain.feed(piece):
+            yield from content_chain.feed(decoded)
+    for decoded in transfer_chain.finish():
+        yield from content_chain.feed(decoded)
+    yield from content_chain.finish()
 
 
 def html_requisites(exchange: Exchange, limit: int, warnings: list[str]) -> list[_Requisite]:
