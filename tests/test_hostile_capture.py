@@ -13,8 +13,6 @@ import gzip
 import hashlib
 import json
 import os
-import resource
-import signal
 import socket
 import subprocess
 import sys
@@ -414,9 +412,15 @@ def test_a_full_disk_is_a_clear_error_and_leaves_nothing(
     assert_failed(result, tmp_path / "a", 3, "the disk is full", "nothing was archived")
 
 
-def _limit_file_size() -> None:  # runs in the child before exec
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+LIMITED_WARCITE = (
+    "import resource, runpy, signal, sys; "
+    "signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000)); "
+    "sys.argv = ['warcite', *sys.argv[1:]]; "
+    "runpy.run_module('warcite', run_name='__main__')"
+)
+"""``python -m warcite`` in a process whose files cannot grow past 200 kB (set in the
+process itself: no ``preexec_fn``, which would fork the multi-threaded test process)."""
 
 
 def test_a_real_write_failure_in_a_real_process_leaves_nothing(
@@ -428,8 +432,8 @@ def test_a_real_write_failure_in_a_real_process_leaves_nothing(
     completed = subprocess.run(
         [
             sys.executable,
-            "-m",
-            "warcite",
+            "-c",
+            LIMITED_WARCITE,
             "capture",
             server.url("/"),
             "--archive-dir",
@@ -437,7 +441,6 @@ def test_a_real_write_failure_in_a_real_process_leaves_nothing(
         ],
         capture_output=True,
         text=True,
-        preexec_fn=_limit_file_size,
         cwd=PROJECT_ROOT,
         check=False,
         timeout=60,
