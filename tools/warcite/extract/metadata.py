@@ -264,6 +264,8 @@ class Candidates:
         """
         target = group if group is not None else []
         for raw in raw_names:
+            if len(target) >= names.MAX_MERGED_CANDIDATES:
+                break  # a hostile page's thousands of author names: the first ones decide
             for name in names.split_names(raw, roles=True):
                 if names.plausible_name(name, strict=strict):
                     target.append(names.NameCandidate(name, source, supporting=supporting))
@@ -302,7 +304,13 @@ class Candidates:
         """Authors: the first group that names someone decides; later groups support."""
         ordered: list[names.NameCandidate] = []
         decided = False
-        groups = list(self.author_groups)
+        groups: list[list[names.NameCandidate]] = []
+        room = names.MAX_MERGED_CANDIDATES  # bounded work, whatever the page holds
+        for found in self.author_groups:
+            if room <= 0:
+                break
+            groups.append(found[:room])
+            room -= len(groups[-1])
 
         # a group naming people outranks one naming only organisations (a site as its own author)
         def names_people(group: list[names.NameCandidate]) -> bool:
