@@ -452,6 +452,15 @@ def sniff_binary(body: bytes) -> str | None:
     return None
 
 
+def _stray_nuls(body: bytes, declared_charset: str | None) -> bool:
+    """Whether the NUL bytes of a body declared as text are no sign of binary content:
+    the declared charset is UTF-16, or they are few (under 1 in 10 of the first 1024)."""
+    if (normalize_charset(declared_charset) or "").startswith("utf-16"):
+        return True
+    head = body[:1024]
+    return head.count(0) * 10 < len(head)
+
+
 def sniff_media_type(body: bytes) -> str:
     """``text/html`` for HTML-looking bytes, ``text/plain`` for other text."""
     head = body[:1024]
@@ -576,6 +585,12 @@ def decode_body(
     declared_media_type, parameters = parse_content_type(declared_type)
 
     binary = sniff_binary(body)
+    if (
+        binary == "application/octet-stream"
+        and declared_media_type not in UNINFORMATIVE_MEDIA_TYPES
+        and _stray_nuls(body, parameters.get("charset"))
+    ):
+        binary = None  # a text page with a few NUL bytes (or UTF-16 as declared) is text
     if declared_media_type in UNINFORMATIVE_MEDIA_TYPES:
         if binary:
             raise ExtractionError(
@@ -612,6 +627,8 @@ def decode_body(
             start = len(bom)
             break
     text = body[start:].decode(charset, "replace")
+    if final_type not in ("text/html", "application/xhtml+xml") and "\x00" in text:
+        text = text.replace("\x00", "\ufffd")  # as a browser shows a NUL (HTML drops them)
     return DecodedDocument(
         text=text,
         charset=charset,
