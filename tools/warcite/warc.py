@@ -431,6 +431,11 @@ def _read_block(stream: BinaryIO, policy: _BlockPolicy, describe: str) -> tuple[
     return data, count, whole
 
 
+def _shorten(value: str, size: int = 40) -> str:
+    """A header value cut to ``size`` characters for a message (a 10^400 length, say)."""
+    return value if len(value) <= size else f"{value[:size]}... ({len(value)} characters)"
+
+
 def _member_complete(raw: BinaryIO, offset: int, length: int) -> bool:
     """Whether the bytes at [offset, offset+length) are one complete gzip member (or not gzip)."""
     raw.seek(offset)
@@ -462,7 +467,13 @@ def _iterate(
     damaged = (
         "is truncated or damaged; keep the original safe and restore this file from a good copy"
     )
-    iterator = ArchiveIterator(stream, no_record_parse=True)
+
+    class QuietArchiveIterator(ArchiveIterator):
+        # warcio writes a warning to stderr when a record is not followed by its blank
+        # lines (a lying Content-Length); the library never prints: the error says it.
+        INC_RECORD = ""
+
+    iterator = QuietArchiveIterator(stream, no_record_parse=True)
     end = stream.tell()
     try:
         with path.open("rb") as raw:
@@ -481,7 +492,7 @@ def _iterate(
                 declared = record.rec_headers.get_header("Content-Length") or ""
                 if not declared.strip().isdigit() or size != int(declared):
                     raise WarcReadError(
-                        f"{path}: record {record_id} declares Content-Length {declared!r} but "
+                        f"{path}: record {record_id} declares Content-Length {_shorten(declared)!r} but "
                         f"holds {size} bytes: the file {damaged}"
                     )
                 offset = iterator.get_record_offset()
