@@ -721,3 +721,27 @@ def test_invalid_utf8_in_warc_headers(project: Path, monkeypatch: pytest.MonkeyP
     assert_clean_failure(err)
     assert "URL" in err or "'uri'" in err
     assert snapshot(project) == before
+
+
+def test_a_brotli_decoder_that_cannot_bound_its_output_is_not_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """brotli < 1.2 has no output_buffer_limit: br is refused, never decoded unbounded."""
+
+    class UnboundedDecompressor:
+        def process(self, data: bytes) -> bytes:  # no output_buffer_limit
+            raise AssertionError("an unbounded decoder must not be called")
+
+    class OldBrotli:
+        Decompressor = UnboundedDecompressor
+        error = Exception
+
+    monkeypatch.setitem(sys.modules, "brotli", OldBrotli)
+    codings.brotli_bounded.cache_clear()
+    try:
+        with pytest.raises(codings.DecoderMissing, match=r"brotli>=1\.2"):
+            decode_codings(brotli_bomb(2), ["br"])
+        with pytest.raises(ExtractionError, match="cannot bound its output"):
+            decode_body(b"\x0b\x02\x80hello\x03", headers=(("Content-Encoding", "br"),))
+    finally:
+        codings.brotli_bounded.cache_clear()
