@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from warcite import codings
 from warcite.cli import cli
@@ -745,3 +747,45 @@ def test_a_brotli_decoder_that_cannot_bound_its_output_is_not_used(
             decode_body(b"\x0b\x02\x80hello\x03", headers=(("Content-Encoding", "br"),))
     finally:
         codings.brotli_bounded.cache_clear()
+
+
+ENCODERS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": lambda data: gzip.compress(data, mtime=0),
+    "deflate": zlib.compress,
+    "br": lambda data: brotli.compress(data),
+    "zstd": lambda data: zstandard.ZstdCompressor().compress(data),
+}
+
+
+@given(
+    data=st.binary(max_size=3000),
+    stack=st.lists(st.sampled_from(sorted(ENCODERS)), min_size=1, max_size=3),
+    cuts=st.lists(st.integers(min_value=1, max_value=200), max_size=20),
+)
+def test_any_stack_round_trips_whatever_the_input_pieces(
+    data: bytes, stack: list[str], cuts: list[int]
+) -> None:
+    body = data
+    for coding in stack:
+        body = ENCODERS[coding](body)
+    assert decode_codings(body, stack) == data
+    pieces, position = [], 0
+    for cut in cuts:
+        pieces.append(body[position : position + cut])
+        position += cut
+    pieces.append(body[position:])
+    assert b"".join(codings.iter_decoded(pieces, stack)) == data
+    if data:
+        with pytest.raises(DecodedTooLarge):
+            decode_codings(body, stack, limit=len(data) - 1)
+
+
+@given(st.binary(max_size=400), st.sampled_from(sorted(ENCODERS)))
+def test_arbitrary_bytes_decode_or_fail_cleanly(data: bytes, coding: str) -> None:
+    """Never another exception (zlib.error, brotli.error, ZstdError leak as themselves)."""
+    try:
+        output = decode_codings(data, [coding], limit=MIB)
+    except DecodingError as error:
+        assert coding in str(error)
+    else:
+        assert len(output) <= MIB
