@@ -36,6 +36,15 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from warcite.codings import (
+    DEFAULT_DECODED_LIMIT,
+    DecodedTooLarge,
+    DecodingError,
+    UnsupportedCoding,
+    brotli_bounded,
+    decode_codings,
+    parse_codings,
+)
 from warcite.errors import WarcReadError
 from warcite.models import ArchivedPage, Memento, WarcRecordInfo
 
@@ -243,37 +252,29 @@ def dechunk(data: bytes) -> tuple[bytes, bool]:
             position += 1
 
 
-def entity_body(message: HttpMessage) -> tuple[bytes, bool]:
+def entity_body(message: HttpMessage, *, limit: int = DEFAULT_DECODED_LIMIT) -> tuple[bytes, bool]:
     """The entity body with every transfer-coding removed, content-coding kept.
 
     Returns the bytes and whether the body was complete as far as the framing tells.
-    Raises WarcReadError for a transfer-coding warcite cannot undo.
+    gzip and deflate transfer-codings are undone by the bounded decoder of
+    :mod:`warcite.codings` (at most ``limit`` bytes out; a stream cut short gives the
+    bytes that arrived).  Raises WarcReadError for a transfer-coding warcite cannot undo,
+    corrupt data, or a body that decodes to more than ``limit`` bytes.
     """
     body = message.body
     complete = True
-    codings = [
-        coding.strip().lower()
-        for value in message.header_values("Transfer-Encoding")
-        for coding in value.split(",")
-        if coding.strip()
-    ]
+    codings = parse_codings(message.header_values("Transfer-Encoding"))
     for coding in reversed(codings):
         if coding == "chunked":
             body, complete = dechunk(body)
-        elif coding in ("gzip", "x-gzip"):
-            body = _decompress(body, zlib.MAX_WBITS | 16, coding)
-        elif coding == "deflate":
-            body = _decompress(body, zlib.MAX_WBITS, coding)
-        elif coding != "identity":
-            raise WarcReadError(f"unsupported transfer-coding {coding!r}")
+            continue
+        try:
+            body = decode_codings(body, [coding], limit=limit, strict=False, transfer=True)
+        except UnsupportedCoding:
+            raise WarcReadError(f"unsupported transfer-coding {coding!r}") from None
+        except DecodingError as error:
+            raise WarcReadError(f"transfer-coding {coding!r} cannot be undone: {error}") from error
     return body, complete
-
-
-def _decompress(data: bytes, window_bits: int, coding: str) -> bytes:
-    try:
-        return zlib.decompressobj(window_bits).decompress(data)
-    except zlib.error as error:
-        raise WarcReadError(f"transfer-coding {coding!r} cannot be undone: {error}") from error
 
 
 def _module_available(*names: str) -> bool:
@@ -297,58 +298,36 @@ def available_content_codings() -> tuple[str, ...]:
     ``brotlicffi``, zstd needs ``zstandard``: the ``compression`` extra).
     """
     codings = ["gzip", "deflate"]
-    if _module_available("brotli", "brotlicffi"):
+    if _module_available("brotli", "brotlicffi") and brotli_bounded():
         codings.append("br")
     if _module_available("zstandard"):
         codings.append("zstd")
     return tuple(codings)
 
 
-def _inflate(data: bytes, window_bits: int, limit: int) -> bytes:
-    decompressor = zlib.decompressobj(window_bits)
-    output = decompressor.decompress(data, limit + 1)
-    if len(output) > limit:
-        raise ValueError(f"the decoded body exceeds {limit} bytes")
-    return output
-
-
 def decode_content(
-    body: bytes, content_encoding: str | None, *, limit: int = 64 * 1024 * 1024
+    body: bytes, content_encoding: str | None, *, limit: int = DEFAULT_DECODED_LIMIT
 ) -> bytes:
-    """Undo a Content-Encoding (gzip, deflate, br, zstd), at most ``limit`` bytes out.
+    """Undo a Content-Encoding (gzip, deflate, br, zstd; stacked), at most ``limit`` bytes out.
 
-    Raises ValueError when a coding is unknown or not installed, the data is corrupt, or
-    the decoded body would exceed ``limit`` (a decompression bomb).
+    Decoding streams (:mod:`warcite.codings`): a decompression bomb stops at ``limit``
+    without ever holding more.  A stream cut short gives the bytes that arrived.  Raises
+    ValueError when a coding is unknown or not installed, the data is corrupt, or the
+    decoded body would exceed ``limit``.
     """
-    codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
-    for coding in reversed(codings):
-        try:
-            if coding == "identity":
-                continue
-            if coding in ("gzip", "x-gzip"):
-                body = _inflate(body, zlib.MAX_WBITS | 16, limit)
-            elif coding == "deflate":
-                try:
-                    body = _inflate(body, zlib.MAX_WBITS, limit)
-                except zlib.error:  # raw deflate, as some servers send
-                    body = _inflate(body, -zlib.MAX_WBITS, limit)
-            elif coding == "br" and "br" in available_content_codings():
-                try:
-                    import brotli
-                except ImportError:
-                    import brotlicffi as brotli  # type: ignore[import-not-found,no-redef,unused-ignore]
-                body = brotli.decompress(body)
-            elif coding == "zstd" and "zstd" in available_content_codings():
-                import zstandard
-
-                body = zstandard.ZstdDecompressor().stream_reader(body).read(limit + 1)
-            else:
-                raise ValueError(f"content-coding {coding!r} cannot be decoded here")
-        except zlib.error as error:
-            raise ValueError(f"content-coding {coding!r}: corrupt data ({error})") from error
-        if len(body) > limit:
-            raise ValueError(f"the decoded body exceeds {limit} bytes")
-    return body
+    try:
+        return decode_codings(body, parse_codings([content_encoding]), limit=limit, strict=False)
+    except DecodedTooLarge as error:
+        raise ValueError(
+            f"the decoded body exceeds {limit} bytes ({error.coding} data; a decompression "
+            "bomb, or a body far larger than a page)"
+        ) from error
+    except UnsupportedCoding as error:
+        raise ValueError(
+            f"content-coding {error.coding!r} cannot be decoded here: {error}"
+        ) from error
+    except DecodingError as error:
+        raise ValueError(f"content-coding: corrupt data ({error})") from error
 
 
 # --------------------------------------------------------------------------- records
@@ -362,6 +341,8 @@ class WarcRecord:
     headers: tuple[tuple[str, str], ...]
     block: bytes
     protocol: str = "WARC/1.1"  # the record's version line, e.g. WARC/1.0
+    #: False when only the first bytes of the block were kept (see :func:`iter_records`).
+    block_complete: bool = True
 
     def header(self, name: str) -> str | None:
         """The first WARC header of that name (case-insensitive), or None."""
@@ -383,17 +364,76 @@ def _info(headers: Sequence[tuple[str, str]], offset: int, length: int) -> WarcR
     )
 
 
-def _read_counting(stream: BinaryIO, keep: bool) -> tuple[bytes, int]:
-    """Read a record's block to its end: (the bytes if ``keep``, else b"", and their count)."""
-    if keep:
-        data = stream.read()
-        return data, len(data)
+#: The most bytes of one record block warcite holds in memory (128 MiB; capture writes at
+#: most 50 MB of body per response).  Larger blocks (or a gzip member that inflates
+#: without end) are refused with a clear error instead of exhausting memory.
+MAX_BLOCK_BYTES = 128 * 1024 * 1024
+
+#: While looking for the page record, the most bytes kept of a block that is not needed
+#: whole (enough for any HTTP header block capture accepts), ...
+_SCAN_PREFIX_BYTES = 256 * 1024
+#: ... the largest block kept whole (metadata and warcinfo records are small), ...
+_SCAN_BLOCK_BYTES = 1024 * 1024
+#: ... and the most bytes kept over the whole file: past it, blocks are only counted.
+_SCAN_BUDGET_BYTES = 32 * 1024 * 1024
+
+_READ_BYTES = 1 << 16
+
+
+@dataclass
+class _BlockPolicy:
+    """How much of each block ``_iterate`` keeps.
+
+    ``limit``: blocks up to this size are kept whole (None: no limit); ``prefix``: of a
+    larger block, the first bytes kept (None: a larger block is an error);
+    ``budget``: the most bytes kept over the whole iteration (None: no budget).
+    """
+
+    limit: int | None
+    prefix: int | None = None
+    budget: int | None = None
+
+
+def _read_block(stream: BinaryIO, policy: _BlockPolicy, describe: str) -> tuple[bytes, int, bool]:
+    """Read a record's block to its end: (bytes kept, byte count, whether kept whole).
+
+    Never holds more than the policy allows, whatever the record declares or inflates to.
+    """
+    limit = policy.limit
+    if policy.budget is not None:
+        limit = policy.budget if limit is None else min(limit, policy.budget)
+    pieces: list[bytes] = []
     count = 0
+    whole = True
     while True:
-        piece = stream.read(1 << 16)
+        piece = stream.read(_READ_BYTES)
         if not piece:
-            return b"", count
+            break
         count += len(piece)
+        if not whole:
+            continue
+        if limit is None or count <= limit:
+            pieces.append(piece)
+            continue
+        if policy.prefix is None:
+            raise WarcReadError(
+                f"{describe}: its block is larger than {limit} bytes, the most warcite holds "
+                "in memory for one record (a decompression bomb, or a record far larger than "
+                "a page); pass a larger max_block_bytes to read it"
+            )
+        whole = False
+        keep = policy.prefix if policy.budget is None else min(policy.prefix, policy.budget)
+        kept = b"".join(pieces)[:keep]
+        pieces = [kept]
+    data = b"".join(pieces)
+    if policy.budget is not None:
+        policy.budget = max(0, policy.budget - len(data))
+    return data, count, whole
+
+
+def _shorten(value: str, size: int = 40) -> str:
+    """A header value cut to ``size`` characters for a message (a 10^400 length, say)."""
+    return value if len(value) <= size else f"{value[:size]}... ({len(value)} characters)"
 
 
 def _member_complete(raw: BinaryIO, offset: int, length: int) -> bool:
@@ -419,7 +459,7 @@ def _member_complete(raw: BinaryIO, offset: int, length: int) -> bool:
 
 
 def _iterate(
-    stream: BinaryIO, path: Path, *, with_blocks: bool, whole_file: bool = True
+    stream: BinaryIO, path: Path, *, policy: _BlockPolicy, whole_file: bool = True
 ) -> Generator[WarcRecord, None, None]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
@@ -427,7 +467,13 @@ def _iterate(
     damaged = (
         "is truncated or damaged; keep the original safe and restore this file from a good copy"
     )
-    iterator = ArchiveIterator(stream, no_record_parse=True)
+
+    class QuietArchiveIterator(ArchiveIterator):
+        # warcio writes a warning to stderr when a record is not followed by its blank
+        # lines (a lying Content-Length); the library never prints: the error says it.
+        INC_RECORD = ""
+
+    iterator = QuietArchiveIterator(stream, no_record_parse=True)
     end = stream.tell()
     try:
         with path.open("rb") as raw:
@@ -440,11 +486,13 @@ def _iterate(
                     )
                 record_id = record.rec_headers.get_header("WARC-Record-ID")
                 headers = tuple((str(k), str(v)) for k, v in record.rec_headers.headers)
-                block, size = _read_counting(record.raw_stream, with_blocks)
+                block, size, whole = _read_block(
+                    record.raw_stream, policy, f"{path}: record {record_id}"
+                )
                 declared = record.rec_headers.get_header("Content-Length") or ""
                 if not declared.strip().isdigit() or size != int(declared):
                     raise WarcReadError(
-                        f"{path}: record {record_id} declares Content-Length {declared!r} but "
+                        f"{path}: record {record_id} declares Content-Length {_shorten(declared)!r} but "
                         f"holds {size} bytes: the file {damaged}"
                     )
                 offset = iterator.get_record_offset()
@@ -456,7 +504,7 @@ def _iterate(
                     )
                 end = offset + length
                 protocol = str(record.rec_headers.protocol or "WARC/1.1")
-                yield WarcRecord(_info(headers, offset, length), headers, block, protocol)
+                yield WarcRecord(_info(headers, offset, length), headers, block, protocol, whole)
             if whole_file:
                 raw.seek(end)
                 rest = raw.read(1 << 16)
@@ -472,18 +520,29 @@ def _iterate(
         ) from error
 
 
-def iter_records(path: str | Path, *, with_blocks: bool = True) -> Iterator[WarcRecord]:
+def iter_records(
+    path: str | Path,
+    *,
+    with_blocks: bool = True,
+    max_block_bytes: int | None = MAX_BLOCK_BYTES,
+) -> Iterator[WarcRecord]:
     """Every record of a WARC file in order, with its block (unless ``with_blocks`` is False).
 
-    Raises WarcReadError when the file is missing, damaged or not a WARC.
+    A block larger than ``max_block_bytes`` (:data:`MAX_BLOCK_BYTES` unless given; None:
+    no limit) is a WarcReadError, read no further than the limit.  Raises WarcReadError
+    when the file is missing, damaged or not a WARC.
     """
-    path = Path(path)
+    policy = _BlockPolicy(max_block_bytes) if with_blocks else _BlockPolicy(0, prefix=0)
+    yield from _records(Path(path), policy)
+
+
+def _records(path: Path, policy: _BlockPolicy) -> Iterator[WarcRecord]:
     try:
         stream = path.open("rb")
     except OSError as error:
         raise WarcReadError(f"cannot open WARC file {path}: {error.strerror or error}") from error
     with stream:
-        yield from _iterate(stream, path, with_blocks=with_blocks)
+        yield from _iterate(stream, path, policy=policy)
 
 
 def iter_record_infos(path: str | Path) -> Iterator[WarcRecordInfo]:
@@ -492,10 +551,13 @@ def iter_record_infos(path: str | Path) -> Iterator[WarcRecordInfo]:
         yield record.info
 
 
-def read_record_at(path: str | Path, offset: int) -> WarcRecord:
+def read_record_at(
+    path: str | Path, offset: int, *, max_block_bytes: int | None = MAX_BLOCK_BYTES
+) -> WarcRecord:
     """The record starting at byte ``offset`` of a WARC file (as given by iter_record_infos).
 
-    Raises WarcReadError when no readable record starts there.
+    Raises WarcReadError when no readable record starts there, or when its block is larger
+    than ``max_block_bytes`` (:data:`MAX_BLOCK_BYTES` unless given; None: no limit).
     """
     path = Path(path)
     try:
@@ -505,9 +567,9 @@ def read_record_at(path: str | Path, offset: int) -> WarcRecord:
     with stream:
         try:
             stream.seek(offset)
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, OverflowError) as error:
             raise WarcReadError(f"{path}: cannot seek to offset {offset}: {error}") from error
-        records = _iterate(stream, path, with_blocks=True, whole_file=False)
+        records = _iterate(stream, path, policy=_BlockPolicy(max_block_bytes), whole_file=False)
         try:
             record = next(records)
         except StopIteration:
@@ -724,7 +786,13 @@ def _is_page_candidate(record: WarcRecord) -> bool:
     return _media_type(content_type) in TEXT_MEDIA_TYPES
 
 
-def read_page(path: str | Path, record_id: str | None = None) -> ArchivedPage:
+def read_page(
+    path: str | Path,
+    record_id: str | None = None,
+    *,
+    max_block_bytes: int | None = MAX_BLOCK_BYTES,
+    max_body_bytes: int = DEFAULT_DECODED_LIMIT,
+) -> ArchivedPage:
     """The page a WARC holds, ready for extraction.
 
     By default the capture's page record: the response or resource record its warcite
@@ -735,9 +803,22 @@ def read_page(path: str | Path, record_id: str | None = None) -> ArchivedPage:
     The body is the entity body with the transfer-coding removed and the content-coding
     kept.  Raises WarcReadError naming the file and what it holds when there is no such
     record, or when the record is not HTML or text.
+
+    Memory stays bounded whatever the file holds: other records' blocks are only looked
+    into (headers, small metadata), the page record's block is read whole only up to
+    ``max_block_bytes`` (:data:`MAX_BLOCK_BYTES`), and a transfer-coding (gzip, deflate)
+    is undone to at most ``max_body_bytes`` (64 MiB); past either limit, a WarcReadError.
     """
     path = Path(path)
-    records = list(iter_records(path))
+    scan_limit = _SCAN_BLOCK_BYTES
+    if max_block_bytes is not None:
+        scan_limit = min(scan_limit, max_block_bytes)
+    records = list(
+        _records(
+            path,
+            _BlockPolicy(scan_limit, prefix=_SCAN_PREFIX_BYTES, budget=_SCAN_BUDGET_BYTES),
+        )
+    )
     by_id = {record.info.record_id: record for record in records}
     metadata_for: dict[str, WarcRecord] = {}
     for record in records:
@@ -777,6 +858,9 @@ def read_page(path: str | Path, record_id: str | None = None) -> ArchivedPage:
                 "or text/plain"
             )
 
+    if not chosen.block_complete:  # only its first bytes were kept: read it whole now
+        whole = read_record_at(path, chosen.info.offset, max_block_bytes=max_block_bytes)
+        chosen = WarcRecord(chosen.info, whole.headers, whole.block, whole.protocol)
     content_type, message = _page_media_type(chosen)
     if chosen.info.record_type == "response":
         if message is None:
@@ -784,7 +868,7 @@ def read_page(path: str | Path, record_id: str | None = None) -> ArchivedPage:
                 f"{path}: response record {chosen.info.record_id} does not hold an HTTP message"
             )
         try:
-            body, _complete = entity_body(message)
+            body, _complete = entity_body(message, limit=max_body_bytes)
         except WarcReadError as error:
             raise WarcReadError(f"{path}: record {chosen.info.record_id}: {error}") from error
         http_headers = message.headers
@@ -854,6 +938,7 @@ def read_page(path: str | Path, record_id: str | None = None) -> ArchivedPage:
 
 __all__ = [
     "DIGEST_ALGORITHM",
+    "MAX_BLOCK_BYTES",
     "PAYLOAD_DIGEST_CONVENTION",
     "PAYLOAD_DIGEST_TYPES",
     "HttpMessage",

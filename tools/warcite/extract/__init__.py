@@ -33,16 +33,19 @@ def extract(
     headers: Headers = (),
     url: str | None = None,
     media_type: str | None = None,
+    max_decoded_bytes: int | None = None,
 ) -> Extraction:
     """Extract the article from ``body`` (the entity body, content-coding still applied).
 
     ``headers`` are the HTTP response headers (for Content-Type, Content-Encoding,
     Content-Language); ``media_type`` overrides the Content-Type header (for resource
-    records); ``url`` is the page's original URL (for URL date tokens and author slugs).
+    records); ``url`` is the page's original URL (for URL date tokens and author slugs);
+    ``max_decoded_bytes`` bounds the decoded body (64 MiB unless given: a larger body, or
+    a decompression bomb, is an ExtractionError).
     """
     from warcite.extract.decode import decode_body
 
-    document = decode_body(body, headers=headers, media_type=media_type)
+    document = decode_body(body, headers=headers, media_type=media_type, limit=max_decoded_bytes)
     if document.media_type == "text/plain":
         from warcite.extract.text import extract_transcript
 
@@ -64,11 +67,17 @@ def extract(
     )
 
 
-def extract_page(page: ArchivedPage) -> Extraction:
+def extract_page(page: ArchivedPage, *, max_decoded_bytes: int | None = None) -> Extraction:
     """Extract the article from a page record read back from a WARC."""
     media_type = page.content_type if page.record_type == "resource" else None
     try:
-        return extract(page.body, headers=page.headers, url=page.url, media_type=media_type)
+        return extract(
+            page.body,
+            headers=page.headers,
+            url=page.url,
+            media_type=media_type,
+            max_decoded_bytes=max_decoded_bytes,
+        )
     except ExtractionError as error:
         raise ExtractionError(f"{page.warc_path} record {page.record_id}: {error}") from error
 

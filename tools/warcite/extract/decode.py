@@ -27,10 +27,18 @@ from __future__ import annotations
 
 import codecs
 import re
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from warcite.codings import (
+    DEFAULT_DECODED_LIMIT,
+    DecodedTooLarge,
+    DecoderMissing,
+    DecodingError,
+    UnsupportedCoding,
+    decode_codings,
+    parse_codings,
+)
 from warcite.errors import ExtractionError
 from warcite.models import Headers
 
@@ -38,8 +46,10 @@ from warcite.models import Headers
 #: real pages put long ``<head>`` scripts first, so warcite looks further).
 PRESCAN_BYTES = 4096
 
-#: Upper bound on a decompressed body, against decompression bombs.
-MAX_DECODED_BYTES = 128 * 1024 * 1024
+#: Upper bound on a decoded body (after every content-coding; an uncompressed body too),
+#: against decompression bombs and pages far larger than any article: 64 MiB.
+#: :func:`decode_body` and :func:`warcite.extract.extract` take ``limit`` to change it.
+MAX_DECODED_BYTES = DEFAULT_DECODED_LIMIT
 
 #: How many bytes charset detection looks at (detection is slow on large inputs).
 DETECTION_SAMPLE_BYTES = 64 * 1024
@@ -63,53 +73,241 @@ TEXTUAL_MEDIA_TYPES = frozenset(
 #: Media types that say nothing about the content: sniff instead.
 UNINFORMATIVE_MEDIA_TYPES = frozenset({"", "application/octet-stream", "application/unknown"})
 
-#: WHATWG Encoding Standard label -> the Python codec that decodes it as browsers do.
-#: Labels not listed here go through :func:`codecs.lookup`.
+
+def _is_python_codec(label: str) -> bool:
+    try:
+        return bool(getattr(codecs.lookup(label), "_is_text_encoding", True))
+    except LookupError:
+        return False
+
+
+#: The WHATWG Encoding Standard (https://encoding.spec.whatwg.org/#names-and-labels): each
+#: encoding's labels, and the Python codec that decodes it as browsers do.  A label not
+#: listed here (nor a Python spelling of one of these codecs, such as ``utf_8``) is an
+#: unknown charset: sniffing and detection decide, as in a browser.  Codecs that are not
+#: text encodings (rot13, base64, hex, zlib, idna, ...) and encodings browsers refuse
+#: (utf-7, utf-32, EBCDIC) are therefore never used.  The "replacement" encoding
+#: (iso-2022-kr, hz-gb-2312, iso-2022-cn) and x-user-defined count as unknown too.
+WHATWG_ENCODINGS: dict[str, tuple[str, ...]] = {
+    "utf-8": (
+        "unicode-1-1-utf-8",
+        "unicode11utf8",
+        "unicode20utf8",
+        "utf-8",
+        "utf8",
+        "x-unicode20utf8",
+    ),
+    "cp866": ("866", "cp866", "csibm866", "ibm866"),
+    "iso8859-2": (
+        "csisolatin2",
+        "iso-8859-2",
+        "iso-ir-101",
+        "iso8859-2",
+        "iso88592",
+        "iso_8859-2",
+        "iso_8859-2:1987",
+        "l2",
+        "latin2",
+    ),
+    "iso8859-3": (
+        "csisolatin3",
+        "iso-8859-3",
+        "iso-ir-109",
+        "iso8859-3",
+        "iso88593",
+        "iso_8859-3",
+        "iso_8859-3:1988",
+        "l3",
+        "latin3",
+    ),
+    "iso8859-4": (
+        "csisolatin4",
+        "iso-8859-4",
+        "iso-ir-110",
+        "iso8859-4",
+        "iso88594",
+        "iso_8859-4",
+        "iso_8859-4:1988",
+        "l4",
+        "latin4",
+    ),
+    "iso8859-5": (
+        "csisolatincyrillic",
+        "cyrillic",
+        "iso-8859-5",
+        "iso-ir-144",
+        "iso8859-5",
+        "iso88595",
+        "iso_8859-5",
+        "iso_8859-5:1988",
+    ),
+    "iso8859-6": (
+        "arabic",
+        "asmo-708",
+        "csiso88596e",
+        "csiso88596i",
+        "csisolatinarabic",
+        "ecma-114",
+        "iso-8859-6",
+        "iso-8859-6-e",
+        "iso-8859-6-i",
+        "iso-ir-127",
+        "iso8859-6",
+        "iso88596",
+        "iso_8859-6",
+        "iso_8859-6:1987",
+    ),
+    "iso8859-7": (
+        "csisolatingreek",
+        "ecma-118",
+        "elot_928",
+        "greek",
+        "greek8",
+        "iso-8859-7",
+        "iso-ir-126",
+        "iso8859-7",
+        "iso88597",
+        "iso_8859-7",
+        "iso_8859-7:1987",
+        "sun_eu_greek",
+    ),
+    "iso8859-8": (
+        "csiso88598e",
+        "csisolatinhebrew",
+        "hebrew",
+        "iso-8859-8",
+        "iso-8859-8-e",
+        "iso-ir-138",
+        "iso8859-8",
+        "iso88598",
+        "iso_8859-8",
+        "iso_8859-8:1988",
+        "visual",
+        "csiso88598i",
+        "iso-8859-8-i",
+        "logical",
+    ),
+    "iso8859-10": (
+        "csisolatin6",
+        "iso-8859-10",
+        "iso-ir-157",
+        "iso8859-10",
+        "iso885910",
+        "l6",
+        "latin6",
+    ),
+    "iso8859-13": ("iso-8859-13", "iso8859-13", "iso885913"),
+    "iso8859-14": ("iso-8859-14", "iso8859-14", "iso885914"),
+    "iso8859-15": ("csisolatin9", "iso-8859-15", "iso8859-15", "iso885915", "iso_8859-15", "l9"),
+    "iso8859-16": ("iso-8859-16",),
+    "koi8-r": ("cskoi8r", "koi", "koi8", "koi8-r", "koi8_r"),
+    "koi8-u": ("koi8-ru", "koi8-u"),
+    "mac-roman": ("csmacintosh", "mac", "macintosh", "x-mac-roman"),
+    "cp874": ("dos-874", "iso-8859-11", "iso8859-11", "iso885911", "tis-620", "windows-874"),
+    "cp1250": ("cp1250", "windows-1250", "x-cp1250"),
+    "cp1251": ("cp1251", "windows-1251", "x-cp1251"),
+    "cp1252": (
+        "ansi_x3.4-1968",
+        "ascii",
+        "cp1252",
+        "cp819",
+        "csisolatin1",
+        "ibm819",
+        "iso-8859-1",
+        "iso-ir-100",
+        "iso8859-1",
+        "iso88591",
+        "iso_8859-1",
+        "iso_8859-1:1987",
+        "l1",
+        "latin1",
+        "us-ascii",
+        "windows-1252",
+        "x-cp1252",
+    ),
+    "cp1253": ("cp1253", "windows-1253", "x-cp1253"),
+    "cp1254": (
+        "cp1254",
+        "csisolatin5",
+        "iso-8859-9",
+        "iso-ir-148",
+        "iso8859-9",
+        "iso88599",
+        "iso_8859-9",
+        "iso_8859-9:1989",
+        "l5",
+        "latin5",
+        "windows-1254",
+        "x-cp1254",
+    ),
+    "cp1255": ("cp1255", "windows-1255", "x-cp1255"),
+    "cp1256": ("cp1256", "windows-1256", "x-cp1256"),
+    "cp1257": ("cp1257", "windows-1257", "x-cp1257"),
+    "cp1258": ("cp1258", "windows-1258", "x-cp1258"),
+    "mac-cyrillic": ("x-mac-cyrillic", "x-mac-ukrainian"),
+    "gb18030": (
+        "chinese",
+        "csgb2312",
+        "csiso58gb231280",
+        "gb2312",
+        "gb_2312",
+        "gb_2312-80",
+        "gbk",
+        "iso-ir-58",
+        "x-gbk",
+        "gb18030",
+    ),
+    "big5hkscs": ("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5"),
+    "euc_jp": ("cseucpkdfmtjapanese", "euc-jp", "x-euc-jp"),
+    "iso2022_jp": ("csiso2022jp", "iso-2022-jp"),
+    "cp932": (
+        "csshiftjis",
+        "ms932",
+        "ms_kanji",
+        "shift-jis",
+        "shift_jis",
+        "sjis",
+        "windows-31j",
+        "x-sjis",
+    ),
+    "cp949": (
+        "cseuckr",
+        "csksc56011987",
+        "euc-kr",
+        "iso-ir-149",
+        "korean",
+        "ks_c_5601-1987",
+        "ks_c_5601-1989",
+        "ksc5601",
+        "ksc_5601",
+        "windows-949",
+    ),
+    "utf-16-be": ("unicodefffe", "utf-16be"),
+    "utf-16-le": (
+        "csunicode",
+        "iso-10646-ucs-2",
+        "ucs-2",
+        "unicode",
+        "unicodefeff",
+        "utf-16",
+        "utf-16le",
+    ),
+}
+
+#: WHATWG label -> the Python codec that decodes it as browsers do.
 WHATWG_LABELS: dict[str, str] = {
-    "ascii": "cp1252",
-    "us-ascii": "cp1252",
-    "ansi_x3.4-1968": "cp1252",
-    "iso-8859-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "iso_8859-1": "cp1252",
-    "iso88591": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "l1": "cp1252",
-    "cp819": "cp1252",
-    "ibm819": "cp1252",
-    "windows-1252": "cp1252",
-    "x-cp1252": "cp1252",
-    "iso-8859-9": "cp1254",
-    "iso8859-9": "cp1254",
-    "latin5": "cp1254",
-    "iso-8859-11": "cp874",
-    "tis-620": "cp874",
-    "euc-kr": "cp949",
-    "euc_kr": "cp949",
-    "ks_c_5601-1987": "cp949",
-    "ks_c_5601-1989": "cp949",
-    "ksc5601": "cp949",
-    "korean": "cp949",
-    "windows-949": "cp949",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-gbk": "gb18030",
-    "chinese": "gb18030",
-    "csgb2312": "gb18030",
-    "big5": "big5hkscs",
-    "big5-hkscs": "big5hkscs",
-    "x-x-big5": "big5hkscs",
-    "shift_jis": "cp932",
-    "shift-jis": "cp932",
-    "sjis": "cp932",
-    "x-sjis": "cp932",
-    "ms_kanji": "cp932",
-    "windows-31j": "cp932",
-    "utf8": "utf-8",
-    "unicode-1-1-utf-8": "utf-8",
-    "x-mac-roman": "mac-roman",
-    "macintosh": "mac-roman",
+    label: codec for codec, labels in WHATWG_ENCODINGS.items() for label in labels
+}
+
+#: Python's canonical codec name -> the codec warcite uses, for the WHATWG encodings only
+#: (so ``utf_8``, ``latin_1`` or charset_normalizer's ``mac_cyrillic`` are understood).
+_PYTHON_CODECS: dict[str, str] = {
+    **{codecs.lookup(codec).name: codec for codec in WHATWG_ENCODINGS},
+    **{
+        codecs.lookup(label).name: codec
+        for label, codec in WHATWG_LABELS.items()
+        if _is_python_codec(label)
+    },
 }
 
 #: Byte order marks, longest first.
@@ -191,112 +389,55 @@ def parse_content_type(value: str | None) -> tuple[str, dict[str, str]]:
 
 
 def normalize_charset(label: str | None) -> str | None:
-    """The Python codec for an encoding label, as browsers interpret it; None if unknown."""
+    """The Python codec for an encoding label, as browsers interpret it; None if unknown.
+
+    Only the encodings of the WHATWG Encoding Standard are known (:data:`WHATWG_LABELS`),
+    by their labels or by a Python name of the same codec; anything else (a codec that is
+    not a text encoding, such as ``rot13`` or ``base64``, an encoding browsers do not
+    support, garbage) is None: the caller falls back to sniffing and detection.
+    """
     if not label:
         return None
-    key = label.strip().strip("\"'").lower()
-    if not key:
+    key = label.strip().strip("\"'").strip().lower()
+    if not key or len(key) > 64:
         return None
     if key in WHATWG_LABELS:
         return WHATWG_LABELS[key]
     try:
         name = codecs.lookup(key).name
-    except (LookupError, ValueError):
+    except (LookupError, ValueError, TypeError):
         return None
-    # codecs.lookup normalises aliases: map the WHATWG-overridden ones again.
-    return WHATWG_LABELS.get(name, name)
+    return WHATWG_LABELS.get(name) or _PYTHON_CODECS.get(name)
 
 
-def undo_content_coding(body: bytes, codings: Sequence[str]) -> bytes:
-    """Remove the content-codings listed (as in ``Content-Encoding``, applied left to right)."""
-    for coding in reversed([c.strip().lower() for c in codings if c.strip()]):
-        if coding in ("identity", "none"):
-            continue
-        if coding in ("gzip", "x-gzip"):
-            body = _inflate(body, zlib.MAX_WBITS | 16, "gzip")
-        elif coding == "deflate":
-            try:
-                body = _inflate(body, zlib.MAX_WBITS, "deflate")
-            except ExtractionError:
-                body = _inflate(body, -zlib.MAX_WBITS, "deflate")
-        elif coding == "br":
-            body = _unbrotli(body)
-        elif coding == "zstd":
-            body = _unzstd(body)
-        else:
-            raise ExtractionError(
-                f"unsupported Content-Encoding {coding!r}: warcite decodes gzip, deflate, "
-                "br and zstd; the archived bytes are kept, but no text can be read from them"
-            )
-    return body
+def undo_content_coding(body: bytes, codings: Sequence[str], *, limit: int | None = None) -> bytes:
+    """Remove the content-codings listed (as in ``Content-Encoding``, applied left to right).
 
-
-def _inflate(body: bytes, wbits: int, label: str) -> bytes:
-    """zlib/gzip/raw-deflate decompression, bounded, concatenated gzip members included."""
-    output = bytearray()
-    data = body
+    Decoding streams with a bound (:mod:`warcite.codings`): at most ``limit`` bytes
+    (:data:`MAX_DECODED_BYTES` unless given) come out of any coding.  Raises
+    ExtractionError for an unknown coding, a missing decoder, corrupt or truncated data,
+    or a body that would decode past the limit.
+    """
+    limit = MAX_DECODED_BYTES if limit is None else limit
     try:
-        while data:
-            decompressor = zlib.decompressobj(wbits)
-            output += decompressor.decompress(data, MAX_DECODED_BYTES + 1 - len(output))
-            if len(output) > MAX_DECODED_BYTES:
-                raise ExtractionError(
-                    f"{label} body inflates to more than {MAX_DECODED_BYTES} bytes: refusing "
-                    "to decode it (a decompression bomb, or a page far larger than an article)"
-                )
-            if not decompressor.eof:
-                raise ExtractionError(
-                    f"the {label} body is truncated: the compressed stream ends early "
-                    "(was the capture cut short?)"
-                )
-            data = decompressor.unused_data
-            if label != "gzip" or not data.startswith(b"\x1f\x8b"):
-                break  # trailing garbage after the stream is ignored, as browsers do
-    except zlib.error as error:
+        return decode_codings(body, parse_codings(codings), limit=limit, strict=True)
+    except DecoderMissing as error:
         raise ExtractionError(
-            f"the body is declared as {label} but does not decompress ({error})"
-        ) from error
-    return bytes(output)
-
-
-def _unbrotli(body: bytes) -> bytes:
-    try:
-        import brotli  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        try:
-            import brotlicffi as brotli  # type: ignore[import-not-found,no-redef,unused-ignore]
-        except ImportError:
-            raise ExtractionError(
-                "the body is Brotli-compressed (Content-Encoding: br) and no Brotli decoder "
-                "is installed: pip install 'warcite[compression]' (or brotli) and retry"
-            ) from None
-    try:
-        result: bytes = brotli.decompress(body)
-    except Exception as error:
-        raise ExtractionError(
-            f"the body is declared as br but does not decompress ({error})"
-        ) from error
-    return result
-
-
-def _unzstd(body: bytes) -> bytes:
-    try:
-        import zstandard
-    except ImportError:
-        raise ExtractionError(
-            "the body is Zstandard-compressed (Content-Encoding: zstd) and no Zstandard "
-            "decoder is installed: pip install 'warcite[compression]' (or zstandard) and retry"
+            f"{error}; the archived bytes are kept, but no text can be read from them"
         ) from None
-    try:
-        reader = zstandard.ZstdDecompressor().stream_reader(body)
-        result: bytes = reader.read(MAX_DECODED_BYTES + 1)
-    except zstandard.ZstdError as error:
+    except UnsupportedCoding as error:
         raise ExtractionError(
-            f"the body is declared as zstd but does not decompress ({error})"
-        ) from error
-    if len(result) > MAX_DECODED_BYTES:
-        raise ExtractionError(f"zstd body inflates to more than {MAX_DECODED_BYTES} bytes")
-    return result
+            f"unsupported Content-Encoding {error.coding!r}: warcite decodes gzip, deflate, "
+            f"br and zstd ({error}); the archived bytes are kept, but no text can be read "
+            "from them"
+        ) from None
+    except DecodedTooLarge as error:
+        raise ExtractionError(
+            f"the {error.coding} body decodes to more than {limit} bytes: refusing to decode "
+            "it (a decompression bomb, or a page far larger than an article)"
+        ) from None
+    except DecodingError as error:
+        raise ExtractionError(str(error).replace("the data", "the body", 1)) from None
 
 
 def sniff_binary(body: bytes) -> str | None:
@@ -309,6 +450,15 @@ def sniff_binary(body: bytes) -> str | None:
     if b"\x00" in body[:1024]:
         return "application/octet-stream"
     return None
+
+
+def _stray_nuls(body: bytes, declared_charset: str | None) -> bool:
+    """Whether the NUL bytes of a body declared as text are no sign of binary content:
+    the declared charset is UTF-16, or they are few (under 1 in 10 of the first 1024)."""
+    if (normalize_charset(declared_charset) or "").startswith("utf-16"):
+        return True
+    head = body[:1024]
+    return head.count(0) * 10 < len(head)
 
 
 def sniff_media_type(body: bytes) -> str:
@@ -390,25 +540,43 @@ def choose_charset(body: bytes, *, declared: str | None, media_type: str) -> tup
 
 
 def decode_body(
-    body: bytes, *, headers: Headers = (), media_type: str | None = None
+    body: bytes,
+    *,
+    headers: Headers = (),
+    media_type: str | None = None,
+    limit: int | None = None,
 ) -> DecodedDocument:
     """Decode an entity body (content-coding still applied) into text.
 
     ``headers`` are the HTTP response headers; ``media_type`` (a Content-Type value,
     parameters allowed) overrides the ``Content-Type`` header, as for WARC resource
-    records.  Raises :class:`~warcite.errors.ExtractionError` for binary content, an
-    unsupported or corrupt content-coding, or a missing optional decoder.
+    records; ``limit`` bounds the decoded body (:data:`MAX_DECODED_BYTES`, 64 MiB, unless
+    given).  Raises :class:`~warcite.errors.ExtractionError` for binary content, an
+    unsupported or corrupt content-coding, a missing optional decoder, or a body that
+    decodes to more than the limit.
     """
+    limit = MAX_DECODED_BYTES if limit is None else limit
     codings: list[str] = []
     for value in header_values(headers, "Content-Encoding"):
         codings.extend(part.strip() for part in value.split(",") if part.strip())
-    body = undo_content_coding(body, codings)
+    body = undo_content_coding(body, codings, limit=limit)
     if not codings and body.startswith(b"\x1f\x8b"):
         try:
-            body = _inflate(body, zlib.MAX_WBITS | 16, "gzip")
+            body = decode_codings(body, ["gzip"], limit=limit)
             codings = ["gzip (undeclared)"]
-        except ExtractionError:
+        except DecodedTooLarge as error:
+            raise ExtractionError(
+                f"the body is gzip-compressed (undeclared) and decodes to more than {limit} "
+                "bytes: refusing to decode it (a decompression bomb, or a page far larger "
+                "than an article)"
+            ) from error
+        except DecodingError:
             pass  # left as is: reported as binary below
+    if len(body) > limit:
+        raise ExtractionError(
+            f"the body is {len(body)} bytes, more than the limit of {limit} bytes on a "
+            "decoded page: refusing to parse it (pass a larger limit to extract it)"
+        )
 
     declared_type = media_type
     if declared_type is None:
@@ -417,6 +585,12 @@ def decode_body(
     declared_media_type, parameters = parse_content_type(declared_type)
 
     binary = sniff_binary(body)
+    if (
+        binary == "application/octet-stream"
+        and declared_media_type not in UNINFORMATIVE_MEDIA_TYPES
+        and _stray_nuls(body, parameters.get("charset"))
+    ):
+        binary = None  # a text page with a few NUL bytes (or UTF-16 as declared) is text
     if declared_media_type in UNINFORMATIVE_MEDIA_TYPES:
         if binary:
             raise ExtractionError(
@@ -453,6 +627,8 @@ def decode_body(
             start = len(bom)
             break
     text = body[start:].decode(charset, "replace")
+    if final_type not in ("text/html", "application/xhtml+xml") and "\x00" in text:
+        text = text.replace("\x00", "\ufffd")  # as a browser shows a NUL (HTML drops them)
     return DecodedDocument(
         text=text,
         charset=charset,

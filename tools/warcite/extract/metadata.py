@@ -264,6 +264,8 @@ class Candidates:
         """
         target = group if group is not None else []
         for raw in raw_names:
+            if len(target) >= names.MAX_MERGED_CANDIDATES:
+                break  # a hostile page's thousands of author names: the first ones decide
             for name in names.split_names(raw, roles=True):
                 if names.plausible_name(name, strict=strict):
                     target.append(names.NameCandidate(name, source, supporting=supporting))
@@ -302,7 +304,13 @@ class Candidates:
         """Authors: the first group that names someone decides; later groups support."""
         ordered: list[names.NameCandidate] = []
         decided = False
-        groups = list(self.author_groups)
+        groups: list[list[names.NameCandidate]] = []
+        room = names.MAX_MERGED_CANDIDATES  # bounded work, whatever the page holds
+        for found in self.author_groups:
+            if room <= 0:
+                break
+            groups.append(found[:room])
+            room -= len(groups[-1])
 
         # a group naming people outranks one naming only organisations (a site as its own author)
         def names_people(group: list[names.NameCandidate]) -> bool:
@@ -449,7 +457,7 @@ def _load_json(text: str) -> list[Any]:
     attempts.append(fixed)
     for attempt in attempts:
         try:
-            return [json.loads(attempt)]
+            return [_without_lone_surrogates(json.loads(attempt), attempt)]
         except (ValueError, RecursionError):
             pass
     # several objects one after another
@@ -466,8 +474,44 @@ def _load_json(text: str) -> list[Any]:
             item, position = decoder.raw_decode(text_fixed, position)
         except (ValueError, RecursionError):
             break
-        items.append(item)
+        items.append(_without_lone_surrogates(item, text_fixed))
     return items
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any, source: str) -> Any:
+    """``value`` with lone surrogates (a JSON ``"\\ud800"`` escape) replaced by U+FFFD.
+
+    JSON pairs surrogate escapes into one character; one left alone cannot be written as
+    UTF-8 (a record, the CLI's output), so it becomes U+FFFD, as a browser shows it.
+    Iterative: parsed JSON may nest as deep as the parser allowed.
+    """
+    if not (_SURROGATE_ESCAPE.search(source) or _SURROGATE.search(source)):
+        return value
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for position, item in enumerate(node):
+                if isinstance(item, str):
+                    node[position] = _SURROGATE.sub("\ufffd", item)
+                elif isinstance(item, (list, dict)):
+                    stack.append(item)
+        elif isinstance(node, dict):
+            entries = list(node.items())
+            node.clear()
+            for key, item in entries:
+                if isinstance(item, str):
+                    item = _SURROGATE.sub("\ufffd", item)
+                elif isinstance(item, (list, dict)):
+                    stack.append(item)
+                node[_SURROGATE.sub("\ufffd", key)] = item
+    return value
 
 
 def _types(node: dict[str, Any]) -> list[str]:

@@ -528,6 +528,17 @@ def _prefer(group: Sequence[NameCandidate]) -> NameCandidate:
     return group[0]
 
 
+#: The most name candidates :func:`merge_people` merges (the first ones, highest precedence
+#: first): a page naming more is not an article's byline (a hostile page with 10,000 author
+#: metas is read in linear time).
+MAX_MERGED_CANDIDATES = 256
+
+
+def _token_keys(token: str) -> list[tuple[str, object]]:
+    """Index keys under which a name token can match (itself and its variant groups)."""
+    return [("token", token), *(("variants", group) for group in _VARIANT_GROUPS.get(token, ()))]
+
+
 def merge_people(
     candidates: Iterable[NameCandidate], *, site_name: str | None = None
 ) -> tuple[Person, ...]:
@@ -536,22 +547,49 @@ def merge_people(
     Candidates naming the same person (see :func:`same_person`) become one
     :class:`~warcite.models.Person` with every printed form; the preferred form is the one the
     author's own bio uses, else the highest-precedence printed form.  Candidates marked
-    ``supporting`` only add forms to people found elsewhere.
+    ``supporting`` only add forms to people found elsewhere.  A candidate joins the first
+    person one of whose forms it matches; only the first :data:`MAX_MERGED_CANDIDATES`
+    candidates are considered, and each is compared only with forms sharing its family
+    name (or its letters), so merging stays near-linear.
     """
     groups: list[list[NameCandidate]] = []
-    for candidate in candidates:
+    # Blocking index: key -> (group number, member number, name) of every member having it.
+    # same_person(a, b) holds only when a's last token equals (or is a variant of) one of
+    # b's tokens, or both join to the same letters; so only members sharing one of those
+    # keys are compared, and the result is the same as comparing with every member.
+    index: dict[tuple[str, object], list[tuple[int, int, str]]] = {}
+    members = 0
+    for position, candidate in enumerate(candidates):
+        if position >= MAX_MERGED_CANDIDATES:
+            break
         name = clean_name(candidate.name)
         if not name:
             continue
         candidate = NameCandidate(
             name, candidate.source, candidate.bio, candidate.affiliations, candidate.supporting
         )
-        for group in groups:
-            if any(same_person(name, other.name) for other in group):
-                group.append(candidate)
-                break
-        else:
+        tokens = name_tokens(name)
+        chosen: int | None = None  # the first group holding a form of this person
+        if tokens:
+            compared: set[int] = set()
+            for key in (*_token_keys(tokens[-1]), ("joined", "".join(tokens))):
+                for group_number, member, other in index.get(key, ()):
+                    if (chosen is not None and group_number >= chosen) or member in compared:
+                        continue
+                    compared.add(member)
+                    if same_person(name, other):
+                        chosen = group_number
+        if chosen is None:
+            chosen = len(groups)
             groups.append([candidate])
+        else:
+            groups[chosen].append(candidate)
+        if tokens:
+            keys = {key for token in tokens for key in _token_keys(token)}
+            keys.add(("joined", "".join(tokens)))
+            for key in keys:
+                index.setdefault(key, []).append((chosen, members, name))
+            members += 1
     people: list[Person] = []
     for group in groups:
         if all(candidate.supporting for candidate in group):
@@ -590,6 +628,7 @@ def merge_people(
 
 
 __all__ = [
+    "MAX_MERGED_CANDIDATES",
     "Bio",
     "NameCandidate",
     "ParsedName",
