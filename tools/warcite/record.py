@@ -34,7 +34,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-from warcite import __version__
+from warcite import __version__, provenance
 from warcite.cite.titles import sentence_case
 from warcite.errors import RecordError, ValidationFailed
 from warcite.models import ArchivedPage, Evidence, Extraction, Field, Person
@@ -51,10 +51,13 @@ JsonObject = dict[str, Any]
 Clock = Callable[[], datetime]
 UuidFactory = Callable[[], "uuid.UUID | str"]
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 """The schema version warcite writes."""
 
 CSL_SCHEMA_ID = "https://resource.citationstyles.org/schema/latest/input/json/csl-data.json"
+"""The upstream $id of the vendored CSL-JSON schema; schema 1.0.0 refers to it (resolved from
+the local registry); 1.1.0 and later bundle the schema under their own ids (no reference
+leaves the document)."""
 
 TEXT_NORMALIZATION = (
     "UTF-8, Unicode NFC, LF line ends, blocks separated by one blank line, "
@@ -234,21 +237,25 @@ def migrate(
         agent = software_agent()
         events = result.setdefault("events", [])
         if isinstance(events, list):
-            events.append(
-                event(
-                    "migration",
-                    when=clock(),
-                    new_uuid=new_uuid,
-                    detail=f"record migrated from schema version {source} to {target}",
-                    agent=agent["id"],
-                )
+            migration = event(
+                "migration",
+                when=clock(),
+                new_uuid=new_uuid,
+                detail=f"record migrated from schema version {source} to {target}",
+                agent=agent["id"],
             )
+            if parse_version(target) >= (1, 1, 0) and isinstance(result.get("id"), str):
+                provenance.link_event(migration, result)
+            events.append(migration)
         agents = result.setdefault("agents", [])
         if isinstance(agents, list) and not any(
             isinstance(a, dict) and a.get("id") == agent["id"] for a in agents
         ):
             agents.append(agent)
     return result
+
+
+register_migration("1.0.0", "1.1.0")(provenance.migrate_1_0_0_to_1_1_0)
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -315,8 +322,8 @@ def software_agent() -> JsonObject:
 
 
 def operator_agent(name: str) -> JsonObject:
-    """The person who ran warcite, as a PREMIS agent."""
-    return {"id": "urn:warcite:agent:operator", "type": "person", "name": " ".join(name.split())}
+    """The person who ran warcite, as a PREMIS agent (see warcite.provenance)."""
+    return provenance.operator_agent(name)
 
 
 def event(
@@ -358,7 +365,12 @@ def with_history(existing: Mapping[str, Any], record: JsonObject) -> JsonObject:
             item["detail"] = f"{item['detail']}; rebuilt over the earlier record (--replace)"
     rebuilt["events"] = old_events + new_events
     agent_ids = {a.get("id") for a in rebuilt.get("agents", []) if isinstance(a, dict)}
-    named = {e.get("agent") for e in old_events}
+    named = {e.get("agent") for e in old_events} | {
+        link.get("id")
+        for e in old_events
+        for link in e.get("linking_agents", [])
+        if isinstance(link, dict)
+    }
     rebuilt["agents"] = list(rebuilt.get("agents", [])) + [
         a
         for a in existing.get("agents", [])
@@ -588,8 +600,8 @@ def build_record(
 ) -> tuple[JsonObject, str]:
     """The JSON record and the clean text for one page and its extraction.
 
-    Pure apart from reading the WARC file's digests (pass ``warc_file`` = (size, sha512,
-    sha256) to skip that).  ``clock`` and ``new_uuid`` make the output deterministic;
+    Pure apart from reading the WARC file's first line (its version) and digests (pass
+    ``warc_file`` = (size, sha512, sha256) to skip the digests).  ``clock`` and ``new_uuid`` make the output deterministic;
     ``observed_at`` (ISO 8601) states when the content was seen on the web, overriding what
     the WARC tells; ``record_id`` reuses an existing record's identity (a rebuild of the same
     capture); ``warcinfo`` are the WARC's warcinfo fields (the writing software, the user
@@ -720,6 +732,9 @@ def build_record(
         },
     ]
 
+    version = provenance.warc_version(page.warc_path)
+    for entry in files:
+        provenance.describe_file(entry, version)
     agent = software_agent()
     agents = [agent]
     capture_agent_id = agent["id"]
@@ -735,8 +750,10 @@ def build_record(
         if tool["version"]:
             capture_agent["version"] = tool["version"]
         agents.append(capture_agent)
+    operator_id = None
     if operator:
         agents.append(operator_agent(operator))
+        operator_id = agents[-1]["id"]
 
     is_capture = page.method in ("http-capture", "import-memento")
     first_detail = (
@@ -779,8 +796,9 @@ def build_record(
             "validation",
             when=now,
             new_uuid=new_uuid,
-            detail=f"record validated against {load_schema()['$id']}, the citation against the "
-            "CSL-JSON schema, and the files' sizes and digests and the WARC record checked",
+            detail=f"record validated against the warcite record schema {SCHEMA_VERSION} "
+            f"({load_schema()['$id']}), the citation against the CSL-JSON schema, and the "
+            "files' sizes and digests and the WARC record checked",
             agent=agent["id"],
         ),
     ]
@@ -799,6 +817,7 @@ def build_record(
         "extensions": {},
     }
     record["citation"] = citation_item(record, project_root)
+    provenance.link_events(record, operator_id)
     return record, text
 
 
