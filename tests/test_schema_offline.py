@@ -357,7 +357,7 @@ def test_migration_links_each_event_to_its_objects_and_agents() -> None:
     links = {e["type"]: e["linking_objects"] for e in migrated["events"]}
     warc = "archive/opednews-160829-249-20261126123103.warc.gz"
     text = "records/opednews-160829-249.txt"
-    own = "records/opednews-160829-249.json"
+    own = "urn:uuid:e92a3cac-e8f0-4c06-ba5a-c370713a5f87"
     assert [(o["value"], o["role"]) for o in links["ingestion"]] == [
         (migrated["capture"]["target_uri"], "source"),
         (warc, "outcome"),

@@ -143,6 +143,18 @@ def is_operator(agent: Mapping[str, Any]) -> bool:
     )
 
 
+def new_operators(existing: Mapping[str, Any], record: Mapping[str, Any]) -> list[str]:
+    """The ids of the operators of ``record`` that ``existing`` does not name (a rebuild
+    with ``--replace --operator NAME`` is a run worth recording even when the content is
+    unchanged)."""
+    known = {a.get("id") for a in existing.get("agents", []) if isinstance(a, dict)}
+    return [
+        a["id"]
+        for a in record.get("agents", [])
+        if isinstance(a, dict) and is_operator(a) and a["id"] not in known
+    ]
+
+
 def linking_agent(agent_id: str, role: str) -> JsonObject:
     return {"id": agent_id, "role": role, "role_uri": AGENT_ROLE_URIS[role]}
 
@@ -182,7 +194,7 @@ def event_objects(kind: str, record: Mapping[str, Any]) -> list[JsonObject]:
     warc_path = capture.get("warc", {}).get("path")
     warc_record = _warc_record_uri(record)
     text_path = record.get("text", {}).get("path")
-    own = record_json_path(record)
+    own = record.get("record_id")  # the record itself (its JSON file), by its identity
     links: list[JsonObject] = []
     if kind in ("capture", "ingestion"):
         if isinstance(capture.get("target_uri"), str):
@@ -196,15 +208,17 @@ def event_objects(kind: str, record: Mapping[str, Any]) -> list[JsonObject]:
             links.append(linking_object("uri", warc_record, "source"))
         if isinstance(text_path, str):
             links.append(linking_object("path", text_path, "outcome"))
-        links.append(linking_object("path", own, "outcome"))
+        if isinstance(own, str):
+            links.append(linking_object("uri", own, "outcome"))
     elif kind in ("message digest calculation", "fixity check"):
         links.extend(linking_object("path", path, "source") for path in _file_paths(record))
     elif kind == "validation":
-        links.append(linking_object("path", own, "source"))
+        if isinstance(own, str):
+            links.append(linking_object("uri", own, "source"))
         links.extend(linking_object("path", path, "source") for path in _file_paths(record))
-    elif kind == "migration":
-        links.append(linking_object("path", own, "source"))
-        links.append(linking_object("path", own, "outcome"))
+    elif kind == "migration" and isinstance(own, str):
+        links.append(linking_object("uri", own, "source"))
+        links.append(linking_object("uri", own, "outcome"))
     return links
 
 
@@ -226,6 +240,77 @@ def link_events(record: JsonObject, operator_id: str | None = None) -> JsonObjec
     for item in record.get("events", []):
         link_event(item, record, operator_id)
     return record
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def link_problems(record: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
+    """What is wrong with a record's PREMIS links: (JSON path, message, expected, found).
+
+    Every linked agent is in ``agents`` and every agent is linked by some event; the
+    executing program is the event's ``agent``; a linked path is a listed file.
+    """
+    problems: list[tuple[str, str, Any, Any]] = []
+    agents = [a for a in record.get("agents", []) if isinstance(a, dict)]
+    agent_ids = {a.get("id") for a in agents}
+    paths = set(_file_paths(record))
+    linked: set[Any] = set()
+    for index, item in enumerate(record.get("events", [])):
+        if not isinstance(item, dict):
+            continue
+        where = f"$.events[{index}]"
+        programs = []
+        for number, link in enumerate(item.get("linking_agents") or []):
+            if not isinstance(link, dict):
+                continue
+            linked.add(link.get("id"))
+            if link.get("id") not in agent_ids:
+                problems.append(
+                    (
+                        f"{where}.linking_agents[{number}].id",
+                        f"agent {link.get('id')} is not in $.agents",
+                        sorted(str(a) for a in agent_ids),
+                        link.get("id"),
+                    )
+                )
+            if link.get("role") == "executing program":
+                programs.append(link.get("id"))
+        if "linking_agents" in item and item.get("agent") not in programs:
+            problems.append(
+                (
+                    f"{where}.linking_agents",
+                    f"the event's agent {item.get('agent')} is not linked as its executing program",
+                    item.get("agent"),
+                    programs,
+                )
+            )
+        for number, link in enumerate(item.get("linking_objects") or []):
+            if (
+                isinstance(link, dict)
+                and link.get("type") == "path"
+                and link.get("value") not in paths
+            ):
+                problems.append(
+                    (
+                        f"{where}.linking_objects[{number}].value",
+                        f"{link.get('value')} is not a file in $.files",
+                        sorted(paths),
+                        link.get("value"),
+                    )
+                )
+    if any("linking_agents" in e for e in record.get("events", []) if isinstance(e, dict)):
+        for index, agent in enumerate(agents):
+            if agent.get("id") not in linked:
+                problems.append(
+                    (
+                        f"$.agents[{index}]",
+                        f"agent {agent.get('id')} is linked by no event",
+                        None,
+                        agent.get("id"),
+                    )
+                )
+    return problems
 
 
 # --------------------------------------------------------------------------- migration
@@ -278,7 +363,9 @@ __all__ = [
     "is_operator",
     "link_event",
     "link_events",
+    "link_problems",
     "migrate_1_0_0_to_1_1_0",
+    "new_operators",
     "operator_agent",
     "record_json_path",
     "warc_format",

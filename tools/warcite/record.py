@@ -963,6 +963,19 @@ def _existing_record(path: Path) -> JsonObject | None:
     return data if isinstance(data, dict) else None
 
 
+def _readable(data: JsonObject | None) -> JsonObject | None:
+    """An existing record of an older schema version, migrated in memory (so that a rebuild
+    compares like with like and keeps a history of the current shape); else as it is."""
+    if data is None or data.get("schema_version") == SCHEMA_VERSION:
+        return data
+    if version_problem(data.get("schema_version")) is not None:
+        return data
+    try:
+        return migrate(data)
+    except (RecordError, KeyError, TypeError, AttributeError):
+        return data
+
+
 def _same_capture(existing: Mapping[str, Any] | None, record: Mapping[str, Any]) -> bool:
     try:
         old = existing["capture"]["warc"]  # type: ignore[index]
@@ -1035,7 +1048,7 @@ def make_record(
             record, text = build(candidate)
             status = "created"
             break
-        existing = _existing_record(json_path)
+        existing = _readable(_existing_record(json_path))
         record, text = build(candidate, reuse=(existing or {}).get("record_id"))
         if _same_capture(existing, record):
             assert existing is not None
@@ -1043,7 +1056,7 @@ def make_record(
             differences = content_differences(existing, record)
             if stored_text != text.encode("utf-8"):
                 differences.insert(0, f"the text file {text_path.name}")
-            if not differences:
+            if not differences and not (replace and provenance.new_operators(existing, record)):
                 return RecordResult(json_path, text_path, existing, "unchanged")
             if not replace:
                 raise RecordError(
