@@ -18,7 +18,7 @@ from referencing.exceptions import NoSuchResource
 from warcite import record as records
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SCHEMAS = PROJECT_ROOT / "schemas"
+SCHEMAS = records.schemas_directory()
 RECORD_SCHEMAS = sorted((SCHEMAS / "record").glob("*/record.schema.json"))
 COMMITTED_RECORDS = sorted((PROJECT_ROOT / "records").glob("*.json"))
 

@@ -1,7 +1,7 @@
 """Records: a capture plus its extraction -> a JSON record and its clean text; JSON <-> record.
 
 A record is ``records/<id>.json`` plus ``records/<id>.txt`` (docs/record-format.md).
-The JSON follows the versioned schema ``schemas/record/<version>/record.schema.json``;
+The JSON follows the versioned schema ``warcite/schemas/record/<version>/record.schema.json``;
 published schema versions are never edited, a change is a new version with a
 migration registered here (:func:`register_migration`, :func:`migrate`).
 
@@ -89,13 +89,18 @@ even when their record_id, created date, events and agents differ (see content_d
 def schemas_directory() -> Path:
     """The folder holding ``record/<version>/record.schema.json`` and ``vendor/``.
 
-    Installed packages carry it as ``warcite/schemas``; a source checkout has it at the
-    repository root.
+    The package is the schemas' only home (``warcite/schemas``, in a checkout
+    ``tools/warcite/schemas``): no copy, no link.  RecordError when it is missing (a broken
+    installation), rather than validating against nothing.
     """
-    package_copy = Path(__file__).resolve().parent / "schemas"
-    if (package_copy / "record").is_dir():
-        return package_copy
-    return Path(__file__).resolve().parents[2] / "schemas"
+    folder = Path(__file__).resolve().parent / "schemas"
+    if not (folder / "record" / SCHEMA_VERSION / "record.schema.json").is_file():
+        raise RecordError(
+            f"warcite's record schemas are missing from its package (looked for "
+            f"{folder / 'record' / SCHEMA_VERSION / 'record.schema.json'}); "
+            "reinstall warcite (pip install --force-reinstall warcite)"
+        )
+    return folder
 
 
 def schema_path(version: str = SCHEMA_VERSION) -> Path:
