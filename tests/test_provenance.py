@@ -238,3 +238,34 @@ def test_validate_checks_the_links(
     _rewrite(path, change)
     lines = [problem.line() for problem in validate_file(path, project).problems]
     assert lines == [f"records/example-news-210315-77.json: {expected}"]
+
+
+def _subtrees(node: Any, where: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [where] if where else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _subtrees(value, (*where, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _subtrees(value, (*where, index))
+    return found
+
+
+def test_migration_and_link_checks_survive_malformed_records() -> None:
+    """Every subtree of a 1.0.0 record replaced by a value of the wrong shape: the
+    migration and the link checks never crash (validation reports the shape)."""
+    old = json.loads(
+        (Path(__file__).parent / "data" / "record_1.0.0_opednews-160829-249.json").read_text()
+    )
+    for where in _subtrees(old):
+        for value in (None, "x", 7, [], {}, [[]], [{}]):
+            broken = json.loads(json.dumps(old))
+            node = broken
+            for key in where[:-1]:
+                node = node[key]
+            node[where[-1]] = value
+            try:
+                migrated = records.migrate(broken)
+            except records.RecordError:
+                continue
+            provenance.link_problems(migrated)

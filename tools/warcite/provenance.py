@@ -68,6 +68,21 @@ WARCITE_WARC_METHODS = frozenset(
 OPERATOR_PREFIX = "urn:warcite:agent:operator"
 
 
+def _get(node: Any, *keys: str) -> Any:
+    """``node[k1][k2]...``, or None where a level is missing or not an object (records
+    read here may be malformed: validation reports that, this must not crash)."""
+    for key in keys:
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(key)
+    return node
+
+
+def _items(node: Any) -> list[Any]:
+    """A JSON array's items, or nothing when it is not an array."""
+    return node if isinstance(node, list) else []
+
+
 # --------------------------------------------------------------------------- objects
 
 
@@ -147,10 +162,14 @@ def new_operators(existing: Mapping[str, Any], record: Mapping[str, Any]) -> lis
     """The ids of the operators of ``record`` that ``existing`` does not name (a rebuild
     with ``--replace --operator NAME`` is a run worth recording even when the content is
     unchanged)."""
-    known = {a.get("id") for a in existing.get("agents", []) if isinstance(a, dict)}
+    known = {
+        a["id"]
+        for a in _items(existing.get("agents"))
+        if isinstance(a, dict) and isinstance(a.get("id"), str)
+    }
     return [
         a["id"]
-        for a in record.get("agents", [])
+        for a in _items(record.get("agents"))
         if isinstance(a, dict) and is_operator(a) and a["id"] not in known
     ]
 
@@ -176,13 +195,13 @@ def record_json_path(record: Mapping[str, Any]) -> str:
 def _file_paths(record: Mapping[str, Any]) -> list[str]:
     return [
         f["path"]
-        for f in record.get("files", [])
+        for f in _items(record.get("files"))
         if isinstance(f, dict) and isinstance(f.get("path"), str)
     ]
 
 
 def _warc_record_uri(record: Mapping[str, Any]) -> str | None:
-    value = record.get("capture", {}).get("warc", {}).get("record_id")
+    value = _get(record, "capture", "warc", "record_id")
     if isinstance(value, str) and value.startswith("<") and value.endswith(">"):
         return value[1:-1]
     return None
@@ -190,15 +209,15 @@ def _warc_record_uri(record: Mapping[str, Any]) -> str | None:
 
 def event_objects(kind: str, record: Mapping[str, Any]) -> list[JsonObject]:
     """The objects an event of ``kind`` acted on in ``record``, with their roles."""
-    capture = record.get("capture", {})
-    warc_path = capture.get("warc", {}).get("path")
+    target_uri = _get(record, "capture", "target_uri")
+    warc_path = _get(record, "capture", "warc", "path")
     warc_record = _warc_record_uri(record)
-    text_path = record.get("text", {}).get("path")
+    text_path = _get(record, "text", "path")
     own = record.get("record_id")  # the record itself (its JSON file), by its identity
     links: list[JsonObject] = []
     if kind in ("capture", "ingestion"):
-        if isinstance(capture.get("target_uri"), str):
-            links.append(linking_object("uri", capture["target_uri"], "source"))
+        if isinstance(target_uri, str):
+            links.append(linking_object("uri", target_uri, "source"))
         if isinstance(warc_path, str):
             links.append(linking_object("path", warc_path, "outcome"))
         if warc_record:
@@ -237,8 +256,9 @@ def link_event(
 
 def link_events(record: JsonObject, operator_id: str | None = None) -> JsonObject:
     """Link every event of a freshly built record (all caused by one run); returns it."""
-    for item in record.get("events", []):
-        link_event(item, record, operator_id)
+    for item in _items(record.get("events")):
+        if isinstance(item, dict):
+            link_event(item, record, operator_id)
     return record
 
 
@@ -252,20 +272,21 @@ def link_problems(record: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
     executing program is the event's ``agent``; a linked path is a listed file.
     """
     problems: list[tuple[str, str, Any, Any]] = []
-    agents = [a for a in record.get("agents", []) if isinstance(a, dict)]
-    agent_ids = {a.get("id") for a in agents}
+    agents = [a for a in _items(record.get("agents")) if isinstance(a, dict)]
+    agent_ids = {a["id"] for a in agents if isinstance(a.get("id"), str)}
     paths = set(_file_paths(record))
     linked: set[Any] = set()
-    for index, item in enumerate(record.get("events", [])):
+    for index, item in enumerate(_items(record.get("events"))):
         if not isinstance(item, dict):
             continue
         where = f"$.events[{index}]"
         programs = []
-        for number, link in enumerate(item.get("linking_agents") or []):
+        for number, link in enumerate(_items(item.get("linking_agents"))):
             if not isinstance(link, dict):
                 continue
-            linked.add(link.get("id"))
-            if link.get("id") not in agent_ids:
+            if isinstance(link.get("id"), str):
+                linked.add(link["id"])
+            if not isinstance(link.get("id"), str) or link["id"] not in agent_ids:
                 problems.append(
                     (
                         f"{where}.linking_agents[{number}].id",
@@ -285,11 +306,11 @@ def link_problems(record: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
                     programs,
                 )
             )
-        for number, link in enumerate(item.get("linking_objects") or []):
+        for number, link in enumerate(_items(item.get("linking_objects"))):
             if (
                 isinstance(link, dict)
                 and link.get("type") == "path"
-                and link.get("value") not in paths
+                and not (isinstance(link.get("value"), str) and link["value"] in paths)
             ):
                 problems.append(
                     (
@@ -299,9 +320,9 @@ def link_problems(record: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
                         link.get("value"),
                     )
                 )
-    if any("linking_agents" in e for e in record.get("events", []) if isinstance(e, dict)):
+    if any("linking_agents" in e for e in _items(record.get("events")) if isinstance(e, dict)):
         for index, agent in enumerate(agents):
-            if agent.get("id") not in linked:
+            if not isinstance(agent.get("id"), str) or agent["id"] not in linked:
                 problems.append(
                     (
                         f"$.agents[{index}]",
@@ -334,16 +355,20 @@ def migrate_1_0_0_to_1_1_0(record: JsonObject) -> JsonObject:
     linking agents (with roles) and objects; the operator of the last run is linked as
     implementer to that run's events.  Nothing else changes (the caller sets
     schema_version and records the migration event)."""
-    method = record.get("capture", {}).get("method")
-    version = "1.1" if method in WARCITE_WARC_METHODS else None
-    for entry in record.get("files", []):
-        if isinstance(entry, dict) and "role" in entry and "media_type" in entry:
+    method = _get(record, "capture", "method")
+    version = "1.1" if isinstance(method, str) and method in WARCITE_WARC_METHODS else None
+    for entry in _items(record.get("files")):
+        if (
+            isinstance(entry, dict)
+            and isinstance(entry.get("role"), str)
+            and isinstance(entry.get("media_type"), str)
+        ):
             describe_file(entry, version)
-    operators = [a for a in record.get("agents", []) if isinstance(a, dict) and is_operator(a)]
-    events = [e for e in record.get("events", []) if isinstance(e, dict)]
+    operators = [a for a in _items(record.get("agents")) if isinstance(a, dict) and is_operator(a)]
+    events = [e for e in _items(record.get("events")) if isinstance(e, dict)]
     last_run = {id(e) for e in _last_run(events)} if operators else set()
     for item in events:
-        if "agent" in item and "type" in item:
+        if isinstance(item.get("agent"), str) and isinstance(item.get("type"), str):
             operator_id = operators[-1]["id"] if id(item) in last_run else None
             link_event(item, record, operator_id)
     return record
