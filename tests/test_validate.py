@@ -337,7 +337,9 @@ def test_events_must_name_known_agents(tmp_path: Path, fake_extraction: Any) -> 
     lines = [p.line() for p in validate_file(path, project).problems]
     assert lines == [
         "records/example-news-210315-77.json: $.events[0].agent: agent "
-        "urn:warcite:agent:nobody is not in $.agents"
+        "urn:warcite:agent:nobody is not in $.agents",
+        "records/example-news-210315-77.json: $.events[0].linking_agents: the event's agent "
+        "urn:warcite:agent:nobody is not linked as its executing program",
     ]
 
 

@@ -1,7 +1,7 @@
 """Records: a capture plus its extraction -> a JSON record and its clean text; JSON <-> record.
 
 A record is ``records/<id>.json`` plus ``records/<id>.txt`` (docs/record-format.md).
-The JSON follows the versioned schema ``schemas/record/<version>/record.schema.json``;
+The JSON follows the versioned schema ``warcite/schemas/record/<version>/record.schema.json``;
 published schema versions are never edited, a change is a new version with a
 migration registered here (:func:`register_migration`, :func:`migrate`).
 
@@ -34,7 +34,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-from warcite import __version__
+from warcite import __version__, provenance
 from warcite.cite.titles import sentence_case
 from warcite.errors import RecordError, ValidationFailed
 from warcite.models import ArchivedPage, Evidence, Extraction, Field, Person
@@ -51,10 +51,13 @@ JsonObject = dict[str, Any]
 Clock = Callable[[], datetime]
 UuidFactory = Callable[[], "uuid.UUID | str"]
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 """The schema version warcite writes."""
 
 CSL_SCHEMA_ID = "https://resource.citationstyles.org/schema/latest/input/json/csl-data.json"
+"""The upstream $id of the vendored CSL-JSON schema; schema 1.0.0 refers to it (resolved from
+the local registry); 1.1.0 and later bundle the schema under their own ids (no reference
+leaves the document)."""
 
 TEXT_NORMALIZATION = (
     "UTF-8, Unicode NFC, LF line ends, blocks separated by one blank line, "
@@ -86,13 +89,18 @@ even when their record_id, created date, events and agents differ (see content_d
 def schemas_directory() -> Path:
     """The folder holding ``record/<version>/record.schema.json`` and ``vendor/``.
 
-    Installed packages carry it as ``warcite/schemas``; a source checkout has it at the
-    repository root.
+    The package is the schemas' only home (``warcite/schemas``, in a checkout
+    ``tools/warcite/schemas``): no copy, no link.  RecordError when it is missing (a broken
+    installation), rather than validating against nothing.
     """
-    package_copy = Path(__file__).resolve().parent / "schemas"
-    if (package_copy / "record").is_dir():
-        return package_copy
-    return Path(__file__).resolve().parents[2] / "schemas"
+    folder = Path(__file__).resolve().parent / "schemas"
+    if not (folder / "record" / SCHEMA_VERSION / "record.schema.json").is_file():
+        raise RecordError(
+            f"warcite's record schemas are missing from its package (looked for "
+            f"{folder / 'record' / SCHEMA_VERSION / 'record.schema.json'}); "
+            "reinstall warcite (pip install --force-reinstall warcite)"
+        )
+    return folder
 
 
 def schema_path(version: str = SCHEMA_VERSION) -> Path:
@@ -234,21 +242,25 @@ def migrate(
         agent = software_agent()
         events = result.setdefault("events", [])
         if isinstance(events, list):
-            events.append(
-                event(
-                    "migration",
-                    when=clock(),
-                    new_uuid=new_uuid,
-                    detail=f"record migrated from schema version {source} to {target}",
-                    agent=agent["id"],
-                )
+            migration = event(
+                "migration",
+                when=clock(),
+                new_uuid=new_uuid,
+                detail=f"record migrated from schema version {source} to {target}",
+                agent=agent["id"],
             )
+            if parse_version(target) >= (1, 1, 0) and isinstance(result.get("id"), str):
+                provenance.link_event(migration, result)
+            events.append(migration)
         agents = result.setdefault("agents", [])
         if isinstance(agents, list) and not any(
             isinstance(a, dict) and a.get("id") == agent["id"] for a in agents
         ):
             agents.append(agent)
     return result
+
+
+register_migration("1.0.0", "1.1.0")(provenance.migrate_1_0_0_to_1_1_0)
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -315,8 +327,8 @@ def software_agent() -> JsonObject:
 
 
 def operator_agent(name: str) -> JsonObject:
-    """The person who ran warcite, as a PREMIS agent."""
-    return {"id": "urn:warcite:agent:operator", "type": "person", "name": " ".join(name.split())}
+    """The person who ran warcite, as a PREMIS agent (see warcite.provenance)."""
+    return provenance.operator_agent(name)
 
 
 def event(
@@ -358,7 +370,12 @@ def with_history(existing: Mapping[str, Any], record: JsonObject) -> JsonObject:
             item["detail"] = f"{item['detail']}; rebuilt over the earlier record (--replace)"
     rebuilt["events"] = old_events + new_events
     agent_ids = {a.get("id") for a in rebuilt.get("agents", []) if isinstance(a, dict)}
-    named = {e.get("agent") for e in old_events}
+    named = {e.get("agent") for e in old_events} | {
+        link.get("id")
+        for e in old_events
+        for link in e.get("linking_agents", [])
+        if isinstance(link, dict)
+    }
     rebuilt["agents"] = list(rebuilt.get("agents", [])) + [
         a
         for a in existing.get("agents", [])
@@ -588,8 +605,8 @@ def build_record(
 ) -> tuple[JsonObject, str]:
     """The JSON record and the clean text for one page and its extraction.
 
-    Pure apart from reading the WARC file's digests (pass ``warc_file`` = (size, sha512,
-    sha256) to skip that).  ``clock`` and ``new_uuid`` make the output deterministic;
+    Pure apart from reading the WARC file's first line (its version) and digests (pass
+    ``warc_file`` = (size, sha512, sha256) to skip the digests).  ``clock`` and ``new_uuid`` make the output deterministic;
     ``observed_at`` (ISO 8601) states when the content was seen on the web, overriding what
     the WARC tells; ``record_id`` reuses an existing record's identity (a rebuild of the same
     capture); ``warcinfo`` are the WARC's warcinfo fields (the writing software, the user
@@ -720,6 +737,9 @@ def build_record(
         },
     ]
 
+    version = provenance.warc_version(page.warc_path)
+    for entry in files:
+        provenance.describe_file(entry, version)
     agent = software_agent()
     agents = [agent]
     capture_agent_id = agent["id"]
@@ -735,8 +755,10 @@ def build_record(
         if tool["version"]:
             capture_agent["version"] = tool["version"]
         agents.append(capture_agent)
+    operator_id = None
     if operator:
         agents.append(operator_agent(operator))
+        operator_id = agents[-1]["id"]
 
     is_capture = page.method in ("http-capture", "import-memento")
     first_detail = (
@@ -779,8 +801,9 @@ def build_record(
             "validation",
             when=now,
             new_uuid=new_uuid,
-            detail=f"record validated against {load_schema()['$id']}, the citation against the "
-            "CSL-JSON schema, and the files' sizes and digests and the WARC record checked",
+            detail=f"record validated against the warcite record schema {SCHEMA_VERSION} "
+            f"({load_schema()['$id']}), the citation against the CSL-JSON schema, and the "
+            "files' sizes and digests and the WARC record checked",
             agent=agent["id"],
         ),
     ]
@@ -799,6 +822,7 @@ def build_record(
         "extensions": {},
     }
     record["citation"] = citation_item(record, project_root)
+    provenance.link_events(record, operator_id)
     return record, text
 
 
@@ -944,6 +968,19 @@ def _existing_record(path: Path) -> JsonObject | None:
     return data if isinstance(data, dict) else None
 
 
+def _readable(data: JsonObject | None) -> JsonObject | None:
+    """An existing record of an older schema version, migrated in memory (so that a rebuild
+    compares like with like and keeps a history of the current shape); else as it is."""
+    if data is None or data.get("schema_version") == SCHEMA_VERSION:
+        return data
+    if version_problem(data.get("schema_version")) is not None:
+        return data
+    try:
+        return migrate(data)
+    except (RecordError, KeyError, TypeError, AttributeError):
+        return data
+
+
 def _same_capture(existing: Mapping[str, Any] | None, record: Mapping[str, Any]) -> bool:
     try:
         old = existing["capture"]["warc"]  # type: ignore[index]
@@ -1016,7 +1053,7 @@ def make_record(
             record, text = build(candidate)
             status = "created"
             break
-        existing = _existing_record(json_path)
+        existing = _readable(_existing_record(json_path))
         record, text = build(candidate, reuse=(existing or {}).get("record_id"))
         if _same_capture(existing, record):
             assert existing is not None
@@ -1024,7 +1061,7 @@ def make_record(
             differences = content_differences(existing, record)
             if stored_text != text.encode("utf-8"):
                 differences.insert(0, f"the text file {text_path.name}")
-            if not differences:
+            if not differences and not (replace and provenance.new_operators(existing, record)):
                 return RecordResult(json_path, text_path, existing, "unchanged")
             if not replace:
                 raise RecordError(

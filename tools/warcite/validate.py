@@ -321,6 +321,10 @@ def _check_listed(record: Mapping[str, Any], collector: _Collector) -> None:
                     "reference", f"$.events[{index}].id", f"event id {identifier} is repeated"
                 )
             seen.add(identifier)
+    from warcite.provenance import link_problems
+
+    for path, message, expected, found in link_problems(record):  # PREMIS links
+        collector.add("reference", path, message, expected=expected, found=found)
 
 
 def _check_text(
