@@ -48,6 +48,14 @@ def find_project_root(start: Path | None = None, *, required: bool = True) -> Pa
     return origin
 
 
+def record_json_files(folder: Path) -> list[Path]:
+    """The ``*.json`` files of a folder, sorted, without hidden ones (``.warcite-tmp-*``
+    files of a commit in progress are not records)."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.glob("*.json") if not path.name.startswith("."))
+
+
 def unsafe_path_reason(relative: str) -> str | None:
     """Why ``relative`` (a path stored in a record) is not a safe project path, or None."""
     if not relative:
@@ -208,6 +216,7 @@ __all__ = [
     "is_project_root",
     "open_regular_file",
     "read_regular_file",
+    "record_json_files",
     "relative_to_project",
     "resolve_in_project",
     "unsafe_path_reason",

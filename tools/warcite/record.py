@@ -45,6 +45,7 @@ from warcite.project import (
     display_path,
     find_project_root,
     read_regular_file,
+    record_json_files,
     relative_to_project,
     resolve_in_project,
 )
@@ -1328,7 +1329,7 @@ def record_file(ref: str, project_root: Path) -> Path:
             "ids are at most 80 characters"
         )
     if ref.startswith("urn:uuid:"):
-        for path in sorted(records.glob("*.json")):
+        for path in record_json_files(records):
             data = _existing_record(path, project_root)
             if data is not None and data.get("record_id") == ref:
                 return path
@@ -1344,7 +1345,7 @@ def record_file(ref: str, project_root: Path) -> Path:
         raise RecordError(f"record file {ref} does not exist")
     path = records / f"{ref}.json"
     if not os.path.lexists(path):
-        known = sorted(p.stem for p in records.glob("*.json"))[:10]
+        known = [p.stem for p in record_json_files(records)][:10]
         raise RecordError(
             f"no record {ref!r} in {records}"
             + (f" (records: {', '.join(known)})" if known else " (there are no records yet)")

@@ -41,6 +41,7 @@ from warcite.project import (
     inside_project,
     open_regular_file,
     read_regular_file,
+    record_json_files,
     unsafe_path_reason,
 )
 
@@ -960,7 +961,7 @@ def record_files(paths: Sequence[Path], project_root: Path) -> list[Path]:
     (no paths) every ``records/*.json`` of the project."""
     if not paths:
         folder = project_root / RECORDS_DIR
-        return sorted(folder.glob("*.json")) if folder.is_dir() else []
+        return record_json_files(folder)
     found: list[Path] = []
     for path in paths:
         try:
@@ -968,7 +969,7 @@ def record_files(paths: Sequence[Path], project_root: Path) -> list[Path]:
         except OSError:  # a name too long for the file system: validate_file says so
             is_folder = False
         if is_folder:
-            found.extend(sorted(path.glob("*.json")))
+            found.extend(record_json_files(path))
         else:
             found.append(path)
     return found
@@ -986,7 +987,7 @@ def project_problems(project_root: Path) -> list[Problem]:
     problems: list[Problem] = []
     referenced: set[str] = set()
     records = root / RECORDS_DIR
-    for path in sorted(records.glob("*.json")) if records.is_dir() else []:
+    for path in record_json_files(records):
         data = _existing_record(path, root)
         if data is None:
             continue
