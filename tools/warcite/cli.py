@@ -417,12 +417,13 @@ def validate_command(
 
     if operator is not None and not record_events:
         raise UsageError("--operator names who recorded the check: use it with --record")
+    import os
+
     start = Path(paths[0]) if paths and len(paths[0]) < 4096 else None
-    try:
-        exists = start is not None and start.exists()
-    except OSError:
-        exists = False
-    root = find_project_root(start.resolve().parent if start and exists else None)
+    exists = start is not None and os.path.lexists(start)
+    # the folder holding the given file, its last component not followed (a symlink out
+    # of the project must not make its target's folder the project)
+    root = find_project_root(Path(os.path.abspath(start)).parent if start and exists else None)
     files = record_files([Path(p) for p in paths], root)
     if not files:
         click.echo(f"no records to validate under {root}", err=True)
@@ -481,11 +482,17 @@ def seal_command(record: str, reason: str, operator: str | None) -> None:
     its seal.  A PREMIS event with the reason is appended, then records/<id>.sha512 is
     rewritten; check it with `sha512sum -c records/<id>.sha512` from the project root.
     """
+    from warcite.errors import ValidationFailed
     from warcite.project import display_path, find_project_root
     from warcite.seal import reseal
 
     root = find_project_root()
-    path = reseal(record, root, reason=reason, operator=operator)
+    try:
+        path = reseal(record, root, reason=reason, operator=operator)
+    except ValidationFailed as failure:
+        for problem in failure.problems:
+            click.echo(problem.line(), err=True)
+        raise
     click.echo(f"sealed: {display_path(path, root)}", err=True)
     click.echo(display_path(path, root))
 
@@ -515,14 +522,15 @@ def recover_command() -> None:
 def _cite_load(reference: str, *, text_required: bool = True) -> tuple[Any, dict[str, Any], Any]:
     """The project root, the record a RECORD argument names, and the record's clean text
     (None when it is not required and cannot be read)."""
+    import os
     from pathlib import Path
 
     from warcite.project import find_project_root
     from warcite.record import load_record, record_text
 
     given = Path(reference)
-    if given.suffix == ".json" and given.is_file():
-        root = find_project_root(given.resolve().parent, required=False)
+    if given.suffix == ".json" and len(reference) < 4096 and os.path.lexists(given):
+        root = find_project_root(Path(os.path.abspath(given)).parent, required=False)
     else:
         root = find_project_root()
     record = load_record(reference, root)

@@ -107,6 +107,18 @@ def inside_project(project_root: Path, path: Path) -> bool:
     return resolved == root or root in resolved.parents
 
 
+def _shown(path: Path, project_root: Path | None) -> str:
+    """``path`` relative to the project when inside it, without following symbolic links."""
+    absolute = Path(os.path.abspath(path))
+    if project_root is not None:
+        for base in (project_root, project_root.resolve()):
+            try:
+                return absolute.relative_to(os.path.abspath(base)).as_posix()
+            except ValueError:
+                continue
+    return str(path)
+
+
 def open_regular_file(path: Path, project_root: Path | None, what: str) -> int:
     """A read-only descriptor of ``path``, refusing what is not a plain file in the project.
 
@@ -116,7 +128,7 @@ def open_regular_file(path: Path, project_root: Path | None, what: str) -> int:
     symlink loop.  The check is made on the opened descriptor, so a file swapped after the
     check is still caught.
     """
-    shown = str(path)
+    shown = _shown(path, project_root)
     if len(os.fsencode(shown)) > MAX_PATH_BYTES or any(
         len(os.fsencode(part)) > 255 for part in path.parts
     ):
@@ -170,10 +182,12 @@ def read_regular_file(path: Path, project_root: Path | None, what: str, limit: i
         try:
             data = stream.read(limit + 1)
         except OSError as error:
-            raise RecordError(f"cannot read {what} {path}: {error.strerror or error}") from None
+            raise RecordError(
+                f"cannot read {what} {_shown(path, project_root)}: {error.strerror or error}"
+            ) from None
     if len(data) > limit:
         raise RecordError(
-            f"{what} {path} is larger than {limit} bytes, more than warcite reads for it; not read"
+            f"{what} {_shown(path, project_root)} is larger than {limit} bytes, more than warcite reads for it; not read"
         )
     return data
 
@@ -201,6 +215,8 @@ def display_path(path: Path, project_root: Path | None = None) -> str:
             return path.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:
             continue
+        except (OSError, RuntimeError):  # a symlink loop, a name too long
+            return _shown(path, base)
     return str(path)
 
 
