@@ -69,7 +69,8 @@ def _kept(error: WarciteError, warc_path: Path, command: str, project_root: Path
     shown = display_path(warc_path, project_root)
     note = (
         f"\nkept: {shown} (the capture is complete and stays in {ARCHIVE_DIR}/); no record was "
-        f"written for it. Once the cause above is fixed, complete the job with:\n  {command}"
+        f"written for it. Once the cause above is fixed, complete the job with (or delete the WARC "
+        f"if it is not wanted):\n  {command}"
     )
     error.args = (f"{error.args[0] if error.args else error}{note}", *error.args[1:])
 

@@ -102,12 +102,15 @@ def check_seal(
     record: Mapping[str, Any],
     seal_bytes: bytes | None,
     digests: Mapping[str, str | None],
+    shown: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """(JSON path, message) for each way the files differ from the seal.
 
     ``digests`` maps each project-relative path to the SHA-512 of the file as it is now
-    (None when it cannot be read); ``seal_bytes`` is the seal file (None when missing).
+    (None when it cannot be read); ``seal_bytes`` is the seal file (None when missing);
+    ``shown`` names a file checked in place of a sealed path (a copy of a record).
     """
+    shown = shown or {}
     slug = record.get("id")
     where = seal_relative_path(slug) if isinstance(slug, str) else "the seal"
     if seal_bytes is None:
@@ -132,10 +135,15 @@ def check_seal(
         elif found is None:
             continue  # unreadable or missing: reported by the fixity check
         elif found != expected:
+            changed = (
+                f"{shown[path]} is not the sealed {path}"
+                if path in shown
+                else f"{path} changed since it was sealed"
+            )
             problems.append(
                 (
                     "$",
-                    f"{path} changed since it was sealed (sha512 {found[:16]}..., the seal "
+                    f"{changed} (sha512 {found[:16]}..., the seal "
                     f"{where} says {expected[:16]}...); if the change is deliberate, run "
                     f'`warcite seal {slug} --reason "..."`',
                 )
@@ -182,11 +190,13 @@ def reseal(
         import json
 
         record = json.loads(read_record_bytes(path, root).decode("utf-8"))
+        first = not (root / seal_relative_path(record["id"])).exists()
+        what = "sealed for the first time" if first else "re-sealed after a deliberate change"
         write_sealed_record(
             record,
             root,
             event_type="message digest calculation",
-            detail=f"re-sealed after a deliberate change: {' '.join(reason.split())}; new "
+            detail=f"{what}: {' '.join(reason.split())}; new "
             f"sha512 seal {seal_relative_path(record['id'])} of the record, its text and "
             "its WARC",
             operator=operator,

@@ -246,8 +246,16 @@ def leftovers(project_root: Path, *, lock_free: bool) -> list[Leftover]:
     found: list[Leftover] = []
     records = root / RECORDS_DIR
     now = time.time()
-    for path in sorted(records.iterdir()) if records.is_dir() else []:
+    entries = sorted(records.iterdir()) if records.is_dir() else []
+    journaled = {
+        path.name[: -len(JOURNAL_SUFFIX)] + "-"
+        for path in entries
+        if path.name.startswith(TEMP_PREFIX) and path.name.endswith(JOURNAL_SUFFIX)
+    }
+    for path in entries:
         name = path.name
+        if any(name.startswith(prefix) for prefix in journaled):
+            continue  # a file of a committed transaction: its journal stands for it
         if name.startswith(TEMP_PREFIX) and name.endswith(JOURNAL_SUFFIX):
             found.append(
                 Leftover(path, "journal", lock_free, "an unfinished commit of a record's files")

@@ -893,7 +893,9 @@ def _check_seal(
     for relative_path, data in pending.items():
         if relative_path in digests:
             digests[relative_path] = hashlib.sha512(data).hexdigest()
-    for json_path, message in check_seal(record, seal, digests):
+    own = f"{RECORDS_DIR}/{slug}.json"
+    shown = {own: collector.file} if collector.file != own else {}
+    for json_path, message in check_seal(record, seal, digests, shown):
         collector.add("seal", json_path, message)
 
 
