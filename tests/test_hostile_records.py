@@ -140,6 +140,9 @@ def test_a_warc_that_is_a_fifo(project: Path) -> None:
     shown = f"archive/{warc.name}"
     refused(project, ["validate", f"records/{SLUG}.json"], 5, f"cannot read {shown}")
     refused(project, ["record", shown, "--id", "other"], 5, "is a FIFO (named pipe)")
+    refused(project, ["archive", shown], 2, "is not a regular file")
+    os.mkfifo(project.parent / "incoming.txt")
+    refused(project, ["archive", "../incoming.txt", "--url", URL], 2, "is not a regular file")
 
 
 def test_a_symlink_to_dev_zero_in_records(project: Path) -> None:

@@ -121,6 +121,13 @@ def archive(
     else:
         path = Path(source)
         if not path.is_file():
+            import os
+
+            if os.path.lexists(path):
+                raise UsageError(
+                    f"{source} is not a regular file (a folder, FIFO, device, socket or a "
+                    "broken symbolic link); not read"
+                )
             raise UsageError(f"{source} is neither an http(s) URL nor an existing file")
         if reused:
             warc_path, page_id = path, None
