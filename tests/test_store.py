@@ -526,3 +526,51 @@ def test_five_archives_at_once_with_the_same_record_slug(tmp_path: Path) -> None
     assert len(ids) == 5
     assert_consistent(project)
     assert project_problems(project) == []
+
+
+@pytest.mark.parametrize("failing_call", [1, 2, 3, 4])
+def test_a_crash_while_replacing_leaves_the_old_or_the_new_record_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing_call: int
+) -> None:
+    """``--replace`` of an existing record, interrupted at each rename: afterwards the
+    record, text and seal are all the old ones (before the commit point) or all the new."""
+    import test_record
+    from warcite.models import Extraction, Field
+
+    project = test_record.new_project(tmp_path)
+    monkeypatch.setattr(
+        "warcite.extract.extract_page",
+        lambda page: test_record.sample_extraction(page.url or test_record.URL),
+    )
+    warc = test_record.import_transcript(project)
+    old = records.make_record(warc, project_root=project)
+    old_files = {p.name: p.read_bytes() for p in (project / "records").iterdir()}
+    renamed = Extraction(
+        **{
+            **test_record.sample_extraction().__dict__,
+            "title": Field("Why Rivers Rise", "text:heading", "Why Rivers Rise"),
+        }
+    )
+    monkeypatch.setattr("warcite.extract.extract_page", lambda page: renamed)
+    real_replace = os.replace
+    calls = {"count": 0}
+
+    def failing_replace(source: Any, target: Any) -> None:
+        calls["count"] += 1
+        if calls["count"] == failing_call:
+            raise OSError(errno.EIO, "Input/output error (injected)")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(RecordError):
+        records.make_record(warc, project_root=project, replace=True)
+    monkeypatch.setattr(os, "replace", real_replace)
+    store.recover(project)
+    assert_consistent(project)
+    files = {p.name: p.read_bytes() for p in (project / "records").iterdir()}
+    title = json.loads(old.path.read_text())["work"]["title"]["value"]
+    if failing_call == 1:
+        assert files == old_files and title == "Why Rivers Flood in Spring"
+    else:
+        assert files != old_files and title == "Why Rivers Rise"
+        assert json.loads(old.path.read_text())["record_id"] == old.record["record_id"]
