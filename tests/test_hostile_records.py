@@ -249,3 +249,29 @@ def test_credentials_in_an_imported_url_never_reach_a_record(project: Path) -> N
     assert "credentials" in result.stderr
     for path in (project / "records").iterdir():
         assert b"hunter2" not in path.read_bytes()
+
+
+# --------------------------------------------------------------------------- leftovers
+
+
+def test_a_fifo_as_a_journal_or_a_reservation_never_hangs(project: Path) -> None:
+    os.mkfifo(project / "records" / ".warcite-reserved-other")
+    refused(project, ["validate"], 5, "a reservation of the id 'other' left by an interrupted")
+    os.mkfifo(project / "records" / ".warcite-tmp-feed.commit")
+    refused(project, ["recover"], 5, "the commit journal .warcite-tmp-feed.commit in records/ is")
+    warc = next((project / "archive").glob("*.warc.gz"))
+    refused(project, ["record", f"archive/{warc.name}", "--id", "new"], 5, "is damaged")
+
+
+def test_a_crafted_journal_cannot_rename_outside_records(project: Path) -> None:
+    warc = next((project / "archive").glob("*.warc.gz"))
+    (project / "records" / ".warcite-tmp-evil-0-x").write_bytes(b"overwritten")
+    journal = {
+        "renames": [["records/.warcite-tmp-evil-0-x", f"archive/{warc.name}"]],
+        "release": [],
+    }
+    import json
+
+    (project / "records" / ".warcite-tmp-evil.commit").write_text(json.dumps(journal))
+    refused(project, ["recover"], 5, "is damaged (it renames 'records/.warcite-tmp-evil-0-x'")
+    refused(project, ["seal", SLUG, "--reason", "x"], 5, "is damaged")

@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 
 from warcite.errors import RecordError
 from warcite.lock import project_lock
-from warcite.project import ARCHIVE_DIR, RECORDS_DIR
+from warcite.project import ARCHIVE_DIR, RECORDS_DIR, read_regular_file
 
 TEMP_PREFIX = ".warcite-tmp-"
 JOURNAL_SUFFIX = ".commit"
@@ -153,13 +153,22 @@ def commit_files(
 def _apply(root: Path, journal: Path) -> None:
     """Complete the renames a journal names (idempotent), then remove it."""
     try:
-        content = json.loads(journal.read_bytes()[:1_000_000].decode("utf-8"))
+        data = read_regular_file(journal, root, "the commit journal", 1 << 20)
+        content = json.loads(data.decode("utf-8"))
         renames = [(str(a), str(b)) for a, b in content["renames"]]
         release = [str(slug) for slug in content.get("release", [])]
-    except (ValueError, KeyError, TypeError) as error:
+        for temporary, final in renames:
+            # a journal only ever renames its own temporary files within records/
+            if (
+                PurePosixPath(temporary).parent != PurePosixPath(final).parent
+                or PurePosixPath(final).parent != PurePosixPath(RECORDS_DIR)
+                or not PurePosixPath(temporary).name.startswith(TEMP_PREFIX)
+            ):
+                raise ValueError(f"it renames {temporary!r} to {final!r}")
+    except (ValueError, KeyError, TypeError, RecordError) as error:
         raise RecordError(
-            f"the commit journal {journal} is damaged ({error}); compare the files it would "
-            "have written with `warcite validate`, then delete it"
+            f"the commit journal {journal.name} in {RECORDS_DIR}/ is damaged ({error}); "
+            "compare the files it would have written with `warcite validate`, then delete it"
         ) from error
     folders: set[Path] = {journal.parent}
     for temporary, final in renames:
@@ -186,9 +195,10 @@ def reservation_path(project_root: Path, slug: str) -> Path:
 
 def _holder(path: Path) -> tuple[int, str] | None:
     try:
-        text = path.read_bytes()[:200].decode("utf-8", "replace").split()
+        data = read_regular_file(path, None, "reservation", 200)
+        text = data.decode("utf-8", "replace").split()
         return int(text[0]), text[1]
-    except (OSError, ValueError, IndexError):
+    except (RecordError, ValueError, IndexError):
         return None
 
 
