@@ -447,7 +447,8 @@ ALLOCATOR = textwrap.dedent(
     import sys
     from pathlib import Path
     from warcite.record import allocate_id
-    print(allocate_id(Path(sys.argv[1]), "same"))
+    print(allocate_id(Path(sys.argv[1]), "same"), flush=True)
+    sys.stdin.read()  # a reservation lasts while its process lives: stay until told
     """
 )
 
@@ -456,12 +457,24 @@ def test_parallel_allocations_get_distinct_ids(tmp_path: Path) -> None:
     project = new_project(tmp_path)
     runs = [
         subprocess.Popen(
-            [sys.executable, "-c", ALLOCATOR, str(project)], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", ALLOCATOR, str(project)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for _ in range(6)
     ]
-    ids = [run.communicate(timeout=120)[0].strip() for run in runs]
+    try:
+        ids = []
+        for run in runs:
+            assert run.stdout is not None
+            ids.append(run.stdout.readline().strip())
+    finally:
+        for run in runs:
+            run.communicate(timeout=120)
     assert sorted(ids) == ["same", "same-2", "same-3", "same-4", "same-5", "same-6"]
+    # once they are gone, their reservations are stale and the ids free again
+    assert records.allocate_id(project, "same") == "same"
 
 
 # --------------------------------------------------------------------------- five archives at once
