@@ -1,4 +1,4 @@
-"""Validation: a record -> every problem found (schema, references, fixity, drift).
+"""Validation: a record -> every problem found (schema, references, fixity, seal, drift).
 
 Checks, in order, collecting every problem rather than stopping at the first:
 
@@ -11,12 +11,21 @@ Checks, in order, collecting every problem rather than stopping at the first:
 5. ``fixity``     each file exists with its recorded size, sha512 and sha256; the WARC record
                   with the recorded ID is at the recorded offset, with its length and payload
                   digest; the text's digests, characters, blocks and normalisation hold;
-6. ``drift``      (deep) re-extracting from the WARC with this warcite gives the stored text
-                  and metadata; when the record was made by another extractor version the
-                  differences are warnings, not failures.
+6. ``seal``       the record's JSON, text and WARC are the files sealed in
+                  ``records/<id>.sha512`` (:mod:`warcite.seal`): any edit fails;
+7. ``drift``      (deep) every field derivable from the WARC is re-derived with the code that
+                  made the record (work and text by re-extraction, capture and files from the
+                  WARC, the citation from the record's work) and compared leaf by leaf; when
+                  the record was made by another extractor version, which cannot be run here,
+                  differences in what the extractor produces are warnings, all others fail.
 
-Validation never writes, moves or touches a file.  Each problem is a :class:`Problem`
-printable on one line: ``records/x.json: $.work.published.value: '29/08/2016' is not a 'date'``.
+For the whole project, :func:`project_problems` adds ``orphan`` (a WARC no record refers to)
+and ``leftover`` (files an interrupted run left).  Record files, texts, seals and WARCs are
+read only when they are plain files inside the project, within size limits.
+
+Validation never writes, moves or touches a file, except :func:`record_fixity_checks`
+(``validate --record``), which appends a PREMIS "fixity check" event under the project lock.
+Each problem is a :class:`Problem` printable on one line: ``records/x.json: $.work.published.value: '29/08/2016' is not a 'date'``.
 """
 
 from __future__ import annotations
