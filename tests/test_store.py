@@ -587,3 +587,44 @@ def test_a_crash_while_replacing_leaves_the_old_or_the_new_record_whole(
     else:
         assert files != old_files and title == "Why Rivers Rise"
         assert json.loads(old.path.read_text())["record_id"] == old.record["record_id"]
+
+
+def test_a_foreign_warc_with_credentials_in_its_target_uri(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A WARC made elsewhere names ``user:secret@`` in WARC-Target-URI: the record, its text,
+    seal and citation never hold them, warcite warns, and the record validates."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    project = new_project(tmp_path)
+    html = (TEST_DATA / "html_news_article.html").read_bytes()
+    warc = project / "archive" / "foreign.warc.gz"
+    with warc.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True, warc_version="WARC/1.1")
+        headers = StatusAndHeaders(
+            "200 OK",
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(html)))],
+            protocol="HTTP/1.1",
+        )
+        writer.write_record(
+            writer.create_warc_record(
+                "https://editor:t0p-secret@news.example/2024/03/05/story.html",
+                "response",
+                payload=BytesIO(html),
+                length=len(html),
+                http_headers=headers,
+            )
+        )
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(cli, ["record", "archive/foreign.warc.gz"])
+    assert result.exit_code == 0, result.output
+    assert "holds credentials" in result.stderr
+    assert "t0p-secret" not in result.output
+    for path in (project / "records").iterdir():
+        assert b"t0p-secret" not in path.read_bytes() and b"editor:" not in path.read_bytes()
+    record = json.loads(next((project / "records").glob("*.json")).read_text())
+    assert record["capture"]["target_uri"] == "https://news.example/2024/03/05/story.html"
+    assert CliRunner().invoke(cli, ["validate", "--deep"]).exit_code == 0

@@ -287,6 +287,23 @@ def _page_without_credentials(page: ArchivedPage) -> ArchivedPage:
     )
 
 
+def page_for_extraction(page: ArchivedPage) -> ArchivedPage:
+    """The page as the extractor sees it when a record is made: its URLs without
+    credentials, so that no evidence the extractor records can hold them."""
+    return _page_without_credentials(page)
+
+
+def without_any_credentials(value: Any) -> Any:
+    """``value`` (JSON data) with credentials removed from every URL in every string."""
+    if isinstance(value, str):
+        return without_credentials(value) if "@" in value else value
+    if isinstance(value, dict):
+        return {key: without_any_credentials(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_any_credentials(item) for item in value]
+    return value
+
+
 def json_depth_exceeds(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     """True when ``value`` nests objects and arrays deeper than ``limit`` (iterative)."""
     stack: list[tuple[Any, int]] = [(value, 1)]
@@ -895,6 +912,7 @@ def build_record(
         "citation": {},
         "extensions": {},
     }
+    record = without_any_credentials(record)
     record["citation"] = citation_item(record, project_root)
     return record, text
 
@@ -1195,7 +1213,7 @@ def make_record(
     clock = clock or utc_now
     new_uuid = new_uuid or uuid.uuid4
     page = read_page(warc_path, record_id)
-    extraction = extract_page(page)
+    extraction = extract_page(page_for_extraction(page))
     warc_file = file_digests(warc_path)
     warcinfo = warcinfo_fields(warc_path)
     warnings = list(extraction.warnings)

@@ -714,7 +714,9 @@ def _check_derived(
             from warcite.extract import extract_page
 
             extractor = extract_page
-        extraction = extractor(page)
+        from warcite.record import page_for_extraction
+
+        extraction = extractor(page_for_extraction(page))
         derived, text = build_record(
             page,
             extraction,
