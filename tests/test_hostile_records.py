@@ -275,3 +275,19 @@ def test_a_crafted_journal_cannot_rename_outside_records(project: Path) -> None:
     (project / "records" / ".warcite-tmp-evil.commit").write_text(json.dumps(journal))
     refused(project, ["recover"], 5, "is damaged (it renames 'records/.warcite-tmp-evil-0-x'")
     refused(project, ["seal", SLUG, "--reason", "x"], 5, "is damaged")
+
+
+def test_a_huge_integer_and_a_lone_surrogate_in_a_record(project: Path) -> None:
+    record = valid_record(project).decode("utf-8")
+    (project / "records" / "number.json").write_text(
+        record.replace('"schema_version": "1.0.0"', '"schema_version": ' + "9" * 50_000, 1)
+    )
+    refused(project, ["validate", "records/number.json"], 5, "not a record: Exceeds the limit")
+    refused(project, ["text", "number"], 5, "not a record: Exceeds the limit")
+    (project / "records" / "surrogate.json").write_text(
+        record.replace('"id": "harbor"', '"id": "harbor\\\\ud800"'.replace("\\\\", "\\"), 1)
+    )
+    expected = "a string holds \\ud800, a lone surrogate escape"
+    refused(project, ["validate", "records/surrogate.json"], 5, expected)
+    refused(project, ["validate", "--deep"], 5, expected)
+    refused(project, ["cite", "surrogate"], 5, expected)

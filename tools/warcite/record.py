@@ -358,13 +358,24 @@ def parse_record_json(data: bytes, where: str) -> Any:
             "deep; a record is about ten: not a warcite record"
         )
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise RecordError(
             f"{where}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         ) from None
     except RecursionError:  # pragma: no cover - the byte scan refuses this first
         raise RecordError(f"{where}: the JSON nests too deeply") from None
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        raise RecordError(f"{where}: not a record: {error}") from None
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = error.object[error.start : error.end]
+        raise RecordError(
+            f"{where}: a string holds {bad.encode('unicode_escape').decode()}, a lone "
+            "surrogate escape that is not Unicode text"
+        ) from None
+    return data
 
 
 def utc_now() -> datetime:
