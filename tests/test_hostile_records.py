@@ -291,3 +291,57 @@ def test_a_huge_integer_and_a_lone_surrogate_in_a_record(project: Path) -> None:
     refused(project, ["validate", "records/surrogate.json"], 5, expected)
     refused(project, ["validate", "--deep"], 5, expected)
     refused(project, ["cite", "surrogate"], 5, expected)
+
+
+def _nodes(value: Any, keys: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [keys] if keys else []
+    children = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else []
+    )
+    for key, child in children:
+        found.extend(_nodes(child, (*keys, key)))
+    return found
+
+
+def test_every_node_of_a_record_of_the_wrong_type_is_a_clear_error(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each object, array and value of the record replaced in turn by a value of another
+    type: validate --deep, text and cite end with an exit code, never a traceback."""
+    import copy
+    import json
+
+    from click.testing import CliRunner
+
+    from warcite.cli import cli
+
+    monkeypatch.chdir(project)
+    original = json.loads(valid_record(project))
+    target = project / "records" / "typed.json"
+    failures = []
+    nodes = _nodes(original)
+    assert len(nodes) > 150
+    cases = 0
+    for keys in nodes:
+        for value in (7, None, ["x"]):
+            record = copy.deepcopy(original)
+            holder = record
+            for key in keys[:-1]:
+                holder = holder[key]
+            holder[keys[-1]] = value
+            target.write_text(json.dumps(record), encoding="utf-8")
+            for arguments in (
+                ["validate", "--deep", "records/typed.json"],
+                ["text", "records/typed.json"],
+                ["cite", "records/typed.json"],
+            ):
+                cases += 1
+                result = CliRunner().invoke(cli, arguments)
+                if result.exception is not None and not isinstance(result.exception, SystemExit):
+                    failures.append((arguments[0], keys, value, repr(result.exception)))
+    assert failures == [], failures[:10]
+    assert cases > 1350

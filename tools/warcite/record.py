@@ -1409,7 +1409,13 @@ def load_record(ref: str | Path, project_root: Path | None = None) -> JsonObject
 def record_text(record: Mapping[str, Any], project_root: Path | None = None) -> str:
     """The record's stored clean text (UTF-8), read from inside the project only."""
     root = project_root or find_project_root()
-    relative = record["text"]["path"]
+    text = record.get("text")
+    relative = text.get("path") if isinstance(text, dict) else None
+    if not isinstance(relative, str):
+        raise RecordError(
+            f"record {record.get('id')!r} names no text file ($.text.path); "
+            "run `warcite validate` on it"
+        )
     path = resolve_in_project(root, relative)
     data = read_regular_file(path, root, "the record's text file", MAX_TEXT_BYTES)
     try:

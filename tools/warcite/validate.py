@@ -321,7 +321,13 @@ def _check_files(
 
 def _check_listed(record: Mapping[str, Any], collector: _Collector) -> None:
     files = _list(record.get("files"))
-    listed = {(entry.get("path"), entry.get("role")) for entry in files if isinstance(entry, dict)}
+    listed = {
+        (entry.get("path"), entry.get("role"))
+        for entry in files
+        if isinstance(entry, dict)
+        and isinstance(entry.get("path"), str)
+        and isinstance(entry.get("role"), str)
+    }
     warc_path = _get(record, "capture", "warc", "path")
     if isinstance(warc_path, str) and (warc_path, "warc") not in listed:
         collector.add(
@@ -339,7 +345,11 @@ def _check_listed(record: Mapping[str, Any], collector: _Collector) -> None:
             expected=text_path,
         )
     agents = _list(record.get("agents"))
-    agent_ids = {agent.get("id") for agent in agents if isinstance(agent, dict)}
+    agent_ids = {
+        agent.get("id")
+        for agent in agents
+        if isinstance(agent, dict) and isinstance(agent.get("id"), str)
+    }
     events = _list(record.get("events"))
     seen: set[str] = set()
     for index, item in enumerate(events):
