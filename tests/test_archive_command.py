@@ -190,7 +190,11 @@ def test_archive_rebuilds_the_reference_record_unchanged(
     project = new_project(tmp_path)
     warc = reference["capture"]["warc"]["path"]
     shutil.copy2(PROJECT_ROOT / warc, project / warc)
-    for name in ("opednews-160829-249.json", "opednews-160829-249.txt"):
+    for name in (
+        "opednews-160829-249.json",
+        "opednews-160829-249.txt",
+        "opednews-160829-249.sha512",
+    ):
         shutil.copy2(PROJECT_ROOT / "records" / name, project / "records" / name)
     before = snapshot(project)
     result = _run(project, monkeypatch, "archive", warc)

@@ -153,11 +153,12 @@ def recorded_project(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file under ``folder`` with its bytes and modification time."""
+    """Every file under ``folder`` with its bytes and modification time (the project lock
+    file, which holds nothing, aside)."""
     return {
         str(path.relative_to(folder)): (path.read_bytes(), path.stat().st_mtime_ns)
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.name != ".warcite.lock"
     }
 
 

@@ -5,17 +5,31 @@ project's ``archive/`` folder (used as it is: rebuilding the bundled reference r
 reports "unchanged" when identical), or a file to import (a WARC from elsewhere, or a saved
 HTML page or text transcript with ``url``), and returns the :class:`~warcite.record.RecordResult`
 of a record that has just been validated.
+
+Nothing is left half-done without saying so: when the WARC was written but its record
+could not be made (no article text, an undecodable charset, a full disk, a read-only
+``records/``, a record that does not validate), the error keeps its kind (and exit code)
+and its message ends by naming the WARC that was kept and the one command that completes
+the job once the cause is fixed (``warcite validate`` lists such WARCs too).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import shlex
 from pathlib import Path
 
 from warcite.capture import capture, import_file
-from warcite.errors import RecordError, UsageError, ValidationFailed
-from warcite.project import ARCHIVE_DIR
-from warcite.record import RecordResult, make_record, record_paths
+from warcite.errors import RecordError, UsageError, ValidationFailed, WarciteError
+from warcite.project import ARCHIVE_DIR, display_path
+from warcite.record import (
+    RecordResult,
+    has_credentials,
+    make_record,
+    record_paths,
+    without_credentials,
+)
 from warcite.validate import validate_file
 
 
@@ -29,6 +43,36 @@ def _in_archive(source: str, archive_dir: Path) -> bool:
         source.lower().endswith((".warc", ".warc.gz"))
         and Path(source).resolve().parent == archive_dir.resolve()
     )
+
+
+def completion_command(
+    warc_path: Path,
+    project_root: Path,
+    *,
+    page_id: str | None,
+    slug: str | None,
+    operator: str | None,
+) -> str:
+    """The ``warcite record`` command that makes the record of a WARC that was kept."""
+    words = ["warcite", "record", display_path(warc_path, project_root)]
+    if page_id:
+        words += ["--record-id", page_id]
+    if slug:
+        words += ["--id", slug]
+    if operator:
+        words += ["--operator", operator]
+    return shlex.join(words)
+
+
+def _kept(error: WarciteError, warc_path: Path, command: str, project_root: Path) -> None:
+    """Add to ``error``'s message what was kept and how to finish (same error, same kind)."""
+    shown = display_path(warc_path, project_root)
+    note = (
+        f"\nkept: {shown} (the capture is complete and stays in {ARCHIVE_DIR}/); no record was "
+        f"written for it. Once the cause above is fixed, complete the job with (or delete the WARC "
+        f"if it is not wanted):\n  {command}"
+    )
+    error.args = (f"{error.args[0] if error.args else error}{note}", *error.args[1:])
 
 
 def archive(
@@ -46,9 +90,19 @@ def archive(
 
     Raises UsageError for a source that is neither a URL nor a file, RecordError before
     anything is captured when ``slug`` names an existing record (without ``replace``), and
-    ValidationFailed (with every problem) when the new record does not validate.
+    ValidationFailed (with every problem) when the new record does not validate.  When a
+    new WARC was written but its record was not, the error (of the failing stage's kind)
+    names the WARC kept and the command completing the job.  Credentials in ``url``
+    (``user:secret@``) are removed before anything is written, with a warning.
     """
     archive_dir = project_root / ARCHIVE_DIR
+    warnings: list[str] = []
+    if url is not None and has_credentials(url):
+        url = without_credentials(url)
+        warnings.append(
+            "the URL held credentials (user:password@); they were removed and are written "
+            f"nowhere: {url}"
+        )
     is_url = _is_url(source)
     reused = not is_url and _in_archive(source, archive_dir)
     if slug is not None and not reused and not replace:
@@ -67,6 +121,13 @@ def archive(
     else:
         path = Path(source)
         if not path.is_file():
+            import os
+
+            if os.path.lexists(path):
+                raise UsageError(
+                    f"{source} is not a regular file (a folder, FIFO, device, socket or a "
+                    "broken symbolic link); not read"
+                )
             raise UsageError(f"{source} is neither an http(s) URL nor an existing file")
         if reused:
             warc_path, page_id = path, None
@@ -80,18 +141,28 @@ def archive(
                 note=note,
             )
             warc_path, page_id = imported.path, imported.main_record_id
-    result = make_record(
-        warc_path,
-        record_id=page_id,
-        slug=slug,
-        replace=replace,
-        project_root=project_root,
-        operator=operator,
-    )
-    report = validate_file(result.path, project_root)
-    if not report.ok:
-        raise ValidationFailed(f"{report.file} does not validate", report.problems)
+    try:
+        result = make_record(
+            warc_path,
+            record_id=page_id,
+            slug=slug,
+            replace=replace,
+            project_root=project_root,
+            operator=operator,
+        )
+        report = validate_file(result.path, project_root)
+        if not report.ok:
+            raise ValidationFailed(f"{report.file} does not validate", report.problems)
+    except WarciteError as error:
+        if not reused:
+            command = completion_command(
+                warc_path, project_root, page_id=page_id, slug=slug, operator=operator
+            )
+            _kept(error, warc_path, command, project_root)
+        raise
+    if warnings:
+        result = dataclasses.replace(result, warnings=(*warnings, *result.warnings))
     return result
 
 
-__all__ = ["archive"]
+__all__ = ["archive", "completion_command"]

@@ -43,7 +43,7 @@ def cli() -> None:
     """Preserve web articles as WARC 1.1, extract their clean text, keep fixity records, cite them.
 
     Exit codes: 0 success, 1 other error, 2 usage, 3 capture/import, 4 extraction,
-    5 record (invalid, missing or would be overwritten), 6 citation.
+    5 record (invalid, missing, would be overwritten, or unsafe to read), 6 citation.
     """
 
 
@@ -435,7 +435,7 @@ def archive_command(
 
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--deep", is_flag=True, help="Also re-extract from the WARC and compare.")
+@click.option("--deep", is_flag=True, help="Also re-derive every field from the WARC and compare.")
 @click.option(
     "--format",
     "output_format",
@@ -444,25 +444,54 @@ def archive_command(
     show_default=True,
     help="text: one line per problem; json: a fixity report per record.",
 )
+@click.option(
+    "--record",
+    "record_events",
+    is_flag=True,
+    help="Append a PREMIS 'fixity check' event to each checked record and renew its seal.",
+)
+@click.option("--operator", default=None, help="With --record: the person checking (an agent).")
 @reports_errors
-def validate_command(paths: tuple[str, ...], deep: bool, output_format: str) -> None:
-    """Validate records (default: every records/*.json): schema, references, fixity.
+def validate_command(
+    paths: tuple[str, ...],
+    deep: bool,
+    output_format: str,
+    record_events: bool,
+    operator: str | None,
+) -> None:
+    """Validate records (default: every records/*.json and the project): schema,
+    references, fixity, seals.
 
     Every problem is collected and printed, one line each, before the exit status is set
-    (5 when any is found).  --deep re-extracts each page from its WARC and reports drift
-    (warnings when the record was made by another extractor version).  Never changes a file.
+    (5 when any is found).  Without PATHS, WARCs in archive/ that no record refers to and
+    files left by an interrupted run are problems too.  --deep re-derives every field it
+    can from the WARC (re-extraction) and the citation from the record's work.  Changes no
+    file, except with --record: then each record gets a "fixity check" event.
     """
     import json
     import sys
     from datetime import datetime, timezone
     from pathlib import Path
 
-    from warcite.errors import ValidationFailed
+    from warcite.errors import UsageError, ValidationFailed
     from warcite.project import find_project_root
-    from warcite.validate import fixity_report, record_files, validate_file
+    from warcite.validate import (
+        fixity_report,
+        project_problems,
+        record_files,
+        record_fixity_checks,
+        validate_file,
+    )
 
-    start = Path(paths[0]) if paths else None
-    root = find_project_root(start.resolve().parent if start and start.exists() else None)
+    if operator is not None and not record_events:
+        raise UsageError("--operator names who recorded the check: use it with --record")
+    import os
+
+    start = Path(paths[0]) if paths and len(paths[0]) < 4096 else None
+    exists = start is not None and os.path.lexists(start)
+    # the folder holding the given file, its last component not followed (a symlink out
+    # of the project must not make its target's folder the project)
+    root = find_project_root(Path(os.path.abspath(start)).parent if start and exists else None)
     files = record_files([Path(p) for p in paths], root)
     if not files:
         click.echo(f"no records to validate under {root}", err=True)
@@ -472,9 +501,12 @@ def validate_command(paths: tuple[str, ...], deep: bool, output_format: str) -> 
             reports = [validate_file(path, root, deep=deep) for path in bar]
     else:
         reports = [validate_file(path, root, deep=deep) for path in files]
+    project = [] if paths else project_problems(root)
     if output_format == "json":
         checked_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         report = fixity_report(reports, deep=deep, checked_at=checked_at)
+        report["project"] = [dict(problem.as_dict(), file=problem.file) for problem in project]
+        report["ok"] = report["ok"] and not any(p.severity == "error" for p in project)
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for record_report in reports:
@@ -482,14 +514,74 @@ def validate_command(paths: tuple[str, ...], deep: bool, output_format: str) -> 
                 click.echo(problem.line())
             if record_report.ok:
                 click.echo(f"{record_report.file}: ok")
+        for problem in project:
+            click.echo(problem.line())
+    if record_events:
+        for message in record_fixity_checks(reports, root, deep=deep, operator=operator):
+            click.echo(message, err=True)
     failed = [report for report in reports if not report.ok]
-    if failed:
+    project_errors = [p for p in project if p.severity == "error"]
+    if failed or project_errors:
         count = sum(1 for report in failed for p in report.problems if p.severity == "error")
+        parts = []
+        if failed or not project_errors:
+            parts.append(
+                f"{count} problem{'s' if count != 1 else ''} in {len(failed)} of {len(reports)} "
+                f"record{'s' if len(reports) != 1 else ''}"
+            )
+        if project_errors:
+            n = len(project_errors)
+            parts.append(f"{n} problem{'s' if n != 1 else ''} in the project")
         raise ValidationFailed(
-            f"{count} problem{'s' if count != 1 else ''} in {len(failed)} of {len(reports)} "
-            f"record{'s' if len(reports) != 1 else ''}",
-            [p for report in failed for p in report.problems],
+            ", ".join(parts),
+            [p for report in failed for p in report.problems] + project_errors,
         )
+
+
+@cli.command("seal")
+@click.argument("record")
+@click.option("--reason", required=True, help="Why the record changed (kept in its history).")
+@click.option("--operator", default=None, help="Name of the person re-sealing (an agent).")
+@reports_errors
+def seal_command(record: str, reason: str, operator: str | None) -> None:
+    """Seal RECORD anew after a deliberate change, recording the change as an event.
+
+    RECORD is a slug, a record_id or a record file.  The record must validate apart from
+    its seal.  A PREMIS event with the reason is appended, then records/<id>.sha512 is
+    rewritten; check it with `sha512sum -c records/<id>.sha512` from the project root.
+    """
+    from warcite.errors import ValidationFailed
+    from warcite.project import display_path, find_project_root
+    from warcite.seal import reseal
+
+    root = find_project_root()
+    try:
+        path = reseal(record, root, reason=reason, operator=operator)
+    except ValidationFailed as failure:
+        for problem in failure.problems:
+            click.echo(problem.line(), err=True)
+        raise
+    click.echo(f"sealed: {display_path(path, root)}", err=True)
+    click.echo(display_path(path, root))
+
+
+@cli.command("recover")
+@reports_errors
+def recover_command() -> None:
+    """Finish or undo what an interrupted warcite run left in records/ and archive/.
+
+    A record whose files were being committed is completed; temporary files and id
+    reservations of runs that are gone are removed.  Every command that writes records
+    does this first; this command does only that.
+    """
+    from warcite.project import find_project_root
+    from warcite.store import recover
+
+    done = recover(find_project_root())
+    for line in done:
+        click.echo(line, err=True)
+    if not done:
+        click.echo("nothing to recover", err=True)
 
 
 # ---------------------------------------------------------------- cite stage (cite.py)
@@ -498,14 +590,15 @@ def validate_command(paths: tuple[str, ...], deep: bool, output_format: str) -> 
 def _cite_load(reference: str, *, text_required: bool = True) -> tuple[Any, dict[str, Any], Any]:
     """The project root, the record a RECORD argument names, and the record's clean text
     (None when it is not required and cannot be read)."""
+    import os
     from pathlib import Path
 
     from warcite.project import find_project_root
     from warcite.record import load_record, record_text
 
     given = Path(reference)
-    if given.suffix == ".json" and given.is_file():
-        root = find_project_root(given.resolve().parent, required=False)
+    if given.suffix == ".json" and len(reference) < 4096 and os.path.lexists(given):
+        root = find_project_root(Path(os.path.abspath(given)).parent, required=False)
     else:
         root = find_project_root()
     record = load_record(reference, root)

@@ -9,7 +9,9 @@ pointing out) is refused, never followed.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path, PurePosixPath
 
 from warcite.errors import RecordError, UsageError
@@ -46,6 +48,14 @@ def find_project_root(start: Path | None = None, *, required: bool = True) -> Pa
     return origin
 
 
+def record_json_files(folder: Path) -> list[Path]:
+    """The ``*.json`` files of a folder, sorted, without hidden ones (``.warcite-tmp-*``
+    files of a commit in progress are not records)."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.glob("*.json") if not path.name.startswith("."))
+
+
 def unsafe_path_reason(relative: str) -> str | None:
     """Why ``relative`` (a path stored in a record) is not a safe project path, or None."""
     if not relative:
@@ -80,6 +90,108 @@ def resolve_in_project(project_root: Path, relative: str) -> Path:
     return candidate
 
 
+MAX_RECORD_BYTES = 32 * 1024 * 1024
+"""A record's JSON is a few kilobytes; anything over this is refused unread."""
+MAX_TEXT_BYTES = 256 * 1024 * 1024
+"""A record's clean text: more than any article; anything over this is refused unread."""
+MAX_PATH_BYTES = 4096
+
+
+def inside_project(project_root: Path, path: Path) -> bool:
+    """True when ``path``, symbolic links resolved, lies inside the project folder."""
+    root = project_root.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+    return resolved == root or root in resolved.parents
+
+
+def _shown(path: Path, project_root: Path | None) -> str:
+    """``path`` relative to the project when inside it, without following symbolic links."""
+    absolute = Path(os.path.abspath(path))
+    if project_root is not None:
+        for base in (project_root, project_root.resolve()):
+            try:
+                return absolute.relative_to(os.path.abspath(base)).as_posix()
+            except ValueError:
+                continue
+    return str(path)
+
+
+def open_regular_file(path: Path, project_root: Path | None, what: str) -> int:
+    """A read-only descriptor of ``path``, refusing what is not a plain file in the project.
+
+    Refused with :class:`RecordError` (never followed, never blocking): a path leading out
+    of the project through a symbolic link (when ``project_root`` is given), a FIFO, a
+    device (``/dev/zero``), a socket, a folder, a name too long for the file system, a
+    symlink loop.  The check is made on the opened descriptor, so a file swapped after the
+    check is still caught.
+    """
+    shown = _shown(path, project_root)
+    if len(os.fsencode(shown)) > MAX_PATH_BYTES or any(
+        len(os.fsencode(part)) > 255 for part in path.parts
+    ):
+        raise RecordError(f"{what} {shown[:80]}...: the name is too long for a file")
+    if project_root is not None and not inside_project(project_root, path):
+        raise RecordError(
+            f"{what} {shown} leads outside the project folder {project_root} (through a "
+            "symbolic link); not followed"
+        )
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except FileNotFoundError:
+        raise RecordError(f"{what} {shown} does not exist") from None
+    except IsADirectoryError:
+        raise RecordError(f"{what} {shown} is a folder, not a file") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise RecordError(f"{what} {shown} is a symbolic link loop") from None
+        if error.errno == errno.ENAMETOOLONG:
+            raise RecordError(f"{what} {shown[:80]}...: the name is too long") from None
+        raise RecordError(f"cannot read {what} {shown}: {error.strerror or error}") from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+    except OSError as error:  # pragma: no cover - fstat on an open descriptor
+        os.close(descriptor)
+        raise RecordError(f"cannot read {what} {shown}: {error}") from None
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(mode)
+            else "a FIFO (named pipe)"
+            if stat.S_ISFIFO(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
+        raise RecordError(f"{what} {shown} is {kind}, not a regular file; not read")
+    return descriptor
+
+
+def read_regular_file(path: Path, project_root: Path | None, what: str, limit: int) -> bytes:
+    """The bytes of a plain file in the project, at most ``limit`` of them (else RecordError).
+
+    See :func:`open_regular_file` for what is refused.
+    """
+    descriptor = open_regular_file(path, project_root, what)
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            data = stream.read(limit + 1)
+        except OSError as error:
+            raise RecordError(
+                f"cannot read {what} {_shown(path, project_root)}: {error.strerror or error}"
+            ) from None
+    if len(data) > limit:
+        raise RecordError(
+            f"{what} {_shown(path, project_root)} is larger than {limit} bytes, more than warcite reads for it; not read"
+        )
+    return data
+
+
 def relative_to_project(path: Path, project_root: Path) -> str:
     """``path`` as a POSIX path relative to ``project_root``; RecordError if it is outside."""
     root = project_root.resolve()
@@ -103,16 +215,24 @@ def display_path(path: Path, project_root: Path | None = None) -> str:
             return path.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:
             continue
+        except (OSError, RuntimeError):  # a symlink loop, a name too long
+            return _shown(path, base)
     return str(path)
 
 
 __all__ = [
     "ARCHIVE_DIR",
     "CONFIG_FILE",
+    "MAX_RECORD_BYTES",
+    "MAX_TEXT_BYTES",
     "RECORDS_DIR",
     "display_path",
     "find_project_root",
+    "inside_project",
     "is_project_root",
+    "open_regular_file",
+    "read_regular_file",
+    "record_json_files",
     "relative_to_project",
     "resolve_in_project",
     "unsafe_path_reason",

@@ -18,12 +18,12 @@ Public functions::
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import os
 import platform
 import re
-import tempfile
 import unicodedata
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -39,9 +39,13 @@ from warcite.cite.titles import sentence_case
 from warcite.errors import RecordError, ValidationFailed
 from warcite.models import ArchivedPage, Evidence, Extraction, Field, Person
 from warcite.project import (
+    MAX_RECORD_BYTES,
+    MAX_TEXT_BYTES,
     RECORDS_DIR,
     display_path,
     find_project_root,
+    read_regular_file,
+    record_json_files,
     relative_to_project,
     resolve_in_project,
 )
@@ -265,6 +269,126 @@ register_migration("1.0.0", "1.1.0")(provenance.migrate_1_0_0_to_1_1_0)
 
 # --------------------------------------------------------------------------- small helpers
 
+_USERINFO = re.compile(r"(://)[^/?#@\s]*@")
+MAX_JSON_DEPTH = 64
+"""A record is about ten levels deep; deeper JSON is refused before it is checked."""
+
+
+def without_credentials(url: str) -> str:
+    """``url`` with any ``user:password@`` removed from its authority (also inside
+    ``urn:transcript:http://...``): credentials never go into a record or citation."""
+    return _USERINFO.sub(r"\1", url)
+
+
+def has_credentials(url: str) -> bool:
+    """True when ``url`` carries ``user[:password]@`` in its authority."""
+    return _USERINFO.search(url) is not None
+
+
+def _page_without_credentials(page: ArchivedPage) -> ArchivedPage:
+    memento = page.memento
+    if memento is not None:
+        memento = dataclasses.replace(
+            memento, original_uri=without_credentials(memento.original_uri)
+        )
+    return dataclasses.replace(
+        page,
+        target_uri=without_credentials(page.target_uri),
+        url=without_credentials(page.url) if page.url else page.url,
+        memento=memento,
+    )
+
+
+def page_for_extraction(page: ArchivedPage) -> ArchivedPage:
+    """The page as the extractor sees it when a record is made: its URLs without
+    credentials, so that no evidence the extractor records can hold them."""
+    return _page_without_credentials(page)
+
+
+def without_any_credentials(value: Any) -> Any:
+    """``value`` (JSON data) with credentials removed from every URL in every string."""
+    if isinstance(value, str):
+        return without_credentials(value) if "@" in value else value
+    if isinstance(value, dict):
+        return {key: without_any_credentials(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_any_credentials(item) for item in value]
+    return value
+
+
+def json_depth_exceeds(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when ``value`` nests objects and arrays deeper than ``limit`` (iterative)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _nesting_exceeds(data: bytes, limit: int) -> bool:
+    """A byte scan (strings skipped) for nesting deeper than ``limit``, before parsing."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return False
+
+
+def parse_record_json(data: bytes, where: str) -> Any:
+    """Parse a record file's bytes; RecordError (with line and column) for what is not JSON,
+    not UTF-8, or nested deeper than a record is (:data:`MAX_JSON_DEPTH`)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RecordError(f"{where}: not UTF-8 text (byte {error.start})") from None
+    if _nesting_exceeds(data, MAX_JSON_DEPTH):
+        raise RecordError(
+            f"{where}: the JSON nests arrays and objects more than {MAX_JSON_DEPTH} levels "
+            "deep; a record is about ten: not a warcite record"
+        )
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RecordError(
+            f"{where}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+    except RecursionError:  # pragma: no cover - the byte scan refuses this first
+        raise RecordError(f"{where}: the JSON nests too deeply") from None
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        raise RecordError(f"{where}: not a record: {error}") from None
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = error.object[error.start : error.end]
+        raise RecordError(
+            f"{where}: a string holds {bad.encode('unicode_escape').decode()}, a lone "
+            "surrogate escape that is not Unicode text"
+        ) from None
+    return data
+
 
 def utc_now() -> datetime:
     """The current time in UTC (the default clock)."""
@@ -478,7 +602,7 @@ def _candidates(extraction: Extraction) -> JsonObject:
 
 
 def _http_url(value: str | None) -> str | None:
-    return value if value and re.match(r"^https?://\S+$", value) else None
+    return without_credentials(value) if value and re.match(r"^https?://\S+$", value) else None
 
 
 def _metadata_field(page: ArchivedPage, *names: str) -> str | None:
@@ -616,6 +740,7 @@ def build_record(
 
     if not SLUG_PATTERN.match(slug):
         raise RecordError(f"{slug!r} is not a valid record id (lowercase letters, digits, '-')")
+    page = _page_without_credentials(page)
     now = clock()
     text, kinds = clean_text(extraction)
     text_bytes = text.encode("utf-8")
@@ -821,6 +946,7 @@ def build_record(
         "citation": {},
         "extensions": {},
     }
+    record = without_any_credentials(record)
     record["citation"] = citation_item(record, project_root)
     provenance.link_events(record, operator_id)
     return record, text
@@ -893,57 +1019,164 @@ def dump_record(record: Mapping[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
 
-def _write_temporary(folder: Path, name: str, data: bytes) -> Path:
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return Path(temporary)
+def _id_taken(slug: str, project_root: Path) -> bool:
+    """True when a record, text, seal or another process's reservation uses ``slug``."""
+    from warcite.seal import seal_relative_path
+    from warcite.store import reservation_path, reservation_state
+
+    json_path, text_path = record_paths(slug, project_root)
+    seal = project_root / seal_relative_path(slug)
+    if any(os.path.lexists(path) for path in (json_path, text_path, seal)):
+        return True
+    reservation = reservation_path(project_root, slug)
+    return reservation.exists() and reservation_state(reservation) != "stale"
+
+
+def allocate_id(project: Path, slug: str) -> str:
+    """Reserve a free record id: ``slug``, else ``slug-2``, ``slug-3``... (atomically, under
+    the project lock).
+
+    The id stays reserved for this process (``records/.warcite-reserved-<id>``) until its
+    record is written (:func:`make_record` with ``slug=`` that id, or :func:`write_record`),
+    :func:`warcite.store.release_id` is called, or the process ends (a reservation of a
+    process that is gone is released by the next writer).  Raises UsageError for a slug
+    that is not a valid id, RecordError when no id is free.
+    """
+    from warcite.lock import project_lock
+    from warcite.slugs import check_slug
+    from warcite.store import recover, reserve_id
+
+    base = check_slug(slug)
+    root = Path(project).resolve()
+    with project_lock(root):
+        recover(root)
+        for candidate in _id_candidates(base):
+            if not _id_taken(candidate, root):
+                reserve_id(root, candidate)
+                return candidate
+    raise RecordError(f"no free record id for {base!r} ({base}-2 to {base}-999 are taken)")
+
+
+def _id_candidates(base: str) -> list[str]:
+    return [base] + [f"{base[:76].rstrip('-')}-{n}" for n in range(2, 1000)]
+
+
+def _seal_bytes(record: Mapping[str, Any], json_bytes: bytes) -> bytes:
+    from warcite.seal import manifest, record_entries
+
+    return manifest(record_entries(record, json_bytes))
 
 
 def write_record(
     record: Mapping[str, Any], text: str, project_root: Path, replace: bool = False
 ) -> tuple[Path, Path]:
-    """Write ``records/<id>.json`` and ``.txt`` atomically (temporary file + rename).
+    """Write ``records/<id>.json``, ``.txt`` and the seal ``.sha512`` in one all-or-nothing
+    commit (:func:`warcite.store.commit_files`), under the project lock.
 
     Never replaces an existing record or text silently: RecordError unless ``replace``.
     Returns the JSON and text paths.
     """
+    from warcite.lock import project_lock
+    from warcite.seal import seal_relative_path
+    from warcite.store import commit_files, reservation_path, reservation_state
+
     slug = record["id"]
-    json_path, text_path = record_paths(slug, project_root)
+    root = project_root.resolve()
+    json_path, text_path = record_paths(slug, root)
     if record["text"]["path"] != f"{RECORDS_DIR}/{slug}.txt":
         raise RecordError(
             f"the record's text path {record['text']['path']!r} is not {RECORDS_DIR}/{slug}.txt"
         )
-    existing = [path for path in (json_path, text_path) if path.exists()]
-    if existing and not replace:
-        raise RecordError(
-            f"{display_path(existing[0], project_root)} exists already; warcite never "
-            "replaces a record silently "
-            "(use --replace to rewrite it, or --id to give this record another id)"
+    json_bytes = dump_record(record).encode("utf-8")
+    with project_lock(root):
+        existing = [path for path in (json_path, text_path) if os.path.lexists(path)]
+        if existing and not replace:
+            raise RecordError(
+                f"{display_path(existing[0], root)} exists already; warcite never "
+                "replaces a record silently "
+                "(use --replace to rewrite it, or --id to give this record another id)"
+            )
+        reservation = reservation_path(root, slug)
+        if reservation.exists() and reservation_state(reservation) == "live":
+            raise RecordError(
+                f"the record id {slug!r} is reserved by another warcite process that is "
+                "writing it; choose another --id"
+            )
+        commit_files(
+            root,
+            [
+                (f"{RECORDS_DIR}/{slug}.txt", text.encode("utf-8")),
+                (f"{RECORDS_DIR}/{slug}.json", json_bytes),
+                (seal_relative_path(slug), _seal_bytes(record, json_bytes)),
+            ],
+            release=[slug],
         )
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    temporary_text = _write_temporary(json_path.parent, text_path.name, text.encode("utf-8"))
-    try:
-        temporary_json = _write_temporary(
-            json_path.parent, json_path.name, dump_record(record).encode("utf-8")
-        )
-    except BaseException:
-        temporary_text.unlink(missing_ok=True)
-        raise
-    try:
-        os.replace(temporary_text, text_path)
-        os.replace(temporary_json, json_path)
-    except OSError as error:
-        temporary_text.unlink(missing_ok=True)
-        temporary_json.unlink(missing_ok=True)
-        raise RecordError(f"cannot write {json_path}: {error.strerror or error}") from error
     return json_path, text_path
+
+
+def write_sealed_record(
+    record: JsonObject,
+    project_root: Path,
+    *,
+    event_type: str,
+    detail: str,
+    outcome: str = "success",
+    operator: str | None = None,
+    clock: Clock | None = None,
+    new_uuid: UuidFactory | None = None,
+    seal_entries: Sequence[Any] | None = None,
+) -> JsonObject:
+    """Append a PREMIS event to an existing record and write it with a new seal (one commit).
+
+    The event's agent is this warcite (added to ``agents`` when missing), and the operator
+    when named.  ``seal_entries`` (of :class:`warcite.seal.SealEntry`) keeps the seal's
+    other lines as they were (only the JSON's line is renewed); by default the seal is made
+    from the record's own digests.  Returns the record written.
+    """
+    from warcite.seal import SealEntry, manifest, seal_relative_path
+    from warcite.store import commit_files
+
+    clock = clock or utc_now
+    new_uuid = new_uuid or uuid.uuid4
+    updated = copy.deepcopy(record)
+    agents = updated.setdefault("agents", [])
+    agent = software_agent()
+    if not any(isinstance(a, dict) and a.get("id") == agent["id"] for a in agents):
+        agents.append(agent)
+    person_id: str | None = None
+    if operator:
+        person = operator_agent(operator)
+        known = [a for a in agents if isinstance(a, dict) and a.get("id") == person["id"]]
+        if not known:
+            agents.append(person)
+        person_id = person["id"]
+    new_event = event(
+        event_type,
+        when=clock(),
+        new_uuid=new_uuid,
+        detail=detail,
+        agent=agent["id"],
+        outcome=outcome,
+    )
+    if str(updated.get("schema_version", "")) != "1.0.0":
+        provenance.link_event(new_event, updated, person_id)
+    updated.setdefault("events", []).append(new_event)
+    slug = updated["id"]
+    json_bytes = dump_record(updated).encode("utf-8")
+    if seal_entries is None:
+        seal = _seal_bytes(updated, json_bytes)
+    else:
+        own = f"{RECORDS_DIR}/{slug}.json"
+        renewed = [
+            SealEntry(own, hashlib.sha512(json_bytes).hexdigest()) if e.path == own else e
+            for e in seal_entries
+        ]
+        seal = manifest(renewed)
+    commit_files(
+        project_root,
+        [(f"{RECORDS_DIR}/{slug}.json", json_bytes), (seal_relative_path(slug), seal)],
+    )
+    return updated
 
 
 # --------------------------------------------------------------------------- the stage
@@ -960,10 +1193,12 @@ class RecordResult:
     warnings: tuple[str, ...] = field(default=())
 
 
-def _existing_record(path: Path) -> JsonObject | None:
+def _existing_record(path: Path, project_root: Path | None = None) -> JsonObject | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = parse_record_json(
+            read_regular_file(path, project_root, "record file", MAX_RECORD_BYTES), str(path)
+        )
+    except RecordError:
         return None
     return data if isinstance(data, dict) else None
 
@@ -1008,19 +1243,31 @@ def make_record(
     and its content is identical, nothing is written (status "unchanged"); when it differs,
     RecordError unless ``replace``.  A different capture whose default id is taken gets the
     next free ``<id>-2``, ``<id>-3``...; an explicit ``slug`` that is taken is an error unless
-    ``replace``.  The record is validated (schema, CSL, fixity) before it is written.
+    ``replace`` (or this process reserved it with :func:`allocate_id`).  The record is
+    validated (schema, CSL, fixity) before it is written.  Choosing the id and writing
+    happen under the project lock, so concurrent runs never collide.
     """
     from warcite.extract import extract_page
+    from warcite.lock import project_lock
+    from warcite.project import open_regular_file
+    from warcite.store import recover, reservation_path, reservation_state
     from warcite.warc import read_page
 
     warc_path = Path(warc_path)
     root = (project_root or find_project_root(warc_path.resolve().parent, required=False)).resolve()
+    os.close(open_regular_file(warc_path, root, "WARC file"))  # no FIFO, device, link out
     clock = clock or utc_now
     new_uuid = new_uuid or uuid.uuid4
     page = read_page(warc_path, record_id)
-    extraction = extract_page(page)
+    extraction = extract_page(page_for_extraction(page))
     warc_file = file_digests(warc_path)
     warcinfo = warcinfo_fields(warc_path)
+    warnings = list(extraction.warnings)
+    if has_credentials(page.target_uri) or (page.url and has_credentials(page.url)):
+        warnings.append(
+            "the WARC's target URI holds credentials (user:password@); they are left out of "
+            "the record and its citation"
+        )
 
     def build(candidate: str, reuse: str | None = None) -> tuple[JsonObject, str]:
         return build_record(
@@ -1045,49 +1292,72 @@ def make_record(
             page.memento.original_uri if page.memento else (extraction.url or page.url or ""),
             extraction.title.value if extraction.title else None,
         )
-        candidates = [base] + [f"{base[:76].rstrip('-')}-{n}" for n in range(2, 1000)]
+        candidates = _id_candidates(base)
 
-    for candidate in candidates:
-        json_path, text_path = record_paths(candidate, root)
-        if not json_path.exists() and not text_path.exists():
-            record, text = build(candidate)
-            status = "created"
-            break
-        existing = _readable(_existing_record(json_path))
-        record, text = build(candidate, reuse=(existing or {}).get("record_id"))
-        if _same_capture(existing, record):
-            assert existing is not None
-            stored_text = text_path.read_bytes() if text_path.exists() else None
-            differences = content_differences(existing, record)
-            if stored_text != text.encode("utf-8"):
-                differences.insert(0, f"the text file {text_path.name}")
-            if not differences and not (replace and provenance.new_operators(existing, record)):
-                return RecordResult(json_path, text_path, existing, "unchanged")
-            if not replace:
-                raise RecordError(
-                    f"{display_path(json_path, root)} exists for this capture and differs from "
-                    "the rebuilt record "
-                    f"at {', '.join(differences[:8])}; use --replace to rewrite it"
-                )
-            record = with_history(existing, record)
-            status = "replaced"
-            break
-        if slug is not None:
-            if not replace:
-                raise RecordError(
-                    f"{display_path(json_path, root)} exists already for another capture; "
-                    "choose another --id "
-                    "or use --replace to overwrite it"
-                )
-            record, text = build(candidate)
-            status = "replaced"
-            break
-    else:  # pragma: no cover - a thousand records of one page
-        raise RecordError(f"no free record id for {candidates[0]}")
+    with project_lock(root):
+        recover(root)
+        for candidate in candidates:
+            json_path, text_path = record_paths(candidate, root)
+            reservation = reservation_path(root, candidate)
+            state = reservation_state(reservation) if reservation.exists() else None
+            if not _id_taken(candidate, root) or (
+                state == "mine"
+                and slug is not None
+                and not os.path.lexists(json_path)
+                and not os.path.lexists(text_path)
+            ):
+                record, text = build(candidate)
+                status = "created"
+                break
+            if state == "live" and not os.path.lexists(json_path):
+                if slug is not None:
+                    raise RecordError(
+                        f"the record id {candidate!r} is reserved by another warcite process "
+                        "that is writing it; choose another --id"
+                    )
+                continue
+            existing = _existing_record(json_path, root)
+            record, text = build(candidate, reuse=(existing or {}).get("record_id"))
+            if _same_capture(existing, record):
+                assert existing is not None
+                try:
+                    stored_text: bytes | None = read_regular_file(
+                        text_path, root, "text file", MAX_TEXT_BYTES
+                    )
+                except RecordError:
+                    stored_text = None
+                differences = content_differences(existing, record)
+                if stored_text != text.encode("utf-8"):
+                    differences.insert(0, f"the text file {text_path.name}")
+                if not differences and not (
+                    replace and provenance.new_operators(existing, record)
+                ):
+                    return RecordResult(json_path, text_path, existing, "unchanged")
+                if not replace:
+                    raise RecordError(
+                        f"{display_path(json_path, root)} exists for this capture and differs "
+                        "from the rebuilt record "
+                        f"at {', '.join(differences[:8])}; use --replace to rewrite it"
+                    )
+                record = with_history(existing, record)
+                status = "replaced"
+                break
+            if slug is not None:
+                if not replace:
+                    raise RecordError(
+                        f"{display_path(json_path, root)} exists already for another capture; "
+                        "choose another --id "
+                        "or use --replace to overwrite it"
+                    )
+                record, text = build(candidate)
+                status = "replaced"
+                break
+        else:  # pragma: no cover - a thousand records of one page
+            raise RecordError(f"no free record id for {candidates[0]}")
 
-    check_new_record(record, text, root)
-    json_path, text_path = write_record(record, text, root, replace=status == "replaced")
-    return RecordResult(json_path, text_path, record, status, tuple(extraction.warnings))
+        check_new_record(record, text, root)
+        json_path, text_path = write_record(record, text, root, replace=status == "replaced")
+    return RecordResult(json_path, text_path, record, status, tuple(warnings))
 
 
 def check_new_record(record: Mapping[str, Any], text: str, project_root: Path) -> None:
@@ -1113,24 +1383,35 @@ def check_new_record(record: Mapping[str, Any], text: str, project_root: Path) -
 
 
 def record_file(ref: str, project_root: Path) -> Path:
-    """The JSON file a reference names: a path, a slug, or a record_id (``urn:uuid:...``)."""
+    """The JSON file a reference names: a path, a slug, or a record_id (``urn:uuid:...``).
+
+    A reference longer than a path can be, a folder, or a record file that leads out of
+    the project through a symbolic link is refused with RecordError.
+    """
     records = project_root / RECORDS_DIR
+    if len(ref) > 1024 or "\x00" in ref:
+        raise RecordError(
+            f"{ref[:60]!r}... ({len(ref)} characters) is not a record id, record_id or path: "
+            "ids are at most 80 characters"
+        )
     if ref.startswith("urn:uuid:"):
-        for path in sorted(records.glob("*.json")):
-            data = _existing_record(path)
+        for path in record_json_files(records):
+            data = _existing_record(path, project_root)
             if data is not None and data.get("record_id") == ref:
                 return path
         raise RecordError(f"no record in {records} has record_id {ref}")
     candidate = Path(ref)
     if ref.endswith(".json") or "/" in ref or os.sep in ref:
-        if candidate.is_file():
+        if candidate.is_dir():
+            raise RecordError(f"record file {ref} is a folder, not a file")
+        if os.path.lexists(candidate):
             return candidate
-        if "/" not in ref and os.sep not in ref and (records / ref).is_file():
+        if "/" not in ref and os.sep not in ref and os.path.lexists(records / ref):
             return records / ref
         raise RecordError(f"record file {ref} does not exist")
     path = records / f"{ref}.json"
-    if not path.exists():
-        known = sorted(p.stem for p in records.glob("*.json"))[:10]
+    if not os.path.lexists(path):
+        known = [p.stem for p in record_json_files(records)][:10]
         raise RecordError(
             f"no record {ref!r} in {records}"
             + (f" (records: {', '.join(known)})" if known else " (there are no records yet)")
@@ -1138,24 +1419,22 @@ def record_file(ref: str, project_root: Path) -> Path:
     return path
 
 
+def read_record_file(path: Path, project_root: Path | None) -> Any:
+    """The parsed JSON of a record file, read safely: a plain file inside the project, at
+    most :data:`MAX_RECORD_BYTES`, nested no deeper than :data:`MAX_JSON_DEPTH`."""
+    data = read_regular_file(path, project_root, "record file", MAX_RECORD_BYTES)
+    return parse_record_json(data, str(path))
+
+
 def load_record(ref: str | Path, project_root: Path | None = None) -> JsonObject:
     """A record by slug, record_id (``urn:uuid:...``) or path, migrated to the current version.
 
-    Raises RecordError when it cannot be found, is not JSON, or is of a future version.
-    (It does not validate: use warcite.validate for that.)
+    Raises RecordError when it cannot be found, is not a plain file in the project, is not
+    JSON, or is of a future version.  (It does not validate: use warcite.validate for that.)
     """
     root = project_root or find_project_root()
     path = ref if isinstance(ref, Path) else record_file(ref, root)
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RecordError(f"record file {path} does not exist") from None
-    except UnicodeDecodeError as error:
-        raise RecordError(f"{path}: not UTF-8 ({error.reason})") from error
-    except json.JSONDecodeError as error:
-        raise RecordError(
-            f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from error
+    data = read_record_file(Path(path), root)
     if not isinstance(data, dict):
         raise RecordError(f"{path}: a record is a JSON object, not {type(data).__name__}")
     try:
@@ -1167,12 +1446,17 @@ def load_record(ref: str | Path, project_root: Path | None = None) -> JsonObject
 def record_text(record: Mapping[str, Any], project_root: Path | None = None) -> str:
     """The record's stored clean text (UTF-8), read from inside the project only."""
     root = project_root or find_project_root()
-    relative = record["text"]["path"]
+    text = record.get("text")
+    relative = text.get("path") if isinstance(text, dict) else None
+    if not isinstance(relative, str):
+        raise RecordError(
+            f"record {record.get('id')!r} names no text file ($.text.path); "
+            "run `warcite validate` on it"
+        )
     path = resolve_in_project(root, relative)
+    data = read_regular_file(path, root, "the record's text file", MAX_TEXT_BYTES)
     try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise RecordError(f"the record's text file {relative} is missing") from None
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise RecordError(f"{relative}: not UTF-8 ({error.reason})") from error
 
@@ -1183,6 +1467,7 @@ __all__ = [
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "RecordResult",
+    "allocate_id",
     "build_record",
     "citation_item",
     "content_differences",
@@ -1193,6 +1478,7 @@ __all__ = [
     "load_schema",
     "make_record",
     "migrate",
+    "read_record_file",
     "record_file",
     "record_paths",
     "record_text",
@@ -1201,5 +1487,7 @@ __all__ = [
     "schema_registry",
     "text_blocks",
     "version_problem",
+    "without_credentials",
     "write_record",
+    "write_sealed_record",
 ]

@@ -1,4 +1,4 @@
-"""Validation: a record -> every problem found (schema, references, fixity, drift).
+"""Validation: a record -> every problem found (schema, references, fixity, seal, drift).
 
 Checks, in order, collecting every problem rather than stopping at the first:
 
@@ -11,12 +11,21 @@ Checks, in order, collecting every problem rather than stopping at the first:
 5. ``fixity``     each file exists with its recorded size, sha512 and sha256; the WARC record
                   with the recorded ID is at the recorded offset, with its length and payload
                   digest; the text's digests, characters, blocks and normalisation hold;
-6. ``drift``      (deep) re-extracting from the WARC with this warcite gives the stored text
-                  and metadata; when the record was made by another extractor version the
-                  differences are warnings, not failures.
+6. ``seal``       the record's JSON, text and WARC are the files sealed in
+                  ``records/<id>.sha512`` (:mod:`warcite.seal`): any edit fails;
+7. ``drift``      (deep) every field derivable from the WARC is re-derived with the code that
+                  made the record (work and text by re-extraction, capture and files from the
+                  WARC, the citation from the record's work) and compared leaf by leaf; when
+                  the record was made by another extractor version, which cannot be run here,
+                  differences in what the extractor produces are warnings, all others fail.
 
-Validation never writes, moves or touches a file.  Each problem is a :class:`Problem`
-printable on one line: ``records/x.json: $.work.published.value: '29/08/2016' is not a 'date'``.
+For the whole project, :func:`project_problems` adds ``orphan`` (a WARC no record refers to)
+and ``leftover`` (files an interrupted run left).  Record files, texts, seals and WARCs are
+read only when they are plain files inside the project, within size limits.
+
+Validation never writes, moves or touches a file, except :func:`record_fixity_checks`
+(``validate --record``), which appends a PREMIS "fixity check" event under the project lock.
+Each problem is a :class:`Problem` printable on one line: ``records/x.json: $.work.published.value: '29/08/2016' is not a 'date'``.
 """
 
 from __future__ import annotations
@@ -31,8 +40,19 @@ from typing import Any
 
 from warcite import __version__
 from warcite.errors import RecordError, WarciteError
-from warcite.models import ArchivedPage, Extraction, Field
-from warcite.project import RECORDS_DIR, display_path, unsafe_path_reason
+from warcite.models import ArchivedPage, Extraction
+from warcite.project import (
+    ARCHIVE_DIR,
+    MAX_RECORD_BYTES,
+    MAX_TEXT_BYTES,
+    RECORDS_DIR,
+    display_path,
+    inside_project,
+    open_regular_file,
+    read_regular_file,
+    record_json_files,
+    unsafe_path_reason,
+)
 
 Extractor = Callable[[ArchivedPage], Extraction]
 
@@ -41,8 +61,9 @@ Extractor = Callable[[ArchivedPage], Extraction]
 class Problem:
     """One thing wrong with a record.
 
-    ``kind`` is json, version, schema, reference, fixity or drift; ``path`` the JSON path
-    in the record it concerns; ``severity`` "error" (validation fails) or "warning".
+    ``kind`` is json, version, schema, reference, fixity, seal or drift (for a record), or
+    orphan or leftover (for the project); ``path`` the JSON path in the record it concerns;
+    ``severity`` "error" (validation fails) or "warning".
     """
 
     file: str
@@ -79,6 +100,8 @@ class RecordReport:
     id: str | None = None
     problems: list[Problem] = field(default_factory=list)
     checked_files: list[dict[str, Any]] = field(default_factory=list)
+    path: Path | None = None
+    json_sha512: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -192,10 +215,11 @@ def _resolve(project_root: Path, relative: str) -> tuple[Path | None, str | None
     reason = unsafe_path_reason(relative)
     if reason is not None:
         return None, reason
+    if len(relative) > 4096:
+        return None, "the path is longer than any file name"
     root = project_root.resolve()
     candidate = root.joinpath(*relative.split("/"))
-    resolved = candidate.resolve()
-    if resolved != root and root not in resolved.parents:
+    if not inside_project(root, candidate):
         return None, "the path leads outside the project folder through a symbolic link"
     return candidate, None
 
@@ -204,10 +228,24 @@ def _digests(data: bytes) -> tuple[int, str, str]:
     return len(data), hashlib.sha512(data).hexdigest(), hashlib.sha256(data).hexdigest()
 
 
-def _file_digests(path: Path) -> tuple[int, str, str]:
-    from warcite.record import file_digests
+def _file_digests(path: Path, project_root: Path) -> tuple[int, str, str]:
+    """Size, sha512, sha256 of a plain file in the project (RecordError for anything else)."""
+    descriptor = open_regular_file(path, project_root, "file")
+    sha512 = hashlib.sha512()
+    sha256 = hashlib.sha256()
+    size = 0
+    with open(descriptor, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            size += len(chunk)
+            sha512.update(chunk)
+            sha256.update(chunk)
+    return size, sha512.hexdigest(), sha256.hexdigest()
 
-    return file_digests(path)
+
+def _missing(path: Path) -> bool:
+    import os
+
+    return not os.path.lexists(path)
 
 
 # --------------------------------------------------------------------------- references, fixity
@@ -238,7 +276,7 @@ def _check_files(
             continue
         if relative in pending:
             size, sha512, sha256 = _digests(pending[relative])
-        elif not path.is_file():
+        elif _missing(path):
             collector.add(
                 "fixity",
                 f"{where}.path",
@@ -250,9 +288,11 @@ def _check_files(
             continue
         else:
             try:
-                size, sha512, sha256 = _file_digests(path)
-            except OSError as error:
-                collector.add("fixity", f"{where}.path", f"cannot read {relative}: {error}")
+                size, sha512, sha256 = _file_digests(path, project_root)
+            except (OSError, RecordError) as error:
+                message = error.strerror if isinstance(error, OSError) else str(error)
+                collector.add("fixity", f"{where}.path", f"cannot read {relative}: {message}")
+                collector.checked_files.append({"path": relative, "ok": False, "exists": True})
                 continue
         ok = True
         for key, found in (("size", size), ("sha512", sha512), ("sha256", sha256)):
@@ -281,7 +321,13 @@ def _check_files(
 
 def _check_listed(record: Mapping[str, Any], collector: _Collector) -> None:
     files = _list(record.get("files"))
-    listed = {(entry.get("path"), entry.get("role")) for entry in files if isinstance(entry, dict)}
+    listed = {
+        (entry.get("path"), entry.get("role"))
+        for entry in files
+        if isinstance(entry, dict)
+        and isinstance(entry.get("path"), str)
+        and isinstance(entry.get("role"), str)
+    }
     warc_path = _get(record, "capture", "warc", "path")
     if isinstance(warc_path, str) and (warc_path, "warc") not in listed:
         collector.add(
@@ -299,7 +345,11 @@ def _check_listed(record: Mapping[str, Any], collector: _Collector) -> None:
             expected=text_path,
         )
     agents = _list(record.get("agents"))
-    agent_ids = {agent.get("id") for agent in agents if isinstance(agent, dict)}
+    agent_ids = {
+        agent.get("id")
+        for agent in agents
+        if isinstance(agent, dict) and isinstance(agent.get("id"), str)
+    }
     events = _list(record.get("events"))
     seen: set[str] = set()
     for index, item in enumerate(events):
@@ -344,14 +394,14 @@ def _check_text(
     if relative in pending:
         data = pending[relative]
     else:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
+        if _missing(path):
             collector.add(
                 "fixity", "$.text.path", f"the text file {relative} is missing", expected=relative
             )
             return None
-        except OSError as error:
+        try:
+            data = read_regular_file(path, project_root, "the text file", MAX_TEXT_BYTES)
+        except RecordError as error:
             collector.add("fixity", "$.text.path", f"cannot read {relative}: {error}")
             return None
     _size, sha512, sha256 = _digests(data)
@@ -424,13 +474,20 @@ def _check_warc(
     if path is None:
         collector.add("reference", "$.capture.warc.path", f"{relative!r}: {reason}; not followed")
         return None
-    if not path.is_file():
+    if _missing(path):
         collector.add(
             "fixity",
             "$.capture.warc.path",
             f"the WARC file {relative} is missing",
             expected=relative,
         )
+        return None
+    try:
+        import os
+
+        os.close(open_regular_file(path, project_root, "the WARC file"))
+    except RecordError as error:
+        collector.add("fixity", "$.capture.warc.path", f"cannot read {relative}: {error}")
         return None
     record_id = warc.get("record_id")
     offset = warc.get("offset")
@@ -493,8 +550,12 @@ def _check_warc(
         ("$.capture.warc.date", warc.get("date"), "WARC-Date"),
         ("$.capture.target_uri", _get(record, "capture", "target_uri"), "WARC-Target-URI"),
     )
+    from warcite.record import without_credentials
+
     for json_path, expected_value, header in recorded_headers:
         written_value = found.header(header)
+        if header == "WARC-Target-URI" and written_value is not None:
+            written_value = without_credentials(written_value)  # never stored in records
         if isinstance(expected_value, str) and written_value != expected_value:
             collector.add(
                 "fixity",
@@ -562,32 +623,103 @@ def _locate(path: Path, record_id: str, iter_record_infos: Callable[[Path], Iter
     return "that record ID is not in the file"
 
 
-# --------------------------------------------------------------------------- drift
+# --------------------------------------------------------------------------- derivation (deep)
+
+DERIVED_KEYS = ("id", "work", "capture", "text", "files")
+"""Record parts re-derived from the WARC by --deep (``citation`` is rebuilt from ``work``).
+Not derivable, and covered by the seal only: schema_version, record_id, created, events,
+agents, extensions."""
+
+_TEXT_DIGEST_PATHS = ("$.text.sha512", "$.text.sha256", "$.text.characters", "$.text.paragraphs")
 
 
-def _check_drift(
+def leaf_differences(stored: Any, derived: Any, path: str = "$") -> list[str]:
+    """Every JSON path where two values differ, down to the leaves (a list of another
+    length, or a value of another type, is one difference at its own path)."""
+    if stored == derived and type(stored) is type(derived):
+        return []
+    if isinstance(stored, dict) and isinstance(derived, dict):
+        found: list[str] = []
+        for key in dict.fromkeys([*stored, *derived]):
+            if key not in stored or key not in derived:
+                found.append(f"{path}.{key}")
+            else:
+                found.extend(leaf_differences(stored[key], derived[key], f"{path}.{key}"))
+        return found
+    if isinstance(stored, list) and isinstance(derived, list) and len(stored) == len(derived):
+        found = []
+        for index, (a, b) in enumerate(zip(stored, derived, strict=True)):
+            found.extend(leaf_differences(a, b, f"{path}[{index}]"))
+        return found
+    return [path]
+
+
+def _at(data: Any, path: str) -> Any:
+    """The value at a JSON path made by :func:`leaf_differences` (None when absent)."""
+    import re
+
+    for name, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", path[1:]):
+        data = _get(data, name) if name else _get(data, int(index))
+    return data
+
+
+def _extractor_dependent(path: str, record: Mapping[str, Any], url_differs: bool) -> bool:
+    """True when a difference at ``path`` can come from another extractor version."""
+    if path.startswith("$.work") or path.startswith("$.text.paragraph_kinds"):
+        return True
+    if path in _TEXT_DIGEST_PATHS or path == "$.text.extractor.version":
+        return True
+    if path.startswith("$.files["):
+        index = int(path[len("$.files[") : path.index("]")])
+        return _get(record, "files", index, "role") == "text" and path.endswith(
+            ("].size", "].sha512", "].sha256")
+        )
+    return url_differs and path in ("$.capture.source_description", "$.capture.final_uri")
+
+
+def _check_derived(
     record: Mapping[str, Any],
+    project_root: Path,
     warc_path: Path,
     stored_text: str | None,
     collector: _Collector,
     extractor: Extractor | None,
 ) -> None:
-    from warcite.record import clean_text
+    """Re-derive every derivable field from the WARC (and the citation from the record's
+    work) and report each difference at its JSON path."""
+    from datetime import datetime, timezone
+
+    from warcite.record import build_record, citation_item, warcinfo_fields
 
     warc = record["capture"]["warc"]
     recorded_version = _get(record, "text", "extractor", "version")
-    older = isinstance(recorded_version, str) and recorded_version != __version__
-    severity = "warning" if older else "error"
-    if older:
+    other_version = isinstance(recorded_version, str) and recorded_version != __version__
+    if other_version:
         collector.add(
             "drift",
             "$.text.extractor.version",
-            f"the text was extracted by warcite {recorded_version}; this is {__version__}, "
-            "so differences below are warnings",
+            f"the record was extracted by warcite {recorded_version} and this is warcite "
+            f"{__version__}: re-extraction with warcite {recorded_version} is not possible "
+            "here, so differences in the extracted text and work metadata below are warnings "
+            "(they may come from the version change); every other difference fails, and the "
+            "seal shows whether the record changed since it was made",
             expected=recorded_version,
             found=__version__,
             severity="warning",
         )
+    created = _get(record, "created")
+    try:
+        when = datetime.fromisoformat(str(created).replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            raise ValueError
+    except ValueError:
+        when = datetime.now(timezone.utc)
+    known_digests = {
+        entry["path"]: (entry["size"], entry["sha512"], entry["sha256"])
+        for entry in collector.checked_files
+        if entry.get("exists") and "sha512" in entry
+    }
+    slug = record.get("id")
     try:
         from warcite.warc import read_page
 
@@ -596,54 +728,78 @@ def _check_drift(
             from warcite.extract import extract_page
 
             extractor = extract_page
-        extraction = extractor(page)
-        text, kinds = clean_text(extraction)
+        from warcite.record import page_for_extraction
+
+        extraction = extractor(page_for_extraction(page))
+        derived, text = build_record(
+            page,
+            extraction,
+            slug=slug if isinstance(slug, str) else "x",
+            project_root=project_root,
+            clock=lambda: when,
+            new_uuid=lambda: "00000000-0000-4000-8000-000000000000",
+            record_id=record.get("record_id") if isinstance(record.get("record_id"), str) else None,
+            warc_file=known_digests.get(warc["path"]),
+            warcinfo=warcinfo_fields(warc_path),
+        )
     except WarciteError as error:
         collector.add("drift", "$.capture.warc", f"re-extraction failed: {error}")
         return
-    if stored_text is not None and text != stored_text:
+    severity_for = "warning" if other_version else "error"
+    differences: list[str] = []
+    for key in DERIVED_KEYS:
+        differences.extend(leaf_differences(record.get(key), derived.get(key), f"$.{key}"))
+    text_differs = stored_text is not None and text != stored_text
+    if text_differs:
         collector.add(
             "drift",
             "$.text",
-            f"re-extraction gives a different text: {_first_difference(stored_text, text)}",
+            f"re-extraction gives a different text: {_first_difference(stored_text or '', text)}",
             expected=stored_text,
             found=text,
-            severity=severity,
+            severity=severity_for,
         )
-    if _get(record, "text", "paragraph_kinds") not in (None, kinds):
+    url_differs = _get(record, "work", "url") != _get(derived, "work", "url")
+    for path in differences:
+        if path == "$.text.extractor.version" and other_version:
+            continue  # said above
+        if (text_differs or stored_text is None) and (
+            path in _TEXT_DIGEST_PATHS
+            or (path.startswith("$.files[") and _extractor_dependent(path, record, False))
+        ):
+            continue  # the text's own digests and counts: the text difference says it
+        stored, fresh = _at(record, path), _at(derived, path)
+        explained = other_version and _extractor_dependent(path, record, url_differs)
         collector.add(
             "drift",
-            "$.text.paragraph_kinds",
-            "re-extraction classifies the blocks differently",
-            expected=_get(record, "text", "paragraph_kinds"),
-            found=kinds,
-            severity=severity,
+            path,
+            f"the record holds {_short(stored)}, re-derived from the WARC: {_short(fresh)}",
+            expected=fresh,
+            found=stored,
+            severity="warning" if explained else "error",
         )
-    fields: dict[str, tuple[Any, Any]] = {}
-    for name in ("title", "published", "publisher", "language", "genre"):
-        value: Field | None = getattr(extraction, name)
-        fields[f"$.work.{name}.value"] = (
-            _get(record, "work", name, "value"),
-            value.value if value else None,
-        )
-    fields["$.work.authors"] = (
-        [
-            [a.get("name"), a.get("family"), a.get("given")]
-            for a in (_get(record, "work", "authors") or [])
-            if isinstance(a, dict)
-        ],
-        [[p.name, p.family, p.given] for p in extraction.authors],
-    )
-    for path, (stored, fresh) in fields.items():
-        if stored != fresh:
-            collector.add(
-                "drift",
-                path,
-                f"re-extraction gives {fresh!r}, the record holds {stored!r}",
-                expected=stored,
-                found=fresh,
-                severity=severity,
-            )
+    # The citation is rebuilt from the record's own work and capture, with the code that
+    # made it: it must agree with them whatever the extractor version.
+    if isinstance(record.get("citation"), dict):
+        try:
+            rebuilt = citation_item(record, project_root)
+        except WarciteError as error:
+            collector.add("drift", "$.citation", f"the citation cannot be rebuilt: {error}")
+        else:
+            for path in leaf_differences(record.get("citation"), rebuilt, "$.citation"):
+                collector.add(
+                    "drift",
+                    path,
+                    f"the citation holds {_short(_at(record, path))}, the record's work and "
+                    f"capture give {_short(_at(rebuilt, path))}",
+                    expected=_at(rebuilt, path),
+                    found=_at(record, path),
+                )
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def _first_difference(old: str, new: str) -> str:
@@ -666,9 +822,11 @@ def check_record(
     deep: bool = False,
     extractor: Extractor | None = None,
     collector: _Collector | None = None,
+    raw: bytes | None = None,
 ) -> list[Problem]:
     """Every problem of a parsed record (``pending`` maps relative paths to bytes not yet
-    written, checked in place of the files)."""
+    written, checked in place of the files).  ``raw`` is the record file's bytes: when
+    given, the record's seal is checked against them and the files."""
     from warcite.record import SCHEMA_VERSION, migrate, version_problem
 
     collector = collector or _Collector(display)
@@ -701,8 +859,15 @@ def check_record(
     _check_files(record, project_root, pending, collector)
     stored_text = _check_text(record, project_root, pending, collector)
     warc_path = _check_warc(record, project_root, collector)
-    if deep and warc_path is not None and isinstance(_get(record, "capture", "warc"), dict):
-        _check_drift(record, warc_path, stored_text, collector, extractor)
+    if raw is not None:
+        _check_seal(record, raw, project_root, pending, collector)
+    if (
+        deep
+        and warc_path is not None
+        and isinstance(_get(record, "capture", "warc"), dict)
+        and isinstance(_get(record, "capture", "warc", "record_id"), str)
+    ):
+        _check_derived(record, project_root, warc_path, stored_text, collector, extractor)
     # A path refused as unsafe is reported once, plainly, not also as a regex mismatch.
     refused = {p.path for p in collector.problems if p.message.endswith("; not followed")}
     collector.problems[:] = [
@@ -713,6 +878,57 @@ def check_record(
     return collector.problems
 
 
+def seal_problem(problem: Problem) -> bool:
+    """True for a problem with the record's seal (what ``warcite seal`` renews)."""
+    return problem.kind == "seal"
+
+
+def _check_seal(
+    record: Mapping[str, Any],
+    raw: bytes,
+    project_root: Path,
+    pending: Mapping[str, bytes],
+    collector: _Collector,
+) -> None:
+    from warcite.seal import MAX_SEAL_BYTES, check_seal, seal_relative_path
+    from warcite.slugs import SLUG_PATTERN
+
+    slug = record.get("id")
+    if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
+        collector.add("seal", "$.id", "the record's seal cannot be found: its id is not valid")
+        return
+    relative = seal_relative_path(slug)
+    path = project_root / relative
+    seal: bytes | None
+    if _missing(path):
+        seal = None
+    else:
+        try:
+            seal = read_regular_file(path, project_root, "the seal", MAX_SEAL_BYTES)
+        except RecordError as error:
+            collector.add("seal", "$", str(error))
+            return
+    digests: dict[str, str | None] = {f"{RECORDS_DIR}/{slug}.json": hashlib.sha512(raw).hexdigest()}
+    for entry in _list(record.get("files")):
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            digests[entry["path"]] = None
+    for checked in collector.checked_files:
+        if checked.get("path") in digests and "sha512" in checked:
+            digests[checked["path"]] = checked["sha512"]
+    for relative_path, data in pending.items():
+        if relative_path in digests:
+            digests[relative_path] = hashlib.sha512(data).hexdigest()
+    own = f"{RECORDS_DIR}/{slug}.json"
+    shown = {own: collector.file} if collector.file != own else {}
+    for json_path, message in check_seal(record, seal, digests, shown):
+        collector.add("seal", json_path, message)
+
+
+def read_record_bytes(path: Path, project_root: Path) -> bytes:
+    """A record file's bytes, read safely (see :func:`warcite.project.read_regular_file`)."""
+    return read_regular_file(path, project_root, "record file", MAX_RECORD_BYTES)
+
+
 def validate_file(
     path: Path,
     project_root: Path,
@@ -721,29 +937,29 @@ def validate_file(
     extractor: Extractor | None = None,
 ) -> RecordReport:
     """Validate one record file; never raises for a problem in the record, never writes."""
-    display = display_path(path, project_root)
+    from warcite.record import parse_record_json
+
+    display = display_path(path, project_root) if len(str(path)) < 4096 else str(path)[:80]
     collector = _Collector(display)
-    report = RecordReport(display)
+    report = RecordReport(display, path=path)
+    raw: bytes | None
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        collector.add("json", "$", "the record file does not exist")
-        raw = None
-    except OSError as error:
-        collector.add("json", "$", f"cannot read the record file: {error}")
+        raw = read_record_bytes(path, project_root)
+    except RecordError as error:
+        message = str(error)
+        collector.add(
+            "json",
+            "$",
+            "the record file does not exist" if message.endswith("does not exist") else message,
+        )
         raw = None
     record: Any = None
     if raw is not None:
+        report.json_sha512 = hashlib.sha512(raw).hexdigest()
         try:
-            record = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError as error:
-            collector.add("json", "$", f"not UTF-8 text (byte {error.start})")
-        except json.JSONDecodeError as error:
-            collector.add(
-                "json",
-                "$",
-                f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
-            )
+            record = parse_record_json(raw, display)
+        except RecordError as error:
+            collector.add("json", "$", str(error).removeprefix(f"{display}: "))
         else:
             try:
                 check_record(
@@ -753,6 +969,7 @@ def validate_file(
                     deep=deep,
                     extractor=extractor,
                     collector=collector,
+                    raw=raw,
                 )
             except RecordError as error:  # e.g. a migration that cannot run
                 collector.add("version", "$.schema_version", str(error))
@@ -771,14 +988,178 @@ def record_files(paths: Sequence[Path], project_root: Path) -> list[Path]:
     (no paths) every ``records/*.json`` of the project."""
     if not paths:
         folder = project_root / RECORDS_DIR
-        return sorted(folder.glob("*.json")) if folder.is_dir() else []
+        return record_json_files(folder)
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(path.glob("*.json")))
+        try:
+            is_folder = path.is_dir() and not path.name.endswith(".json")
+        except OSError:  # a name too long for the file system: validate_file says so
+            is_folder = False
+        if is_folder:
+            found.extend(record_json_files(path))
         else:
             found.append(path)
     return found
+
+
+def project_problems(project_root: Path) -> list[Problem]:
+    """What is wrong with the project beyond its records: WARCs in archive/ that no record
+    refers to, and files an interrupted warcite run left (journals, temporary files, id
+    reservations), each with the command that fixes it.  Never writes."""
+    from warcite.lock import lock_is_free
+    from warcite.record import _existing_record
+    from warcite.store import leftovers
+
+    root = project_root.resolve()
+    problems: list[Problem] = []
+    referenced: set[str] = set()
+    records = root / RECORDS_DIR
+    for path in record_json_files(records):
+        data = _existing_record(path, root)
+        if data is None:
+            continue
+        warc_path = _get(data, "capture", "warc", "path")
+        if isinstance(warc_path, str):
+            referenced.add(warc_path)
+        for entry in _list(data.get("files")):
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                referenced.add(entry["path"])
+    archive = root / ARCHIVE_DIR
+    for path in sorted(archive.iterdir()) if archive.is_dir() else []:
+        name = path.name
+        if name.startswith(".") or not name.lower().endswith((".warc", ".warc.gz")):
+            continue
+        relative = f"{ARCHIVE_DIR}/{name}"
+        if relative not in referenced:
+            problems.append(
+                Problem(
+                    relative,
+                    "orphan",
+                    "$",
+                    "no record refers to this WARC (a capture whose record was never made); "
+                    f"run `warcite record {relative}` to make it, or delete the WARC if it is "
+                    "not wanted",
+                )
+            )
+    for leftover in leftovers(root, lock_free=lock_is_free(root)):
+        shown = leftover.path.relative_to(root).as_posix()
+        if leftover.stale:
+            problems.append(
+                Problem(
+                    shown,
+                    "leftover",
+                    "$",
+                    f"{leftover.detail} left by an interrupted warcite run; run `warcite "
+                    "recover` to finish or remove it (any warcite command that writes records "
+                    "does it too)",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    shown,
+                    "leftover",
+                    "$",
+                    f"{leftover.detail} of a warcite run in progress",
+                    severity="warning",
+                )
+            )
+    return problems
+
+
+def record_fixity_checks(
+    reports: Sequence[RecordReport],
+    project_root: Path,
+    *,
+    deep: bool,
+    operator: str | None = None,
+    clock: Callable[[], Any] | None = None,
+    new_uuid: Callable[[], Any] | None = None,
+) -> list[str]:
+    """Append a PREMIS "fixity check" event to each validated record and renew its seal.
+
+    For ``validate --record``.  Under the project lock, each record file must still be
+    the bytes that were checked, and its JSON must match its seal: the event (outcome
+    success, or failure with the problems) is appended and only the seal's line for the
+    JSON is renewed; the text's and WARC's lines are kept as they were, so a failing file
+    still fails.  A record whose JSON does not match its seal is not written (that would
+    seal an unexplained change): the returned messages say so.  One message per record.
+    """
+    from warcite.lock import project_lock
+    from warcite.record import parse_record_json, write_sealed_record
+    from warcite.seal import parse_manifest, seal_relative_path
+    from warcite.store import recover
+
+    root = project_root.resolve()
+    messages: list[str] = []
+    with project_lock(root):
+        recover(root)
+        for report in reports:
+            if report.path is None or report.json_sha512 is None:
+                messages.append(f"{report.file}: no fixity check event recorded: unreadable")
+                continue
+            if report.id is None:
+                messages.append(f"{report.file}: no fixity check event recorded: no valid id")
+                continue
+            own = f"{RECORDS_DIR}/{report.id}.json"
+            try:
+                raw = read_record_bytes(report.path, root)
+                seal = read_regular_file(
+                    root / seal_relative_path(report.id), root, "the seal", 1 << 16
+                )
+                entries = parse_manifest(seal)
+            except RecordError as error:
+                messages.append(
+                    f"{report.file}: no fixity check event recorded: {error}; if the record "
+                    f'is as it should be, run `warcite seal {report.id} --reason "..."`'
+                )
+                continue
+            digest = hashlib.sha512(raw).hexdigest()
+            if digest != report.json_sha512:
+                messages.append(
+                    f"{report.file}: no fixity check event recorded: the file changed while "
+                    "it was being checked; run validate again"
+                )
+                continue
+            if {entry.path: entry.sha512 for entry in entries}.get(own) != digest:
+                messages.append(
+                    f"{report.file}: no fixity check event recorded: the record's JSON does "
+                    "not match its seal, and recording the event would seal that change; "
+                    f'find out what changed, then run `warcite seal {report.id} --reason "..."`'
+                )
+                continue
+            record = parse_record_json(raw, report.file)
+            errors = [p for p in report.problems if p.severity == "error"]
+            scope = (
+                "schema, references, sha512 and sha256 of "
+                f"{len(report.checked_files)} files, the WARC record and its payload "
+                "digest, the text, and the seal"
+                + ("; every derivable field re-derived from the WARC" if deep else "")
+            )
+            if errors:
+                shown = "; ".join(p.line().removeprefix(f"{report.file}: ") for p in errors[:5])
+                more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+                detail = f"fixity check failed ({len(errors)} problems): {shown}{more}"
+                outcome = "failure"
+            else:
+                detail = f"fixity check passed: {scope}"
+                outcome = "success"
+            write_sealed_record(
+                record,
+                root,
+                event_type="fixity check",
+                detail=detail,
+                outcome=outcome,
+                operator=operator,
+                clock=clock,
+                new_uuid=new_uuid,
+                seal_entries=entries,
+            )
+            messages.append(
+                f"{report.file}: fixity check event recorded ({outcome}); seal renewed for "
+                "the record's JSON"
+            )
+    return messages
 
 
 def fixity_report(
@@ -795,11 +1176,17 @@ def fixity_report(
 
 
 __all__ = [
+    "DERIVED_KEYS",
     "Problem",
     "RecordReport",
     "check_record",
     "fixity_report",
+    "leaf_differences",
+    "project_problems",
+    "read_record_bytes",
     "record_files",
+    "record_fixity_checks",
     "schema_problems",
+    "seal_problem",
     "validate_file",
 ]
