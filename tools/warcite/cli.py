@@ -424,6 +424,54 @@ def validate_command(paths: tuple[str, ...], deep: bool, output_format: str) -> 
         )
 
 
+@cli.command("check")
+@click.argument("warcs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: a report per file.",
+)
+@reports_errors
+def check_command(warcs: tuple[str, ...], output_format: str) -> None:
+    """Check WARC files (any tool's) strictly against WARC 1.1 (exit 5 when a problem is found).
+
+    Each problem names the spec section and the byte offset of its record (of the gzip
+    member for .warc.gz): version line, mandatory fields and their syntax, the fields each
+    record type may or must have, block and payload digests (the payload de-chunked, as
+    WARC 1.1 section 6.3.2 defines it), Concurrent-To / Refers-To / Warcinfo-ID targets
+    (looked up in all the files given), duplicate IDs, CRLF CRLF after each block, one gzip
+    member per record.  Warnings are printed but do not fail the check.
+    """
+    from warcite.check import check_warcs, summary
+    from warcite.errors import ValidationFailed
+
+    reports = check_warcs(warcs)
+    if output_format == "json":
+        document = {
+            "tool": {"name": "warcite", "version": __version__},
+            "specification": "WARC 1.1",
+            "ok": all(report.ok for report in reports),
+            "files": [report.as_dict() for report in reports],
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            for problem in report.problems:
+                click.echo(problem.line())
+            if report.ok:
+                warnings = len(report.problems)
+                noted = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+                plural = "s" if report.records != 1 else ""
+                click.echo(f"{report.file}: ok ({report.records} record{plural}{noted})")
+    if not all(report.ok for report in reports):
+        raise ValidationFailed(
+            summary(reports), [p for report in reports for p in report.problems]
+        )
+
+
 # ---------------------------------------------------------------- cite stage (cite.py)
 
 
