@@ -584,6 +584,105 @@ def recover_command() -> None:
         click.echo("nothing to recover", err=True)
 
 
+@cli.command("check")
+@click.argument("warcs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: a report per file.",
+)
+@reports_errors
+def check_command(warcs: tuple[str, ...], output_format: str) -> None:
+    """Check WARC files (any tool's) strictly against WARC 1.1 (exit 5 when a problem is found).
+
+    Each problem names the spec section and the byte offset of its record (of the gzip
+    member for .warc.gz): version line, mandatory fields and their syntax, the fields each
+    record type may or must have, block and payload digests (the payload de-chunked, as
+    WARC 1.1 section 6.3.2 defines it), Concurrent-To / Refers-To / Warcinfo-ID targets
+    (looked up in all the files given), duplicate IDs, CRLF CRLF after each block, one gzip
+    member per record.  Warnings are printed but do not fail the check.
+    """
+    from warcite.check import check_warcs, summary
+    from warcite.errors import ValidationFailed
+
+    reports = check_warcs(warcs)
+    if output_format == "json":
+        document = {
+            "tool": {"name": "warcite", "version": __version__},
+            "specification": "WARC 1.1",
+            "ok": all(report.ok for report in reports),
+            "files": [report.as_dict() for report in reports],
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            for problem in report.problems:
+                click.echo(problem.line())
+            if report.ok:
+                warnings = len(report.problems)
+                noted = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+                plural = "s" if report.records != 1 else ""
+                click.echo(f"{report.file}: ok ({report.records} record{plural}{noted})")
+    if not all(report.ok for report in reports):
+        raise ValidationFailed(
+            summary(reports), [p for report in reports for p in report.problems]
+        )
+
+
+@cli.command("export")
+@click.argument("words", nargs=-1, metavar="FORMAT [RECORD ...]")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The file or folder to create (never overwritten).",
+)
+@click.option("--premis", "flags", flag_value="premis", multiple=True, help="Same as FORMAT premis.")
+@click.option("--wacz", "flags", flag_value="wacz", multiple=True, help="Same as FORMAT wacz.")
+@click.option("--bagit", "flags", flag_value="bagit", multiple=True, help="Same as FORMAT bagit.")
+@click.option("--ocfl", "flags", flag_value="ocfl", multiple=True, help="Same as FORMAT ocfl.")
+@reports_errors
+def export_command(words: tuple[str, ...], output: Path, flags: tuple[str, ...]) -> None:
+    """Export records (default: all) as a package other archives ingest.
+
+    FORMAT is premis (PREMIS 3.0 XML), wacz (WACZ 1.1.1 for replay tools), bagit (a BagIt
+    1.0 bag of records, texts, WARCs and the schema) or ocfl (an OCFL 1.1 storage root, one
+    object per record); --premis, --wacz, --bagit, --ocfl say the same.  RECORD is a slug,
+    a record_id or a record's JSON file.  Records are validated first (an invalid record is
+    never exported); the package is written beside OUTPUT and renamed into place when
+    complete; an existing OUTPUT is an error.
+    """
+    from warcite.errors import UsageError
+    from warcite.export import export, format_name
+    from warcite.project import find_project_root
+    from warcite.record import record_file
+    from warcite.validate import record_files
+
+    chosen = set(flags)
+    if len(chosen) > 1:
+        raise UsageError(f"give one format, not {', '.join(sorted(chosen))}")
+    if chosen:
+        name = chosen.pop()
+        if words and words[0].lower().lstrip("-") == name:
+            words = words[1:]
+    elif words:
+        name, words = format_name(words[0]), words[1:]
+    else:
+        raise UsageError("give a FORMAT: premis, wacz, bagit or ocfl (see warcite export --help)")
+    root = find_project_root()
+    records = [record_file(word, root) for word in words] if words else record_files([], root)
+    written = export(name, records, output)
+    click.echo(
+        f"exported {len(records)} record{'s' if len(records) != 1 else ''} as {name}",
+        err=True,
+    )
+    click.echo(str(written))
+
+
 # ---------------------------------------------------------------- cite stage (cite.py)
 
 

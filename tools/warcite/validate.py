@@ -868,6 +868,11 @@ def check_record(
         and isinstance(_get(record, "capture", "warc", "record_id"), str)
     ):
         _check_derived(record, project_root, warc_path, stored_text, collector, extractor)
+    if deep and warc_path is not None:  # the whole WARC against WARC 1.1 (warcite check)
+        from warcite.check import warc_problems
+
+        for message, severity in warc_problems(warc_path, display_path(warc_path, project_root)):
+            collector.add("warc", "$.capture.warc.path", message, severity=severity)
     # A path refused as unsafe is reported once, plainly, not also as a regex mismatch.
     refused = {p.path for p in collector.problems if p.message.endswith("; not followed")}
     collector.problems[:] = [
