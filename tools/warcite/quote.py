@@ -355,6 +355,49 @@ def _all(haystack: str, needle: str) -> list[int]:
     return positions
 
 
+_AMBIGUOUS = (
+    "the quote occurs on the archived page more than once with the same surroundings, "
+    "so warcite cannot tell which occurrence is this one"
+)
+
+
+def _aligned_places(text: str, skeleton: str, origin: list[int], block: str) -> list[int]:
+    """Where ``block`` occurs in ``skeleton`` neither starting nor ending inside a word."""
+    if not block:
+        return []
+    return [
+        found
+        for found in _all(skeleton, block)
+        if _aligned(text, origin[found], origin[found + len(block) - 1] + 1)
+    ]
+
+
+def _best_by_context(
+    skeleton: str,
+    places: list[int],
+    length: int,
+    text: str,
+    start: int,
+    end: int,
+    spaces: bool,
+) -> int | None:
+    """The place whose surroundings agree best with ``text[start:end]``'s, if one does."""
+    context_before, _ = _skeleton(
+        text, max(0, start - CONTEXT_SCORE_CHARACTERS), start, spaces=spaces
+    )
+    context_after, _ = _skeleton(text, end, end + CONTEXT_SCORE_CHARACTERS, spaces=spaces)
+    scores = []
+    for found in places:
+        page_before = skeleton[max(0, found - len(context_before) - 1) : found].rstrip(" ")
+        page_after = skeleton[found + length : found + length + len(context_after) + 1].lstrip(" ")
+        scores.append(
+            _common_length(context_before.rstrip(" "), page_before, from_end=True)
+            + _common_length(context_after.lstrip(" "), page_after, from_end=False)
+        )
+    best = max(scores)
+    return None if scores.count(best) > 1 else places[scores.index(best)]
+
+
 def _aligned(text: str, start: int, end: int) -> bool:
     """True when ``text[start:end]`` neither starts nor ends inside a run of non-spaces."""
     return (start == 0 or text[start - 1].isspace()) and (end >= len(text) or text[end].isspace())
@@ -413,42 +456,32 @@ def _locate(
     before, _ = _skeleton(text, first.start, start, spaces=spaces)
     if spaces and start > first.start and text[start - 1].isspace():
         before += " "
-    places = _all(page_skeleton, block) if block else []
-    if places:
-        # a paragraph begins and ends where the page's text does (not inside a word)
-        aligned = [
-            found
-            for found in places
-            if _aligned(page.text, page_origin[found], page_origin[found + len(block) - 1] + 1)
-        ]
-        places = aligned or places
-        same = [p for p in paragraphs if p.number < first.number]
-        mine = _skeleton(first.text, spaces=spaces)[0]
-        rank = sum(1 for p in same if _skeleton(p.text, spaces=spaces)[0] == mine)
-        place = places[min(rank, len(places) - 1)] + len(before)
+    text_skeleton, text_origin = _skeleton(text, spaces=spaces)
+    page_places = _aligned_places(page.text, page_skeleton, page_origin, block)
+    if page_places:
+        text_places = _aligned_places(text, text_skeleton, text_origin, block)
+        mine = next(
+            (index for index, found in enumerate(text_places) if text_origin[found] >= first.start),
+            0,
+        )
+        if len(page_places) == len(text_places):
+            place = page_places[mine]
+        else:
+            chosen = _best_by_context(
+                page_skeleton, page_places, len(block), text, first.start, last.end, spaces
+            )
+            if chosen is None:
+                return _AMBIGUOUS
+            place = chosen
+        place += len(before)
     else:
         occurrences = _all(page_skeleton, quote)
         if not occurrences:
             return None
-        context_before, _ = _skeleton(
-            text, max(0, start - CONTEXT_SCORE_CHARACTERS), start, spaces=spaces
-        )
-        context_after, _ = _skeleton(text, end, end + CONTEXT_SCORE_CHARACTERS, spaces=spaces)
-        scores = []
-        for found in occurrences:
-            page_before = page_skeleton[max(0, found - len(context_before)) : found]
-            page_after = page_skeleton[found + len(quote) : found + len(quote) + len(context_after)]
-            scores.append(
-                _common_length(context_before, page_before, from_end=True)
-                + _common_length(context_after, page_after, from_end=False)
-            )
-        best = max(scores)
-        if scores.count(best) > 1:
-            return (
-                "the quote occurs on the archived page more than once with the same "
-                "surroundings, so warcite cannot tell which occurrence is this one"
-            )
-        place = occurrences[scores.index(best)]
+        chosen = _best_by_context(page_skeleton, occurrences, len(quote), text, start, end, spaces)
+        if chosen is None:
+            return _AMBIGUOUS
+        place = chosen
     return page_origin[place], page_origin[place + len(quote) - 1] + 1
 
 

@@ -10,9 +10,9 @@ Rules and their sources are noted next to the golden tests (tests/test_cite.py).
 from __future__ import annotations
 
 from warcite.cite import names as n
-from warcite.cite.dates import apa_date, chicago_date, mla_date
+from warcite.cite.dates import MONTHS, apa_date, chicago_date, mla_date
 from warcite.cite.markup import Markup
-from warcite.cite.source import CitationSource, Name
+from warcite.cite.source import ArchivedCopy, CitationSource, Name
 from warcite.cite.titles import ends_with_end_punctuation, short_title
 
 # APA 7, 9.8: up to 20 authors listed; with 21 or more, the first 19, an ellipsis, the last.
@@ -67,7 +67,7 @@ def apa(source: CitationSource, *, markup: Markup = Markup.PLAIN, name_order: st
     """APA 7 reference-list entry for a web page on a news or opinion site (10.1, 10.16).
 
     ``Hyeon, I. (2016, August 29). *Why North Korean elites defect from their country?*
-    OpEdNews. ARCHIVED_URL``.  No author: the title moves to the author position (9.12).
+    OpEdNews. URL (archived in ARCHIVE, DATE: ARCHIVED_URL or WARC file and record)``.  No author: the title moves to the author position (9.12).
     An organisation as author that is also the site: the site name is dropped (10.16).
     """
     authors = source.authors
@@ -84,17 +84,21 @@ def apa(source: CitationSource, *, markup: Markup = Markup.PLAIN, name_order: st
     organization_is_site = bool(authors) and not _authors_as_publisher(source)
     if site and not organization_is_site:
         parts.append(markup.text(_period(site)))
+    # APA 7, 10.16: the URL of the page, always (no period after it, 9.35); then the
+    # archived copy: its replay URL, or the WARC file and record that hold it.
     archived = source.archived
-    if archived.url is not None:
-        parts.append(markup.link(archived.url))  # APA 9.35: no period after a URL
-    else:
-        # no replay URL: name the archive, the WARC file and the record (a period ends it)
-        parts.append(
-            markup.text(f"Archived in {archived.archive_name}: ")
-            + markup.link(archived.locator)
-            + "."
-        )
+    parts.append(
+        markup.link(source.url)
+        + markup.text(f" (archived in {archived.archive_name}, {_apa_day(archived)}: ")
+        + markup.link(archived.locator)
+        + ")"
+    )
     return " ".join(parts)
+
+
+def _apa_day(archived: ArchivedCopy) -> str:
+    date = archived.date
+    return f"{MONTHS[(date.month or 1) - 1]} {date.day}, {date.year}"
 
 
 def apa_in_text(
@@ -210,9 +214,12 @@ def _chicago_bib_authors(authors: tuple[Name, ...], name_order: str) -> str:
 
 
 def _chicago_site(source: CitationSource, markup: Markup) -> list[str]:
+    # Chicago 17, 14.206: the title of a website in roman; a site analogous to a periodical
+    # (news and opinion: the record's genre says so) in italics, like a newspaper (14.191).
     parts = []
     if source.container_title:
-        parts.append(markup.italic(source.container_title))
+        style = markup.italic if source.periodical else markup.text
+        parts.append(style(source.container_title))
     if source.publisher and (
         not source.container_title
         or source.publisher.casefold() != source.container_title.casefold()
