@@ -712,7 +712,7 @@ def test_any_record_gives_parseable_data_formats(
 def test_markup_escapes_text_but_not_urls() -> None:
     record = variant(title=titled("Fish & <Chips> *now*_", "Fish & <chips> *now*_"))
     html = cite(record, "mla", config=WITH_REPLAY, markup="html")
-    assert '"Fish &amp; &lt;Chips&gt; *now*_."' in html
+    assert '"Fish &amp; &lt;Chips&gt; *Now*_."' in html  # headline style (CMOS 8.159)
     markdown = cite(record, "apa", config=WITH_REPLAY, markup="markdown")
     assert "*Fish & <chips> \\*now\\*\\_*." in markdown
     assert URL.removeprefix("https://") in markdown  # the URL's underscores are not escaped

@@ -48,9 +48,12 @@ def csl_data(source: CitationSource, *, name_order: str = "style") -> dict[str, 
     item: dict[str, Any] = {"id": source.id or source.record_id, "type": csl_type(source)}
     if source.genre:
         item["genre"] = source.genre
-    item["title"] = source.title
-    short = short_title(source.title)
-    if short != source.title:
+    # CSL's convention (CSL 1.0.2, "text-case"; Zotero): titles are stored in sentence
+    # case, and styles that want title case (MLA, Chicago) convert English titles; the
+    # reverse conversion cannot be done by a processor.
+    item["title"] = source.title_sentence_case
+    short = short_title(source.title_sentence_case)
+    if short != source.title_sentence_case:
         item["title-short"] = short
     if source.authors:
         item["author"] = [csl_name(author, name_order) for author in source.authors]

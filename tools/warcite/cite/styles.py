@@ -13,7 +13,7 @@ from warcite.cite import names as n
 from warcite.cite.dates import MONTHS, apa_date, chicago_date, mla_date
 from warcite.cite.markup import Markup
 from warcite.cite.source import ArchivedCopy, CitationSource, Name
-from warcite.cite.titles import ends_with_end_punctuation, short_title
+from warcite.cite.titles import ends_with_end_punctuation, short_title, title_case
 
 # APA 7, 9.8: up to 20 authors listed; with 21 or more, the first 19, an ellipsis, the last.
 APA_MAX_AUTHORS = 20
@@ -35,7 +35,9 @@ def _quoted_title(source: CitationSource, markup: Markup, end: str) -> str:
     Double quotation marks inside the title become single ones (MLA 9, 6.32; Chicago 17,
     6.9), so that the title's own quotation stays visible inside the outer quotes.
     """
-    inner = source.title.replace('"', "'").replace("\u201c", "\u2018").replace("\u201d", "\u2019")
+    # Chicago 8.159, MLA 1.2: English titles in headline style
+    headline = title_case(source.title, source.language)
+    inner = headline.replace('"', "'").replace("\u201c", "\u2018").replace("\u201d", "\u2019")
     title = markup.text(inner)
     if end == "." and ends_with_end_punctuation(source.title):
         return f'"{title}"'
@@ -266,7 +268,7 @@ def chicago_short_note(
     Family names (up to three; "et al." after the first for four or more) and a short
     title of at most four words.
     """
-    title = short_title(source.title).replace('"', "'")
+    title = short_title(title_case(source.title, source.language)).replace('"', "'")
     quoted = f'"{markup.text(title)}' + ('"' if ends_with_end_punctuation(title) else '."')
     authors = source.authors
     if not authors:

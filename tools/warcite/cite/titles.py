@@ -81,6 +81,38 @@ def sentence_case(title: str, context: str | None = None, language: str | None =
     return " ".join(result)
 
 
+# Chicago 17, 8.159 and MLA 9, 1.2 (headline style): articles, prepositions and
+# coordinating conjunctions are lowercased unless they begin or end the title or a subtitle.
+MINOR_WORDS = frozenset(
+    """a an the and but for nor or so yet as at by down from in into like near of off on
+    onto out over past per than till to up upon via with""".split()  # noqa: SIM905
+)
+
+
+def title_case(title: str, language: str | None = None) -> str:
+    """Headline-style capitalisation of an English title (MLA, Chicago): minor words
+    (:data:`MINOR_WORDS`) lowercased inside the title, every other lowercase word
+    capitalised; capitals already there are kept ("OpEdNews", proper nouns).  Titles in
+    other languages, and titles not read as English, are returned as they are."""
+    if not handles_language(language, title):
+        return title
+    words = title.split()
+    result = []
+    starts = True
+    for index, word in enumerate(words):
+        match = _WORD_CORE.match(word)
+        assert match is not None
+        lead, core, trail = match.groups()
+        last = index == len(words) - 1 or (bool(trail) and trail[-1] in ":?!.")
+        if core and not starts and not last and core.lower() in MINOR_WORDS:
+            core = core.lower() if core[1:] == core[1:].lower() else core
+        elif core and core[0].islower() and not any(c.isupper() for c in core):
+            core = core[0].upper() + core[1:]
+        result.append(f"{lead}{core}{trail}")
+        starts = bool(trail) and trail[-1] in ":?!.—"
+    return " ".join(result)
+
+
 def _lowercase_candidate(core: str) -> bool:
     if not core or not core[0].isupper() or any(character.isdigit() for character in core):
         return False
@@ -157,9 +189,11 @@ def short_title(title: str) -> str:
 
 __all__ = [
     "FUNCTION_WORDS",
+    "MINOR_WORDS",
     "ends_with_end_punctuation",
     "ends_with_terminal_punctuation",
     "handles_language",
     "sentence_case",
     "short_title",
+    "title_case",
 ]
