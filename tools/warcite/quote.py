@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -320,9 +321,10 @@ def load_rendered_page(
         return None, str(error)
 
 
+@lru_cache(maxsize=16)
 def _skeleton(
     text: str, start: int = 0, end: int | None = None, *, spaces: bool = True
-) -> tuple[str, list[int]]:
+) -> tuple[str, tuple[int, ...]]:
     """``text[start:end]`` folded as Text Fragments compare it, each whitespace run one
     space (or none, without ``spaces``), with each kept character's index in ``text``."""
     from warcite.cite.fragments import fold_query
@@ -344,7 +346,7 @@ def _skeleton(
     while out and out[-1] == " ":
         out.pop()
         origin.pop()
-    return "".join(out), origin
+    return "".join(out), tuple(origin)
 
 
 def _all(haystack: str, needle: str) -> list[int]:
@@ -361,7 +363,7 @@ _AMBIGUOUS = (
 )
 
 
-def _aligned_places(text: str, skeleton: str, origin: list[int], block: str) -> list[int]:
+def _aligned_places(text: str, skeleton: str, origin: Sequence[int], block: str) -> list[int]:
     """Where ``block`` occurs in ``skeleton`` neither starting nor ending inside a word."""
     if not block:
         return []
@@ -653,6 +655,13 @@ def render_quotes(matches: Sequence[QuoteMatch], quote_format: str) -> str:
                     else f"  no text fragment link: {match.fragment_problem}",
                 ]
             )
+        )
+    checked = sorted({match.fragment_checked_against for match in matches if match})
+    if checked and checked != [""]:
+        blocks.append(
+            "Text Fragment links checked with the Text Fragments matching algorithm against "
+            + "; ".join(checked)
+            + ": each selects its quote and no other passage."
         )
     return "\n\n".join(blocks)
 

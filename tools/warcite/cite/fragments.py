@@ -34,6 +34,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 from urllib.parse import quote as percent_encode
 from urllib.parse import unquote
@@ -553,6 +554,12 @@ class _Matcher:
         return None
 
 
+@lru_cache(maxsize=4)
+def _matcher_for(page: RenderedText) -> _Matcher:
+    """One folded matcher per page, reused for every quote on it."""
+    return _Matcher(page)
+
+
 def find_range(
     page: RenderedText, directive: TextDirective, *, strict: bool = True
 ) -> tuple[int, int] | None:
@@ -560,7 +567,7 @@ def find_range(
 
     ``strict`` decides the uncertain word boundaries (see the module docstring).
     """
-    return _Matcher(page).find_range(directive, strict)
+    return _matcher_for(page).find_range(directive, strict)
 
 
 # --------------------------------------------------------------------------- generating
@@ -690,7 +697,7 @@ class _Generator:
 def verify(page: RenderedText, directive: TextDirective, start: int, end: int) -> bool:
     """True when ``directive`` selects exactly ``page.text[start:end]`` whichever way the
     uncertain word boundaries fall."""
-    matcher = _Matcher(page)
+    matcher = _matcher_for(page)
     wanted = (start, end)
     return all(matcher.find_range(directive, strict) == wanted for strict in (True, False))
 
@@ -712,7 +719,7 @@ def fragment_for(page: RenderedText, start: int, end: int) -> FragmentResult:
         return FragmentResult(None, "the passage is empty on the rendered page")
     if page.block_at(start) is None:
         return FragmentResult(None, "the passage is not on the rendered page")
-    matcher = _Matcher(page)
+    matcher = _matcher_for(page)
     generator = _Generator(matcher, start, end)
     seen: set[TextDirective] = set()
     tried = 0
