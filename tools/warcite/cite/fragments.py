@@ -256,7 +256,13 @@ def render_html(document: str, source: str = "html") -> RenderedText:
         return RenderedText.from_blocks([], source)
     try:
         root = lxml_html.document_fromstring(document)
-    except (etree.ParserError, ValueError):
+    except ValueError:  # an XML declaration naming an encoding: parse the UTF-8 bytes
+        parser = lxml_html.HTMLParser(encoding="utf-8")
+        try:
+            root = lxml_html.document_fromstring(document.encode("utf-8"), parser=parser)
+        except (etree.ParserError, ValueError):
+            return RenderedText.from_blocks([], source)
+    except etree.ParserError:
         return RenderedText.from_blocks([], source)
     blocks: list[str] = []
     current: list[str] = []
