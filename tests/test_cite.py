@@ -154,6 +154,7 @@ CASES: dict[str, dict[str, Any]] = {
     ),
     "no-author": variant(authors=[]),
     "no-date": variant(published=None),
+    "no-author-no-date": variant(authors=[], published=None, genre=None),
     "year-month": variant(published=evidence("2016-09")),
     "exclamation-title": variant(
         title=titled("Stop the Purges Now!", "Stop the purges now!"),

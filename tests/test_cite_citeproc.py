@@ -284,6 +284,14 @@ def test_the_table_documents_every_rule() -> None:
     for rule in RULES:
         assert f"`{rule.id}`" in table, f"{rule.id} is not in {DOC.name}"
     assert used <= {rule.id for rule in RULES}
+    # the table's pair counts are the pinned ones
+    counts = {
+        match[1]: int(match[2])
+        for match in re.finditer(r"^\| `([a-z-]+)` \| [^|]+ \| (\d+) \|", table, re.M)
+    }
+    expected = {rule: sum(rule in rules for rules in pinned.values()) for rule in used}
+    assert counts == expected
+    assert f"{len(pinned)} pairs." in table and f"({len(CASES)} records:" in table
 
 
 def test_the_rules_are_narrow(rendered: dict[tuple[str, str], tuple[str, str, Context]]) -> None:
