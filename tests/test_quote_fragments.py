@@ -558,6 +558,45 @@ def test_chromium_selects_the_checked_range(
     assert found["start"] < 40, (match.text_fragment_url, found)
 
 
+EDGES = page(
+    "<p id='a'>alpha<button>beta</button>gamma</p><p id='d'>delta<img src='x.png'>epsilon</p>"
+    "<p id='z'>zeta <span style='display:inline-block'>eta</span> theta</p>"
+    "<details id='k'><summary>iota</summary>kappa lambda</details>"
+    "<p id='m'>mu<sup>nu</sup> xi</p><p id='o'>omicron&nbsp;pi</p><p id='r'>rho<wbr>sigma</p>"
+    "<p id='t'>tau&shy;upsilon</p><p id='h' hidden>phi chi</p><ul><li>one</li><li>two</li></ul>"
+)
+EDGE_DIRECTIVES = [
+    "alphabetagamma",
+    "alpha",
+    "betagamma",
+    "deltaepsilon",
+    "delta",
+    "zeta%20eta",
+    "eta%20theta",
+    "kappa",
+    "munu",
+    "omicron%20pi",
+    "rhosigma",
+    "tauupsilon",
+    "phi",
+    "one%20two",
+]
+
+
+def test_chromium_agrees_on_what_is_one_block(browser: tuple[Browser, str, _Pages]) -> None:
+    """Block boundaries and invisible content: for each directive, Chromium finds a match
+    exactly when warcite's matcher does (buttons, inline-blocks and list items are blocks;
+    images, <sup>, <wbr> and soft hyphens are not boundaries; closed <details> is searched;
+    hidden elements are not)."""
+    rendered = render_html(EDGES)
+    for fragment in EDGE_DIRECTIVES:
+        directive = parse_directive(f"text={fragment}")
+        assert directive is not None
+        ours = find_range(rendered, directive) is not None
+        found = _open_in_chromium(browser, "edges", EDGES, f"http://x/#:~:text={fragment}", [])
+        assert (found["target"] is not None) == ours, (fragment, ours, found)
+
+
 def test_chromium_check_can_fail(browser: tuple[Browser, str, _Pages]) -> None:
     """Control: the link warcite used to give (the bare phrase, unique in the clean text
     when compared case-sensitively) makes Chromium highlight the headline instead."""

@@ -86,8 +86,12 @@ _INVISIBLE = frozenset(
         "param",
         "source",
         "track",
-        "wbr",
     ]
+)
+# Void elements: no content of their own; text the parser put inside one (libxml2 does not
+# know them all) belongs to their parent.
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()  # noqa: SIM905
 )
 # Elements with a non-inline display in the HTML UA stylesheet: each starts and ends a block.
 _BLOCK = frozenset(
@@ -277,10 +281,17 @@ def render_html(document: str, source: str = "html") -> RenderedText:
         tag = tag.lower().rpartition("}")[2]
         if not tag:  # comments and processing instructions: their tail only
             return
-        if tag in _INVISIBLE or _hidden(element):
+        if tag in _VOID:
+            if tag in ("br", "hr"):
+                flush()
+            if element.text:
+                current.append(element.text)
+            for child in element:
+                walk(child)
+                if child.tail:
+                    current.append(child.tail)
             return
-        if tag == "br":
-            flush()
+        if tag in _INVISIBLE or _hidden(element):
             return
         if tag in _PREFORMATTED:
             flush()
