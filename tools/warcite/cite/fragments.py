@@ -31,6 +31,7 @@ shortest directive whose match is exactly a given passage, verified by running
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ characters are given whole; longer ones as a textStart,textEnd range."""
 MAX_CONTEXT_WORDS = 6
 MAX_RANGE_TERM_WORDS = 8
 MAX_CANDIDATES = 2_000
+SEARCH_SECONDS = 5.0
+"""Time allowed to find one passage's fragment: a page a server sent cannot stall quote."""
 
 # Elements whose content is never rendered ("search invisible" in the report, plus
 # <head> and friends, which UA stylesheets hide).
@@ -740,6 +743,7 @@ def fragment_for(page: RenderedText, start: int, end: int) -> FragmentResult:
     generator = _Generator(matcher, start, end)
     seen: set[TextDirective] = set()
     tried = 0
+    deadline = time.monotonic() + SEARCH_SECONDS
     for directive in generator.candidates():
         if directive in seen:
             continue
@@ -747,6 +751,12 @@ def fragment_for(page: RenderedText, start: int, end: int) -> FragmentResult:
         tried += 1
         if tried > MAX_CANDIDATES:
             break
+        if time.monotonic() > deadline:
+            return FragmentResult(
+                None,
+                f"no text fragment found within {SEARCH_SECONDS:g} s ({tried} candidates "
+                "tried): the page repeats this passage's surroundings too often",
+            )
         if all(matcher.find_range(directive, strict) == (start, end) for strict in (True, False)):
             return FragmentResult(directive)
     return FragmentResult(
