@@ -669,3 +669,12 @@ def test_every_generated_fragment_selects_exactly_its_passage(blocks: list[str],
     assert span is not None
     assert text[span[0] : span[1]] == text[start:end].strip()
     assert verify(rendered, parsed, *span)
+
+
+def test_the_search_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    import warcite.cite.fragments as fragments
+
+    monkeypatch.setattr(fragments, "SEARCH_SECONDS", -1.0)
+    rendered = render_lines("la la la")
+    result = fragment_for(rendered, 3, 5)
+    assert result.directive is None and "no text fragment found within" in (result.reason or "")
