@@ -678,3 +678,49 @@ def test_the_search_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     rendered = render_lines("la la la")
     result = fragment_for(rendered, 3, 5)
     assert result.directive is None and "no text fragment found within" in (result.reason or "")
+
+
+def _archived_html_project(tmp_path: Path) -> tuple[dict[str, Any], str, Path]:
+    from warcite.archive import archive
+
+    source = tmp_path / "otters.html"
+    source.write_bytes((DATA / "html_news_article.html").read_bytes())
+    result = archive(str(source), project_root=tmp_path, url="https://news.example.org/otters.html")
+    record = json.loads(result.path.read_text("utf-8"))
+    text = result.text_path.read_text("utf-8")
+    return record, text, source
+
+
+def test_archived_html_is_rendered_whole(tmp_path: Path) -> None:
+    """From the archived HTML: the headline "River Otters Return to the Valley" comes first
+    on the page, so the article's "river otters" needs context to be selected."""
+    record, text, _ = _archived_html_project(tmp_path)
+    rendered = rendered_page(record, tmp_path)
+    assert rendered.source.startswith("the rendered text of the archived HTML")
+    assert rendered.text.index("River Otters Return") < rendered.text.index("After an absence")
+    (match,) = find_quotes(
+        record, text, "river otters have been seen", config=CONFIG, page=rendered
+    )
+    assert match.text_fragment_url == (
+        "https://news.example.org/otters.html#:~:text=river%20otters%20have%20been%20seen"
+    )
+    first = find_quotes(record, text, "river otters", config=CONFIG, page=rendered)[0]
+    assert first.text_fragment_url is not None
+    assert parse_directive(first.text_fragment_url) != TextDirective("river otters")
+    span = find_range(rendered, parse_directive(first.text_fragment_url) or TextDirective("x"))
+    assert span is not None and span[0] > rendered.text.index("After an absence")
+
+
+def test_chromium_on_an_archived_html_page(
+    browser: tuple[Browser, str, _Pages], tmp_path: Path
+) -> None:
+    record, text, source = _archived_html_project(tmp_path)
+    rendered = rendered_page(record, tmp_path)
+    first = find_quotes(record, text, "river otters", config=CONFIG, page=rendered)[0]
+    assert first.text_fragment_url is not None
+    html = source.read_text("utf-8")
+    found = _open_in_chromium(browser, "otters", html, first.text_fragment_url, [])
+    # the headline (h1) holds the first "River Otters" on the page; the quote is in a paragraph
+    assert found["target"] == "p", (first.text_fragment_url, found)
+    naive = _open_in_chromium(browser, "otters", html, "http://x/#:~:text=river%20otters", [])
+    assert naive["target"] != "p"
