@@ -21,7 +21,13 @@ Rule sources, next to the tests that pin them:
 - RIS (Research Information Systems format; tags as read by Zotero, EndNote and rispy):
   TY NEWS/ELEC, AU, TI, T2, DA YYYY/MM/DD/, PY, UR, Y2 access date, M3 type of work,
   DB name of database, AN accession number, LA, ER.
-- CSL-JSON: the vendored official schema schemas/vendor/csl-data.json.
+- CSL-JSON: the vendored official schema schemas/vendor/csl-data.json; titles stored in
+  sentence case (CSL 1.0.2 text-case conventions); rendered by citeproc-js in
+  tests/test_cite_citeproc.py.
+- Robust Links (robustlinks.mementoweb.org/spec): data-originalurl and data-versiondate
+  required, data-versionurl recommended.
+- Chicago 17, 8.159 and MLA 9, 1.2: headline-style titles; CMOS 14.191/14.206: periodical
+  sites italic, other website titles roman.
 """
 
 from __future__ import annotations
