@@ -49,7 +49,8 @@ def test_archive_imports_a_transcript_and_cites_it(
     assert result.exit_code == 0, result.output
     path_line, citation = result.stdout.splitlines()
     assert path_line == "records/example-news-210315-77.json"
-    assert citation.startswith("Lima, A. (2021, March 15). Why rivers flood in spring")
+    # sentence case keeps "Rivers": the text never writes it in lowercase mid-sentence (issue 10)
+    assert citation.startswith("Lima, A. (2021, March 15). Why Rivers flood in spring")
     assert result.stderr.startswith("created records/example-news-210315-77.json")
     record = json.loads((project / path_line).read_text(encoding="utf-8"))
     assert record["capture"]["method"] == "import-transcript"

@@ -21,7 +21,13 @@ Rule sources, next to the tests that pin them:
 - RIS (Research Information Systems format; tags as read by Zotero, EndNote and rispy):
   TY NEWS/ELEC, AU, TI, T2, DA YYYY/MM/DD/, PY, UR, Y2 access date, M3 type of work,
   DB name of database, AN accession number, LA, ER.
-- CSL-JSON: the vendored official schema tools/warcite/schemas/vendor/csl-data.json.
+- CSL-JSON: the vendored official schema tools/warcite/schemas/vendor/csl-data.json; titles stored in
+  sentence case (CSL 1.0.2 text-case conventions); rendered by citeproc-js in
+  tests/test_cite_citeproc.py.
+- Robust Links (robustlinks.mementoweb.org/spec): data-originalurl and data-versiondate
+  required, data-versionurl recommended.
+- Chicago 17, 8.159 and MLA 9, 1.2: headline-style titles; CMOS 14.191/14.206: periodical
+  sites italic, other website titles roman.
 """
 
 from __future__ import annotations
@@ -154,6 +160,7 @@ CASES: dict[str, dict[str, Any]] = {
     ),
     "no-author": variant(authors=[]),
     "no-date": variant(published=None),
+    "no-author-no-date": variant(authors=[], published=None, genre=None),
     "year-month": variant(published=evidence("2016-09")),
     "exclamation-title": variant(
         title=titled("Stop the Purges Now!", "Stop the purges now!"),
@@ -179,7 +186,45 @@ CASES: dict[str, dict[str, Any]] = {
     "separate-publisher": variant(
         container_title="The Daily Example", publisher=evidence("Example Media Group")
     ),
+    "german-title": variant(
+        title=titled("Die Rückkehr der Wölfe nach Brandenburg", None),
+        authors=[person("Müller", "Anna")],
+        language=evidence("de", "html:lang"),
+        container_title="Die Zeit",
+        publisher=evidence("Die Zeit"),
+        genre=evidence("News"),
+    ),
+    "korean-title": variant(
+        title=titled("북한 엘리트의 탈출", None),
+        authors=[person("이", "민준", "family-first")],
+        language=evidence("ko", "html:lang"),
+    ),
+    "spanish-surnames": variant(
+        title=titled("La Memoria de los Ríos", None),
+        authors=[person("López", "María García"), person("Zapatero", "José Luis Rodríguez")],
+        language=evidence("es", "html:lang"),
+        container_title="El Diario",
+        publisher=evidence("El Diario"),
+    ),
+    "web-page": variant(
+        title=titled("Annual Report on River Otters in the Valley", None),
+        authors=[organization("Valley Wildlife Trust")],
+        container_title="Valley Wildlife Trust",
+        publisher=evidence("Valley Wildlife Trust"),
+        genre=None,
+    ),
+    "seen-on-the-web": variant(
+        title=titled("Lessons From the American West", "Lessons from the American West"),
+        genre=None,
+        container_title="Water Notes",
+        publisher=evidence("Water Notes"),
+    ),
 }
+CASES["seen-on-the-web"]["capture"].update(
+    method="http-capture",
+    observed_at="2026-11-20T09:30:00Z",
+    target_uri="https://www.opednews.com/x.html",
+)
 
 
 def golden_path(case: str, config_name: str, style: str) -> Path:
@@ -223,9 +268,10 @@ def reference(style: str, *, config: Config = WITH_REPLAY, **options: Any) -> st
 
 
 def test_apa_reference() -> None:
+    # APA 7, 10.16: the page's URL always; then the archived copy
     assert reference("apa") == (
         "Hyeon, I. (2016, August 29). *Why North Korean elites defect from their country?* "
-        f"OpEdNews. {ARCHIVED_URL}"
+        f"OpEdNews. {URL} (archived in warcite, November 26, 2026: {ARCHIVED_URL})"
     )
 
 
@@ -253,7 +299,7 @@ def test_chicago_reference() -> None:
 
 def test_without_replay_base_the_warc_file_and_record_are_named() -> None:
     assert reference("apa", config=WITHOUT_REPLAY).endswith(
-        f"OpEdNews. Archived in warcite: {LOCATOR}."
+        f"OpEdNews. {URL} (archived in warcite, November 26, 2026: {LOCATOR})"
     )
     assert reference("chicago-bib", config=WITHOUT_REPLAY).endswith(
         f"Archived November 26, 2026, at warcite. {LOCATOR}."
@@ -296,7 +342,7 @@ def test_biblatex_reference() -> None:
     assert fields["date"] == "2016-08-29"
     assert fields["organization"] == "OpEdNews"
     assert fields["url"] == URL
-    assert fields["urldate"] == "2026-11-26"
+    assert "urldate" not in fields  # the transcript: nobody knows when the page was seen
     assert fields["langid"] == "english"
     assert fields["addendum"] == f"Archived 2026-11-26 in warcite: \\url{{{ARCHIVED_URL}}}"
 
@@ -323,7 +369,6 @@ def test_ris_reference() -> None:
         "DA  - 2016/08/29/",
         "PY  - 2016",
         f"UR  - {URL}",
-        "Y2  - 2026/11/26/",
         "M3  - Op-ed",
         "DB  - warcite",
         f"AN  - {ARCHIVED_URL}",
@@ -419,6 +464,9 @@ def test_east_asian_scripts_are_never_inverted() -> None:
         "Hyeon In-ae and Jane Kim. "
     )
     assert "AU  - 王, 小明" in cited("hanzi-name", "ris")
+    assert cited("korean-title", "apa").startswith(
+        "이민준. (2016, August 29). *북한 엘리트의 탈출*."
+    )
     assert "langid = {korean}" in cited("hangul-name", "biblatex")
 
 
@@ -514,10 +562,11 @@ def test_csl_json_validates_against_the_vendored_schema(case: str) -> None:
 
 def test_csl_item_reference() -> None:
     item = csl_item(reference_record(), config=WITH_REPLAY)
-    assert item["type"] == "webpage" and item["genre"] == "Op-ed"
+    assert item["type"] == "article-newspaper" and item["genre"] == "Op-ed"
     assert item["author"] == [{"family": "Hyeon", "given": "In-ae"}]
     assert item["issued"] == {"date-parts": [[2016, 8, 29]]}
-    assert item["accessed"] == {"date-parts": [[2026, 11, 26]]}
+    assert "accessed" not in item  # observed_at is null: no invented access date
+    assert item["container-title"] == "OpEdNews" and "publisher" not in item
     assert item["archive"] == "warcite" and item["archive_location"] == ARCHIVED_URL
     particle = csl_item(CASES["particle-suffix"], config=WITH_REPLAY)["author"]
     assert particle == [
@@ -670,7 +719,7 @@ def test_any_record_gives_parseable_data_formats(
 def test_markup_escapes_text_but_not_urls() -> None:
     record = variant(title=titled("Fish & <Chips> *now*_", "Fish & <chips> *now*_"))
     html = cite(record, "mla", config=WITH_REPLAY, markup="html")
-    assert '"Fish &amp; &lt;Chips&gt; *now*_."' in html
+    assert '"Fish &amp; &lt;Chips&gt; *Now*_."' in html  # headline style (CMOS 8.159)
     markdown = cite(record, "apa", config=WITH_REPLAY, markup="markdown")
     assert "*Fish & <chips> \\*now\\*\\_*." in markdown
     assert URL.removeprefix("https://") in markdown  # the URL's underscores are not escaped
@@ -687,3 +736,137 @@ def test_quotation_marks_inside_quoted_titles_become_single() -> None:
     assert '*Why "information bombs" matter*.' in cite(
         record, "apa", config=WITH_REPLAY, markup="markdown"
     )
+
+
+# ----------------------------------------------------------------- issue 10 and issue 8 points
+
+
+def test_sentence_case_keeps_capitals_without_evidence_and_follows_the_language() -> None:
+    # no text writes "American" or "West" in lowercase mid-sentence: the capitals stay
+    assert sentence_case("Lessons From the American West", "The American West is dry.") == (
+        "Lessons from the American West"
+    )
+    # positive evidence lowercases: the text writes "lessons" in lowercase
+    text = "We learnt hard lessons from the flood. Hard times are over for the valley."
+    assert sentence_case("Hard Lessons", text) == "Hard lessons"
+    # German capitalises nouns; other languages are not recased
+    assert sentence_case("Die Rückkehr der Wölfe", language="de") == "Die Rückkehr der Wölfe"
+    assert sentence_case("La Memoria de los Ríos", language="es") == "La Memoria de los Ríos"
+    assert cited("german-title", "apa").startswith(
+        "Müller, A. (2016, August 29). *Die Rückkehr der Wölfe nach Brandenburg*. Die Zeit."
+    )
+    # BibTeX protection follows the same decision: German nouns are braced
+    title = bibtexparser.parse_string(cited("german-title", "biblatex")).entries[0]["title"]
+    assert title == "Die {Rückkehr} der {Wölfe} nach {Brandenburg}"
+
+
+def test_csl_item_does_not_repeat_the_site_and_claims_access_only_when_seen() -> None:
+    for case in CASES:
+        item = csl_item(CASES[case], config=WITHOUT_REPLAY)
+        if "publisher" in item and "container-title" in item:
+            assert item["publisher"].casefold() != item["container-title"].casefold()
+        seen = CASES[case]["capture"]["observed_at"] is not None
+        assert ("accessed" in item) == seen, case
+        assert ("Y2  - " in cite(CASES[case], "ris", config=WITHOUT_REPLAY)) == seen
+        assert ("urldate" in cite(CASES[case], "biblatex", config=WITHOUT_REPLAY)) == seen
+    seen_item = csl_item(CASES["seen-on-the-web"], config=WITHOUT_REPLAY)
+    assert seen_item["accessed"] == {"date-parts": [[2026, 11, 20]]}
+
+
+def test_ris_and_csl_types_come_from_the_same_evidence() -> None:
+    for case in CASES:
+        item = csl_item(CASES[case], config=WITHOUT_REPLAY)
+        ris_type = cite(CASES[case], "ris", config=WITHOUT_REPLAY).splitlines()[0]
+        expected = {"article-newspaper": "TY  - NEWS", "webpage": "TY  - ELEC"}[item["type"]]
+        assert ris_type == expected, case
+    assert csl_item(CASES["web-page"], config=WITHOUT_REPLAY)["type"] == "webpage"
+    assert csl_item(CASES["reference"], config=WITHOUT_REPLAY)["type"] == "article-newspaper"
+
+
+def test_chicago_site_roman_for_websites_italic_for_periodicals() -> None:
+    # CMOS 17, 14.206: website titles roman; 14.191: news and opinion periodicals italic
+    assert "Valley Wildlife Trust, 2016" not in cited("web-page", "chicago-note")
+    assert "*OpEdNews*, August 29, 2016" in cited("reference", "chicago-note")
+    note = cited("seen-on-the-web", "chicago-note")
+    assert " Water Notes, August 29, 2016" in note and "*Water Notes*" not in note
+
+
+def test_short_titles_end_where_a_phrase_ends() -> None:
+    assert short_title("Annual Report on River Otters in the Valley") == "Annual Report"
+    assert cited("web-page", "chicago-short-note").endswith('"Annual Report."')
+
+
+def test_spanish_double_surnames() -> None:
+    assert cited("spanish-surnames", "apa").startswith(
+        "García López, M., & Rodríguez Zapatero, J. L. (2016"
+    )
+    assert cited("spanish-surnames", "chicago-short-note").startswith(
+        "García López and Rodríguez Zapatero, "
+    )
+    item = csl_item(CASES["spanish-surnames"], config=WITHOUT_REPLAY)
+    assert item["author"][0] == {"family": "García López", "given": "María"}
+    # a compound given name keeps one surname
+    record = variant(authors=[person("López", "María José")], language=evidence("es"))
+    assert cite(record, "apa", config=WITHOUT_REPLAY).startswith("López, M. J. (2016")
+
+
+def test_credentials_are_never_written_into_citations() -> None:
+    record = variant(url="https://reader:s3cret@www.example.org/a.html")
+    record["capture"]["target_uri"] = "urn:transcript:https://reader:s3cret@www.example.org/a.html"
+    for style in STYLES:
+        for config in (WITH_REPLAY, WITHOUT_REPLAY):
+            output = cite(record, style, config=config)
+            assert "s3cret" not in output and "reader:" not in output, style
+            if style != "chicago-short-note":
+                assert "www.example.org/a.html" in output, style
+
+
+HOSTILE = "Line one\nER  - \nTY  - JOUR}\\input{/etc/passwd}\r\u2028%x"
+
+
+def test_ris_and_bibtex_cannot_be_injected() -> None:
+    record = variant(
+        title=titled(HOSTILE, None),
+        url="https://example.org/a}\\input{/etc/passwd}\nER  - x",
+        authors=[person("Doe}\\input{x}", "Jane\nAU  - Evil")],
+        genre=evidence("Op-ed\nPB  - Evil"),
+    )
+    record["capture"]["target_uri"] = "https://example.org/a}\\input{y}"
+    for config in (WITH_REPLAY, WITHOUT_REPLAY):
+        text = cite(record, "ris", config=config)
+        tags = [line[:6] for line in text.splitlines()]
+        assert all(tag[2:] == "  - " for tag in tags)
+        assert tags.count("ER  - ") == 1 and tags.count("TY  - ") == 1
+        assert tags.count("AU  - ") == 1 and "PB  - " not in tags
+        (entry,) = rispy.loads(text)
+        assert entry["title"].startswith("Line one ER - TY - JOUR}")
+        for style in ("bibtex", "biblatex"):
+            bib = cite(record, style, config=config)
+            library = bibtexparser.parse_string(bib)
+            assert not library.failed_blocks and len(library.entries) == 1
+            assert "\\input" not in bib.replace("\\textbackslash{}input", "")
+            assert bib.count("\n") == len(library.entries[0].fields) + 1  # one line per field
+            for field in library.entries[0].fields:
+                depth = 0
+                for character in field.value.replace("\\{", "").replace("\\}", ""):
+                    depth += {"{": 1, "}": -1}.get(character, 0)
+                    assert depth >= 0
+                assert depth == 0
+
+
+def test_robust_link() -> None:
+    from lxml import html as lxml_html
+
+    with_copy = lxml_html.fragment_fromstring(reference("robust-link"))
+    assert with_copy.tag == "a"
+    assert with_copy.get("href") == with_copy.get("data-originalurl") == URL
+    assert with_copy.get("data-versionurl") == ARCHIVED_URL
+    assert with_copy.get("data-versiondate") == "2026-11-26"
+    assert with_copy.text == "Why North Korean Elites Defect from Their Country?"
+    local = lxml_html.fragment_fromstring(reference("robust-link", config=WITHOUT_REPLAY))
+    assert local.get("data-versionurl") is None
+    assert local.get("title") == f"Archived 2026-11-26 in warcite: {LOCATOR}"
+    hostile = variant(title=titled('<script>"x"</script>', None), url='https://e.org/"><b>')
+    link = lxml_html.fragment_fromstring(cite(hostile, "robust-link", config=WITH_REPLAY))
+    assert link.text == '<script>"x"</script>' and len(link) == 0
+    assert link.get("href") == 'https://e.org/"><b>'

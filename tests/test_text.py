@@ -170,8 +170,10 @@ def test_cite_command(project: Path) -> None:
     assert apa.exit_code == 0, apa.output
     assert apa.stdout == (
         "Hyeon, I. (2016, August 29). *Why North Korean elites defect from their country?* "
-        "OpEdNews. Archived in Test Archive: archive/opednews-160829-249-20261126120000.warc.gz, "
-        "WARC record urn:uuid:7c9e6f1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b.\n"
+        "OpEdNews. https://www.opednews.com/articles/Why-North-Korean-Elites-De-by-In-ae-Hyun-"
+        "Asylum_Defection_Diplomats_Elitism-160829-249.html (archived in Test Archive, "
+        "November 26, 2026: archive/opednews-160829-249-20261126120000.warc.gz, "
+        "WARC record urn:uuid:7c9e6f1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b)\n"
     )
     replayed = run(
         "cite",
@@ -259,13 +261,14 @@ def test_the_issue_strings_on_the_committed_reference_record(
         return str(result.stdout).rstrip("\n")
 
     replay = ("--replay-base", base)
+    # APA 7, 10.16: the original URL always, then the archived copy (issue 10)
     assert cite("apa", *replay) == (
         "Hyeon, I. (2016, August 29). *Why North Korean elites defect from their country?* "
-        f"OpEdNews. {archived}"
+        f"OpEdNews. {url} (archived in warcite, {chicago_date}: {archived})"
     )
     assert cite("apa") == (
         "Hyeon, I. (2016, August 29). *Why North Korean elites defect from their country?* "
-        f"OpEdNews. Archived in warcite: {locator}."
+        f"OpEdNews. {url} (archived in warcite, {chicago_date}: {locator})"
     )
     assert cite("mla", *replay) == (
         f'Hyeon, In-ae. "{title}" *OpEdNews*, 29 Aug. 2016, {url.removeprefix("https://")}. '

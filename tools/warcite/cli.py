@@ -768,14 +768,25 @@ def quote_command(record: str, phrase: str, ignore_case: bool, quote_format: str
     Matching tolerates differences in whitespace, straight or curly quotes and
     apostrophes, and dashes.  Each match gives its paragraph, the exact archived
     wording, TextQuoteSelector and TextPositionSelector (Unicode code points over the
-    record's text file), a Text Fragment link to the original URL and the APA in-text
-    citation.  A phrase that is not there is an error (exit 6) showing the closest passage.
+    record's text file), the APA in-text citation, and a Text Fragment link to the
+    original URL that selects exactly this occurrence: checked with the Text Fragments
+    matching algorithm over the text the archived page renders (or saying why no link
+    can).  A phrase that is not there is an error (exit 6) showing the closest passage.
     """
     from warcite.config import load_config
-    from warcite.quote import find_quotes, render_quotes
+    from warcite.quote import find_quotes, load_rendered_page, render_quotes
 
     root, data, text = _cite_load(record)
-    matches = find_quotes(data, text, phrase, config=load_config(root), ignore_case=ignore_case)
+    page, problem = load_rendered_page(data, root)
+    matches = find_quotes(
+        data,
+        text,
+        phrase,
+        config=load_config(root),
+        ignore_case=ignore_case,
+        page=page,
+        page_problem=problem,
+    )
     click.echo(render_quotes(matches, quote_format))
 
 

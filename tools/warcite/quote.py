@@ -27,13 +27,22 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
-from urllib.parse import quote as percent_encode
 
 from warcite.cite import apa_in_text, citation_source
+from warcite.cite.fragments import (
+    FragmentResult,
+    RenderedText,
+    TextDirective,
+    fragment_for,
+    render_html,
+    render_lines,
+)
 from warcite.cite.markup import Markup
 from warcite.config import Config
-from warcite.errors import CitationError, RecordError
+from warcite.errors import CitationError, RecordError, WarciteError
 
 CONTEXT_LENGTH = 32
 """Characters of prefix and suffix in a TextQuoteSelector."""
@@ -44,11 +53,8 @@ POSITION_UNIT = "Unicode code points"
 TEXT_FORMATS = ("plain", "markdown", "json")
 QUOTE_FORMATS = ("text", "json")
 
-# Quotes longer than this many words get a textStart,textEnd range in their Text Fragment
-# (WICG Scroll-to-Text-Fragment, 3.3: a range match keeps long links short).
-FRAGMENT_RANGE_MIN_WORDS = 12
-FRAGMENT_RANGE_EDGE_WORDS = 4
-FRAGMENT_CONTEXT_WORDS = 3
+CONTEXT_SCORE_CHARACTERS = 200
+"""Characters of context compared when a quote cannot be placed by its paragraph."""
 
 _FOLDED = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\uff07", "'"),
@@ -81,9 +87,11 @@ class QuoteMatch:
     end: int
     prefix: str
     suffix: str
-    text_fragment_url: str
+    text_fragment_url: str | None  # None when no fragment selects this occurrence alone
     citation: str  # the APA in-text citation with the pinpoint
     text_path: str
+    fragment_checked_against: str = ""  # the rendered text the fragment was verified on
+    fragment_problem: str | None = None  # why there is no fragment
 
     @property
     def pinpoint(self) -> str:
@@ -112,6 +120,8 @@ class QuoteMatch:
             },
             "position_unit": POSITION_UNIT,
             "text_fragment": self.text_fragment_url,
+            "text_fragment_checked_against": self.fragment_checked_against,
+            "text_fragment_problem": self.fragment_problem,
             "citation": self.citation,
         }
 
@@ -258,39 +268,238 @@ def _paragraph_at(paragraphs: Sequence[TextParagraph], offset: int) -> TextParag
     return paragraphs[-1]
 
 
-def _encode_directive(text: str) -> str:
-    """Percent-encode a text directive part: everything but unreserved characters, and
-    ``-`` (which the directive's syntax uses), as Text Fragments 3.3.1 requires."""
-    return percent_encode(" ".join(text.split()), safe="").replace("-", "%2D")
+def text_fragment_url(
+    url: str,
+    exact: str,
+    prefix: str = "",
+    suffix: str = "",
+    end: str | None = None,
+) -> str:
+    """A Text Fragment link ``url#:~:text=[prefix-,]start[,end][,-suffix]`` (terms
+    percent-encoded, ``-`` included).  It is not checked: :func:`find_quotes` gives only
+    links verified by the matching algorithm."""
+    directive = TextDirective(exact, end, prefix.strip() or None, suffix.strip() or None)
+    return directive.url(url)
 
 
-def text_fragment_url(url: str, exact: str, prefix: str = "", suffix: str = "") -> str:
-    """A Text Fragment link (``#:~:text=[prefix-,]start[,end][,-suffix]``) to ``url``.
+def rendered_page(record: Mapping[str, Any], project_root: Path) -> RenderedText:
+    """The text the record's archived page renders, read from its WARC record.
 
-    Long quotes use a textStart,textEnd range; ``prefix`` and ``suffix`` (words just
-    before and after the quote) disambiguate a phrase that occurs more than once.
+    HTML is rendered as a browser lays it out in blocks (whole page: headline, navigation
+    and footer included); a text/plain page or transcript line by line.  Raises a
+    WarciteError (WarcReadError, ExtractionError, RecordError) when the WARC or its page
+    cannot be read.
     """
-    words = exact.split()
-    if len(words) > FRAGMENT_RANGE_MIN_WORDS:
-        parts = [
-            _encode_directive(" ".join(words[:FRAGMENT_RANGE_EDGE_WORDS])),
-            _encode_directive(" ".join(words[-FRAGMENT_RANGE_EDGE_WORDS:])),
-        ]
+    from warcite.extract.decode import decode_body
+    from warcite.project import resolve_in_project
+    from warcite.warc import read_page
+
+    capture = record.get("capture")
+    warc = capture.get("warc") if isinstance(capture, Mapping) else None
+    if not isinstance(warc, Mapping) or not warc.get("path"):
+        raise RecordError(f"record {record.get('id')}: $.capture.warc.path is missing")
+    path = resolve_in_project(project_root, str(warc["path"]))
+    record_id = warc.get("record_id")
+    page = read_page(path, str(record_id) if record_id else None)
+    media_type = page.content_type if page.record_type == "resource" else None
+    document = decode_body(page.body, headers=page.headers, media_type=media_type)
+    if document.media_type in ("text/html", "application/xhtml+xml"):
+        return render_html(
+            document.text, source=f"the rendered text of the archived HTML ({path.name})"
+        )
+    what = "transcript" if page.target_uri.startswith("urn:transcript:") else "text page"
+    return render_lines(document.text, source=f"the archived {what}, line by line ({path.name})")
+
+
+def load_rendered_page(
+    record: Mapping[str, Any], project_root: Path
+) -> tuple[RenderedText | None, str | None]:
+    """:func:`rendered_page`, or (None, the reason it could not be read)."""
+    try:
+        return rendered_page(record, project_root), None
+    except WarciteError as error:
+        return None, str(error)
+
+
+@lru_cache(maxsize=16)
+def _skeleton(
+    text: str, start: int = 0, end: int | None = None, *, spaces: bool = True
+) -> tuple[str, tuple[int, ...]]:
+    """``text[start:end]`` folded as Text Fragments compare it, each whitespace run one
+    space (or none, without ``spaces``), with each kept character's index in ``text``."""
+    from warcite.cite.fragments import fold_query
+
+    out: list[str] = []
+    origin: list[int] = []
+    stop = len(text) if end is None else end
+    for index in range(start, stop):
+        character = text[index]
+        if character.isspace():
+            if spaces and out and out[-1] != " ":
+                out.append(" ")
+                origin.append(index)
+            continue
+        for piece in fold_query(character):
+            if not piece.isspace():
+                out.append(piece)
+                origin.append(index)
+    while out and out[-1] == " ":
+        out.pop()
+        origin.pop()
+    return "".join(out), tuple(origin)
+
+
+def _all(haystack: str, needle: str) -> list[int]:
+    found, positions = haystack.find(needle), []
+    while found != -1 and needle:
+        positions.append(found)
+        found = haystack.find(needle, found + 1)
+    return positions
+
+
+_AMBIGUOUS = (
+    "the quote occurs on the archived page more than once with the same surroundings, "
+    "so warcite cannot tell which occurrence is this one"
+)
+
+
+def _aligned_places(text: str, skeleton: str, origin: Sequence[int], block: str) -> list[int]:
+    """Where ``block`` occurs in ``skeleton`` neither starting nor ending inside a word."""
+    if not block:
+        return []
+    return [
+        found
+        for found in _all(skeleton, block)
+        if _aligned(text, origin[found], origin[found + len(block) - 1] + 1)
+    ]
+
+
+def _best_by_context(
+    skeleton: str,
+    places: list[int],
+    length: int,
+    text: str,
+    start: int,
+    end: int,
+    spaces: bool,
+) -> int | None:
+    """The place whose surroundings agree best with ``text[start:end]``'s, if one does."""
+    context_before, _ = _skeleton(
+        text, max(0, start - CONTEXT_SCORE_CHARACTERS), start, spaces=spaces
+    )
+    context_after, _ = _skeleton(text, end, end + CONTEXT_SCORE_CHARACTERS, spaces=spaces)
+    scores = []
+    for found in places:
+        page_before = skeleton[max(0, found - len(context_before) - 1) : found].rstrip(" ")
+        page_after = skeleton[found + length : found + length + len(context_after) + 1].lstrip(" ")
+        scores.append(
+            _common_length(context_before.rstrip(" "), page_before, from_end=True)
+            + _common_length(context_after.lstrip(" "), page_after, from_end=False)
+        )
+    best = max(scores)
+    return None if scores.count(best) > 1 else places[scores.index(best)]
+
+
+def _aligned(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` neither starts nor ends inside a run of non-spaces."""
+    return (start == 0 or text[start - 1].isspace()) and (end >= len(text) or text[end].isspace())
+
+
+def _common_length(a: str, b: str, *, from_end: bool) -> int:
+    count = 0
+    pairs = zip(reversed(a), reversed(b), strict=False) if from_end else zip(a, b, strict=False)
+    for x, y in pairs:
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def locate_on_page(
+    page: RenderedText,
+    text: str,
+    start: int,
+    end: int,
+    paragraphs: Sequence[TextParagraph],
+) -> tuple[int, int] | str:
+    """Where ``text[start:end]`` of the clean text is on the rendered page: a span of
+    ``page.text``, or the reason it cannot be placed with certainty.
+
+    The paragraph(s) holding the quote are looked up on the page (compared as Text
+    Fragments compare: case, accents and whitespace ignored); the quote's place in them
+    gives its place on the page.  When the paragraph is not there word for word, the
+    occurrence of the quote whose surroundings best agree with the clean text's is
+    taken, if exactly one does.
+    """
+    first = _paragraph_at(paragraphs, start)
+    last = _paragraph_at(paragraphs, max(start, end - 1))
+    for spaces in (True, False):
+        located = _locate(page, text, start, end, first, last, paragraphs, spaces)
+        if located is not None:
+            return located
+    return "the quote is not in the rendered text of the archived page"
+
+
+def _locate(
+    page: RenderedText,
+    text: str,
+    start: int,
+    end: int,
+    first: TextParagraph,
+    last: TextParagraph,
+    paragraphs: Sequence[TextParagraph],
+    spaces: bool,
+) -> tuple[int, int] | str | None:
+    page_skeleton, page_origin = _skeleton(page.text, spaces=spaces)
+    block, _ = _skeleton(text, first.start, last.end, spaces=spaces)
+    quote, _ = _skeleton(text, start, end, spaces=spaces)
+    if not quote:
+        return "the quote has no visible characters"
+    before, _ = _skeleton(text, first.start, start, spaces=spaces)
+    if spaces and start > first.start and text[start - 1].isspace():
+        before += " "
+    text_skeleton, text_origin = _skeleton(text, spaces=spaces)
+    page_places = _aligned_places(page.text, page_skeleton, page_origin, block)
+    if page_places:
+        text_places = _aligned_places(text, text_skeleton, text_origin, block)
+        mine = next(
+            (index for index, found in enumerate(text_places) if text_origin[found] >= first.start),
+            0,
+        )
+        if len(page_places) == len(text_places):
+            place = page_places[mine]
+        else:
+            chosen = _best_by_context(
+                page_skeleton, page_places, len(block), text, first.start, last.end, spaces
+            )
+            if chosen is None:
+                return _AMBIGUOUS
+            place = chosen
+        place += len(before)
     else:
-        parts = [_encode_directive(exact)]
-    if prefix.strip():
-        parts.insert(0, _encode_directive(prefix) + "-")
-    if suffix.strip():
-        parts.append("-" + _encode_directive(suffix))
-    directive = ":~:text=" + ",".join(parts)
-    base, _, fragment = url.partition("#")
-    fragment = fragment.split(":~:", 1)[0]
-    return f"{base}#{fragment}{directive}"
+        occurrences = _all(page_skeleton, quote)
+        if not occurrences:
+            return None
+        chosen = _best_by_context(page_skeleton, occurrences, len(quote), text, start, end, spaces)
+        if chosen is None:
+            return _AMBIGUOUS
+        place = chosen
+    return page_origin[place], page_origin[place + len(quote) - 1] + 1
 
 
-def _context_words(paragraph_text: str, *, before: bool, count: int) -> str:
-    words = paragraph_text.split()
-    return " ".join(words[-count:] if before else words[:count])
+def _fragment(
+    url: str,
+    page: RenderedText,
+    text: str,
+    start: int,
+    end: int,
+    paragraphs: Sequence[TextParagraph],
+) -> tuple[str | None, str | None]:
+    located = locate_on_page(page, text, start, end, paragraphs)
+    if isinstance(located, str):
+        return None, located
+    result: FragmentResult = fragment_for(page, *located)
+    return result.url(url), result.reason
 
 
 def find_quotes(
@@ -301,9 +510,15 @@ def find_quotes(
     config: Config,
     ignore_case: bool = False,
     markup: Markup = Markup.PLAIN,
+    page: RenderedText | None = None,
+    page_problem: str | None = None,
 ) -> list[QuoteMatch]:
     """Every match of ``phrase`` in the record's clean ``text``, overlapping ones included.
 
+    ``page`` is the text the archived page renders (:func:`rendered_page`): each match's
+    Text Fragment link is generated and verified over it, so that a browser opening the
+    link selects that occurrence and no other.  Without it the fragment is checked
+    against the clean text alone, and ``page_problem`` says why.
     Raises CitationError when the phrase is empty or not in the text; the message shows
     the closest passage and its paragraph.
     """
@@ -322,7 +537,16 @@ def find_quotes(
 
     source = citation_source(record, config=config, text=text)
     text_path = str((record.get("text") or {}).get("path") or "")
-    repeated = len(positions) > 1
+    if page is None:
+        page = render_lines(text, source="the record's clean text only")
+        checked = (
+            "the record's clean text only (the archived page could not be read: "
+            f"{page_problem}); a browser may find the words elsewhere on the page"
+            if page_problem
+            else "the record's clean text only"
+        )
+    else:
+        checked = page.source
     matches = []
     for position in positions:
         start = origin[position]
@@ -330,14 +554,7 @@ def find_quotes(
         first = _paragraph_at(paragraphs, start)
         last = _paragraph_at(paragraphs, end - 1)
         exact = text[start:end]
-        prefix_words = suffix_words = ""
-        if repeated:
-            prefix_words = _context_words(
-                text[first.start : start], before=True, count=FRAGMENT_CONTEXT_WORDS
-            )
-            suffix_words = _context_words(
-                text[end : last.end], before=False, count=FRAGMENT_CONTEXT_WORDS
-            )
+        link, problem = _fragment(source.url, page, text, start, end, paragraphs)
         match = QuoteMatch(
             paragraph=first.number,
             paragraph_end=last.number,
@@ -346,9 +563,11 @@ def find_quotes(
             end=end,
             prefix=text[max(0, start - CONTEXT_LENGTH) : start],
             suffix=text[end : end + CONTEXT_LENGTH],
-            text_fragment_url=text_fragment_url(source.url, exact, prefix_words, suffix_words),
+            text_fragment_url=link,
             citation="",
             text_path=text_path,
+            fragment_checked_against=checked,
+            fragment_problem=problem,
         )
         citation = apa_in_text(source, pinpoint=match.pinpoint, markup=markup)
         matches.append(replace(match, citation=citation))
@@ -431,9 +650,18 @@ def render_quotes(matches: Sequence[QuoteMatch], quote_format: str) -> str:
                     + " ".join(f"{match.prefix}[{match.exact}]{match.suffix}".split())
                     + "\u2026",
                     f"  {match.citation}",
-                    f"  {match.text_fragment_url}",
+                    f"  {match.text_fragment_url}"
+                    if match.text_fragment_url
+                    else f"  no text fragment link: {match.fragment_problem}",
                 ]
             )
+        )
+    checked = sorted({match.fragment_checked_against for match in matches if match})
+    if checked and checked != [""]:
+        blocks.append(
+            "Text Fragment links checked with the Text Fragments matching algorithm against "
+            + "; ".join(checked)
+            + ": each selects its quote and no other passage."
         )
     return "\n\n".join(blocks)
 
@@ -447,10 +675,13 @@ __all__ = [
     "TextParagraph",
     "closest_passage",
     "find_quotes",
+    "load_rendered_page",
+    "locate_on_page",
     "parse_paragraph_range",
     "record_paragraphs",
     "render_quotes",
     "render_text",
+    "rendered_page",
     "select_paragraphs",
     "text_fragment_url",
 ]

@@ -766,7 +766,11 @@ def build_record(
     if extraction.title is not None:
         title = {
             **(_evidence(extraction.title) or {}),
-            "sentence_case": sentence_case(extraction.title.value, extraction.text),
+            "sentence_case": sentence_case(
+                extraction.title.value,
+                extraction.text,
+                extraction.language.value if extraction.language else None,
+            ),
         }
     publisher = _evidence(extraction.publisher)
     canonical = extraction.canonical_url.value if extraction.canonical_url else None

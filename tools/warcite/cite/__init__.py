@@ -4,7 +4,8 @@
 
     source = citation_source(record, config=config)   # the only reader of the record JSON
     apa(source), mla(source), chicago_note(source), chicago_short_note(source),
-    chicago_bib(source), bibtex(source), biblatex(source), ris(source), csl_json(source)
+    chicago_bib(source), bibtex(source), biblatex(source), ris(source), csl_json(source),
+    robust_link(source)
 
 or all in one call: ``cite(record, "apa", config=config, markup=Markup.MARKDOWN)``.
 :func:`csl_item` gives the CSL-JSON item stored as a record's ``citation``.
@@ -22,6 +23,7 @@ from warcite.cite.csl import csl_data, csl_json
 from warcite.cite.markup import Markup
 from warcite.cite.names import NAME_ORDERS
 from warcite.cite.ris import ris
+from warcite.cite.robust import robust_link
 from warcite.cite.source import ArchivedCopy, CitationSource, Name, PartialDate, citation_source
 from warcite.cite.styles import (
     apa,
@@ -45,6 +47,7 @@ STYLES = (
     "biblatex",
     "ris",
     "csl-json",
+    "robust-link",
 )
 """Every style ``cite`` knows, by the name the CLI uses."""
 
@@ -94,6 +97,8 @@ def format_citation(
         return ris(source)
     if style == "csl-json":
         return csl_json(source, name_order=name_order)
+    if style == "robust-link":
+        return robust_link(source)
     raise CitationError(f"unknown citation style {style!r}; choose one of {', '.join(STYLES)}")
 
 
@@ -153,4 +158,5 @@ __all__ = [
     "format_citation",
     "mla",
     "ris",
+    "robust_link",
 ]

@@ -1,9 +1,9 @@
 """CSL-JSON: the item reference managers and citeproc processors read (Zotero, pandoc).
 
 The item follows the CSL data schema (schemas/vendor/csl-data.json): type
-``webpage``, names as ``{family, given}`` (particles as ``non-dropping-particle``) or
-``{literal}``, dates as ``date-parts``, ``accessed`` the day the archived copy was
-made, ``archive`` the archive's name and ``archive_location`` the copy's locator.
+``webpage`` or ``article-newspaper`` (:func:`csl_type`), names as ``{family, given}`` (particles as ``non-dropping-particle``) or
+``{literal}``, dates as ``date-parts``, ``accessed`` the day the page was seen on the web
+(never invented for an imported copy), ``archive`` the archive's name and ``archive_location`` the copy's locator.
 """
 
 from __future__ import annotations
@@ -31,14 +31,29 @@ def csl_name(name: Name, name_order: str = "style") -> dict[str, Any]:
     return item
 
 
+def csl_type(source: CitationSource) -> str:
+    """ "article-newspaper" for an article of a news or opinion periodical (the record's
+    genre says so), "webpage" otherwise: the same evidence as RIS NEWS/ELEC."""
+    return "article-newspaper" if source.periodical else "webpage"
+
+
 def csl_data(source: CitationSource, *, name_order: str = "style") -> dict[str, Any]:
-    """The CSL-JSON item (a dict) for the archived copy of the work."""
-    item: dict[str, Any] = {"id": source.id or source.record_id, "type": "webpage"}
+    """The CSL-JSON item (a dict) for the archived copy of the work.
+
+    The site is ``container-title`` only: ``publisher`` is given only when it differs
+    from the site, else every official style prints it twice ("OpEdNews, OpEdNews").
+    ``accessed`` only when the page was seen on the web (``capture.observed_at``); an
+    imported copy has none.  ``archive`` and ``archive_location`` name the archived copy.
+    """
+    item: dict[str, Any] = {"id": source.id or source.record_id, "type": csl_type(source)}
     if source.genre:
         item["genre"] = source.genre
-    item["title"] = source.title
-    short = short_title(source.title)
-    if short != source.title:
+    # CSL's convention (CSL 1.0.2, "text-case"; Zotero): titles are stored in sentence
+    # case, and styles that want title case (MLA, Chicago) convert English titles; the
+    # reverse conversion cannot be done by a processor.
+    item["title"] = source.title_sentence_case
+    short = short_title(source.title_sentence_case)
+    if short != source.title_sentence_case:
         item["title-short"] = short
     if source.authors:
         item["author"] = [csl_name(author, name_order) for author in source.authors]
@@ -46,10 +61,14 @@ def csl_data(source: CitationSource, *, name_order: str = "style") -> dict[str, 
         item["issued"] = {"date-parts": [source.issued.parts]}
     if source.container_title:
         item["container-title"] = source.container_title
-    if source.publisher:
+    if source.publisher and (
+        not source.container_title
+        or source.publisher.casefold() != source.container_title.casefold()
+    ):
         item["publisher"] = source.publisher
     item["URL"] = source.url
-    item["accessed"] = {"date-parts": [source.archived.date.parts]}
+    if source.accessed is not None:
+        item["accessed"] = {"date-parts": [source.accessed.parts]}
     if source.language:
         item["language"] = source.language
     item["archive"] = source.archived.archive_name
@@ -62,4 +81,4 @@ def csl_json(source: CitationSource, *, name_order: str = "style") -> str:
     return json.dumps([csl_data(source, name_order=name_order)], ensure_ascii=False, indent=2)
 
 
-__all__ = ["csl_data", "csl_json", "csl_name"]
+__all__ = ["csl_data", "csl_json", "csl_name", "csl_type"]

@@ -1,19 +1,26 @@
 """RIS, the tagged format read by reference managers (RIS specification, Research
 Information Systems; tags as Zotero, EndNote and rispy read them).
 
-One ``TAG  - value`` line per field, ending with ``ER  - ``.  Type ``NEWS`` for
-articles on news and opinion sites (a known genre or a site name), ``ELEC`` for
-other web pages.
+One ``TAG  - value`` line per field, ending with ``ER  - ``.  Type ``NEWS`` for an
+article of a news or opinion periodical (the record's genre says so; CSL type
+``article-newspaper``), ``ELEC`` for any other web page (CSL ``webpage``).  ``Y2``, the
+access date, only when the page was seen on the web.  A value can never start another
+line: line breaks and control characters in it become spaces.
 """
 
 from __future__ import annotations
 
+import re
+
 from warcite.cite.dates import ris_date
 from warcite.cite.source import CitationSource, Name
 
-NEWS_GENRES = frozenset(
-    {"op-ed", "opinion", "editorial", "column", "news", "article", "news article", "commentary"}
-)
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def ris_value(value: str) -> str:
+    """A value on one line: line breaks and other control characters become one space."""
+    return " ".join(_LINE_BREAKS.sub(" ", value).split())
 
 
 def ris_name(name: Name) -> str:
@@ -26,9 +33,7 @@ def ris_name(name: Name) -> str:
 
 def ris(source: CitationSource) -> str:
     """The RIS record for the archived copy of the work."""
-    genre = (source.genre or "").casefold()
-    kind = "NEWS" if genre in NEWS_GENRES or (not genre and source.container_title) else "ELEC"
-    lines = [("TY", kind)]
+    lines = [("TY", "NEWS" if source.periodical else "ELEC")]
     lines += [("AU", ris_name(author)) for author in source.authors]
     lines.append(("TI", source.title))
     if source.container_title:
@@ -39,7 +44,8 @@ def ris(source: CitationSource) -> str:
         lines.append(("DA", ris_date(source.issued)))
         lines.append(("PY", str(source.issued.year)))
     lines.append(("UR", source.url))
-    lines.append(("Y2", ris_date(source.archived.date)))
+    if source.accessed is not None:
+        lines.append(("Y2", ris_date(source.accessed)))
     if source.genre:
         lines.append(("M3", source.genre))
     lines.append(("DB", source.archived.archive_name))
@@ -47,7 +53,10 @@ def ris(source: CitationSource) -> str:
     if source.language:
         lines.append(("LA", source.language))
     lines.append(("ER", ""))
-    return "\n".join(f"{tag}  - {value}" for tag, value in lines)
+    return "\n".join(
+        f"{tag}  - {ris_value(value)}".rstrip(" ") + (" " if tag == "ER" else "")
+        for tag, value in lines
+    )
 
 
-__all__ = ["NEWS_GENRES", "ris", "ris_name"]
+__all__ = ["ris", "ris_name", "ris_value"]

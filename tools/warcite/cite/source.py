@@ -16,6 +16,32 @@ from warcite.cite import titles
 from warcite.config import Config
 from warcite.errors import RecordError
 
+_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\s]*@")
+
+# Genres (as extraction names them, or schema.org article types) of articles in
+# periodicals: news and opinion pieces.  Evidence for the CSL type "article-newspaper",
+# RIS "NEWS" and an italic site name in Chicago; anything else is a web page.
+PERIODICAL_GENRES = frozenset(
+    {
+        "op-ed",
+        "opinion",
+        "editorial",
+        "column",
+        "commentary",
+        "letter to the editor",
+        "analysis",
+        "news",
+        "news article",
+        "newsarticle",
+        "opinionnewsarticle",
+        "analysisnewsarticle",
+        "reportagenewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "askpublicnewsarticle",
+    }
+)
+
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:$|T)")
 _WARC_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z$")
 
@@ -127,8 +153,10 @@ class CitationSource:
     publisher: str | None
     genre: str | None
     language: str | None  # BCP 47
-    url: str  # the original URL
+    url: str  # the original URL (any user:password@ removed)
     archived: ArchivedCopy
+    accessed: PartialDate | None = None  # when the page was seen on the web, if known
+    periodical: bool = False  # the evidence says: an article in a news or opinion periodical
 
 
 def citation_source(
@@ -157,12 +185,14 @@ def citation_source(
     url = work.get("url") or capture.get("final_uri")
     if not isinstance(url, str) or not url:
         raise RecordError(f"{where}: $.work.url is missing; a citation needs the original URL")
+    url = without_credentials(url)
+    language = _evidence_value(work.get("language"))
 
     authors_data = work.get("authors") or []
     if not isinstance(authors_data, list):
         raise RecordError(f"{where}: $.work.authors must be a list")
     authors = tuple(
-        _name(author, f"{where}: $.work.authors[{index}]")
+        _name(author, f"{where}: $.work.authors[{index}]", language)
         for index, author in enumerate(authors_data)
     )
 
@@ -182,7 +212,7 @@ def citation_source(
     if not warc_record_id or not warc_path:
         raise RecordError(f"{where}: $.capture.warc needs 'path' and 'record_id'")
     target = capture.get("target_uri")
-    replay_target = target if isinstance(target, str) and target else url
+    replay_target = without_credentials(target) if isinstance(target, str) and target else url
     archived = ArchivedCopy(
         archive_name=config.archive_name,
         date=PartialDate(int(match[1]), int(match[2]), int(match[3])),
@@ -194,22 +224,35 @@ def citation_source(
 
     container = work.get("container_title")
     publisher = _evidence_value(work.get("publisher"))
+    observed = capture.get("observed_at")
+    accessed = None
+    if isinstance(observed, str) and observed:
+        accessed = _partial_date(observed[:10], f"{where}: $.capture.observed_at")
+    genre = _evidence_value(work.get("genre"))
     return CitationSource(
         id=str(record.get("id") or ""),
         record_id=str(record.get("record_id") or ""),
         title=" ".join(title.split()),
         title_sentence_case=" ".join(sentence_case.split())
         if sentence_case
-        else titles.sentence_case(" ".join(title.split()), context=text),
+        else titles.sentence_case(" ".join(title.split()), context=text, language=language),
         authors=authors,
         issued=issued,
         container_title=_evidence_value(container) or publisher,
         publisher=publisher,
-        genre=_evidence_value(work.get("genre")),
-        language=_evidence_value(work.get("language")),
+        genre=genre,
+        language=language,
         url=url,
         archived=archived,
+        accessed=accessed,
+        periodical=bool(genre) and (genre or "").casefold() in PERIODICAL_GENRES,
     )
+
+
+def without_credentials(url: str) -> str:
+    """``url`` without a ``user:password@`` part (also inside ``urn:transcript:<URL>``):
+    credentials are never written into a citation."""
+    return _USERINFO.sub(r"\1", url)
 
 
 def _mapping(parent: Mapping[str, Any], key: str, where: str, path: str) -> Mapping[str, Any]:
@@ -243,7 +286,7 @@ def _clean(value: object) -> str | None:
     return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
 
 
-def _name(author: object, where: str) -> Name:
+def _name(author: object, where: str, language: str | None = None) -> Name:
     if not isinstance(author, Mapping):
         raise RecordError(f"{where} must be an object")
     family, given = _clean(author.get("family")), _clean(author.get("given"))
@@ -254,13 +297,108 @@ def _name(author: object, where: str) -> Name:
         if literal is None:
             raise RecordError(f"{where} has neither a name nor a family name")
         return Name(literal=literal, name_order="single", is_organization=is_organization)
+    particle = _clean(author.get("particle"))
+    if (
+        language
+        and language.split("-")[0].lower() == "es"
+        and order == "given-first"
+        and given
+        and not particle
+    ):
+        given, family = spanish_name(given, family)
     return Name(
         family=family,
         given=given,
-        particle=_clean(author.get("particle")),
+        particle=particle,
         suffix=_clean(author.get("suffix")),
         name_order=str(order),
     )
 
 
-__all__ = ["ArchivedCopy", "CitationSource", "Name", "PartialDate", "citation_source"]
+# Given names that often form the second part of a compound Spanish given name
+# ("María José", "José Luis", "Juan Carlos"): with them, the third word is the surname.
+SPANISH_SECOND_GIVEN_NAMES = frozenset(
+    [
+        "josé",
+        "jose",
+        "luis",
+        "carlos",
+        "antonio",
+        "manuel",
+        "ángel",
+        "angel",
+        "maría",
+        "maria",
+        "isabel",
+        "teresa",
+        "pilar",
+        "carmen",
+        "elena",
+        "jesús",
+        "jesus",
+        "miguel",
+        "javier",
+        "eugenia",
+        "fernanda",
+        "francisco",
+        "ignacio",
+        "pablo",
+        "pedro",
+        "ramón",
+        "ramon",
+        "andrés",
+        "andres",
+        "alberto",
+        "enrique",
+        "eduardo",
+        "fernando",
+        "rafael",
+        "josé-maría",
+        "dolores",
+        "lourdes",
+        "victoria",
+        "cristina",
+        "luisa",
+        "paz",
+        "rosa",
+        "mercedes",
+        "concepción",
+        "inés",
+        "ines",
+    ]
+)
+_SPANISH_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "i"})
+
+
+def spanish_name(given: str, family: str) -> tuple[str, str]:
+    """A Spanish name split as the convention has it: given name(s), then the paternal
+    and the maternal surname, both the family name ("María García López": given "María",
+    family "García López"; "José Luis Rodríguez Zapatero").
+
+    Applied when a record of a Spanish work splits a given-first name after its last
+    word; a compound given name is recognised by a common second given name ("María
+    José López" keeps family "López").  Returns (given, family).
+    """
+    words = given.split()
+    if len(words) < 2 or " " in family:
+        return given, family
+    # the family name already has two parts when the given part ends in a particle
+    # ("Juan de la" + "Cierva") or holds "y": leave such names as the record has them
+    if any(word.casefold() in _SPANISH_PARTICLES for word in words[1:]):
+        return given, family
+    given_words = 2 if words[1].casefold() in SPANISH_SECOND_GIVEN_NAMES else 1
+    if len(words) <= given_words:
+        return given, family
+    return " ".join(words[:given_words]), " ".join([*words[given_words:], family])
+
+
+__all__ = [
+    "PERIODICAL_GENRES",
+    "ArchivedCopy",
+    "CitationSource",
+    "Name",
+    "PartialDate",
+    "citation_source",
+    "spanish_name",
+    "without_credentials",
+]

@@ -10,10 +10,10 @@ Rules and their sources are noted next to the golden tests (tests/test_cite.py).
 from __future__ import annotations
 
 from warcite.cite import names as n
-from warcite.cite.dates import apa_date, chicago_date, mla_date
+from warcite.cite.dates import MONTHS, apa_date, chicago_date, mla_date
 from warcite.cite.markup import Markup
-from warcite.cite.source import CitationSource, Name
-from warcite.cite.titles import ends_with_end_punctuation, short_title
+from warcite.cite.source import ArchivedCopy, CitationSource, Name
+from warcite.cite.titles import ends_with_end_punctuation, short_title, title_case
 
 # APA 7, 9.8: up to 20 authors listed; with 21 or more, the first 19, an ellipsis, the last.
 APA_MAX_AUTHORS = 20
@@ -35,7 +35,9 @@ def _quoted_title(source: CitationSource, markup: Markup, end: str) -> str:
     Double quotation marks inside the title become single ones (MLA 9, 6.32; Chicago 17,
     6.9), so that the title's own quotation stays visible inside the outer quotes.
     """
-    inner = source.title.replace('"', "'").replace("\u201c", "\u2018").replace("\u201d", "\u2019")
+    # Chicago 8.159, MLA 1.2: English titles in headline style
+    headline = title_case(source.title, source.language)
+    inner = headline.replace('"', "'").replace("\u201c", "\u2018").replace("\u201d", "\u2019")
     title = markup.text(inner)
     if end == "." and ends_with_end_punctuation(source.title):
         return f'"{title}"'
@@ -67,7 +69,7 @@ def apa(source: CitationSource, *, markup: Markup = Markup.PLAIN, name_order: st
     """APA 7 reference-list entry for a web page on a news or opinion site (10.1, 10.16).
 
     ``Hyeon, I. (2016, August 29). *Why North Korean elites defect from their country?*
-    OpEdNews. ARCHIVED_URL``.  No author: the title moves to the author position (9.12).
+    OpEdNews. URL (archived in ARCHIVE, DATE: ARCHIVED_URL or WARC file and record)``.  No author: the title moves to the author position (9.12).
     An organisation as author that is also the site: the site name is dropped (10.16).
     """
     authors = source.authors
@@ -84,17 +86,21 @@ def apa(source: CitationSource, *, markup: Markup = Markup.PLAIN, name_order: st
     organization_is_site = bool(authors) and not _authors_as_publisher(source)
     if site and not organization_is_site:
         parts.append(markup.text(_period(site)))
+    # APA 7, 10.16: the URL of the page, always (no period after it, 9.35); then the
+    # archived copy: its replay URL, or the WARC file and record that hold it.
     archived = source.archived
-    if archived.url is not None:
-        parts.append(markup.link(archived.url))  # APA 9.35: no period after a URL
-    else:
-        # no replay URL: name the archive, the WARC file and the record (a period ends it)
-        parts.append(
-            markup.text(f"Archived in {archived.archive_name}: ")
-            + markup.link(archived.locator)
-            + "."
-        )
+    parts.append(
+        markup.link(source.url)
+        + markup.text(f" (archived in {archived.archive_name}, {_apa_day(archived)}: ")
+        + markup.link(archived.locator)
+        + ")"
+    )
     return " ".join(parts)
+
+
+def _apa_day(archived: ArchivedCopy) -> str:
+    date = archived.date
+    return f"{MONTHS[(date.month or 1) - 1]} {date.day}, {date.year}"
 
 
 def apa_in_text(
@@ -210,9 +216,12 @@ def _chicago_bib_authors(authors: tuple[Name, ...], name_order: str) -> str:
 
 
 def _chicago_site(source: CitationSource, markup: Markup) -> list[str]:
+    # Chicago 17, 14.206: the title of a website in roman; a site analogous to a periodical
+    # (news and opinion: the record's genre says so) in italics, like a newspaper (14.191).
     parts = []
     if source.container_title:
-        parts.append(markup.italic(source.container_title))
+        style = markup.italic if source.periodical else markup.text
+        parts.append(style(source.container_title))
     if source.publisher and (
         not source.container_title
         or source.publisher.casefold() != source.container_title.casefold()
@@ -259,7 +268,7 @@ def chicago_short_note(
     Family names (up to three; "et al." after the first for four or more) and a short
     title of at most four words.
     """
-    title = short_title(source.title).replace('"', "'")
+    title = short_title(title_case(source.title, source.language)).replace('"', "'")
     quoted = f'"{markup.text(title)}' + ('"' if ends_with_end_punctuation(title) else '."')
     authors = source.authors
     if not authors:

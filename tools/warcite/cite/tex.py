@@ -1,11 +1,14 @@
 """BibTeX and biblatex entries.
 
 biblatex (manual, section 2.1.1 and 2.2): ``@online`` with ``author``, ``title``,
-``date`` (ISO 8601), ``organization`` (the site), ``url``, ``urldate`` (here: the day
-the archived copy was made), ``langid`` (a babel/polyglossia language name) and the
+``date`` (ISO 8601), ``organization`` (the site), ``url``, ``urldate`` (only when the
+page was seen on the web: never invented for an imported copy), ``langid`` (a babel/polyglossia language name) and the
 archived copy in ``addendum``.  Classic BibTeX (``btxdoc``): ``@misc`` with
 ``howpublished`` holding the URL and ``note`` the site, genre and archived copy.
-Proper nouns in titles are brace-protected so that styles which change case keep them.
+Words whose capital sentence case keeps (proper nouns; every capital of a title in a
+language warcite does not recase) are brace-protected, so that styles which change case
+keep them.  Every value is one line with TeX's specials escaped and URLs percent-encoded:
+no field can close its braces or inject a command.
 """
 
 from __future__ import annotations
@@ -60,14 +63,37 @@ BABEL_LANGUAGES = {
 }
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# Characters a URL keeps as they are in a .bib file: RFC 3986 unreserved and reserved
+# characters, less the ones TeX or BibTeX give a meaning to ({ } \\ %, # ^ ~ are handled).
+_URL_SAFE = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?[]@!$&'()*+,;="
+)
+
+
 def escape(text: str) -> str:
-    """``text`` with TeX's special characters escaped."""
+    """``text`` on one line with TeX's special characters escaped: nothing in it can close
+    the field's braces or run a command (``}\\input{...}`` stays text)."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
     return "".join(_TEX_SPECIAL.get(character, character) for character in text)
 
 
+def safe_url(url: str) -> str:
+    """``url`` with every character outside RFC 3986's sets percent-encoded (braces,
+    backslashes, spaces, line breaks, non-ASCII): safe in a verbatim ``url`` field."""
+    out = []
+    for character in url:
+        if character in _URL_SAFE or character == "%":
+            out.append(character)
+        else:
+            out.extend(f"%{byte:02X}" for byte in character.encode("utf-8"))
+    return "".join(out)
+
+
 def _url_argument(url: str) -> str:
-    """A URL as the argument of ``\\url{}`` inside a field: only ``%`` and ``#`` need escaping."""
-    return url.replace("%", r"\%").replace("#", r"\#")
+    """A URL as the argument of ``\\url{}`` inside a field: made safe, then ``%`` and ``#``
+    escaped."""
+    return safe_url(url).replace("%", r"\%").replace("#", r"\#")
 
 
 def _needs_protection(core: str) -> bool:
@@ -152,7 +178,8 @@ def entry_key(source: CitationSource) -> str:
     words = [_ascii_word(word) for word in source.title.split()]
     words = [word for word in words if word and word not in {"a", "an", "the"}]
     if (source.authors and not who) or not words:
-        return source.id or re.sub(r"[^A-Za-z0-9-]", "", source.record_id.split(":")[-1])
+        fallback = source.id or source.record_id.split(":")[-1]
+        return re.sub(r"[^A-Za-z0-9_.:-]", "", fallback) or "warcite"
     return f"{who}{year}{words[0]}"
 
 
@@ -190,8 +217,9 @@ def biblatex(source: CitationSource) -> str:
         fields.append(("organization", _braced(escape(source.container_title))))
     if source.publisher and source.publisher != source.container_title:
         fields.append(("publisher", _braced(escape(source.publisher))))
-    fields.append(("url", _braced(source.url)))
-    fields.append(("urldate", _braced(source.archived.date.iso)))
+    fields.append(("url", _braced(safe_url(source.url))))
+    if source.accessed is not None:
+        fields.append(("urldate", _braced(source.accessed.iso)))
     if source.language:
         primary = source.language.split("-")[0].lower()
         if primary in BABEL_LANGUAGES:
@@ -232,4 +260,5 @@ __all__ = [
     "entry_key",
     "escape",
     "protect_title",
+    "safe_url",
 ]

@@ -33,18 +33,39 @@ def ends_with_end_punctuation(title: str) -> bool:
     return ends_with_terminal_punctuation(title) or title.rstrip(" \"'”’»)]").endswith(".")
 
 
-def sentence_case(title: str, context: str | None = None) -> str:
+def handles_language(language: str | None, title: str, context: str | None = None) -> bool:
+    """True when sentence case may recase ``title``: English, or no language recorded and
+    the title or the article's text reads as English (English function words).  Other
+    languages keep their own capitalisation (German capitalises every noun; French,
+    Spanish and most others already write titles in sentence case), which warcite does
+    not presume to recase."""
+    if language:
+        return language.split("-")[0].strip().lower() == "en"
+    ambiguous = {"a", "an", "in", "am", "so", "die", "on", "or", "me", "us", "is"}
+    words = [word.strip(".,:;!?\"'()").lower() for word in title.split()]
+    if any(word in FUNCTION_WORDS - ambiguous for word in words):
+        return True
+    sample = (context or "").split()[:300]
+    hits = sum(1 for word in sample if word.strip(".,:;!?\"'()").lower() in FUNCTION_WORDS)
+    return len(sample) >= 5 and hits >= 0.2 * len(sample)
+
+
+def sentence_case(title: str, context: str | None = None, language: str | None = None) -> str:
     """The sentence-case form of a title-cased title, proper nouns kept (APA titles).
 
-    The first word, and the first word after a colon or a sentence end, keep their
+    Only English titles are recased (:func:`handles_language`); any other is returned as
+    it is.  The first word, and the first word after a colon or a sentence end, keep their
     capital; so do words with capitals after their first letter or digits (acronyms,
     "OpEdNews", "Kim Jong-Un", "G7").  Closed-class words (:data:`FUNCTION_WORDS`) are
-    lowercased.  Every other capitalised word is judged on the evidence of ``context``,
-    the article's text: it keeps its capital when the text writes it capitalised inside a
-    sentence more often than in lowercase ("North Korean"), and is lowercased otherwise
-    ("Elites" -> "elites").  Without a text there is no evidence, and the capital stays:
-    a capitalised common noun is a style slip, a lowercased proper noun an error of fact.
+    lowercased.  Every other capitalised word keeps its capital unless there is positive
+    evidence that it is a common word: ``context``, the article's text, writes it in
+    lowercase inside sentences more often than capitalised ("Elites" -> "elites").  A word
+    the text never writes mid-sentence ("American West" in a text that only names it in
+    headings) keeps its capital: a capitalised common noun is a style slip, a lowercased
+    proper noun an error of fact.
     """
+    if not handles_language(language, title, context):
+        return title
     usage = _word_usage(context) if context else None
     words = title.split()
     result = []
@@ -57,6 +78,38 @@ def sentence_case(title: str, context: str | None = None) -> str:
             word = f"{lead}{core.lower()}{trail}"
         result.append(word)
         sentence_start = bool(trail) and trail[-1] in _SENTENCE_END
+    return " ".join(result)
+
+
+# Chicago 17, 8.159 and MLA 9, 1.2 (headline style): articles, prepositions and
+# coordinating conjunctions are lowercased unless they begin or end the title or a subtitle.
+MINOR_WORDS = frozenset(
+    """a an the and but for nor or so yet as at by down from in into like near of off on
+    onto out over past per than till to up upon via with""".split()  # noqa: SIM905
+)
+
+
+def title_case(title: str, language: str | None = None) -> str:
+    """Headline-style capitalisation of an English title (MLA, Chicago): minor words
+    (:data:`MINOR_WORDS`) lowercased inside the title, every other lowercase word
+    capitalised; capitals already there are kept ("OpEdNews", proper nouns).  Titles in
+    other languages, and titles not read as English, are returned as they are."""
+    if not handles_language(language, title):
+        return title
+    words = title.split()
+    result = []
+    starts = True
+    for index, word in enumerate(words):
+        match = _WORD_CORE.match(word)
+        assert match is not None
+        lead, core, trail = match.groups()
+        last = index == len(words) - 1 or (bool(trail) and trail[-1] in ":?!.")
+        if core and not starts and not last and core.lower() in MINOR_WORDS:
+            core = core.lower() if core[1:] == core[1:].lower() else core
+        elif core and core[0].islower() and not any(c.isupper() for c in core):
+            core = core[0].upper() + core[1:]
+        result.append(f"{lead}{core}{trail}")
+        starts = bool(trail) and trail[-1] in ":?!.—"
     return " ".join(result)
 
 
@@ -93,16 +146,24 @@ def _is_common(core: str, usage: dict[str, tuple[int, int]] | None) -> bool:
         return True
     if usage is None:
         return False
-    lower, capital = usage.get(core.casefold(), (0, 0))
-    return capital <= lower
+    word = core.casefold()
+    lower, capital = usage.get(word, (0, 0))
+    # the same word inflected ("Flood" / "floods", "Elites" / "elite") is evidence too
+    for form in {word + "s", word + "es", word[:-1] if word.endswith("s") else word}:
+        if form != word:
+            lower += usage.get(form, (0, 0))[0]
+    return lower > 0 and lower > capital
 
 
 def short_title(title: str) -> str:
-    """A short title (Chicago 17, 14.30): the title's first four words, no initial article.
+    """A short title (Chicago 17, 14.30): the title's key words, at most four, no initial
+    article, never cut inside a phrase.
 
-    A title of up to four words (or a main title before a colon) is used whole; a cut title
-    does not end on a function word ("River Otters Return to the Valley" -> "River Otters
-    Return").
+    A title of up to four words (or a main title before a colon) is used whole.  A longer
+    one is cut where a phrase ends: before a function word or after punctuation
+    ("Annual Report on River Otters in the Valley" -> "Annual Report", not "Annual Report
+    on River"; "River Otters Return to the Valley" -> "River Otters Return").  When no
+    phrase ends within four words, the first four are used ("Why North Korean Elites").
     """
     main = title.split(": ", 1)[0]
     words = main.split()
@@ -110,7 +171,16 @@ def short_title(title: str) -> str:
         words = words[1:]
     if len(words) <= 4 and main == title:
         return " ".join(words).rstrip(",;:")
-    kept = words[:4]
+    if len(words) <= 4:
+        return " ".join(words).rstrip(",;:.-–—")
+    cut = 0
+    for count in range(1, 5):
+        word = words[count - 1]
+        following = words[count].lower().strip(",;:.\"'") if count < len(words) else ""
+        ends_phrase = word[-1:] in ",;:.!?" or following in FUNCTION_WORDS
+        if ends_phrase and word.lower().strip(",;:.") not in FUNCTION_WORDS:
+            cut = count
+    kept = words[: cut or 4]
     # a short title does not end on a dangling preposition or article ("Return to")
     while len(kept) > 1 and kept[-1].lower().strip(",;:.") in FUNCTION_WORDS:
         kept = kept[:-1]
@@ -119,8 +189,11 @@ def short_title(title: str) -> str:
 
 __all__ = [
     "FUNCTION_WORDS",
+    "MINOR_WORDS",
     "ends_with_end_punctuation",
     "ends_with_terminal_punctuation",
+    "handles_language",
     "sentence_case",
     "short_title",
+    "title_case",
 ]
