@@ -226,12 +226,12 @@ def byline_matches(output: Iterable[str] | str | None, byline: str | None) -> bo
 
 
 __all__ = [
-    "byline_matches",
-    "byline_names",
     "TextScore",
     "TextSummary",
     "author_names",
     "authors_match",
+    "byline_matches",
+    "byline_names",
     "date_matches",
     "f1_score",
     "first_day",
