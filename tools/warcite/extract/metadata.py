@@ -103,6 +103,10 @@ DATED_BYLINE_WINDOW = 80
 DATED_BYLINE_MAX_CHARS = 100
 #: A bare date at most this many text nodes after the headline is the displayed date.
 DISPLAYED_DATE_OFFSET = 4
+#: How much of the page's text is looked through for its numeric date convention.
+NUMERIC_CONVENTION_MAX_CHARS = 200_000
+#: How many ancestors of a printed date are looked at for what kind of date it is.
+DATE_CONTEXT_DEPTH = 4
 #: At most this many keywords are kept.
 MAX_KEYWORDS = 50
 #: JSON-LD is read to this nesting depth (deeper data is not metadata anyone writes).
@@ -242,6 +246,8 @@ class Candidates:
         if parsed is None:
             return False
         parsed = dates.prefer_reading(parsed, self.known_days)
+        if not parsed.resolved:
+            return False  # an ambiguous numeric date that nothing settles is not a date
         note = parsed.note
         if note and locale_note and "the page's locale" in note:
             note = f"{note} ({locale_note})"
@@ -820,10 +826,23 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
     return found
 
 
-def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple[int, str]]:
+def _date_context(text: Any) -> str:
+    """Class, id and itemprop words of a text node's element and its nearest ancestors."""
+    parts: list[str] = []
+    element = text.getparent() if hasattr(text, "getparent") else None
+    for _ in range(DATE_CONTEXT_DEPTH):
+        if element is None or not isinstance(element.tag, str) or element.tag == "body":
+            break
+        parts.append(_class_of(element))
+        element = element.getparent()
+    return " ".join(part for part in parts if part)
+
+
+def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple[int, str, str]]:
     """Short visible texts around the page's <h1> (where bylines and datelines sit), nearest first.
 
-    Each is given with its offset in text nodes from the headline's (negative: before it).
+    Each is given with its offset in text nodes from the headline's (negative: before it)
+    and the class words of its element and nearest ancestors (:func:`_date_context`).
     """
     raw_texts = [t for t in _BODY_TEXT(root) if not t.isspace()]
     if not raw_texts:
@@ -842,12 +861,13 @@ def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple
                 position = index
                 break
     start = max(0, position - 15)
-    window = [normalize_text(t) for t in raw_texts[start : position + 40]]
+    nodes = raw_texts[start : position + 40]
+    window = [normalize_text(t) for t in nodes]
     position -= start
     ordered = sorted(
         range(len(window)), key=lambda i: abs(i - position) + (5 if i < position else 0)
     )
-    near: list[tuple[int, str]] = []
+    near: list[tuple[int, str, str]] = []
     for index in ordered:
         text = window[index]
         if len(text) <= 100 and any(c.isdigit() for c in text):
@@ -862,7 +882,7 @@ def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple
                 if unlabelled and len(previous) <= 30 and not any(c.isdigit() for c in previous)
                 else ""
             )
-            near.append((index - position, f"{label} {text}".strip()))
+            near.append((index - position, f"{label} {text}".strip(), _date_context(nodes[index])))
     return near
 
 
@@ -973,6 +993,9 @@ def _read_language(page: _Page) -> Field | None:
     page.day_first, page.locale_note = dates.locale_day_first(
         language.value if language else None, page.url
     )
+    if page.day_first is None:
+        body = " ".join(_BODY_TEXT(root))[:NUMERIC_CONVENTION_MAX_CHARS]
+        page.day_first, page.locale_note = dates.numeric_convention(body)
     return language
 
 
@@ -1338,10 +1361,16 @@ def _add_dates_near_headline(page: _Page, title: Field | None) -> Evidence | Non
     displayed: Evidence | None = None
     had = {target: target in candidates.fields for target in ("published", "modified")}
     added_targets: set[str] = set()
-    for offset, text in _texts_near_title(page.root, page.h1 or (title.value if title else None)):
-        target = "modified" if patterns.MODIFIED_WORDS.search(text) else "published"
+    served = _served_day(page.headers)
+    near = _texts_near_title(page.root, page.h1 or (title.value if title else None))
+    for offset, text, context in near:
+        if patterns.NOT_PUBLISHED_DATE_CLASS.search(context):
+            continue  # a caption's, a live ticker's, an event's or today's date
+        modified = patterns.MODIFIED_WORDS.search(text) or patterns.MODIFIED_CLASS.search(context)
+        target = "modified" if modified else "published"
         labelled = target == "published" and (
-            bool(patterns.PUBLISHED_LABEL.match(text)) or 0 < offset <= DISPLAYED_DATE_OFFSET
+            bool(patterns.PUBLISHED_LABEL.match(text))
+            or (0 < offset <= DISPLAYED_DATE_OFFSET and not _is_served_day(text, served, page))
         )
         if target in added_targets or (had[target] and not labelled):
             continue
@@ -1353,6 +1382,28 @@ def _add_dates_near_headline(page: _Page, title: Field | None) -> Evidence | Non
         if len(added_targets) == 2:
             break
     return displayed
+
+
+def _served_day(headers: Headers) -> str | None:
+    """The day the page was served (its HTTP ``Date`` header), as YYYY-MM-DD."""
+    value = header_value(headers, "Date")
+    if not value:
+        return None
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _is_served_day(text: str, served: str | None, page: _Page) -> bool:
+    """True when a bare printed date is the day the page was served: a "today" date in the
+    page's header, not when the article was published."""
+    if served is None:
+        return False
+    found = dates.find_dates(text, day_first=page.day_first)
+    return bool(found) and found[0].value[:10] == served
 
 
 def _choose_published(page: _Page, displayed: Evidence | None) -> Field | None:

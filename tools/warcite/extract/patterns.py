@@ -615,6 +615,13 @@ NOT_AUTHOR_CARD_CLASS = re.compile(r"(?:comment|related|list|share|social|follow
 #: Class or id of an element holding a visible date.
 DATE_CLASS = re.compile(r"(?:date|time|published|posted|dateline|timestamp|pubdate|meta)", re.I)
 #: Class or id that marks a date as a modification date.
+#: Class words of elements whose date is not the publication date: captions and credits,
+#: live tickers, events, today's date in a page header, weather and clocks.
+NOT_PUBLISHED_DATE_CLASS = re.compile(
+    r"(?:caption|credit|ticker|(?:^|[\s_-])live(?:$|[\s_-])|liveblog|event|today|current-?date|"
+    r"weather|clock|countdown|deadline|expir)",
+    re.I,
+)
 MODIFIED_CLASS = re.compile(r"(?:updated|modified|revised)", re.I)
 #: Class or id of an author box or bio.
 BIO_CLASS = re.compile(
