@@ -200,10 +200,10 @@ def byline_names(byline: str | None) -> frozenset[str]:
     leading "By" / "Written by" label dropped, then split as authors are; parts of one short
     word (degrees such as "MA") are not names.
     """
-    first_line = next((line for line in (byline or "").splitlines() if line.strip()), "")
-    text = _BYLINE_LABEL.sub("", _PARENTHESES.sub(" ", first_line))
-    names = author_names(text)
-    return frozenset(name for name in names if " " in name or len(name) > 3)
+    unlabelled = _BYLINE_LABEL.sub("", (byline or "").strip())
+    first_line = next((line for line in unlabelled.splitlines() if line.strip()), "")
+    names = author_names(_PARENTHESES.sub(" ", first_line))
+    return frozenset(name for name in names if " " in name or len(name) > 3 or not name.isascii())
 
 
 def byline_matches(output: Iterable[str] | str | None, byline: str | None) -> bool:

@@ -241,8 +241,11 @@ def attribute_words(value: str) -> frozenset[str]:
 @functools.lru_cache(maxsize=4096)
 def names_boilerplate(value: str) -> bool:
     """True when a class or id value names page furniture (share, comments, ads, ...)."""
-    if not _ANY_BOILERPLATE_WORD.search(value.lower()):
-        return False  # fast path: no furniture word anywhere in the value
+    lowered = value.lower()
+    if not _ANY_BOILERPLATE_WORD.search(lowered) and not _ANY_BOILERPLATE_WORD.search(
+        lowered.replace("-", "").replace("_", "")
+    ):
+        return False  # fast path: no furniture word anywhere in the value ("sr-only" too)
     return any(
         word in sel.BOILERPLATE_WORDS
         or (word.startswith(sel.BOILERPLATE_PREFIXES) and word not in sel.NOT_FURNITURE_WORDS)
@@ -699,6 +702,17 @@ def _without_teaser_tail(blocks: Sequence[Block]) -> Sequence[Block]:
             break
         start = index
     if links < TEASER_MIN_LINKS:
+        return blocks
+    # Prose running on after the run's last link, two blocks or more of it, is the article
+    # resuming after an in-body box of links, not the blurb of a last teaser.
+    resumed = 0
+    resumed_blocks = 0
+    for block in reversed(blocks):
+        if block.link_density >= LINK_LIST_DENSITY:
+            break
+        resumed += block.prose_chars
+        resumed_blocks += 1 if block.prose_chars else 0
+    if resumed_blocks >= 2 and resumed >= MIN_ARTICLE_CHARS:
         return blocks
     # The teasers begin at the run's first link: short closing lines before it are the
     # article's own.

@@ -113,7 +113,9 @@ MAX_KEYWORDS = 50
 JSON_LD_MAX_DEPTH = 12
 #: A publication date this many days after the last modification is not believed.
 PUBLISHED_AFTER_MODIFIED_DAYS = 7
-#: The <h1> is the title when this share of its words is in a stated (meta) title.
+#: The <h1> is the title when this share of its words is in a stated (meta) title, and this
+#: share of that title's words in it, at least two words (a one-word overlap with a long
+#: title is a name or a section, not the headline reworded).
 HEADLINE_MIN_SHARED = 0.25
 
 
@@ -551,8 +553,12 @@ def _read_json_ld(root: lxml_html.HtmlElement) -> _JsonLd:
     articles.sort(
         key=lambda n: (not (n.get("headline") or n.get("name")), "CreativeWork" in _types(n))
     )
+    media = [n for n in result.nodes if set(_types(n)) & patterns.MEDIA_WORK_TYPES]
     if articles:
         result.article = articles[0]
+    elif media:
+        # a video or a podcast page: the work the page presents
+        result.article = media[0]
     else:
         pages = [
             n
@@ -632,6 +638,8 @@ def _meta(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
             continue
         for attribute in ("property", "name", "itemprop", "http-equiv"):
             key = element.get(attribute)
+            if key and attribute == "itemprop" and _in_other_item(element):
+                continue  # a comment's or a review's property, not the page's
             if key:
                 for one in key.split():
                     found.setdefault(one.strip().lower(), []).append(content.strip())
@@ -765,6 +773,8 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
     own_host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
     for element in elements:
         classes = _class_of(element)
+        if classes and patterns.ROLE_CLASS.search(classes):
+            continue  # the author's job title ("author-title", "byline__role"), not a name
         own = normalize_text(element.text)
         text: str | None = None
         source = "byline"
@@ -808,7 +818,7 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
                 )
             )
         ):
-            text = _element_text(element)
+            text = _text_without_roles(element)
         elif element.tag == "a" and patterns.AUTHOR_HREF.search(element.get("href") or ""):
             link_host = urlsplit(element.get("href") or "").hostname
             if link_host and own_host and link_host.removeprefix("www.") != own_host:
@@ -824,6 +834,38 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
         if len(found) >= 4:
             break
     return found
+
+
+def _in_other_item(element: Any) -> bool:
+    """True when a microdata property belongs to an item that is not the page's article: a
+    comment, a review, an answer (its nearest enclosing ``itemscope`` says so)."""
+    for ancestor in element.iterancestors():
+        if ancestor.get("itemscope") is None:
+            continue
+        item_type = (ancestor.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1]
+        return item_type in patterns.NOT_ARTICLE_ITEM_TYPES
+    return False
+
+
+def _text_without_roles(element: Any) -> str:
+    """The visible text of a byline element without its job-title parts (an element classed
+    "author-title", "job-title", "byline__role" inside it)."""
+    roles = [
+        child
+        for child in element.iterdescendants()
+        if isinstance(child.tag, str) and patterns.ROLE_CLASS.search(_class_of(child))
+    ]
+    if not roles:
+        return _element_text(element)
+    texts = [
+        text
+        for text in _VISIBLE_TEXT(element)
+        if not any(
+            role is text.getparent() or role in text.getparent().iterancestors() for role in roles
+        )
+        or (text.is_tail and text.getparent() in roles)
+    ]
+    return normalize_text(" ".join(texts))
 
 
 def _date_context(text: Any) -> str:
@@ -1081,7 +1123,21 @@ def _read_title(page: _Page) -> Field | None:
                 candidates.add("title", cleaned, source, title_text, note)
     titles = candidates.fields.get("title", [])
     headline = next((e for e in titles if e.source == "html:h1"), None)
-    if headline is not None and titles[0] is not headline:
+    if (
+        headline is not None
+        and titles[0] is headline
+        and len(titles) > 1
+        and titles[1].source == "html:title"
+        and not any(fold(titles[1].value) == fold(name) for name in page.site_names)
+        and fold(headline.value) not in fold(titles[1].value)
+        and not _headline_agrees(headline.value, titles[1:2], page.site_names)
+    ):
+        # no title stated for machines, and an <h1> that shares nothing with the <title>:
+        # a logo, a greeting or a section name, not this page's headline
+        document_title = titles.pop(1)
+        note = f"the <h1> {headline.value!r} does not agree with the <title>"
+        titles.insert(0, replace(document_title, note=note))
+    elif headline is not None and titles[0] is not headline:
         others = [e for e in titles if e is not headline]
         reason = _headline_agrees(headline.value, others, page.site_names)
         if reason:
@@ -1129,6 +1185,8 @@ def _read_authors(page: _Page) -> tuple[Person, ...]:
         candidates.author_groups.append(meta_group)
     microdata_names = []
     for element in page.root.xpath("//*[@itemprop='author' or @itemprop='creator']"):
+        if _in_other_item(element):
+            continue  # the author of a comment or a review on the page, not of the article
         inner = element.xpath(".//*[@itemprop='name']")
         holder = inner[0] if inner else element
         value = holder.get("content") or _element_text(holder)
@@ -1303,6 +1361,8 @@ def _add_structured_dates(page: _Page) -> None:
     for element in page.root.xpath(
         "//*[@itemprop='datePublished' or @itemprop='dateModified'][not(self::meta)]"
     ):
+        if _in_other_item(element):
+            continue
         value = element.get("content") or element.get("datetime") or _element_text(element)
         target = "published" if element.get("itemprop") == "datePublished" else "modified"
         page.add_date(target, value, "microdata")
@@ -1567,8 +1627,13 @@ def _headline_agrees(
         return None
     for other in others:
         other_words = {w for w in re.findall(r"\w+", other.value.casefold()) if len(w) > 2}
-        shared = len(words & other_words) / len(words)
-        if shared >= HEADLINE_MIN_SHARED:
+        common = len(words & other_words)
+        shared = common / len(words)
+        if (
+            shared >= HEADLINE_MIN_SHARED
+            and common >= HEADLINE_MIN_SHARED * len(other_words)
+            and common >= min(2, len(words))
+        ):
             return f"the visible headline; shares {shared:.0%} of its words with {other.source}"
     return None
 
