@@ -53,7 +53,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from warcite.errors import ExtractionError
@@ -179,7 +178,9 @@ def _parse(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
     """The parsed document and warnings about what the parser could not read."""
     if not text.strip():
         raise ExtractionError("no article text found: the document is empty")
-    parser = lxml_html.HTMLParser(
+    # lxml's plain HTML parser: the same libxml2 tree as lxml.html's, without a Python
+    # class lookup for every element touched (a third of the time extraction took).
+    parser = etree.HTMLParser(
         encoding="utf-8",
         remove_comments=True,
         remove_pis=True,
@@ -193,7 +194,7 @@ def _parse(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
     text = sel.DOCUMENT_END_TAGS.sub("", text.replace("\x00", ""))
     data = text.encode("utf-8", "replace")
     try:
-        root = lxml_html.document_fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         raise ExtractionError(
             f"no article text found: the HTML cannot be parsed ({error})"
@@ -241,11 +242,9 @@ def attribute_words(value: str) -> frozenset[str]:
 @functools.lru_cache(maxsize=4096)
 def names_boilerplate(value: str) -> bool:
     """True when a class or id value names page furniture (share, comments, ads, ...)."""
-    lowered = value.lower()
-    if not _ANY_BOILERPLATE_WORD.search(lowered) and not _ANY_BOILERPLATE_WORD.search(
-        lowered.replace("-", "").replace("_", "")
-    ):
-        return False  # fast path: no furniture word anywhere in the value ("sr-only" too)
+    # fast path: no furniture word anywhere in the value, separators removed ("sr-only")
+    if not _ANY_BOILERPLATE_WORD.search(value.lower().replace("-", "").replace("_", "")):
+        return False
     return any(
         word in sel.BOILERPLATE_WORDS
         or (word.startswith(sel.BOILERPLATE_PREFIXES) and word not in sel.NOT_FURNITURE_WORDS)
@@ -323,7 +322,7 @@ def marks_boilerplate(element: HtmlElement, tag: str) -> bool:
         for _ in element.iterdescendants("h1"):
             return False
         for paragraph in element.iterdescendants("p"):
-            if len(paragraph.text_content()) >= 2 * PROSE_MIN_CHARS:
+            if len("".join(paragraph.itertext())) >= 2 * PROSE_MIN_CHARS:
                 return False
         return True
     return _is_boilerplate(element, tag)

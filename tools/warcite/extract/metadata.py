@@ -70,6 +70,7 @@ article text: :func:`warcite.cite.titles.sentence_case`.
 
 from __future__ import annotations
 
+import functools
 import html as html_module
 import json
 import re
@@ -646,16 +647,42 @@ def _meta(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
     return found
 
 
-_BODY_TEXT = etree.XPath(
-    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
-)
+
 _VISIBLE_TEXT = etree.XPath(
     ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 )
+_HAS_INVISIBLE = etree.XPath("boolean(.//script | .//style | .//noscript)")
+
+
+_INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+def body_text_nodes(root: Any) -> list[tuple[str, Any]]:
+    """Every text node of the page's ``<body>`` in document order, each with the element it
+    sits in (scripts, styles, ``noscript`` and templates skipped); one walk in C."""
+    body = root.find(".//body") if root.tag != "body" else root
+    if body is None:
+        return []
+    found: list[tuple[str, Any]] = []
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag
+        if event == "start":
+            if not isinstance(tag, str) or tag in _INVISIBLE_TAGS:
+                walker.skip_subtree()
+            elif element.text:
+                found.append((element.text, element))
+        elif element is not body and element.tail:
+            found.append((element.tail, element.getparent()))
+    return found
 
 
 def _element_text(element: Any) -> str:
     """The visible text of an element (scripts and styles skipped), whitespace normalised."""
+    if len(element) == 0:
+        return normalize_text(element.text)
+    if not _HAS_INVISIBLE(element):
+        return normalize_text(" ".join(element.itertext()))
     return normalize_text(" ".join(_VISIBLE_TEXT(element)))
 
 
@@ -868,10 +895,9 @@ def _text_without_roles(element: Any) -> str:
     return normalize_text(" ".join(texts))
 
 
-def _date_context(text: Any) -> str:
+def _date_context(element: Any) -> str:
     """Class, id and itemprop words of a text node's element and its nearest ancestors."""
     parts: list[str] = []
-    element = text.getparent() if hasattr(text, "getparent") else None
     for _ in range(DATE_CONTEXT_DEPTH):
         if element is None or not isinstance(element.tag, str) or element.tag == "body":
             break
@@ -880,13 +906,14 @@ def _date_context(text: Any) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple[int, str, str]]:
+def _texts_near_title(body_texts: Sequence[tuple[str, Any]], h1: str | None) -> list[tuple[int, str, str]]:
     """Short visible texts around the page's <h1> (where bylines and datelines sit), nearest first.
 
     Each is given with its offset in text nodes from the headline's (negative: before it)
     and the class words of its element and nearest ancestors (:func:`_date_context`).
     """
-    raw_texts = [t for t in _BODY_TEXT(root) if not t.isspace()]
+    nodes = [(text, owner) for text, owner in body_texts if not text.isspace()]
+    raw_texts = [text for text, _ in nodes]
     if not raw_texts:
         return []
     position = 0
@@ -903,8 +930,8 @@ def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple
                 position = index
                 break
     start = max(0, position - 15)
-    nodes = raw_texts[start : position + 40]
-    window = [normalize_text(t) for t in nodes]
+    window = [normalize_text(t) for t in raw_texts[start : position + 40]]
+    owners = [owner for _, owner in nodes[start : position + 40]]
     position -= start
     ordered = sorted(
         range(len(window)), key=lambda i: abs(i - position) + (5 if i < position else 0)
@@ -924,7 +951,7 @@ def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple
                 if unlabelled and len(previous) <= 30 and not any(c.isdigit() for c in previous)
                 else ""
             )
-            near.append((index - position, f"{label} {text}".strip(), _date_context(nodes[index])))
+            near.append((index - position, f"{label} {text}".strip(), _date_context(owners[index])))
     return near
 
 
@@ -935,8 +962,14 @@ def dates_removed(text: str) -> str:
     return normalize_text(text).strip(" ,|-–—·•")
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled(xpath: str) -> etree.XPath:
+    """An XPath expression compiled once (expressions are constants of this module)."""
+    return etree.XPath(xpath)
+
+
 def _first_text(root: lxml_html.HtmlElement, xpath: str) -> str | None:
-    for element in root.xpath(xpath):
+    for element in _compiled(xpath)(root):
         text = _element_text(element) if not isinstance(element, str) else normalize_text(element)
         if text:
             return text
@@ -959,6 +992,8 @@ class _Page:
     site_names: list[str] = field(default_factory=list)
     html_title: str | None = None
     h1: str | None = None
+    _body_texts: list[tuple[str, Any]] | None = None
+    _convention_read: bool = False
 
     @property
     def article(self) -> dict[str, Any]:
@@ -971,8 +1006,29 @@ class _Page:
             for value in self.meta.get(key, []):
                 yield key, value
 
+    def body_texts(self) -> list[tuple[str, Any]]:
+        """The page body's text nodes with their elements (scripts, styles skipped), read once."""
+        if self._body_texts is None:
+            self._body_texts = body_text_nodes(self.root)
+        return self._body_texts
+
     def add_date(self, target: str, raw: str | None, source: str, *, find: bool = False) -> bool:
-        """Add a date candidate read with the page's locale; True when ``raw`` held one."""
+        """Add a date candidate read with the page's locale; True when ``raw`` held one.
+
+        Without a locale, the first numeric date met makes the page's other numeric dates
+        be looked through for the convention they follow (:func:`dates.numeric_convention`).
+        """
+        if (
+            self.day_first is None
+            and not self._convention_read
+            and raw
+            and patterns.NUMERIC_DATE.search(raw)
+        ):
+            self._convention_read = True
+            body = " ".join(text for text, _ in self.body_texts())[:NUMERIC_CONVENTION_MAX_CHARS]
+            day_first, note = dates.numeric_convention(body)
+            if day_first is not None:
+                self.day_first, self.locale_note = day_first, note
         return self.candidates.add_date(
             target, raw, source, day_first=self.day_first, locale_note=self.locale_note, find=find
         )
@@ -1035,9 +1091,6 @@ def _read_language(page: _Page) -> Field | None:
     page.day_first, page.locale_note = dates.locale_day_first(
         language.value if language else None, page.url
     )
-    if page.day_first is None:
-        body = " ".join(_BODY_TEXT(root))[:NUMERIC_CONVENTION_MAX_CHARS]
-        page.day_first, page.locale_note = dates.numeric_convention(body)
     return language
 
 
@@ -1422,7 +1475,7 @@ def _add_dates_near_headline(page: _Page, title: Field | None) -> Evidence | Non
     had = {target: target in candidates.fields for target in ("published", "modified")}
     added_targets: set[str] = set()
     served = _served_day(page.headers)
-    near = _texts_near_title(page.root, page.h1 or (title.value if title else None))
+    near = _texts_near_title(page.body_texts(), page.h1 or (title.value if title else None))
     for offset, text, context in near:
         if patterns.NOT_PUBLISHED_DATE_CLASS.search(context):
             continue  # a caption's, a live ticker's, an event's or today's date
