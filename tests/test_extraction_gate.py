@@ -69,8 +69,8 @@ def test_baseline_file_is_complete_and_sane() -> None:
     for source, floors in pinned.items():
         for name in GATED:
             assert 0.5 <= floors[name] <= 1.0, f"{source} {name} floor {floors[name]} looks wrong"
-        harmonic = 2 * floors["precision"] * floors["recall"] / (
-            floors["precision"] + floors["recall"]
+        harmonic = (
+            2 * floors["precision"] * floors["recall"] / (floors["precision"] + floors["recall"])
         )
         assert floors["f1"] <= harmonic + 0.01, f"{source}: F1 floor above its P and R floors"
 
@@ -95,9 +95,7 @@ def test_quality_does_not_drop_below_the_pinned_floor(source: str, name: str) ->
     )
 
 
-def trade_offs(
-    rows: dict[str, dict[str, Any]], floors: dict[str, dict[str, float]]
-) -> list[str]:
+def trade_offs(rows: dict[str, dict[str, Any]], floors: dict[str, dict[str, float]]) -> list[str]:
     """Each measure on which one source fell below its floor while another rose above its
     own: a rule fitted to one set at the other's cost."""
     found = []

@@ -213,7 +213,7 @@ def _parse(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
 # --------------------------------------------------------------------------- cleaning
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def attribute_words(value: str) -> frozenset[str]:
     """Lowercase words of a class or id value, modifiers such as ``tag-x`` skipped.
 
@@ -239,7 +239,7 @@ def attribute_words(value: str) -> frozenset[str]:
     return frozenset(words)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def names_boilerplate(value: str) -> bool:
     """True when a class or id value names page furniture (share, comments, ads, ...)."""
     # fast path: no furniture word anywhere in the value, separators removed ("sr-only")
@@ -380,6 +380,8 @@ class _BlockBuilder:
     def add(self, text: str | None) -> None:
         if not text:
             return
+        if not self.parts and not self.pre and text.isspace():
+            return  # whitespace before a block's first text is dropped by normalising anyway
         self.parts.append(text)
         if self.links:
             self.link_chars += len(text.strip())
@@ -580,13 +582,16 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 def _exclude_hidden_copies(blocks: Sequence[Block], hidden: set[HtmlElement]) -> None:
     """Exclude hidden blocks that repeat visible text (a ``display:none`` microdata copy
     of the article, an ``aria-hidden`` duplicate): they would double the text."""
+    copies = [
+        block
+        for block in blocks
+        if block.prose_chars and any(mark in hidden for mark in block.marks)
+    ]
+    if not copies:
+        return
     visible: set[tuple[str, ...]] = set()
-    copies: list[Block] = []
     for block in blocks:
-        if any(mark in hidden for mark in block.marks):
-            if block.prose_chars:
-                copies.append(block)
-        elif block.prose_chars:
+        if block.prose_chars and not any(mark in hidden for mark in block.marks):
             visible |= _shingles(block.text)
     if not visible:
         return

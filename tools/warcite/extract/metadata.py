@@ -72,6 +72,7 @@ from __future__ import annotations
 
 import functools
 import html as html_module
+import itertools
 import json
 import re
 import unicodedata
@@ -647,7 +648,6 @@ def _meta(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
     return found
 
 
-
 _VISIBLE_TEXT = etree.XPath(
     ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 )
@@ -675,6 +675,18 @@ def body_text_nodes(root: Any) -> list[tuple[str, Any]]:
         elif element is not body and element.tail:
             found.append((element.tail, element.getparent()))
     return found
+
+
+def _short_text(element: Any, limit: int) -> str | None:
+    """:func:`_element_text` of an element whose text is at most ``limit`` characters, else
+    None, without joining the text of a large element (a page's body) only to drop it."""
+    raw = 0
+    for piece in element.itertext():
+        raw += len(piece)
+        if raw > 4 * limit + 200:  # more than whitespace could shrink back under the limit
+            return None
+    text = _element_text(element)
+    return text if len(text) <= limit else None
 
 
 def _element_text(element: Any) -> str:
@@ -906,7 +918,9 @@ def _date_context(element: Any) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _texts_near_title(body_texts: Sequence[tuple[str, Any]], h1: str | None) -> list[tuple[int, str, str]]:
+def _texts_near_title(
+    body_texts: Sequence[tuple[str, Any]], h1: str | None
+) -> list[tuple[int, str, str]]:
     """Short visible texts around the page's <h1> (where bylines and datelines sit), nearest first.
 
     Each is given with its offset in text nodes from the headline's (negative: before it)
@@ -1343,15 +1357,12 @@ def _add_dated_bylines(page: _Page) -> None:
     if headline is None:
         return
     site_name = page.site_names[0] if page.site_names else None
-    for position, element in enumerate(page.root.iter()):
-        if position <= headline:
-            continue
-        if position > headline + DATED_BYLINE_WINDOW:
-            break
+    window = itertools.islice(page.root.iter(), headline + 1, headline + DATED_BYLINE_WINDOW + 1)
+    for element in window:
         if not isinstance(element.tag, str) or element.tag in patterns.NON_CONTENT_TAGS:
             continue
-        text = _element_text(element)
-        if not text or len(text) > DATED_BYLINE_MAX_CHARS:
+        text = _short_text(element, DATED_BYLINE_MAX_CHARS)
+        if not text:
             continue
         name: str | None = None
         source = "byline:cells"
@@ -1362,10 +1373,8 @@ def _add_dated_bylines(page: _Page) -> None:
         elif len(text) <= 40:
             following = element.getnext()
             if following is not None and isinstance(following.tag, str):
-                following_text = _element_text(following)
-                if len(following_text) <= DATED_BYLINE_MAX_CHARS and _starts_with_date(
-                    following_text
-                ):
+                following_text = _short_text(following, DATED_BYLINE_MAX_CHARS)
+                if following_text and _starts_with_date(following_text):
                     name = _person_cell(text, site_name)
                     source = "byline:beside-date"
         if name and not _skippable(element):
