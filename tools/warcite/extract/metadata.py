@@ -555,7 +555,16 @@ def _read_json_ld(root: lxml_html.HtmlElement) -> _JsonLd:
     articles.sort(
         key=lambda n: (not (n.get("headline") or n.get("name")), "CreativeWork" in _types(n))
     )
-    media = [n for n in result.nodes if set(_types(n)) & patterns.MEDIA_WORK_TYPES]
+    media = [
+        n
+        for n in result.nodes
+        if set(_types(n)) & patterns.MEDIA_WORK_TYPES
+        # the page's own work: named (not a file name) and credited or dated, not a clip
+        # embedded in the page
+        and isinstance(n.get("name") or n.get("headline"), str)
+        and not re.search(r"\.\w{2,4}$", str(n.get("name") or n.get("headline")).strip())
+        and (n.get("author") or n.get("creator") or n.get("datePublished") or n.get("uploadDate"))
+    ]
     if articles:
         result.article = articles[0]
     elif media:
