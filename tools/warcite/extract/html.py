@@ -359,6 +359,10 @@ def discard_non_text(root: HtmlElement) -> None:
 # --------------------------------------------------------------------------- blocks
 
 
+#: Tags that can mark an element as furniture without any attribute.
+_TAG_MARKABLE = sel.BOILERPLATE_TAGS | {sel.HEADER_TAG}
+
+
 class _BlockBuilder:
     """Turns a cleaned tree into :class:`Block` values in one pass."""
 
@@ -423,7 +427,12 @@ class _BlockBuilder:
     def start(self, element: HtmlElement, tag: str) -> None:
         # Inside <pre> every element is part of the code (highlighter classes such as
         # "hljs-comment" name syntax, not furniture).
-        marked = not self.pre and marks_boilerplate(element, tag)
+        marked = (
+            not self.pre
+            # most elements have no attributes and a tag that is never furniture by itself
+            and (tag in _TAG_MARKABLE or bool(element.attrib))
+            and marks_boilerplate(element, tag)
+        )
         self.marked.append(marked)
         if tag in sel.BLOCK_TAGS or marked:
             self.flush()

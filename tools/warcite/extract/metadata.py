@@ -768,6 +768,26 @@ class _PageScan:
         return sorted(elements, key=key)
 
 
+#: Every word :func:`_scan` looks for in class and id values: a substring test for each
+#: rules most values out before any regular expression runs.
+_SCAN_WORDS = (
+    "author",
+    "byl",
+    "by-line",
+    "writer",
+    "contributor",
+    "date",
+    "time",
+    "publish",
+    "posted",
+    "meta",
+    "bio",
+    "about",
+    "person",
+    "user",
+)
+
+
 def _scan(root: lxml_html.HtmlElement) -> _PageScan:
     """One walk over the tree: byline-, date- and bio-like elements (cheap string tests only)."""
     scan = _PageScan()
@@ -781,6 +801,9 @@ def _scan(root: lxml_html.HtmlElement) -> _PageScan:
         is_byline = False
         if attributes[0] or attributes[1]:
             words = f"{attributes[0] or ''} {attributes[1] or ''}".lower()
+        else:
+            words = ""
+        if words and any(word in words for word in _SCAN_WORDS):
             if patterns.BYLINE_ATTRIBUTE_WORDS.search(words) or (
                 tag in patterns.ICON_TAGS and patterns.PERSON_ICON.search(words)
             ):
