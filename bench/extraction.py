@@ -2,21 +2,23 @@
 
 Usage (from the project root, with the ``bench`` extra installed)::
 
-    python bench/extraction.py [--data ../shared/extraction-dev] [--limit N] [--worst K]
-                               [--tools warcite,trafilatura,readability] [--json]
+    python bench/extraction.py [--sources wcxb,readability] [--data FOLDER] [--limit N]
+                               [--worst K] [--tools warcite,trafilatura,readability] [--json]
 
-Every page (``pages/<id>.html.gz``, the served bytes gzipped) is gunzipped and decoded with
-warcite's own :func:`warcite.extract.decode.decode_body`; trafilatura and readability get the
-decoded text, warcite gets the bytes (so its timing includes its own decoding).  Each tool
-runs on every page one after another in this process, after one untimed warm-up call (for
-imports); pages per second is pages divided by the tool's total time.  Scores follow the dev set's README (see ``bench/scoring.py``):
-precision, recall, F1 from the averages, share of pages with F1 >= 0.9, and title, author and
-date accuracy over the pages whose truth has that field.  trafilatura's metadata is its own
-(``bare_extraction`` with metadata); readability gives a title only; "n/a" where a tool gives
-none.  readability's HTML is turned into text blocks the same way for every block element.
-
-The data set: WCXB, the Web Content Extraction Benchmark by Murrough Foley
-(github.com/Murrough-Foley/web-content-extraction-benchmark), licensed CC BY 4.0.
+Two development sets, scored and reported separately (``SOURCES``): ``wcxb``
+(``../shared/extraction-dev``, WCXB, the Web Content Extraction Benchmark by Murrough Foley,
+github.com/Murrough-Foley/web-content-extraction-benchmark, CC BY 4.0) and ``readability``
+(``../shared/extraction-dev-readability``, Mozilla Readability's test pages with their
+expected output, Apache 2.0).  Every page is gunzipped; warcite gets the bytes (so its timing
+includes its own decoding), trafilatura and readability the decoded text.  The tools run in
+this one process, interleaved page by page (each in turn on each page, the order rotating),
+after one untimed warm-up call each; pages per second is pages divided by the tool's total
+time, and the speed ratio warcite/trafilatura is printed.  Scores follow each set's README
+(see ``bench/scoring.py``): precision, recall, F1 from the averages, share of pages with
+F1 >= 0.9, and title, author and date accuracy over the pages whose truth has that field.
+trafilatura's metadata is its own (``bare_extraction`` with metadata); readability gives a
+title only; "n/a" where a tool gives none.  readability's HTML is turned into text blocks the
+same way for every block element (and so is the Readability set's expected HTML).
 """
 
 from __future__ import annotations
