@@ -186,6 +186,17 @@ def test_consent_notices_are_never_the_article() -> None:
     assert any(warning.startswith("no article text found") for warning in stub.warnings)
 
 
+def test_an_article_about_cookies_and_consent_is_kept() -> None:
+    about = [
+        "The regulator said the cookie policy of the shopping site was unlawful, because "
+        "visitors could not refuse tracking as easily as they could accept it.",
+        "By using this drug, patients agree to regular blood tests, the doctors said, and most "
+        "of them accept the burden without complaint.",
+    ]
+    body = f"<h1>River otters return to the valley</h1><div>{prose(about)}</div>"
+    assert paragraphs(document(body)) == about
+
+
 @pytest.mark.parametrize(
     "hidden", ['style="display:none"', "hidden", 'aria-hidden="true"', 'class="sr-only"']
 )

@@ -317,12 +317,16 @@ CONSENT_WORDS: frozenset[str] = frozenset(
     {"cookie", "cookies", "consent", "gdpr", "ccpa", "onetrust"}
 )
 
-#: Consent and privacy notices, recognised by their text wherever they sit.
+#: Consent and privacy notices, recognised by their text wherever they sit: the site's own
+#: voice ("we use cookies", "by continuing to use this site you agree") or the banner's
+#: buttons, not words an article about privacy would use ("cookie policy").
 CONSENT_TEXT = re.compile(
     r"\b(?:(?:we|this\s+(?:web)?site|our\s+(?:web)?site|our\s+partners)\s+(?:and\s+our\s+partners\s+)?"
-    r"(?:use|uses|store|stores)\s+cookies|cookies?\s+(?:policy|settings|preferences|consent)|"
+    r"(?:use|uses|store|stores)\s+cookies|"
     r"do\s+not\s+sell(?:\s+or\s+share)?\s+my\s+(?:personal\s+)?(?:info(?:rmation)?|data)|"
-    r"by\s+(?:continuing|clicking|using)\b.{0,80}\b(?:agree|consent|accept)|"
+    r"by\s+(?:continuing\s+to\s+(?:use|browse)|using)\s+(?:this|our|the)\s+(?:web)?site\b"
+    r".{0,80}\b(?:agree|consent|accept)|"
+    r"by\s+clicking\s+[\"'“‘]?(?:accept|agree|ok|allow|i\s+agree)|"
     r"accept\s+(?:all\s+)?cookies|manage\s+(?:your\s+)?(?:cookie|consent|privacy)\s+"
     r"(?:settings|preferences|choices))",
     re.IGNORECASE,
