@@ -2,21 +2,23 @@
 
 Usage (from the project root, with the ``bench`` extra installed)::
 
-    python bench/extraction.py [--data ../shared/extraction-dev] [--limit N] [--worst K]
-                               [--tools warcite,trafilatura,readability] [--json]
+    python bench/extraction.py [--sources wcxb,readability] [--data FOLDER] [--limit N]
+                               [--worst K] [--tools warcite,trafilatura,readability] [--json]
 
-Every page (``pages/<id>.html.gz``, the served bytes gzipped) is gunzipped and decoded with
-warcite's own :func:`warcite.extract.decode.decode_body`; trafilatura and readability get the
-decoded text, warcite gets the bytes (so its timing includes its own decoding).  Each tool
-runs on every page one after another in this process, after one untimed warm-up call (for
-imports); pages per second is pages divided by the tool's total time.  Scores follow the dev set's README (see ``bench/scoring.py``):
-precision, recall, F1 from the averages, share of pages with F1 >= 0.9, and title, author and
-date accuracy over the pages whose truth has that field.  trafilatura's metadata is its own
-(``bare_extraction`` with metadata); readability gives a title only; "n/a" where a tool gives
-none.  readability's HTML is turned into text blocks the same way for every block element.
-
-The data set: WCXB, the Web Content Extraction Benchmark by Murrough Foley
-(github.com/Murrough-Foley/web-content-extraction-benchmark), licensed CC BY 4.0.
+Two development sets, scored and reported separately (``SOURCES``): ``wcxb``
+(``../shared/extraction-dev``, WCXB, the Web Content Extraction Benchmark by Murrough Foley,
+github.com/Murrough-Foley/web-content-extraction-benchmark, CC BY 4.0) and ``readability``
+(``../shared/extraction-dev-readability``, Mozilla Readability's test pages with their
+expected output, Apache 2.0).  Every page is gunzipped; warcite gets the bytes (so its timing
+includes its own decoding), trafilatura and readability the decoded text.  The tools run in
+this one process, interleaved page by page (each in turn on each page, the order rotating),
+after one untimed warm-up call each; pages per second is pages divided by the tool's total
+time, and the speed ratio warcite/trafilatura is printed.  Scores follow each set's README
+(see ``bench/scoring.py``): precision, recall, F1 from the averages, share of pages with
+F1 >= 0.9, and title, author and date accuracy over the pages whose truth has that field.
+trafilatura's metadata is its own (``bare_extraction`` with metadata); readability gives a
+title only; "n/a" where a tool gives none.  readability's HTML is turned into text blocks the
+same way for every block element (and so is the Readability set's expected HTML).
 """
 
 from __future__ import annotations
@@ -39,30 +41,64 @@ if str(PROJECT_ROOT) not in sys.path:  # run as a script: make ``bench`` importa
 from bench.scoring import (  # noqa: E402
     TextScore,
     authors_match,
+    byline_matches,
     date_matches,
     score_text,
     summarize_text,
     title_matches,
+    tokens,
 )
 
-DEFAULT_DATA = PROJECT_ROOT.parent / "shared" / "extraction-dev"
-ATTRIBUTION = (
-    "Data: WCXB, the Web Content Extraction Benchmark (Murrough Foley, "
-    "github.com/Murrough-Foley/web-content-extraction-benchmark), CC BY 4.0; "
-    "300-page sample in ../shared/extraction-dev."
-)
+SHARED = PROJECT_ROOT.parent / "shared"
 TOOLS = ("warcite", "trafilatura", "readability")
+#: The URL the Readability test pages are fed with (the one Mozilla's own test suite uses).
+READABILITY_TEST_URL = "http://fakehost/test/page.html"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One development set: where it lives, how it is cited, how its truth is read."""
+
+    name: str
+    folder: str
+    attribution: str
+
+
+SOURCES: dict[str, Source] = {
+    "wcxb": Source(
+        "wcxb",
+        "extraction-dev",
+        "WCXB, the Web Content Extraction Benchmark (Murrough Foley, "
+        "github.com/Murrough-Foley/web-content-extraction-benchmark), CC BY 4.0; "
+        "300-page sample in ../shared/extraction-dev",
+    ),
+    "readability": Source(
+        "readability",
+        "extraction-dev-readability",
+        "Mozilla Readability's test pages (github.com/mozilla/readability, test/test-pages, "
+        "snapshot ab4027a8), Apache License 2.0; 130 pages in "
+        "../shared/extraction-dev-readability",
+    ),
+}
+DEFAULT_SOURCES = ("wcxb", "readability")
 
 
 @dataclass(frozen=True)
 class Page:
-    """One dev page: its served bytes, warcite-decoded text, and ground truth."""
+    """One dev page: its served bytes, warcite-decoded text, and ground truth.
+
+    ``truth`` has ``title``, ``authors`` (a list of names, a display byline, or None),
+    ``date``, ``body`` (paragraphs separated by blank lines) and ``article`` (False for a
+    page the set says is not an article: its body is not scored, the tool should give none).
+    """
 
     id: str
     url: str
     body: bytes
     html: str
     truth: dict[str, Any]
+    source: str = "wcxb"
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,7 +125,7 @@ class ToolResult:
 
 
 def load_pages(data: Path, limit: int | None = None) -> list[Page]:
-    """The dev pages with their truth, decoded with warcite's decoder."""
+    """The WCXB dev pages (``../shared/extraction-dev``) with their truth."""
     from warcite.extract.decode import decode_body
 
     truths = [
@@ -103,8 +139,57 @@ def load_pages(data: Path, limit: int | None = None) -> list[Page]:
     for truth in truths:
         served = gzip.decompress((data / "pages" / f"{truth['id']}.html.gz").read_bytes())
         html = decode_body(served).text
-        pages.append(Page(truth["id"], truth["url"], served, html, truth))
+        truth = dict(truth, article=True)
+        pages.append(Page(truth["id"], truth["url"], served, html, truth, "wcxb"))
     return pages
+
+
+def load_readability_pages(data: Path, limit: int | None = None) -> list[Page]:
+    """Mozilla Readability's test pages with their expected output, as truth.
+
+    The body truth is ``expected.html`` turned into text blocks (:func:`html_to_blocks`, the
+    README's "block elements separated by newlines"); the byline is kept as the display
+    string it is (scored with :func:`bench.scoring.byline_matches`); the date is
+    ``publishedTime``; ``readerable: false`` pages are not articles.
+    """
+    folders = sorted(path for path in (data / "pages").iterdir() if path.is_dir())
+    if limit is not None:
+        folders = folders[:limit]
+    pages = []
+    for folder in folders:
+        served = gzip.decompress((folder / "source.html.gz").read_bytes())
+        expected = gzip.decompress((folder / "expected.html.gz").read_bytes()).decode("utf-8")
+        metadata = json.loads((folder / "expected-metadata.json").read_text(encoding="utf-8"))
+        truth = {
+            "id": folder.name,
+            "title": metadata.get("title") or None,
+            "byline": metadata.get("byline") or None,
+            "date": metadata.get("publishedTime") or None,
+            "body": html_to_blocks(expected),
+            "article": bool(metadata.get("readerable", True)),
+        }
+        # The pages are UTF-8 (the README says so): served as such, with the header.
+        html = served.decode("utf-8", "replace")
+        pages.append(
+            Page(
+                folder.name,
+                READABILITY_TEST_URL,
+                served,
+                html,
+                truth,
+                "readability",
+                (("Content-Type", "text/html; charset=utf-8"),),
+            )
+        )
+    return pages
+
+
+def load_source(name: str, data: Path | None = None, limit: int | None = None) -> list[Page]:
+    """The pages of one development set (``data`` overrides its folder under ../shared)."""
+    folder = data if data is not None else SHARED / SOURCES[name].folder
+    if name == "readability":
+        return load_readability_pages(folder, limit)
+    return load_pages(folder, limit)
 
 
 def run_warcite(page: Page) -> Output:
@@ -112,7 +197,7 @@ def run_warcite(page: Page) -> Output:
     from warcite.extract import extract
 
     try:
-        result = extract(page.body, url=page.url)
+        result = extract(page.body, url=page.url, headers=page.headers)
     except ExtractionError as error:
         return Output("", None, None, None, error=str(error))
     return Output(
@@ -214,6 +299,9 @@ def run_readability(page: Page) -> Output:
     )
 
 
+#: A tool that gives fewer words than this for a page that is not an article gave no body.
+NON_ARTICLE_MAX_WORDS = 30
+
 RUNNERS: dict[str, tuple[Callable[[Page], Output], bool, bool, bool]] = {
     # name: (runner, gives title, gives authors, gives date)
     "warcite": (run_warcite, True, True, True),
@@ -224,20 +312,37 @@ RUNNERS: dict[str, tuple[Callable[[Page], Output], bool, bool, bool]] = {
 
 def run_tool(name: str, pages: Sequence[Page]) -> ToolResult:
     """Run one tool over every page, timing the extraction calls only."""
-    runner, gives_title, gives_authors, gives_date = RUNNERS[name]
-    result = ToolResult(name, gives_title, gives_authors, gives_date)
-    if pages:  # warm-up, untimed: imports and lazy initialisation are not extraction
-        with contextlib.suppress(Exception):  # a failure is scored below, on the timed run
-            runner(pages[0])
-    for page in pages:
-        started = time.perf_counter()
-        try:
-            output = runner(page)
-        except Exception as error:  # a crash in a third-party tool is scored as no output
-            output = Output("", None, None, None, error=f"{type(error).__name__}: {error}")
-        result.seconds += time.perf_counter() - started
-        result.outputs[page.id] = output
-    return result
+    return run_interleaved([name], pages)[name]
+
+
+def run_interleaved(names: Sequence[str], pages: Sequence[Page]) -> dict[str, ToolResult]:
+    """Run the tools page by page, one after another on each page, timing each call.
+
+    Interleaving gives every tool the same machine state (caches, load from other
+    processes) over the run, so the pages-per-second ratio between tools is fair on a busy
+    machine.  The order of the tools rotates from page to page.  One untimed warm-up call
+    per tool comes first (imports and lazy initialisation are not extraction).
+    """
+    results: dict[str, ToolResult] = {}
+    for name in names:
+        _runner, gives_title, gives_authors, gives_date = RUNNERS[name]
+        results[name] = ToolResult(name, gives_title, gives_authors, gives_date)
+    if pages:
+        for name in names:
+            with contextlib.suppress(Exception):  # a failure is scored on the timed run
+                RUNNERS[name][0](pages[0])
+    for index, page in enumerate(pages):
+        shift = index % len(names) if names else 0
+        for name in [*names[shift:], *names[:shift]]:
+            runner = RUNNERS[name][0]
+            started = time.perf_counter()
+            try:
+                output = runner(page)
+            except Exception as error:  # a crash is scored as no output, and counted
+                output = Output("", None, None, None, error=f"{type(error).__name__}: {error}")
+            results[name].seconds += time.perf_counter() - started
+            results[name].outputs[page.id] = output
+    return results
 
 
 def _accuracy(values: list[bool]) -> float | None:
@@ -245,18 +350,29 @@ def _accuracy(values: list[bool]) -> float | None:
 
 
 def summarize(result: ToolResult, pages: Sequence[Page]) -> dict[str, Any]:
-    """The table row of one tool."""
-    scores = [score_text(result.outputs[p.id].text, p.truth.get("body")) for p in pages]
+    """The table row of one tool over ``pages`` (all from one source).
+
+    Body scores count the article pages; ``non_articles`` is how many of the pages the set
+    marks as not articles the tool answered with no body (an error, or fewer than
+    :data:`NON_ARTICLE_MAX_WORDS` words).
+    """
+    articles = [p for p in pages if p.truth.get("article", True)]
+    others = [p for p in pages if not p.truth.get("article", True)]
+    scores = [score_text(result.outputs[p.id].text, p.truth.get("body")) for p in articles]
     text = summarize_text(scores)
     titles = [
-        title_matches(result.outputs[p.id].title, p.truth["title"])
+        title_matches(result.outputs[p.id].title, p.truth["title"], display=p.source != "wcxb")
         for p in pages
         if p.truth.get("title")
     ]
     authors = [
-        authors_match(result.outputs[p.id].authors, p.truth["authors"])
+        (
+            byline_matches(result.outputs[p.id].authors, p.truth["byline"])
+            if "byline" in p.truth
+            else authors_match(result.outputs[p.id].authors, p.truth["authors"])
+        )
         for p in pages
-        if p.truth.get("authors")
+        if p.truth.get("byline") or p.truth.get("authors")
     ]
     dates = [
         date_matches(result.outputs[p.id].date, p.truth["date"])
@@ -266,6 +382,7 @@ def summarize(result: ToolResult, pages: Sequence[Page]) -> dict[str, Any]:
     return {
         "tool": result.name,
         "pages": len(pages),
+        "articles": len(articles),
         "precision": text.precision,
         "recall": text.recall,
         "f1": text.f1,
@@ -273,6 +390,14 @@ def summarize(result: ToolResult, pages: Sequence[Page]) -> dict[str, Any]:
         "title_accuracy": _accuracy(titles) if result.gives_title else None,
         "author_accuracy": _accuracy(authors) if result.gives_authors else None,
         "date_accuracy": _accuracy(dates) if result.gives_date else None,
+        "non_articles": len(others),
+        "non_articles_recognised": sum(
+            1
+            for p in others
+            if result.outputs[p.id].error
+            or len(tokens(result.outputs[p.id].text)) < NON_ARTICLE_MAX_WORDS
+        ),
+        "seconds": result.seconds,
         "pages_per_second": len(pages) / result.seconds if result.seconds else None,
         "errors": sum(1 for p in pages if result.outputs[p.id].error),
     }
@@ -281,13 +406,14 @@ def summarize(result: ToolResult, pages: Sequence[Page]) -> dict[str, Any]:
 def worst_pages(
     result: ToolResult, pages: Sequence[Page], count: int
 ) -> list[tuple[Page, TextScore, Output]]:
-    """The ``count`` pages with the lowest F1 for ``result``."""
+    """The ``count`` article pages with the lowest F1 for ``result``."""
     scored = [
-        (page, score_text(result.outputs[page.id].text, page.truth.get("body")), page)
+        (page, score_text(result.outputs[page.id].text, page.truth.get("body")))
         for page in pages
+        if page.truth.get("article", True)
     ]
     scored.sort(key=lambda item: item[1].f1)
-    return [(page, score, result.outputs[page.id]) for page, score, _ in scored[:count]]
+    return [(page, score, result.outputs[page.id]) for page, score in scored[:count]]
 
 
 def _cell(value: float | None, percent: bool = True) -> str:
@@ -314,57 +440,120 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def speed_ratio(rows: Sequence[dict[str, Any]], other: str) -> float | None:
+    """warcite's pages per second divided by ``other``'s (the same pages, interleaved)."""
+    seconds = {row["tool"]: row["seconds"] for row in rows}
+    if "warcite" not in seconds or other not in seconds or not seconds["warcite"]:
+        return None
+    return float(seconds[other] / seconds["warcite"])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark and print the table (or JSON)."""
+    """Run the benchmark and print one table per source (or JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the dev set folder")
+    parser.add_argument(
+        "--sources",
+        default=",".join(DEFAULT_SOURCES),
+        help="comma-separated development sets: " + ", ".join(SOURCES),
+    )
+    parser.add_argument(
+        "--data", type=Path, default=None, help="the folder of the set (with one source only)"
+    )
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
     parser.add_argument("--worst", type=int, default=0, help="print warcite's K worst pages")
     parser.add_argument(
         "--tools", default=",".join(TOOLS), help="comma-separated subset of " + ", ".join(TOOLS)
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     options = parser.parse_args(argv)
 
     names = [name.strip() for name in options.tools.split(",") if name.strip()]
     unknown = [name for name in names if name not in RUNNERS]
     if unknown:
         parser.error(f"unknown tool(s): {', '.join(unknown)}")
-    if not (options.data / "truth.jsonl").exists():
-        parser.error(f"{options.data} does not hold the dev set (truth.jsonl is missing)")
+    sources = [name.strip() for name in options.sources.split(",") if name.strip()]
+    unknown = [name for name in sources if name not in SOURCES]
+    if unknown:
+        parser.error(f"unknown source(s): {', '.join(unknown)}")
+    if options.data is not None and len(sources) != 1:
+        parser.error("--data names the folder of one source: give --sources too")
+    for name in sources:
+        folder = options.data or SHARED / SOURCES[name].folder
+        if not (folder / "pages").is_dir():
+            parser.error(f"{folder} does not hold the {name} development set (no pages/)")
 
-    pages = load_pages(options.data, options.limit)
-    results = {name: run_tool(name, pages) for name in names}
-    rows = [summarize(results[name], pages) for name in names]
-
-    worst: list[dict[str, Any]] = []
-    if options.worst and "warcite" in results:
-        for page, score, output in worst_pages(results["warcite"], pages, options.worst):
-            worst.append(
-                {
-                    "id": page.id,
-                    "url": page.url,
-                    "f1": score.f1,
-                    "precision": score.precision,
-                    "recall": score.recall,
-                    "error": output.error,
-                }
+    report: dict[str, Any] = {"sources": {}}
+    all_pages: list[Page] = []
+    all_results: dict[str, ToolResult] = {
+        name: ToolResult(name, *RUNNERS[name][1:]) for name in names
+    }
+    for source in sources:
+        pages = load_source(source, options.data, options.limit)
+        results = run_interleaved(names, pages)
+        rows = [summarize(results[name], pages) for name in names]
+        worst: list[dict[str, Any]] = []
+        if options.worst and "warcite" in results:
+            for page, score, output in worst_pages(results["warcite"], pages, options.worst):
+                worst.append(
+                    {
+                        "id": page.id,
+                        "url": page.url,
+                        "f1": score.f1,
+                        "precision": score.precision,
+                        "recall": score.recall,
+                        "error": output.error,
+                    }
+                )
+        report["sources"][source] = {
+            "attribution": SOURCES[source].attribution,
+            "rows": rows,
+            "worst": worst,
+            "speed_vs_trafilatura": speed_ratio(rows, "trafilatura"),
+        }
+        all_pages.extend(pages)
+        for name in names:
+            all_results[name].seconds += results[name].seconds
+            all_results[name].outputs.update(
+                {f"{source}/{key}": value for key, value in results[name].outputs.items()}
             )
+    seconds = {name: all_results[name].seconds for name in names}
+    total_rows = [
+        {"tool": name, "seconds": seconds[name], "pages": len(all_pages)} for name in names
+    ]
+    report["speed_vs_trafilatura"] = speed_ratio(total_rows, "trafilatura")
+    report["speed_vs_readability"] = speed_ratio(total_rows, "readability")
+    report["pages_per_second"] = {
+        name: (len(all_pages) / seconds[name] if seconds[name] else None) for name in names
+    }
 
     if options.json:
-        print(json.dumps({"attribution": ATTRIBUTION, "rows": rows, "worst": worst}, indent=2))
+        print(json.dumps(report, indent=2))
         return 0
-    print(f"Extraction benchmark: {len(pages)} pages.  {ATTRIBUTION}")
     print("P, R, F1: 4-token shingles, per-page averages; accuracies in %; n/a: not given.")
-    print(format_table(rows))
-    if worst:
-        print(f"\nwarcite's {len(worst)} worst pages:")
-        for item in worst:
+    print("Tools run interleaved, page by page, in this one process.")
+    for source, part in report["sources"].items():
+        rows = part["rows"]
+        print(f"\n{source}: {rows[0]['pages'] if rows else 0} pages.  Data: {part['attribution']}.")
+        print(format_table(rows))
+        for row in rows:
+            if row["non_articles"]:
+                print(
+                    f"  {row['tool']}: {row['non_articles_recognised']} of "
+                    f"{row['non_articles']} non-article pages answered without a body"
+                )
+        for item in part["worst"]:
             print(
-                f"  {item['id']}  F1 {item['f1']:.3f}  P {item['precision']:.3f}  "
+                f"  worst: {item['id']}  F1 {item['f1']:.3f}  P {item['precision']:.3f}  "
                 f"R {item['recall']:.3f}  {item['url']}"
                 + (f"  [{item['error']}]" if item["error"] else "")
             )
+    print()
+    for name in names:
+        rate = report["pages_per_second"][name]
+        print(f"{name}: {_cell(rate, percent=False)} pages/s over {len(all_pages)} pages")
+    ratio = report["speed_vs_trafilatura"]
+    if ratio is not None:
+        print(f"speed: warcite {ratio:.2f}x trafilatura's pages/s (interleaved, same pages)")
     return 0
 
 

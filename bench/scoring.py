@@ -128,9 +128,30 @@ def normalize_title(value: str | None) -> str:
     return " ".join(tokens(unicodedata.normalize("NFKC", value or "").casefold()))
 
 
-def title_matches(output: str | None, truth: str | None) -> bool:
-    """The README's title rule."""
-    return bool(output) and normalize_title(output) == normalize_title(truth)
+#: Separators between a display title's parts ("Headline | Site", "Headline - Section - Site").
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:·•»«_/]\s+|\s*[|]\s*|\s+::\s+|\s+_")
+
+
+def title_matches(output: str | None, truth: str | None, *, display: bool = False) -> bool:
+    """The README's title rule: equal after normalisation.
+
+    ``display``: the truth is a display title that may carry the site's or section's name
+    (Readability's expected titles are mostly the page's ``<title>``); a title equal to a
+    run of its separator-delimited parts also matches ("Headline" for "Headline | Site").
+    """
+    if not output:
+        return False
+    wanted = normalize_title(output)
+    if wanted == normalize_title(truth):
+        return True
+    if not display:
+        return False
+    parts = _TITLE_SEPARATOR.split(truth or "")
+    return any(
+        wanted == normalize_title(" ".join(parts[start:end]))
+        for start in range(len(parts))
+        for end in range(start + 1, len(parts) + 1)
+    )
 
 
 def first_day(value: str | None) -> str | None:
@@ -166,11 +187,51 @@ def authors_match(output: Iterable[str] | str | None, truth: Iterable[str] | str
     return bool(expected) and author_names(output) == expected
 
 
+_BYLINE_LABEL = re.compile(
+    r"^\s*(?:(?:written|posted|reported|edited)\s+by|by|par|von|por|door)\b[:\s]*", re.IGNORECASE
+)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+def byline_names(byline: str | None) -> frozenset[str]:
+    """The names in a display byline (Readability's ``byline``), normalised as titles are.
+
+    The first line only (later lines hold dates, desks, editors), text in parentheses and a
+    leading "By" / "Written by" label dropped, then split as authors are; parts of one short
+    word (degrees such as "MA") are not names.
+    """
+    unlabelled = _BYLINE_LABEL.sub("", (byline or "").strip())
+    first_line = next((line for line in unlabelled.splitlines() if line.strip()), "")
+    names = author_names(_PARENTHESES.sub(" ", first_line))
+    return frozenset(name for name in names if " " in name or len(name) > 3 or not name.isascii())
+
+
+def byline_matches(output: Iterable[str] | str | None, byline: str | None) -> bool:
+    """Authors against a display byline: the same set of names, each name of the output
+    equal to a name of the byline or to the start of one (a role or desk after the name in
+    the same part, such as "Jane Doe Staff Writer", is not counted against a tool)."""
+    expected = byline_names(byline)
+    given = author_names(output)
+    if not expected or not given:
+        return False
+    if given == expected:
+        return True
+    matched: set[str] = set()
+    for name in given:
+        hits = [part for part in expected if f"{part} ".startswith(f"{name} ")]
+        if not hits:
+            return False
+        matched.update(hits)
+    return matched == expected
+
+
 __all__ = [
     "TextScore",
     "TextSummary",
     "author_names",
     "authors_match",
+    "byline_matches",
+    "byline_names",
     "date_matches",
     "f1_score",
     "first_day",

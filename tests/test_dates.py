@@ -71,6 +71,7 @@ def test_ambiguous_numeric_date_follows_the_locale_and_records_it() -> None:
     us = parse_date("3/4/16")
     assert us is not None and us.value == "2016-03-04"
     assert us.note is not None and "month-first" in us.note and "no locale evidence" in us.note
+    assert not us.resolved  # a guess: metadata never takes it for a page's date
     uk = parse_date("3/4/16", day_first=True)
     assert uk is not None and uk.value == "2016-04-03"
     assert uk.note is not None and "day-first" in uk.note

@@ -160,9 +160,11 @@ def test_broken_markup_still_gives_every_paragraph() -> None:
 
 
 @pytest.mark.parametrize("name", ["html_listing.html", "html_error_page.html"])
-def test_pages_without_an_article_are_an_error(name: str) -> None:
-    with pytest.raises(ExtractionError, match="no article text found"):
-        extract(read(name), headers=HTML_UTF8)
+def test_pages_without_an_article_keep_their_metadata_with_a_warning(name: str) -> None:
+    result = extract(read(name), headers=HTML_UTF8)
+    assert result.title is not None
+    assert any(warning.startswith("no article text found") for warning in result.warnings)
+    assert sum(len(paragraph.text) for paragraph in result.paragraphs) < 150
 
 
 @pytest.mark.parametrize("html", ["", "   \n ", "<!-- only a comment -->", "<html></html>"])

@@ -322,6 +322,8 @@ def extract_command(warc: Path, record_id: str | None, output_format: str) -> No
     from warcite.warc import read_page
 
     extraction = extract_page(read_page(warc, record_id))
+    for warning in extraction.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if output_format == "text":
         click.echo(extraction.text)
     else:

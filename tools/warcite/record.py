@@ -36,7 +36,7 @@ from typing import Any
 
 from warcite import __version__, provenance
 from warcite.cite.titles import sentence_case
-from warcite.errors import RecordError, ValidationFailed
+from warcite.errors import ExtractionError, RecordError, ValidationFailed
 from warcite.models import ArchivedPage, Evidence, Extraction, Field, Person
 from warcite.project import (
     MAX_RECORD_BYTES,
@@ -1264,6 +1264,12 @@ def make_record(
     new_uuid = new_uuid or uuid.uuid4
     page = read_page(warc_path, record_id)
     extraction = extract_page(page_for_extraction(page))
+    if not extraction.paragraphs:  # a page without an article, and no text at all
+        raise ExtractionError(
+            f"{warc_path} record {page.record_id}: no record written, as the page has no "
+            f"text to keep ({'; '.join(extraction.warnings) or 'no article text found'}); "
+            "`warcite extract` shows the metadata that was found"
+        )
     warc_file = file_digests(warc_path)
     warcinfo = warcinfo_fields(warc_path)
     warnings = list(extraction.warnings)

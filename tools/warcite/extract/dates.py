@@ -36,6 +36,9 @@ class ParsedDate:
     raw: str
     note: str | None = None
     alternative: str | None = None  # the other reading of an ambiguous numeric date
+    #: False for an ambiguous numeric date that nothing settles: ``value`` is only a guess
+    #: (month first), which metadata never takes for a page's date
+    resolved: bool = True
 
     @property
     def day(self) -> str:
@@ -122,7 +125,7 @@ def _numeric(
         if separator == ".":
             order, reason = "day-first", "dotted numeric dates are written day first"
         else:
-            order, reason = "month-first", "no locale evidence; read as the US convention"
+            order, reason = "month-first", "no locale evidence; unresolved, month first is a guess"
     else:
         order = "day-first" if day_first else "month-first"
         reason = "the page's locale writes " + ("day first" if day_first else "month first")
@@ -133,7 +136,31 @@ def _numeric(
         raw,
         f"ambiguous {raw!r} read {order}: {reason}",
         readings[other].isoformat(),
+        resolved=day_first is not None or separator == ".",
     )
+
+
+def numeric_convention(text: str) -> tuple[bool | None, str]:
+    """Whether the numeric dates in ``text`` are written day first, from those that settle it.
+
+    A date whose first number is above 12 is day first, whose second is, month first; when
+    all that settle it agree, that is the page's convention (None when none or they differ).
+    """
+    orders: set[bool] = set()
+    for match in patterns.NUMERIC_DATE.finditer(text):
+        if match["sep"] == ".":
+            continue
+        first, second = int(match["first"]), int(match["second"])
+        if first > 12 >= second >= 1:
+            orders.add(True)
+        elif second > 12 >= first >= 1:
+            orders.add(False)
+    if len(orders) == 1:
+        day_first = orders.pop()
+        return day_first, "other numeric dates on the page are written " + (
+            "day first" if day_first else "month first"
+        )
+    return None, "no locale evidence"
 
 
 def prefer_reading(
@@ -150,6 +177,16 @@ def prefer_reading(
     """
     if parsed.alternative is None:
         return parsed
+    if not parsed.resolved and parsed.value[:10] in known_days:
+        if parsed.alternative in known_days:
+            return parsed
+        order = "month-first" if "month-first" in (parsed.note or "") else "day-first"
+        return ParsedDate(
+            parsed.value,
+            parsed.raw,
+            f"ambiguous {parsed.raw!r} read {order}: the page gives {parsed.value[:10]} {where}",
+            parsed.alternative,
+        )
     if parsed.alternative in known_days and parsed.value[:10] not in known_days:
         order = "day-first" if "month-first" in (parsed.note or "") else "month-first"
         return ParsedDate(
@@ -322,6 +359,7 @@ __all__ = [
     "ParsedDate",
     "find_dates",
     "locale_day_first",
+    "numeric_convention",
     "parse_date",
     "prefer_reading",
     "url_dates",

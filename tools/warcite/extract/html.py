@@ -36,8 +36,11 @@ The steps of :func:`extract_html`:
    ("Comments", "Related articles", "About the author"; "More on X" only when less prose
    follows than precedes it).
 
-A page without prose (a listing, an error page, an empty document) raises
-:class:`~warcite.errors.ExtractionError` ("no article text found ...").
+A page without a run of prose (a listing, a video page, a stub, an error page) keeps its
+metadata and the little text it has (possibly none), with a warning that begins "no article
+text found"; ``warcite record`` refuses a page with no text at all (exit 4) and keeps one
+with a short text, the warning in its extraction event.  An empty document, or one with
+neither text nor a title, raises :class:`~warcite.errors.ExtractionError`.
 """
 
 from __future__ import annotations
@@ -50,7 +53,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from warcite.errors import ExtractionError
@@ -84,6 +86,14 @@ ARTICLE_PROSE_SHARE = 0.5
 MARKED_BODY_SHARE = 0.8
 #: Less prose than this in the chosen container means the page has no article.
 MIN_ARTICLE_CHARS = 150
+#: Placeholder text is kept when placeholder Latin is at least this share of the prose.
+FILLER_PAGE_SHARE = 0.85
+#: A block is placeholder Latin when this share of its words are filler words.
+FILLER_WORD_SHARE = 0.5
+#: Blocks at most this long are checked for consent and privacy notices.
+CONSENT_MAX_CHARS = 1200
+#: A hidden block is a copy of visible text when this share of its shingles is visible.
+HIDDEN_COPY_SHARE = 0.5
 
 _WORD = re.compile(r"\w+")
 _ANY_BOILERPLATE_WORD = re.compile(
@@ -112,6 +122,7 @@ class Block:
     marks: tuple[HtmlElement, ...] = ()
     boilerplate: bool = False
     hidden_text: bool = False
+    excluded: bool = False
     link_density: float = field(init=False)
     prose_chars: int = field(init=False)
 
@@ -167,7 +178,9 @@ def _parse(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
     """The parsed document and warnings about what the parser could not read."""
     if not text.strip():
         raise ExtractionError("no article text found: the document is empty")
-    parser = lxml_html.HTMLParser(
+    # lxml's plain HTML parser: the same libxml2 tree as lxml.html's, without a Python
+    # class lookup for every element touched (a third of the time extraction took).
+    parser = etree.HTMLParser(
         encoding="utf-8",
         remove_comments=True,
         remove_pis=True,
@@ -181,7 +194,7 @@ def _parse(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
     text = sel.DOCUMENT_END_TAGS.sub("", text.replace("\x00", ""))
     data = text.encode("utf-8", "replace")
     try:
-        root = lxml_html.document_fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         raise ExtractionError(
             f"no article text found: the HTML cannot be parsed ({error})"
@@ -200,19 +213,25 @@ def _parse(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
 # --------------------------------------------------------------------------- cleaning
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def attribute_words(value: str) -> frozenset[str]:
     """Lowercase words of a class or id value, modifiers such as ``tag-x`` skipped.
 
     Each token gives itself without separators ("share-bar" -> "sharebar") and its parts
     split on separators and camelCase ("shareBar" -> "share", "bar").  Utility-CSS tokens
-    (``md:[grid-template-areas:'sidebar_main']``) and negations (``no_toc``) are skipped.
+    (``md:[grid-template-areas:'sidebar_main']``), negations (``no_toc``), states
+    (``comments-enabled``, ``ads-off``) and taxonomy modifiers (``article-type-commentary``)
+    are skipped: they describe the page, not the element's part in it.
     """
     words: set[str] = set()
     for token in value.split():
         lowered = token.lower()
-        if lowered.replace("_", "-").startswith(sel.MODIFIER_PREFIXES) or any(
-            mark in token for mark in sel.UTILITY_CLASS_MARKS
+        dashed = lowered.replace("_", "-")
+        if (
+            dashed.startswith(sel.MODIFIER_PREFIXES)
+            or dashed.endswith(sel.STATE_SUFFIXES)
+            or any(infix in dashed for infix in sel.MODIFIER_INFIXES)
+            or any(mark in token for mark in sel.UTILITY_CLASS_MARKS)
         ):
             continue
         words.add(lowered.replace("-", "").replace("_", ""))
@@ -220,13 +239,15 @@ def attribute_words(value: str) -> frozenset[str]:
     return frozenset(words)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def names_boilerplate(value: str) -> bool:
     """True when a class or id value names page furniture (share, comments, ads, ...)."""
-    if not _ANY_BOILERPLATE_WORD.search(value.lower()):
-        return False  # fast path: no furniture word anywhere in the value
+    # fast path: no furniture word anywhere in the value, separators removed ("sr-only")
+    if not _ANY_BOILERPLATE_WORD.search(value.lower().replace("-", "").replace("_", "")):
+        return False
     return any(
-        word in sel.BOILERPLATE_WORDS or word.startswith(sel.BOILERPLATE_PREFIXES)
+        word in sel.BOILERPLATE_WORDS
+        or (word.startswith(sel.BOILERPLATE_PREFIXES) and word not in sel.NOT_FURNITURE_WORDS)
         for word in attribute_words(value)
     )
 
@@ -267,12 +288,25 @@ def _is_boilerplate(element: HtmlElement, tag: str) -> bool:
     return bool(value and not sel.ANCHOR_ID.match(value) and names_boilerplate(value))
 
 
-def _is_comment_section(element: HtmlElement) -> bool:
+def _names_any(element: HtmlElement, words: frozenset[str]) -> bool:
     for name in ("class", "id"):
         value = element.get(name)
-        if value and attribute_words(value) & sel.COMMENT_WORDS:
+        if value and attribute_words(value) & words:
             return True
     return False
+
+
+def _is_comment_section(element: HtmlElement) -> bool:
+    return _names_any(element, sel.COMMENT_WORDS)
+
+
+def _holds_marked_body(element: HtmlElement) -> bool:
+    """True when ``element`` is or holds an element named as the article body."""
+    if _names_content(element):
+        return True
+    return any(
+        _names_content(child) for child in element.iterdescendants() if isinstance(child.tag, str)
+    )
 
 
 def marks_boilerplate(element: HtmlElement, tag: str) -> bool:
@@ -288,29 +322,32 @@ def marks_boilerplate(element: HtmlElement, tag: str) -> bool:
         for _ in element.iterdescendants("h1"):
             return False
         for paragraph in element.iterdescendants("p"):
-            if len(paragraph.text_content()) >= 2 * PROSE_MIN_CHARS:
+            if len("".join(paragraph.itertext())) >= 2 * PROSE_MIN_CHARS:
                 return False
         return True
     return _is_boilerplate(element, tag)
 
 
-def _may_wrap_article(element: HtmlElement) -> bool:
+def _may_wrap_article(element: HtmlElement, *, prose_elsewhere: bool = True) -> bool:
     """False for marks that cannot sit on a wrapper of the article.
 
     A mark from a class name, a role, hidden state or a ``form`` (ASP.NET wraps whole pages
     in one) may be on a wrapper.  Semantic furniture (``nav``, ``footer``, ``aside``,
-    ``menu``, ``header``) wraps the article only when markup was broken: libxml2 does not
-    close these HTML5 elements the way browsers do, so an unclosed one swallows the rest of
-    the page; that shows as the page's ``h1`` or ``main`` inside it.  Comment sections never
-    wrap the article.
+    ``menu``, ``header``) wraps the article when it holds the page's ``h1`` or ``main`` (an
+    unclosed one swallowing the rest of the page: libxml2 does not close these HTML5
+    elements the way browsers do), an element named as the article body, or when the page
+    has no prose outside semantic furniture (``prose_elsewhere`` False: the body sits in an
+    ``<aside>``).  Comment sections and consent overlays never wrap the article.
     """
-    if _is_comment_section(element):
+    if _is_comment_section(element) or _names_any(element, sel.CONSENT_WORDS):
         return False
     tag = element.tag
     if isinstance(tag, str) and tag.lower() in sel.SEMANTIC_FURNITURE_TAGS:
+        if not prose_elsewhere:
+            return True
         for _ in element.iterdescendants("h1", "main"):
             return True
-        return False
+        return _holds_marked_body(element)
     return True
 
 
@@ -320,6 +357,10 @@ def discard_non_text(root: HtmlElement) -> None:
 
 
 # --------------------------------------------------------------------------- blocks
+
+
+#: Tags that can mark an element as furniture without any attribute.
+_TAG_MARKABLE = sel.BOILERPLATE_TAGS | {sel.HEADER_TAG}
 
 
 class _BlockBuilder:
@@ -343,6 +384,8 @@ class _BlockBuilder:
     def add(self, text: str | None) -> None:
         if not text:
             return
+        if not self.parts and not self.pre and text.isspace():
+            return  # whitespace before a block's first text is dropped by normalising anyway
         self.parts.append(text)
         if self.links:
             self.link_chars += len(text.strip())
@@ -384,14 +427,21 @@ class _BlockBuilder:
     def start(self, element: HtmlElement, tag: str) -> None:
         # Inside <pre> every element is part of the code (highlighter classes such as
         # "hljs-comment" name syntax, not furniture).
-        marked = not self.pre and marks_boilerplate(element, tag)
+        marked = (
+            not self.pre
+            # most elements have no attributes and a tag that is never furniture by itself
+            and (tag in _TAG_MARKABLE or bool(element.attrib))
+            and marks_boilerplate(element, tag)
+        )
         self.marked.append(marked)
         if tag in sel.BLOCK_TAGS or marked:
             self.flush()
             self.owners.append(element)
             if marked:
                 self.marks.append(element)
-                if element.attrib and _is_hidden(element.attrib):
+                if element.attrib and (
+                    _is_hidden(element.attrib) or _names_any(element, sel.VISUALLY_HIDDEN_WORDS)
+                ):
                     self.hidden.add(element)
             if tag in sel.PREFORMATTED_TAGS:
                 self.pre += 1
@@ -464,32 +514,100 @@ def build_blocks(root: HtmlElement) -> list[Block]:
             builder.end(element, tag)
     builder.flush()
     blocks = builder.blocks
-    total_prose = sum(block.prose_chars for block in blocks)
+    hidden = builder.hidden
+    for block in blocks:
+        if block.prose_chars and _is_consent_notice(block.text):
+            block.excluded = True  # a cookie or "do not sell" notice is never the article
+    if hidden:
+        _exclude_hidden_copies(blocks, hidden)
     prose_by_mark: dict[HtmlElement, int] = {}
+    semantic_free = 0
     for block in blocks:
         chars = block.prose_chars
-        if chars:
-            for mark in block.marks:
-                prose_by_mark[mark] = prose_by_mark.get(mark, 0) + chars
+        if not chars or block.excluded:
+            continue
+        for mark in block.marks:
+            prose_by_mark[mark] = prose_by_mark.get(mark, 0) + chars
+        if not any(_tag(mark) in sel.SEMANTIC_FURNITURE_TAGS for mark in block.marks):
+            semantic_free += chars
+    prose_elsewhere = semantic_free >= MIN_ARTICLE_CHARS
+    may_wrap = {
+        mark: _may_wrap_article(mark, prose_elsewhere=prose_elsewhere) for mark in prose_by_mark
+    }
+    # The share is taken of the prose that could be the article: not comment sections,
+    # consent overlays, sidebars and other furniture that never wraps it (a long comment
+    # thread must not make the article's wrapper look small).
+    candidate_prose = sum(
+        block.prose_chars
+        for block in blocks
+        if block.prose_chars
+        and not block.excluded
+        and all(may_wrap.get(mark, True) for mark in block.marks)
+    )
     protected = {
         mark
         for mark, chars in prose_by_mark.items()
-        if total_prose and chars >= ARTICLE_PROSE_SHARE * total_prose and _may_wrap_article(mark)
+        if candidate_prose and chars >= ARTICLE_PROSE_SHARE * candidate_prose and may_wrap[mark]
     }
     # Pages that stream their text into hidden elements for scripts to reveal (React
-    # server rendering, "read more" toggles): hidden text that is most of the prose is read.
+    # server rendering, "read more" toggles): hidden text that is most of the prose is read
+    # (hidden copies of visible text were excluded above).
     hidden_prose = sum(
         block.prose_chars
         for block in blocks
-        if block.prose_chars and any(mark in builder.hidden for mark in block.marks)
+        if block.prose_chars and not block.excluded and any(mark in hidden for mark in block.marks)
     )
-    if total_prose and hidden_prose >= ARTICLE_PROSE_SHARE * total_prose:
-        protected.update(builder.hidden)
+    if candidate_prose and hidden_prose >= ARTICLE_PROSE_SHARE * candidate_prose:
+        protected.update(hidden)
         for block in blocks:
-            block.hidden_text = any(mark in builder.hidden for mark in block.marks)
+            block.hidden_text = any(mark in hidden for mark in block.marks)
     for block in blocks:
-        block.boilerplate = any(mark not in protected for mark in block.marks)
+        block.boilerplate = block.excluded or any(mark not in protected for mark in block.marks)
     return blocks
+
+
+def _tag(element: HtmlElement) -> str:
+    tag = element.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def _is_consent_notice(text: str) -> bool:
+    """A cookie-consent or privacy ("do not sell") notice, by its words."""
+    if len(text) > CONSENT_MAX_CHARS:
+        return False
+    lowered = text.lower()
+    if not ("cookie" in lowered or "sell" in lowered or "agree" in lowered or "consent" in lowered):
+        return False
+    return bool(sel.CONSENT_TEXT.search(text))
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    if len(words) < 4:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+
+
+def _exclude_hidden_copies(blocks: Sequence[Block], hidden: set[HtmlElement]) -> None:
+    """Exclude hidden blocks that repeat visible text (a ``display:none`` microdata copy
+    of the article, an ``aria-hidden`` duplicate): they would double the text."""
+    copies = [
+        block
+        for block in blocks
+        if block.prose_chars and any(mark in hidden for mark in block.marks)
+    ]
+    if not copies:
+        return
+    visible: set[tuple[str, ...]] = set()
+    for block in blocks:
+        if block.prose_chars and not any(mark in hidden for mark in block.marks):
+            visible |= _shingles(block.text)
+    if not visible:
+        return
+    for block in copies:
+        own = _shingles(block.text)
+        if own and len(own & visible) >= HIDDEN_COPY_SHARE * len(own):
+            block.excluded = True
 
 
 # --------------------------------------------------------------------------- container
@@ -598,6 +716,17 @@ def _without_teaser_tail(blocks: Sequence[Block]) -> Sequence[Block]:
         start = index
     if links < TEASER_MIN_LINKS:
         return blocks
+    # Prose running on after the run's last link, two blocks or more of it, is the article
+    # resuming after an in-body box of links, not the blurb of a last teaser.
+    resumed = 0
+    resumed_blocks = 0
+    for block in reversed(blocks):
+        if block.link_density >= LINK_LIST_DENSITY:
+            break
+        resumed += block.prose_chars
+        resumed_blocks += 1 if block.prose_chars else 0
+    if resumed_blocks >= 2 and resumed >= MIN_ARTICLE_CHARS:
+        return blocks
     # The teasers begin at the run's first link: short closing lines before it are the
     # article's own.
     while blocks[start].link_density < LINK_LIST_DENSITY:
@@ -605,6 +734,36 @@ def _without_teaser_tail(blocks: Sequence[Block]) -> Sequence[Block]:
         start += 1
     before = sum(block.prose_chars for block in blocks[:start])
     return blocks[:start] if prose < before else blocks
+
+
+def _is_filler(block: Block) -> bool:
+    """Placeholder Latin ("Lorem ipsum dolor sit amet ..."), by its words."""
+    if not block.prose_chars:
+        return False
+    words = _WORD.findall(block.text.lower())
+    filler = sum(1 for word in words if word in sel.FILLER_WORDS)
+    return filler >= FILLER_WORD_SHARE * len(words)
+
+
+def _article_resumes(blocks: Sequence[Block], heading: int) -> bool:
+    """True when the article goes on after a list headed by ``blocks[heading]``.
+
+    The list is the run of link-dense or short non-prose blocks after the heading; the
+    article resumes when prose follows it, at least :data:`MIN_ARTICLE_CHARS` of it, in
+    blocks that are mostly prose rather than more links (teasers alternate links and blurbs).
+    """
+    index = heading + 1
+    while index < len(blocks) and (
+        blocks[index].link_density >= LINK_LIST_DENSITY or not blocks[index].prose_chars
+    ):
+        if blocks[index].kind == "heading" and index > heading + 1:
+            break  # a new section: look at what follows it
+        index += 1
+    rest = blocks[index:]
+    prose = sum(block.prose_chars for block in rest)
+    prose_blocks = sum(1 for block in rest if block.prose_chars)
+    link_blocks = sum(1 for block in rest if block.link_density >= LINK_LIST_DENSITY)
+    return index > heading + 1 and prose >= MIN_ARTICLE_CHARS and prose_blocks > 2 * link_blocks
 
 
 def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]:
@@ -615,6 +774,11 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
     it than precedes it: in a list article "More on X" can be a section.
     """
     blocks = _without_teaser_tail(blocks)
+    # Placeholder text ("Lorem ipsum ...") is template filler on a page with real prose, and
+    # the page's content where nearly all its prose is placeholder Latin (a demo page).
+    total_prose = sum(block.prose_chars for block in blocks)
+    filler_prose = sum(block.prose_chars for block in blocks if _is_filler(block))
+    drop_placeholders = filler_prose < FILLER_PAGE_SHARE * total_prose
     prose_after = [0] * (len(blocks) + 1)
     for index in range(len(blocks) - 1, -1, -1):
         prose_after[index] = prose_after[index + 1] + blocks[index].prose_chars
@@ -630,6 +794,8 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
             and block.link_density < LINK_LIST_DENSITY  # a button or link is not a heading
         ):
             if sel.END_OF_ARTICLE_HEADING.match(text):
+                break
+            if sel.RELATED_HEADING.match(text) and not _article_resumes(blocks, index):
                 break
             if (
                 block.kind == "heading"
@@ -651,7 +817,7 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
             if not (linked_heading or described_link):
                 continue
         table_row = block.owner.tag == "tr"  # data: a row may well start with a date
-        if sel.PLACEHOLDER_TEXT.match(text) or (
+        if (drop_placeholders and sel.PLACEHOLDER_TEXT.match(text)) or (
             not table_row
             and (
                 (short and sel.BOILERPLATE_LINE.match(text))
@@ -693,31 +859,43 @@ def article_paragraphs(root: HtmlElement, *, title: str | None = None) -> tuple[
 
     Raises :class:`ExtractionError` when the page holds no article text.
     """
-    return _article(root, title)[0]
+    paragraphs, warnings = _article(root, title)
+    if any(warning.startswith(NO_ARTICLE) for warning in warnings):
+        raise ExtractionError(next(w for w in warnings if w.startswith(NO_ARTICLE)))
+    return paragraphs
+
+
+#: How the warning of a page without an article begins.
+NO_ARTICLE = "no article text found"
 
 
 def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
-    """The article's paragraphs, and warnings about how they were found."""
+    """The article's paragraphs, and warnings about how they were found.
+
+    A page without a run of prose (a listing, a video page, a stub, an error page) gives
+    the short text it has (possibly none) and a warning beginning :data:`NO_ARTICLE`.
+    """
     titles = _title_candidates(root, title)
     # Not only <body>: libxml2 leaves text it met in odd places inside <head>.
     discard_non_text(root)
     blocks = build_blocks(root)
     container, _prose = choose_container(blocks)
     if container is None:
-        raise ExtractionError("no article text found: the page has no text")
+        return (), (f"{NO_ARTICLE}: the page has no text",)
     inside = set(container.iter())
     chosen = [block for block in blocks if not block.boilerplate and block.owner in inside]
     kept = filter_blocks(chosen, titles)
+    warnings: tuple[str, ...] = ()
     prose_chars = sum(block.prose_chars for block in kept)
     if prose_chars < MIN_ARTICLE_CHARS:
-        raise ExtractionError(
-            "no article text found: the page holds no run of prose (its best candidate has "
-            f"{prose_chars} characters of it, fewer than {MIN_ARTICLE_CHARS}); it may be a "
-            "listing, an error page, or a page whose text is built by scripts"
-        )
-    warnings: tuple[str, ...] = ()
-    if any(block.hidden_text for block in kept):
         warnings = (
+            f"{NO_ARTICLE}: the page holds no run of prose (its best candidate has "
+            f"{prose_chars} characters of it, fewer than {MIN_ARTICLE_CHARS}); it may be a "
+            "listing, a video page, a stub, an error page, or a page whose text is built by "
+            f"scripts; only its metadata and {len(kept)} short block(s) of text were kept",
+        )
+    if any(block.hidden_text for block in kept):
+        warnings += (
             "most of the text sits in elements the page hides until a script shows them; "
             "it was read as the article",
         )
@@ -742,6 +920,11 @@ def extract_html(
     root, parse_warnings = _parse(text)
     meta = metadata_module.extract_html_metadata(root, url=url, headers=headers)
     paragraphs, text_warnings = _article(root, meta.title.value if meta.title else None)
+    if not paragraphs and meta.title is None:
+        raise ExtractionError(
+            next(warning for warning in text_warnings if warning.startswith(NO_ARTICLE))
+            + "; nor a title or other metadata worth keeping"
+        )
     meta = metadata_module.complete_metadata(meta, paragraphs=paragraphs, url=url, headers=headers)
     return Extraction(
         paragraphs=paragraphs,

@@ -70,7 +70,9 @@ article text: :func:`warcite.cite.titles.sentence_case`.
 
 from __future__ import annotations
 
+import functools
 import html as html_module
+import itertools
 import json
 import re
 import unicodedata
@@ -103,13 +105,19 @@ DATED_BYLINE_WINDOW = 80
 DATED_BYLINE_MAX_CHARS = 100
 #: A bare date at most this many text nodes after the headline is the displayed date.
 DISPLAYED_DATE_OFFSET = 4
+#: How much of the page's text is looked through for its numeric date convention.
+NUMERIC_CONVENTION_MAX_CHARS = 200_000
+#: How many ancestors of a printed date are looked at for what kind of date it is.
+DATE_CONTEXT_DEPTH = 4
 #: At most this many keywords are kept.
 MAX_KEYWORDS = 50
 #: JSON-LD is read to this nesting depth (deeper data is not metadata anyone writes).
 JSON_LD_MAX_DEPTH = 12
 #: A publication date this many days after the last modification is not believed.
 PUBLISHED_AFTER_MODIFIED_DAYS = 7
-#: The <h1> is the title when this share of its words is in a stated (meta) title.
+#: The <h1> is the title when this share of its words is in a stated (meta) title, and this
+#: share of that title's words in it, at least two words (a one-word overlap with a long
+#: title is a name or a section, not the headline reworded).
 HEADLINE_MIN_SHARED = 0.25
 
 
@@ -242,6 +250,8 @@ class Candidates:
         if parsed is None:
             return False
         parsed = dates.prefer_reading(parsed, self.known_days)
+        if not parsed.resolved:
+            return False  # an ambiguous numeric date that nothing settles is not a date
         note = parsed.note
         if note and locale_note and "the page's locale" in note:
             note = f"{note} ({locale_note})"
@@ -589,8 +599,21 @@ def _read_json_ld(root: lxml_html.HtmlElement) -> _JsonLd:
     articles.sort(
         key=lambda n: (not (n.get("headline") or n.get("name")), "CreativeWork" in _types(n))
     )
+    media = [
+        n
+        for n in result.nodes
+        if set(_types(n)) & patterns.MEDIA_WORK_TYPES
+        # the page's own work: named (not a file name) and credited or dated, not a clip
+        # embedded in the page
+        and isinstance(n.get("name") or n.get("headline"), str)
+        and not re.search(r"\.\w{2,4}$", str(n.get("name") or n.get("headline")).strip())
+        and (n.get("author") or n.get("creator") or n.get("datePublished") or n.get("uploadDate"))
+    ]
     if articles:
         result.article = articles[0]
+    elif media:
+        # a video or a podcast page: the work the page presents
+        result.article = media[0]
     else:
         pages = [
             n
@@ -670,22 +693,61 @@ def _meta(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
             continue
         for attribute in ("property", "name", "itemprop", "http-equiv"):
             key = element.get(attribute)
+            if key and attribute == "itemprop" and _in_other_item(element):
+                continue  # a comment's or a review's property, not the page's
             if key:
                 for one in key.split():
                     found.setdefault(one.strip().lower(), []).append(content.strip())
     return found
 
 
-_BODY_TEXT = etree.XPath(
-    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
-)
 _VISIBLE_TEXT = etree.XPath(
     ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 )
+_HAS_INVISIBLE = etree.XPath("boolean(.//script | .//style | .//noscript)")
+
+
+_INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+def body_text_nodes(root: Any) -> list[tuple[str, Any]]:
+    """Every text node of the page's ``<body>`` in document order, each with the element it
+    sits in (scripts, styles, ``noscript`` and templates skipped); one walk in C."""
+    body = root.find(".//body") if root.tag != "body" else root
+    if body is None:
+        return []
+    found: list[tuple[str, Any]] = []
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag
+        if event == "start":
+            if not isinstance(tag, str) or tag in _INVISIBLE_TAGS:
+                walker.skip_subtree()
+            elif element.text:
+                found.append((element.text, element))
+        elif element is not body and element.tail:
+            found.append((element.tail, element.getparent()))
+    return found
+
+
+def _short_text(element: Any, limit: int) -> str | None:
+    """:func:`_element_text` of an element whose text is at most ``limit`` characters, else
+    None, without joining the text of a large element (a page's body) only to drop it."""
+    raw = 0
+    for piece in element.itertext():
+        raw += len(piece)
+        if raw > 4 * limit + 200:  # more than whitespace could shrink back under the limit
+            return None
+    text = _element_text(element)
+    return text if len(text) <= limit else None
 
 
 def _element_text(element: Any) -> str:
     """The visible text of an element (scripts and styles skipped), whitespace normalised."""
+    if len(element) == 0:
+        return normalize_text(element.text)
+    if not _HAS_INVISIBLE(element):
+        return normalize_text(" ".join(element.itertext()))
     return normalize_text(" ".join(_VISIBLE_TEXT(element)))
 
 
@@ -750,6 +812,26 @@ class _PageScan:
         return sorted(elements, key=key)
 
 
+#: Every word :func:`_scan` looks for in class and id values: a substring test for each
+#: rules most values out before any regular expression runs.
+_SCAN_WORDS = (
+    "author",
+    "byl",
+    "by-line",
+    "writer",
+    "contributor",
+    "date",
+    "time",
+    "publish",
+    "posted",
+    "meta",
+    "bio",
+    "about",
+    "person",
+    "user",
+)
+
+
 def _scan(root: lxml_html.HtmlElement) -> _PageScan:
     """One walk over the tree: byline-, date- and bio-like elements (cheap string tests only)."""
     scan = _PageScan()
@@ -763,6 +845,9 @@ def _scan(root: lxml_html.HtmlElement) -> _PageScan:
         is_byline = False
         if attributes[0] or attributes[1]:
             words = f"{attributes[0] or ''} {attributes[1] or ''}".lower()
+        else:
+            words = ""
+        if words and any(word in words for word in _SCAN_WORDS):
             if patterns.BYLINE_ATTRIBUTE_WORDS.search(words) or (
                 tag in patterns.ICON_TAGS and patterns.PERSON_ICON.search(words)
             ):
@@ -803,6 +888,8 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
     own_host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
     for element in elements:
         classes = _class_of(element)
+        if classes and patterns.ROLE_CLASS.search(classes):
+            continue  # the author's job title ("author-title", "byline__role"), not a name
         own = normalize_text(element.text)
         text: str | None = None
         source = "byline"
@@ -846,7 +933,7 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
                 )
             )
         ):
-            text = _element_text(element)
+            text = _text_without_roles(element)
         elif element.tag == "a" and patterns.AUTHOR_HREF.search(element.get("href") or ""):
             link_host = urlsplit(element.get("href") or "").hostname
             if link_host and own_host and link_host.removeprefix("www.") != own_host:
@@ -864,12 +951,59 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
     return found
 
 
-def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple[int, str]]:
+def _in_other_item(element: Any) -> bool:
+    """True when a microdata property belongs to an item that is not the page's article: a
+    comment, a review, an answer (its nearest enclosing ``itemscope`` says so)."""
+    for ancestor in element.iterancestors():
+        if ancestor.get("itemscope") is None:
+            continue
+        item_type = (ancestor.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1]
+        return item_type in patterns.NOT_ARTICLE_ITEM_TYPES
+    return False
+
+
+def _text_without_roles(element: Any) -> str:
+    """The visible text of a byline element without its job-title parts (an element classed
+    "author-title", "job-title", "byline__role" inside it)."""
+    roles = [
+        child
+        for child in element.iterdescendants()
+        if isinstance(child.tag, str) and patterns.ROLE_CLASS.search(_class_of(child))
+    ]
+    if not roles:
+        return _element_text(element)
+    texts = [
+        text
+        for text in _VISIBLE_TEXT(element)
+        if not any(
+            role is text.getparent() or role in text.getparent().iterancestors() for role in roles
+        )
+        or (text.is_tail and text.getparent() in roles)
+    ]
+    return normalize_text(" ".join(texts))
+
+
+def _date_context(element: Any) -> str:
+    """Class, id and itemprop words of a text node's element and its nearest ancestors."""
+    parts: list[str] = []
+    for _ in range(DATE_CONTEXT_DEPTH):
+        if element is None or not isinstance(element.tag, str) or element.tag == "body":
+            break
+        parts.append(_class_of(element))
+        element = element.getparent()
+    return " ".join(part for part in parts if part)
+
+
+def _texts_near_title(
+    body_texts: Sequence[tuple[str, Any]], h1: str | None
+) -> list[tuple[int, str, str]]:
     """Short visible texts around the page's <h1> (where bylines and datelines sit), nearest first.
 
-    Each is given with its offset in text nodes from the headline's (negative: before it).
+    Each is given with its offset in text nodes from the headline's (negative: before it)
+    and the class words of its element and nearest ancestors (:func:`_date_context`).
     """
-    raw_texts = [t for t in _BODY_TEXT(root) if not t.isspace()]
+    nodes = [(text, owner) for text, owner in body_texts if not text.isspace()]
+    raw_texts = [text for text, _ in nodes]
     if not raw_texts:
         return []
     position = 0
@@ -887,11 +1021,12 @@ def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple
                 break
     start = max(0, position - 15)
     window = [normalize_text(t) for t in raw_texts[start : position + 40]]
+    owners = [owner for _, owner in nodes[start : position + 40]]
     position -= start
     ordered = sorted(
         range(len(window)), key=lambda i: abs(i - position) + (5 if i < position else 0)
     )
-    near: list[tuple[int, str]] = []
+    near: list[tuple[int, str, str]] = []
     for index in ordered:
         text = window[index]
         if len(text) <= 100 and any(c.isdigit() for c in text):
@@ -906,7 +1041,7 @@ def _texts_near_title(root: lxml_html.HtmlElement, h1: str | None) -> list[tuple
                 if unlabelled and len(previous) <= 30 and not any(c.isdigit() for c in previous)
                 else ""
             )
-            near.append((index - position, f"{label} {text}".strip()))
+            near.append((index - position, f"{label} {text}".strip(), _date_context(owners[index])))
     return near
 
 
@@ -917,8 +1052,14 @@ def dates_removed(text: str) -> str:
     return normalize_text(text).strip(" ,|-–—·•")
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled(xpath: str) -> etree.XPath:
+    """An XPath expression compiled once (expressions are constants of this module)."""
+    return etree.XPath(xpath)
+
+
 def _first_text(root: lxml_html.HtmlElement, xpath: str) -> str | None:
-    for element in root.xpath(xpath):
+    for element in _compiled(xpath)(root):
         text = _element_text(element) if not isinstance(element, str) else normalize_text(element)
         if text:
             return text
@@ -941,6 +1082,8 @@ class _Page:
     site_names: list[str] = field(default_factory=list)
     html_title: str | None = None
     h1: str | None = None
+    _body_texts: list[tuple[str, Any]] | None = None
+    _convention_read: bool = False
 
     @property
     def article(self) -> dict[str, Any]:
@@ -953,8 +1096,29 @@ class _Page:
             for value in self.meta.get(key, []):
                 yield key, value
 
+    def body_texts(self) -> list[tuple[str, Any]]:
+        """The page body's text nodes with their elements (scripts, styles skipped), read once."""
+        if self._body_texts is None:
+            self._body_texts = body_text_nodes(self.root)
+        return self._body_texts
+
     def add_date(self, target: str, raw: str | None, source: str, *, find: bool = False) -> bool:
-        """Add a date candidate read with the page's locale; True when ``raw`` held one."""
+        """Add a date candidate read with the page's locale; True when ``raw`` held one.
+
+        Without a locale, the first numeric date met makes the page's other numeric dates
+        be looked through for the convention they follow (:func:`dates.numeric_convention`).
+        """
+        if (
+            self.day_first is None
+            and not self._convention_read
+            and raw
+            and patterns.NUMERIC_DATE.search(raw)
+        ):
+            self._convention_read = True
+            body = " ".join(text for text, _ in self.body_texts())[:NUMERIC_CONVENTION_MAX_CHARS]
+            day_first, note = dates.numeric_convention(body)
+            if day_first is not None:
+                self.day_first, self.locale_note = day_first, note
         return self.candidates.add_date(
             target, raw, source, day_first=self.day_first, locale_note=self.locale_note, find=find
         )
@@ -1102,7 +1266,21 @@ def _read_title(page: _Page) -> Field | None:
                 candidates.add("title", cleaned, source, title_text, note)
     titles = candidates.fields.get("title", [])
     headline = next((e for e in titles if e.source == "html:h1"), None)
-    if headline is not None and titles[0] is not headline:
+    if (
+        headline is not None
+        and titles[0] is headline
+        and len(titles) > 1
+        and titles[1].source == "html:title"
+        and not any(fold(titles[1].value) == fold(name) for name in page.site_names)
+        and fold(headline.value) not in fold(titles[1].value)
+        and not _headline_agrees(headline.value, titles[1:2], page.site_names)
+    ):
+        # no title stated for machines, and an <h1> that shares nothing with the <title>:
+        # a logo, a greeting or a section name, not this page's headline
+        document_title = titles.pop(1)
+        note = f"the <h1> {headline.value!r} does not agree with the <title>"
+        titles.insert(0, replace(document_title, note=note))
+    elif headline is not None and titles[0] is not headline:
         others = [e for e in titles if e is not headline]
         reason = _headline_agrees(headline.value, others, page.site_names)
         if reason:
@@ -1150,6 +1328,8 @@ def _read_authors(page: _Page) -> tuple[Person, ...]:
         candidates.author_groups.append(meta_group)
     microdata_names = []
     for element in page.root.xpath("//*[@itemprop='author' or @itemprop='creator']"):
+        if _in_other_item(element):
+            continue  # the author of a comment or a review on the page, not of the article
         inner = element.xpath(".//*[@itemprop='name']")
         holder = inner[0] if inner else element
         value = holder.get("content") or _element_text(holder)
@@ -1253,15 +1433,12 @@ def _add_dated_bylines(page: _Page) -> None:
     if headline is None:
         return
     site_name = page.site_names[0] if page.site_names else None
-    for position, element in enumerate(page.root.iter()):
-        if position <= headline:
-            continue
-        if position > headline + DATED_BYLINE_WINDOW:
-            break
+    window = itertools.islice(page.root.iter(), headline + 1, headline + DATED_BYLINE_WINDOW + 1)
+    for element in window:
         if not isinstance(element.tag, str) or element.tag in patterns.NON_CONTENT_TAGS:
             continue
-        text = _element_text(element)
-        if not text or len(text) > DATED_BYLINE_MAX_CHARS:
+        text = _short_text(element, DATED_BYLINE_MAX_CHARS)
+        if not text:
             continue
         name: str | None = None
         source = "byline:cells"
@@ -1272,10 +1449,8 @@ def _add_dated_bylines(page: _Page) -> None:
         elif len(text) <= 40:
             following = element.getnext()
             if following is not None and isinstance(following.tag, str):
-                following_text = _element_text(following)
-                if len(following_text) <= DATED_BYLINE_MAX_CHARS and _starts_with_date(
-                    following_text
-                ):
+                following_text = _short_text(following, DATED_BYLINE_MAX_CHARS)
+                if following_text and _starts_with_date(following_text):
                     name = _person_cell(text, site_name)
                     source = "byline:beside-date"
         if name and not _skippable(element):
@@ -1324,6 +1499,8 @@ def _add_structured_dates(page: _Page) -> None:
     for element in page.root.xpath(
         "//*[@itemprop='datePublished' or @itemprop='dateModified'][not(self::meta)]"
     ):
+        if _in_other_item(element):
+            continue
         value = element.get("content") or element.get("datetime") or _element_text(element)
         target = "published" if element.get("itemprop") == "datePublished" else "modified"
         page.add_date(target, value, "microdata")
@@ -1382,10 +1559,16 @@ def _add_dates_near_headline(page: _Page, title: Field | None) -> Evidence | Non
     displayed: Evidence | None = None
     had = {target: target in candidates.fields for target in ("published", "modified")}
     added_targets: set[str] = set()
-    for offset, text in _texts_near_title(page.root, page.h1 or (title.value if title else None)):
-        target = "modified" if patterns.MODIFIED_WORDS.search(text) else "published"
+    served = _served_day(page.headers)
+    near = _texts_near_title(page.body_texts(), page.h1 or (title.value if title else None))
+    for offset, text, context in near:
+        if patterns.NOT_PUBLISHED_DATE_CLASS.search(context):
+            continue  # a caption's, a live ticker's, an event's or today's date
+        modified = patterns.MODIFIED_WORDS.search(text) or patterns.MODIFIED_CLASS.search(context)
+        target = "modified" if modified else "published"
         labelled = target == "published" and (
-            bool(patterns.PUBLISHED_LABEL.match(text)) or 0 < offset <= DISPLAYED_DATE_OFFSET
+            bool(patterns.PUBLISHED_LABEL.match(text))
+            or (0 < offset <= DISPLAYED_DATE_OFFSET and not _is_served_day(text, served, page))
         )
         if target in added_targets or (had[target] and not labelled):
             continue
@@ -1397,6 +1580,28 @@ def _add_dates_near_headline(page: _Page, title: Field | None) -> Evidence | Non
         if len(added_targets) == 2:
             break
     return displayed
+
+
+def _served_day(headers: Headers) -> str | None:
+    """The day the page was served (its HTTP ``Date`` header), as YYYY-MM-DD."""
+    value = header_value(headers, "Date")
+    if not value:
+        return None
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _is_served_day(text: str, served: str | None, page: _Page) -> bool:
+    """True when a bare printed date is the day the page was served: a "today" date in the
+    page's header, not when the article was published."""
+    if served is None:
+        return False
+    found = dates.find_dates(text, day_first=page.day_first)
+    return bool(found) and found[0].value[:10] == served
 
 
 def _choose_published(page: _Page, displayed: Evidence | None) -> Field | None:
@@ -1560,8 +1765,13 @@ def _headline_agrees(
         return None
     for other in others:
         other_words = {w for w in re.findall(r"\w+", other.value.casefold()) if len(w) > 2}
-        shared = len(words & other_words) / len(words)
-        if shared >= HEADLINE_MIN_SHARED:
+        common = len(words & other_words)
+        shared = common / len(words)
+        if (
+            shared >= HEADLINE_MIN_SHARED
+            and common >= HEADLINE_MIN_SHARED * len(other_words)
+            and common >= min(2, len(words))
+        ):
             return f"the visible headline; shares {shared:.0%} of its words with {other.source}"
     return None
 

@@ -464,6 +464,9 @@ ARTICLE_TYPES = _words("""
     SatiricalArticle AdvertiserContentArticle MedicalScholarlyArticle APIReference Review
     CreativeWork Recipe HowTo Guide
     """)
+#: JSON-LD types of the work a page without an article presents (a video page, a podcast
+#: episode): read for its metadata when no article node is there.
+MEDIA_WORK_TYPES = _words("VideoObject AudioObject PodcastEpisode Episode Clip")
 TYPE_GENRES = {
     "OpinionNewsArticle": "Op-ed",
     "AnalysisNewsArticle": "Analysis",
@@ -615,7 +618,25 @@ NOT_AUTHOR_CARD_CLASS = re.compile(r"(?:comment|related|list|share|social|follow
 #: Class or id of an element holding a visible date.
 DATE_CLASS = re.compile(r"(?:date|time|published|posted|dateline|timestamp|pubdate|meta)", re.I)
 #: Class or id that marks a date as a modification date.
+#: Class words of elements whose date is not the publication date: captions and credits,
+#: live tickers, events, today's date in a page header, weather and clocks.
+NOT_PUBLISHED_DATE_CLASS = re.compile(
+    r"(?:caption|credit|ticker|(?:^|[\s_-])live(?:$|[\s_-])|liveblog|event|today|current-?date|"
+    r"weather|clock|countdown|deadline|expir)",
+    re.I,
+)
 MODIFIED_CLASS = re.compile(r"(?:updated|modified|revised)", re.I)
+#: schema.org item types of things on a page that are not its article (their authors are
+#: not the article's).
+NOT_ARTICLE_ITEM_TYPES = frozenset(
+    {"Comment", "UserComments", "Review", "CriticReview", "Answer", "Question", "Rating"}
+)
+#: Class words of the part of a byline that holds the author's job title.
+ROLE_CLASS = re.compile(
+    r"(?:author|byline|writer|contributor)[\w-]*?[-_](?:title|role|job|position|designation)"
+    r"(?:$|[\s_-])|(?:^|[\s_-])job-?title(?:$|[\s_-])",
+    re.I,
+)
 #: Class or id of an author box or bio.
 BIO_CLASS = re.compile(
     r"(?:author|contributor|writer)[-_]?(?:bio|info|description|about|box|details)|(?:^|[\s_-])bio(?:$|[\s_-])|about-?the-?author",

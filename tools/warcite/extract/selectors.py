@@ -213,7 +213,6 @@ BOILERPLATE_WORDS: frozenset[str] = frozenset(
         "signup",
         "donate",
         "donation",
-        "paywall",
         "cta",
         # bylines, author boxes, post meta
         "byline",
@@ -249,6 +248,8 @@ BOILERPLATE_WORDS: frozenset[str] = frozenset(
         "cookies",
         "consent",
         "gdpr",
+        "ccpa",
+        "onetrust",
         "modal",
         "popup",
         "overlay",
@@ -262,6 +263,8 @@ BOILERPLATE_WORDS: frozenset[str] = frozenset(
         "credit",
         "credits",
         "print",
+        # news tickers
+        "ticker",
     }
 )
 
@@ -282,6 +285,55 @@ MODIFIER_PREFIXES: tuple[str, ...] = (
     "no-",
     "js-",
 )
+
+#: Last parts of class tokens that state a page's state or setting, not a component:
+#: ``comments-enabled``, ``ads-off``, ``sidebar-open``, ``article-type-commentary``.
+STATE_SUFFIXES: tuple[str, ...] = (
+    "-enabled",
+    "-disabled",
+    "-on",
+    "-off",
+    "-open",
+    "-closed",
+    "-active",
+    "-allowed",
+    "-free",
+    "-visible",
+)
+
+#: Words inside a class token that make it a taxonomy or type modifier
+#: (``article-type-commentary``, ``post-format-video``).
+MODIFIER_INFIXES: tuple[str, ...] = ("-type-", "-format-", "-category-", "-tag-", "-genre-")
+
+#: Words that begin like a furniture prefix but name content ("commentary" is a genre,
+#: "adventure" a topic): never furniture by the prefix rule.
+NOT_FURNITURE_WORDS: frozenset[str] = frozenset(
+    {"commentary", "commentaries", "commentator", "commentators", "sharedcontent", "promotional"}
+)
+
+#: Attribute words of consent and privacy overlays (cookie banners, "do not sell"
+#: notices): never taken for the article, however long.
+CONSENT_WORDS: frozenset[str] = frozenset(
+    {"cookie", "cookies", "consent", "gdpr", "ccpa", "onetrust"}
+)
+
+#: Consent and privacy notices, recognised by their text wherever they sit: the site's own
+#: voice ("we use cookies", "by continuing to use this site you agree") or the banner's
+#: buttons, not words an article about privacy would use ("cookie policy").
+CONSENT_TEXT = re.compile(
+    r"\b(?:(?:we|this\s+(?:web)?site|our\s+(?:web)?site|our\s+partners)\s+(?:and\s+our\s+partners\s+)?"
+    r"(?:use|uses|store|stores)\s+cookies|"
+    r"do\s+not\s+sell(?:\s+or\s+share)?\s+my\s+(?:personal\s+)?(?:info(?:rmation)?|data)|"
+    r"by\s+(?:continuing\s+to\s+(?:use|browse)|using)\s+(?:this|our|the)\s+(?:web)?site\b"
+    r".{0,80}\b(?:agree|consent|accept)|"
+    r"by\s+clicking\s+[\"'“‘]?(?:accept|agree|ok|allow|i\s+agree)|"
+    r"accept\s+(?:all\s+)?cookies|manage\s+(?:your\s+)?(?:cookie|consent|privacy)\s+"
+    r"(?:settings|preferences|choices))",
+    re.IGNORECASE,
+)
+
+#: Attribute words of text hidden from sight but kept for screen readers.
+VISUALLY_HIDDEN_WORDS: frozenset[str] = frozenset({"sronly", "visuallyhidden", "screenreader"})
 
 #: Attribute words of comment sections (never taken for the article, however long).
 COMMENT_WORDS: frozenset[str] = frozenset(
@@ -405,8 +457,18 @@ AFFILIATE_DISCLOSURE = re.compile(
     re.IGNORECASE,
 )
 
-#: Placeholder text of page templates, never an article's.
+#: Placeholder text of page templates: dropped where the page's real prose is most of it.
 PLACEHOLDER_TEXT = re.compile(r"^lorem ipsum\b", re.IGNORECASE)
+
+#: The words of placeholder Latin ("Lorem ipsum" and its common variants).
+_FILLER_TEXT = """lorem ipsum dolor sit amet consectetur consetetur adipiscing adipisicing sadipscing elit
+    elitr sed do eiusmod tempor incididunt invidunt ut labore et dolore magna aliqua aliquyam
+    erat voluptua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip
+    ex ea commodo consequat duis aute irure in reprehenderit voluptate velit esse cillum
+    fugiat nulla pariatur excepteur sint occaecat cupidatat non proident sunt culpa qui
+    officia deserunt mollit anim id est laborum at vero eos accusam justo duo dolores rebum
+    stet clita kasd gubergren no sea takimata sanctus nonumy eirmod diam"""
+FILLER_WORDS: frozenset[str] = frozenset(_FILLER_TEXT.split())
 
 #: Bylines: "By Jane Doe", "Written by ...", "Posted by ... on ...", "Author: ...": a name
 #: (capitalised, or in a script without case) follows, and the line is short, so that
@@ -440,13 +502,22 @@ END_OF_ARTICLE_HEADING = re.compile(
     r"""^(?:
         (?:\d+\s+)?(?:comments?|reader\s+comments|thoughts\s+on\b.*)(?:\s*\(\d+\))?|
         leave\s+a\s+(?:comment|reply).*|post\s+a\s+comment|join\s+the\s+(?:discussion|conversation)|
-        (?:related|recommended|popular|trending|similar)\s+
-            (?:articles?|posts?|stories|reads?|news|reading|content|guides?|resources)|
-        (?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in).*)|
         about\s+the\s+(?:authors?|writers?|reviewers?|contributors?)|
         (?:more\s+(?:from|by)\s+(?:the|this)\s+author)|what\s+i\s+cover|
-        recommended\s+for\s+you|watch\s+next|end\s+of\s+(?:the\s+)?article|
-        what\s+to\s+read\s+next|up\s+next
+        end\s+of\s+(?:the\s+)?article
+    )\s*:?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: Headings of lists of other stories: they end the article unless it resumes after the
+#: list (an in-body "Related news" box between two paragraphs).
+RELATED_HEADING = re.compile(
+    r"""^(?:
+        (?:related|recommended|popular|trending|similar|top)\s+
+            (?:articles?|posts?|stories|reads?|news|reading|content|guides?|resources|videos?)|
+        trending(?:\s+now)?|
+        (?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in).*)|
+        recommended\s+for\s+you|watch\s+next|what\s+to\s+read\s+next|up\s+next
     )\s*:?$""",
     re.IGNORECASE | re.VERBOSE,
 )
