@@ -9,8 +9,10 @@ of a record that has just been validated.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
+from typing import Any
 
 from warcite.capture import capture, import_file
 from warcite.errors import RecordError, UsageError, ValidationFailed
@@ -41,12 +43,15 @@ def archive(
     operator: str | None = None,
     note: str | None = None,
     observed_at: str | None = None,
+    record_lock: Any = None,
 ) -> RecordResult:
     """Capture or import ``source``, extract, write its record, and validate it.
 
     Raises UsageError for a source that is neither a URL nor a file, RecordError before
     anything is captured when ``slug`` names an existing record (without ``replace``), and
     ValidationFailed (with every problem) when the new record does not validate.
+    ``record_lock`` (a context manager, e.g. a threading.Lock shared by a batch) is held
+    while the record's id is chosen and the record written and validated.
     """
     archive_dir = project_root / ARCHIVE_DIR
     is_url = _is_url(source)
@@ -80,15 +85,16 @@ def archive(
                 note=note,
             )
             warc_path, page_id = imported.path, imported.main_record_id
-    result = make_record(
-        warc_path,
-        record_id=page_id,
-        slug=slug,
-        replace=replace,
-        project_root=project_root,
-        operator=operator,
-    )
-    report = validate_file(result.path, project_root)
+    with record_lock if record_lock is not None else contextlib.nullcontext():
+        result = make_record(
+            warc_path,
+            record_id=page_id,
+            slug=slug,
+            replace=replace,
+            project_root=project_root,
+            operator=operator,
+        )
+        report = validate_file(result.path, project_root)
     if not report.ok:
         raise ValidationFailed(f"{report.file} does not validate", report.problems)
     return result
