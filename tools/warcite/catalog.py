@@ -87,6 +87,7 @@ class CatalogEntry:
     payload_digest: str | None
     warc_path: str | None
     warc_record_id: str | None
+    warc_record_type: str | None  # response, resource, revisit
     warc_date: str | None
     memento_datetime: str | None
     paragraphs: int
@@ -268,6 +269,7 @@ def entry_from_record(
         payload_digest=_str(_get(capture, "warc", "payload_digest")),
         warc_path=_str(_get(capture, "warc", "path")),
         warc_record_id=_str(_get(capture, "warc", "record_id")),
+        warc_record_type=_str(_get(capture, "warc", "record_type")),
         warc_date=_str(_get(capture, "warc", "date")),
         memento_datetime=_str(memento.get("datetime")) if memento else None,
         paragraphs=paragraphs if isinstance(paragraphs, int) else 0,

@@ -803,6 +803,74 @@ def search_command(query: str, limit: int, output_format: str, reindex: bool, ve
         click.echo(render_results(results))
 
 
+@cli.command("diff")
+@click.argument("first")
+@click.argument("second", required=False)
+@click.option(
+    "--since",
+    default=None,
+    metavar="DATE",
+    help="Compare FIRST's (a URL or record) latest capture with the last one before DATE.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: metadata then paragraph changes; json: the same as data.",
+)
+@reports_errors
+def diff_command(first: str, second: str | None, since: str | None, output_format: str) -> None:
+    """Show what changed between two captures: clean text paragraph by paragraph, metadata.
+
+    warcite diff OLD NEW compares two records; warcite diff RECORD compares it with the
+    previous capture of the same URL; warcite diff URL --since DATE compares the URL's
+    latest capture with the last one made before DATE.  Changed paragraphs carry a word
+    diff: [-removed-]{+added+}.  Exit 0 whether or not anything changed.
+    """
+    from warcite.diff import diff, render_diff
+    from warcite.project import find_project_root
+
+    result = diff(find_project_root(), first, second, since=since)
+    if output_format == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_diff(result))
+
+
+@cli.command("timemap")
+@click.argument("url")
+@click.option(
+    "--replay-base",
+    default=None,
+    help="Wayback-style replay base URL of the archive (overrides warcite.toml).",
+)
+@reports_errors
+def timemap_command(url: str, replay_base: str | None) -> None:
+    """Print the Memento TimeMap (RFC 7089, application/link-format) of URL's captures.
+
+    Memento URIs are <replay base>/<14-digit WARC-Date>/<URI> with a replay base
+    (warcite.toml or --replay-base), else the WARC file and its record ID
+    (archive/<file>.warc.gz#urn:uuid:...).  Imports of saved copies are not mementos and
+    are left out.  Exit 5 when the archive holds no capture of URL.
+    """
+    from warcite.config import load_config
+    from warcite.project import find_project_root
+    from warcite.timemap import render_link_format, timemap
+
+    root = find_project_root()
+    config = load_config(root).with_overrides(replay_base=replay_base)
+    result = timemap(root, url, config)
+    click.echo(render_link_format(result), nl=False)
+    if result.left_out:
+        click.echo(
+            f"left out {len(result.left_out)} import(s) of saved copies: "
+            + ", ".join(result.left_out[:5]),
+            err=True,
+        )
+
+
 def main() -> None:
     """Entry point of the ``warcite`` console script."""
     cli(prog_name="warcite")

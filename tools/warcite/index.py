@@ -48,7 +48,7 @@ from warcite.project import RECORDS_DIR, resolve_in_project
 
 INDEX_DIR = ".warcite"
 INDEX_FILE = "index.sqlite"
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"
 """Bumped whenever the tables or what goes into them change: an older index is rebuilt."""
 
 TOKENIZER = "unicode61 remove_diacritics 2"
