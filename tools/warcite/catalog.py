@@ -228,9 +228,10 @@ def entry_from_record(
             for form in person.get(key) or []:
                 if _str(form):
                     forms.append(form)
-        for key in ("family", "given"):
-            if _str(person.get(key)):
-                forms.append(person[key])
+        family, given = _str(person.get("family")), _str(person.get("given"))
+        if family and given:  # both orders, whatever order the name is printed in
+            forms.extend([f"{given} {family}", f"{family} {given}"])
+        forms.extend(part for part in (family, given) if part)
         if name:
             forms.insert(0, name)
     url = _str(work.get("url")) or _str(capture.get("final_uri")) or ""

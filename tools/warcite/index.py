@@ -21,7 +21,7 @@ Tables: ``records`` (one row per record file: digests, stat, the catalogue entry
 and ``passages``, an FTS5 table (tokenizer ``unicode61 remove_diacritics 2``) with one row
 per paragraph of clean text (``field`` = ``text``, ``paragraph`` = its 1-based number) and
 one per metadata field (``title``, ``author`` -- every recorded form of every name --,
-``publisher``, ``description``, ``keywords``, ``url``; ``paragraph`` = 0).
+``bio`` (authors' bios and affiliations), ``publisher``, ``description``, ``keywords``, ``url``; ``paragraph`` = 0).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from warcite.project import RECORDS_DIR, resolve_in_project
 
 INDEX_DIR = ".warcite"
 INDEX_FILE = "index.sqlite"
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "4"
 """Bumped whenever the tables or what goes into them change: an older index is rebuilt."""
 
 TOKENIZER = "unicode61 remove_diacritics 2"
@@ -166,8 +166,19 @@ def _passages(
     description = mapping(work.get("description"))
     keywords = work.get("keywords")
     keywords = keywords if isinstance(keywords, list) else []
+    people = [person for person in work.get("authors") or [] if isinstance(person, Mapping)]
+    bios = [str(person.get("bio")) for person in people if isinstance(person.get("bio"), str)]
+    affiliations = [
+        str(item.get(key))
+        for person in people
+        for item in person.get("affiliations") or []
+        if isinstance(item, Mapping)
+        for key in ("name", "alternate_name", "role")
+        if isinstance(item.get(key), str)
+    ]
     fields = [
         ("title", entry.title or ""),
+        ("bio", " ; ".join(dict.fromkeys(bios + affiliations))),
         ("author", " ; ".join(entry.author_forms)),
         ("publisher", entry.site),
         ("description", str(description.get("value") or "")),
