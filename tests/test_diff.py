@@ -42,10 +42,11 @@ def _capture(site: CollectionSite, number: int, root: Path) -> dict:
     return record
 
 
-@pytest.fixture()
-def three_captures(tmp_path: Path) -> tuple[Path, str, list[dict]]:
-    """Page 2 captured three times: unchanged, then with its second paragraph rewritten."""
-    root = _project(tmp_path)
+@pytest.fixture(scope="module")
+def three_captures(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[dict]]:
+    """Page 2 captured three times: unchanged, then with its second paragraph rewritten
+    (made once for the module; the tests only read it)."""
+    root = _project(tmp_path_factory.mktemp("captures"))
     with running_site(5) as site:
         first = _capture(site, 2, root)
         second = _capture(site, 2, root)
