@@ -29,8 +29,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from warcite.catalog import (
     entry_from_json,
     entry_from_record,
     entry_to_json,
+    fold,
     mapping,
     requested_uri_of,
 )
@@ -48,7 +50,7 @@ from warcite.project import RECORDS_DIR, resolve_in_project
 
 INDEX_DIR = ".warcite"
 INDEX_FILE = "index.sqlite"
-INDEX_FORMAT = "4"
+INDEX_FORMAT = "5"
 """Bumped whenever the tables or what goes into them change: an older index is rebuilt."""
 
 TOKENIZER = "unicode61 remove_diacritics 2"
@@ -109,7 +111,12 @@ def _create(connection: sqlite3.Connection) -> None:
             text_sha256 TEXT,
             text_stat TEXT,
             entry TEXT,
-            problem TEXT
+            problem TEXT,
+            first_passage INTEGER,
+            last_passage INTEGER,
+            site_folded TEXT,
+            authors_folded TEXT,
+            sort_when TEXT
         );
         CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
             record UNINDEXED, paragraph UNINDEXED, field UNINDEXED, body,
@@ -122,18 +129,18 @@ def _create(connection: sqlite3.Connection) -> None:
     )
 
 
-def _stat(path: Path) -> str:
+def _stat(path: Path | str) -> str:
     """Size and modification time (ns) of a file, or "" when it cannot be read."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return ""
     return f"{info.st_size}:{info.st_mtime_ns}"
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path | str) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return ""
 
@@ -192,84 +199,108 @@ def _passages(
         yield (entry.path, number, "text", block)
 
 
-def _index_record(
-    connection: sqlite3.Connection, project_root: Path, json_file: Path, relative: str
-) -> str | None:
-    """(Re)index one record file; returns a problem when it cannot be indexed."""
-    connection.execute("DELETE FROM passages WHERE record = ?", (relative,))
-    json_stat = _stat(json_file)
-    try:
-        raw = json_file.read_bytes()
-    except OSError as error:
-        return f"{relative}: cannot read ({error.strerror or error})"
-    json_sha = hashlib.sha256(raw).hexdigest()
+class _Writer:
+    """Writes records and their passages; passages get explicit, consecutive rowids so a
+    record's passages are deleted by rowid range (the FTS table has no index on record)."""
 
-    def store(problem: str | None, **values: Any) -> str | None:
-        connection.execute(
-            "INSERT OR REPLACE INTO records (path, json_sha256, json_stat, text_path, "
-            "text_sha256, text_stat, entry, problem) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                relative,
-                json_sha,
-                json_stat,
-                values.get("text_path"),
-                values.get("text_sha256"),
-                values.get("text_stat"),
-                values.get("entry"),
-                problem,
-            ),
+    def __init__(self, connection: sqlite3.Connection, project_root: Path) -> None:
+        self.connection = connection
+        self.project_root = project_root
+        row = connection.execute(
+            "SELECT rowid FROM passages ORDER BY rowid DESC LIMIT 1"
+        ).fetchone()
+        self.next_rowid = (row[0] if row else 0) + 1
+        self.warc_cache: dict[str, str | None] = {}  # each WARC read once per sync
+
+    def delete(self, relative: str) -> None:
+        row = self.connection.execute(
+            "SELECT first_passage, last_passage FROM records WHERE path = ?", (relative,)
+        ).fetchone()
+        if row is not None and row[0] is not None:
+            self.connection.execute(
+                "DELETE FROM passages WHERE rowid BETWEEN ? AND ?", (row[0], row[1])
+            )
+        self.connection.execute("DELETE FROM records WHERE path = ?", (relative,))
+
+    def _requested(self, record: Mapping[str, Any]) -> str | None:
+        capture = mapping(record.get("capture"))
+        warc_relative = mapping(capture.get("warc")).get("path")
+        if not isinstance(warc_relative, str) or capture.get("method") not in (
+            "http-capture",
+            "import-memento",
+        ):
+            return None
+        if warc_relative not in self.warc_cache:
+            self.warc_cache[warc_relative] = None
+            with contextlib.suppress(WarciteError):
+                self.warc_cache[warc_relative] = requested_uri_of(
+                    resolve_in_project(self.project_root, warc_relative)
+                )
+        return self.warc_cache[warc_relative]
+
+    def index(self, json_file: Path, relative: str) -> str | None:
+        """(Re)index one record file; returns a problem when it cannot be fully indexed."""
+        self.delete(relative)
+        json_stat = _stat(json_file)
+        try:
+            raw = json_file.read_bytes()
+        except OSError as error:
+            return f"{relative}: cannot read ({error.strerror or error})"
+        json_sha = hashlib.sha256(raw).hexdigest()
+        row: dict[str, Any] = {"path": relative, "json_sha256": json_sha, "json_stat": json_stat}
+        try:
+            record = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            return self._store(
+                row, f"{relative}: not valid UTF-8 JSON ({error}); run warcite validate"
+            )
+        if not isinstance(record, dict):
+            return self._store(row, f"{relative}: not a JSON object; run warcite validate")
+        text_relative, text_file = _text_file(record, self.project_root)
+        text = ""
+        problem = None
+        row["text_path"] = text_relative
+        if text_file is None:
+            problem = f"{relative}: its text file {text_relative!r} is not a project path"
+        else:
+            row["text_stat"] = _stat(text_file)
+            try:
+                text_bytes = text_file.read_bytes()
+                row["text_sha256"] = hashlib.sha256(text_bytes).hexdigest()
+                text = text_bytes.decode("utf-8")
+            except OSError:
+                problem = f"{relative}: its text file {text_relative} is missing (metadata indexed)"
+            except UnicodeDecodeError:
+                problem = (
+                    f"{relative}: its text file {text_relative} is not UTF-8 (metadata indexed)"
+                )
+                text = ""
+        entry = entry_from_record(record, relative, requested_uri=self._requested(record))
+        passages = list(_passages(entry, record, text))
+        first = self.next_rowid
+        self.connection.executemany(
+            "INSERT INTO passages (rowid, record, paragraph, field, body) VALUES (?, ?, ?, ?, ?)",
+            [(first + offset, *passage) for offset, passage in enumerate(passages)],
+        )
+        self.next_rowid += len(passages)
+        row.update(
+            entry=entry_to_json(entry),
+            first_passage=first if passages else None,
+            last_passage=self.next_rowid - 1 if passages else None,
+            site_folded=" | ".join(fold(value) for value in (entry.site, entry.host)),
+            authors_folded=" | ".join(fold(form) for form in entry.author_forms),
+            sort_when=entry.when or "",
+        )
+        return self._store(row, problem)
+
+    def _store(self, row: dict[str, Any], problem: str | None) -> str | None:
+        row["problem"] = problem
+        columns = ", ".join(row)
+        self.connection.execute(
+            f"INSERT OR REPLACE INTO records ({columns}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
         )
         return problem
-
-    try:
-        record = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        return store(f"{relative}: not valid UTF-8 JSON ({error}); run warcite validate")
-    if not isinstance(record, dict):
-        return store(f"{relative}: not a JSON object; run warcite validate")
-    text_relative, text_file = _text_file(record, project_root)
-    text = ""
-    text_sha = None
-    text_stat = None
-    problem = None
-    if text_file is None:
-        problem = f"{relative}: its text file {text_relative!r} is not a project path"
-    else:
-        text_stat = _stat(text_file)
-        try:
-            text_bytes = text_file.read_bytes()
-            text_sha = hashlib.sha256(text_bytes).hexdigest()
-            text = text_bytes.decode("utf-8")
-        except OSError:
-            problem = f"{relative}: its text file {text_relative} is missing (metadata indexed)"
-        except UnicodeDecodeError:
-            problem = f"{relative}: its text file {text_relative} is not UTF-8 (metadata indexed)"
-            text = ""
-    requested = None
-    warc_relative = (
-        record.get("capture", {}).get("warc", {}).get("path")
-        if isinstance(record.get("capture"), dict)
-        and isinstance(record["capture"].get("warc"), dict)
-        else None
-    )
-    method = (
-        record.get("capture", {}).get("method") if isinstance(record.get("capture"), dict) else None
-    )
-    if isinstance(warc_relative, str) and method in ("http-capture", "import-memento"):
-        with contextlib.suppress(WarciteError):
-            requested = requested_uri_of(resolve_in_project(project_root, warc_relative))
-    entry = entry_from_record(record, relative, requested_uri=requested)
-    connection.executemany(
-        "INSERT INTO passages (record, paragraph, field, body) VALUES (?, ?, ?, ?)",
-        list(_passages(entry, record, text)),
-    )
-    return store(
-        problem,
-        text_path=text_relative,
-        text_sha256=text_sha,
-        text_stat=text_stat,
-        entry=entry_to_json(entry),
-    )
 
 
 def _open_existing(path: Path) -> tuple[sqlite3.Connection | None, str | None]:
@@ -338,36 +369,50 @@ def _sync(
     reason: str | None,
 ) -> IndexSync:
     folder = project_root / RECORDS_DIR
-    files = {
-        f"{RECORDS_DIR}/{file.name}": file
-        for file in sorted(folder.glob("*.json"))
-        if file.is_file() and not file.name.startswith(".")
-    }
+    files: dict[str, str] = {}
+    json_stats: dict[str, str] = {}
+    try:
+        with os.scandir(folder) as listing:
+            for item in listing:
+                if item.name.endswith(".json") and not item.name.startswith("."):
+                    try:
+                        if not item.is_file():
+                            continue
+                        info = item.stat()
+                    except OSError:
+                        continue
+                    relative = f"{RECORDS_DIR}/{item.name}"
+                    files[relative] = item.path
+                    json_stats[relative] = f"{info.st_size}:{info.st_mtime_ns}"
+    except FileNotFoundError:
+        pass
+    files = dict(sorted(files.items()))
     stored = {
-        row[0]: _Stored(row[1], row[2], row[3], row[4], row[5])
+        row[0]: (_Stored(row[1], row[2], row[3], row[4], row[5]), row[6])
         for row in connection.execute(
-            "SELECT path, json_sha256, json_stat, text_path, text_sha256, text_stat FROM records"
+            "SELECT path, json_sha256, json_stat, text_path, text_sha256, text_stat, problem "
+            "FROM records"
         )
     }
     added = updated = removed = 0
     problems: list[str] = []
     connection.execute("BEGIN IMMEDIATE")
     try:
+        writer = _Writer(connection, project_root)
         for relative in sorted(set(stored) - set(files)):
-            connection.execute("DELETE FROM records WHERE path = ?", (relative,))
-            connection.execute("DELETE FROM passages WHERE record = ?", (relative,))
+            writer.delete(relative)
             removed += 1
         for relative, file in files.items():
-            old = stored.get(relative)
-            if old is None:
-                problem = _index_record(connection, project_root, file, relative)
+            held = stored.get(relative)
+            if held is None:
+                problem = writer.index(Path(file), relative)
                 added += 1
-            elif _current(old, file, project_root, verify=verify):
-                problem = connection.execute(
-                    "SELECT problem FROM records WHERE path = ?", (relative,)
-                ).fetchone()[0]
+            elif _current(
+                held[0], file, project_root, verify=verify, json_stat=json_stats[relative]
+            ):
+                problem = held[1]
             else:
-                problem = _index_record(connection, project_root, file, relative)
+                problem = writer.index(Path(file), relative)
                 updated += 1
             if problem:
                 problems.append(problem)
@@ -387,32 +432,75 @@ def _sync(
     )
 
 
-def _current(old: _Stored, json_file: Path, project_root: Path, *, verify: bool) -> bool:
-    """Whether the indexed copy of a record still matches its files."""
+def _current(
+    old: _Stored, json_file: str, project_root: Path, *, verify: bool, json_stat: str
+) -> bool:
+    """Whether the indexed copy of a record still matches its files.
+
+    Without ``verify``, the size and time stamp of both files decide (the text file's
+    path was checked to be inside the project when it was indexed); a difference, or
+    ``verify``, compares sha256 digests (the text file's path checked again).
+    """
+    if not verify:
+        text_stat = _stat(f"{project_root}/{old.text_path}") if old.text_path else None
+        if json_stat == old.json_stat and (text_stat or None) == (old.text_stat or None):
+            return True
+    if _sha256(json_file) != old.json_sha256:
+        return False
     text_file: Path | None = None
     if old.text_path is not None:
         with contextlib.suppress(WarciteError):
             text_file = resolve_in_project(project_root, old.text_path)
-    same_stat = _stat(json_file) == old.json_stat and (
-        text_file is None or _stat(text_file) == (old.text_stat or "")
-    )
-    if same_stat and not verify:
-        return True
-    if _sha256(json_file) != old.json_sha256:
-        return False
     if text_file is not None and old.text_sha256 is not None:
         return _sha256(text_file) == old.text_sha256
     return old.text_sha256 is None
 
 
-def entries(connection: sqlite3.Connection) -> list[CatalogEntry]:
-    """Every record's catalogue entry held by a (synced) index."""
-    return [
-        entry_from_json(row[0])
-        for row in connection.execute(
+def entries(
+    connection: sqlite3.Connection, paths: Iterable[str] | None = None
+) -> list[CatalogEntry]:
+    """The catalogue entries held by a (synced) index: every record's, or those of
+    ``paths`` (records/<id>.json)."""
+    if paths is None:
+        rows = connection.execute(
             "SELECT entry FROM records WHERE entry IS NOT NULL ORDER BY path"
-        )
-    ]
+        ).fetchall()
+    else:
+        wanted = sorted(set(paths))
+        rows = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows.extend(
+                connection.execute(
+                    "SELECT entry FROM records WHERE entry IS NOT NULL AND path IN "
+                    f"({', '.join('?' * len(chunk))}) ORDER BY path",
+                    chunk,
+                ).fetchall()
+            )
+    return [entry_from_json(row[0]) for row in rows]
+
+
+def filtered_entries(
+    connection: sqlite3.Connection,
+    *,
+    site: str | None = None,
+    author: str | None = None,
+    since: str | None = None,
+) -> list[CatalogEntry]:
+    """The entries that may pass ``warcite list`` filters, chosen in SQL from folded
+    columns (the caller applies warcite.catalog.matches for the exact test)."""
+    rows = connection.execute(
+        "SELECT entry FROM records WHERE entry IS NOT NULL "
+        "AND (?1 IS NULL OR instr(site_folded, ?1) > 0) "
+        "AND (?2 IS NULL OR instr(authors_folded, ?2) > 0) "
+        "AND (?3 IS NULL OR sort_when >= ?3) ORDER BY path",
+        (
+            fold(site) if site is not None else None,
+            fold(author) if author is not None else None,
+            since,
+        ),
+    ).fetchall()
+    return [entry_from_json(row[0]) for row in rows]
 
 
 def load_entries(
@@ -428,6 +516,7 @@ __all__ = [
     "INDEX_FILE",
     "IndexSync",
     "entries",
+    "filtered_entries",
     "index_path",
     "load_entries",
     "open_index",

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from warcite.catalog import CatalogEntry, fixity_status, matches, normalize_since, sort_entries
-from warcite.index import IndexSync, load_entries
+from warcite.index import IndexSync, filtered_entries, open_index
 
 
 def list_records(
@@ -28,7 +28,8 @@ def list_records(
 ) -> tuple[list[CatalogEntry], IndexSync]:
     """The records passing the filters, by capture date, each with its fixity status now."""
     since_value = normalize_since(since) if since is not None else None
-    found, sync = load_entries(project_root, rebuild=rebuild, verify=verify)
+    with open_index(project_root, rebuild=rebuild, verify=verify) as (connection, sync):
+        found = filtered_entries(connection, site=site, author=author, since=since_value)
     chosen = [
         dataclasses.replace(entry, fixity=fixity_status(entry, project_root))
         for entry in found

@@ -135,13 +135,11 @@ class SearchResults:
         }
 
 
-def _citations(entry: CatalogEntry, project_root: Path) -> tuple[Any, str, str]:
+def _citations(entry: CatalogEntry, project_root: Path, config: Any) -> tuple[Any, str, str]:
     """The record's citation source and APA reference (fallbacks when it cannot be cited)."""
     from warcite.cite import citation_source, cite
-    from warcite.config import load_config
     from warcite.record import load_record
 
-    config = load_config(project_root)
     try:
         record = load_record(project_root / entry.path, project_root)
         source = citation_source(record, config=config)
@@ -165,7 +163,6 @@ def search(
         raise UsageError("--limit cannot be negative")
     expression = fts_query(query)
     with open_index(project_root, rebuild=rebuild, verify=verify) as (connection, sync):
-        by_path = {entry.path: entry for entry in entries(connection)}
         total = connection.execute(
             "SELECT count(*) FROM passages WHERE passages MATCH ?", (expression,)
         ).fetchone()[0]
@@ -174,6 +171,10 @@ def search(
             "FROM passages WHERE passages MATCH ? ORDER BY rank LIMIT ?",
             (expression, limit),
         ).fetchall()
+        by_path = {entry.path: entry for entry in entries(connection, {row[0] for row in rows})}
+    from warcite.config import load_config
+
+    config = load_config(project_root)
     cited: dict[str, tuple[Any, str, str]] = {}
     hits = []
     for path, paragraph, field, snippet in rows:
@@ -181,7 +182,7 @@ def search(
         if entry is None:  # pragma: no cover - the sync keeps both tables together
             continue
         if path not in cited:
-            cited[path] = _citations(entry, project_root)
+            cited[path] = _citations(entry, project_root, config)
         source, reference, problem = cited[path]
         number = int(paragraph) if field == "text" else None
         in_text = (
