@@ -69,7 +69,7 @@ def page_html(number: int, paragraphs: list[str]) -> bytes:
 class CollectionSite:
     """The server and its mutable pages (see the module docstring)."""
 
-    def __init__(self, pages: int = 200) -> None:
+    def __init__(self, pages: int = 200, port: int = 0) -> None:
         self.pages = pages
         self.fail: dict[str, Any] = {}
         self.texts: dict[int, list[str]] = {n: page_paragraphs(n) for n in range(pages)}
@@ -114,7 +114,7 @@ class CollectionSite:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -88,7 +88,7 @@ def test_batch_of_200_pages_with_failures_in_the_middle(
             "not-a-url-nor-a-file.html",
         }
         assert failed[site.url(60)]["exit_code"] == 3
-        assert "404" in failed[site.url(60)]["error"]
+        assert "404" in failed[site.url(60)]["message"]
         assert failed[site.url(100)]["exit_code"] == 3
         assert failed[site.url(140)]["exit_code"] == 4
         assert failed["not-a-url-nor-a-file.html"]["exit_code"] == 2

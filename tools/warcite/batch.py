@@ -23,6 +23,7 @@ and lines starting with ``#`` are ignored, and so is a `` #`` comment after a so
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 import time
@@ -58,7 +59,8 @@ class ItemResult:
 
     ``status``: ``archived`` (a new record), ``unchanged`` (a WARC in archive/ whose record
     was rebuilt identical), ``skipped`` (already archived), ``duplicate`` (given earlier in
-    this batch) or ``failed`` (``error`` says why, ``exit_code`` is its kind's exit code).
+    this batch) or ``failed`` (``message`` says why, ``exit_code`` is its kind's exit code).
+    ``position`` is the source's place in the batch, from 0.
     """
 
     source: str
@@ -67,7 +69,7 @@ class ItemResult:
     record: str | None = None
     path: str | None = None
     warc: str | None = None
-    error: str | None = None
+    message: str | None = None
     exit_code: int = 0
     seconds: float = 0.0
 
@@ -79,17 +81,19 @@ class ItemResult:
             "record": self.record,
             "path": self.path,
             "warc": self.warc,
-            "error": self.error,
+            "message": self.message,
             "exit_code": self.exit_code,
             "seconds": round(self.seconds, 3),
         }
 
+    position: int = 0
+
     def line(self) -> str:
         """One line of the text report."""
         if self.status == "failed":
-            return f"failed     {self.source}  (exit {self.exit_code}) {self.error}"
+            return f"failed     {self.source}  (exit {self.exit_code}) {self.message}"
         if self.status in ("skipped", "duplicate"):
-            return f"{self.status:<10} {self.source}  {self.error or ''}".rstrip()
+            return f"{self.status:<10} {self.source}  {self.message or ''}".rstrip()
         return f"{self.status:<10} {self.source}  {self.path}"
 
 
@@ -328,6 +332,7 @@ def run_batch(
     todo: list[tuple[int, Source]] = []
 
     def finish(index: int, result: ItemResult) -> None:
+        result = dataclasses.replace(result, position=index)
         results[index] = result
         if on_item is not None:
             on_item(result)
@@ -341,7 +346,7 @@ def run_batch(
                     source.source,
                     source.origin,
                     "duplicate",
-                    error=f"the same as {sources[first_seen[key]].origin} "
+                    message=f"the same as {sources[first_seen[key]].origin} "
                     f"({sources[first_seen[key]].source})",
                 ),
             )
@@ -358,7 +363,7 @@ def run_batch(
                         "skipped",
                         record=existing,
                         path=f"records/{existing}.json",
-                        error=f"already archived as {existing} (--recapture to capture again)",
+                        message=f"already archived as {existing} (--recapture to capture again)",
                     ),
                 )
                 continue
@@ -373,7 +378,7 @@ def run_batch(
                 source.source,
                 source.origin,
                 "failed",
-                error=str(error),
+                message=str(error),
                 exit_code=error.exit_code,
                 seconds=time.monotonic() - began,
             )
@@ -382,7 +387,7 @@ def run_batch(
                 source.source,
                 source.origin,
                 "failed",
-                error=f"unexpected {type(error).__name__}: {error}",
+                message=f"unexpected {type(error).__name__}: {error}",
                 exit_code=1,
                 seconds=time.monotonic() - began,
             )

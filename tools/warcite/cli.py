@@ -7,6 +7,7 @@ into ``Error: ...`` on stderr and the exit code of its kind (see warcite.errors)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -441,24 +442,26 @@ def _archive_batch(
     if not items:
         raise UsageError(f"--from {source_list}: the list holds no sources")
     show_bar = not quiet and sys.stderr.isatty()
-    bar_context: Any = (
+    bar: Any = (
         click.progressbar(length=len(items), label="archiving", file=sys.stderr)
         if show_bar
         else None
     )
+    finished: dict[int, Any] = {}
+    printed = 0
 
     def on_item(item: Any) -> None:
+        """Report lines in input order, each as soon as every earlier item is done."""
+        nonlocal printed
+        finished[item.position] = item
+        if bar is not None:
+            bar.update(1)
         if output_format == "text" and not show_bar:
-            click.echo(item.line())
-        if bar_context is not None:
-            bar_context.update(1)
+            while printed in finished:
+                click.echo(finished.pop(printed).line())
+                printed += 1
 
-    if bar_context is not None:
-        with bar_context:
-            report = run_batch(
-                items, project_root=root, jobs=jobs, recapture=recapture, on_item=on_item, **options
-            )
-    else:
+    with bar if bar is not None else contextlib.nullcontext():
         report = run_batch(
             items, project_root=root, jobs=jobs, recapture=recapture, on_item=on_item, **options
         )

@@ -53,11 +53,11 @@ def _cell(text: str, width: int) -> str:
 
 
 COLUMNS = (
-    ("id", 28),
+    ("id", 0),  # as wide as the longest id: ids are never cut
     ("captured", 20),
-    ("title", 36),
+    ("title", 34),
     ("first author", 18),
-    ("site", 16),
+    ("site", 20),
     ("fixity", 13),
 )
 
@@ -82,9 +82,11 @@ def render_table(entries: Sequence[CatalogEntry]) -> str:
                 entry.fixity,
             ]
         )
+    widths = [width for _, width in COLUMNS]
+    widths[0] = max(_width(row[0]) for row in rows)
     lines = []
     for row in rows:
-        cells = [_cell(value, width) for value, (_, width) in zip(row, COLUMNS, strict=True)]
+        cells = [_cell(value, width) for value, width in zip(row, widths, strict=True)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
