@@ -74,7 +74,6 @@ def test_the_example_runs_from_the_shell(
             "-m",
             "warcite.distributed",
             *warcs,
-            "--records",
             records[0],
             "--workers",
             "2",

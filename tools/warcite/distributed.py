@@ -25,10 +25,11 @@ default: one process per core, real parallelism for the CPU-bound extraction),
 Dask scheduler (``tcp://host:8786``; the workers must see the same paths, e.g. a shared
 file system, and have warcite installed).  From the shell::
 
-    python -m warcite.distributed archive/*.warc.gz --records records/*.json \\
+    python -m warcite.distributed archive/*.warc.gz records/*.json \\
         --scheduler processes --workers 4 --output report.jsonl
 
-One JSON line per WARC and per record goes to ``--output`` (default stdout), a summary to
+FILES ending in ``.json`` are records to validate, the others WARCs to check.  One JSON
+line per WARC and per record goes to ``--output`` (default stdout), a summary to
 stderr; the exit status is 5 when any WARC or record has a problem.
 """
 
@@ -59,6 +60,9 @@ def check_warc(path: str) -> dict[str, Any]:
             result["problems"].extend(check_record_digests(record))
     except WarciteError as error:
         result["problems"].append(str(error))
+        result["page"] = None
+        result["ok"] = False
+        return result  # unreadable: there is no page to extract
     try:
         page = read_page(path)
         extraction = extract_page(page)
@@ -167,8 +171,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     import click
 
     @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-    @click.argument("warcs", nargs=-1)
-    @click.option("--records", "records", multiple=True, help="Record files to validate too.")
+    @click.argument("files", nargs=-1, required=True)
     @click.option("--deep", is_flag=True, help="Re-extract each record's page and compare.")
     @click.option(
         "--scheduler",
@@ -189,14 +192,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="JSON lines go here (default: stdout).",
     )
     def command(
-        warcs: tuple[str, ...],
-        records: tuple[str, ...],
+        files: tuple[str, ...],
         deep: bool,
         scheduler: str,
         workers: int | None,
         output: str | None,
     ) -> None:
-        """Check WARC files (digests, extraction) and validate records with Dask."""
+        """Check WARC files (digests, extraction) and validate records (FILES ending in .json)
+        with Dask."""
+        records = [name for name in files if name.lower().endswith(".json")]
+        warcs = [name for name in files if not name.lower().endswith(".json")]
         try:
             results = run(warcs, records, deep=deep, scheduler=scheduler, workers=workers)
         except WarciteError as error:
