@@ -49,7 +49,54 @@ sys.path.insert(0, str(PROJECT_ROOT / "tests"))  # the loopback site of the test
 
 from collection_site import running_site  # noqa: E402
 
-WORDS = ["council", "harbour", "river", "library", "railway", "market", "bridge", "meadow", "budget", "vote", "plan", "school", "hospital", "election", "minister", "court", "police", "report", "study", "climate", "energy", "water", "housing", "transport", "museum", "festival", "union", "strike", "trade", "farm", "forest", "coast", "island", "village", "city", "province", "border", "treaty", "army", "refugee", "defector", "elite", "regime", "reform", "protest", "press"]
+WORDS = [
+    "council",
+    "harbour",
+    "river",
+    "library",
+    "railway",
+    "market",
+    "bridge",
+    "meadow",
+    "budget",
+    "vote",
+    "plan",
+    "school",
+    "hospital",
+    "election",
+    "minister",
+    "court",
+    "police",
+    "report",
+    "study",
+    "climate",
+    "energy",
+    "water",
+    "housing",
+    "transport",
+    "museum",
+    "festival",
+    "union",
+    "strike",
+    "trade",
+    "farm",
+    "forest",
+    "coast",
+    "island",
+    "village",
+    "city",
+    "province",
+    "border",
+    "treaty",
+    "army",
+    "refugee",
+    "defector",
+    "elite",
+    "regime",
+    "reform",
+    "protest",
+    "press",
+]
 SURNAMES = ["Kim", "Okafor", "Lindqvist", "Moreau", "Tanaka", "Alvarez", "Novak", "Hyeon"]
 GIVEN = ["Jae-won", "Amara", "Sven", "Claire", "Haruto", "Lucia", "Petra", "In-ae"]
 
@@ -238,7 +285,7 @@ def main() -> None:
     ]
     for label, seconds, baseline in rows:
         ratio = f"{baseline / seconds:>12.1f}x" if baseline else ""
-        print(f"{label:<44}{seconds:>9.3f}{n / seconds:>12.0f}{ratio:>13}")
+        print(f"{label:<44}{seconds:>9.3f}{n / seconds:>12.0f}{ratio:>13}".rstrip())
     print()
     print("Batch capture: pages/s; ratio = batch (--jobs 4) over each loop")
     print(
