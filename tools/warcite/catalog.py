@@ -306,22 +306,63 @@ def entry_from_json(text: str) -> CatalogEntry:
     return CatalogEntry(**data)
 
 
-def requested_uri_of(warc_path: Path) -> str | None:
-    """The URL a warcite capture was asked for (its metadata record's ``requested-uri``),
-    which differs from the page's URL after redirects; None when the WARC does not say."""
+@dataclass(frozen=True)
+class WarcResponse:
+    """A response (or revisit) record of a WARC: where it is and what payload it holds."""
+
+    record_id: str  # "<urn:uuid:...>"
+    record_type: str
+    target_uri: str
+    payload_digest: str | None
+    date: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class WarcSummary:
+    """What the collection needs from a capture's WARC beyond its record."""
+
+    requested_uri: str | None  # the metadata record's requested-uri (before redirects)
+    responses: tuple[WarcResponse, ...]
+
+
+def summarize_warc(warc_path: Path) -> WarcSummary:
+    """The requested URL and the response/revisit records of a WARC (one pass over its
+    record headers, then the last metadata record read); empty when it cannot be read."""
     from warcite.errors import WarciteError
     from warcite.warc import iter_record_infos, parse_warc_fields, read_record_at
 
+    responses = []
+    metadata_offsets = []
     try:
-        infos = [info for info in iter_record_infos(warc_path) if info.record_type == "metadata"]
-        for info in reversed(infos):
-            record = read_record_at(warc_path, info.offset)
+        for info in iter_record_infos(warc_path):
+            if info.record_type == "metadata":
+                metadata_offsets.append(info.offset)
+            elif info.record_type in ("response", "revisit") and info.target_uri:
+                responses.append(
+                    WarcResponse(
+                        info.record_id,
+                        info.record_type,
+                        info.target_uri,
+                        info.payload_digest,
+                        info.date,
+                        info.offset,
+                    )
+                )
+        for offset in reversed(metadata_offsets):
+            record = read_record_at(warc_path, offset)
             for key, value in parse_warc_fields(record.block):
                 if key.lower() == "requested-uri" and value.strip():
-                    return value.strip()
+                    return WarcSummary(value.strip(), tuple(responses))
     except (WarciteError, OSError):
-        return None
-    return None
+        return WarcSummary(None, tuple(responses))
+    return WarcSummary(None, tuple(responses))
+
+
+def requested_uri_of(warc_path: Path) -> str | None:
+    """The URL a warcite capture was asked for (its metadata record's ``requested-uri``),
+    which differs from the page's URL after redirects; None when the WARC does not say."""
+    return summarize_warc(warc_path).requested_uri
 
 
 def matches(
@@ -385,6 +426,8 @@ def sort_entries(entries: Sequence[CatalogEntry]) -> list[CatalogEntry]:
 __all__ = [
     "LIVE_METHODS",
     "CatalogEntry",
+    "WarcResponse",
+    "WarcSummary",
     "by_work",
     "entry_from_json",
     "entry_from_record",
@@ -398,5 +441,6 @@ __all__ = [
     "normalize_since",
     "requested_uri_of",
     "sort_entries",
+    "summarize_warc",
     "work_key",
 ]

@@ -38,19 +38,21 @@ from typing import Any
 
 from warcite.catalog import (
     CatalogEntry,
+    WarcSummary,
     entry_from_json,
     entry_from_record,
     entry_to_json,
     fold,
     mapping,
-    requested_uri_of,
+    summarize_warc,
+    work_key,
 )
 from warcite.errors import UsageError, WarciteError
 from warcite.project import RECORDS_DIR, resolve_in_project
 
 INDEX_DIR = ".warcite"
 INDEX_FILE = "index.sqlite"
-INDEX_FORMAT = "5"
+INDEX_FORMAT = "6"
 """Bumped whenever the tables or what goes into them change: an older index is rebuilt."""
 
 TOKENIZER = "unicode61 remove_diacritics 2"
@@ -118,6 +120,20 @@ def _create(connection: sqlite3.Connection) -> None:
             authors_folded TEXT,
             sort_when TEXT
         );
+        CREATE TABLE IF NOT EXISTS responses (
+            record_path TEXT NOT NULL,
+            warc_path TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            target_key TEXT NOT NULL,
+            target_uri TEXT NOT NULL,
+            payload_digest TEXT,
+            date TEXT NOT NULL,
+            offset INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS responses_by_payload ON responses (target_key, payload_digest);
+        CREATE INDEX IF NOT EXISTS responses_by_id ON responses (record_id);
+        CREATE INDEX IF NOT EXISTS responses_by_record ON responses (record_path);
         CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
             record UNINDEXED, paragraph UNINDEXED, field UNINDEXED, body,
             tokenize = '{TOKENIZER}'
@@ -210,7 +226,7 @@ class _Writer:
             "SELECT rowid FROM passages ORDER BY rowid DESC LIMIT 1"
         ).fetchone()
         self.next_rowid = (row[0] if row else 0) + 1
-        self.warc_cache: dict[str, str | None] = {}  # each WARC read once per sync
+        self.warc_cache: dict[str, WarcSummary] = {}  # each WARC read once per sync
 
     def delete(self, relative: str) -> None:
         row = self.connection.execute(
@@ -221,8 +237,10 @@ class _Writer:
                 "DELETE FROM passages WHERE rowid BETWEEN ? AND ?", (row[0], row[1])
             )
         self.connection.execute("DELETE FROM records WHERE path = ?", (relative,))
+        self.connection.execute("DELETE FROM responses WHERE record_path = ?", (relative,))
 
-    def _requested(self, record: Mapping[str, Any]) -> str | None:
+    def _warc(self, record: Mapping[str, Any], relative: str) -> str | None:
+        """Store the responses of the record's WARC (a live capture's); its requested URL."""
         capture = mapping(record.get("capture"))
         warc_relative = mapping(capture.get("warc")).get("path")
         if not isinstance(warc_relative, str) or capture.get("method") not in (
@@ -231,12 +249,30 @@ class _Writer:
         ):
             return None
         if warc_relative not in self.warc_cache:
-            self.warc_cache[warc_relative] = None
+            summary = WarcSummary(None, ())
             with contextlib.suppress(WarciteError):
-                self.warc_cache[warc_relative] = requested_uri_of(
-                    resolve_in_project(self.project_root, warc_relative)
+                summary = summarize_warc(resolve_in_project(self.project_root, warc_relative))
+            self.warc_cache[warc_relative] = summary
+        summary = self.warc_cache[warc_relative]
+        self.connection.executemany(
+            "INSERT INTO responses (record_path, warc_path, record_id, record_type, target_key, "
+            "target_uri, payload_digest, date, offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    relative,
+                    warc_relative,
+                    response.record_id,
+                    response.record_type,
+                    work_key(response.target_uri),
+                    response.target_uri,
+                    response.payload_digest,
+                    response.date,
+                    response.offset,
                 )
-        return self.warc_cache[warc_relative]
+                for response in summary.responses
+            ],
+        )
+        return summary.requested_uri
 
     def index(self, json_file: Path, relative: str) -> str | None:
         """(Re)index one record file; returns a problem when it cannot be fully indexed."""
@@ -275,7 +311,7 @@ class _Writer:
                     f"{relative}: its text file {text_relative} is not UTF-8 (metadata indexed)"
                 )
                 text = ""
-        entry = entry_from_record(record, relative, requested_uri=self._requested(record))
+        entry = entry_from_record(record, relative, requested_uri=self._warc(record, relative))
         passages = list(_passages(entry, record, text))
         first = self.next_rowid
         self.connection.executemany(
