@@ -186,3 +186,15 @@ def test_timemap_leaves_out_imports_and_refuses_unknown_urls(
         from warcite.timemap import timemap
 
         timemap(root, "https://example.org/never", load_config(root))
+
+
+def test_very_long_texts_are_compared_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    import warcite.diff
+
+    monkeypatch.setattr(warcite.diff, "MAX_PARAGRAPHS_ALIGNED", 3)
+    old = ["a", "b", "c", "d"]
+    new = ["a", "x", "c", "d", "e"]
+    assert [(c.kind, c.old_number, c.new_number) for c in diff_paragraphs(old, new)] == [
+        ("changed", 2, 2),
+        ("added", None, 5),
+    ]

@@ -235,3 +235,27 @@ def test_list_names_its_index_and_works_without_records(tmp_path: Path) -> None:
     entries, sync = load_entries(root)
     assert entries == [] and sync.records == 0
     assert (root / ".warcite" / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_hostile_record_files_are_reported_not_followed(
+    reference_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import os
+
+    import warcite.index
+
+    outside = tmp_path / "outside.json"
+    outside.write_text((reference_project / "records" / f"{REFERENCE}.json").read_text())
+    (reference_project / "records" / "linked.json").symlink_to(outside)
+    os.mkfifo(reference_project / "records" / "pipe.json")
+    monkeypatch.setattr(warcite.index, "MAX_RECORD_BYTES", 1000)
+    (reference_project / "records" / "big.json").write_text("{" + " " * 2000 + "}")
+    results = search(reference_project, "Hyeon")
+    paths = {hit.path for hit in results.hits}
+    assert paths == set()  # the reference record itself is larger than 1000 bytes now
+    assert any("larger than 1000 bytes" in problem for problem in results.index.problems)
+    assert results.index.records == 2  # big.json and the reference: no link, no FIFO
+    monkeypatch.setattr(warcite.index, "MAX_RECORD_BYTES", 64 * 1024 * 1024)
+    assert {hit.path for hit in search(reference_project, "Hyeon", rebuild=True).hits} == {
+        f"records/{REFERENCE}.json"
+    }

@@ -26,6 +26,8 @@ from warcite.errors import RecordError, UsageError
 
 MAX_WORDS_FOR_WORD_DIFF = 5000
 """Longer paragraphs are shown whole, old and new, without a word-level diff."""
+MAX_PARAGRAPHS_ALIGNED = 20_000
+"""Longer texts are compared paragraph by paragraph in place (alignment is quadratic)."""
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,20 @@ def word_diff(old: str, new: str) -> str | None:
 def diff_paragraphs(old: Sequence[str], new: Sequence[str]) -> list[ParagraphChange]:
     """The changed, added and removed paragraphs, numbered from 1 in each text."""
     changes: list[ParagraphChange] = []
-    matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    if max(len(old), len(new)) > MAX_PARAGRAPHS_ALIGNED:
+        opcodes: Sequence[tuple[str, int, int, int, int]] = [
+            ("replace", 0, len(old), 0, len(new))  # paired in place below
+        ]
+    else:
+        matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
+        opcodes = matcher.get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             continue
         paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
         for k in range(paired):
+            if old[i1 + k] == new[j1 + k]:
+                continue  # equal in place (only when texts are too long to align)
             changes.append(
                 ParagraphChange(
                     "changed",

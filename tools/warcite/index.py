@@ -56,6 +56,10 @@ INDEX_FORMAT = "6"
 """Bumped whenever the tables or what goes into them change: an older index is rebuilt."""
 
 TOKENIZER = "unicode61 remove_diacritics 2"
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+"""A record file larger than this is not indexed (reported): records are a few kB."""
+MAX_TEXT_BYTES = 256 * 1024 * 1024
+"""A clean text larger than this is not indexed (its metadata is, reported)."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,18 @@ def _stat(path: Path | str) -> str:
     except OSError:
         return ""
     return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def _read_limited(path: Path, limit: int) -> bytes | None:
+    """A regular file's bytes, or None when it is larger than ``limit``; OSError for a
+    file that is not a regular file (a FIFO, a device) or cannot be read."""
+    with path.open("rb") as stream:
+        if not os.path.isfile(path) or os.fstat(stream.fileno()).st_size > limit:
+            if not os.path.isfile(path):
+                raise OSError(f"{path.name} is not a regular file")
+            return None
+        data = stream.read(limit + 1)
+    return None if len(data) > limit else data
 
 
 def _sha256(path: Path | str) -> str:
@@ -279,9 +295,11 @@ class _Writer:
         self.delete(relative)
         json_stat = _stat(json_file)
         try:
-            raw = json_file.read_bytes()
+            raw = _read_limited(json_file, MAX_RECORD_BYTES)
         except OSError as error:
             return f"{relative}: cannot read ({error.strerror or error})"
+        if raw is None:
+            return f"{relative}: larger than {MAX_RECORD_BYTES} bytes, not indexed"
         json_sha = hashlib.sha256(raw).hexdigest()
         row: dict[str, Any] = {"path": relative, "json_sha256": json_sha, "json_stat": json_stat}
         try:
@@ -301,11 +319,16 @@ class _Writer:
         else:
             row["text_stat"] = _stat(text_file)
             try:
-                text_bytes = text_file.read_bytes()
+                text_bytes = _read_limited(text_file, MAX_TEXT_BYTES)
+                if text_bytes is None:
+                    raise OSError(f"larger than {MAX_TEXT_BYTES} bytes")
                 row["text_sha256"] = hashlib.sha256(text_bytes).hexdigest()
                 text = text_bytes.decode("utf-8")
-            except OSError:
-                problem = f"{relative}: its text file {text_relative} is missing (metadata indexed)"
+            except OSError as error:
+                problem = (
+                    f"{relative}: its text file {text_relative} cannot be read "
+                    f"({getattr(error, 'strerror', None) or error}; metadata indexed)"
+                )
             except UnicodeDecodeError:
                 problem = (
                     f"{relative}: its text file {text_relative} is not UTF-8 (metadata indexed)"
@@ -412,8 +435,8 @@ def _sync(
             for item in listing:
                 if item.name.endswith(".json") and not item.name.startswith("."):
                     try:
-                        if not item.is_file():
-                            continue
+                        if not item.is_file(follow_symlinks=False):
+                            continue  # symbolic links and special files are not records
                         info = item.stat()
                     except OSError:
                         continue
