@@ -198,3 +198,28 @@ def test_very_long_texts_are_compared_in_place(monkeypatch: pytest.MonkeyPatch) 
         ("changed", 2, 2),
         ("added", None, 5),
     ]
+
+
+def test_the_timemap_reads_back_with_the_memento_protocol_client(
+    three_captures: tuple[Path, str, list[dict]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """memento-client (the Memento project's own Python library) parses our link-format."""
+    memento_client = pytest.importorskip("memento_client", reason="in the test extra")
+    client = memento_client.MementoClient
+    root, url, captures = three_captures
+    base = "https://archive.example/web"
+    text = _run(root, monkeypatch, "timemap", url, "--replay-base", base).stdout
+    links = client.parse_link_header(text)
+    assert links[url]["rel"] == ["original"]
+    assert links[f"{base}/timemap/link/{url}"]["type"] == ["application/link-format"]
+    mementos = {uri: value for uri, value in links.items() if "memento" in value["rel"]}
+    assert len(mementos) == 3
+    for record in captures:
+        stamp = re.sub(r"\D", "", record["capture"]["warc"]["date"])[:14]
+        found = mementos[f"{base}/{stamp}/{url}"]
+        seen = client.convert_to_datetime(found["datetime"][0])
+        assert seen.strftime("%Y-%m-%dT%H:%M:%SZ") == record["capture"]["observed_at"]
+    first = client.get_uri_dt_for_rel(links, ["first"])["first"]["uri"]
+    assert first.startswith(
+        f"{base}/{re.sub(r'[^0-9]', '', captures[0]['capture']['warc']['date'])[:14]}/"
+    )
