@@ -207,3 +207,42 @@ def test_batch_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     result = _run(root, monkeypatch, "archive")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_progress_bar_on_a_terminal_and_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pty
+
+    root = _project(tmp_path)
+    with running_site(6) as site:
+        env = {**os.environ, "PYTHONPATH": str(REPO / "tools")}
+        leader, follower = pty.openpty()
+        completed = subprocess.run(
+            [sys.executable, "-m", "warcite", "archive", site.url(0), site.url(1)],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=120,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        terminal = b"".join(chunks).decode()
+        assert completed.returncode == 0
+        assert "archiving" in terminal and "2 sources: 2 archived" in terminal
+        assert completed.stdout.decode().count("archived ") == 2  # the report on stdout
+
+        result = _run(root, monkeypatch, "archive", "--quiet", site.url(2), site.url(0))
+        assert result.exit_code == 0
+        assert result.stderr == ""
+        assert result.stdout.splitlines()[1].startswith("skipped    " + site.url(0))
