@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from warcite.capture import capture, import_file
+from warcite.catalog import CatalogEntry
 from warcite.errors import RecordError, UsageError, ValidationFailed
+from warcite.lineage import lineage_for, lineage_from_entries
 from warcite.project import ARCHIVE_DIR
 from warcite.record import RecordResult, make_record, record_paths
 from warcite.validate import validate_file
@@ -44,6 +47,7 @@ def archive(
     note: str | None = None,
     observed_at: str | None = None,
     record_lock: Any = None,
+    catalogue: Sequence[CatalogEntry] | None = None,
 ) -> RecordResult:
     """Capture or import ``source``, extract, write its record, and validate it.
 
@@ -51,7 +55,9 @@ def archive(
     anything is captured when ``slug`` names an existing record (without ``replace``), and
     ValidationFailed (with every problem) when the new record does not validate.
     ``record_lock`` (a context manager, e.g. a threading.Lock shared by a batch) is held
-    while the record's id is chosen and the record written and validated.
+    while the record's id is chosen and the record written and validated.  A new capture
+    of a URL the archive holds is linked to the earlier ones (the record's ``lineage``,
+    from ``catalogue`` when the caller has the collection's entries, else from the index).
     """
     archive_dir = project_root / ARCHIVE_DIR
     is_url = _is_url(source)
@@ -64,15 +70,18 @@ def archive(
                 "--id or use --replace (nothing was captured)"
             )
     page_id: str | None
+    work_url: str | None = None  # a new capture's work: recaptures are linked (lineage)
     if is_url:
         if url is not None:
             raise UsageError("--url is for files; a URL to capture is given as SOURCE")
         captured = capture(source, archive_dir=archive_dir, slug=slug)
         warc_path, page_id = captured.path, captured.main_record_id
+        work_url = captured.memento.original_uri if captured.memento else captured.final_uri
     else:
         path = Path(source)
         if not path.is_file():
             raise UsageError(f"{source} is neither an http(s) URL nor an existing file")
+        work_url = None if reused else url  # an import names its URL; reuse is a rebuild
         if reused:
             warc_path, page_id = path, None
         else:
@@ -93,6 +102,11 @@ def archive(
             replace=replace,
             project_root=project_root,
             operator=operator,
+            lineage=None
+            if work_url is None
+            else lineage_from_entries(work_url, catalogue)
+            if catalogue is not None
+            else lineage_for(project_root, work_url),
         )
         report = validate_file(result.path, project_root)
     if not report.ok:

@@ -279,9 +279,18 @@ def source_key(source: Source) -> str:
 ArchiveFunction = Callable[..., Any]
 
 
-def archive_one(source: Source, *, project_root: Path, lock: Any, **options: Any) -> Any:
+def archive_one(
+    source: Source,
+    *,
+    project_root: Path,
+    lock: Any,
+    catalogue: Sequence[CatalogEntry] = (),
+    **options: Any,
+) -> Any:
     """The single-page job for one source (warcite.archive.archive), the record stage
-    under ``lock``.  A WARC name taken in the same second is retried after a pause."""
+    under ``lock``, recaptures linked from ``catalogue`` (the entries at the batch's start:
+    a batch archives each work once).  A WARC name taken in the same second is retried
+    after a pause."""
     from warcite.archive import archive
 
     for attempt in range(ARCHIVE_EXISTS_RETRIES + 1):
@@ -291,6 +300,7 @@ def archive_one(source: Source, *, project_root: Path, lock: Any, **options: Any
                 project_root=project_root,
                 url=source.url,
                 record_lock=lock,
+                catalogue=catalogue,
                 **options,
             )
         except ArchiveExistsError:
@@ -372,7 +382,7 @@ def run_batch(
     def work(source: Source) -> ItemResult:
         began = time.monotonic()
         try:
-            result = run(source, project_root=project_root, lock=lock, **options)
+            result = run(source, project_root=project_root, lock=lock, catalogue=entries, **options)
         except WarciteError as error:
             return ItemResult(
                 source.source,

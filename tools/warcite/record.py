@@ -585,6 +585,7 @@ def build_record(
     record_id: str | None = None,
     warc_file: tuple[int, str, str] | None = None,
     warcinfo: Sequence[tuple[str, str]] = (),
+    lineage: Mapping[str, Any] | None = None,
 ) -> tuple[JsonObject, str]:
     """The JSON record and the clean text for one page and its extraction.
 
@@ -798,6 +799,8 @@ def build_record(
         "citation": {},
         "extensions": {},
     }
+    if lineage is not None and "lineage" in load_schema().get("properties", {}):
+        record["lineage"] = dict(lineage)  # earlier captures of the work (warcite.lineage)
     record["citation"] = citation_item(record, project_root)
     return record, text
 
@@ -963,6 +966,7 @@ def make_record(
     clock: Clock | None = None,
     new_uuid: UuidFactory | None = None,
     operator: str | None = None,
+    lineage: Mapping[str, Any] | None = None,
 ) -> RecordResult:
     """Extract the page of a WARC and write its record and text, validated, atomically.
 
@@ -972,6 +976,8 @@ def make_record(
     RecordError unless ``replace``.  A different capture whose default id is taken gets the
     next free ``<id>-2``, ``<id>-3``...; an explicit ``slug`` that is taken is an error unless
     ``replace``.  The record is validated (schema, CSL, fixity) before it is written.
+    ``lineage`` links a new capture to the earlier captures of its work (warcite.lineage;
+    written where the record schema has it, from 1.1.0).
     """
     from warcite.extract import extract_page
     from warcite.warc import read_page
@@ -997,6 +1003,7 @@ def make_record(
             record_id=reuse,
             warc_file=warc_file,
             warcinfo=warcinfo,
+            lineage=lineage,
         )
 
     if slug is not None:
