@@ -223,3 +223,31 @@ def test_the_timemap_reads_back_with_the_memento_protocol_client(
     assert first.startswith(
         f"{base}/{re.sub(r'[^0-9]', '', captures[0]['capture']['warc']['date'])[:14]}/"
     )
+
+
+def test_recaptures_are_linked_to_the_earlier_captures(
+    three_captures: tuple[Path, str, list[dict]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warcite.catalog import work_key
+    from warcite.index import load_entries
+    from warcite.lineage import lineage_from_entries
+    from warcite.record import load_schema
+
+    root, url, (first, second, third) = three_captures
+    entries, _ = load_entries(root)
+    lineage = lineage_from_entries(url.replace("http://", "HTTP://") + "#x", entries)
+    assert lineage["work_key"] == work_key(url)
+    assert [item["id"] for item in lineage["previous"]] == [first["id"], second["id"], third["id"]]
+    assert lineage["previous"][0] == {
+        "id": first["id"],
+        "record_id": first["record_id"],
+        "payload_digest": first["capture"]["warc"]["payload_digest"],
+        "captured": first["capture"]["observed_at"],
+    }
+    assert lineage_from_entries("http://127.0.0.1:1/other", entries)["previous"] == []
+    if "lineage" in load_schema().get("properties", {}):  # schema 1.1.0 and later
+        assert "lineage" not in first or first["lineage"]["previous"] == []
+        assert [item["id"] for item in third["lineage"]["previous"]] == [first["id"], second["id"]]
+        assert third["lineage"]["work_key"] == work_key(url)
+    else:  # a schema without lineage: never written (it would not validate)
+        assert "lineage" not in third
