@@ -15,13 +15,18 @@ the job once the cause is fixed (``warcite validate`` lists such WARCs too).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from warcite.capture import capture, import_file
+from warcite.catalog import CatalogEntry
 from warcite.errors import RecordError, UsageError, ValidationFailed, WarciteError
+from warcite.lineage import lineage_for, lineage_from_entries
 from warcite.project import ARCHIVE_DIR, display_path
 from warcite.record import (
     RecordResult,
@@ -85,6 +90,8 @@ def archive(
     operator: str | None = None,
     note: str | None = None,
     observed_at: str | None = None,
+    record_lock: Any = None,
+    catalogue: Sequence[CatalogEntry] | None = None,
 ) -> RecordResult:
     """Capture or import ``source``, extract, write its record, and validate it.
 
@@ -94,6 +101,10 @@ def archive(
     new WARC was written but its record was not, the error (of the failing stage's kind)
     names the WARC kept and the command completing the job.  Credentials in ``url``
     (``user:secret@``) are removed before anything is written, with a warning.
+    ``record_lock`` (a context manager, e.g. a threading.Lock shared by a batch) is held
+    while the record's id is chosen and the record written and validated.  A new capture
+    of a URL the archive holds is linked to the earlier ones (the record's ``lineage``,
+    from ``catalogue`` when the caller has the collection's entries, else from the index).
     """
     archive_dir = project_root / ARCHIVE_DIR
     warnings: list[str] = []
@@ -113,11 +124,13 @@ def archive(
                 "--id or use --replace (nothing was captured)"
             )
     page_id: str | None
+    work_url: str | None = None  # a new capture's work: recaptures are linked (lineage)
     if is_url:
         if url is not None:
             raise UsageError("--url is for files; a URL to capture is given as SOURCE")
         captured = capture(source, archive_dir=archive_dir, slug=slug)
         warc_path, page_id = captured.path, captured.main_record_id
+        work_url = captured.memento.original_uri if captured.memento else captured.final_uri
     else:
         path = Path(source)
         if not path.is_file():
@@ -129,6 +142,7 @@ def archive(
                     "broken symbolic link); not read"
                 )
             raise UsageError(f"{source} is neither an http(s) URL nor an existing file")
+        work_url = None if reused else url  # an import names its URL; reuse is a rebuild
         if reused:
             warc_path, page_id = path, None
         else:
@@ -142,15 +156,21 @@ def archive(
             )
             warc_path, page_id = imported.path, imported.main_record_id
     try:
-        result = make_record(
-            warc_path,
-            record_id=page_id,
-            slug=slug,
-            replace=replace,
-            project_root=project_root,
-            operator=operator,
-        )
-        report = validate_file(result.path, project_root)
+        with record_lock if record_lock is not None else contextlib.nullcontext():
+            result = make_record(
+                warc_path,
+                record_id=page_id,
+                slug=slug,
+                replace=replace,
+                project_root=project_root,
+                operator=operator,
+                lineage=None
+                if work_url is None
+                else lineage_from_entries(work_url, catalogue)
+                if catalogue is not None
+                else lineage_for(project_root, work_url),
+            )
+            report = validate_file(result.path, project_root)
         if not report.ok:
             raise ValidationFailed(f"{report.file} does not validate", report.problems)
     except WarciteError as error:

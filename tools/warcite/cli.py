@@ -7,6 +7,7 @@ into ``Error: ...`` on stderr and the exit code of its kind (see warcite.errors)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -388,22 +389,51 @@ def record_command(
 
 
 @cli.command("archive")
-@click.argument("source")
+@click.argument("sources", nargs=-1)
 @click.option("--url", default=None, help="The page's original URL (for HTML and text files).")
 @click.option("--id", "slug", default=None, help="The id of the WARC and the record.")
 @click.option("--replace", is_flag=True, help="Rewrite an existing record of that id.")
 @click.option("--operator", default=None, help="Name of the person running warcite (an agent).")
 @click.option("--note", default=None, help="A note kept with an imported file.")
 @click.option("--observed-at", default=None, help="When an imported copy was made (ISO 8601).")
+@click.option(
+    "--from",
+    "source_list",
+    default=None,
+    metavar="FILE",
+    help="Also archive the sources listed in FILE (one a line, '#' comments; '-': stdin).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Sources archived at the same time (batch).",
+)
+@click.option("--recapture", is_flag=True, help="Batch: capture again what is already archived.")
+@click.option("--quiet", is_flag=True, help="Batch: no progress bar, no summary on stderr.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Batch report: one line per source, or JSON.",
+)
 @reports_errors
 def archive_command(
-    source: str,
+    sources: tuple[str, ...],
     url: str | None,
     slug: str | None,
     replace: bool,
     operator: str | None,
     note: str | None,
     observed_at: str | None,
+    source_list: str | None,
+    jobs: int,
+    recapture: bool,
+    quiet: bool,
+    output_format: str,
 ) -> None:
     """The main job: capture URL or import FILE, extract, record, validate, cite.
 
@@ -411,15 +441,41 @@ def archive_command(
     the bundled reference WARC rebuilds its record, reported "unchanged" when identical),
     or a file to import (a WARC from elsewhere, or HTML/text with --url).  Prints the
     record's path and an APA citation.
+
+    With several SOURCEs or --from FILE it is a batch: --jobs at a time, a progress bar on
+    stderr, one report line per source (or --format json), failures reported and skipped;
+    a source already archived is skipped unless --recapture, so a rerun resumes.  Exit 7
+    when any source failed.
     """
     from warcite.archive import archive
-    from warcite.errors import ValidationFailed
+    from warcite.errors import UsageError, ValidationFailed
     from warcite.project import find_project_root
 
     root = find_project_root(required=False)
+    if source_list is not None or len(sources) > 1:
+        if slug is not None or url is not None or replace:
+            raise UsageError(
+                "--id, --url and --replace name one page; in a batch give a file's URL "
+                "after it on its line of the --from list"
+            )
+        _archive_batch(
+            root,
+            sources,
+            source_list,
+            jobs=jobs,
+            recapture=recapture,
+            quiet=quiet,
+            output_format=output_format,
+            operator=operator,
+            note=note,
+            observed_at=observed_at,
+        )
+        return
+    if not sources:
+        raise UsageError("give a URL or a file to archive (or --from FILE with a list)")
     try:
         result = archive(
-            source,
+            sources[0],
             project_root=root,
             url=url,
             slug=slug,
@@ -433,6 +489,64 @@ def archive_command(
             click.echo(problem.line(), err=True)
         raise
     _print_record_result(result, root)
+
+
+def _archive_batch(
+    root: Path,
+    sources: tuple[str, ...],
+    source_list: str | None,
+    *,
+    jobs: int,
+    recapture: bool,
+    quiet: bool,
+    output_format: str,
+    **options: Any,
+) -> None:
+    """``warcite archive`` of several sources: progress on stderr, the report on stdout."""
+    from warcite.batch import Source, read_source_list, run_batch
+    from warcite.errors import BatchFailed, UsageError
+
+    items = [Source(source) for source in sources]
+    if source_list is not None:
+        items.extend(read_source_list(source_list))
+    if not items:
+        raise UsageError(f"--from {source_list}: the list holds no sources")
+    show_bar = not quiet and sys.stderr.isatty()
+    bar: Any = (
+        click.progressbar(length=len(items), label="archiving", file=sys.stderr)
+        if show_bar
+        else None
+    )
+    finished: dict[int, Any] = {}
+    printed = 0
+
+    def on_item(item: Any) -> None:
+        """Report lines in input order, each as soon as every earlier item is done."""
+        nonlocal printed
+        finished[item.position] = item
+        if bar is not None:
+            bar.update(1)
+        if output_format == "text" and not show_bar:
+            while printed in finished:
+                click.echo(finished.pop(printed).line())
+                printed += 1
+
+    with bar if bar is not None else contextlib.nullcontext():
+        report = run_batch(
+            items, project_root=root, jobs=jobs, recapture=recapture, on_item=on_item, **options
+        )
+    if output_format == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    elif show_bar:
+        for item in report.items:
+            click.echo(item.line())
+    if not quiet:
+        click.echo(report.summary(), err=True)
+    if not report.ok:
+        raise BatchFailed(
+            f"{report.failed} of {len(report.items)} sources failed (see the report); "
+            "rerun the same command to retry them: archived sources are skipped"
+        )
 
 
 @cli.command("validate")
@@ -854,6 +968,183 @@ def cite_command(
             text=text,
         )
     )
+
+
+# ---------------------------------------------------------------- collections (catalog, index, diff, timemap)
+
+
+def _print_index_sync(sync: Any, quiet: bool = False) -> None:
+    """What verifying the derived index did, on stderr (problems always)."""
+    if sync.changed and not quiet:
+        click.echo(sync.summary(), err=True)
+    for problem in sync.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+_INDEX_OPTIONS = [
+    click.option("--reindex", is_flag=True, help="Rebuild the derived index from the records."),
+    click.option(
+        "--verify",
+        is_flag=True,
+        help="Check every record file's digest against the index (default: changed files).",
+    ),
+]
+
+
+def _index_options(function: F) -> F:
+    for option in reversed(_INDEX_OPTIONS):
+        function = option(function)
+    return function
+
+
+@cli.command("list")
+@click.option("--site", default=None, help="Only records whose site, publisher or host matches.")
+@click.option("--author", default=None, help="Only records with an author of that name (any form).")
+@click.option("--since", default=None, help="Only captures seen on or after DATE (ISO 8601).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A table, or JSON (one object per record).",
+)
+@_index_options
+@reports_errors
+def list_command(
+    site: str | None,
+    author: str | None,
+    since: str | None,
+    output_format: str,
+    reindex: bool,
+    verify: bool,
+) -> None:
+    """List the records: id, date captured, title, first author, site, fixity status.
+
+    Fixity is the record's last fixity check event when it has one, otherwise a quick
+    size check of the files it lists ("size ok"); warcite validate checks digests.
+    Read from the derived index .warcite/index.sqlite, verified against the records first.
+    """
+    from warcite.listing import list_records, render_json, render_table
+    from warcite.project import find_project_root
+
+    root = find_project_root()
+    found, sync = list_records(
+        root, site=site, author=author, since=since, rebuild=reindex, verify=verify
+    )
+    _print_index_sync(sync)
+    if output_format == "json":
+        click.echo(render_json(found))
+    else:
+        click.echo(render_table(found))
+        click.echo(f"{len(found)} of {sync.records} records", err=True)
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Best hits shown (0: only count them).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: each hit with snippet and citation; json: the same as data.",
+)
+@_index_options
+@reports_errors
+def search_command(query: str, limit: int, output_format: str, reindex: bool, verify: bool) -> None:
+    """Search the clean texts and metadata of every record (SQLite FTS5 index).
+
+    Words must all occur in one paragraph or metadata field; "quoted words" are a phrase,
+    word* a prefix, -word excludes, A OR B either.  Names are found in every recorded
+    form.  Each hit: record, paragraph number, snippet, APA in-text citation and
+    reference.  No match is not an error (exit 0, "0 matches").
+    """
+    from warcite.project import find_project_root
+    from warcite.search import render_results, search
+
+    root = find_project_root()
+    results = search(root, query, limit=limit, rebuild=reindex, verify=verify)
+    _print_index_sync(results.index)
+    if output_format == "json":
+        click.echo(json.dumps(results.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_results(results))
+
+
+@cli.command("diff")
+@click.argument("first")
+@click.argument("second", required=False)
+@click.option(
+    "--since",
+    default=None,
+    metavar="DATE",
+    help="Compare FIRST's (a URL or record) latest capture with the last one before DATE.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: metadata then paragraph changes; json: the same as data.",
+)
+@reports_errors
+def diff_command(first: str, second: str | None, since: str | None, output_format: str) -> None:
+    """Show what changed between two captures: clean text paragraph by paragraph, metadata.
+
+    warcite diff OLD NEW compares two records; warcite diff RECORD compares it with the
+    previous capture of the same URL; warcite diff URL --since DATE compares the URL's
+    latest capture with the last one made before DATE.  Changed paragraphs carry a word
+    diff: [-removed-]{+added+}.  Exit 0 whether or not anything changed.
+    """
+    from warcite.diff import diff, render_diff
+    from warcite.project import find_project_root
+
+    result = diff(find_project_root(), first, second, since=since)
+    if output_format == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_diff(result))
+
+
+@cli.command("timemap")
+@click.argument("url")
+@click.option(
+    "--replay-base",
+    default=None,
+    help="Wayback-style replay base URL of the archive (overrides warcite.toml).",
+)
+@reports_errors
+def timemap_command(url: str, replay_base: str | None) -> None:
+    """Print the Memento TimeMap (RFC 7089, application/link-format) of URL's captures.
+
+    Memento URIs are <replay base>/<14-digit WARC-Date>/<URI> with a replay base
+    (warcite.toml or --replay-base), else the WARC file and its record ID
+    (archive/<file>.warc.gz#urn:uuid:...).  Imports of saved copies are not mementos and
+    are left out.  Exit 5 when the archive holds no capture of URL.
+    """
+    from warcite.config import load_config
+    from warcite.project import find_project_root
+    from warcite.timemap import render_link_format, timemap
+
+    root = find_project_root()
+    config = load_config(root).with_overrides(replay_base=replay_base)
+    result = timemap(root, url, config)
+    click.echo(render_link_format(result), nl=False)
+    if result.left_out:
+        click.echo(
+            f"left out {len(result.left_out)} import(s) of saved copies: "
+            + ", ".join(result.left_out[:5]),
+            err=True,
+        )
 
 
 def main() -> None:

@@ -11,7 +11,8 @@ code, so a script can tell *what kind* of failure happened::
     │   └── WarcReadError                 a WARC that cannot be read, or lacks the record asked for
     ├── RecordError              exit 5   an invalid, missing or conflicting record
     │   └── ValidationFailed              validation found problems (carries them all)
-    └── CitationError            exit 6   a quote not found, an unknown style or pinpoint
+    ├── CitationError            exit 6   a quote not found, an unknown style or pinpoint
+    └── BatchFailed              exit 7   a batch ran to its end but some items failed
 
 Every message says what is wrong, where, and what to do about it.  The
 library never prints and never exits; it raises.
@@ -75,8 +76,16 @@ class CitationError(WarciteError):
     exit_code = 6
 
 
+class BatchFailed(WarciteError):
+    """A batch (``warcite archive`` of several sources) finished, and some items failed;
+    the per-item report says which and why."""
+
+    exit_code = 7
+
+
 __all__ = [
     "ArchiveExistsError",
+    "BatchFailed",
     "CaptureError",
     "CitationError",
     "ExtractionError",

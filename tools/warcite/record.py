@@ -726,6 +726,7 @@ def build_record(
     record_id: str | None = None,
     warc_file: tuple[int, str, str] | None = None,
     warcinfo: Sequence[tuple[str, str]] = (),
+    lineage: Mapping[str, Any] | None = None,
 ) -> tuple[JsonObject, str]:
     """The JSON record and the clean text for one page and its extraction.
 
@@ -950,6 +951,8 @@ def build_record(
         "citation": {},
         "extensions": {},
     }
+    if lineage is not None and "lineage" in load_schema().get("properties", {}):
+        record["lineage"] = dict(lineage)  # earlier captures of the work (warcite.lineage)
     record = without_any_credentials(record)
     record["citation"] = citation_item(record, project_root)
     provenance.link_events(record, operator_id)
@@ -1239,6 +1242,7 @@ def make_record(
     clock: Clock | None = None,
     new_uuid: UuidFactory | None = None,
     operator: str | None = None,
+    lineage: Mapping[str, Any] | None = None,
 ) -> RecordResult:
     """Extract the page of a WARC and write its record and text, validated, atomically.
 
@@ -1250,6 +1254,8 @@ def make_record(
     ``replace`` (or this process reserved it with :func:`allocate_id`).  The record is
     validated (schema, CSL, fixity) before it is written.  Choosing the id and writing
     happen under the project lock, so concurrent runs never collide.
+    ``lineage`` links a new capture to the earlier captures of its work (warcite.lineage;
+    written where the record schema has it, from 1.1.0).
     """
     from warcite.extract import extract_page
     from warcite.lock import project_lock
@@ -1291,6 +1297,7 @@ def make_record(
             record_id=reuse,
             warc_file=warc_file,
             warcinfo=warcinfo,
+            lineage=lineage,
         )
 
     if slug is not None:

@@ -462,8 +462,8 @@ def _check_warc(
         check_record_digests,
         digest_matches,
         iter_record_infos,
-        payload_bytes,
         read_record_at,
+        record_payload,
     )
 
     warc = _get(record, "capture", "warc")
@@ -590,7 +590,7 @@ def _check_warc(
                 found=written,
             )
         try:
-            payload = payload_bytes(found.info.record_type, found.block)
+            payload = record_payload(path, found)  # a revisit's: the earlier response's
             matches = payload is not None and digest_matches(recorded, payload)
         except (ValueError, WarciteError) as error:
             collector.add("fixity", "$.capture.warc.payload_digest", f"record {record_id}: {error}")

@@ -139,6 +139,17 @@ def payload_bytes(record_type: str, block: bytes) -> bytes | None:
     return entity_body(message)[0]
 
 
+def record_payload(path: str | Path, record: WarcRecord) -> bytes | None:
+    """The payload of a record read from ``path``: :func:`payload_bytes`, except for a
+    ``revisit`` record, whose payload is that of the response it refers to (found and
+    checked by warcite.revisit.find_revisited; WarcReadError when it cannot be)."""
+    if record.info.record_type == "revisit":
+        from warcite.revisit import find_revisited
+
+        return payload_bytes("response", find_revisited(Path(path), record).block)
+    return payload_bytes(record.info.record_type, record.block)
+
+
 def compute_payload_digest(record_type: str, block: bytes) -> str | None:
     """The ``WARC-Payload-Digest`` warcite writes for a record, or None for types without one."""
     payload = payload_bytes(record_type, block)
@@ -655,7 +666,7 @@ def verify_record(
                 f"expected {payload_digest}"
             )
         try:
-            payload = payload_bytes(record.info.record_type, record.block)
+            payload = record_payload(path, record)  # a revisit's: the earlier response's
         except WarcReadError as error:
             problems.append(f"{path}: record {record_id}: {error}")
         else:
@@ -834,10 +845,10 @@ def read_page(
                 f"{path} has no record {wanted}; it holds {_summary(records)} "
                 "(list them with warcio index)"
             )
-        if chosen.info.record_type not in ("response", "resource"):
+        if chosen.info.record_type not in ("response", "resource", "revisit"):
             raise WarcReadError(
                 f"{path}: record {wanted} is a {chosen.info.record_type} record; "
-                "a page is a response or resource record"
+                "a page is a response, resource or revisit record"
             )
     else:
         chosen = None
@@ -861,18 +872,29 @@ def read_page(
     if not chosen.block_complete:  # only its first bytes were kept: read it whole now
         whole = read_record_at(path, chosen.info.offset, max_block_bytes=max_block_bytes)
         chosen = WarcRecord(chosen.info, whole.headers, whole.block, whole.protocol)
-    content_type, message = _page_media_type(chosen)
-    if chosen.info.record_type == "response":
+    content = chosen  # a revisit's payload is in the response it refers to (warcite.revisit)
+    if chosen.info.record_type == "revisit":
+        from warcite.revisit import find_revisited
+
+        content = find_revisited(path, chosen)
+        if not content.block_complete:
+            whole = read_record_at(path, content.info.offset, max_block_bytes=max_block_bytes)
+            content = WarcRecord(content.info, whole.headers, whole.block, whole.protocol)
+    content_type, message = _page_media_type(content)
+    if content.info.record_type == "response":
         if message is None:
             raise WarcReadError(
-                f"{path}: response record {chosen.info.record_id} does not hold an HTTP message"
+                f"{path}: response record {content.info.record_id} does not hold an HTTP message"
             )
         try:
             body, _complete = entity_body(message, limit=max_body_bytes)
         except WarcReadError as error:
-            raise WarcReadError(f"{path}: record {chosen.info.record_id}: {error}") from error
+            raise WarcReadError(f"{path}: record {content.info.record_id}: {error}") from error
         http_headers = message.headers
         status = message.status
+        if content is not chosen:  # this capture's own HTTP head, the earlier payload
+            head = parse_http_message(chosen.block)
+            http_headers, status = head.headers, head.status
     else:
         body = chosen.block
         http_headers = ()
