@@ -386,14 +386,14 @@ def matches(
         wanted = fold(author)
         if not any(wanted in fold(form) for form in entry.author_forms):
             return False
-    return not (since is not None and (entry.when or "") < since)
+    return not (since is not None and comparable_when(entry.when) < since)
 
 
 def by_work(entries: Iterable[CatalogEntry], url: str) -> list[CatalogEntry]:
     """The entries that are captures of ``url`` (by work key), oldest first."""
     key = work_key(url)
     found = [entry for entry in entries if key in entry.keys or entry.work_key == key]
-    return sorted(found, key=lambda entry: (entry.when or "", entry.warc_date or "", entry.id))
+    return sorted(found, key=lambda entry: (comparable_when(entry.when), entry.warc_date or "", entry.id))
 
 
 def normalize_since(value: str) -> str:
@@ -415,12 +415,28 @@ def normalize_since(value: str) -> str:
             f"--since {value!r} is not an ISO 8601 date (2026-11-26) or date-time with a "
             "time zone (2026-11-26T12:00:00Z)"
         )
-    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def comparable_when(value: str | None) -> str:
+    """A record's date-time (``...T12:00:00Z`` or with a fraction, ``...T12:00:00.5Z``) in one
+    fixed-width UTC form, so that strings compare as the instants do; '' for none."""
+    from datetime import datetime, timezone
+
+    if not value:
+        return ""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def sort_entries(entries: Sequence[CatalogEntry]) -> list[CatalogEntry]:
     """Entries by capture date, then id."""
-    return sorted(entries, key=lambda entry: (entry.when or "", entry.id))
+    return sorted(entries, key=lambda entry: (comparable_when(entry.when), entry.id))
 
 
 __all__ = [
@@ -429,6 +445,7 @@ __all__ = [
     "WarcResponse",
     "WarcSummary",
     "by_work",
+    "comparable_when",
     "entry_from_json",
     "entry_from_record",
     "entry_to_json",

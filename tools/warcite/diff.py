@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from warcite.catalog import CatalogEntry, by_work, mapping, normalize_since
+from warcite.catalog import CatalogEntry, by_work, comparable_when, mapping, normalize_since
 from warcite.errors import RecordError, UsageError
 
 MAX_WORDS_FOR_WORD_DIFF = 5000
@@ -256,10 +256,10 @@ def resolve_pair(
         new = captures[-1]
         latest_note = (
             f"; no capture since {since}, the latest is from {new.when}"
-            if (new.when or "") < limit
+            if comparable_when(new.when) < limit
             else ""
         )
-        before = [capture for capture in captures[:-1] if (capture.when or "") < limit]
+        before = [capture for capture in captures[:-1] if comparable_when(capture.when) < limit]
         if before:
             return (
                 before[-1],
