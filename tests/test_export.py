@@ -195,6 +195,7 @@ def test_cli_export_all_or_named_records(
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "one" / "data" / "records").iterdir()) == [
         "opednews-160829-249.json",
+        "opednews-160829-249.sha512",
         "opednews-160829-249.txt",
     ]
     result = runner.invoke(cli, ["export", "--bagit", "-o", str(tmp_path / "one")])
