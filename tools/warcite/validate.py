@@ -778,6 +778,34 @@ def _check_derived(
             found=stored,
             severity="warning" if explained else "error",
         )
+    # A recapture's work key names the work's URL: it must be the key of a URL the WARC
+    # and the record give (the earlier captures it lists are protected by the seal).
+    stored_key = _get(record, "lineage", "work_key")
+    if isinstance(record.get("lineage"), dict):
+        from warcite.catalog import work_key
+
+        urls = [
+            _get(derived, "work", "url"),
+            _get(derived, "capture", "target_uri"),
+            _get(derived, "capture", "final_uri"),
+            _get(derived, "capture", "memento", "original_uri"),
+            _get(record, "work", "url"),
+        ]
+        keys = {work_key(u) for u in urls if isinstance(u, str) and u}
+        keys |= {
+            work_key(u.split(":", 2)[2])
+            for u in urls
+            if isinstance(u, str) and u.startswith(("urn:transcript:", "urn:import:"))
+        }
+        if stored_key not in keys:
+            collector.add(
+                "drift",
+                "$.lineage.work_key",
+                f"the record holds {_short(stored_key)}, which is the key of no URL the WARC "
+                f"gives ({', '.join(sorted(keys)) or 'none'})",
+                expected=sorted(keys),
+                found=stored_key,
+            )
     # The citation is rebuilt from the record's own work and capture, with the code that
     # made it: it must agree with them whatever the extractor version.
     if isinstance(record.get("citation"), dict):
