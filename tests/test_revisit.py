@@ -157,3 +157,28 @@ def test_the_dedupe_lookup_finds_an_identical_payload_of_the_same_url(
         earlier.offset,
     )
     assert original_record(root, _new_id()) is None
+
+
+def test_an_unchanged_recapture_is_written_as_a_revisit(tmp_path: Path) -> None:
+    """archive() hands capture the project's dedupe lookup: the second capture of an
+    unchanged page stores a revisit record, not the payload again, and its record reads,
+    validates and cites through the earlier response."""
+    from warcite.validate import validate_file
+    from warcite.warc import iter_records
+
+    root = _project(tmp_path)
+    with running_site(3) as site:
+        first = archive(site.url(1), project_root=root).record
+        second = archive(site.url(1), project_root=root).record
+    assert first["id"] != second["id"]
+    warc = root / second["capture"]["warc"]["path"]
+    wanted = second["capture"]["warc"]["record_id"].strip("<>")
+    page = next(r for r in iter_records(warc) if r.info.record_id.strip("<>") == wanted)
+    assert page.info.record_type == "revisit"
+    assert page.header("WARC-Profile") == IDENTICAL_PAYLOAD_PROFILE
+    assert page.header("WARC-Truncated") == "length"
+    assert "truncated" not in second["capture"] or second["capture"]["truncated"] is None
+    assert second["text"]["sha512"] == first["text"]["sha512"]
+    assert [p["id"] for p in second["lineage"]["previous"]] == [first["id"]]
+    report = validate_file(root / "records" / f"{second['id']}.json", root, deep=True)
+    assert report.ok, [p.line() for p in report.problems]

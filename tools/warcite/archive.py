@@ -19,7 +19,7 @@ import contextlib
 import dataclasses
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from warcite.capture import capture, import_file
 from warcite.catalog import CatalogEntry
 from warcite.errors import RecordError, UsageError, ValidationFailed, WarciteError
 from warcite.lineage import lineage_for, lineage_from_entries
+from warcite.models import RevisitTarget
 from warcite.project import ARCHIVE_DIR, display_path
 from warcite.record import (
     RecordResult,
@@ -128,7 +129,9 @@ def archive(
     if is_url:
         if url is not None:
             raise UsageError("--url is for files; a URL to capture is given as SOURCE")
-        captured = capture(source, archive_dir=archive_dir, slug=slug)
+        captured = capture(
+            source, archive_dir=archive_dir, slug=slug, dedupe=revisit_targets(project_root)
+        )
         warc_path, page_id = captured.path, captured.main_record_id
         work_url = captured.memento.original_uri if captured.memento else captured.final_uri
     else:
@@ -185,4 +188,24 @@ def archive(
     return result
 
 
-__all__ = ["archive", "completion_command"]
+def revisit_targets(project_root: Path) -> Callable[[str, str], RevisitTarget | None]:
+    """The capture's ``dedupe`` lookup: a response whose payload the archive already holds
+    for the same URL is written as a WARC 1.1 revisit record referring to the earlier one
+    (identical-payload-digest profile), not stored a second time."""
+    from warcite.revisit import dedupe_lookup
+
+    try:
+        lookup = dedupe_lookup(project_root)
+    except WarciteError:  # no usable index: store the payload again, which is always safe
+        return lambda target_uri, payload_digest: None
+
+    def target(target_uri: str, payload_digest: str) -> RevisitTarget | None:
+        earlier = lookup(target_uri, payload_digest)
+        if earlier is None:
+            return None
+        return RevisitTarget(earlier.target_uri, earlier.date, earlier.record_id)
+
+    return target
+
+
+__all__ = ["archive", "completion_command", "revisit_targets"]

@@ -954,7 +954,11 @@ def read_page(
         method=method,
         memento=memento,
         source_metadata=fields,
-        truncated=chosen.header("WARC-Truncated"),
+        # a revisit's block is cut before its duplicate payload (WARC 1.1 section 6.7.2):
+        # the page is as complete as the response it refers to
+        truncated=content.header("WARC-Truncated")
+        if content is not chosen
+        else chosen.header("WARC-Truncated"),
     )
 
 

@@ -439,5 +439,7 @@ def _revisit_record(
             ("WARC-Refers-To-Target-URI", target.refers_to_uri),
             ("WARC-Refers-To-Date", target.refers_to_date),
             ("WARC-Payload-Digest", payload_digest),
+            # WARC 1.1 section 6.7.2: the block is cut before the (duplicate) payload
+            ("WARC-Truncated", "length"),
         ],
     )

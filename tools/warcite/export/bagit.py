@@ -50,10 +50,10 @@ def export_bagit(records: list[Path], output: Path, *, now: datetime | None = No
         manifest.append((item.sha512, f"data/{item.relative}"))
         total += item.size
     extra = schema_files(items)
-    for item in items:  # each record's seal, so that data/ validates as a project
-        seal = item.project_root / "records" / f"{item.slug}.sha512"
+    for exported in items:  # each record's seal, so that data/ validates as a project
+        seal = exported.project_root / "records" / f"{exported.slug}.sha512"
         if seal.is_file() and not seal.is_symlink():
-            extra.append((seal, f"records/{item.slug}.sha512"))
+            extra.append((seal, f"records/{exported.slug}.sha512"))
     config = items[0].project_root / "warcite.toml"
     if config.is_file():
         extra.append((config, "warcite.toml"))  # the archive's name, as citations give it
