@@ -541,6 +541,24 @@ def test_five_archives_at_once_with_the_same_record_slug(tmp_path: Path) -> None
     assert project_problems(project) == []
 
 
+def test_five_archives_at_once_of_the_same_url(tmp_path: Path) -> None:
+    """Five captures of one URL in the same second: distinct WARC names (never a clash),
+    distinct record ids, every record whole and sealed."""
+    from collection_site import running_site
+
+    project = new_project(tmp_path)
+    with running_site(2) as site:
+        url = site.url(1)
+        results = _run_parallel(project, [["archive", url] for _ in range(5)])
+    assert [r.returncode for r in results] == [0] * 5, [r.stderr for r in results]
+    paths = {r.stdout.splitlines()[0] for r in results}
+    assert len(paths) == 5
+    warcs = {json.loads((project / p).read_text())["capture"]["warc"]["path"] for p in paths}
+    assert len(warcs) == 5
+    assert_consistent(project)
+    assert project_problems(project) == []
+
+
 @pytest.mark.parametrize("failing_call", [1, 2, 3, 4])
 def test_a_crash_while_replacing_leaves_the_old_or_the_new_record_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing_call: int
