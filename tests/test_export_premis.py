@@ -17,7 +17,7 @@ from conftest import shared_path
 from test_record import fixed_clock, import_transcript, new_project, uuid_sequence
 from warcite import record as records
 from warcite.errors import RecordError, UsageError
-from warcite.export.premis import export_premis, premis_schema, xsd_path
+from warcite.export.premis import export_premis, premis_document, premis_schema, xsd_path
 
 fake_extraction = test_record.fake_extraction  # the fixture, used by name below
 
@@ -125,11 +125,27 @@ def test_reference_record_exports_valid_premis(tmp_path: Path) -> None:
         for link in event["linking_objects"]:
             if link["value"] != record["capture"]["target_uri"]:
                 assert link["value"] in described
+    # every agent of the record once, in its order (software, and the operator of a re-seal)
     agents = document.findall("p:agent", NS)
-    assert [a.findtext("p:agentName", namespaces=NS) for a in agents] == ["warcite"]
-    assert texts(agents[0], "p:agentType/@valueURI") == [
-        "http://id.loc.gov/vocabulary/preservation/agentType/sof"
-    ]
+    assert [
+        a.findtext("p:agentIdentifier/p:agentIdentifierValue", namespaces=NS) for a in agents
+    ] == [agent["id"] for agent in record["agents"]]
+    agent_type_codes = {"software": "sof", "person": "per", "organization": "org"}
+    for element, agent in zip(agents, record["agents"], strict=True):
+        assert element.findtext("p:agentName", namespaces=NS) == agent["name"]
+        assert texts(element, "p:agentType/@valueURI") == [
+            "http://id.loc.gov/vocabulary/preservation/agentType/" + agent_type_codes[agent["type"]]
+        ]
+        linked = [
+            event["id"]
+            for event in record["events"]
+            if any(link["id"] == agent["id"] for link in event["linking_agents"])
+        ]
+        assert (
+            texts(element, "p:linkingEventIdentifier/p:linkingEventIdentifierValue/text()")
+            == linked
+        )
+    assert "warcite" in [a.findtext("p:agentName", namespaces=NS) for a in agents]
 
 
 def test_several_records_with_operators_and_shared_agents(
@@ -190,14 +206,27 @@ def test_an_old_record_is_exported_through_its_migration(tmp_path: Path) -> None
 
 def test_text_xml_cannot_carry_is_replaced(tmp_path: Path) -> None:
     record = json.loads(REFERENCE.read_text(encoding="utf-8"))
-    record["events"][0]["detail"] = "bell \x07, vertical tab \x0b, lone surrogate \ud800, ok é"
+    record["events"][0]["detail"] = "bell \x07, vertical tab \x0b, ok é"
     record["agents"][0]["environment"]["python"] = "3.11\x00"
     path = tmp_path / "records" / "x.json"
     path.parent.mkdir()
-    path.write_text(json.dumps(record), encoding="utf-8", errors="surrogatepass")
+    path.write_text(json.dumps(record), encoding="utf-8")
     document = assert_valid(export_premis([path], tmp_path / "x.xml"))
     detail = texts(document, "//p:eventDetail/text()")[0]
-    assert detail == "bell \ufffd, vertical tab \ufffd, lone surrogate \ufffd, ok é"
+    assert detail == "bell \ufffd, vertical tab \ufffd, ok é"
+    assert "ran with python 3.11\ufffd" in texts(document, "//p:agentNote/text()")[0]
+    # a lone surrogate escape: a record file holding one is refused when it is read ...
+    record["events"][0]["detail"] = "lone surrogate \ud800, ok é"
+    surrogate = tmp_path / "records" / "surrogate.json"
+    surrogate.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(RecordError, match="lone surrogate escape"):
+        export_premis([surrogate], tmp_path / "surrogate.xml")
+    assert not (tmp_path / "surrogate.xml").exists()
+    # ... and a record given in memory has it replaced
+    element = premis_document([(record, REFERENCE.read_bytes())])
+    assert premis_schema().validate(element)
+    detail = next(str(t) for t in element.xpath("//p:eventDetail/text()", namespaces=NS))
+    assert detail == "lone surrogate \ufffd, ok é"
 
 
 # --------------------------------------------------------------------------- refusals
@@ -214,7 +243,7 @@ def test_an_existing_output_is_never_replaced(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "error", "message"),
     [
-        ("{not json", RecordError, "not valid JSON"),
+        ("{not json", RecordError, "invalid JSON"),
         ('{"schema_version": "1.1.0"}', RecordError, "not a valid record"),
         ('{"schema_version": "9.0.0"}', RecordError, "newer than this warcite"),
         ("[]", RecordError, "a record is a JSON object"),

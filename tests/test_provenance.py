@@ -22,7 +22,7 @@ from test_record import (
     recorded_project,
     uuid_sequence,
 )
-from warcite import provenance
+from warcite import provenance, seal
 from warcite import record as records
 from warcite.cli import cli
 from warcite.validate import validate_file
@@ -161,8 +161,10 @@ def test_the_record_command_keeps_the_new_operator(
 def test_an_old_record_in_the_project_is_rebuilt_through_its_migration(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A 1.0.0 record: a plain rebuild is unchanged (nothing written); --replace writes 1.1.0
-    with the old history, the migration event, and the new run linked to its operator."""
+    """A 1.0.0 record: a plain rebuild compares it through its migration (so only what the
+    current rules derive differently shows: its citation, made by older citation rules) and
+    writes nothing; --replace writes 1.1.0 with the old history, the migration event, and the
+    new run linked to its operator."""
     old = json.loads(
         (Path(__file__).parent / "data" / "record_1.0.0_opednews-160829-249.json").read_text()
     )
@@ -173,8 +175,14 @@ def test_an_old_record_in_the_project_is_rebuilt_through_its_migration(
     record_path = project / "records" / "opednews-160829-249.json"
     record_path.write_text(json.dumps(old, indent=2), encoding="utf-8")
     before = record_path.read_bytes()
-    unchanged = records.make_record(project / warc, project_root=project)
-    assert unchanged.status == "unchanged"
+    record_path.with_suffix(seal.SEAL_SUFFIX).write_bytes(
+        seal.manifest(seal.record_entries(old, before))
+    )
+    with pytest.raises(records.RecordError, match="differs from the rebuilt record at ") as info:
+        records.make_record(project / warc, project_root=project)
+    differences = str(info.value).split("rebuilt record at ", 1)[1].split(";")[0].split(", ")
+    assert differences  # the schema 1.1.0 fields (files[].category, format) are migrated
+    assert all(where.startswith("$.citation.") for where in differences), differences
     assert record_path.read_bytes() == before
     assert validate_file(record_path, project).ok  # read through the migration
     replaced = records.make_record(
@@ -200,9 +208,15 @@ def test_an_old_record_in_the_project_is_rebuilt_through_its_migration(
 
 
 def _rewrite(path: Path, change: Any) -> None:
+    """Change a record's JSON and seal it again (as a deliberate edit would be), so that
+    validation reports the change itself, not a broken seal."""
     data = json.loads(path.read_text(encoding="utf-8"))
     change(data)
-    path.write_text(json.dumps(data), encoding="utf-8")
+    json_bytes = json.dumps(data).encode("utf-8")
+    path.write_bytes(json_bytes)
+    path.with_suffix(seal.SEAL_SUFFIX).write_bytes(
+        seal.manifest(seal.record_entries(data, json_bytes))
+    )
 
 
 @pytest.mark.parametrize(

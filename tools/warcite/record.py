@@ -1333,7 +1333,7 @@ def make_record(
                         "that is writing it; choose another --id"
                     )
                 continue
-            existing = _existing_record(json_path, root)
+            existing = _readable(_existing_record(json_path, root))
             record, text = build(candidate, reuse=(existing or {}).get("record_id"))
             if _same_capture(existing, record):
                 assert existing is not None

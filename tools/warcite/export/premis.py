@@ -100,9 +100,14 @@ def _role_code(uri: str) -> str:
 
 def _load(path: Path) -> dict[str, Any]:
     """A record migrated to the current schema and valid against it, or RecordError."""
+    from warcite.project import find_project_root
     from warcite.record import load_record, record_validator
 
-    record = load_record(Path(path))
+    # The record's own project (not the current directory's): the folder at or above it
+    # holding warcite.toml or archive/ and records/, else its own folder.  The path is made
+    # absolute without resolving symbolic links, so a link leading out is still refused.
+    root = find_project_root(Path(os.path.abspath(path)).parent, required=False)
+    record = load_record(Path(path), root)
     errors = sorted(record_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
     if errors:
         where = "$" + "".join(
