@@ -278,12 +278,17 @@ def test_a_crafted_journal_cannot_rename_outside_records(project: Path) -> None:
 
 
 def test_a_huge_integer_and_a_lone_surrogate_in_a_record(project: Path) -> None:
+    from warcite.record import SCHEMA_VERSION
+
     record = valid_record(project).decode("utf-8")
+    version = f'"schema_version": "{SCHEMA_VERSION}"'
+    assert version in record  # else the replacement below would change nothing
     (project / "records" / "number.json").write_text(
-        record.replace('"schema_version": "1.0.0"', '"schema_version": ' + "9" * 50_000, 1)
+        record.replace(version, '"schema_version": ' + "9" * 50_000, 1)
     )
     refused(project, ["validate", "records/number.json"], 5, "not a record: Exceeds the limit")
     refused(project, ["text", "number"], 5, "not a record: Exceeds the limit")
+    assert '"id": "harbor"' in record
     (project / "records" / "surrogate.json").write_text(
         record.replace('"id": "harbor"', '"id": "harbor\\\\ud800"'.replace("\\\\", "\\"), 1)
     )

@@ -7,7 +7,8 @@ The steps of :func:`extract_html`:
    ``</html>`` end tags are removed first (browsers ignore them; libxml2 would drop what
    follows).  libxml2 stops at a nesting depth of 256 (warcite never sets ``huge_tree``), so
    a pathological page costs bounded time and memory; the Extraction then carries a warning
-   that deeper text is missing.
+   that deeper text is missing.  A ``<script>`` or ``<style>`` over 8 MiB is emptied first
+   (libxml2 stops at a text node of 10 MB), with a warning.
 2. **Metadata** is read from the untouched tree (:mod:`warcite.extract.metadata`).
 3. **Blocks**: scripts, media, form controls and captions are removed; one pass over the
    whole document (``<head>`` included: libxml2 puts text it met in odd places there) turns
@@ -59,6 +60,12 @@ from warcite.errors import ExtractionError
 from warcite.extract import metadata as metadata_module
 from warcite.extract import selectors as sel
 from warcite.models import Extraction, Headers, Paragraph
+
+#: A <script> or <style> whose content exceeds this many UTF-8 bytes is emptied before
+#: parsing: libxml2 refuses a text node over 10,000,000 bytes and stops there, losing the
+#: rest of the page (``huge_tree`` would lift that limit, and the 256-level depth bound too).
+MAX_RAW_TEXT_BYTES = 8 * 1024 * 1024
+_RAW_TEXT_START = re.compile(r"<(script|style)\b", re.IGNORECASE)
 
 #: A block of at least this many characters of non-link text reads as prose.
 PROSE_MIN_CHARS = 80
@@ -174,6 +181,39 @@ def parse_html(text: str) -> HtmlElement:
     return _parse(text)[0]
 
 
+def _empty_huge_raw_text(text: str) -> tuple[str, bool]:
+    """``text`` with the content of each <script> and <style> over
+    :data:`MAX_RAW_TEXT_BYTES` removed (one linear scan), and whether any was."""
+    if len(text) <= MAX_RAW_TEXT_BYTES // 4 or (
+        len(text) <= MAX_RAW_TEXT_BYTES
+        and len(text.encode("utf-8", "replace")) <= MAX_RAW_TEXT_BYTES
+    ):
+        return text, False  # no part of it can be too large
+    pieces: list[str] = []
+    kept = 0  # text[:kept] is in pieces
+    position = 0
+    while (start := _RAW_TEXT_START.search(text, position)) is not None:
+        opened = text.find(">", start.end())
+        if opened < 0:
+            break
+        end_tag = re.compile(rf"</{start.group(1)}(?=[\s/>])", re.IGNORECASE)
+        closed = end_tag.search(text, opened + 1)
+        end = closed.start() if closed is not None else len(text)
+        content = text[opened + 1 : end]
+        if len(content) > MAX_RAW_TEXT_BYTES // 4 and (
+            len(content.encode("utf-8", "replace")) > MAX_RAW_TEXT_BYTES
+        ):
+            pieces.append(text[kept : opened + 1])
+            kept = end
+        if closed is None:
+            break
+        position = closed.end()
+    if not pieces:
+        return text, False
+    pieces.append(text[kept:])
+    return "".join(pieces), True
+
+
 def _parse(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
     """The parsed document and warnings about what the parser could not read."""
     if not text.strip():
@@ -192,6 +232,7 @@ def _parse(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
     # Browsers keep reading after a premature </body> or </html> (HTML5 ignores both end
     # tags); libxml2 drops what follows them, so they are removed first.
     text = sel.DOCUMENT_END_TAGS.sub("", text.replace("\x00", ""))
+    text, emptied = _empty_huge_raw_text(text)
     data = text.encode("utf-8", "replace")
     try:
         root = etree.fromstring(data, parser=parser)
@@ -206,6 +247,11 @@ def _parse(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
         warnings = (
             "the page nests elements more than 256 levels deep; the HTML parser stopped "
             "there, so any text deeper in the page or after that point is missing",
+        )
+    if emptied:
+        warnings += (
+            f"a <script> or <style> of more than {MAX_RAW_TEXT_BYTES} bytes was left "
+            "out unread (the HTML parser cannot hold it)",
         )
     return root, warnings
 
