@@ -17,6 +17,7 @@ from warcite.capture.common import CONFORMS_TO, REVISIT_PROFILE, ROBOTS_POLICY, 
 from warcite.capture.spool import Region, disk_error
 from warcite.errors import ArchiveExistsError, CaptureError, UsageError
 from warcite.models import RevisitTarget, WarcRecordInfo
+from warcite.store import sync_folder
 from warcite.warc import (
     PAYLOAD_DIGEST_CONVENTION,
     PAYLOAD_DIGEST_TYPES,
@@ -252,7 +253,7 @@ class ArchiveFile:
                     self._link(final)
                 except FileExistsError:
                     continue
-                _sync_folder(self.archive_dir)
+                sync_folder(self.archive_dir)
                 return final
         except OSError as error:
             raise disk_error(error, f"cannot write {self.archive_dir / self.file_name}") from error
@@ -329,20 +330,6 @@ def _with_file_name(warcinfo: _Record, name: str) -> _Record:
     """The warcinfo record with ``WARC-Filename: name``."""
     extra = [(key, value) for key, value in warcinfo.extra_headers if key != "WARC-Filename"]
     return dataclasses.replace(warcinfo, extra_headers=[("WARC-Filename", name), *extra])
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush a folder's entries to disk (so a new file's name survives a crash), where possible."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def _fields_block(fields: Sequence[tuple[str, str | int | None]]) -> bytes:
