@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 SURNAMES = ["Kim", "Okafor", "Lindqvist", "Moreau", "Tanaka", "Alvarez", "Novak", "Haddad"]
@@ -141,3 +142,22 @@ def running_site(pages: int = 200) -> Iterator[CollectionSite]:
         yield site
     finally:
         site.stop()
+
+
+def new_project(tmp_path: Path) -> Path:
+    """An empty warcite project (archive/, records/, warcite.toml) under ``tmp_path``."""
+    root = tmp_path / "project"
+    (root / "archive").mkdir(parents=True)
+    (root / "records").mkdir()
+    (root / "warcite.toml").write_text('[archive]\nname = "test archive"\n')
+    return root
+
+
+def run_cli(root: Path, monkeypatch: Any, *args: str) -> Any:
+    """``warcite ARGS`` through click's runner, from the project folder ``root``."""
+    from click.testing import CliRunner
+
+    from warcite.cli import cli
+
+    monkeypatch.chdir(root)
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)

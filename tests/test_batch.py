@@ -11,28 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from collection_site import new_project as _project
 from collection_site import page_html, page_paragraphs, running_site, story_path
+from collection_site import run_cli as _run
 from warcite.batch import ArchivedSet, Source, parse_source_list, run_batch
-from warcite.cli import cli
 from warcite.errors import UsageError
 from warcite.index import load_entries
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    (root / "archive").mkdir(parents=True)
-    (root / "records").mkdir()
-    (root / "warcite.toml").write_text('[archive]\nname = "test archive"\n')
-    return root
-
-
-def _run(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> object:
-    monkeypatch.chdir(root)
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def _records(root: Path) -> dict[str, dict]:

@@ -8,11 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from collection_site import CollectionSite, running_site
+from collection_site import new_project as _project
+from collection_site import run_cli as _run
 from warcite.archive import archive
-from warcite.cli import cli
 from warcite.diff import diff_paragraphs, word_diff
 from warcite.errors import RecordError
 
@@ -20,19 +20,6 @@ CHANGED = (
     "The proposal for the orchard would now take five years to complete, officials said, "
     "after the regional fund was cut by a third."
 )
-
-
-def _project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    (root / "archive").mkdir(parents=True)
-    (root / "records").mkdir()
-    (root / "warcite.toml").write_text('[archive]\nname = "test archive"\n')
-    return root
-
-
-def _run(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> object:
-    monkeypatch.chdir(root)
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def _capture(site: CollectionSite, number: int, root: Path) -> dict:

@@ -10,20 +10,13 @@ import pytest
 from click.testing import CliRunner
 from warcio.warcwriter import WARCWriter
 
+from collection_site import new_project as _project
 from collection_site import running_site
 from warcite.archive import archive
 from warcite.cli import cli
 from warcite.errors import WarcReadError
 from warcite.revisit import IDENTICAL_PAYLOAD_PROFILE, dedupe_lookup, original_record
 from warcite.warc import read_page, read_record_at
-
-
-def _project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    (root / "archive").mkdir(parents=True)
-    (root / "records").mkdir()
-    (root / "warcite.toml").write_text('[archive]\nname = "test archive"\n')
-    return root
 
 
 def _new_id() -> str:

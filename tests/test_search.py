@@ -8,13 +8,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from collection_site import run_cli as _run
 from collection_site import running_site
 from warcite.batch import Source, run_batch
-from warcite.cli import cli
 from warcite.errors import UsageError
 from warcite.index import index_path, load_entries
 from warcite.search import fts_query, search
@@ -35,11 +34,6 @@ def reference_project(tmp_path: Path) -> Path:
     for warc in (REPO / "archive").glob(f"{REFERENCE}-*.warc.gz"):
         shutil.copy(warc, root / "archive")
     return root
-
-
-def _run(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> object:
-    monkeypatch.chdir(root)
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def test_search_finds_the_reference_record_by_every_form_of_the_name(
