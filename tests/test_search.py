@@ -253,3 +253,34 @@ def test_hostile_record_files_are_reported_not_followed(
     assert {hit.path for hit in search(reference_project, "Hyeon", rebuild=True).hits} == {
         f"records/{REFERENCE}.json"
     }
+
+
+def test_many_processes_build_read_and_rebuild_one_index_at_once(
+    reference_project: Path,
+) -> None:
+    """Ten processes open a missing index together, some with --reindex (which deletes
+    the database files): none may see a half-built index or lose the files under it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import pathlib, sys\n"
+        "from warcite.index import load_entries\n"
+        "entries, _ = load_entries(pathlib.Path(sys.argv[1]), rebuild=sys.argv[2] == '1')\n"
+        "print(len(entries))\n"
+    )
+    for _ in range(4):
+        shutil.rmtree(reference_project / ".warcite", ignore_errors=True)
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", code, str(reference_project), str(int(n % 4 == 3))],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for n in range(10)
+        ]
+        results = [(process.communicate(timeout=300), process.returncode) for process in processes]
+        assert [(out.strip(), status) for (out, _), status in results] == [("1", 0)] * 10, [
+            err for (_, err), _ in results
+        ]

@@ -27,11 +27,13 @@ one per metadata field (``title``, ``author`` -- every recorded form of every na
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,7 @@ from warcite.catalog import (
     work_key,
 )
 from warcite.errors import UsageError, WarciteError
+from warcite.lock import wait_for_flock
 from warcite.project import RECORDS_DIR, resolve_in_project
 
 INDEX_DIR = ".warcite"
@@ -386,12 +389,67 @@ def _remove_index(path: Path) -> None:
             Path(f"{path}{suffix}").unlink()
 
 
+LOCK_NAME = "index.lock"
+LOCK_TIMEOUT = 600.0
+"""Seconds to wait while another warcite process builds or updates the index."""
+
+_guard = threading.RLock()  # one thread of this process builds or reads an index at a time
+_held: set[Path] = set()  # index lock files this process holds now
+
+
+@contextlib.contextmanager
+def _index_lock(folder: Path) -> Iterator[Callable[[], None]]:
+    """Hold ``.warcite/index.lock`` exclusively; the yielded function turns it shared.
+
+    Building, rebuilding (which deletes the database files) and bringing the index up to
+    date happen under the exclusive lock; reading it afterwards needs only the shared
+    lock, so several readers proceed at once but never while another process rebuilds the
+    files under them.  Re-entrant in one thread; other threads of the process wait.
+    """
+    lock_file = folder / LOCK_NAME
+    with _guard:
+        if lock_file in _held:  # an outer use in this thread holds it already
+            yield lambda: None
+            return
+        try:
+            descriptor = os.open(
+                lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644
+            )
+        except OSError as error:
+            raise UsageError(
+                f"cannot open the index lock {lock_file}: {error.strerror or error} "
+                "(make the project folder writable)"
+            ) from error
+        try:
+            wait_for_flock(
+                descriptor,
+                fcntl.LOCK_EX,
+                LOCK_TIMEOUT,
+                lambda: UsageError(
+                    f"another warcite process has been updating the search index "
+                    f"{folder / INDEX_FILE} for more than {LOCK_TIMEOUT:g} seconds; wait "
+                    "for it to finish and run the command again"
+                ),
+                lambda error: UsageError(f"cannot lock {lock_file}: {error.strerror or error}"),
+            )
+        except BaseException:
+            os.close(descriptor)
+            raise
+        _held.add(lock_file)
+        try:
+            yield lambda: fcntl.flock(descriptor, fcntl.LOCK_SH)
+        finally:
+            _held.discard(lock_file)
+            os.close(descriptor)  # releases the flock
+
+
 @contextlib.contextmanager
 def open_index(
     project_root: Path, *, rebuild: bool = False, verify: bool = False
 ) -> Iterator[tuple[sqlite3.Connection, IndexSync]]:
     """The index, verified against the records and brought up to date, and what was done.
 
+    Safe with other warcite processes on the same project: see :func:`_index_lock`.
     Raises UsageError when the index folder cannot be written.
     """
     path = index_path(project_root)
@@ -402,20 +460,24 @@ def open_index(
             ignore.write_text("# derived from records/ by warcite; safe to delete\n*\n")
     except OSError as error:
         raise UsageError(f"cannot create the index folder {path.parent}: {error}") from error
-    connection, reason = (None, "--reindex") if rebuild else _open_existing(path)
-    rebuilt = connection is None
-    if connection is None:
-        _remove_index(path)
+    with _index_lock(path.parent) as share:
+        connection, reason = (None, "--reindex") if rebuild else _open_existing(path)
+        rebuilt = connection is None
+        if connection is None:
+            _remove_index(path)
+            try:
+                connection = _connect(path)
+            except sqlite3.Error as error:
+                raise UsageError(f"cannot create the search index {path}: {error}") from error
+            _create(connection)
         try:
-            connection = _connect(path)
-        except sqlite3.Error as error:
-            raise UsageError(f"cannot create the search index {path}: {error}") from error
-        _create(connection)
-    try:
-        sync = _sync(connection, project_root, path, verify=verify, rebuilt=rebuilt, reason=reason)
-        yield connection, sync
-    finally:
-        connection.close()
+            sync = _sync(
+                connection, project_root, path, verify=verify, rebuilt=rebuilt, reason=reason
+            )
+            share()
+            yield connection, sync
+        finally:
+            connection.close()
 
 
 def _sync(

@@ -17,7 +17,7 @@ import fcntl
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,6 +50,33 @@ def _open_lock_file(path: Path) -> int:
         ) from first
 
 
+def wait_for_flock(
+    descriptor: int,
+    mode: int,
+    timeout: float,
+    timed_out: Callable[[], Exception],
+    failed: Callable[[OSError], Exception],
+) -> None:
+    """``flock(descriptor, mode)``, waiting at most ``timeout`` seconds.
+
+    Raises ``timed_out()`` when the wait is over and ``failed(error)`` when the file
+    cannot be locked at all (for example a file system without locks).
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.01
+    while True:
+        try:
+            fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
+            return
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise failed(error) from error
+        if time.monotonic() >= deadline:
+            raise timed_out()
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
 @contextmanager
 def project_lock(project_root: Path, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[None]:
     """Hold the project's exclusive lock (re-entrant in one process, bounded wait)."""
@@ -62,24 +89,18 @@ def project_lock(project_root: Path, *, timeout: float = DEFAULT_TIMEOUT) -> Ite
         return
     path = lock_path(root)
     descriptor = _open_lock_file(path)
-    deadline = time.monotonic() + timeout
-    delay = 0.01
     try:
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as error:
-                if error.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise RecordError(f"cannot lock {path}: {error.strerror or error}") from error
-            if time.monotonic() >= deadline:
-                raise RecordError(
-                    f"another warcite process has been writing in {root} for more than "
-                    f"{timeout:g} seconds (it holds {LOCK_FILE}); wait for it to finish and "
-                    "run the command again"
-                )
-            time.sleep(delay)
-            delay = min(delay * 2, 0.25)
+        wait_for_flock(
+            descriptor,
+            fcntl.LOCK_EX,
+            timeout,
+            lambda: RecordError(
+                f"another warcite process has been writing in {root} for more than "
+                f"{timeout:g} seconds (it holds {LOCK_FILE}); wait for it to finish and "
+                "run the command again"
+            ),
+            lambda error: RecordError(f"cannot lock {path}: {error.strerror or error}"),
+        )
     except BaseException:
         os.close(descriptor)
         raise
@@ -119,4 +140,11 @@ def lock_is_free(project_root: Path) -> bool:
     return True
 
 
-__all__ = ["DEFAULT_TIMEOUT", "LOCK_FILE", "lock_is_free", "lock_path", "project_lock"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "LOCK_FILE",
+    "lock_is_free",
+    "lock_path",
+    "project_lock",
+    "wait_for_flock",
+]
