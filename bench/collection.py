@@ -1,9 +1,8 @@
 """Collections benchmark: ``list`` and ``search`` over 10,000 records, batch capture.
 
-Usage (from the project root; as a module, because a script named ``collections.py``
-would shadow the standard library's ``collections`` for its own imports)::
+Usage (from the project root)::
 
-    python -m bench.collections [--records 10000] [--pages 100] [--latency 0.05] [--json]
+    python bench/collection.py [--records 10000] [--pages 100] [--latency 0.05] [--json]
 
 Part 1 -- a temporary project with ``--records`` generated records (one real record built
 by warcite from a loopback page, cloned with different ids, titles, authors, dates and
