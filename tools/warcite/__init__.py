@@ -13,6 +13,8 @@ The pipeline, one module per stage::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
 
 from warcite.errors import (
@@ -26,17 +28,36 @@ from warcite.errors import (
     WarciteError,
     WarcReadError,
 )
-from warcite.models import (
-    Affiliation,
-    ArchivedPage,
-    CaptureResult,
-    Evidence,
-    Extraction,
-    Field,
-    Memento,
-    Paragraph,
-    Person,
-    WarcRecordInfo,
+from warcite.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from warcite.models import (
+        Affiliation,
+        ArchivedPage,
+        CaptureResult,
+        Evidence,
+        Extraction,
+        Field,
+        Memento,
+        Paragraph,
+        Person,
+        WarcRecordInfo,
+    )
+
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        "Affiliation": "warcite.models",
+        "ArchivedPage": "warcite.models",
+        "CaptureResult": "warcite.models",
+        "Evidence": "warcite.models",
+        "Extraction": "warcite.models",
+        "Field": "warcite.models",
+        "Memento": "warcite.models",
+        "Paragraph": "warcite.models",
+        "Person": "warcite.models",
+        "WarcRecordInfo": "warcite.models",
+    },
 )
 
 __all__ = [

@@ -23,7 +23,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from warcite.capture import capture, import_file
+from warcite.capture.imports import import_file
+from warcite.capture.live import capture
 from warcite.catalog import CatalogEntry
 from warcite.errors import RecordError, UsageError, ValidationFailed, WarciteError
 from warcite.lineage import lineage_for, lineage_from_entries

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from warcite import __version__
-from warcite.cite import STYLES
+from warcite.citation_styles import STYLES
 from warcite.errors import WarciteError
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -32,7 +32,6 @@ import zlib
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timezone
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -735,6 +734,8 @@ def memento_from_headers(
     stamp = _field(headers, "memento-datetime")
     if not stamp:
         return None
+    from email.utils import parsedate_to_datetime  # rarely needed: not at start-up
+
     try:
         when = parsedate_to_datetime(stamp)
     except (TypeError, ValueError):

@@ -75,33 +75,67 @@ the record-ID factory and the host name are injectable so tests can compare WARC
 exactly.
 """
 
-from warcite.capture.common import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_REDIRECTS,
-    DEFAULT_MAX_REQUISITES,
-    DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT,
-    CaptureProgress,
-    Clock,
-    DedupeLookup,
-    RecordIdFactory,
-    new_uuid_record_id,
-    utc_now,
-    warc_date,
+from typing import TYPE_CHECKING
+
+from warcite.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from warcite.capture.common import (
+        DEFAULT_MAX_BYTES,
+        DEFAULT_MAX_REDIRECTS,
+        DEFAULT_MAX_REQUISITES,
+        DEFAULT_TIMEOUT,
+        DEFAULT_USER_AGENT,
+        CaptureProgress,
+        Clock,
+        DedupeLookup,
+        RecordIdFactory,
+        new_uuid_record_id,
+        utc_now,
+        warc_date,
+    )
+    from warcite.capture.css import (
+        MAX_CSS_IMPORT_DEPTH,
+        CssReference,
+        find_css_references,
+        scan_css_references,
+    )
+    from warcite.capture.html import find_requisites
+    from warcite.capture.imports import import_file
+    from warcite.capture.live import capture
+    from warcite.capture.progress import stderr_progress
+    from warcite.capture.recorder import tls_context_from_bundle
+    from warcite.capture.summary import capture_summary
+    from warcite.capture.urls import normalize_url
+
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        "CaptureProgress": "warcite.capture.common",
+        "Clock": "warcite.capture.common",
+        "DEFAULT_MAX_BYTES": "warcite.capture.common",
+        "DEFAULT_MAX_REDIRECTS": "warcite.capture.common",
+        "DEFAULT_MAX_REQUISITES": "warcite.capture.common",
+        "DEFAULT_TIMEOUT": "warcite.capture.common",
+        "DEFAULT_USER_AGENT": "warcite.capture.common",
+        "DedupeLookup": "warcite.capture.common",
+        "RecordIdFactory": "warcite.capture.common",
+        "new_uuid_record_id": "warcite.capture.common",
+        "utc_now": "warcite.capture.common",
+        "warc_date": "warcite.capture.common",
+        "CssReference": "warcite.capture.css",
+        "MAX_CSS_IMPORT_DEPTH": "warcite.capture.css",
+        "find_css_references": "warcite.capture.css",
+        "scan_css_references": "warcite.capture.css",
+        "find_requisites": "warcite.capture.html",
+        "import_file": "warcite.capture.imports",
+        "capture": "warcite.capture.live",
+        "stderr_progress": "warcite.capture.progress",
+        "tls_context_from_bundle": "warcite.capture.recorder",
+        "capture_summary": "warcite.capture.summary",
+        "normalize_url": "warcite.capture.urls",
+    },
 )
-from warcite.capture.css import (
-    MAX_CSS_IMPORT_DEPTH,
-    CssReference,
-    find_css_references,
-    scan_css_references,
-)
-from warcite.capture.html import find_requisites
-from warcite.capture.imports import import_file
-from warcite.capture.live import capture
-from warcite.capture.progress import stderr_progress
-from warcite.capture.recorder import tls_context_from_bundle
-from warcite.capture.summary import capture_summary
-from warcite.capture.urls import normalize_url
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -10,11 +10,11 @@ memory stays flat whatever their size.  On any failure nothing is left in the ar
 
 from __future__ import annotations
 
-import ssl
 import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from warcite import __version__
@@ -60,7 +60,16 @@ from warcite.errors import CaptureError, UsageError
 from warcite.models import CaptureResult, RevisitTarget
 from warcite.slugs import check_slug, default_slug, warc_file_name
 
+if TYPE_CHECKING:  # ssl is imported when a capture first needs TLS (start-up time)
+    import ssl
+
 HTTP_VERSIONS = ("1.1", "1.0")
+
+
+def _verifies(context: ssl.SSLContext) -> bool:
+    import ssl  # the caller made a context: ssl is loaded already
+
+    return context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
 
 
 def capture(
@@ -147,9 +156,7 @@ def capture(
     if slug:
         check_slug(slug)
     agent = user_agent or DEFAULT_USER_AGENT
-    if tls_context is not None and (
-        tls_context.verify_mode != ssl.CERT_REQUIRED or not tls_context.check_hostname
-    ):
+    if tls_context is not None and not _verifies(tls_context):
         raise UsageError(
             "the TLS context must verify certificates and host names: warcite archives "
             "nothing it could not authenticate"

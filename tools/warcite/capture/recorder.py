@@ -24,12 +24,12 @@ import hashlib
 import re
 import select
 import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from warcite.capture.common import _ms
@@ -38,6 +38,9 @@ from warcite.capture.spool import Region, Spool
 from warcite.capture.urls import _ascii_host, _host_header, _request_target
 from warcite.errors import CaptureError, UsageError
 from warcite.warc import HttpMessage, available_content_codings, parse_http_message
+
+if TYPE_CHECKING:  # ssl is imported when a capture first needs TLS (start-up time)
+    import ssl
 
 MAX_HEAD_BYTES = 256 * 1024
 """The most bytes a response's status line and headers (with interim responses) may take."""
@@ -229,6 +232,8 @@ class Recorder:
 
     def tls_context(self) -> ssl.SSLContext:
         """The capture's one TLS context (the system's trust unless one was given)."""
+        import ssl
+
         with self._lock:
             if self._tls_context is None:
                 self._tls_context = ssl.create_default_context()
@@ -333,6 +338,8 @@ class Recorder:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         ip_address = str(sock.getpeername()[0])
         if parts.scheme == "https":
+            import ssl
+
             context = self.tls_context()
             try:
                 sock.settimeout(max(0.001, deadline - time.monotonic()))
@@ -765,6 +772,8 @@ def tls_context_from_bundle(path: str) -> ssl.SSLContext:
     variables ``SSL_CERT_FILE`` and ``SSL_CERT_DIR`` replace.
     Raises UsageError when the file cannot be read or holds no certificate.
     """
+    import ssl
+
     try:
         return ssl.create_default_context(cafile=path)
     except FileNotFoundError as error:

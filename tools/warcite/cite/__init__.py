@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from warcite.citation_styles import STYLES
 from warcite.cite.csl import csl_data, csl_json
 from warcite.cite.markup import Markup
 from warcite.cite.names import NAME_ORDERS
@@ -36,20 +37,6 @@ from warcite.cite.styles import (
 from warcite.cite.tex import biblatex, bibtex
 from warcite.config import Config, load_config
 from warcite.errors import CitationError
-
-STYLES = (
-    "apa",
-    "mla",
-    "chicago-note",
-    "chicago-short-note",
-    "chicago-bib",
-    "bibtex",
-    "biblatex",
-    "ris",
-    "csl-json",
-    "robust-link",
-)
-"""Every style ``cite`` knows, by the name the CLI uses."""
 
 MARKUPS = tuple(markup.value for markup in Markup)
 
