@@ -67,6 +67,8 @@ def build(source: Path, outdir: Path, kind: str) -> Path:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    ambiguous = "is absent from the `packages` configuration"
+    assert ambiguous not in result.stdout + result.stderr, "setuptools: a package left out"
     (built,) = outdir.glob("*.whl" if kind == "wheel" else "*.tar.gz")
     return built
 
