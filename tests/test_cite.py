@@ -21,7 +21,7 @@ Rule sources, next to the tests that pin them:
 - RIS (Research Information Systems format; tags as read by Zotero, EndNote and rispy):
   TY NEWS/ELEC, AU, TI, T2, DA YYYY/MM/DD/, PY, UR, Y2 access date, M3 type of work,
   DB name of database, AN accession number, LA, ER.
-- CSL-JSON: the vendored official schema tools/warcite/schemas/vendor/csl-data.json; titles stored in
+- CSL-JSON: the vendored official schema schemas/vendor/csl-data.json; titles stored in
   sentence case (CSL 1.0.2 text-case conventions); rendered by citeproc-js in
   tests/test_cite_citeproc.py.
 - Robust Links (robustlinks.mementoweb.org/spec): data-originalurl and data-versiondate
@@ -63,7 +63,7 @@ TESTS = Path(__file__).resolve().parent
 PROJECT_ROOT = TESTS.parent
 DATA = TESTS / "data"
 GOLDEN = TESTS / "golden" / "cite"
-CSL_SCHEMA = PROJECT_ROOT / "tools" / "warcite" / "schemas" / "vendor" / "csl-data.json"
+CSL_SCHEMA = PROJECT_ROOT / "schemas" / "vendor" / "csl-data.json"
 UPDATE_GOLDEN = os.environ.get("WARCITE_UPDATE_GOLDEN") == "1"
 
 URL = (

@@ -1,6 +1,7 @@
-"""Packaging: the package is the schemas' only home (no symlink), a wheel built from a
-checkout without symlinks carries them, the sdist holds every tracked file and the tests
-pass from it, and the README renders on PyPI."""
+"""Packaging: the schemas live once, in the top-level schemas/ (no symlink, no copy in the
+package), a wheel built from a checkout without symlinks carries them as warcite/schemas,
+every package of tools/warcite is in the wheel, the sdist holds every tracked file and the
+tests pass from it, and the README renders on PyPI."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ import tarfile
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SCHEMAS = PROJECT_ROOT / "tools" / "warcite" / "schemas"
+SCHEMAS = PROJECT_ROOT / "schemas"
+PACKAGE = PROJECT_ROOT / "tools" / "warcite"
 NOT_IN_SDIST = {".gitignore"}
 """Tracked files an sdist need not carry."""
 SDIST_TESTS = (
@@ -64,6 +67,8 @@ def build(source: Path, outdir: Path, kind: str) -> Path:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    ambiguous = "is absent from the `packages` configuration"
+    assert ambiguous not in result.stdout + result.stderr, "setuptools: a package left out"
     (built,) = outdir.glob("*.whl" if kind == "wheel" else "*.tar.gz")
     return built
 
@@ -77,6 +82,63 @@ def test_no_symlink_is_tracked() -> None:
     assert links == [], f"symbolic links break checkouts without symlink support: {links}"
     assert not (SCHEMAS).is_symlink()
     assert (SCHEMAS / "record" / "1.1.0" / "record.schema.json").is_file()
+    assert not (PACKAGE / "schemas").exists(), "a second copy of the schemas in the package"
+
+
+def _pyproject() -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    return tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_every_package_folder_is_listed_for_the_wheel() -> None:
+    """packages is an explicit list (packages.find cannot see warcite.schemas, mapped from
+    the top-level schemas/), so a new subpackage must not be left out of the wheel."""
+    setuptools = _pyproject()["tool"]["setuptools"]
+    folders = {
+        ".".join(init.parent.relative_to(PACKAGE.parent).parts)
+        for init in PACKAGE.rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    listed = set(setuptools["packages"])
+    assert folders <= listed, f"packages missing from pyproject.toml: {sorted(folders - listed)}"
+    assert listed - folders == {"warcite.schemas"}
+    assert setuptools["package-dir"] == {"": "tools", "warcite.schemas": "schemas"}
+
+
+def test_schemas_are_found_installed_first_then_in_the_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warcite import record as records
+
+    def place(folder: Path) -> Path:
+        target = folder / "record" / records.SCHEMA_VERSION / "record.schema.json"
+        target.parent.mkdir(parents=True)
+        target.write_text("{}", encoding="utf-8")
+        return folder
+
+    installed = tmp_path / "site" / "warcite"
+    place(installed / "schemas")
+    monkeypatch.setattr(records, "__file__", str(installed / "record.py"))
+    assert records.schemas_directory() == (installed / "schemas").resolve()
+
+    checkout = tmp_path / "project"
+    monkeypatch.setattr(records, "__file__", str(checkout / "tools" / "warcite" / "record.py"))
+    (checkout / "tools" / "warcite").mkdir(parents=True)
+    with pytest.raises(records.RecordError, match="schemas are missing"):
+        records.schemas_directory()
+    place(checkout / "schemas")
+    assert records.schemas_directory() == (checkout / "schemas").resolve()
+    assert records.schemas_directory() != SCHEMAS
+
+    elsewhere = tmp_path / "other" / "warcite"
+    elsewhere.mkdir(parents=True)
+    (tmp_path / "schemas").mkdir()
+    monkeypatch.setattr(records, "__file__", str(elsewhere / "record.py"))
+    with pytest.raises(records.RecordError, match="reinstall warcite"):
+        records.schemas_directory()
 
 
 def test_wheel_from_a_checkout_without_symlinks_carries_the_schemas(tmp_path: Path) -> None:
@@ -181,13 +243,7 @@ def test_readme_renders_on_pypi_without_relative_links() -> None:
 
 
 def test_project_metadata_is_honest() -> None:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
-        "project"
-    ]
+    project = _pyproject()["project"]
     assert project["readme"] == "README.md"
     for label, url in project.get("urls", {}).items():
         assert url.startswith("https://"), (label, url)

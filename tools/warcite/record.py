@@ -1,9 +1,10 @@
 """Records: a capture plus its extraction -> a JSON record and its clean text; JSON <-> record.
 
 A record is ``records/<id>.json`` plus ``records/<id>.txt`` (docs/record-format.md).
-The JSON follows the versioned schema ``warcite/schemas/record/<version>/record.schema.json``;
-published schema versions are never edited, a change is a new version with a
-migration registered here (:func:`register_migration`, :func:`migrate`).
+The JSON follows the versioned schema ``schemas/record/<version>/record.schema.json``
+(installed as ``warcite/schemas/...``); published schema versions are never edited, a
+change is a new version with a migration registered here (:func:`register_migration`,
+:func:`migrate`).
 
 Public functions::
 
@@ -93,18 +94,27 @@ even when their record_id, created date, events and agents differ (see content_d
 def schemas_directory() -> Path:
     """The folder holding ``record/<version>/record.schema.json`` and ``vendor/``.
 
-    The package is the schemas' only home (``warcite/schemas``, in a checkout
-    ``tools/warcite/schemas``): no copy, no link.  RecordError when it is missing (a broken
+    The schemas live once, in the project's top-level ``schemas/`` (no copy, no link); the
+    wheel carries them as ``warcite/schemas`` (setuptools ``package-dir`` maps the folder
+    in).  Looked up in the installed package's ``warcite/schemas`` first, then, in a source
+    checkout or an editable install (the package is ``<project>/tools/warcite``), in
+    ``<project>/schemas``.  RecordError when neither holds the schema (a broken
     installation), rather than validating against nothing.
     """
-    folder = Path(__file__).resolve().parent / "schemas"
-    if not (folder / "record" / SCHEMA_VERSION / "record.schema.json").is_file():
-        raise RecordError(
-            f"warcite's record schemas are missing from its package (looked for "
-            f"{folder / 'record' / SCHEMA_VERSION / 'record.schema.json'}); "
-            "reinstall warcite (pip install --force-reinstall warcite)"
-        )
-    return folder
+    package = Path(__file__).resolve().parent
+    candidates = [package / "schemas"]
+    if package.parent.name == "tools":
+        candidates.append(package.parent.parent / "schemas")
+    for folder in candidates:
+        if (folder / "record" / SCHEMA_VERSION / "record.schema.json").is_file():
+            return folder
+    looked = " or ".join(
+        str(folder / "record" / SCHEMA_VERSION / "record.schema.json") for folder in candidates
+    )
+    raise RecordError(
+        f"warcite's record schemas are missing (looked for {looked}); "
+        "reinstall warcite (pip install --force-reinstall warcite)"
+    )
 
 
 def schema_path(version: str = SCHEMA_VERSION) -> Path:

@@ -2,8 +2,8 @@
 
 ``export_premis(records, output)`` reads record JSON files (any schema version warcite reads,
 migrated in memory), and writes one ``<premis version="3.0">`` document that validates
-against the official PREMIS 3.0 XML schema (vendored as
-``warcite/schemas/vendor/premis-v3-0.xsd``; the document is checked before it is written):
+against the official PREMIS 3.0 XML schema (vendored as ``schemas/vendor/premis-v3-0.xsd``,
+installed as ``warcite/schemas/vendor/...``; the document is checked before it is written):
 
 - objects: per record, the record's JSON file (identifiers: its ``record_id`` and its
   path; fixity computed from the file as exported), every file of ``files`` (the WARC, the
