@@ -33,6 +33,7 @@ expanding to 1 GB, where brotli is installed), for warcite and wget.  Start-up: 
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import json
 import os
@@ -54,7 +55,9 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REQUISITES = 50
-WARCITE = [sys.executable, "-m", "warcite"]
+_SCRIPT = Path(sys.executable).with_name("warcite")
+WARCITE = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "warcite"]
+"""The ``warcite`` console script as a user runs it (``python -m warcite`` without one)."""
 
 WARCIO_SCRIPT = r"""
 import re, sys
@@ -452,6 +455,9 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as error:
         print(f"install the bench extra (pip install -e '.[bench]'): {error}", file=sys.stderr)
         return 2
+    # As an installed package would be: every module's bytecode compiled (pip compiles a
+    # wheel's modules; PYTHONDONTWRITEBYTECODE would otherwise recompile edited ones per run).
+    compileall.compile_dir(PROJECT_ROOT / "tools" / "warcite", quiet=1)
     global WARM
     WARM = WarmWarcite()
     try:
