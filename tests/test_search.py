@@ -284,3 +284,21 @@ def test_many_processes_build_read_and_rebuild_one_index_at_once(
         assert [(out.strip(), status) for (out, _), status in results] == [("1", 0)] * 10, [
             err for (_, err), _ in results
         ]
+
+
+def test_an_index_sqlite_cannot_use_is_a_clear_error_and_capture_goes_on(
+    reference_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warcite.index
+    from warcite.archive import revisit_targets
+    from warcite.errors import WarciteError
+
+    def failing_sync(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(warcite.index, "_sync", failing_sync)
+    with pytest.raises(WarciteError, match=r"cannot be used \(disk I/O error\).*--reindex"):
+        load_entries(reference_project)
+    # a capture's dedupe lookup then stores payloads again rather than failing the capture
+    lookup = revisit_targets(reference_project)
+    assert lookup("https://www.opednews.com/", "sha256:" + "0" * 64) is None

@@ -460,24 +460,42 @@ def open_index(
             ignore.write_text("# derived from records/ by warcite; safe to delete\n*\n")
     except OSError as error:
         raise UsageError(f"cannot create the index folder {path.parent}: {error}") from error
-    with _index_lock(path.parent) as share:
-        connection, reason = (None, "--reindex") if rebuild else _open_existing(path)
-        rebuilt = connection is None
-        if connection is None:
-            _remove_index(path)
-            try:
-                connection = _connect(path)
-            except sqlite3.Error as error:
-                raise UsageError(f"cannot create the search index {path}: {error}") from error
-            _create(connection)
+    try:
+        with _index_lock(path.parent) as share:
+            yield from _opened(path, project_root, share, rebuild=rebuild, verify=verify)
+    except sqlite3.Error as error:  # a full disk, a damaged file, another program's lock
+        raise WarciteError(
+            f"the search index {path} cannot be used ({error}); it is derived from "
+            f"records/ and safe to delete: remove {path.parent} or run again with --reindex"
+        ) from error
+
+
+def _opened(
+    path: Path,
+    project_root: Path,
+    share: Callable[[], None],
+    *,
+    rebuild: bool,
+    verify: bool,
+) -> Iterator[tuple[sqlite3.Connection, IndexSync]]:
+    """open_index's work under the exclusive lock; ``share()`` once the index is current."""
+    connection, reason = (None, "--reindex") if rebuild else _open_existing(path)
+    rebuilt = connection is None
+    if connection is None:
+        _remove_index(path)
         try:
-            sync = _sync(
-                connection, project_root, path, verify=verify, rebuilt=rebuilt, reason=reason
-            )
-            share()
-            yield connection, sync
-        finally:
-            connection.close()
+            connection = _connect(path)
+        except sqlite3.Error as error:
+            raise UsageError(f"cannot create the search index {path}: {error}") from error
+        _create(connection)
+    try:
+        sync = _sync(
+            connection, project_root, path, verify=verify, rebuilt=rebuilt, reason=reason
+        )
+        share()
+        yield connection, sync
+    finally:
+        connection.close()
 
 
 def _sync(
