@@ -515,6 +515,7 @@ def _iterate(
                 end = offset + length
                 protocol = str(record.rec_headers.protocol or "WARC/1.1")
                 yield WarcRecord(_info(headers, offset, length), headers, block, protocol, whole)
+                del block  # the reader keeps it if it wants: not held while the next is read
             if whole_file:
                 raw.seek(end)
                 rest = raw.read(1 << 16)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import dataclasses
 import hashlib
+import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
@@ -21,12 +25,23 @@ from warcite.capture.common import (
     _now,
     warc_date,
 )
+from warcite.capture.spool import Region, Spool, disk_error
 from warcite.capture.urls import normalize_url
-from warcite.capture.writer import _fields_block, _Record, _warcinfo, _write_archive
-from warcite.errors import CaptureError, UsageError, WarcReadError
-from warcite.models import CaptureResult
+from warcite.capture.writer import (
+    _ensure_folder,
+    _fields_block,
+    _Record,
+    _remove_folders,
+    _warcinfo,
+    _write_archive,
+)
+from warcite.errors import CaptureError, RecordError, UsageError, WarcReadError
+from warcite.models import CaptureResult, WarcRecordInfo
+from warcite.project import open_regular_file
 from warcite.slugs import check_slug, default_slug, warc_file_name
 from warcite.warc import (
+    DIGEST_ALGORITHM,
+    MAX_BLOCK_BYTES,
     HttpMessage,
     WarcRecord,
     check_record_digests,
@@ -69,15 +84,126 @@ def _media_type_of(path: Path, data: bytes, media_type: str | None) -> str:
     return "application/octet-stream"
 
 
-def _declared_type(media_type: str, data: bytes, given: bool) -> str:
+def _declared_type(media_type: str, utf8: bool, given: bool) -> str:
     """Content-Type for the resource record: a charset only where it is certain."""
-    if given or "charset=" in media_type.lower() or media_type != "text/plain":
-        return media_type
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
+    if given or "charset=" in media_type.lower() or media_type != "text/plain" or not utf8:
         return media_type
     return f"{media_type}; charset=utf-8"
+
+
+# --------------------------------------------------------------------------- reading the file
+
+_HEAD_BYTES = 64 * 1024
+"""The first bytes of a file, enough to tell HTML, text, WARC and gzip apart."""
+_READ_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class _Source:
+    """What one streaming read of the imported file learnt (it is never held whole)."""
+
+    size: int
+    sha256: str  # hex
+    head: bytes  # the first _HEAD_BYTES
+    utf8: bool  # the whole file decodes as UTF-8
+    copy: Region | None  # the file's bytes in the spool, when asked for
+    stamp: tuple[int, int, int, int]  # device, inode, size, mtime: to notice a change
+
+
+def _stamp(info: os.stat_result) -> tuple[int, int, int, int]:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _open_source(source: Path) -> int:
+    """A descriptor of ``source``: a regular file (never a FIFO or device, never blocking)."""
+    try:
+        return open_regular_file(source, None, "the file")
+    except RecordError as error:
+        raise CaptureError(f"cannot read the file to import ({error})") from error
+
+
+def _read_source(
+    source: Path, spool: Spool, wants_copy: Callable[[bytes], bool]
+) -> _Source:
+    """Read ``source`` once, in pieces: its digest, size and head, and a copy of its bytes in
+    ``spool`` when ``wants_copy(head)`` says so (the copy is what gets archived, so the
+    bytes digested are the bytes written, whatever happens to the file meanwhile)."""
+    descriptor = _open_source(source)
+    hasher = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    size = 0
+    head = b""
+    copy_from: int | None = None
+    try:
+        with os.fdopen(descriptor, "rb", buffering=0) as stream:
+            before = _stamp(os.fstat(stream.fileno()))
+            while size < before[2]:  # never past its size when opened: it may be growing
+                wanted = min(_READ_BYTES if size else _HEAD_BYTES, before[2] - size)
+                piece = stream.read(wanted)
+                if not piece:
+                    break
+                if size == 0:
+                    head = piece[:_HEAD_BYTES]
+                    if wants_copy(head):
+                        copy_from = spool.size
+                size += len(piece)
+                hasher.update(piece)
+                if utf8:
+                    try:
+                        decoder.decode(piece)
+                    except UnicodeDecodeError:
+                        utf8 = False
+                if copy_from is not None:
+                    spool.append(piece)
+            after = _stamp(os.fstat(stream.fileno()))
+    except OSError as error:
+        raise disk_error(error, f"cannot read {source}") from error
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    if before != after or after[2] != size:
+        raise CaptureError(
+            f"cannot import {source}: the file changed while it was read; nothing was "
+            "archived: import it again once nothing is writing to it"
+        )
+    if copy_from is None and size == 0 and wants_copy(head):
+        copy_from = spool.size
+    copy = Region(spool, copy_from, size) if copy_from is not None else None
+    return _Source(size, hasher.hexdigest(), head, utf8, copy, after)
+
+
+def _unchanged(source: Path, read: _Source) -> None:
+    """CaptureError when ``source`` is no longer the file that was read."""
+    try:
+        now = _stamp(source.stat())
+    except OSError as error:
+        raise CaptureError(f"cannot import {source}: {error.strerror or error}") from error
+    if now != read.stamp:
+        raise CaptureError(
+            f"cannot import {source}: the file changed while it was imported; nothing was "
+            "archived: import it again once nothing is writing to it"
+        )
+
+
+@contextlib.contextmanager
+def _import_spool(archive_dir: Path) -> Iterator[Spool]:
+    """A spool in the archive folder (created when missing, and removed again, if still
+    empty, when the import fails)."""
+    created = _ensure_folder(archive_dir)
+    done = False
+    try:
+        spool = Spool(archive_dir)
+        try:
+            yield spool
+        finally:
+            spool.close()
+        done = True
+    finally:
+        if not done:
+            _remove_folders(created)
 
 
 def _check_url(url: str) -> str:
@@ -113,33 +239,75 @@ def import_file(
     """
     source = Path(path)
     context = _context(archive_dir, clock, new_record_id, hostname)
-    try:
-        data = source.read_bytes()
-    except OSError as error:
-        raise CaptureError(f"cannot read {source}: {error.strerror or error}") from error
     if observed_at is not None:
         observed_at = _check_iso_datetime(observed_at)
-    detected = _media_type_of(source, data, media_type)
-    base_type = detected.split(";", 1)[0].strip().lower()
-    if base_type == "application/warc":
-        return _import_warc(
-            source, data, url=url, context=context, slug=slug, note=note, observed_at=observed_at
+    if url is not None:
+        url = _check_url(url)
+    if slug:
+        check_slug(slug)
+    with _import_spool(context.archive_dir) as spool:
+
+        def archived_whole(head: bytes) -> bool:  # HTML and text: a resource record
+            return _media_type_of(source, head, media_type) != "application/warc"
+
+        read = _read_source(source, spool, archived_whole)
+        detected = _media_type_of(source, read.head, media_type)
+        base_type = detected.split(";", 1)[0].strip().lower()
+        if base_type == "application/warc":
+            return _import_warc(
+                source,
+                read,
+                spool,
+                url=url,
+                context=context,
+                slug=slug,
+                note=note,
+                observed_at=observed_at,
+            )
+        if base_type not in ("text/html", "application/xhtml+xml", "text/plain"):
+            raise CaptureError(
+                f"{source} is {detected}, not HTML, text or a WARC; warcite imports saved "
+                "HTML pages, plain-text transcripts and WARC files (use --media-type if the "
+                "guess is wrong)"
+            )
+        if url is None:
+            raise UsageError(f"importing {source} needs --url: the page's original address")
+        assert read.copy is not None
+        return _import_document(
+            source,
+            read,
+            read.copy,
+            url=url,
+            detected=detected,
+            given=media_type is not None,
+            context=context,
+            slug=slug,
+            note=note,
+            observed_at=observed_at,
         )
-    if base_type not in ("text/html", "application/xhtml+xml", "text/plain"):
-        raise CaptureError(
-            f"{source} is {detected}, not HTML, text or a WARC; warcite imports saved HTML "
-            "pages, plain-text transcripts and WARC files (use --media-type if the guess is "
-            "wrong)"
-        )
-    if url is None:
-        raise UsageError(f"importing {source} needs --url: the page's original address")
-    original = _check_url(url)
-    slug = check_slug(slug) if slug else default_slug(original)
+
+
+def _import_document(
+    source: Path,
+    read: _Source,
+    copy: Region,
+    *,
+    url: str,
+    detected: str,
+    given: bool,
+    context: _Context,
+    slug: str | None,
+    note: str | None,
+    observed_at: str | None,
+) -> CaptureResult:
+    """A saved HTML page or a text transcript -> warcinfo, resource, metadata."""
+    original = url
+    slug = slug or default_slug(original)
     started = _now(context)
     date = warc_date(started)
     file_name = warc_file_name(slug, started)
-    content_type = _declared_type(detected, data, given=media_type is not None)
-    if base_type == "text/plain":
+    content_type = _declared_type(detected, read.utf8, given=given)
+    if detected.split(";", 1)[0].strip().lower() == "text/plain":
         method = "import-transcript"
         target = f"urn:transcript:{original}"
         description = (
@@ -164,14 +332,17 @@ def import_file(
         user_agent=None,
         description=f"warcite import of {source.name} for {original}",
     )
+    digest = f"{DIGEST_ALGORITHM}:{read.sha256}"  # a resource's payload is its whole block
     resource = _Record(
         "resource",
         resource_id,
         date,
         target,
         content_type,
-        data,
+        copy,
         [("WARC-Warcinfo-ID", info_id)],
+        block_digest=digest,
+        payload_digest=digest,
     )
     fields: list[tuple[str, str | int | None]] = [
         ("method", method),
@@ -179,8 +350,8 @@ def import_file(
         ("import", "import, not a live capture"),
         ("original-uri", original),
         ("source-file-name", source.name),
-        ("source-file-size", len(data)),
-        ("source-file-sha256", hashlib.sha256(data).hexdigest()),
+        ("source-file-size", read.size),
+        ("source-file-sha256", read.sha256),
         ("media-type", content_type),
         ("observed-at", observed_at),
         ("ingested-at", date),
@@ -232,7 +403,8 @@ def _check_iso_datetime(value: str) -> str:
 
 def _import_warc(
     source: Path,
-    data: bytes,
+    read: _Source,
+    spool: Spool,
     *,
     url: str | None,
     context: _Context,
@@ -243,20 +415,10 @@ def _import_warc(
     from warcite.warc import read_page
 
     try:
-        records = list(iter_records(source))
+        records = _verified_records(source, spool)
     except WarcReadError as error:
         raise CaptureError(f"cannot import {source}: {error}") from error
-    if not records:
-        raise CaptureError(f"cannot import {source}: it holds no WARC records")
-    problems = [problem for record in records for problem in check_record_digests(record)]
-    if problems:
-        raise CaptureError(
-            f"cannot import {source}: it fails verification: "
-            + "; ".join(problems[:10])
-            + (f" (and {len(problems) - 10} more)" if len(problems) > 10 else "")
-        )
-    if url is not None:
-        url = _check_url(url)
+    _unchanged(source, read)
     main = _main_record_of(source, records, url, read_page)
     page_url = url or _original_url(main) or (main.info.target_uri or "")
     source_method = _source_field(main, records, "method")
@@ -277,16 +439,16 @@ def _import_warc(
             record.info.date,
             record.info.target_uri,
             record.info.content_type or "",
-            record.block,
-            protocol=record.protocol,
-            verbatim_headers=record.headers,
+            record.region,
+            protocol=record.record.protocol,
+            verbatim_headers=record.record.headers,
         )
         for record in records
     ]
     main_message: HttpMessage | None = None
     if main.info.record_type == "response":
         with contextlib.suppress(ValueError):
-            main_message = parse_http_message(main.block)
+            main_message = parse_http_message(main.head())
     content_type = (
         main_message.header("Content-Type") if main_message else main.header("Content-Type")
     )
@@ -309,8 +471,8 @@ def _import_warc(
         ("http-status", main_message.status if main_message else None),
         ("content-type", content_type),
         ("source-file-name", source.name),
-        ("source-file-size", len(data)),
-        ("source-file-sha256", hashlib.sha256(data).hexdigest()),
+        ("source-file-size", read.size),
+        ("source-file-sha256", read.sha256),
         ("source-warc-records", holds),
         ("observed-at", observed_at or _observed_at_of(main, records)),
         ("ingested-at", date),
@@ -354,20 +516,82 @@ def _import_warc(
     )
 
 
-def _source_field(main: WarcRecord, records: Sequence[WarcRecord], name: str) -> str | None:
+MAX_IMPORT_RECORDS = 20_000
+"""The most records a WARC import copies: the WARC of one page, its requisites and their
+redirects holds far fewer (a capture fetches at most a few hundred); a crawl's WARC is
+not one page."""
+_HEAD_BYTES_READ = 256 * 1024
+"""Of a copied block, the most bytes read back: enough for any HTTP header block a capture
+accepts, and for the fields of a metadata record."""
+
+
+@dataclass(frozen=True)
+class _Copied:
+    """A verified record of the WARC being imported: its headers in memory, its block in the
+    spool (read back only where the import needs its first bytes)."""
+
+    record: WarcRecord  # block emptied
+    region: Region
+
+    @property
+    def info(self) -> WarcRecordInfo:
+        return self.record.info
+
+    def header(self, name: str) -> str | None:
+        return self.record.header(name)
+
+    def head(self) -> bytes:
+        """The block's first bytes (all of it when it is small)."""
+        size = min(self.region.length, _HEAD_BYTES_READ)
+        return Region(self.region.spool, self.region.offset, size).read_all(size)
+
+
+def _verified_records(source: Path, spool: Spool) -> list[_Copied]:
+    """Every record of the WARC, its digests checked, its block moved to ``spool``.
+
+    Records are read one at a time, so memory holds one block (at most
+    :data:`~warcite.warc.MAX_BLOCK_BYTES`) and the headers of the records, whatever the
+    size of the file.  Raises CaptureError when a digest does not match, when the file holds
+    no record or more than :data:`MAX_IMPORT_RECORDS`.
+    """
+    copied: list[_Copied] = []
+    problems: list[str] = []
+    for record in iter_records(source, max_block_bytes=MAX_BLOCK_BYTES):
+        if len(copied) >= MAX_IMPORT_RECORDS:
+            raise CaptureError(
+                f"cannot import {source}: it holds more than {MAX_IMPORT_RECORDS} records, "
+                "more than the WARC of one page; copy the page's records into a WARC of "
+                "their own (for example with warcio extract) and import that"
+            )
+        problems.extend(check_record_digests(record))
+        region = Region(spool, spool.append(record.block), len(record.block))
+        copied.append(_Copied(dataclasses.replace(record, block=b""), region))
+        del record  # not held while the next block is read
+    if not copied:
+        raise CaptureError(f"cannot import {source}: it holds no WARC records")
+    if problems:
+        raise CaptureError(
+            f"cannot import {source}: it fails verification: "
+            + "; ".join(problems[:10])
+            + (f" (and {len(problems) - 10} more)" if len(problems) > 10 else "")
+        )
+    return copied
+
+
+def _source_field(main: _Copied, records: Sequence[_Copied], name: str) -> str | None:
     """A field of the source WARC's own metadata record about ``main`` (the last one)."""
     for record in reversed(records):
         if (
             record.info.record_type == "metadata"
             and record.header("WARC-Refers-To") == main.info.record_id
         ):
-            for key, value in parse_warc_fields(record.block):
+            for key, value in parse_warc_fields(record.head()):
                 if key.lower() == name and value:
                     return value
     return None
 
 
-def _observed_at_of(main: WarcRecord, records: Sequence[WarcRecord]) -> str | None:
+def _observed_at_of(main: _Copied, records: Sequence[_Copied]) -> str | None:
     """When the page was seen on the web, as far as the source WARC tells.
 
     A response's WARC-Date is when it was received; for a resource (an import) only an
@@ -378,7 +602,7 @@ def _observed_at_of(main: WarcRecord, records: Sequence[WarcRecord]) -> str | No
     return _source_field(main, records, "observed-at")
 
 
-def _original_url(record: WarcRecord) -> str | None:
+def _original_url(record: _Copied) -> str | None:
     target = record.info.target_uri or ""
     if re.match(r"^https?://", target):
         return target
@@ -388,10 +612,10 @@ def _original_url(record: WarcRecord) -> str | None:
 
 def _main_record_of(
     source: Path,
-    records: Sequence[WarcRecord],
+    records: Sequence[_Copied],
     url: str | None,
     read_page: Callable[[Path], object],
-) -> WarcRecord:
+) -> _Copied:
     """The page record of a WARC being imported: the one for ``url`` (redirects followed
     within the file), else the page ``read_page`` picks."""
     by_id = {record.info.record_id: record for record in records}
@@ -401,7 +625,7 @@ def _main_record_of(
         except WarcReadError as error:
             raise CaptureError(f"cannot import {source}: {error}") from error
         return by_id[str(getattr(page, "record_id", ""))]
-    by_target: dict[str, WarcRecord] = {}
+    by_target: dict[str, _Copied] = {}
     for record in records:
         target = record.info.target_uri or ""
         if record.info.record_type in ("response", "resource") and target not in by_target:
@@ -417,7 +641,7 @@ def _main_record_of(
             break
         if found.info.record_type == "response":
             try:
-                message = parse_http_message(found.block)
+                message = parse_http_message(found.head())
             except ValueError:
                 return found
             location = message.header("Location")
