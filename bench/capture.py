@@ -453,7 +453,10 @@ def main(argv: list[str] | None = None) -> int:
         import requests  # noqa: F401
         import trustme  # noqa: F401
     except ImportError as error:
-        print(f"install the bench extra (pip install -e '.[bench]'): {error}", file=sys.stderr)
+        print(
+            f"install the bench extra (pip install -U pip && pip install -e '.[bench]'): {error}",
+            file=sys.stderr,
+        )
         return 2
     # As an installed package would be: every module's bytecode compiled (pip compiles a
     # wheel's modules; PYTHONDONTWRITEBYTECODE would otherwise recompile edited ones per run).

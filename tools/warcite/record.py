@@ -290,6 +290,24 @@ def without_credentials(url: str) -> str:
     return _USERINFO.sub(r"\1", url)
 
 
+_NOT_IN_URIS = re.compile(r'[^\x21-\x7e]|["<>\\^`{|}]')
+
+
+def as_uri(value: str) -> str:
+    """A URL as a record states it: without credentials, and a URI, not an IRI.
+
+    Other tools write ``WARC-Target-URI: https://beispiel.de/café`` (an IRI); a record's
+    URLs are URIs (its schema checks them), so every character a URI cannot hold is
+    percent-encoded as UTF-8, as RFC 3987 section 3.1 maps an IRI to a URI: ``é`` becomes
+    ``%C3%A9``, a space ``%20``.  Existing percent-escapes and every other character are
+    kept, so a URI is returned unchanged.
+    """
+    def encoded(found: re.Match[str]) -> str:
+        return "".join(f"%{byte:02X}" for byte in found.group().encode("utf-8", "surrogatepass"))
+
+    return _NOT_IN_URIS.sub(encoded, without_credentials(value))
+
+
 def has_credentials(url: str) -> bool:
     """True when ``url`` carries ``user[:password]@`` in its authority."""
     return _USERINFO.search(url) is not None
@@ -298,13 +316,11 @@ def has_credentials(url: str) -> bool:
 def _page_without_credentials(page: ArchivedPage) -> ArchivedPage:
     memento = page.memento
     if memento is not None:
-        memento = dataclasses.replace(
-            memento, original_uri=without_credentials(memento.original_uri)
-        )
+        memento = dataclasses.replace(memento, original_uri=as_uri(memento.original_uri))
     return dataclasses.replace(
         page,
-        target_uri=without_credentials(page.target_uri),
-        url=without_credentials(page.url) if page.url else page.url,
+        target_uri=as_uri(page.target_uri),
+        url=as_uri(page.url) if page.url else page.url,
         memento=memento,
     )
 
@@ -612,7 +628,7 @@ def _candidates(extraction: Extraction) -> JsonObject:
 
 
 def _http_url(value: str | None) -> str | None:
-    return without_credentials(value) if value and re.match(r"^https?://\S+$", value) else None
+    return as_uri(value) if value and re.match(r"^https?://\S+$", value) else None
 
 
 def _metadata_field(page: ArchivedPage, *names: str) -> str | None:

@@ -301,7 +301,7 @@ def _import_document(
     observed_at: str | None,
 ) -> CaptureResult:
     """A saved HTML page or a text transcript -> warcinfo, resource, metadata."""
-    original = url
+    original = normalize_url(url)  # a URI: an é or a space in the path percent-encoded
     slug = slug or default_slug(original)
     started = _now(context)
     date = warc_date(started)
