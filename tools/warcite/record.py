@@ -303,7 +303,7 @@ def as_uri(value: str) -> str:
     kept, so a URI is returned unchanged.
     """
     def encoded(found: re.Match[str]) -> str:
-        return "".join(f"%{byte:02X}" for byte in found.group().encode("utf-8", "surrogatepass"))
+        return "".join(f"%{byte:02X}" for byte in found.group().encode("utf-8", "replace"))
 
     return _NOT_IN_URIS.sub(encoded, without_credentials(value))
 

@@ -551,11 +551,13 @@ def _check_warc(
         ("$.capture.target_uri", _get(record, "capture", "target_uri"), "WARC-Target-URI"),
     )
     from warcite.record import as_uri
+    from warcite.warc import exact_target_uri
 
     for json_path, expected_value, header in recorded_headers:
         written_value = found.header(header)
         if header == "WARC-Target-URI" and written_value is not None:
-            written_value = as_uri(written_value)  # as records state it: no credentials
+            # as records state it: its exact bytes, a URI, no credentials
+            written_value = as_uri(exact_target_uri(path, found.info) or written_value)
         if isinstance(expected_value, str) and written_value != expected_value:
             collector.add(
                 "fixity",

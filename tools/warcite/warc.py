@@ -599,6 +599,55 @@ def read_record_at(
     )
 
 
+_RAW_HEAD_BYTES = 64 * 1024
+_URI_BYTES = frozenset(
+    byte for byte in range(0x21, 0x7F) if chr(byte) not in '"<>\\^`{|}'
+)
+
+
+def _raw_header(path: Path, offset: int, name: bytes) -> bytes | None:
+    """The exact bytes of the first WARC header ``name`` of the record at ``offset``
+    (warcio decodes a header line that is not UTF-8 as ISO-8859-1, which cannot be told
+    apart from UTF-8 afterwards); None when it cannot be read back."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(offset)
+            data = stream.read(_RAW_HEAD_BYTES)
+    except OSError:
+        return None
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(data, _RAW_HEAD_BYTES)
+        except zlib.error:
+            return None
+    head = data.split(b"\r\n\r\n", 1)[0]
+    wanted = name.lower() + b":"
+    for line in head.split(b"\r\n")[1:]:
+        if line.lower().startswith(wanted):
+            return line[len(wanted) :].strip(b" \t")
+    return None
+
+
+def exact_target_uri(path: str | Path, info: WarcRecordInfo) -> str | None:
+    """A record's ``WARC-Target-URI`` as its bytes say it.
+
+    An ASCII or UTF-8 value is returned as read (an IRI stays an IRI: a record maps it to
+    a URI, see :func:`warcite.record.as_uri`); a value that is not UTF-8 is returned with
+    each byte outside the URI characters percent-encoded, so ``\\xff`` becomes ``%FF``
+    and not the UTF-8 of the ``ÿ`` warcio decoded it to.
+    """
+    value = info.target_uri
+    if value is None or value.isascii():
+        return value
+    raw = _raw_header(Path(path), info.offset, b"WARC-Target-URI")
+    if raw is None:
+        return value
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "".join(chr(byte) if byte in _URI_BYTES else f"%{byte:02X}" for byte in raw)
+
+
 def check_record_digests(record: WarcRecord) -> list[str]:
     """Problems with a record's own digests (empty when both match or are absent).
 
@@ -912,7 +961,7 @@ def read_page(
 
     metadata_record = metadata_for.get(chosen.info.record_id)
     fields = parse_warc_fields(metadata_record.block) if metadata_record else ()
-    target = chosen.info.target_uri or ""
+    target = exact_target_uri(path, chosen.info) or ""
     method = _field(fields, "method")
     if method is None:
         if chosen.info.record_type == "response":
