@@ -78,3 +78,38 @@ def test_no_grammar_library_is_a_dependency() -> None:
     assert "format-nongpl" not in dependencies and "format]" not in dependencies
     assert "rfc3987" not in dependencies and "lark" not in dependencies
     assert "rfc3339-validator" in dependencies and "rfc3986-validator" in dependencies
+
+
+def test_a_capture_loads_only_its_own_stage() -> None:
+    """``warcite capture`` of an http URL imports the CLI and the capture stage, not the
+    citation, extraction, schema or TLS code (each would add to every capture's start)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, warcite.cli, warcite.capture.live\n"
+        "heavy = ('warcite.cite', 'warcite.extract', 'warcite.record', 'jsonschema', 'lxml',\n"
+        "         'ssl', 'email.utils', 'tomllib', 'warcite.models')\n"
+        "print(' '.join(m for m in heavy if m in sys.modules))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == ["warcite.models"]  # the capture's own data classes, nothing else
+
+
+def test_lazy_package_names_are_the_modules_objects() -> None:
+    import importlib
+
+    import warcite
+    import warcite.capture
+
+    for package in (warcite, warcite.capture):
+        for name in package.__all__:
+            value = getattr(package, name)
+            if str(getattr(value, "__module__", "")).startswith("warcite."):
+                defining = importlib.import_module(value.__module__)
+                assert getattr(defining, name) is value, (package.__name__, name)
+        assert set(package.__all__) <= set(dir(package))
+        with pytest.raises(AttributeError):
+            package.no_such_name  # noqa: B018
