@@ -155,6 +155,39 @@ def test_an_interrupted_batch_resumes_where_it_stopped(
         assert result.exit_code == 0, result.output
 
 
+def test_a_capture_kept_without_its_record_is_finished_not_fetched_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a kill between a WARC's publication and its record leaves: the resumed batch
+    makes the record from that WARC (no second fetch, no orphan left for validate)."""
+    root = _project(tmp_path)
+    saved = tmp_path / "saved.html"
+    saved.write_bytes(page_html(7, page_paragraphs(7)))
+    with running_site(20) as site:
+        first, second = site.url(1), site.url(2)
+        # the WARCs a killed run would have kept: captured and imported, never recorded
+        assert _run(root, monkeypatch, "capture", first, "--quiet").exit_code == 0
+        kept_file = _run(root, monkeypatch, "import", str(saved), "--url", site.url(7))
+        assert kept_file.exit_code == 0, kept_file.output
+        assert _run(root, monkeypatch, "validate").exit_code == 5  # two orphans
+        hits_before = dict(site.hits)
+        (root / "list.txt").write_text(
+            f"{first}\n{second}\n{saved} {site.url(7)}\n", encoding="utf-8"
+        )
+        result = _run(root, monkeypatch, "archive", "--from", "list.txt", "--format", "json")
+        assert result.exit_code == 0, result.output
+        items = json.loads(result.stdout)["items"]
+        assert [item["status"] for item in items] == ["archived"] * 3
+        assert "which an interrupted run kept" in (items[0]["message"] or "")
+        assert "which an interrupted run kept" in (items[2]["message"] or "")
+        assert items[1]["message"] is None  # fetched: nothing was kept for it
+        assert site.hits[story_path(1)] == hits_before[story_path(1)]  # not fetched again
+        assert site.hits[story_path(2)] == hits_before.get(story_path(2), 0) + 1
+    assert len(list((root / "archive").glob("*.warc.gz"))) == 3  # no second copy
+    result = _run(root, monkeypatch, "validate")
+    assert result.exit_code == 0, result.output
+
+
 def test_already_archived_means_a_record_for_the_url_or_the_file(tmp_path: Path) -> None:
     root = _project(tmp_path)
     saved = tmp_path / "saved.html"

@@ -14,6 +14,9 @@ one lock so two pages can never claim the same id.
   that file; for another file, a record whose imported payload has the file's sha256 (for
   a WARC to import: the payload digest of its page).  Records are written atomically, so
   an interrupted run leaves only complete records and a rerun continues where it stopped.
+  A capture that an interrupted run kept without its record (a WARC in ``archive/`` no
+  record refers to, see :func:`kept_captures`) is finished from that WARC, not fetched
+  again, unless ``recapture``.
 * A source given twice (the same work key) is archived once; the repeat is ``duplicate``.
 
 Source lists (``--from``): UTF-8 text, one source a line, optionally followed by the
@@ -274,6 +277,45 @@ def source_key(source: Source) -> str:
         return source.source
 
 
+def kept_captures(project_root: Path) -> dict[str, str]:
+    """What interrupted runs left to finish: for each WARC in ``archive/`` that no record
+    refers to, the key of the source it archived -> the WARC (relative to the project; the
+    newest when there are several).  Keys are :func:`source_key`'s for a URL (the work key
+    of the URL requested, or of the page's original URL) and ``sha256:<hex>`` for an
+    imported file."""
+    from warcite.validate import unrecorded_warcs
+    from warcite.warc import read_page
+
+    kept: dict[str, str] = {}
+    for relative in unrecorded_warcs(project_root):  # in name order: the newest last
+        try:
+            page = read_page(project_root / relative)
+        except WarciteError:
+            continue  # not a page warcite can record: validate reports it
+        fields = {name.lower(): value for name, value in page.source_metadata}
+        for url in (fields.get("requested-uri"), page.url):
+            if url:
+                kept[work_key(url)] = relative
+        digest = fields.get("source-file-sha256")
+        if digest:
+            kept[f"sha256:{digest}"] = relative
+    return kept
+
+
+def _kept_for(source: Source, kept: dict[str, str]) -> str | None:
+    if not kept:
+        return None
+    if _is_url(source.source):
+        return kept.get(work_key(source.source))
+    path = Path(source.source)
+    if source.source.lower().endswith((".warc", ".warc.gz")) or not path.is_file():
+        return None
+    try:
+        return kept.get(_file_sha256(path))
+    except OSError:
+        return None
+
+
 # --------------------------------------------------------------------------- running
 
 ArchiveFunction = Callable[..., Any]
@@ -379,16 +421,33 @@ def run_batch(
                 continue
         todo.append((index, source))
 
+    kept = kept_captures(project_root) if todo and not recapture else {}
+
     def work(source: Source) -> ItemResult:
         began = time.monotonic()
+        finished = _kept_for(source, kept)
+        message = None
         try:
-            result = run(source, project_root=project_root, lock=lock, catalogue=entries, **options)
+            result = None
+            if finished is not None:  # an interrupted run captured it: make its record
+                url = source.source if _is_url(source.source) else source.url
+                kept_source = Source(str(project_root / finished), url, source.origin)
+                try:
+                    result = run(kept_source, project_root=project_root, lock=lock, **options)
+                    message = f"completed from {finished}, which an interrupted run kept"
+                except WarciteError as error:  # e.g. the page was empty then: fetch it again
+                    reason = str(error).splitlines()[0]
+                    message = f"{finished}, kept by an earlier run, was not recordable ({reason})"
+            if result is None:
+                result = run(
+                    source, project_root=project_root, lock=lock, catalogue=entries, **options
+                )
         except WarciteError as error:
             return ItemResult(
                 source.source,
                 source.origin,
                 "failed",
-                message=str(error),
+                message=str(error) if message is None else f"{error} ({message})",
                 exit_code=error.exit_code,
                 seconds=time.monotonic() - began,
             )
@@ -410,6 +469,7 @@ def run_batch(
             record=record.get("id"),
             path=display_path(result.path, project_root),
             warc=warc,
+            message=message,
             seconds=time.monotonic() - began,
         )
 
@@ -440,6 +500,7 @@ __all__ = [
     "ItemResult",
     "Source",
     "archive_one",
+    "kept_captures",
     "parse_source_list",
     "read_source_list",
     "run_batch",

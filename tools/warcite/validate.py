@@ -1037,19 +1037,14 @@ def record_files(paths: Sequence[Path], project_root: Path) -> list[Path]:
     return found
 
 
-def project_problems(project_root: Path) -> list[Problem]:
-    """What is wrong with the project beyond its records: WARCs in archive/ that no record
-    refers to, and files an interrupted warcite run left (journals, temporary files, id
-    reservations), each with the command that fixes it.  Never writes."""
-    from warcite.lock import lock_is_free
+def unrecorded_warcs(project_root: Path) -> list[str]:
+    """The WARCs in archive/ (paths relative to the project, in name order) that no record
+    refers to: captures whose record was never made.  Never writes."""
     from warcite.record import _existing_record
-    from warcite.store import leftovers
 
     root = project_root.resolve()
-    problems: list[Problem] = []
     referenced: set[str] = set()
-    records = root / RECORDS_DIR
-    for path in record_json_files(records):
+    for path in record_json_files(root / RECORDS_DIR):
         data = _existing_record(path, root)
         if data is None:
             continue
@@ -1060,22 +1055,36 @@ def project_problems(project_root: Path) -> list[Problem]:
             if isinstance(entry, dict) and isinstance(entry.get("path"), str):
                 referenced.add(entry["path"])
     archive = root / ARCHIVE_DIR
+    found = []
     for path in sorted(archive.iterdir()) if archive.is_dir() else []:
         name = path.name
         if name.startswith(".") or not name.lower().endswith((".warc", ".warc.gz")):
             continue
         relative = f"{ARCHIVE_DIR}/{name}"
         if relative not in referenced:
-            problems.append(
-                Problem(
-                    relative,
-                    "orphan",
-                    "$",
-                    "no record refers to this WARC (a capture whose record was never made); "
-                    f"run `warcite record {relative}` to make it, or delete the WARC if it is "
-                    "not wanted",
-                )
-            )
+            found.append(relative)
+    return found
+
+
+def project_problems(project_root: Path) -> list[Problem]:
+    """What is wrong with the project beyond its records: WARCs in archive/ that no record
+    refers to, and files an interrupted warcite run left (journals, temporary files, id
+    reservations), each with the command that fixes it.  Never writes."""
+    from warcite.lock import lock_is_free
+    from warcite.store import leftovers
+
+    root = project_root.resolve()
+    problems = [
+        Problem(
+            relative,
+            "orphan",
+            "$",
+            "no record refers to this WARC (a capture whose record was never made); "
+            f"run `warcite record {relative}` to make it, or delete the WARC if it is "
+            "not wanted",
+        )
+        for relative in unrecorded_warcs(root)
+    ]
     for leftover in leftovers(root, lock_free=lock_is_free(root)):
         shown = leftover.path.relative_to(root).as_posix()
         if leftover.stale:
