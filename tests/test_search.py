@@ -302,3 +302,37 @@ def test_an_index_sqlite_cannot_use_is_a_clear_error_and_capture_goes_on(
     # a capture's dedupe lookup then stores payloads again rather than failing the capture
     lookup = revisit_targets(reference_project)
     assert lookup("https://www.opednews.com/", "sha256:" + "0" * 64) is None
+
+
+def test_a_read_only_archive_is_listed_and_searched_from_an_index_in_memory(
+    reference_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Write-once storage or a mounted copy: nothing can be written beside the records, so
+    the index is built in memory for the command, which says so; nothing is written."""
+    import errno
+
+    import warcite.index
+
+    def read_only(folder: Path) -> object:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(warcite.index, "_index_lock", read_only)
+    before = sorted(p.relative_to(reference_project) for p in reference_project.rglob("*"))
+    results = search(reference_project, "Hyeon")
+    assert {hit.path for hit in results.hits} == {f"records/{REFERENCE}.json"}
+    assert results.index.rebuilt
+    assert "Read-only file system; kept in memory for this command" in (results.index.reason or "")
+    listed = _run(reference_project, monkeypatch, "list")
+    assert listed.exit_code == 0, listed.output
+    assert REFERENCE in listed.stdout and "kept in memory" in listed.stderr
+    assert not (reference_project / ".warcite" / "index.sqlite").exists()
+    after = sorted(p.relative_to(reference_project) for p in reference_project.rglob("*"))
+    assert [p for p in after if p not in before] == [Path(".warcite"), Path(".warcite/.gitignore")]
+
+
+def test_an_index_folder_that_is_a_file_does_not_stop_search(reference_project: Path) -> None:
+    (reference_project / ".warcite").write_text("not a folder")
+    results = search(reference_project, "Hyeon")
+    assert {hit.path for hit in results.hits} == {f"records/{REFERENCE}.json"}
+    assert "cannot be written" in (results.index.reason or "")
+    assert (reference_project / ".warcite").read_text() == "not a folder"

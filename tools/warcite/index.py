@@ -411,15 +411,10 @@ def _index_lock(folder: Path) -> Iterator[Callable[[], None]]:
         if lock_file in _held:  # an outer use in this thread holds it already
             yield lambda: None
             return
-        try:
-            descriptor = os.open(
-                lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644
-            )
-        except OSError as error:
-            raise UsageError(
-                f"cannot open the index lock {lock_file}: {error.strerror or error} "
-                "(make the project folder writable)"
-            ) from error
+        # an OSError here (a read-only folder) is the caller's to handle
+        descriptor = os.open(
+            lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644
+        )
         try:
             wait_for_flock(
                 descriptor,
@@ -450,24 +445,50 @@ def open_index(
     """The index, verified against the records and brought up to date, and what was done.
 
     Safe with other warcite processes on the same project: see :func:`_index_lock`.
-    Raises UsageError when the index folder cannot be written.
+    When the index folder cannot be written (a read-only archive), the index is built in
+    memory for this command alone, and the returned IndexSync's reason says so.
     """
     path = index_path(project_root)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# derived from records/ by warcite; safe to delete\n*\n")
-    except OSError as error:
-        raise UsageError(f"cannot create the index folder {path.parent}: {error}") from error
-    try:
-        with _index_lock(path.parent) as share:
+        with contextlib.ExitStack() as stack:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                ignore = path.parent / ".gitignore"
+                if not ignore.exists():
+                    ignore.write_text("# derived from records/ by warcite; safe to delete\n*\n")
+                share = stack.enter_context(_index_lock(path.parent))
+            except OSError as error:
+                # a read-only archive (write-once storage, a mounted copy): built in memory
+                reason = f"{path.parent} cannot be written: {error.strerror or error}"
+                yield from _in_memory(project_root, path, reason)
+                return
             yield from _opened(path, project_root, share, rebuild=rebuild, verify=verify)
     except sqlite3.Error as error:  # a full disk, a damaged file, another program's lock
         raise WarciteError(
             f"the search index {path} cannot be used ({error}); it is derived from "
             f"records/ and safe to delete: remove {path.parent} or run again with --reindex"
         ) from error
+
+
+def _in_memory(
+    project_root: Path, path: Path, reason: str
+) -> Iterator[tuple[sqlite3.Connection, IndexSync]]:
+    """An index of the records built in memory for one command, when the project's index
+    folder cannot be written; nothing is written anywhere."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        _create(connection)
+        sync = _sync(
+            connection,
+            project_root,
+            path,
+            verify=False,
+            rebuilt=True,
+            reason=f"{reason}; kept in memory for this command",
+        )
+        yield connection, sync
+    finally:
+        connection.close()
 
 
 def _opened(
@@ -489,9 +510,7 @@ def _opened(
             raise UsageError(f"cannot create the search index {path}: {error}") from error
         _create(connection)
     try:
-        sync = _sync(
-            connection, project_root, path, verify=verify, rebuilt=rebuilt, reason=reason
-        )
+        sync = _sync(connection, project_root, path, verify=verify, rebuilt=rebuilt, reason=reason)
         share()
         yield connection, sync
     finally:
