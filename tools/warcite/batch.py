@@ -38,7 +38,7 @@ from typing import Any
 
 from warcite.catalog import CatalogEntry, work_key
 from warcite.errors import ArchiveExistsError, UsageError, WarciteError
-from warcite.project import display_path, relative_to_project
+from warcite.project import ARCHIVE_DIR, display_path, relative_to_project
 
 MAX_LIST_BYTES = 64 * 1024 * 1024
 """A source list larger than this is refused (a list of a million URLs is ~100 MB: split it)."""
@@ -277,15 +277,25 @@ def source_key(source: Source) -> str:
         return source.source
 
 
-def kept_captures(project_root: Path) -> dict[str, str]:
+def kept_captures(project_root: Path, recorded: Iterable[str] = ()) -> dict[str, str]:
     """What interrupted runs left to finish: for each WARC in ``archive/`` that no record
     refers to, the key of the source it archived -> the WARC (relative to the project; the
     newest when there are several).  Keys are :func:`source_key`'s for a URL (the work key
     of the URL requested, or of the page's original URL) and ``sha256:<hex>`` for an
-    imported file."""
+    imported file.  ``recorded``: WARCs known to be records' own (the catalogue's); when
+    they are all of archive/, no record file needs reading."""
     from warcite.validate import unrecorded_warcs
     from warcite.warc import read_page
 
+    known = set(recorded)
+    folder = project_root / ARCHIVE_DIR
+    names = [
+        path.name
+        for path in (folder.iterdir() if folder.is_dir() else [])
+        if not path.name.startswith(".") and path.name.lower().endswith((".warc", ".warc.gz"))
+    ]
+    if all(f"{ARCHIVE_DIR}/{name}" in known for name in names):
+        return {}
     kept: dict[str, str] = {}
     for relative in unrecorded_warcs(project_root):  # in name order: the newest last
         try:
@@ -421,7 +431,8 @@ def run_batch(
                 continue
         todo.append((index, source))
 
-    kept = kept_captures(project_root) if todo and not recapture else {}
+    recorded = [entry.warc_path for entry in entries if entry.warc_path]
+    kept = kept_captures(project_root, recorded) if todo and not recapture else {}
 
     def work(source: Source) -> ItemResult:
         began = time.monotonic()
