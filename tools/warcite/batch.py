@@ -38,7 +38,7 @@ from typing import Any
 
 from warcite.catalog import CatalogEntry, work_key
 from warcite.errors import ArchiveExistsError, UsageError, WarciteError
-from warcite.project import ARCHIVE_DIR, display_path, relative_to_project
+from warcite.project import archive_warcs, display_path, relative_to_project
 
 MAX_LIST_BYTES = 64 * 1024 * 1024
 """A source list larger than this is refused (a list of a million URLs is ~100 MB: split it)."""
@@ -287,14 +287,7 @@ def kept_captures(project_root: Path, recorded: Iterable[str] = ()) -> dict[str,
     from warcite.validate import unrecorded_warcs
     from warcite.warc import read_page
 
-    known = set(recorded)
-    folder = project_root / ARCHIVE_DIR
-    names = [
-        path.name
-        for path in (folder.iterdir() if folder.is_dir() else [])
-        if not path.name.startswith(".") and path.name.lower().endswith((".warc", ".warc.gz"))
-    ]
-    if all(f"{ARCHIVE_DIR}/{name}" in known for name in names):
+    if set(archive_warcs(project_root)) <= set(recorded):
         return {}
     kept: dict[str, str] = {}
     for relative in unrecorded_warcs(project_root):  # in name order: the newest last

@@ -206,6 +206,18 @@ def relative_to_project(path: Path, project_root: Path) -> str:
     return relative.as_posix()
 
 
+def archive_warcs(project_root: Path) -> list[str]:
+    """The WARC files in ``archive/`` (``archive/<name>``, in name order; hidden and
+    temporary files left out)."""
+    folder = project_root / ARCHIVE_DIR
+    names = sorted(path.name for path in folder.iterdir()) if folder.is_dir() else []
+    return [
+        f"{ARCHIVE_DIR}/{name}"
+        for name in names
+        if not name.startswith(".") and name.lower().endswith((".warc", ".warc.gz"))
+    ]
+
+
 def display_path(path: Path, project_root: Path | None = None) -> str:
     """A short path for messages: relative to the project (or the current directory) if inside."""
     for base in (project_root, Path.cwd()):

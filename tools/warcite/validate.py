@@ -42,10 +42,10 @@ from warcite import __version__
 from warcite.errors import RecordError, WarciteError
 from warcite.models import ArchivedPage, Extraction
 from warcite.project import (
-    ARCHIVE_DIR,
     MAX_RECORD_BYTES,
     MAX_TEXT_BYTES,
     RECORDS_DIR,
+    archive_warcs,
     display_path,
     inside_project,
     open_regular_file,
@@ -1054,16 +1054,7 @@ def unrecorded_warcs(project_root: Path) -> list[str]:
         for entry in _list(data.get("files")):
             if isinstance(entry, dict) and isinstance(entry.get("path"), str):
                 referenced.add(entry["path"])
-    archive = root / ARCHIVE_DIR
-    found = []
-    for path in sorted(archive.iterdir()) if archive.is_dir() else []:
-        name = path.name
-        if name.startswith(".") or not name.lower().endswith((".warc", ".warc.gz")):
-            continue
-        relative = f"{ARCHIVE_DIR}/{name}"
-        if relative not in referenced:
-            found.append(relative)
-    return found
+    return [relative for relative in archive_warcs(root) if relative not in referenced]
 
 
 def project_problems(project_root: Path) -> list[Problem]:
