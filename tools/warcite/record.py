@@ -290,9 +290,6 @@ def without_credentials(url: str) -> str:
     return _USERINFO.sub(r"\1", url)
 
 
-_NOT_IN_URIS = re.compile(r'[^\x21-\x7e]|["<>\\^`{|}]')
-
-
 def as_uri(value: str) -> str:
     """A URL as a record states it: without credentials, and a URI, not an IRI.
 
@@ -302,10 +299,9 @@ def as_uri(value: str) -> str:
     ``%C3%A9``, a space ``%20``.  Existing percent-escapes and every other character are
     kept, so a URI is returned unchanged.
     """
-    def encoded(found: re.Match[str]) -> str:
-        return "".join(f"%{byte:02X}" for byte in found.group().encode("utf-8", "replace"))
+    from warcite.warc import percent_encoded
 
-    return _NOT_IN_URIS.sub(encoded, without_credentials(value))
+    return percent_encoded(without_credentials(value).encode("utf-8", "surrogatepass"))
 
 
 def has_credentials(url: str) -> bool:

@@ -605,6 +605,12 @@ _URI_BYTES = frozenset(
 )
 
 
+def percent_encoded(raw: bytes) -> str:
+    """``raw`` as URI text: each byte a URI cannot hold (not printable ASCII, or one of
+    ``"<>\\^`{|}``) percent-encoded, every other byte kept."""
+    return "".join(chr(byte) if byte in _URI_BYTES else f"%{byte:02X}" for byte in raw)
+
+
 def _raw_header(path: Path, offset: int, name: bytes) -> bytes | None:
     """The exact bytes of the first WARC header ``name`` of the record at ``offset``
     (warcio decodes a header line that is not UTF-8 as ISO-8859-1, which cannot be told
@@ -645,7 +651,7 @@ def exact_target_uri(path: str | Path, info: WarcRecordInfo) -> str | None:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return "".join(chr(byte) if byte in _URI_BYTES else f"%{byte:02X}" for byte in raw)
+        return percent_encoded(raw)
 
 
 def check_record_digests(record: WarcRecord) -> list[str]:
