@@ -352,6 +352,54 @@ def test_a_large_body_is_spooled_and_its_digests_are_right(tmp_path: Path) -> No
     assert response[0]["WARC-Block-Digest"] == "sha256:" + hashlib.sha256(wire).hexdigest()
 
 
+@pytest.mark.parametrize("sizes", [[5, 3], [8, 1, 7], [20], [3, 30_000, 4]])
+def test_a_spool_reads_back_what_was_appended_in_memory_and_past_its_limit(
+    tmp_path: Path, sizes: list[int]
+) -> None:
+    from warcite.capture.spool import Spool
+
+    spool = Spool(tmp_path, memory_limit=10)
+    pieces = [bytes([n % 251]) * size for n, size in enumerate(sizes)]
+    offsets = [spool.append(piece) for piece in pieces]
+    try:
+        for piece, offset in zip(pieces, offsets):
+            assert b"".join(spool.read(offset, len(piece))) == piece
+        assert b"".join(spool.read(0, spool.size)) == b"".join(pieces)
+        assert list(tmp_path.iterdir()) == []  # on the disk, it has no name
+    finally:
+        spool.close()
+
+
+@pytest.mark.parametrize(
+    "size", [1, 511, 512, 513, 4096, 32_767, 32_768, 32_769, 100_000, (1 << 20) + 1]
+)
+def test_records_of_every_size_are_gzip_members_others_read(tmp_path: Path, size: int) -> None:
+    """Small records get a window sized to them, large ones are streamed: both are
+    standard gzip members that gzip and warcio read back byte for byte."""
+    from warcite.capture.writer import ArchiveFile, _Record
+
+    block = (bytes(range(256)) * (size // 256 + 1))[:size]
+    archive = ArchiveFile(tmp_path, "sizes.warc.gz")
+    try:
+        archive.write(
+            _Record(
+                "resource",
+                "<urn:uuid:1>",
+                "2026-12-01T00:00:00Z",
+                "urn:x:1",
+                "application/octet-stream",
+                block,
+            )
+        )
+        path = archive.publish(lambda name: pytest.fail("the name is free"))
+    finally:
+        archive.close()
+    assert gzip.decompress(path.read_bytes()).endswith(block + b"\r\n\r\n")
+    with path.open("rb") as stream:
+        contents = [record.content_stream().read() for record in ArchiveIterator(stream)]
+    assert contents == [block]
+
+
 TRICKY_HTML = (
     "<!DOCTYPE html><HTML><head><!-- <img src='/in-comment.png'> -->"
     "<script>var s = \"<img src='/in-script.png'>\"; if (a<b) {}</script>"

@@ -386,27 +386,31 @@ class FullDisk:
 def test_a_full_disk_is_a_clear_error_and_leaves_nothing(
     server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
-    import tempfile
-
     from warcite.capture import spool as spool_module
     from warcite.capture import writer as writer_module
 
+    # 300 kB: more than a spool holds in memory, so it moves to a file on the disk
+    assert spool_module.MEMORY_LIMIT < 300_000
     server.route("/", http_response(200, "OK", HTML_TYPE, b"<p>" + b"x" * 300_000))
+    module, room = (spool_module, 100_000) if where == "spool" else (writer_module, 2_000)
+    real_unnamed = spool_module.open_unnamed
+
+    def full_unnamed(folder: Path, mode: int = 0o600) -> FullDisk | None:
+        opened = real_unnamed(folder, mode)
+        return None if opened is None else FullDisk(opened, room)
+
+    monkeypatch.setattr(module, "open_unnamed", full_unnamed)
     if where == "spool":
+        import tempfile
+
         real = tempfile.TemporaryFile
-        monkeypatch.setattr(
-            spool_module.tempfile, "TemporaryFile", lambda **kw: FullDisk(real(**kw), 100_000)
-        )
+        monkeypatch.setattr(tempfile, "TemporaryFile", lambda **kw: FullDisk(real(**kw), room))
     else:
-        real_fdopen = os.fdopen
-        monkeypatch.setattr(
-            writer_module.os, "fdopen", lambda *a, **kw: FullDisk(real_fdopen(*a, **kw), 2_000)
-        )
         real_open = Path.open
         monkeypatch.setattr(
             writer_module.Path,
             "open",
-            lambda self, *a, **kw: FullDisk(real_open(self, *a, **kw), 2_000),
+            lambda self, *a, **kw: FullDisk(real_open(self, *a, **kw), room),
         )
     result = invoke(server.url("/"), tmp_path / "a", "--no-requisites")
     assert_failed(result, tmp_path / "a", 3, "the disk is full", "nothing was archived")
