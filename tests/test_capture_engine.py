@@ -362,7 +362,7 @@ def test_a_spool_reads_back_what_was_appended_in_memory_and_past_its_limit(
     pieces = [bytes([n % 251]) * size for n, size in enumerate(sizes)]
     offsets = [spool.append(piece) for piece in pieces]
     try:
-        for piece, offset in zip(pieces, offsets):
+        for piece, offset in zip(pieces, offsets, strict=True):
             assert b"".join(spool.read(offset, len(piece))) == piece
         assert b"".join(spool.read(0, spool.size)) == b"".join(pieces)
         assert list(tmp_path.iterdir()) == []  # on the disk, it has no name
