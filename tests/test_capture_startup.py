@@ -82,14 +82,17 @@ def test_no_grammar_library_is_a_dependency() -> None:
 
 def test_a_capture_loads_only_its_own_stage() -> None:
     """``warcite capture`` of an http URL imports the CLI and the capture stage, not the
-    citation, extraction, schema or TLS code (each would add to every capture's start)."""
+    citation, extraction, schema or TLS code, nor what only an unusual page needs (HTML's
+    named character references, temporary files for large responses): each would add to
+    every capture's start."""
     import subprocess
     import sys
 
     probe = (
         "import sys, warcite.cli, warcite.capture.live\n"
         "heavy = ('warcite.cite', 'warcite.extract', 'warcite.record', 'jsonschema', 'lxml',\n"
-        "         'ssl', 'email.utils', 'tomllib', 'warcite.models')\n"
+        "         'ssl', 'email.utils', 'tomllib', 'html.entities', 'tempfile',\n"
+        "         'warcite.models')\n"
         "print(' '.join(m for m in heavy if m in sys.modules))\n"
     )
     loaded = subprocess.run(

@@ -10,7 +10,6 @@ known, as a browser does.
 from __future__ import annotations
 
 import codecs
-import html as html_module
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +28,14 @@ MAX_REFERENCE_LENGTH = 8192
 
 MAX_INLINE_CSS = 8 * 1024 * 1024
 """The most characters of one inline ``<style>`` block that are searched for references."""
+
+
+def _unescape(value: str) -> str:
+    """An attribute value's character references resolved (HTML's named references are a
+    2,000-entry table: loaded when a value needs it, not at every start)."""
+    import html
+
+    return html.unescape(value)
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -317,7 +324,7 @@ class TagScanner:
             if key in attributes:
                 continue  # the first of a repeated attribute counts, as in browsers
             value = next((group for group in attribute.groups()[1:] if group is not None), "")
-            attributes[key] = html_module.unescape(value) if "&" in value else value
+            attributes[key] = _unescape(value) if "&" in value else value
         self._target.start(name, attributes)
         if name in _RAW_TEXT and not rest.rstrip().endswith("/"):
             self._state = "raw"
