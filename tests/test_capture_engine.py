@@ -134,6 +134,52 @@ def test_requisites_are_fetched_concurrently_within_the_per_host_limit(
     assert targets[1:10] == expected  # in the page's order
 
 
+def test_connections_for_the_requisites_are_opened_while_the_page_is_fetched(
+    tmp_path: Path,
+) -> None:
+    """The server answers the page only once three connections are open: the capture
+    preconnects its workers' connections instead of opening them after the page."""
+    with FixtureServer(keep_alive=True) as server:
+        images = "".join(f"<img src='/{n}.png'>" for n in range(9))
+
+        def page(connection: socket.socket, stop: threading.Event) -> None:
+            for _ in range(200):
+                if server.connections >= 3 or stop.is_set():
+                    break
+                stop.wait(0.01)
+            if server.connections < 3:  # the requisites' connections were not opened yet
+                connection.sendall(http_response(503, "Not Yet", HTML_TYPE, b"no"))
+                return
+            connection.sendall(http_response(200, "OK", HTML_TYPE, images.encode()))
+
+        server.route("/", b"", handler=page)
+        for n in range(9):
+            server.route(f"/{n}.png", http_response(200, "OK", PNG_TYPE, b"png"))
+        result = capture(server.url("/"), archive_dir=tmp_path, workers=3, timeout=5)
+        opened = server.connections
+    assert opened >= 3
+    assert opened <= 4  # the three preconnected, and one for the page's (closed) connection
+    responses = [h for h, _ in records(result.path) if h["WARC-Type"] == "response"]
+    assert len(responses) == 11  # the page, nine images and /favicon.ico (a 404)
+    sound(result.path)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_a_host_gets_at_most_workers_connections(tmp_path: Path, workers: int) -> None:
+    with FixtureServer(keep_alive=True) as server:
+        site(server, 20)
+        capture(server.url("/"), archive_dir=tmp_path, workers=workers, timeout=5)
+        assert server.connections <= workers
+
+
+def test_no_connection_is_preconnected_without_requisites_or_with_http_1_0(
+    keep_alive_server: FixtureServer, tmp_path: Path
+) -> None:
+    site(keep_alive_server, 3)
+    capture(keep_alive_server.url("/"), archive_dir=tmp_path / "a", requisites=False)
+    assert keep_alive_server.connections == 1
+
+
 def test_the_same_site_gives_the_same_records_whatever_the_concurrency(
     tmp_path: Path,
 ) -> None:

@@ -133,7 +133,10 @@ def _print_capture_result(result: Any, output_format: str) -> None:
     type=click.IntRange(min=1, max=16),
     default=4,
     show_default=True,
-    help="Requisites fetched at once per host (connections kept open between requests).",
+    help=(
+        "Requisites fetched at once per host, over as many connections (kept open, and "
+        "opened while the page is fetched)."
+    ),
 )
 @click.option(
     "--delay",

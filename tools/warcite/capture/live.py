@@ -191,6 +191,8 @@ def capture(
         redirects: list[str] = []
         redirect_lines: list[str] = []
         current = requested
+        if requisites:  # the page takes the first ready; its requisites find the others
+            recorder.preconnect(requested, workers)
         while True:
             exchange = recorder.fetch(current, role="page", spool=page_spool)
             exchanges.append(exchange)

@@ -130,6 +130,36 @@ class _Connection:
     sock: socket.socket
     ip_address: str
     served: int = 0
+    tls: bool = False
+
+    def looks_open(self) -> bool:
+        """Whether the server has not closed this idle connection (as far as can be seen
+        without sending): nothing to read on it.  On TLS, what is to read may be records
+        that carry no data (TLS 1.3 session tickets sent after the handshake): those are
+        taken in, and the connection is still open."""
+        try:
+            readable, _, _ = select.select([self.sock], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        if not readable:
+            return True
+        if not self.tls:
+            return False  # end of stream, or bytes nobody asked for: not reusable
+        import ssl
+
+        timeout = self.sock.gettimeout()
+        try:
+            self.sock.settimeout(0)
+            self.sock.recv(1)  # data or the end: not reusable either way
+        except ssl.SSLWantReadError:
+            return True  # only records without application data were waiting
+        except OSError:
+            return False
+        else:
+            return False
+        finally:
+            with contextlib.suppress(OSError):
+                self.sock.settimeout(timeout)
 
 
 def _build_request(
@@ -221,7 +251,9 @@ class Recorder:
         self._workers = workers
         self._delay = delay
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # a connection was checked in, made
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        self._connecting: dict[tuple[str, str, int], int] = {}  # preconnections under way
         self._slots: dict[tuple[str, str, int], threading.BoundedSemaphore] = {}
         self._last_request: dict[tuple[str, str, int], float] = {}
         self._closed = False
@@ -265,43 +297,100 @@ class Recorder:
         finally:
             slot.release()
 
-    def _checkout(self, key: tuple[str, str, int]) -> _Connection | None:
-        """An idle kept-alive connection to ``key`` that still looks open, or None."""
+    def _checkout(
+        self, key: tuple[str, str, int], *, deadline: float | None = None
+    ) -> _Connection | None:
+        """An idle kept-alive connection to ``key`` that still looks open, or None.
+
+        With a ``deadline``, a request that finds none waits for a preconnection under way
+        (or a connection another request is done with) rather than opening one more, so a
+        host never gets more connections than the capture preconnected or has workers.
+        """
         while True:
-            with self._lock:
+            with self._changed:
                 idle = self._idle.get(key)
+                while not idle and deadline is not None and self._connecting.get(key):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0 or self._aborted or self._closed:
+                        break
+                    self._changed.wait(remaining)
+                    idle = self._idle.get(key)
                 if not idle:
                     return None
                 connection = idle.pop()
-            try:  # readable while idle means closed (or garbage): not reusable
-                readable, _, _ = select.select([connection.sock], [], [], 0)
-            except (OSError, ValueError):
-                readable = [connection.sock]
-            if not readable:
+            if connection.looks_open():
                 return connection
             _close(connection.sock)
 
     def _checkin(self, key: tuple[str, str, int], connection: _Connection) -> None:
-        with self._lock:
+        with self._changed:
             if not self._closed:
                 self._idle.setdefault(key, []).append(connection)
+                self._changed.notify()
                 return
         _close(connection.sock)
 
+    def preconnect(self, url: str, count: int) -> None:
+        """Open ``count`` connections to ``url``'s host in the background, as a browser
+        does for a page's host: the page takes the first one ready and its requisites find
+        the others open instead of each waiting for a connection (TCP, TLS, a server's
+        per-connection cost) after the page.  The first is opened alone: when it fails
+        (refused, DNS, a certificate), no more are tried and the request that would have
+        used it opens its own and reports the error.  Never with HTTP/1.0."""
+        if count <= 0 or self.limits.http_version != "1.1":
+            return
+        key = self._key(url)
+        deadline = min(time.monotonic() + self.limits.timeout, self.budget.deadline)
+        with self._lock:
+            self._connecting[key] = self._connecting.get(key, 0) + count
+        self._start_preconnect(url, key, deadline, count)
+
+    def _start_preconnect(
+        self, url: str, key: tuple[str, str, int], deadline: float, count: int
+    ) -> None:
+        threading.Thread(
+            target=self._preconnect,
+            args=(url, key, deadline, count),
+            name="warcite-preconnect",
+            daemon=True,
+        ).start()
+
+    def _preconnect(self, url: str, key: tuple[str, str, int], deadline: float, count: int) -> None:
+        """Open one connection; when ``count`` > 1 and it opened, start the other ones."""
+        connection: _Connection | None
+        try:
+            connection = self._connect(url, deadline)
+        except CaptureError:
+            connection = None
+        with self._changed:
+            dropped = count if connection is None or self._closed else 1
+            self._connecting[key] -= dropped
+            if connection is not None and not self._closed:
+                self._idle.setdefault(key, []).append(connection)
+                connection = None
+            self._changed.notify_all()
+        if connection is not None:  # the capture ended meanwhile
+            _close(connection.sock)
+        if dropped < count:
+            for _ in range(count - 1):
+                self._start_preconnect(url, key, deadline, 1)
+
     def close(self) -> None:
         """Close every idle connection (the end of the capture)."""
-        with self._lock:
+        with self._changed:
             self._closed = True
             connections = [c for idle in self._idle.values() for c in idle]
             self._idle.clear()
+            self._changed.notify_all()
         for connection in connections:
             _close(connection.sock)
 
     def abort(self) -> None:
         """Stop at once: refuse new requests, cut the ones in flight (a failure, Ctrl-C)."""
-        with self._lock:
+        with self._changed:
             self._aborted = True
             active = list(self._active)
+            self._changed.notify_all()
         for sock in active:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)  # a blocked recv returns at once
@@ -356,7 +445,7 @@ class Recorder:
                 raise CaptureError(
                     f"cannot capture {url}: the TLS handshake failed ({error})"
                 ) from error
-        return _Connection(sock, ip_address)
+        return _Connection(sock, ip_address, tls=parts.scheme == "https")
 
     # ------------------------------------------------------------------ exchanges
 
@@ -384,7 +473,15 @@ class Recorder:
         )
         key = self._key(url)
         with self._slot(key):
-            connection = self._checkout(key) if self.limits.http_version == "1.1" else None
+            connection = None
+            if self.limits.http_version == "1.1":
+                wait_until = min(time.monotonic() + self.limits.timeout, self.budget.deadline)
+                connection = self._checkout(key, deadline=wait_until)
+                if connection is None and time.monotonic() >= wait_until:
+                    raise CaptureError(
+                        f"cannot capture {url}: no connection to {key[1]}:{key[2]} could be "
+                        f"opened within {self.limits.timeout:g} s (raise --timeout or try later)"
+                    )
             if connection is not None:
                 try:
                     return self._exchange(url, key, connection, request, role, spool)
