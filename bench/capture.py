@@ -3,9 +3,23 @@
 Usage (from the project root, with the ``bench`` extra installed; wget from apt)::
 
     python bench/capture.py [--runs 5] [--skip-memory] [--json]
+                            [--cases plain,https,connect,latency] [--venv PATH | --editable]
+
+The copy of warcite timed is a regular (non-editable) install of the working tree, as a
+user has one: before timing, a throwaway venv is made in a temporary folder (removed at the
+end) with ``python -m venv --without-pip``; a ``.pth`` file in its site-packages lists the
+site-packages of the interpreter running this script, so warcite's dependencies are found
+without downloading anything (a folder named in a ``.pth`` is added to ``sys.path`` but its
+own ``.pth`` files are not read, so a development venv's editable-install finder is not
+loaded); then ``pip install --no-deps --no-build-isolation --no-index`` installs a copy of
+the working tree, bytecode compiled.  ``--venv PATH`` times an existing venv's install
+instead, ``--editable`` the console script of the interpreter running this script (in a
+development venv, an editable install whose finder costs every start-up 30-40 ms).  The
+script prints which copy is timed and where ``import warcite`` resolves, and stops if that
+is not the timed venv's site-packages.
 
 A loopback site (a threaded HTTP/1.1 keep-alive server in this process) serves one page
-naming 50 requisites (images of 2-12 kB, an icon).  Four cases:
+naming 50 requisites (images of 2-12 kB, an icon).  Four cases (``--cases`` picks some):
 
 ``plain``    HTTP, no added cost;
 ``https``    HTTPS with a certificate from a throwaway CA made by ``trustme``, each client
@@ -15,25 +29,29 @@ naming 50 requisites (images of 2-12 kB, an icon).  Four cases:
 ``latency``  HTTP, every requisite is answered 100 ms after its request arrives.
 
 Each tool runs as its own process (start-up included), all writing a WARC of the page and
-its requisites: ``warcite capture URL``; ``warcite-warm``, the same capture by the library in
-one long-lived process (the engine's time without Python's start-up and imports); ``wget -p --warc-file`` (robots.txt off, as
-warcite); a Python script using ``warcio.capture_http`` with a ``requests`` session (which
-keeps connections alive) fetching the page, then each requisite in turn.  Runs are
-interleaved (tool A, B, C, A, B, C, ...) and the median wall time is reported with the ratio
-to wget's.
+its requisites: ``warcite capture URL`` (the timed copy's console script);
+``warcite-warm``, the same capture by the timed copy's library in one long-lived process
+(the engine's time without Python's start-up and imports); ``wget -p --warc-file``
+(robots.txt off, as warcite); a Python script using ``warcio.capture_http`` with a
+``requests`` session (which keeps connections alive) fetching the page, then each requisite
+in turn, run by the timed copy's interpreter when warcio and requests import there.  Runs
+are interleaved (tool A, B, C, A, B, C, ...) and the median wall time is reported with the
+ratio to wget's.
 
 Memory: the peak RSS of the capturing process (``ru_maxrss`` of a child, read in a fresh
 intermediate process so no earlier child counts) for a 150 MB page, for a page with
 8 requisites of 20 MB each, and for 16 kB compression bombs (a page in gzip
 transfer-coding or content-coding expanding to 16.5 MB, and one of 190 kB in brotli
-expanding to 1 GB, where brotli is installed), for warcite and wget.  Start-up: the median time of
-``warcite validate`` on the bundled record, as a ratio to ``python -c pass``.
+expanding to 1 GB, where brotli is installed), for warcite and wget.  Start-up, with the
+timed copy's interpreter: the median time of ``python -c pass`` and of
+``python -c "import click"`` (warcite's CLI framework), as ratios to wget's time in the
+plain case when it was run, and of ``warcite --help`` and ``warcite validate`` on the
+bundled record, as ratios to ``python -c pass``.
 """
 
 from __future__ import annotations
 
 import argparse
-import compileall
 import contextlib
 import json
 import os
@@ -43,6 +61,7 @@ import ssl
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -55,9 +74,40 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REQUISITES = 50
-_SCRIPT = Path(sys.executable).with_name("warcite")
-WARCITE = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "warcite"]
-"""The ``warcite`` console script as a user runs it (``python -m warcite`` without one)."""
+CASES = ("plain", "https", "connect", "latency")
+PYTHON = sys.executable
+"""The timed copy's interpreter (set by ``main``)."""
+WARCITE = [PYTHON, "-m", "warcite"]
+"""The timed copy's ``warcite`` console script as a user runs it (set by ``main``)."""
+WARCIO_PYTHON = sys.executable
+"""The interpreter running the warcio script: ``PYTHON`` when warcio and requests import there."""
+
+PROBE_SCRIPT = r"""
+import sys
+editable = sorted(name for name in sys.modules if name.startswith("__editable__"))
+import importlib.util, json, pathlib, sysconfig
+import warcite
+
+package = pathlib.Path(warcite.__file__).resolve().parent
+stale = [
+    str(source)
+    for source in package.rglob("*.py")
+    if not pathlib.Path(importlib.util.cache_from_source(str(source))).is_file()
+    or pathlib.Path(importlib.util.cache_from_source(str(source))).stat().st_mtime
+    < source.stat().st_mtime
+]
+print(json.dumps({
+    "file": str(pathlib.Path(warcite.__file__).resolve()),
+    "version": warcite.__version__,
+    "purelib": str(pathlib.Path(sysconfig.get_path("purelib")).resolve()),
+    "editable_finder": editable,
+    "uncompiled": stale,
+    "warcio_and_requests": all(
+        importlib.util.find_spec(name) is not None for name in ("warcio", "requests")
+    ),
+}))
+"""
+"""Run by the timed copy's interpreter: where ``import warcite`` resolves and what it loaded."""
 
 WARCIO_SCRIPT = r"""
 import re, sys
@@ -248,7 +298,7 @@ def commands(tool: str, url: str, work: Path, ca: str | None) -> list[str]:
             url,
         ]
         return command + ([f"--ca-certificate={ca}"] if ca else [])
-    return [sys.executable, "-c", WARCIO_SCRIPT, url, str(work / "warcio.warc.gz"), ca or "-"]
+    return [WARCIO_PYTHON, "-c", WARCIO_SCRIPT, url, str(work / "warcio.warc.gz"), ca or "-"]
 
 
 class WarmWarcite:
@@ -256,7 +306,7 @@ class WarmWarcite:
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", WARM_SCRIPT],
+            [PYTHON, "-c", WARM_SCRIPT],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -316,7 +366,7 @@ def run_once(tool: str, url: str, ca: str | None) -> float:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def speed(runs: int, tools: list[str]) -> dict[str, dict[str, float]]:
+def speed(runs: int, tools: list[str], names: list[str]) -> dict[str, dict[str, float]]:
     import trustme
 
     authority = trustme.CA()
@@ -333,6 +383,8 @@ def speed(runs: int, tools: list[str]) -> dict[str, dict[str, float]]:
     cases.append(("connect", Site(plain.pages, connect_cost=0.05), None))
     cases.append(("latency", Site(plain.pages, requisite_latency=0.1), None))
     for name, site, tls in cases:
+        if name not in names:
+            continue
         times: dict[str, list[float]] = {tool: [] for tool in tools}
         with serve(site, tls) as url:
             ca = str(ca_file) if tls else None
@@ -415,7 +467,8 @@ def memory(tools: list[str]) -> dict[str, dict[str, float]]:
     return results
 
 
-def start_up(runs: int) -> dict[str, float]:
+def start_up(runs: int, wget_plain: float | None) -> dict[str, float]:
+    """Start-up times with the timed copy's interpreter; ``wget_plain``: wget's plain case."""
     record = PROJECT_ROOT / "records" / "opednews-160829-249.json"
 
     def timed(command: list[str]) -> float:
@@ -426,17 +479,112 @@ def start_up(runs: int) -> dict[str, float]:
             values.append(time.perf_counter() - started)
         return statistics.median(values)
 
-    baseline = timed([sys.executable, "-c", "pass"])
+    baseline = timed([PYTHON, "-c", "pass"])
+    click = timed([PYTHON, "-c", "import click"])
     validate = timed([*WARCITE, "validate", str(record)])
     help_time = timed([*WARCITE, "--help"])
-    result = {"python -c pass": baseline, "warcite validate": validate, "warcite --help": help_time}
+    result = {
+        "python -c pass": baseline,
+        "python -c 'import click'": click,
+        "warcite validate": validate,
+        "warcite --help": help_time,
+    }
+
+    def to_wget(value: float) -> str:
+        return f" ({value / wget_plain:.2f}x wget plain)" if wget_plain else ""
+
     print(
-        f"start-up: python -c pass {baseline * 1000:.0f} ms, warcite --help "
-        f"{help_time * 1000:.0f} ms ({help_time / baseline:.1f}x), warcite validate "
-        f"{validate * 1000:.0f} ms ({validate / baseline:.1f}x)",
+        f"start-up: python -c pass {baseline * 1000:.0f} ms{to_wget(baseline)}, "
+        f"python -c 'import click' {click * 1000:.0f} ms{to_wget(click)}, "
+        f"warcite --help {help_time * 1000:.0f} ms ({help_time / baseline:.1f}x python -c pass), "
+        f"warcite validate {validate * 1000:.0f} ms ({validate / baseline:.1f}x)",
         flush=True,
     )
     return result
+
+
+def build_venv(folder: Path) -> Path:
+    """A venv in ``folder`` holding a regular install of the working tree; its python.
+
+    Offline: the dependencies are those of the interpreter running this script, named by a
+    ``.pth`` file; the working tree is copied first so the build leaves nothing in it (nor
+    takes a stale ``build/`` from it).
+    """
+    venv = folder / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    purelib = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    ours = dict.fromkeys([sysconfig.get_path("purelib"), sysconfig.get_path("platlib")])
+    (purelib / "_bench_dependencies.pth").write_text("".join(f"{path}\n" for path in ours))
+    source = folder / "source"
+    skipped = ".git .venv* build dist *.egg-info __pycache__ .*_cache .hypothesis node_modules"
+    shutil.copytree(PROJECT_ROOT, source, ignore=shutil.ignore_patterns(*skipped.split()))
+    install = "-m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation"
+    offline = "--no-index --ignore-installed"
+    subprocess.run(
+        [str(python), *install.split(), *offline.split(), str(source)],
+        check=True,
+    )  # pip compiles the installed modules (with or without PYTHONDONTWRITEBYTECODE)
+    shutil.rmtree(source)
+    return python
+
+
+def probe(python: Path) -> dict[str, Any]:
+    completed = subprocess.run(
+        [str(python), "-c", PROBE_SCRIPT], capture_output=True, text=True, cwd=PROJECT_ROOT
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{python} cannot import warcite: {completed.stderr[-1000:]}")
+    result: dict[str, Any] = json.loads(completed.stdout)
+    return result
+
+
+def choose_copy(options: argparse.Namespace, scratch: Path) -> None:
+    """Set ``PYTHON``, ``WARCITE`` and ``WARCIO_PYTHON``; print which copy is timed."""
+    global PYTHON, WARCITE, WARCIO_PYTHON
+    if options.editable:
+        python = Path(sys.executable)
+        kind = "the current interpreter's install (editable in a development venv)"
+    elif options.venv:
+        python = Path(options.venv).absolute() / "bin" / "python"
+        kind = f"an existing venv ({options.venv})"
+    else:
+        python = build_venv(scratch)
+        kind = "a throwaway venv's regular (non-editable) install of the working tree"
+    found = probe(python)
+    if found["uncompiled"]:  # as pip would have: every module's bytecode up to date
+        package = str(Path(found["file"]).parent)
+        subprocess.run([str(python), "-m", "compileall", "-q", package], check=True)
+        found = probe(python)
+        if found["uncompiled"]:
+            raise RuntimeError(f"cannot compile {found['uncompiled'][:3]}")
+    module = Path(found["file"])
+    if not options.editable and (
+        not module.is_relative_to(Path(found["purelib"]))
+        or module.is_relative_to((PROJECT_ROOT / "tools").resolve())
+        or found["editable_finder"]
+    ):
+        raise RuntimeError(
+            f"import warcite in {python} resolves to {module} (editable finder: "
+            f"{found['editable_finder'] or 'none'}), not to {found['purelib']}"
+        )
+    script = python.with_name("warcite")
+    PYTHON = str(python)
+    WARCITE = [str(script)] if script.is_file() else [PYTHON, "-m", "warcite"]
+    WARCIO_PYTHON = PYTHON if found["warcio_and_requests"] else sys.executable
+    print(
+        f"timed: warcite {found['version']}, {kind}: {' '.join(WARCITE)}; import warcite -> "
+        f"{module}; editable finder loaded: {', '.join(found['editable_finder']) or 'no'}; "
+        f"warcio script run by {WARCIO_PYTHON}",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -444,7 +592,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per tool and case")
     parser.add_argument("--skip-memory", action="store_true", help="no peak-RSS cases")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    parser.add_argument(
+        "--cases",
+        default=",".join(CASES),
+        help=f"comma-separated speed cases to run (default: {','.join(CASES)})",
+    )
+    copy = parser.add_mutually_exclusive_group()
+    copy.add_argument(
+        "--venv", metavar="PATH", help="time the warcite installed in this venv (no build)"
+    )
+    copy.add_argument(
+        "--editable",
+        action="store_true",
+        help="time the current interpreter's warcite console script (no build)",
+    )
     options = parser.parse_args(argv)
+    names = [name.strip() for name in options.cases.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(CASES))
+    if unknown or not names:
+        parser.error(f"--cases: unknown {', '.join(unknown) or '(none given)'}; from {CASES}")
     tools = ["warcite", "wget", "warcio"]
     if shutil.which("wget") is None:
         print("wget is not installed (apt-get install wget): skipped", file=sys.stderr)
@@ -458,18 +624,19 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    # As an installed package would be: every module's bytecode compiled (pip compiles a
-    # wheel's modules; PYTHONDONTWRITEBYTECODE would otherwise recompile edited ones per run).
-    compileall.compile_dir(PROJECT_ROOT / "tools" / "warcite", quiet=1)
-    global WARM
-    WARM = WarmWarcite()
-    try:
-        results: dict[str, Any] = {"speed": speed(options.runs, [*tools, "warcite-warm"])}
-    finally:
-        WARM.close()
-    if not options.skip_memory:
-        results["memory_mb"] = memory([tool for tool in tools if tool != "warcio"])
-    results["start_up_s"] = start_up(max(options.runs, 5))
+    with tempfile.TemporaryDirectory(prefix="bench-venv-") as scratch:
+        choose_copy(options, Path(scratch))
+        global WARM
+        WARM = WarmWarcite()
+        try:
+            speeds = speed(options.runs, [*tools, "warcite-warm"], names)
+            results: dict[str, Any] = {"speed": speeds}
+        finally:
+            WARM.close()
+        if not options.skip_memory:
+            results["memory_mb"] = memory([tool for tool in tools if tool != "warcio"])
+        wget_plain = speeds.get("plain", {}).get("wget")
+        results["start_up_s"] = start_up(max(options.runs, 5), wget_plain)
     print()
     print(markdown(results))
     if options.json:
