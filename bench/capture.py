@@ -373,7 +373,8 @@ def speed(runs: int, tools: list[str], names: list[str]) -> dict[str, dict[str, 
     certificate = authority.issue_cert("127.0.0.1")
     server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     certificate.configure_cert(server_tls)
-    ca_file = Path(tempfile.mkdtemp(prefix="bench-ca-")) / "ca.pem"
+    ca_folder = Path(tempfile.mkdtemp(prefix="bench-ca-"))
+    ca_file = ca_folder / "ca.pem"
     authority.cert_pem.write_to_path(str(ca_file))
     results: dict[str, dict[str, float]] = {}
     cases: list[tuple[str, Site, ssl.SSLContext | None]] = []
@@ -395,6 +396,7 @@ def speed(runs: int, tools: list[str], names: list[str]) -> dict[str, dict[str, 
                     times[tool].append(run_once(tool, url, ca))
         results[name] = {tool: statistics.median(values) for tool, values in times.items()}
         print_case(name, results[name])
+    shutil.rmtree(ca_folder, ignore_errors=True)
     return results
 
 
