@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import click
@@ -100,3 +101,21 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert completed.returncode == 0
     assert completed.stdout.startswith("warcite, version ")
+
+
+def test_the_console_entry_point_spares_the_exiting_process_a_last_collection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``main`` freezes the heap on the way out (even when the command fails), so the
+    interpreter's final garbage collection skips it."""
+    import gc
+
+    from warcite.cli import main
+
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(gc.get_freeze_count()))
+    for argv in (["warcite", "--version"], ["warcite", "no-such-command"]):
+        monkeypatch.setattr(sys, "argv", argv)
+        with pytest.raises(SystemExit):
+            main()
+    assert len(frozen) == 2
