@@ -31,12 +31,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache, lru_cache
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
 from warcite import __version__, provenance
-from warcite.cite.titles import sentence_case
 from warcite.errors import ExtractionError, RecordError, ValidationFailed
 from warcite.models import ArchivedPage, Evidence, Extraction, Field, Person
 from warcite.project import (
@@ -450,9 +448,11 @@ def bytes_digests(data: bytes) -> tuple[int, str, str]:
 
 
 def _package_version(name: str) -> str:
+    from importlib import metadata  # 50 ms to import: only when a record is made
+
     try:
-        return importlib_metadata.version(name)
-    except importlib_metadata.PackageNotFoundError:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
         return "unknown"
 
 
@@ -787,6 +787,8 @@ def build_record(
     as_of = published[:10] if published and re.match(r"\d{4}-\d{2}-\d{2}", published) else None
     title: JsonObject | None = None
     if extraction.title is not None:
+        from warcite.cite.titles import sentence_case  # the citation stage: not for validate
+
         title = {
             **(_evidence(extraction.title) or {}),
             "sentence_case": sentence_case(
