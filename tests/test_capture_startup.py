@@ -101,6 +101,23 @@ def test_a_capture_loads_only_its_own_stage() -> None:
     assert loaded == ["warcite.models"]  # the capture's own data classes, nothing else
 
 
+def test_validate_loads_neither_citation_nor_extraction_code() -> None:
+    """``warcite validate`` reads records and WARCs: the citation stage, the extractor and
+    importlib.metadata (only needed to write a record's agent) stay out of its start."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, warcite.cli, warcite.validate, warcite.record\n"
+        "heavy = ('warcite.cite', 'warcite.extract', 'lxml', 'importlib.metadata')\n"
+        "print(' '.join(m for m in heavy if m in sys.modules))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == []
+
+
 def test_lazy_package_names_are_the_modules_objects() -> None:
     import importlib
 
