@@ -80,42 +80,37 @@ def test_no_grammar_library_is_a_dependency() -> None:
     assert "rfc3339-validator" in dependencies and "rfc3986-validator" in dependencies
 
 
+def loaded_after(modules: list[str], candidates: list[str]) -> list[str]:
+    """Which of ``candidates`` a new interpreter has loaded after importing ``modules``."""
+    import subprocess
+    import sys
+
+    probe = (
+        f"import sys, {', '.join(modules)}\n"
+        f"print(' '.join(m for m in {candidates!r} if m in sys.modules))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    return completed.stdout.split()
+
+
 def test_a_capture_loads_only_its_own_stage() -> None:
     """``warcite capture`` of an http URL imports the CLI and the capture stage, not the
     citation, extraction, schema or TLS code, nor what only an unusual page needs (HTML's
     named character references, temporary files for large responses): each would add to
     every capture's start."""
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys, warcite.cli, warcite.capture.live\n"
-        "heavy = ('warcite.cite', 'warcite.extract', 'warcite.record', 'jsonschema', 'lxml',\n"
-        "         'ssl', 'email.utils', 'tomllib', 'html.entities', 'tempfile',\n"
-        "         'warcite.models')\n"
-        "print(' '.join(m for m in heavy if m in sys.modules))\n"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split()
+    heavy = ["warcite.cite", "warcite.extract", "warcite.record", "jsonschema", "lxml", "ssl"]
+    heavy += ["email.utils", "tomllib", "html.entities", "tempfile", "warcite.models"]
+    loaded = loaded_after(["warcite.cli", "warcite.capture.live"], heavy)
     assert loaded == ["warcite.models"]  # the capture's own data classes, nothing else
 
 
 def test_validate_loads_neither_citation_nor_extraction_code() -> None:
     """``warcite validate`` reads records and WARCs: the citation stage, the extractor and
     importlib.metadata (only needed to write a record's agent) stay out of its start."""
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys, warcite.cli, warcite.validate, warcite.record\n"
-        "heavy = ('warcite.cite', 'warcite.extract', 'lxml', 'importlib.metadata')\n"
-        "print(' '.join(m for m in heavy if m in sys.modules))\n"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert loaded == []
+    heavy = ["warcite.cite", "warcite.extract", "lxml", "importlib.metadata"]
+    assert loaded_after(["warcite.cli", "warcite.validate", "warcite.record"], heavy) == []
 
 
 def test_lazy_package_names_are_the_modules_objects() -> None:
