@@ -474,22 +474,21 @@ class Recorder:
         key = self._key(url)
         with self._slot(key):
             connection = None
-            waited_since: datetime | None = None  # for a connection waited for (preconnect)
+            waited = 0.0  # seconds spent waiting for a connection (a preconnection)
             if self.limits.http_version == "1.1":
-                asked, started = self.clock(), time.monotonic()
+                started = time.monotonic()
                 wait_until = min(started + self.limits.timeout, self.budget.deadline)
                 connection = self._checkout(key, deadline=wait_until)
-                if connection is None and time.monotonic() >= wait_until:
+                waited = time.monotonic() - started
+                if connection is None and started + waited >= wait_until:
                     raise CaptureError(
                         f"cannot capture {url}: no connection to {key[1]}:{key[2]} could be "
                         f"opened within {self.limits.timeout:g} s (raise --timeout or try later)"
                     )
-                if time.monotonic() - started >= 0.001:
-                    waited_since = asked
             if connection is not None:
                 try:
                     return self._exchange(
-                        url, key, connection, request, role, spool, waited_since=waited_since
+                        url, key, connection, request, role, spool, waited=waited
                     )
                 except _StaleConnection:
                     pass  # the server closed it while idle: a new connection
@@ -504,10 +503,10 @@ class Recorder:
         role: str,
         spool: Spool,
         *,
-        waited_since: datetime | None = None,
+        waited: float = 0.0,
     ) -> Exchange:
-        """One request and its response, on ``connection`` (reused, or waited for since
-        ``waited_since``) or on a new one."""
+        """One request and its response, on ``connection`` (kept open, or a preconnection
+        waited for ``waited`` seconds) or on a new one."""
         timeout = self.limits.timeout
         own_deadline = time.monotonic() + timeout
         deadline = min(own_deadline, self.budget.deadline)
@@ -557,9 +556,7 @@ class Recorder:
         finished = self.clock()
         timings = {
             # the time the request waited for its connection: none for one kept open
-            "connect-ms": (
-                _ms(waited_since, date) if waited_since else 0 if reused else _ms(date, connected)
-            ),
+            "connect-ms": int(waited * 1000) if reused else _ms(date, connected),
             "first-byte-ms": _ms(date, receiver.first_byte or finished),
             "total-ms": _ms(date, finished),
         }
