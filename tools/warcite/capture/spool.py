@@ -109,7 +109,7 @@ class Spool:
             if end > len(self._buffer):
                 raise DiskError("a spool is shorter than what was written to it")
             for start in range(offset, end, READ_SIZE):
-                yield bytes(self._buffer[start : min(start + READ_SIZE, end)])
+                yield bytes(memoryview(self._buffer)[start : min(start + READ_SIZE, end)])
             return
         stream = self._file
         if stream is None:
