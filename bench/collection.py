@@ -10,10 +10,10 @@ texts drawn from a fixed vocabulary; every clone's text digests are its own).  T
 this process:
 
 * ``index build``: the first ``list`` (the derived SQLite index is built from the records);
-* ``list``: :func:`warcite.listing.list_records` with the index current (every record file
+* ``list``: :func:`warcite.collection.listing.list_records` with the index current (every record file
   stat-checked, every record's fixity size-checked), and with ``verify=True`` (every record
   file hashed);
-* ``search``: :func:`warcite.search.search` for a phrase, a name and a common word;
+* ``search``: :func:`warcite.collection.search.search` for a phrase, a name and a common word;
 * baselines, in the same run: a plain scan that parses every record's JSON (what ``list``
   would do without an index), and one that reads every text file and looks for the phrase
   (``search`` without an index).
@@ -24,7 +24,7 @@ baseline (> 1: the index is faster).
 Part 2 -- ``--pages`` pages of a loopback site whose server waits ``--latency`` seconds
 before answering (a network's round trip; 0 measures pure CPU), archived three ways into
 fresh projects: ``warcite archive --from`` (the batch, ``--jobs 4``), a sequential Python
-loop calling :func:`warcite.archive.archive` once per URL, and a shell-style loop running
+loop calling :func:`warcite.collection.archive.archive` once per URL, and a shell-style loop running
 ``warcite archive URL`` as one process per URL (on the first ``--shell-pages`` pages only,
 scaled).  Pages per second and the batch's ratio over each loop are printed.
 """
@@ -115,8 +115,8 @@ def _timed(function: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
 
 def generate_records(root: Path, count: int, seed: int = 7) -> None:
     """``count`` records cloned from one real record, each with its own text and digests."""
-    from warcite.archive import archive
-    from warcite.record import dump_record
+    from warcite.collection.archive import archive
+    from warcite.record.files import dump_record
 
     with running_site(1) as site:
         template = archive(site.url(0), project_root=root).record
@@ -183,8 +183,8 @@ def baseline_search(root: Path, phrase: str) -> int:
 
 
 def bench_records(count: int) -> dict[str, Any]:
-    from warcite.listing import list_records
-    from warcite.search import search
+    from warcite.collection.listing import list_records
+    from warcite.collection.search import search
 
     with tempfile.TemporaryDirectory(prefix="warcite-bench-") as folder:
         root = _project(Path(folder) / "project")
@@ -214,8 +214,8 @@ def bench_records(count: int) -> dict[str, Any]:
 
 
 def bench_batch(pages: int, latency: float, shell_pages: int) -> dict[str, Any]:
-    from warcite.archive import archive
-    from warcite.batch import Source, run_batch
+    from warcite.collection.archive import archive
+    from warcite.collection.batch import Source, run_batch
 
     results: dict[str, Any] = {"pages": pages, "latency_s": latency}
     with running_site(pages) as site, tempfile.TemporaryDirectory() as folder:

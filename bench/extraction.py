@@ -126,7 +126,7 @@ class ToolResult:
 
 def load_pages(data: Path, limit: int | None = None) -> list[Page]:
     """The WCXB dev pages (``../shared/extraction-dev``) with their truth."""
-    from warcite.extract.decode import decode_body
+    from warcite.core.decode import decode_body
 
     truths = [
         json.loads(line)
@@ -193,7 +193,7 @@ def load_source(name: str, data: Path | None = None, limit: int | None = None) -
 
 
 def run_warcite(page: Page) -> Output:
-    from warcite.errors import ExtractionError
+    from warcite.core.errors import ExtractionError
     from warcite.extract import extract
 
     try:

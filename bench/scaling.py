@@ -27,7 +27,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 if str(PROJECT_ROOT / "tools") not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 
-from warcite.errors import ExtractionError  # noqa: E402
+from warcite.core.errors import ExtractionError  # noqa: E402
 from warcite.extract import extract  # noqa: E402
 
 PROSE = "<p>" + "Some article text is here, long enough to read as prose. " * 20 + "</p>"

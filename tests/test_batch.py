@@ -15,9 +15,9 @@ import pytest
 from collection_site import new_project as _project
 from collection_site import page_html, page_paragraphs, running_site, story_path
 from collection_site import run_cli as _run
-from warcite.batch import ArchivedSet, Source, parse_source_list, run_batch
-from warcite.errors import UsageError
-from warcite.index import load_entries
+from warcite.collection.batch import ArchivedSet, Source, parse_source_list, run_batch
+from warcite.collection.index import load_entries
+from warcite.core.errors import UsageError
 
 REPO = Path(__file__).resolve().parents[1]
 

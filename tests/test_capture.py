@@ -38,9 +38,9 @@ from warcite.capture import (
     scan_css_references,
 )
 from warcite.cli import cli
-from warcite.errors import CaptureError, UsageError
-from warcite.models import CaptureResult
-from warcite.warc import read_page
+from warcite.core.errors import CaptureError, UsageError
+from warcite.core.models import CaptureResult
+from warcite.core.warc.pages import read_page
 
 FIXED_TIME = datetime(2026, 11, 26, 12, 0, 0, tzinfo=timezone.utc)
 FIXED_DATE = "2026-11-26T12:00:00Z"
@@ -544,7 +544,7 @@ def test_never_overwrites_and_never_fails_on_a_taken_name(
 
 
 def read_offsets(path: Path) -> list[Any]:
-    from warcite.warc import iter_records
+    from warcite.core.warc.records import iter_records
 
     return [record.info for record in iter_records(path)]
 
@@ -1130,7 +1130,7 @@ def test_accept_encoding_lists_only_decodable_codings(
 ) -> None:
     import types
 
-    from warcite.warc import available_content_codings
+    from warcite.core.warc.http import available_content_codings
 
     server.route("/a", http_response(200, "OK", [("Content-Type", "text/html")], HTML))
     monkeypatch.setitem(sys.modules, "brotli", None)  # an import of it fails

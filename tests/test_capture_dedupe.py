@@ -17,9 +17,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 from fixture_server import FixtureServer, chunked, http_response
 from warcite.capture import capture
-from warcite.errors import UsageError
-from warcite.models import RevisitTarget
-from warcite.warc import check_record_digests, iter_records
+from warcite.core.errors import UsageError
+from warcite.core.models import RevisitTarget
+from warcite.core.warc.records import check_record_digests, iter_records
 
 PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 PAGE = (

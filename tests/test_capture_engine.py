@@ -27,7 +27,8 @@ from conftest import TEST_DATA
 from fixture_server import FixtureServer, chunked, http_response
 from warcite.capture import CaptureProgress, capture
 from warcite.cli import cli
-from warcite.warc import check_record_digests, iter_records, read_page
+from warcite.core.warc.pages import read_page
+from warcite.core.warc.records import check_record_digests, iter_records
 
 HTML_TYPE = [("Content-Type", "text/html")]
 PNG_TYPE = [("Content-Type", "image/png")]
@@ -422,13 +423,13 @@ def test_a_spool_reads_back_what_was_appended_in_memory_and_past_its_limit(
 def test_records_of_every_size_are_gzip_members_others_read(tmp_path: Path, size: int) -> None:
     """Small records get a window sized to them, large ones are streamed: both are
     standard gzip members that gzip and warcio read back byte for byte."""
-    from warcite.capture.writer import ArchiveFile, _Record
+    from warcite.capture.writer import ArchiveFile, PendingRecord
 
     block = (bytes(range(256)) * (size // 256 + 1))[:size]
     archive = ArchiveFile(tmp_path, "sizes.warc.gz")
     try:
         archive.write(
-            _Record(
+            PendingRecord(
                 "resource",
                 "<urn:uuid:1>",
                 "2026-12-01T00:00:00Z",
@@ -507,9 +508,9 @@ def test_an_unclosed_comment_or_tag_does_not_make_scanning_slow() -> None:
 def test_the_warcinfo_names_the_installed_warcio() -> None:
     from importlib.metadata import version
 
-    from warcite.capture.common import _software
+    from warcite.capture.common import software_name
 
-    assert f"(warcio/{version('warcio')}; Python/" in _software()
+    assert f"(warcio/{version('warcio')}; Python/" in software_name()
 
 
 def test_progress_line_on_a_terminal() -> None:

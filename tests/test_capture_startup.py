@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import PROJECT_ROOT
-from warcite.record import record_validator
+from warcite.record.schema import record_validator
 
 RECORD = PROJECT_ROOT / "records" / "opednews-160829-249.json"
 
@@ -101,9 +101,9 @@ def test_a_capture_loads_only_its_own_stage() -> None:
     named character references, temporary files for large responses): each would add to
     every capture's start."""
     heavy = ["warcite.cite", "warcite.extract", "warcite.record", "jsonschema", "lxml", "ssl"]
-    heavy += ["email.utils", "tomllib", "html.entities", "tempfile", "warcite.models"]
+    heavy += ["email.utils", "tomllib", "html.entities", "tempfile", "warcite.core.models"]
     loaded = loaded_after(["warcite.cli", "warcite.capture.live"], heavy)
-    assert loaded == ["warcite.models"]  # the capture's own data classes, nothing else
+    assert loaded == ["warcite.core.models"]  # the capture's own data classes, nothing else
 
 
 def test_validate_loads_neither_citation_nor_extraction_code() -> None:

@@ -25,9 +25,10 @@ from hypothesis import strategies as st
 
 from conftest import PROJECT_ROOT
 from fixture_server import FixtureServer, chunked, http_response
-from warcite.check import CheckReport, check_warc, check_warcs
 from warcite.cli import cli
-from warcite.errors import WarcReadError
+from warcite.core.errors import WarcReadError
+from warcite.integrity.check import check_warc, check_warcs
+from warcite.integrity.check.problems import CheckReport
 
 REFERENCE_WARC = PROJECT_ROOT / "archive" / "opednews-160829-249-20261126123103.warc.gz"
 DATE = "2026-11-30T12:00:00Z"
@@ -722,7 +723,7 @@ def project(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_validate_deep_runs_the_check_on_the_records_warc(project: Path) -> None:
-    from warcite.validate import validate_file
+    from warcite.integrity.validate import validate_file
 
     record = project / "records" / "opednews-160829-249.json"
     assert validate_file(record, project, deep=True).ok

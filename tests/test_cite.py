@@ -56,8 +56,8 @@ from warcite.cite import (
 )
 from warcite.cite.names import initials
 from warcite.cite.titles import sentence_case, short_title
-from warcite.config import Config, load_config, parse_config
-from warcite.errors import CitationError, RecordError, UsageError
+from warcite.core.config import Config, load_config, parse_config
+from warcite.core.errors import CitationError, RecordError, UsageError
 
 TESTS = Path(__file__).resolve().parent
 PROJECT_ROOT = TESTS.parent

@@ -12,9 +12,9 @@ import pytest
 from collection_site import CollectionSite, running_site
 from collection_site import new_project as _project
 from collection_site import run_cli as _run
-from warcite.archive import archive
-from warcite.diff import diff_paragraphs, word_diff
-from warcite.errors import RecordError
+from warcite.collection.archive import archive
+from warcite.collection.diff import diff_paragraphs, word_diff
+from warcite.core.errors import RecordError
 
 CHANGED = (
     "The proposal for the orchard would now take five years to complete, officials said, "
@@ -169,16 +169,16 @@ def test_timemap_leaves_out_imports_and_refuses_unknown_urls(
     result = _run(root, monkeypatch, "timemap", "not a url")
     assert result.exit_code == 2
     with pytest.raises(RecordError):
-        from warcite.config import load_config
-        from warcite.timemap import timemap
+        from warcite.collection.timemap import timemap
+        from warcite.core.config import load_config
 
         timemap(root, "https://example.org/never", load_config(root))
 
 
 def test_very_long_texts_are_compared_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
-    import warcite.diff
+    import warcite.collection.diff
 
-    monkeypatch.setattr(warcite.diff, "MAX_PARAGRAPHS_ALIGNED", 3)
+    monkeypatch.setattr(warcite.collection.diff, "MAX_PARAGRAPHS_ALIGNED", 3)
     old = ["a", "b", "c", "d"]
     new = ["a", "x", "c", "d", "e"]
     assert [(c.kind, c.old_number, c.new_number) for c in diff_paragraphs(old, new)] == [
@@ -215,10 +215,10 @@ def test_the_timemap_reads_back_with_the_memento_protocol_client(
 def test_recaptures_are_linked_to_the_earlier_captures(
     three_captures: tuple[Path, str, list[dict]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from warcite.catalog import work_key
-    from warcite.index import load_entries
-    from warcite.lineage import lineage_from_entries
-    from warcite.record import load_schema
+    from warcite.collection.index import load_entries
+    from warcite.collection.lineage import lineage_from_entries
+    from warcite.core.urls import work_key
+    from warcite.record.schema import load_schema
 
     root, url, (first, second, third) = three_captures
     entries, _ = load_entries(root)

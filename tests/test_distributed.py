@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from collection_site import running_site
-from warcite.batch import Source, run_batch
-from warcite.distributed import check_warc, run
-from warcite.errors import UsageError
+from warcite.collection.batch import Source, run_batch
+from warcite.collection.distributed import check_warc, run
+from warcite.core.errors import UsageError
 
 pytest.importorskip("dask.bag", reason="Dask is in the test extra: pip install -e '.[test]'")
 
@@ -72,7 +72,7 @@ def test_the_example_runs_from_the_shell(
         [
             sys.executable,
             "-m",
-            "warcite.distributed",
+            "warcite.collection.distributed",
             *warcs,
             records[0],
             "--workers",

@@ -35,7 +35,7 @@ from click.testing import CliRunner
 from conftest import PROJECT_ROOT
 from fixture_server import FixtureServer, chunked, http_response, unused_port
 from warcite.cli import cli
-from warcite.errors import UsageError, ValidationFailed, WarciteError
+from warcite.core.errors import UsageError, ValidationFailed, WarciteError
 from warcite.export import EXPORTERS, export, exporter, format_name
 from warcite.export.cdxj import surt
 
@@ -78,7 +78,7 @@ def tools_python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A project with the reference transcript record and a live capture (chunked page)."""
-    from warcite.archive import archive
+    from warcite.collection.archive import archive
 
     root = tmp_path_factory.mktemp("project")
     for folder in ("archive", "records"):

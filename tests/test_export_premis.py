@@ -16,7 +16,7 @@ import test_record
 from conftest import shared_path
 from test_record import fixed_clock, import_transcript, new_project, uuid_sequence
 from warcite import record as records
-from warcite.errors import RecordError, UsageError
+from warcite.core.errors import RecordError, UsageError
 from warcite.export.premis import export_premis, premis_document, premis_schema, xsd_path
 
 fake_extraction = test_record.fake_extraction  # the fixture, used by name below

@@ -9,14 +9,15 @@ import zlib
 
 import pytest
 
-from warcite.errors import ExtractionError
-from warcite.extract import decode, extract
-from warcite.extract.decode import (
+from warcite.core import decode
+from warcite.core.decode import (
     decode_body,
     normalize_charset,
     parse_content_type,
     sniff_media_type,
 )
+from warcite.core.errors import ExtractionError
+from warcite.extract import extract
 
 HTML = "<!DOCTYPE html><html><head><title>T</title></head><body><p>Straße “quoted” café</p></body></html>"
 KOREAN = "북한 엘리트들이 탈북하는 이유는 무엇인가? 대한민국 통일연구원의 연구 결과입니다."

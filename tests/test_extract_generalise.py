@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from warcite.cli import cli
+from warcite.core.models import Extraction
 from warcite.extract.html import extract_html
-from warcite.models import Extraction
 
 URL = "https://news.example.org/2024/03/05/otters-return/"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from warcite.errors import ExtractionError
+from warcite.core.errors import ExtractionError
+from warcite.core.models import Paragraph
 from warcite.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract
 from warcite.extract.html import extract_html, normalize_text, parse_html
-from warcite.models import Paragraph
 
 DATA = Path(__file__).resolve().parent / "data"
 HTML_UTF8 = (("Content-Type", "text/html; charset=utf-8"),)

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from warcite.errors import ExtractionError
+from warcite.core.errors import ExtractionError
+from warcite.core.models import PARAGRAPH_KINDS, Extraction
 from warcite.extract import extract
-from warcite.models import PARAGRAPH_KINDS, Extraction
 
 DATA = Path(__file__).resolve().parent / "data"
 PAGES = sorted(DATA.glob("html_*.html"))

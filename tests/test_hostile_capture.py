@@ -31,8 +31,8 @@ from conftest import PROJECT_ROOT
 from fixture_server import FixtureServer, chunked, http_response
 from warcite.capture import capture
 from warcite.cli import cli
-from warcite.errors import CaptureError
-from warcite.warc import check_record_digests, iter_records
+from warcite.core.errors import CaptureError
+from warcite.core.warc.records import check_record_digests, iter_records
 
 HTML = b"<!DOCTYPE html><html><head><title>T</title></head><body><p>Hello there.</p></body></html>"
 HTML_TYPE = [("Content-Type", "text/html")]

@@ -29,25 +29,21 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from warcite import codings
 from warcite.cli import cli
-from warcite.codings import (
+from warcite.core import codings
+from warcite.core.codings import (
     DecodedTooLarge,
     DecodingError,
     TruncatedCoding,
     UnsupportedCoding,
     decode_codings,
 )
-from warcite.errors import ExtractionError, WarcReadError
+from warcite.core.decode import decode_body, normalize_charset
+from warcite.core.errors import ExtractionError, WarcReadError
+from warcite.core.warc.http import decode_content, entity_body, parse_http_message
+from warcite.core.warc.pages import read_page
+from warcite.core.warc.records import iter_records
 from warcite.extract import extract
-from warcite.extract.decode import decode_body, normalize_charset
-from warcite.warc import (
-    decode_content,
-    entity_body,
-    iter_records,
-    parse_http_message,
-    read_page,
-)
 
 brotli = pytest.importorskip("brotli", reason="brotli is in the test extra")
 zstandard = pytest.importorskip("zstandard", reason="zstandard is in the test extra")

@@ -28,7 +28,7 @@ TIMEOUT = 60
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from warcite.capture import import_file
-    from warcite.record import make_record
+    from warcite.integrity.recording import make_record
 
     project = tmp_path_factory.mktemp("hostile") / "project"
     (project / "archive").mkdir(parents=True)
@@ -107,7 +107,7 @@ def test_a_record_nested_100000_levels_deep(project: Path) -> None:
 
 
 def test_a_deep_object_inside_a_string_is_just_text(project: Path) -> None:
-    from warcite.record import parse_record_json
+    from warcite.record.common import parse_record_json
 
     assert parse_record_json(b'{"a": "' + b"[" * 1000 + b'"}', "x") == {"a": "[" * 1000}
 
@@ -278,7 +278,7 @@ def test_a_crafted_journal_cannot_rename_outside_records(project: Path) -> None:
 
 
 def test_a_huge_integer_and_a_lone_surrogate_in_a_record(project: Path) -> None:
-    from warcite.record import SCHEMA_VERSION
+    from warcite.record.common import SCHEMA_VERSION
 
     record = valid_record(project).decode("utf-8")
     version = f'"schema_version": "{SCHEMA_VERSION}"'

@@ -20,9 +20,10 @@ from warcio.archiveiterator import ArchiveIterator
 from conftest import PROJECT_ROOT, shared_path
 from warcite.capture import import_file
 from warcite.cli import cli
-from warcite.errors import CaptureError, UsageError
-from warcite.models import CaptureResult
-from warcite.warc import iter_record_infos, read_page, verify_record
+from warcite.core.errors import CaptureError, UsageError
+from warcite.core.models import CaptureResult
+from warcite.core.warc.pages import read_page
+from warcite.core.warc.records import iter_record_infos, verify_record
 
 REFERENCE_SHA256 = "21ab3fb478b92be43b62e99821af8d569d71d78df7f7e8a39b15c4304f6f2f2d"
 REFERENCE_URL = (

@@ -15,8 +15,9 @@ from warcio.warcwriter import WARCWriter
 
 import warcite.capture.imports as imports
 from warcite.capture.imports import import_file
-from warcite.errors import CaptureError
-from warcite.warc import iter_records, read_page
+from warcite.core.errors import CaptureError
+from warcite.core.warc.pages import read_page
+from warcite.core.warc.records import iter_records
 
 PAGE_URL = "https://news.example/2024/05/a-long-page.html"
 MIB = 1024 * 1024

@@ -16,7 +16,7 @@ from warcio.warcwriter import WARCWriter
 
 from collection_site import new_project, run_cli
 from conftest import PROJECT_ROOT
-from warcite.record import as_uri
+from warcite.record.common import as_uri
 
 PARAGRAPHS = "".join(
     f"<p>Absatz {n}: Das Café am Ufer öffnet nach einer langen Pause wieder, sagen die "

@@ -6,13 +6,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from warcite.core.models import Affiliation, Person
 from warcite.extract import names
 from warcite.extract.names import (
     MAX_MERGED_CANDIDATES,
     NameCandidate,
     merge_people,
 )
-from warcite.models import Affiliation, Person
 
 
 def merge_by_every_pair(candidates: list[NameCandidate]) -> tuple[Person, ...]:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
+from warcite.core.models import Paragraph
 from warcite.extract.metadata import (
     Metadata,
     clean_title,
@@ -17,7 +18,6 @@ from warcite.extract.metadata import (
     genre_from_label,
     normalize_language,
 )
-from warcite.models import Paragraph
 
 URL = "https://www.example-news.com/opinion/2016/08/29/why-elites-defect/"
 

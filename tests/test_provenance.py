@@ -22,10 +22,11 @@ from test_record import (
     recorded_project,
     uuid_sequence,
 )
-from warcite import provenance, seal
 from warcite import record as records
 from warcite.cli import cli
-from warcite.validate import validate_file
+
+from warcite.integrity.validate import validate_file
+from warcite.record import provenance, seals
 
 fake_extraction = test_record.fake_extraction  # the fixture, used by name below
 
@@ -175,8 +176,8 @@ def test_an_old_record_in_the_project_is_rebuilt_through_its_migration(
     record_path = project / "records" / "opednews-160829-249.json"
     record_path.write_text(json.dumps(old, indent=2), encoding="utf-8")
     before = record_path.read_bytes()
-    record_path.with_suffix(seal.SEAL_SUFFIX).write_bytes(
-        seal.manifest(seal.record_entries(old, before))
+    record_path.with_suffix(seals.SEAL_SUFFIX).write_bytes(
+        seals.manifest(seals.record_entries(old, before))
     )
     with pytest.raises(records.RecordError, match="differs from the rebuilt record at ") as info:
         records.make_record(project / warc, project_root=project)
@@ -214,8 +215,8 @@ def _rewrite(path: Path, change: Any) -> None:
     change(data)
     json_bytes = json.dumps(data).encode("utf-8")
     path.write_bytes(json_bytes)
-    path.with_suffix(seal.SEAL_SUFFIX).write_bytes(
-        seal.manifest(seal.record_entries(data, json_bytes))
+    path.with_suffix(seals.SEAL_SUFFIX).write_bytes(
+        seals.manifest(seals.record_entries(data, json_bytes))
     )
 
 

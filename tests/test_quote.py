@@ -21,9 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from warcite.cite.fragments import find_range, parse_directive, render_lines
-from warcite.config import Config
-from warcite.errors import CitationError, RecordError
-from warcite.quote import (
+from warcite.cite.quote import (
     CONTEXT_LENGTH,
     POSITION_UNIT,
     closest_passage,
@@ -31,6 +29,8 @@ from warcite.quote import (
     render_quotes,
     text_fragment_url,
 )
+from warcite.core.config import Config
+from warcite.core.errors import CitationError, RecordError
 
 DATA = Path(__file__).resolve().parent / "data"
 CONFIG = Config(archive_name="warcite")

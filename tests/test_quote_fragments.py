@@ -51,8 +51,8 @@ from warcite.cite.fragments import (
     render_lines,
     verify,
 )
-from warcite.config import Config
-from warcite.quote import find_quotes, rendered_page
+from warcite.cite.quote import find_quotes, rendered_page
+from warcite.core.config import Config
 
 TESTS = Path(__file__).resolve().parent
 PROJECT_ROOT = TESTS.parent
@@ -609,7 +609,7 @@ def test_chromium_check_can_fail(browser: tuple[Browser, str, _Pages]) -> None:
 def test_chromium_on_the_reference_transcript(browser: tuple[Browser, str, _Pages]) -> None:
     """The reference record: its transcript served as the text/plain page it is; Chromium
     must scroll to the occurrence of "reign of terror" each link names."""
-    from warcite.warc import read_page
+    from warcite.core.warc.pages import read_page
 
     record = json.loads((PROJECT_ROOT / "records" / "opednews-160829-249.json").read_text("utf-8"))
     text = (PROJECT_ROOT / "records" / "opednews-160829-249.txt").read_text("utf-8")
@@ -681,7 +681,7 @@ def test_the_search_has_a_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _archived_html_project(tmp_path: Path) -> tuple[dict[str, Any], str, Path]:
-    from warcite.archive import archive
+    from warcite.collection.archive import archive
 
     source = tmp_path / "otters.html"
     source.write_bytes((DATA / "html_news_article.html").read_bytes())

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 from warcite import record as records
 from warcite.cite.titles import sentence_case
-from warcite.errors import RecordError
-from warcite.models import Affiliation, ArchivedPage, Extraction, Field, Paragraph, Person
-from warcite.slugs import default_slug
+from warcite.core.errors import RecordError
+from warcite.core.models import Affiliation, ArchivedPage, Extraction, Field, Paragraph, Person
+from warcite.core.slugs import default_slug
 
 URL = "https://www.example-news.com/opinion/Why-Rivers-Flood-in-Spring-by-Ana-Lima-210315-77.html"
 TRANSCRIPT = (
@@ -191,7 +191,7 @@ def test_default_slug(url: str, title: str | None, expected: str) -> None:
 
 
 def test_default_slug_is_always_a_valid_slug() -> None:
-    from warcite.slugs import SLUG_PATTERN
+    from warcite.core.slugs import SLUG_PATTERN
 
     for url in ("https://x/", "https://éxample.com/ça-va", "https://a.b.c.d.e.f/" + "x" * 300):
         assert SLUG_PATTERN.match(default_slug(url))
@@ -222,7 +222,7 @@ def test_sentence_case_keeps_acronyms_and_the_start_of_a_subtitle() -> None:
 
 
 def test_build_record_is_deterministic_and_valid(tmp_path: Path, fake_extraction: Any) -> None:
-    from warcite.warc import read_page
+    from warcite.core.warc.pages import read_page
 
     project = new_project(tmp_path)
     warc = import_transcript(project)
@@ -583,7 +583,7 @@ def test_content_differences_ignore_identity_and_dates(
     title=st.none() | st.text(max_size=200),
 )
 def test_default_slug_is_valid_for_any_url(host: str, path: str, title: str | None) -> None:
-    from warcite.slugs import SLUG_PATTERN
+    from warcite.core.slugs import SLUG_PATTERN
 
     slug = default_slug(f"https://{host}/{quote(path)}", title)
     assert SLUG_PATTERN.match(slug), slug
@@ -607,7 +607,7 @@ def test_load_record_by_file_name_in_records(
 
 
 def test_stated_observed_at_overrides_and_is_checked(tmp_path: Path) -> None:
-    from warcite.warc import read_page
+    from warcite.core.warc.pages import read_page
 
     project = new_project(tmp_path)
     page = read_page(import_transcript(project))

@@ -12,11 +12,13 @@ from warcio.warcwriter import WARCWriter
 
 from collection_site import new_project as _project
 from collection_site import running_site
-from warcite.archive import archive
 from warcite.cli import cli
-from warcite.errors import WarcReadError
-from warcite.revisit import IDENTICAL_PAYLOAD_PROFILE, dedupe_lookup, original_record
-from warcite.warc import read_page, read_record_at
+from warcite.collection.archive import archive
+from warcite.collection.revisit import dedupe_lookup, original_record
+from warcite.core.errors import WarcReadError
+from warcite.core.warc import IDENTICAL_PAYLOAD_PROFILE
+from warcite.core.warc.pages import read_page
+from warcite.core.warc.records import read_record_at
 
 
 def _new_id() -> str:
@@ -27,7 +29,7 @@ def write_revisit_warc(
     path: Path, original: object, *, profile: str = IDENTICAL_PAYLOAD_PROFILE
 ) -> str:
     """A WARC written with warcio (not warcite) holding a revisit of ``original`` (a
-    warcite.warc.WarcRecord) and a metadata record naming it the page; its record ID."""
+    warcite.core.warc.records.WarcRecord) and a metadata record naming it the page; its record ID."""
     head = original.block.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"  # type: ignore[attr-defined]
     info = original.info  # type: ignore[attr-defined]
     revisit_id = _new_id()
@@ -156,8 +158,8 @@ def test_an_unchanged_recapture_is_written_as_a_revisit(tmp_path: Path) -> None:
     """archive() hands capture the project's dedupe lookup: the second capture of an
     unchanged page stores a revisit record, not the payload again, and its record reads,
     validates and cites through the earlier response."""
-    from warcite.validate import validate_file
-    from warcite.warc import iter_records
+    from warcite.core.warc.records import iter_records
+    from warcite.integrity.validate import validate_file
 
     root = _project(tmp_path)
     with running_site(3) as site:

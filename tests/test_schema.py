@@ -182,7 +182,7 @@ def test_committed_record_validates_with_plain_jsonschema(path: Path) -> None:
 
 @pytest.mark.parametrize("path", COMMITTED_RECORDS, ids=lambda p: p.name)
 def test_committed_record_passes_deep_validation(path: Path) -> None:
-    from warcite.validate import validate_file
+    from warcite.integrity.validate import validate_file
 
     report = validate_file(path, PROJECT_ROOT, deep=True)
     assert report.ok, "\n".join(problem.line() for problem in report.problems)

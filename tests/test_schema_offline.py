@@ -20,8 +20,8 @@ from referencing.exceptions import NoSuchResource, Unresolvable
 
 import test_record
 from test_record import fixed_clock, import_transcript, new_project, uuid_sequence
-from warcite import provenance
 from warcite import record as records
+from warcite.record import provenance
 
 jschon = pytest.importorskip(
     "jschon", reason="jschon is in the test extra: pip install -e '.[test]'"

@@ -22,9 +22,9 @@ from click.testing import CliRunner
 
 from conftest import TEST_DATA
 from warcite.cli import cli
-from warcite.record import dump_record
-from warcite.seal import manifest, parse_manifest, record_entries
-from warcite.validate import validate_file
+from warcite.integrity.validate import validate_file
+from warcite.record.files import dump_record
+from warcite.record.seals import manifest, parse_manifest, record_entries
 
 URL = "https://harborview-gazette.example/news/2019/05/11/council-approves-harbor-plan"
 SLUG = "harborview-council-approves-new-harbor-plan"

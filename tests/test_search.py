@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from collection_site import run_cli as _run
 from collection_site import running_site
-from warcite.batch import Source, run_batch
-from warcite.errors import UsageError
-from warcite.index import index_path, load_entries
-from warcite.search import fts_query, search
+from warcite.collection.batch import Source, run_batch
+from warcite.collection.index import index_path, load_entries
+from warcite.collection.search import fts_query, search
+from warcite.core.errors import UsageError
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = "opednews-160829-249"
@@ -236,20 +236,20 @@ def test_hostile_record_files_are_reported_not_followed(
 ) -> None:
     import os
 
-    import warcite.index
+    import warcite.collection.index
 
     outside = tmp_path / "outside.json"
     outside.write_text((reference_project / "records" / f"{REFERENCE}.json").read_text())
     (reference_project / "records" / "linked.json").symlink_to(outside)
     os.mkfifo(reference_project / "records" / "pipe.json")
-    monkeypatch.setattr(warcite.index, "MAX_RECORD_BYTES", 1000)
+    monkeypatch.setattr(warcite.collection.index, "MAX_RECORD_BYTES", 1000)
     (reference_project / "records" / "big.json").write_text("{" + " " * 2000 + "}")
     results = search(reference_project, "Hyeon")
     paths = {hit.path for hit in results.hits}
     assert paths == set()  # the reference record itself is larger than 1000 bytes now
     assert any("larger than 1000 bytes" in problem for problem in results.index.problems)
     assert results.index.records == 2  # big.json and the reference: no link, no FIFO
-    monkeypatch.setattr(warcite.index, "MAX_RECORD_BYTES", 64 * 1024 * 1024)
+    monkeypatch.setattr(warcite.collection.index, "MAX_RECORD_BYTES", 64 * 1024 * 1024)
     assert {hit.path for hit in search(reference_project, "Hyeon", rebuild=True).hits} == {
         f"records/{REFERENCE}.json"
     }
@@ -265,7 +265,7 @@ def test_many_processes_build_read_and_rebuild_one_index_at_once(
 
     code = (
         "import pathlib, sys\n"
-        "from warcite.index import load_entries\n"
+        "from warcite.collection.index import load_entries\n"
         "entries, _ = load_entries(pathlib.Path(sys.argv[1]), rebuild=sys.argv[2] == '1')\n"
         "print(len(entries))\n"
     )
@@ -289,14 +289,14 @@ def test_many_processes_build_read_and_rebuild_one_index_at_once(
 def test_an_index_sqlite_cannot_use_is_a_clear_error_and_capture_goes_on(
     reference_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import warcite.index
-    from warcite.archive import revisit_targets
-    from warcite.errors import WarciteError
+    import warcite.collection.index
+    from warcite.collection.archive import revisit_targets
+    from warcite.core.errors import WarciteError
 
     def failing_sync(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(warcite.index, "_sync", failing_sync)
+    monkeypatch.setattr(warcite.collection.index, "_sync", failing_sync)
     with pytest.raises(WarciteError, match=r"cannot be used \(disk I/O error\).*--reindex"):
         load_entries(reference_project)
     # a capture's dedupe lookup then stores payloads again rather than failing the capture
@@ -311,12 +311,12 @@ def test_a_read_only_archive_is_listed_and_searched_from_an_index_in_memory(
     the index is built in memory for the command, which says so; nothing is written."""
     import errno
 
-    import warcite.index
+    import warcite.collection.index
 
     def read_only(folder: Path) -> object:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(warcite.index, "_index_lock", read_only)
+    monkeypatch.setattr(warcite.collection.index, "_index_lock", read_only)
     before = sorted(p.relative_to(reference_project) for p in reference_project.rglob("*"))
     results = search(reference_project, "Hyeon")
     assert {hit.path for hit in results.hits} == {f"records/{REFERENCE}.json"}

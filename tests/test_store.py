@@ -26,11 +26,11 @@ from click.testing import CliRunner
 
 from conftest import TEST_DATA
 from warcite import record as records
-from warcite import store
 from warcite.cli import cli
-from warcite.errors import RecordError
-from warcite.lock import LOCK_FILE, lock_is_free, project_lock
-from warcite.validate import project_problems, validate_file
+from warcite.core import store
+from warcite.core.errors import RecordError
+from warcite.core.lock import LOCK_FILE, lock_is_free, project_lock
+from warcite.integrity.validate import project_problems, validate_file
 
 URL = "https://harborview-gazette.example/news/2019/05/11/council-approves-harbor-plan"
 WARCITE = [sys.executable, "-m", "warcite"]
@@ -370,7 +370,7 @@ def test_a_temporary_file_of_a_running_writer_is_not_called_stale(tmp_path: Path
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from warcite.lock import project_lock\n"
+            "import sys, time; from pathlib import Path; from warcite.core.lock import project_lock\n"
             "with project_lock(Path(sys.argv[1])):\n print('held', flush=True); time.sleep(60)",
             str(project),
         ],
@@ -436,7 +436,7 @@ def test_the_lock_is_reentrant_and_a_bad_slug_is_refused(tmp_path: Path) -> None
     with project_lock(project), project_lock(project):
         assert records.allocate_id(project, "x") == "x"
     assert (project / LOCK_FILE).exists()
-    from warcite.errors import UsageError
+    from warcite.core.errors import UsageError
 
     with pytest.raises(UsageError):
         records.allocate_id(project, "Not A Slug")
@@ -566,7 +566,7 @@ def test_a_crash_while_replacing_leaves_the_old_or_the_new_record_whole(
     """``--replace`` of an existing record, interrupted at each rename: afterwards the
     record, text and seal are all the old ones (before the commit point) or all the new."""
     import test_record
-    from warcite.models import Extraction, Field
+    from warcite.core.models import Extraction, Field
 
     project = test_record.new_project(tmp_path)
     monkeypatch.setattr(

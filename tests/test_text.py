@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from warcite.cli import cli
-from warcite.errors import CitationError, RecordError
-from warcite.quote import (
+from warcite.cite.quote import (
     parse_paragraph_range,
     record_paragraphs,
     render_text,
     select_paragraphs,
 )
+from warcite.cli import cli
+from warcite.core.errors import CitationError, RecordError
 
 TESTS = Path(__file__).resolve().parent
 PROJECT_ROOT = TESTS.parent

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT_ROOT, TEST_DATA, shared_path
-from warcite.errors import ExtractionError
+from warcite.core.errors import ExtractionError
+from warcite.core.models import Extraction
 from warcite.extract import extract, extract_page
 from warcite.extract.text import extract_transcript, find_article, split_lines
-from warcite.models import Extraction
 
 REFERENCE_URL = (
     "https://www.opednews.com/articles/Why-North-Korean-Elites-De-by-In-ae-Hyun-"
@@ -82,7 +82,7 @@ def test_reference_transcript_through_extract() -> None:
 
 
 def test_reference_transcript_from_bundled_warc() -> None:
-    from warcite.warc import read_page
+    from warcite.core.warc.pages import read_page
 
     warcs = sorted((PROJECT_ROOT / "archive").glob("opednews-160829-249-*.warc.gz"))
     if not warcs:

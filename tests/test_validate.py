@@ -19,8 +19,8 @@ from test_record import (
     snapshot,
 )
 from warcite.cli import cli
-from warcite.models import ArchivedPage, Extraction, Field
-from warcite.validate import validate_file
+from warcite.core.models import ArchivedPage, Extraction, Field
+from warcite.integrity.validate import validate_file
 
 fake_extraction = test_record.fake_extraction  # the fixture, used by name below
 
@@ -364,8 +364,8 @@ def test_many_records_show_progress_and_all_problems(
 ) -> None:
     project, path = recorded_project(tmp_path)
     record = _record(project, path)
-    from warcite.record import dump_record
-    from warcite.seal import manifest, record_entries
+    from warcite.record.files import dump_record
+    from warcite.record.seals import manifest, record_entries
 
     for number in range(7):
         slug = f"copy-{number}"

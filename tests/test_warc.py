@@ -14,19 +14,14 @@ from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from warcite.errors import WarcReadError
-from warcite.warc import (
+from warcite.core.errors import WarcReadError
+from warcite.core.warc.digests import compute_block_digest, compute_payload_digest, digest_matches
+from warcite.core.warc.http import dechunk, parse_http_message
+from warcite.core.warc.pages import memento_from_headers, memento_from_wayback_url, read_page
+from warcite.core.warc.records import (
     check_record_digests,
-    compute_block_digest,
-    compute_payload_digest,
-    dechunk,
-    digest_matches,
     iter_record_infos,
     iter_records,
-    memento_from_headers,
-    memento_from_wayback_url,
-    parse_http_message,
-    read_page,
     read_record_at,
     verify_record,
 )
@@ -308,7 +303,7 @@ def test_memento_headers() -> None:
 def test_decode_content_codings_and_limits() -> None:
     import zlib
 
-    from warcite.warc import decode_content
+    from warcite.core.warc.http import decode_content
 
     assert decode_content(gzip.compress(HTML), "gzip") == HTML
     assert decode_content(zlib.compress(HTML), "deflate") == HTML
@@ -357,14 +352,14 @@ def test_payload_digest_of_arbitrary_blocks_is_a_digest_or_a_read_error(block: b
     ],
 )
 def test_slug_from_url(url: str, slug: str) -> None:
-    from warcite.slugs import default_slug
+    from warcite.core.slugs import default_slug
 
     assert default_slug(url) == slug
 
 
 @given(st.text(max_size=300))
 def test_slugs_are_always_valid(path: str) -> None:
-    from warcite.slugs import SLUG_PATTERN, default_slug
+    from warcite.core.slugs import SLUG_PATTERN, default_slug
 
     slug = default_slug("https://www.example.org/" + path)
     assert SLUG_PATTERN.match(slug), slug

@@ -1,23 +1,25 @@
 """warcite: preserve web articles as WARC 1.1, extract their clean text and metadata,
 keep fixity records, and cite them exactly.
 
-The pipeline, one module per stage::
+The pipeline, one folder per stage, in layers (docs/architecture.md)::
 
-    capture   URL or local file  -> WARC file in archive/
-    warc      WARC file          -> ArchivedPage (bytes + headers of one record)
-    extract   ArchivedPage bytes -> Extraction (paragraphs + metadata with evidence)
-    record    Extraction + page  -> JSON record + clean text in records/
-    validate  record             -> every problem found (schema, fixity, drift)
-    cite      record             -> text, quotes with pinpoints, citations
+    capture/     URL or local file  -> WARC file in archive/
+    core/warc/   WARC file          -> ArchivedPage (bytes + headers of one record)
+    extract/     ArchivedPage bytes -> Extraction (paragraphs + metadata with evidence)
+    record/      Extraction + page  -> JSON record + clean text in records/
+    integrity/   record             -> every problem found (schema, fixity, drift); seals
+    cite/        record             -> text, quotes with pinpoints, citations
+    collection/  many records       -> index, search, revisits, diff, TimeMap, batches
+    export/      records            -> PREMIS, WACZ, BagIt, OCFL
+    cli/         the ``warcite`` command: parse, call one library function, print
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
-
-from warcite.errors import (
+from warcite.compat import install as install_moved_modules
+from warcite.core.errors import (
     ArchiveExistsError,
     CaptureError,
     CitationError,
@@ -28,10 +30,13 @@ from warcite.errors import (
     WarciteError,
     WarcReadError,
 )
-from warcite.lazy import lazy_exports
+from warcite.core.lazy import lazy_exports
+from warcite.core.version import __version__
+
+install_moved_modules()
 
 if TYPE_CHECKING:
-    from warcite.models import (
+    from warcite.core.models import (
         Affiliation,
         ArchivedPage,
         CaptureResult,
@@ -47,16 +52,16 @@ if TYPE_CHECKING:
 __getattr__, __dir__ = lazy_exports(
     globals(),
     {
-        "Affiliation": "warcite.models",
-        "ArchivedPage": "warcite.models",
-        "CaptureResult": "warcite.models",
-        "Evidence": "warcite.models",
-        "Extraction": "warcite.models",
-        "Field": "warcite.models",
-        "Memento": "warcite.models",
-        "Paragraph": "warcite.models",
-        "Person": "warcite.models",
-        "WarcRecordInfo": "warcite.models",
+        "Affiliation": "warcite.core.models",
+        "ArchivedPage": "warcite.core.models",
+        "CaptureResult": "warcite.core.models",
+        "Evidence": "warcite.core.models",
+        "Extraction": "warcite.core.models",
+        "Field": "warcite.core.models",
+        "Memento": "warcite.core.models",
+        "Paragraph": "warcite.core.models",
+        "Person": "warcite.core.models",
+        "WarcRecordInfo": "warcite.core.models",
     },
 )
 

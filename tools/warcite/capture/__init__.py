@@ -17,7 +17,7 @@ The parts, one module each:
 ``spool``       spool files: responses on disk while they arrive
 ``progress``    a progress line on a terminal (for the CLI)
 
-Two entry points, both returning a :class:`~warcite.models.CaptureResult`:
+Two entry points, both returning a :class:`~warcite.core.models.CaptureResult`:
 
 - :func:`capture` fetches a live URL over HTTP(S) with warcite's own recorder (plain sockets,
   so the request is archived exactly as sent and the response exactly as received: status
@@ -77,7 +77,7 @@ exactly.
 
 from typing import TYPE_CHECKING
 
-from warcite.lazy import lazy_exports
+from warcite.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from warcite.capture.common import (
@@ -106,7 +106,7 @@ if TYPE_CHECKING:
     from warcite.capture.progress import stderr_progress
     from warcite.capture.recorder import tls_context_from_bundle
     from warcite.capture.summary import capture_summary
-    from warcite.capture.urls import normalize_url
+    from warcite.core.urls import normalize_url
 
 __getattr__, __dir__ = lazy_exports(
     globals(),
@@ -133,7 +133,7 @@ __getattr__, __dir__ = lazy_exports(
         "stderr_progress": "warcite.capture.progress",
         "tls_context_from_bundle": "warcite.capture.recorder",
         "capture_summary": "warcite.capture.summary",
-        "normalize_url": "warcite.capture.urls",
+        "normalize_url": "warcite.core.urls",
     },
 )
 

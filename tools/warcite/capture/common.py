@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from warcite import __version__
-from warcite.errors import UsageError
-from warcite.models import RevisitTarget
+from warcite.core.errors import UsageError
+from warcite.core.models import RevisitTarget
+from warcite.core.version import __version__
 
 Clock = Callable[[], datetime]
 RecordIdFactory = Callable[[], str]
@@ -103,25 +103,25 @@ def _warcio_version() -> str:
         return "unknown"
 
 
-def _software() -> str:
+def software_name() -> str:
     return f"warcite/{__version__} (warcio/{_warcio_version()}; Python/{platform.python_version()})"
 
 
 @dataclass(frozen=True)
-class _Context:
+class CaptureContext:
     archive_dir: Path
     clock: Clock
     new_record_id: RecordIdFactory
     hostname: str
 
 
-def _context(
+def capture_context(
     archive_dir: str | Path,
     clock: Clock | None,
     new_record_id: RecordIdFactory | None,
     hostname: str | None,
-) -> _Context:
-    return _Context(
+) -> CaptureContext:
+    return CaptureContext(
         Path(archive_dir),
         clock or utc_now,
         new_record_id or new_uuid_record_id,
@@ -129,12 +129,12 @@ def _context(
     )
 
 
-def _now(context: _Context) -> datetime:
+def context_now(context: CaptureContext) -> datetime:
     moment = context.clock()
     if moment.tzinfo is None:
         raise UsageError("the clock must return timezone-aware datetimes (UTC)")
     return moment.astimezone(timezone.utc)
 
 
-def _ms(start: datetime, end: datetime) -> int:
+def milliseconds_between(start: datetime, end: datetime) -> int:
     return round((end - start).total_seconds() * 1000)

@@ -6,8 +6,8 @@ import re
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-from warcite.capture.urls import normalize_url
-from warcite.errors import UsageError
+from warcite.core.errors import UsageError
+from warcite.core.urls import normalize_url
 
 MAX_CSS_IMPORT_DEPTH = 3
 """How many ``@import`` steps deep warcite follows stylesheets (page stylesheets are 0)."""
@@ -35,7 +35,7 @@ def _starts_name(css: str, index: int) -> bool:
 
 _CSS_HEX = re.compile(r"[0-9A-Fa-f]{1,6}")
 _CSS_CHARSET_RULE = re.compile(rb'@charset "([A-Za-z0-9._:\-]{1,40})";')
-_CHARSET_PARAMETER = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
+CHARSET_PARAMETER = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
 
 
 class CssReference(NamedTuple):
@@ -212,7 +212,7 @@ def scan_css_references(css: str) -> list[CssReference]:
     return references
 
 
-def _requisite_url(base_url: str, reference: str) -> str | None:
+def requisite_url(base_url: str, reference: str) -> str | None:
     """A reference resolved against ``base_url`` as warcite requests it, or None to skip it."""
     reference = reference.strip(_CSS_WHITESPACE)
     if not reference or reference.startswith("#"):
@@ -239,13 +239,13 @@ def find_css_references(css: str, base_url: str) -> list[CssReference]:
     """
     found: dict[str, bool] = {}
     for reference in scan_css_references(css):
-        url = _requisite_url(base_url, reference.url)
+        url = requisite_url(base_url, reference.url)
         if url is not None:
             found[url] = found.get(url, False) or reference.is_import
     return [CssReference(url, is_import) for url, is_import in found.items()]
 
 
-def _css_text(body: bytes, content_type: str | None) -> str:
+def css_text(body: bytes, content_type: str | None) -> str:
     """A fetched stylesheet as text: BOM, then the Content-Type charset, then ``@charset``.
 
     Without any of them UTF-8 is tried, then latin-1 (which decodes any bytes and keeps
@@ -258,7 +258,7 @@ def _css_text(body: bytes, content_type: str | None) -> str:
     ):
         if body.startswith(bom):
             return body[len(bom) :].decode(codec, errors="replace")
-    declared = _CHARSET_PARAMETER.search(content_type or "")
+    declared = CHARSET_PARAMETER.search(content_type or "")
     charset = declared.group(1) if declared else None
     if charset is None:
         rule = _CSS_CHARSET_RULE.match(body)

@@ -81,7 +81,7 @@ class ChunkedDecoder:
                 if not line:
                     continue
                 # no CRLF after the data: read the line as the next size line, as the
-                # reading side (warcite.warc.dechunk) does, so both digest the same bytes
+                # reading side (warcite.core.warc.http.dechunk) does, so both digest the same bytes
             if self._state == "size":
                 size_text = line.split(b";", 1)[0].strip()
                 if not _CHUNK_SIZE_LINE.fullmatch(size_text) or len(size_text) > 16:
@@ -267,7 +267,7 @@ def coding_decoder(coding: str, limit: int, *, transfer: bool) -> Decoder:
     x-gzip, deflate and identity, as the reading side undoes them; content-codings add br
     and zstd where their modules are installed.
     """
-    from warcite.warc import available_content_codings
+    from warcite.core.warc.http import available_content_codings
 
     if coding == "identity":
         return _Identity()

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from warcite.capture.css import _requisite_url, scan_css_references
-from warcite.capture.urls import normalize_url
-from warcite.errors import UsageError
+from warcite.capture.css import requisite_url, scan_css_references
+from warcite.core.errors import UsageError
+from warcite.core.urls import normalize_url
 
 MAX_REFERENCES = 10_000
 """The most distinct references kept from one page (far more than any requisite limit)."""
@@ -48,7 +48,7 @@ def _srcset_urls(value: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Requisite:
+class Requisite:
     """A requisite to fetch: what names it, and whether to read it as a stylesheet."""
 
     url: str
@@ -374,7 +374,7 @@ class HtmlRequisiteFinder:
         """How many distinct references were not kept (beyond :data:`MAX_REFERENCES`)."""
         return self._collector.dropped
 
-    def requisites(self, base_url: str) -> list[_Requisite]:
+    def requisites(self, base_url: str) -> list[Requisite]:
         """The requisites, resolved against ``<base href>`` (else ``base_url``), in order."""
         if self._decoder is not None:
             self._scanner.feed(self._decoder.decode(b"", final=True))
@@ -386,17 +386,17 @@ class HtmlRequisiteFinder:
                 base = urljoin(base_url, collector.base)
             except ValueError:  # an unparseable <base> is ignored
                 base = base_url
-        found: dict[str, _Requisite] = {}
+        found: dict[str, Requisite] = {}
 
         def add(url: str, stylesheet: bool, import_depth: int) -> None:
             if url not in found:
-                found[url] = _Requisite(url, base_url, stylesheet, import_depth)
+                found[url] = Requisite(url, base_url, stylesheet, import_depth)
             elif stylesheet and not found[url].stylesheet:
-                found[url] = _Requisite(url, base_url, True, found[url].import_depth)
+                found[url] = Requisite(url, base_url, True, found[url].import_depth)
 
         for (reference, kind), stylesheet in collector.references.items():
             if kind == "css":
-                url = _requisite_url(base, reference)
+                url = requisite_url(base, reference)
                 if url is not None:
                     add(url, stylesheet, 1 if stylesheet else 0)
                 continue
@@ -427,7 +427,7 @@ def _resolve(base: str, reference: str) -> str | None:
 
 def _html_requisites(
     html: bytes | Iterable[bytes], base_url: str, charset: str | None = None
-) -> list[_Requisite]:
+) -> list[Requisite]:
     """The requisites an HTML document names (see :func:`find_requisites`)."""
     finder = HtmlRequisiteFinder(charset)
     for piece in [html] if isinstance(html, bytes) else html:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from warcite import __version__
 from warcite.capture.common import (
     DEFAULT_DELAY,
     DEFAULT_MAX_BYTES,
@@ -33,32 +32,33 @@ from warcite.capture.common import (
     Clock,
     DedupeLookup,
     RecordIdFactory,
-    _context,
-    _ms,
-    _now,
+    capture_context,
+    context_now,
+    milliseconds_between,
     warc_date,
 )
-from warcite.capture.html import _Requisite
-from warcite.capture.mementos import _memento_description, _memento_fields, _memento_of
+from warcite.capture.html import Requisite
+from warcite.capture.mementos import memento_description, memento_fields, memento_of
 from warcite.capture.recorder import Budget, Exchange, Limits, Recorder, is_html
 from warcite.capture.requisites import fetch_requisites, html_requisites
 from warcite.capture.spool import Spool
-from warcite.capture.urls import has_credentials, normalize_url, redact_url
 from warcite.capture.writer import (
     ArchiveFile,
-    _check_revisit_target,
-    _ensure_folder,
-    _fields_block,
-    _Record,
-    _remove_folders,
-    _revisit_record,
-    _warcinfo,
-    _with_file_name,
+    PendingRecord,
+    checked_revisit_target,
+    ensure_folder,
+    fields_block,
     first_free_name,
+    remove_folders,
+    revisit_record,
+    warcinfo_record,
+    with_file_name,
 )
-from warcite.errors import CaptureError, UsageError
-from warcite.models import CaptureResult, RevisitTarget
-from warcite.slugs import check_slug, default_slug, warc_file_name
+from warcite.core.errors import CaptureError, UsageError
+from warcite.core.models import CaptureResult, RevisitTarget
+from warcite.core.slugs import check_slug, default_slug, warc_file_name
+from warcite.core.urls import has_credentials, normalize_url, redact_url
+from warcite.core.version import __version__
 
 if TYPE_CHECKING:  # ssl is imported when a capture first needs TLS (start-up time)
     import ssl
@@ -123,7 +123,7 @@ def capture(
     Credentials in the URL (``user:password@``) are removed: never sent, never written.
 
     ``dedupe`` is asked ``(target_uri, payload_digest)`` for every complete response with a
-    payload (the page's too); when it answers with a :class:`~warcite.models.RevisitTarget`
+    payload (the page's too); when it answers with a :class:`~warcite.core.models.RevisitTarget`
     (an earlier record of the identical payload), that response is written as a WARC 1.1
     ``revisit`` record (profile identical-payload-digest: the HTTP head, no payload,
     ``WARC-Refers-To``, ``-Target-URI``, ``-Date``) and noted in the metadata record.
@@ -145,7 +145,7 @@ def capture(
         )
     if http_version not in HTTP_VERSIONS:
         raise UsageError(f"http_version must be one of {', '.join(HTTP_VERSIONS)}")
-    context = _context(archive_dir, clock, new_record_id, hostname)
+    context = capture_context(archive_dir, clock, new_record_id, hostname)
     requested = normalize_url(url)
     warnings: list[str] = []
     if has_credentials(url):
@@ -166,7 +166,7 @@ def capture(
 
     def now() -> datetime:
         with clock_lock:
-            return _now(context)
+            return context_now(context)
 
     budget = Budget(max_total_bytes=max_total_bytes, total_timeout=total_timeout)
     recorder = Recorder(
@@ -179,7 +179,7 @@ def capture(
         workers=workers,
         delay=delay,
     )
-    created = _ensure_folder(context.archive_dir)
+    created = ensure_folder(context.archive_dir)
     spools: list[Spool] = []
     archive: ArchiveFile | None = None
     published = False
@@ -222,7 +222,7 @@ def capture(
             )
         warnings.extend(warning for exchange in exchanges for warning in exchange.warnings)
 
-        memento = _memento_of(page, requested)
+        memento = memento_of(page, requested)
         method = "import-memento" if memento else "http-capture"
         slug = slug or default_slug(memento.original_uri if memento else requested)
         file_name = first_free_name(context.archive_dir, warc_file_name(slug, started))
@@ -232,7 +232,7 @@ def capture(
             ("workers-per-host", workers),
             ("delay-seconds", f"{delay:g}"),
         ]
-        warcinfo = _warcinfo(
+        warcinfo = warcinfo_record(
             info_id,
             warc_date(started),
             file_name,
@@ -272,7 +272,7 @@ def capture(
         else:
             outcome = "complete"
         if memento:
-            description = _memento_description(page.url, memento)
+            description = memento_description(page.url, memento)
         else:
             description = f"Live HTTP capture of {requested} by warcite {__version__}."
         fields: list[tuple[str, str | int | None]] = [
@@ -288,14 +288,14 @@ def capture(
                 ("content-type", content_type),
                 ("started-at", warc_date(started)),
                 ("finished-at", warc_date(finished)),
-                ("duration-ms", _ms(started, finished)),
+                ("duration-ms", milliseconds_between(started, finished)),
             ]
         )
         fields.extend(("timing", line) for line in writer.timing_lines)
         fields.append(("outcome", outcome))
         fields.append(("truncated", page.truncated))
         if memento:
-            fields.extend(_memento_fields(memento))
+            fields.extend(memento_fields(memento))
         fields.extend(("requisite", line) for line in requisite_lines)
         fields.extend(("revisit", line) for line in writer.revisit_lines)
         fields.append(("user-agent", agent))
@@ -303,17 +303,17 @@ def capture(
         fields.extend(("warning", warning) for warning in warnings)
         main_id = writer.response_ids[id(page)]
         archive.write(
-            _Record(
+            PendingRecord(
                 "metadata",
                 context.new_record_id(),
                 warc_date(finished),
                 page.url,
                 "application/warc-fields",
-                _fields_block(fields),
+                fields_block(fields),
                 [("WARC-Refers-To", main_id), ("WARC-Warcinfo-ID", info_id)],
             )
         )
-        written = archive.publish(lambda name: _with_file_name(warcinfo, name))
+        written = archive.publish(lambda name: with_file_name(warcinfo, name))
         published = True
         return CaptureResult(
             path=written,
@@ -341,10 +341,10 @@ def capture(
         if archive is not None:
             archive.close()
         if not published:
-            _remove_folders(created)
+            remove_folders(created)
 
 
-def _threads(workers: int, found: list[_Requisite]) -> int:
+def _threads(workers: int, found: list[Requisite]) -> int:
     """Threads for the requisites: ``workers`` per host named (up to 4 hosts), never idle
     ones (each costs a start), one when requests are to go one at a time."""
     if workers == 1:
@@ -391,7 +391,7 @@ class _ExchangeWriter:
         date = warc_date(exchange.date)
         common = [("WARC-Warcinfo-ID", self.info_id), ("WARC-IP-Address", exchange.ip_address)]
         self.archive.write(
-            _Record(
+            PendingRecord(
                 "request",
                 request_id,
                 date,
@@ -406,7 +406,7 @@ class _ExchangeWriter:
         if revisit is not None:
             payload_digest, earlier = revisit
             self.archive.write(
-                _revisit_record(
+                revisit_record(
                     response_id,
                     date,
                     exchange.url,
@@ -421,7 +421,7 @@ class _ExchangeWriter:
             if exchange.truncated:
                 response_extra.append(("WARC-Truncated", exchange.truncated))
             self.archive.write(
-                _Record(
+                PendingRecord(
                     "response",
                     response_id,
                     date,
@@ -454,4 +454,4 @@ def _revisit_of(
     target = dedupe(exchange.url, payload_digest)
     if target is None:
         return None
-    return payload_digest, _check_revisit_target(target, exchange.url)
+    return payload_digest, checked_revisit_target(target, exchange.url)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from warcite.capture.recorder import Exchange
-from warcite.models import Memento
-from warcite.warc import (
-    memento_from_headers,
-    memento_from_wayback_url,
-)
+from warcite.core.models import Memento
+from warcite.core.warc.pages import memento_from_headers, memento_from_wayback_url
 
 
-def _memento_of(page: Exchange, requested: str) -> Memento | None:
+def memento_of(page: Exchange, requested: str) -> Memento | None:
     """The memento a captured page is, by its headers or a Wayback-style URL, else None."""
     return (
         memento_from_headers(page.message.headers, page.url)
@@ -19,7 +16,7 @@ def _memento_of(page: Exchange, requested: str) -> Memento | None:
     )
 
 
-def _memento_description(page_url: str, memento: Memento) -> str:
+def memento_description(page_url: str, memento: Memento) -> str:
     """The metadata record's ``source-description`` of a captured memento."""
     return (
         f"Live capture of a web archive's memento: {page_url} is an archived copy of "
@@ -28,7 +25,7 @@ def _memento_description(page_url: str, memento: Memento) -> str:
     )
 
 
-def _memento_fields(memento: Memento) -> list[tuple[str, str | int | None]]:
+def memento_fields(memento: Memento) -> list[tuple[str, str | int | None]]:
     """The metadata record's ``memento-*`` fields."""
     return [
         ("memento-original-uri", memento.original_uri),

@@ -32,12 +32,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from warcite.capture.common import _ms
+from warcite.capture.common import milliseconds_between
 from warcite.capture.decoding import ChunkedDecoder, DecodeError, DecoderChain, codings_of
 from warcite.capture.spool import Region, Spool
-from warcite.capture.urls import _ascii_host, _host_header, _request_target
-from warcite.errors import CaptureError, UsageError
-from warcite.warc import HttpMessage, available_content_codings, parse_http_message
+from warcite.core.errors import CaptureError, UsageError
+from warcite.core.urls import ascii_host, host_header, request_target
+from warcite.core.warc.http import HttpMessage, available_content_codings, parse_http_message
 
 if TYPE_CHECKING:  # ssl is imported when a capture first needs TLS (start-up time)
     import ssl
@@ -166,11 +166,11 @@ def _build_request(
     url: str, user_agent: str, referer: str | None, accept: str, http_version: str
 ) -> bytes:
     parts = urlsplit(url)
-    host = _ascii_host(parts.hostname or "", url)
+    host = ascii_host(parts.hostname or "", url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     lines = [
-        f"GET {_request_target(parts)} HTTP/{http_version}",
-        f"Host: {_host_header(host, port, parts.scheme)}",
+        f"GET {request_target(parts)} HTTP/{http_version}",
+        f"Host: {host_header(host, port, parts.scheme)}",
         f"User-Agent: {user_agent}",
         f"Accept: {accept}",
         f"Accept-Encoding: {', '.join(available_content_codings())}",
@@ -398,7 +398,7 @@ class Recorder:
 
     def _connect(self, url: str, deadline: float) -> _Connection:
         parts = urlsplit(url)
-        host = _ascii_host(parts.hostname or "", url)
+        host = ascii_host(parts.hostname or "", url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         where = f"{host}:{port}"
         timeout = max(0.001, deadline - time.monotonic())
@@ -556,9 +556,9 @@ class Recorder:
         finished = self.clock()
         timings = {
             # the time the request waited for its connection: none for one kept open
-            "connect-ms": int(waited * 1000) if reused else _ms(date, connected),
-            "first-byte-ms": _ms(date, receiver.first_byte or finished),
-            "total-ms": _ms(date, finished),
+            "connect-ms": int(waited * 1000) if reused else milliseconds_between(date, connected),
+            "first-byte-ms": milliseconds_between(date, receiver.first_byte or finished),
+            "total-ms": milliseconds_between(date, finished),
         }
         assert receiver.message is not None
         return Exchange(

@@ -18,19 +18,19 @@ from urllib.parse import urljoin
 
 from warcite.capture.common import REDIRECT_STATUSES, CaptureProgress
 from warcite.capture.css import (
-    _CHARSET_PARAMETER,
+    CHARSET_PARAMETER,
     MAX_CSS_IMPORT_DEPTH,
     CssReference,
-    _css_text,
+    css_text,
     find_css_references,
 )
 from warcite.capture.decoding import ChunkedDecoder, DecodeError, DecoderChain, codings_of
-from warcite.capture.html import HtmlRequisiteFinder, _Requisite
+from warcite.capture.html import HtmlRequisiteFinder, Requisite
 from warcite.capture.recorder import Exchange, Recorder
 from warcite.capture.spool import DiskError, Spool
-from warcite.capture.urls import normalize_url
-from warcite.errors import CaptureError, UsageError
-from warcite.warc import HttpMessage
+from warcite.core.errors import CaptureError, UsageError
+from warcite.core.urls import normalize_url
+from warcite.core.warc.http import HttpMessage
 
 MAX_STYLESHEET_BYTES = 8 * 1024 * 1024
 """The most decoded bytes of one stylesheet searched for references."""
@@ -71,9 +71,9 @@ def decoded_body(exchange: Exchange, limit: int) -> Iterator[bytes]:
     yield from content_chain.finish()
 
 
-def html_requisites(exchange: Exchange, limit: int, warnings: list[str]) -> list[_Requisite]:
+def html_requisites(exchange: Exchange, limit: int, warnings: list[str]) -> list[Requisite]:
     """The requisites a fetched HTML page names (its body read from the spool, streamed)."""
-    declared = _CHARSET_PARAMETER.search(exchange.message.header("Content-Type") or "")
+    declared = CHARSET_PARAMETER.search(exchange.message.header("Content-Type") or "")
     finder = HtmlRequisiteFinder(declared.group(1) if declared else None)
     try:
         for piece in decoded_body(exchange, limit):
@@ -91,7 +91,7 @@ def html_requisites(exchange: Exchange, limit: int, warnings: list[str]) -> list
     return finder.requisites(exchange.url)
 
 
-def _is_stylesheet_response(requisite: _Requisite, message: HttpMessage) -> bool:
+def _is_stylesheet_response(requisite: Requisite, message: HttpMessage) -> bool:
     media_type = (message.header("Content-Type") or "").split(";", 1)[0].strip().lower()
     return media_type == "text/css" or (requisite.stylesheet and not media_type)
 
@@ -103,14 +103,14 @@ def _stylesheet_references(exchange: Exchange, url: str, warnings: list[str]) ->
     except DecodeError as error:
         warnings.append(f"stylesheet {url}: references not followed, body not decodable ({error})")
         return []
-    return find_css_references(_css_text(body, exchange.message.header("Content-Type")), url)
+    return find_css_references(css_text(body, exchange.message.header("Content-Type")), url)
 
 
 @dataclass
 class _Task:
     """One requisite and its redirect hops, fetched by a worker into its own spool."""
 
-    requisite: _Requisite
+    requisite: Requisite
     spool: Spool
     exchanges: list[Exchange] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
@@ -136,7 +136,7 @@ def _budget_spent(recorder: Recorder) -> str | None:
 
 
 def _fetch_chain(
-    requisite: _Requisite, recorder: Recorder, spool_folder: Path, max_redirects: int
+    requisite: Requisite, recorder: Recorder, spool_folder: Path, max_redirects: int
 ) -> _Task:
     task = _Task(requisite, Spool(spool_folder))
     hop_url = requisite.url
@@ -175,7 +175,7 @@ def _fetch_chain(
 
 
 def fetch_requisites(
-    initial: Sequence[_Requisite],
+    initial: Sequence[Requisite],
     *,
     recorder: Recorder,
     spool_folder: Path,
@@ -273,7 +273,7 @@ def fetch_requisites(
 
 
 def _queue_stylesheet_references(
-    task: _Task, queue: deque[_Requisite], seen: set[str], warnings: list[str]
+    task: _Task, queue: deque[Requisite], seen: set[str], warnings: list[str]
 ) -> None:
     assert task.final is not None
     fetched, hop_url = task.final
@@ -291,4 +291,4 @@ def _queue_stylesheet_references(
             )
             continue
         seen.add(reference.url)
-        queue.append(_Requisite(reference.url, hop_url, reference.is_import, depth))
+        queue.append(Requisite(reference.url, hop_url, reference.is_import, depth))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from warcite.errors import CaptureError
+from warcite.core.errors import CaptureError
 
 READ_SIZE = 1 << 20
 

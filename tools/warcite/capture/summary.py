@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from warcite.models import CaptureResult
+from warcite.core.models import CaptureResult
 
 
 def capture_summary(result: CaptureResult) -> dict[str, Any]:

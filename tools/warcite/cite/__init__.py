@@ -10,8 +10,8 @@
 or all in one call: ``cite(record, "apa", config=config, markup=Markup.MARKDOWN)``.
 :func:`csl_item` gives the CSL-JSON item stored as a record's ``citation``.
 Everything here is pure: records in, strings out; errors are
-:class:`~warcite.errors.CitationError` (a style or option that does not exist) or
-:class:`~warcite.errors.RecordError` (a record lacking what a citation needs).
+:class:`~warcite.core.errors.CitationError` (a style or option that does not exist) or
+:class:`~warcite.core.errors.RecordError` (a record lacking what a citation needs).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from warcite.citation_styles import STYLES
 from warcite.cite.csl import csl_data, csl_json
 from warcite.cite.markup import Markup
 from warcite.cite.names import NAME_ORDERS
@@ -35,8 +34,9 @@ from warcite.cite.styles import (
     mla,
 )
 from warcite.cite.tex import biblatex, bibtex
-from warcite.config import Config, load_config
-from warcite.errors import CitationError
+from warcite.core.citation_styles import STYLES
+from warcite.core.config import Config, load_config
+from warcite.core.errors import CitationError
 
 MARKUPS = tuple(markup.value for markup in Markup)
 
@@ -117,7 +117,7 @@ def csl_item(record: Mapping[str, Any], *, config: Config | None = None) -> dict
     by default it is read from ``warcite.toml`` of the project around the current folder.
     """
     if config is None:
-        from warcite.project import find_project_root
+        from warcite.core.project import find_project_root
 
         config = load_config(find_project_root(required=False))
     return csl_data(citation_source(record, config=config))

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from warcite.cite import titles
-from warcite.config import Config
-from warcite.errors import RecordError
+from warcite.core.config import Config
+from warcite.core.errors import RecordError
 
 _USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\s]*@")
 

@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from warcite.errors import UsageError, WarciteError
+from warcite.core.errors import UsageError, WarciteError
 
 Exporter = Callable[[list[Path], Path], Path]
 

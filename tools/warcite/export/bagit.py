@@ -14,7 +14,7 @@ import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
 
-from warcite import __version__
+from warcite.core.version import __version__
 from warcite.export.common import (
     archive_name,
     copy_verified,

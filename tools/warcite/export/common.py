@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from warcite.errors import RecordError, ValidationFailed
+from warcite.core.errors import RecordError, ValidationFailed
 
 PIECE = 1 << 20
 
@@ -77,8 +77,8 @@ def file_digests(path: Path) -> tuple[int, str, str]:
 def load_records(paths: Sequence[Path]) -> list[ExportRecord]:
     """The records in ``paths``, each validated; ValidationFailed listing every problem of
     every record that is not valid (nothing is exported then)."""
-    from warcite.project import find_project_root, relative_to_project, resolve_in_project
-    from warcite.validate import validate_file
+    from warcite.core.project import find_project_root, relative_to_project, resolve_in_project
+    from warcite.integrity.validate import validate_file
 
     records: list[ExportRecord] = []
     problems: list[Any] = []
@@ -160,7 +160,7 @@ def unique_files(records: Sequence[ExportRecord]) -> list[PackageFile]:
 def schema_files(records: Sequence[ExportRecord]) -> list[tuple[Path, str]]:
     """(file, project-relative path) of the record schema of each version used, and the
     vendored schemas they refer to."""
-    from warcite.record import schema_path, schemas_directory
+    from warcite.record.schema import schema_path, schemas_directory
 
     chosen: dict[str, Path] = {}
     for record in records:
@@ -176,7 +176,7 @@ def schema_files(records: Sequence[ExportRecord]) -> list[tuple[Path, str]]:
 
 def archive_name(records: Sequence[ExportRecord]) -> str:
     """The archive's name from the first record's project (warcite.toml)."""
-    from warcite.config import load_config
+    from warcite.core.config import load_config
 
     return load_config(records[0].project_root).archive_name if records else "warcite"
 

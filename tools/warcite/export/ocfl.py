@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from warcite import __version__
+from warcite.core.version import __version__
 from warcite.export.common import ExportRecord, copy_verified, load_records
 
 OCFL_VERSION = "1.1"

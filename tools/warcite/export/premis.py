@@ -33,8 +33,8 @@ from typing import Any
 
 from lxml import etree
 
-from warcite import provenance
-from warcite.errors import RecordError, UsageError
+from warcite.core.errors import RecordError, UsageError
+from warcite.record import provenance
 
 PREMIS_NS = "http://www.loc.gov/premis/v3"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -54,7 +54,7 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 def xsd_path() -> Path:
     """The vendored PREMIS 3.0 XML schema."""
-    from warcite.record import schemas_directory
+    from warcite.record.schema import schemas_directory
 
     return schemas_directory() / "vendor" / "premis-v3-0.xsd"
 
@@ -100,8 +100,9 @@ def _role_code(uri: str) -> str:
 
 def _load(path: Path) -> dict[str, Any]:
     """A record migrated to the current schema and valid against it, or RecordError."""
-    from warcite.project import find_project_root
-    from warcite.record import load_record, record_validator
+    from warcite.core.project import find_project_root
+    from warcite.record.files import load_record
+    from warcite.record.schema import record_validator
 
     # The record's own project (not the current directory's): the folder at or above it
     # holding warcite.toml or archive/ and records/, else its own folder.  The path is made

@@ -31,8 +31,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from warcite import __version__
-from warcite.errors import RecordError
+from warcite.core.errors import RecordError
+from warcite.core.version import __version__
 from warcite.export.cdxj import cdxj_index
 from warcite.export.common import ExportRecord, PackageFile, archive_name, load_records
 

@@ -1,8 +1,8 @@
 """Extraction: archived bytes -> clean article text and metadata, each value with its evidence.
 
 ``extract`` is a pure function (no network, no printing): bytes plus the HTTP
-headers and URL they came with, to an :class:`~warcite.models.Extraction`, or an
-:class:`~warcite.errors.ExtractionError` that says why not.
+headers and URL they came with, to an :class:`~warcite.core.models.Extraction`, or an
+:class:`~warcite.core.errors.ExtractionError` that says why not.
 
 Modules:
     decode     content-coding and charset -> str
@@ -19,9 +19,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from warcite import __version__
-from warcite.errors import ExtractionError
-from warcite.models import ArchivedPage, Extraction, Headers
+from warcite.core.errors import ExtractionError
+from warcite.core.models import ArchivedPage, Extraction, Headers
+from warcite.core.version import __version__
 
 EXTRACTOR_NAME = "warcite"
 EXTRACTOR_VERSION = __version__
@@ -43,7 +43,7 @@ def extract(
     ``max_decoded_bytes`` bounds the decoded body (64 MiB unless given: a larger body, or
     a decompression bomb, is an ExtractionError).
     """
-    from warcite.extract.decode import decode_body
+    from warcite.core.decode import decode_body
 
     document = decode_body(body, headers=headers, media_type=media_type, limit=max_decoded_bytes)
     if document.media_type == "text/plain":

@@ -41,7 +41,7 @@ A page without a run of prose (a listing, a video page, a stub, an error page) k
 metadata and the little text it has (possibly none), with a warning that begins "no article
 text found"; ``warcite record`` refuses a page with no text at all (exit 4) and keeps one
 with a short text, the warning in its extraction event.  An empty document, or one with
-neither text nor a title, raises :class:`~warcite.errors.ExtractionError`.
+neither text nor a title, raises :class:`~warcite.core.errors.ExtractionError`.
 """
 
 from __future__ import annotations
@@ -56,10 +56,10 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
-from warcite.errors import ExtractionError
+from warcite.core.errors import ExtractionError
+from warcite.core.models import Extraction, Headers, Paragraph
 from warcite.extract import metadata as metadata_module
 from warcite.extract import selectors as sel
-from warcite.models import Extraction, Headers, Paragraph
 
 #: A <script> or <style> whose content exceeds this many UTF-8 bytes is emptied before
 #: parsing: libxml2 refuses a text node over 10,000,000 bytes and stops there, losing the

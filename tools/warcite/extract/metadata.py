@@ -1,6 +1,6 @@
 """Metadata with evidence: structured data first, then the visible page.
 
-Every value is a :class:`~warcite.models.Field` holding the chosen value, where it was found
+Every value is a :class:`~warcite.core.models.Field` holding the chosen value, where it was found
 (``source``), the text as found (``raw``), a ``note`` when reading it took a decision, and
 *every* candidate seen, in precedence order, for audit.  The chosen value is the first valid
 candidate in this order.
@@ -85,10 +85,10 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from warcite.core.decode import header_values
+from warcite.core.models import Affiliation, Evidence, Field, Headers, Paragraph, Person
 from warcite.extract import dates, names, patterns
-from warcite.extract.decode import header_values
 from warcite.extract.language import detect_language
-from warcite.models import Affiliation, Evidence, Field, Headers, Paragraph, Person
 
 #: Co-authors' names in one byline are at most this many elements apart.
 CO_AUTHOR_DISTANCE = 30

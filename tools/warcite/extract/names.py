@@ -5,7 +5,7 @@ bio ("Hyeon In-ae, Ph.D., ... is a visiting Research Fellow of ..."), a URL slug
 (``...-by-In-ae-Hyun-...``).  This module turns each into a :class:`ParsedName`, decides
 whether two forms name the same person (:func:`same_person`: tokens compared ignoring case,
 hyphens and order, with common romanisation variants such as Hyun/Hyeon/Hyon equal), and
-merges the forms into :class:`warcite.models.Person` values (:func:`merge_people`), the
+merges the forms into :class:`warcite.core.models.Person` values (:func:`merge_people`), the
 author's own bio's form preferred.
 
 Name order: a name is read family-first when its first token is a common East Asian family
@@ -24,8 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from warcite.core.models import Affiliation, Person
 from warcite.extract import patterns
-from warcite.models import Affiliation, Person
 
 # token -> ids of the variant groups it belongs to (a spelling may belong to two names)
 _VARIANT_GROUPS: dict[str, frozenset[int]] = {}
@@ -545,7 +545,7 @@ def merge_people(
     """Merge name candidates (highest precedence first) into people.
 
     Candidates naming the same person (see :func:`same_person`) become one
-    :class:`~warcite.models.Person` with every printed form; the preferred form is the one the
+    :class:`~warcite.core.models.Person` with every printed form; the preferred form is the one the
     author's own bio uses, else the highest-precedence printed form.  Candidates marked
     ``supporting`` only add forms to people found elsewhere.  A candidate joins the first
     person one of whose forms it matches; only the first :data:`MAX_MERGED_CANDIDATES`

@@ -37,7 +37,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from warcite.errors import ExtractionError
+from warcite.core.errors import ExtractionError
+from warcite.core.models import Extraction, Field, Headers, Paragraph, Person
 from warcite.extract import dates, names, patterns
 from warcite.extract.language import detect_language
 from warcite.extract.metadata import (
@@ -50,7 +51,6 @@ from warcite.extract.metadata import (
     normalize_text,
     note_agreement,
 )
-from warcite.models import Extraction, Field, Headers, Paragraph, Person
 
 #: Prose: at least this many words when the line ends like a sentence...
 PROSE_MIN_WORDS = 8

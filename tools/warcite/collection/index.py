@@ -1,0 +1,681 @@
+"""A derived SQLite index of the records: the catalogue for ``list`` and FTS5 for ``search``.
+
+The records in ``records/`` are the source of truth; the index
+(``.warcite/index.sqlite`` at the project root, never committed) is rebuilt from them
+whenever it may be out of date and can be deleted at any time.
+
+Verification, before every use (:func:`open_index`):
+
+* every ``records/*.json`` is compared with what the index holds for it: the file's
+  size and modification time and those of its text file; a record whose files changed is
+  then *hashed* (sha256 of the JSON file and of the text file, both stored in the index)
+  and re-indexed if a digest differs;
+* ``verify=True`` (``--verify``) hashes every record file whatever its time stamp;
+* records that disappeared are removed; a record that is new is added;
+* an index of another format version, or one SQLite cannot read, is rebuilt from scratch;
+  ``rebuild=True`` (``--reindex``) always does.
+
+What was done is returned in :class:`IndexSync` so the CLI can say so.
+
+Tables: ``records`` (one row per record file: digests, stat, the catalogue entry as JSON)
+and ``passages``, an FTS5 table (tokenizer ``unicode61 remove_diacritics 2``) with one row
+per paragraph of clean text (``field`` = ``text``, ``paragraph`` = its 1-based number) and
+one per metadata field (``title``, ``author`` -- every recorded form of every name --,
+``bio`` (authors' bios and affiliations), ``publisher``, ``description``, ``keywords``, ``url``; ``paragraph`` = 0).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from warcite.collection.catalog import (
+    CatalogEntry,
+    WarcSummary,
+    entry_from_json,
+    entry_from_record,
+    entry_to_json,
+    fold,
+    mapping,
+    summarize_warc,
+    work_key,
+)
+from warcite.core.errors import UsageError, WarciteError
+from warcite.core.lock import wait_for_flock
+from warcite.core.project import RECORDS_DIR, resolve_in_project
+
+INDEX_DIR = ".warcite"
+INDEX_FILE = "index.sqlite"
+INDEX_FORMAT = "6"
+"""Bumped whenever the tables or what goes into them change: an older index is rebuilt."""
+
+TOKENIZER = "unicode61 remove_diacritics 2"
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+"""A record file larger than this is not indexed (reported): records are a few kB."""
+MAX_TEXT_BYTES = 256 * 1024 * 1024
+"""A clean text larger than this is not indexed (its metadata is, reported)."""
+
+
+@dataclass(frozen=True)
+class IndexSync:
+    """What verifying the index against the records did."""
+
+    path: Path
+    records: int  # records in the index after the sync
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    reason: str | None = None  # why it was rebuilt
+    problems: tuple[str, ...] = ()  # record files that could not be indexed, and why
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
+
+    def summary(self) -> str:
+        if self.rebuilt:
+            return f"index rebuilt ({self.reason}): {self.records} records"
+        parts = [
+            f"{count} {word}"
+            for count, word in (
+                (self.added, "added"),
+                (self.updated, "updated"),
+                (self.removed, "removed"),
+            )
+            if count
+        ]
+        return f"index updated from the records: {', '.join(parts)}" if parts else "index current"
+
+
+def index_path(project_root: Path) -> Path:
+    return project_root / INDEX_DIR / INDEX_FILE
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=60, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    return connection
+
+
+def _create(connection: sqlite3.Connection) -> None:
+    connection.executescript(
+        f"""
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS records (
+            path TEXT PRIMARY KEY,
+            json_sha256 TEXT NOT NULL,
+            json_stat TEXT NOT NULL,
+            text_path TEXT,
+            text_sha256 TEXT,
+            text_stat TEXT,
+            entry TEXT,
+            problem TEXT,
+            first_passage INTEGER,
+            last_passage INTEGER,
+            site_folded TEXT,
+            authors_folded TEXT,
+            sort_when TEXT
+        );
+        CREATE TABLE IF NOT EXISTS responses (
+            record_path TEXT NOT NULL,
+            warc_path TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            target_key TEXT NOT NULL,
+            target_uri TEXT NOT NULL,
+            payload_digest TEXT,
+            date TEXT NOT NULL,
+            offset INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS responses_by_payload ON responses (target_key, payload_digest);
+        CREATE INDEX IF NOT EXISTS responses_by_id ON responses (record_id);
+        CREATE INDEX IF NOT EXISTS responses_by_record ON responses (record_path);
+        CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
+            record UNINDEXED, paragraph UNINDEXED, field UNINDEXED, body,
+            tokenize = '{TOKENIZER}'
+        );
+        """
+    )
+    connection.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('format', ?)", (INDEX_FORMAT,)
+    )
+
+
+def _stat(path: Path | str) -> str:
+    """Size and modification time (ns) of a file, or "" when it cannot be read."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ""
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def _read_limited(path: Path, limit: int) -> bytes | None:
+    """A regular file's bytes, or None when it is larger than ``limit``; OSError for a
+    file that is not a regular file (a FIFO, a device) or cannot be read."""
+    with path.open("rb") as stream:
+        if not os.path.isfile(path) or os.fstat(stream.fileno()).st_size > limit:
+            if not os.path.isfile(path):
+                raise OSError(f"{path.name} is not a regular file")
+            return None
+        data = stream.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def _sha256(path: Path | str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+@dataclass(frozen=True)
+class _Stored:
+    json_sha256: str
+    json_stat: str
+    text_path: str | None
+    text_sha256: str | None
+    text_stat: str | None
+
+
+def _text_file(record: Mapping[str, Any], project_root: Path) -> tuple[str | None, Path | None]:
+    relative = mapping(record.get("text")).get("path")
+    if not isinstance(relative, str):
+        return None, None
+    try:
+        return relative, resolve_in_project(project_root, relative)
+    except WarciteError:
+        return relative, None
+
+
+def _passages(
+    entry: CatalogEntry, record: Mapping[str, Any], text: str
+) -> Iterator[tuple[str, int, str, str]]:
+    from warcite.record.text import text_blocks
+
+    work = mapping(record.get("work"))
+    description = mapping(work.get("description"))
+    keywords = work.get("keywords")
+    keywords = keywords if isinstance(keywords, list) else []
+    people = [person for person in work.get("authors") or [] if isinstance(person, Mapping)]
+    bios = [str(person.get("bio")) for person in people if isinstance(person.get("bio"), str)]
+    affiliations = [
+        str(item.get(key))
+        for person in people
+        for item in person.get("affiliations") or []
+        if isinstance(item, Mapping)
+        for key in ("name", "alternate_name", "role")
+        if isinstance(item.get(key), str)
+    ]
+    fields = [
+        ("title", entry.title or ""),
+        ("bio", " ; ".join(dict.fromkeys(bios + affiliations))),
+        ("author", " ; ".join(entry.author_forms)),
+        ("publisher", entry.site),
+        ("description", str(description.get("value") or "")),
+        ("keywords", " ; ".join(str(k) for k in keywords)),
+        ("url", entry.url),
+    ]
+    for name, value in fields:
+        if value.strip():
+            yield (entry.path, 0, name, value)
+    for number, block in enumerate(text_blocks(text), start=1):
+        yield (entry.path, number, "text", block)
+
+
+class _Writer:
+    """Writes records and their passages; passages get explicit, consecutive rowids so a
+    record's passages are deleted by rowid range (the FTS table has no index on record)."""
+
+    def __init__(self, connection: sqlite3.Connection, project_root: Path) -> None:
+        self.connection = connection
+        self.project_root = project_root
+        row = connection.execute(
+            "SELECT rowid FROM passages ORDER BY rowid DESC LIMIT 1"
+        ).fetchone()
+        self.next_rowid = (row[0] if row else 0) + 1
+        self.warc_cache: dict[str, WarcSummary] = {}  # each WARC read once per sync
+
+    def delete(self, relative: str) -> None:
+        row = self.connection.execute(
+            "SELECT first_passage, last_passage FROM records WHERE path = ?", (relative,)
+        ).fetchone()
+        if row is not None and row[0] is not None:
+            self.connection.execute(
+                "DELETE FROM passages WHERE rowid BETWEEN ? AND ?", (row[0], row[1])
+            )
+        self.connection.execute("DELETE FROM records WHERE path = ?", (relative,))
+        self.connection.execute("DELETE FROM responses WHERE record_path = ?", (relative,))
+
+    def _warc(self, record: Mapping[str, Any], relative: str) -> str | None:
+        """Store the responses of the record's WARC (a live capture's); its requested URL."""
+        capture = mapping(record.get("capture"))
+        warc_relative = mapping(capture.get("warc")).get("path")
+        if not isinstance(warc_relative, str) or capture.get("method") not in (
+            "http-capture",
+            "import-memento",
+        ):
+            return None
+        if warc_relative not in self.warc_cache:
+            summary = WarcSummary(None, ())
+            with contextlib.suppress(WarciteError):
+                summary = summarize_warc(resolve_in_project(self.project_root, warc_relative))
+            self.warc_cache[warc_relative] = summary
+        summary = self.warc_cache[warc_relative]
+        self.connection.executemany(
+            "INSERT INTO responses (record_path, warc_path, record_id, record_type, target_key, "
+            "target_uri, payload_digest, date, offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    relative,
+                    warc_relative,
+                    response.record_id,
+                    response.record_type,
+                    work_key(response.target_uri),
+                    response.target_uri,
+                    response.payload_digest,
+                    response.date,
+                    response.offset,
+                )
+                for response in summary.responses
+            ],
+        )
+        return summary.requested_uri
+
+    def index(self, json_file: Path, relative: str) -> str | None:
+        """(Re)index one record file; returns a problem when it cannot be fully indexed."""
+        self.delete(relative)
+        json_stat = _stat(json_file)
+        try:
+            raw = _read_limited(json_file, MAX_RECORD_BYTES)
+        except OSError as error:
+            return f"{relative}: cannot read ({error.strerror or error})"
+        if raw is None:
+            return f"{relative}: larger than {MAX_RECORD_BYTES} bytes, not indexed"
+        json_sha = hashlib.sha256(raw).hexdigest()
+        row: dict[str, Any] = {"path": relative, "json_sha256": json_sha, "json_stat": json_stat}
+        try:
+            record = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            return self._store(
+                row, f"{relative}: not valid UTF-8 JSON ({error}); run warcite validate"
+            )
+        if not isinstance(record, dict):
+            return self._store(row, f"{relative}: not a JSON object; run warcite validate")
+        text_relative, text_file = _text_file(record, self.project_root)
+        text = ""
+        problem = None
+        row["text_path"] = text_relative
+        if text_file is None:
+            problem = f"{relative}: its text file {text_relative!r} is not a project path"
+        else:
+            row["text_stat"] = _stat(text_file)
+            try:
+                text_bytes = _read_limited(text_file, MAX_TEXT_BYTES)
+                if text_bytes is None:
+                    raise OSError(f"larger than {MAX_TEXT_BYTES} bytes")
+                row["text_sha256"] = hashlib.sha256(text_bytes).hexdigest()
+                text = text_bytes.decode("utf-8")
+            except OSError as error:
+                problem = (
+                    f"{relative}: its text file {text_relative} cannot be read "
+                    f"({getattr(error, 'strerror', None) or error}; metadata indexed)"
+                )
+            except UnicodeDecodeError:
+                problem = (
+                    f"{relative}: its text file {text_relative} is not UTF-8 (metadata indexed)"
+                )
+                text = ""
+        entry = entry_from_record(record, relative, requested_uri=self._warc(record, relative))
+        passages = list(_passages(entry, record, text))
+        first = self.next_rowid
+        self.connection.executemany(
+            "INSERT INTO passages (rowid, record, paragraph, field, body) VALUES (?, ?, ?, ?, ?)",
+            [(first + offset, *passage) for offset, passage in enumerate(passages)],
+        )
+        self.next_rowid += len(passages)
+        row.update(
+            entry=entry_to_json(entry),
+            first_passage=first if passages else None,
+            last_passage=self.next_rowid - 1 if passages else None,
+            site_folded=" | ".join(fold(value) for value in (entry.site, entry.host)),
+            authors_folded=" | ".join(fold(form) for form in entry.author_forms),
+            sort_when=entry.when or "",
+        )
+        return self._store(row, problem)
+
+    def _store(self, row: dict[str, Any], problem: str | None) -> str | None:
+        row["problem"] = problem
+        columns = ", ".join(row)
+        self.connection.execute(
+            f"INSERT OR REPLACE INTO records ({columns}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        return problem
+
+
+def _open_existing(path: Path) -> tuple[sqlite3.Connection | None, str | None]:
+    """The index if it exists and is of this format; else None and why it must be rebuilt."""
+    if not path.exists():
+        return None, "no index yet"
+    try:
+        connection = _connect(path)
+        row = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        connection.execute("SELECT count(*) FROM passages").fetchone()
+    except sqlite3.Error as error:
+        with contextlib.suppress(Exception):
+            connection.close()
+        return None, f"the index could not be read ({error})"
+    if row is None or row[0] != INDEX_FORMAT:
+        connection.close()
+        return None, f"index format {row[0] if row else '?'} is not {INDEX_FORMAT}"
+    return connection, None
+
+
+def _remove_index(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
+
+
+LOCK_NAME = "index.lock"
+LOCK_TIMEOUT = 600.0
+"""Seconds to wait while another warcite process builds or updates the index."""
+
+_guard = threading.RLock()  # one thread of this process builds or reads an index at a time
+_held: set[Path] = set()  # index lock files this process holds now
+
+
+@contextlib.contextmanager
+def _index_lock(folder: Path) -> Iterator[Callable[[], None]]:
+    """Hold ``.warcite/index.lock`` exclusively; the yielded function turns it shared.
+
+    Building, rebuilding (which deletes the database files) and bringing the index up to
+    date happen under the exclusive lock; reading it afterwards needs only the shared
+    lock, so several readers proceed at once but never while another process rebuilds the
+    files under them.  Re-entrant in one thread; other threads of the process wait.
+    """
+    lock_file = folder / LOCK_NAME
+    with _guard:
+        if lock_file in _held:  # an outer use in this thread holds it already
+            yield lambda: None
+            return
+        # an OSError here (a read-only folder) is the caller's to handle
+        descriptor = os.open(
+            lock_file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644
+        )
+        try:
+            wait_for_flock(
+                descriptor,
+                fcntl.LOCK_EX,
+                LOCK_TIMEOUT,
+                lambda: UsageError(
+                    f"another warcite process has been updating the search index "
+                    f"{folder / INDEX_FILE} for more than {LOCK_TIMEOUT:g} seconds; wait "
+                    "for it to finish and run the command again"
+                ),
+                lambda error: UsageError(f"cannot lock {lock_file}: {error.strerror or error}"),
+            )
+        except BaseException:
+            os.close(descriptor)
+            raise
+        _held.add(lock_file)
+        try:
+            yield lambda: fcntl.flock(descriptor, fcntl.LOCK_SH)
+        finally:
+            _held.discard(lock_file)
+            os.close(descriptor)  # releases the flock
+
+
+@contextlib.contextmanager
+def open_index(
+    project_root: Path, *, rebuild: bool = False, verify: bool = False
+) -> Iterator[tuple[sqlite3.Connection, IndexSync]]:
+    """The index, verified against the records and brought up to date, and what was done.
+
+    Safe with other warcite processes on the same project: see :func:`_index_lock`.
+    When the index folder cannot be written (a read-only archive), the index is built in
+    memory for this command alone, and the returned IndexSync's reason says so.
+    """
+    path = index_path(project_root)
+    try:
+        with contextlib.ExitStack() as stack:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                ignore = path.parent / ".gitignore"
+                if not ignore.exists():
+                    ignore.write_text("# derived from records/ by warcite; safe to delete\n*\n")
+                share = stack.enter_context(_index_lock(path.parent))
+            except OSError as error:
+                # a read-only archive (write-once storage, a mounted copy): built in memory
+                reason = f"{path.parent} cannot be written: {error.strerror or error}"
+                yield from _in_memory(project_root, path, reason)
+                return
+            yield from _opened(path, project_root, share, rebuild=rebuild, verify=verify)
+    except sqlite3.Error as error:  # a full disk, a damaged file, another program's lock
+        raise WarciteError(
+            f"the search index {path} cannot be used ({error}); it is derived from "
+            f"records/ and safe to delete: remove {path.parent} or run again with --reindex"
+        ) from error
+
+
+def _in_memory(
+    project_root: Path, path: Path, reason: str
+) -> Iterator[tuple[sqlite3.Connection, IndexSync]]:
+    """An index of the records built in memory for one command, when the project's index
+    folder cannot be written; nothing is written anywhere."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        _create(connection)
+        sync = _sync(
+            connection,
+            project_root,
+            path,
+            verify=False,
+            rebuilt=True,
+            reason=f"{reason}; kept in memory for this command",
+        )
+        yield connection, sync
+    finally:
+        connection.close()
+
+
+def _opened(
+    path: Path,
+    project_root: Path,
+    share: Callable[[], None],
+    *,
+    rebuild: bool,
+    verify: bool,
+) -> Iterator[tuple[sqlite3.Connection, IndexSync]]:
+    """open_index's work under the exclusive lock; ``share()`` once the index is current."""
+    connection, reason = (None, "--reindex") if rebuild else _open_existing(path)
+    rebuilt = connection is None
+    if connection is None:
+        _remove_index(path)
+        try:
+            connection = _connect(path)
+        except sqlite3.Error as error:
+            raise UsageError(f"cannot create the search index {path}: {error}") from error
+        _create(connection)
+    try:
+        sync = _sync(connection, project_root, path, verify=verify, rebuilt=rebuilt, reason=reason)
+        share()
+        yield connection, sync
+    finally:
+        connection.close()
+
+
+def _sync(
+    connection: sqlite3.Connection,
+    project_root: Path,
+    path: Path,
+    *,
+    verify: bool,
+    rebuilt: bool,
+    reason: str | None,
+) -> IndexSync:
+    folder = project_root / RECORDS_DIR
+    files: dict[str, str] = {}
+    json_stats: dict[str, str] = {}
+    try:
+        with os.scandir(folder) as listing:
+            for item in listing:
+                if item.name.endswith(".json") and not item.name.startswith("."):
+                    try:
+                        if not item.is_file(follow_symlinks=False):
+                            continue  # symbolic links and special files are not records
+                        info = item.stat()
+                    except OSError:
+                        continue
+                    relative = f"{RECORDS_DIR}/{item.name}"
+                    files[relative] = item.path
+                    json_stats[relative] = f"{info.st_size}:{info.st_mtime_ns}"
+    except FileNotFoundError:
+        pass
+    files = dict(sorted(files.items()))
+    stored = {
+        row[0]: (_Stored(row[1], row[2], row[3], row[4], row[5]), row[6])
+        for row in connection.execute(
+            "SELECT path, json_sha256, json_stat, text_path, text_sha256, text_stat, problem "
+            "FROM records"
+        )
+    }
+    added = updated = removed = 0
+    problems: list[str] = []
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        writer = _Writer(connection, project_root)
+        for relative in sorted(set(stored) - set(files)):
+            writer.delete(relative)
+            removed += 1
+        for relative, file in files.items():
+            held = stored.get(relative)
+            if held is None:
+                problem = writer.index(Path(file), relative)
+                added += 1
+            elif _current(
+                held[0], file, project_root, verify=verify, json_stat=json_stats[relative]
+            ):
+                problem = held[1]
+            else:
+                problem = writer.index(Path(file), relative)
+                updated += 1
+            if problem:
+                problems.append(problem)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return IndexSync(
+        path=path,
+        records=len(files),
+        added=0 if rebuilt else added,
+        updated=updated,
+        removed=removed,
+        rebuilt=rebuilt,
+        reason=reason,
+        problems=tuple(problems),
+    )
+
+
+def _current(
+    old: _Stored, json_file: str, project_root: Path, *, verify: bool, json_stat: str
+) -> bool:
+    """Whether the indexed copy of a record still matches its files.
+
+    Without ``verify``, the size and time stamp of both files decide (the text file's
+    path was checked to be inside the project when it was indexed); a difference, or
+    ``verify``, compares sha256 digests (the text file's path checked again).
+    """
+    if not verify:
+        text_stat = _stat(f"{project_root}/{old.text_path}") if old.text_path else None
+        if json_stat == old.json_stat and (text_stat or None) == (old.text_stat or None):
+            return True
+    if _sha256(json_file) != old.json_sha256:
+        return False
+    text_file: Path | None = None
+    if old.text_path is not None:
+        with contextlib.suppress(WarciteError):
+            text_file = resolve_in_project(project_root, old.text_path)
+    if text_file is not None and old.text_sha256 is not None:
+        return _sha256(text_file) == old.text_sha256
+    return old.text_sha256 is None
+
+
+def entries(
+    connection: sqlite3.Connection, paths: Iterable[str] | None = None
+) -> list[CatalogEntry]:
+    """The catalogue entries held by a (synced) index: every record's, or those of
+    ``paths`` (records/<id>.json)."""
+    if paths is None:
+        rows = connection.execute(
+            "SELECT entry FROM records WHERE entry IS NOT NULL ORDER BY path"
+        ).fetchall()
+    else:
+        wanted = sorted(set(paths))
+        rows = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows.extend(
+                connection.execute(
+                    "SELECT entry FROM records WHERE entry IS NOT NULL AND path IN "
+                    f"({', '.join('?' * len(chunk))}) ORDER BY path",
+                    chunk,
+                ).fetchall()
+            )
+    return [entry_from_json(row[0]) for row in rows]
+
+
+def filtered_entries(
+    connection: sqlite3.Connection,
+    *,
+    site: str | None = None,
+    author: str | None = None,
+    since: str | None = None,
+) -> list[CatalogEntry]:
+    """The entries that may pass ``warcite list`` filters, chosen in SQL from folded
+    columns (the caller applies warcite.collection.catalog.matches for the exact test)."""
+    rows = connection.execute(
+        "SELECT entry FROM records WHERE entry IS NOT NULL "
+        "AND (?1 IS NULL OR instr(site_folded, ?1) > 0) "
+        "AND (?2 IS NULL OR instr(authors_folded, ?2) > 0) "
+        "AND (?3 IS NULL OR sort_when >= ?3) ORDER BY path",
+        (
+            fold(site) if site is not None else None,
+            fold(author) if author is not None else None,
+            since,
+        ),
+    ).fetchall()
+    return [entry_from_json(row[0]) for row in rows]
+
+
+def load_entries(
+    project_root: Path, *, rebuild: bool = False, verify: bool = False
+) -> tuple[list[CatalogEntry], IndexSync]:
+    """Every record's catalogue entry, from the index verified against the records."""
+    with open_index(project_root, rebuild=rebuild, verify=verify) as (connection, sync):
+        return entries(connection), sync
+
+
+__all__ = [
+    "INDEX_DIR",
+    "INDEX_FILE",
+    "IndexSync",
+    "entries",
+    "filtered_entries",
+    "index_path",
+    "load_entries",
+    "open_index",
+]

@@ -1,0 +1,104 @@
+"""``warcite list``: the records as a table or JSON, filtered by site, author and date.
+
+Entries come from the derived index (warcite.collection.index), verified against the records first.
+The fixity column is computed now, for each record (see warcite.collection.catalog): the last
+``fixity check`` event when the record has one, otherwise a quick size check of its files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from warcite.collection.catalog import (
+    CatalogEntry,
+    fixity_status,
+    matches,
+    normalize_since,
+    sort_entries,
+)
+from warcite.collection.index import IndexSync, filtered_entries, open_index
+
+
+def list_records(
+    project_root: Path,
+    *,
+    site: str | None = None,
+    author: str | None = None,
+    since: str | None = None,
+    rebuild: bool = False,
+    verify: bool = False,
+) -> tuple[list[CatalogEntry], IndexSync]:
+    """The records passing the filters, by capture date, each with its fixity status now."""
+    since_value = normalize_since(since) if since is not None else None
+    with open_index(project_root, rebuild=rebuild, verify=verify) as (connection, sync):
+        found = filtered_entries(connection, site=site, author=author, since=since_value)
+    chosen = [
+        dataclasses.replace(entry, fixity=fixity_status(entry, project_root))
+        for entry in found
+        if matches(entry, site=site, author=author, since=since_value)
+    ]
+    return sort_entries(chosen), sync
+
+
+def _width(text: str) -> int:
+    """Display columns of ``text`` (East Asian wide characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(text: str, width: int) -> str:
+    out = ""
+    for character in text:
+        if _width(out + character) > width - (1 if _width(text) > width else 0):
+            return out + "…" + " " * (width - _width(out) - 1)
+        out += character
+    return out + " " * (width - _width(out))
+
+
+COLUMNS = (
+    ("id", 0),  # as wide as the longest id: ids are never cut
+    ("captured", 20),
+    ("title", 34),
+    ("first author", 18),
+    ("site", 20),
+    ("fixity", 13),
+)
+
+
+def render_table(entries: Sequence[CatalogEntry]) -> str:
+    """A fixed-width table; long values end in ``…``.  ``captured`` is when the content was
+    seen on the web; for an import with no such date, the ingest date marked ``(ingest)``."""
+    rows = [[name for name, _ in COLUMNS]]
+    for entry in entries:
+        captured = (
+            entry.captured[:19].replace("T", " ")
+            if entry.captured
+            else f"{(entry.ingested or '?')[:10]} (ingest)"
+        )
+        rows.append(
+            [
+                entry.id,
+                captured,
+                entry.title or "(no title)",
+                entry.first_author or "-",
+                entry.site or "-",
+                entry.fixity,
+            ]
+        )
+    widths = [width for _, width in COLUMNS]
+    widths[0] = max(_width(row[0]) for row in rows)
+    lines = []
+    for row in rows:
+        cells = [_cell(value, width) for value, width in zip(row, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def render_json(entries: Sequence[CatalogEntry]) -> str:
+    return json.dumps([entry.as_dict() for entry in entries], ensure_ascii=False, indent=2)
+
+
+__all__ = ["COLUMNS", "list_records", "render_json", "render_table"]

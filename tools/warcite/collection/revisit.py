@@ -1,0 +1,85 @@
+"""Unchanged payloads are not stored twice: the lookup behind WARC 1.1 ``revisit`` records.
+
+When a capture meets a response whose payload the archive already holds for the same
+URL, it writes a ``revisit`` record (profile identical-payload-digest) pointing at the
+earlier response instead of a second copy (warcite.capture, ``dedupe``).  This module
+answers the two questions that needs, from the derived index (warcite.collection.index), which keeps
+every response record of the WARCs of the project's live captures:
+
+* :func:`dedupe_lookup`: for a capture about to be written, ``(target URI, payload
+  digest)`` -> the earlier *response* record (never a revisit: a revisit always points at
+  a record holding the payload) with the same normalised target URI and digest, the most
+  recent one, or None;
+* :func:`original_record`: for a revisit being read back, its ``WARC-Refers-To`` record
+  ID -> the WARC file and offset of that response, or None.
+
+Only records that still exist count: the index is verified against ``records/`` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcite.collection.index import open_index
+from warcite.core.project import resolve_in_project
+from warcite.core.urls import work_key
+
+
+@dataclass(frozen=True)
+class EarlierResponse:
+    """A response record the archive holds: what a revisit refers to."""
+
+    warc_path: str  # relative to the project root
+    record_id: str  # "<urn:uuid:...>"
+    target_uri: str
+    date: str
+    offset: int
+
+
+def identical_payloads(project_root: Path) -> dict[tuple[str, str], EarlierResponse]:
+    """(work key of the target URI, payload digest) -> the latest response holding it."""
+    found: dict[tuple[str, str], EarlierResponse] = {}
+    with open_index(project_root) as (connection, _):
+        rows = connection.execute(
+            "SELECT target_key, payload_digest, warc_path, record_id, target_uri, date, offset "
+            "FROM responses WHERE record_type = 'response' AND payload_digest IS NOT NULL "
+            "ORDER BY date"
+        ).fetchall()
+    for key, digest, warc_path, record_id, target_uri, date, offset in rows:
+        found[(key, digest)] = EarlierResponse(warc_path, record_id, target_uri, date, offset)
+    return found
+
+
+def dedupe_lookup(project_root: Path) -> Callable[[str, str], EarlierResponse | None]:
+    """A ``(target_uri, payload_digest) -> EarlierResponse | None`` lookup over the archive
+    as it is now (read once; a capture in progress does not change it)."""
+    known = identical_payloads(project_root)
+
+    def lookup(target_uri: str, payload_digest: str) -> EarlierResponse | None:
+        return known.get((work_key(target_uri), payload_digest))
+
+    return lookup
+
+
+def original_record(project_root: Path, refers_to: str) -> tuple[Path, int] | None:
+    """The WARC file and offset of the response record ``refers_to`` (``<urn:uuid:...>``)."""
+    wanted = refers_to if refers_to.startswith("<") else f"<{refers_to}>"
+    with open_index(project_root) as (connection, _):
+        row = connection.execute(
+            "SELECT warc_path, offset FROM responses WHERE record_id = ? "
+            "AND record_type = 'response' LIMIT 1",
+            (wanted,),
+        ).fetchone()
+    if row is None:
+        return None
+    return resolve_in_project(project_root, row[0]), int(row[1])
+
+
+__all__ = [
+    "EarlierResponse",
+    "dedupe_lookup",
+    "identical_payloads",
+    "original_record",
+]
