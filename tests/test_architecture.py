@@ -110,15 +110,16 @@ def test_the_package_root_holds_few_modules() -> None:
 
 
 def test_the_old_module_paths_of_the_public_api_still_import() -> None:
-    import warcite
     import warcite.archive
+    import warcite.seal
+    import warcite.validate
+    import warcite.warc
+
+    import warcite
     import warcite.collection.archive
     import warcite.core.warc
     import warcite.integrity.seal
     import warcite.integrity.validate
-    import warcite.seal
-    import warcite.validate
-    import warcite.warc
     from warcite.integrity.recording import make_record
     from warcite.record import allocate_id
     from warcite.record import make_record as old_make_record

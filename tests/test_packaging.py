@@ -112,6 +112,8 @@ def test_schemas_are_found_installed_first_then_in_the_checkout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from warcite import record as records
+    from warcite.core.errors import RecordError
+    from warcite.record import schema as schema_module
 
     def place(folder: Path) -> Path:
         target = folder / "record" / records.SCHEMA_VERSION / "record.schema.json"
@@ -121,13 +123,15 @@ def test_schemas_are_found_installed_first_then_in_the_checkout(
 
     installed = tmp_path / "site" / "warcite"
     place(installed / "schemas")
-    monkeypatch.setattr(records, "__file__", str(installed / "record.py"))
+    monkeypatch.setattr(schema_module, "__file__", str(installed / "record" / "schema.py"))
     assert records.schemas_directory() == (installed / "schemas").resolve()
 
     checkout = tmp_path / "project"
-    monkeypatch.setattr(records, "__file__", str(checkout / "tools" / "warcite" / "record.py"))
+    monkeypatch.setattr(
+        schema_module, "__file__", str(checkout / "tools" / "warcite" / "record" / "schema.py")
+    )
     (checkout / "tools" / "warcite").mkdir(parents=True)
-    with pytest.raises(records.RecordError, match="schemas are missing"):
+    with pytest.raises(RecordError, match="schemas are missing"):
         records.schemas_directory()
     place(checkout / "schemas")
     assert records.schemas_directory() == (checkout / "schemas").resolve()
@@ -136,8 +140,8 @@ def test_schemas_are_found_installed_first_then_in_the_checkout(
     elsewhere = tmp_path / "other" / "warcite"
     elsewhere.mkdir(parents=True)
     (tmp_path / "schemas").mkdir()
-    monkeypatch.setattr(records, "__file__", str(elsewhere / "record.py"))
-    with pytest.raises(records.RecordError, match="reinstall warcite"):
+    monkeypatch.setattr(schema_module, "__file__", str(elsewhere / "record" / "schema.py"))
+    with pytest.raises(RecordError, match="reinstall warcite"):
         records.schemas_directory()
 
 

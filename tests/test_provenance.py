@@ -24,7 +24,7 @@ from test_record import (
 )
 from warcite import record as records
 from warcite.cli import cli
-
+from warcite.core.errors import RecordError
 from warcite.integrity.validate import validate_file
 from warcite.record import provenance, seals
 
@@ -179,7 +179,7 @@ def test_an_old_record_in_the_project_is_rebuilt_through_its_migration(
     record_path.with_suffix(seals.SEAL_SUFFIX).write_bytes(
         seals.manifest(seals.record_entries(old, before))
     )
-    with pytest.raises(records.RecordError, match="differs from the rebuilt record at ") as info:
+    with pytest.raises(RecordError, match="differs from the rebuilt record at ") as info:
         records.make_record(project / warc, project_root=project)
     differences = str(info.value).split("rebuilt record at ", 1)[1].split(";")[0].split(", ")
     assert differences  # the schema 1.1.0 fields (files[].category, format) are migrated
@@ -281,6 +281,6 @@ def test_migration_and_link_checks_survive_malformed_records() -> None:
             node[where[-1]] = value
             try:
                 migrated = records.migrate(broken)
-            except records.RecordError:
+            except RecordError:
                 continue
             provenance.link_problems(migrated)

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -401,7 +402,10 @@ class Browser:
         port = port_file.read_text().split()[0]
         targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=10))
         tab = next(target for target in targets if target["type"] == "page")
-        self.socket = websocket.create_connection(tab["webSocketDebuggerUrl"], timeout=30)
+        # no Origin header: Chromium 111+ refuses DevTools connections from other origins
+        self.socket = websocket.create_connection(
+            tab["webSocketDebuggerUrl"], timeout=30, suppress_origin=True
+        )
         self.counter = 0
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
@@ -594,7 +598,27 @@ def test_chromium_agrees_on_what_is_one_block(browser: tuple[Browser, str, _Page
         assert directive is not None
         ours = find_range(rendered, directive) is not None
         found = _open_in_chromium(browser, "edges", EDGES, f"http://x/#:~:text={fragment}", [])
+        if fragment in ACROSS_AN_IMAGE and chromium_major() < 156:
+            # Debian's Chromium 150 stops a match at an <img> (a word boundary for its
+            # find-in-page); 156, which the text-fragment work was checked with, does not.
+            # warcite follows the later engine: on 150 the link lands on the paragraph but
+            # does not highlight across the image (and "delta" alone matches there).  Pinned
+            # as a disagreement, so that a change of either side shows.
+            assert (found["target"] is not None) != ours, (fragment, ours, found)
+            continue
         assert (found["target"] is not None) == ours, (fragment, ours, found)
+
+
+ACROSS_AN_IMAGE = frozenset({"deltaepsilon", "delta"})
+
+
+def chromium_major() -> int:
+    """The major version of the Chromium the tests drive (0 when it does not say)."""
+    output = subprocess.run(
+        [_chromium(), "--version"], capture_output=True, text=True, timeout=60, check=False
+    ).stdout
+    match = re.search(r"(\d+)\.\d+\.\d+", output)
+    return int(match.group(1)) if match else 0
 
 
 def test_chromium_check_can_fail(browser: tuple[Browser, str, _Pages]) -> None:
