@@ -44,7 +44,8 @@ def cli() -> None:
     """Preserve web articles as WARC 1.1, extract their clean text, keep fixity records, cite them.
 
     Exit codes: 0 success, 1 other error, 2 usage, 3 capture/import, 4 extraction,
-    5 record (invalid, missing, would be overwritten, or unsafe to read), 6 citation.
+    5 record (invalid, missing, would be overwritten, or unsafe to read), 6 citation,
+    8 proof (a signature or timestamp missing, untrusted or not verifying).
     """
 
 
@@ -570,6 +571,22 @@ def _archive_batch(
     help="Append a PREMIS 'fixity check' event to each checked record and renew its seal.",
 )
 @click.option("--operator", default=None, help="With --record: the person checking (an agent).")
+@click.option(
+    "--trust",
+    "trust",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A public key (ssh-ed25519 line, PEM) whose signature every record must carry "
+    "(repeatable; exit 8 when one is missing or does not verify).",
+)
+@click.option(
+    "--tsa-root",
+    "tsa_roots",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A trusted Time-Stamping Authority root certificate (PEM; repeatable; added to "
+    "[proofs] tsa_roots of warcite.toml).",
+)
 @reports_errors
 def validate_command(
     paths: tuple[str, ...],
@@ -577,6 +594,8 @@ def validate_command(
     output_format: str,
     record_events: bool,
     operator: str | None,
+    trust: tuple[Path, ...] = (),
+    tsa_roots: tuple[Path, ...] = (),
 ) -> None:
     """Validate records (default: every records/*.json and the project): schema,
     references, fixity, seals.
@@ -614,12 +633,13 @@ def validate_command(
     files = record_files([Path(p) for p in paths], root)
     if not files:
         click.echo(f"no records to validate under {root}", err=True)
+    policy = _proof_policy(root, trust, tsa_roots)
     reports = []
     if len(files) > 5:
         with click.progressbar(files, label="validating", file=sys.stderr) as bar:
-            reports = [validate_file(path, root, deep=deep) for path in bar]
+            reports = [validate_file(path, root, deep=deep, proofs=policy) for path in bar]
     else:
-        reports = [validate_file(path, root, deep=deep) for path in files]
+        reports = [validate_file(path, root, deep=deep, proofs=policy) for path in files]
     project = [] if paths else project_problems(root)
     if output_format == "json":
         checked_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -631,6 +651,8 @@ def validate_command(
         for record_report in reports:
             for problem in record_report.problems:
                 click.echo(problem.line())
+            for note in record_report.proofs:
+                click.echo(f"{record_report.file}: {note}")
             if record_report.ok:
                 click.echo(f"{record_report.file}: ok")
         for problem in project:
@@ -651,37 +673,133 @@ def validate_command(
         if project_errors:
             n = len(project_errors)
             parts.append(f"{n} problem{'s' if n != 1 else ''} in the project")
-        raise ValidationFailed(
-            ", ".join(parts),
-            [p for report in failed for p in report.problems] + project_errors,
-        )
+        problems = [p for report in failed for p in report.problems] + project_errors
+        errors = [p for p in problems if p.severity == "error"]
+        if errors and all(p.kind in ("signature", "timestamp") for p in errors):
+            from warcite.errors import ProofFailed
+
+            raise ProofFailed(", ".join(parts) + " (signatures or timestamps)", problems)
+        raise ValidationFailed(", ".join(parts), problems)
+
+
+def _proof_policy(root: Path, trust: tuple[Path, ...], tsa_roots: tuple[Path, ...]) -> Any:
+    """The keys and TSA roots validate trusts, or None when none are given anywhere (the
+    signature and timestamp kept beside a seal are still checked)."""
+    if not trust and not tsa_roots and not _has_proof_settings(root):
+        return None
+    from warcite.proofs import ProofPolicy, load_proof_settings, trusted_keys
+    from warcite.timestamps import load_certificates
+
+    settings = load_proof_settings(root)
+    roots = list(settings.tsa_roots)
+    for path in tsa_roots:
+        roots.extend(load_certificates(path))
+    return ProofPolicy(trusted_keys=trusted_keys(trust), tsa_roots=tuple(roots))
+
+
+@cli.command("keygen")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--type",
+    "key_type",
+    type=click.Choice(["ed25519", "ecdsa-p384"]),
+    default="ed25519",
+    show_default=True,
+    help="ed25519 signs seals (seal --sign); ecdsa-p384 signs WACZ files (export wacz --sign), "
+    "as the WACZ signing specification asks.",
+)
+@click.option("--comment", default="", help="A comment for the public key line (e.g. your name).")
+@reports_errors
+def keygen_command(path: Path, key_type: str, comment: str) -> None:
+    """Write a new private key to PATH (readable by its owner only) and its public key to
+    PATH.pub; prints the key's fingerprint.  Never overwrites a file.
+
+    Keep PATH secret and give PATH.pub to whoever checks your seals
+    (`warcite validate --trust PATH.pub`).
+    """
+    from warcite.signing import generate_key
+
+    key = generate_key(path, comment, key_type=key_type)
+    click.echo(f"wrote {path} (private, mode 0600) and {path}.pub", err=True)
+    click.echo(key.fingerprint)
 
 
 @cli.command("seal")
 @click.argument("record")
 @click.option("--reason", required=True, help="Why the record changed (kept in its history).")
 @click.option("--operator", default=None, help="Name of the person re-sealing (an agent).")
+@click.option(
+    "--sign",
+    "key",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Sign the seal with this Ed25519 private key (OpenSSH or PEM; see warcite keygen).",
+)
+@click.option("--signer", default=None, help="With --sign: the key holder's name (kept in the record).")
+@click.option(
+    "--tsa",
+    "tsa_url",
+    default=None,
+    help="Timestamp the seal at this RFC 3161 Time-Stamping Authority URL "
+    "(default: [proofs] tsa_url of warcite.toml).",
+)
 @reports_errors
-def seal_command(record: str, reason: str, operator: str | None) -> None:
+def seal_command(
+    record: str,
+    reason: str,
+    operator: str | None,
+    key: Path | None = None,
+    signer: str | None = None,
+    tsa_url: str | None = None,
+) -> None:
     """Seal RECORD anew after a deliberate change, recording the change as an event.
 
     RECORD is a slug, a record_id or a record file.  The record must validate apart from
     its seal.  A PREMIS event with the reason is appended, then records/<id>.sha512 is
     rewritten; check it with `sha512sum -c records/<id>.sha512` from the project root.
+    --sign writes records/<id>.sha512.sig (check it with `ssh-keygen -Y verify`, or
+    `warcite validate --trust KEY.pub`); --tsa writes records/<id>.sha512.tsr (check it
+    with `openssl ts -verify`, or `warcite validate --tsa-root ROOT.pem`).  Exit 8 when
+    the key cannot sign or the Time-Stamping Authority does not answer with a valid token.
     """
-    from warcite.errors import ValidationFailed
+    from warcite.errors import UsageError, ValidationFailed
     from warcite.project import display_path, find_project_root
     from warcite.seal import reseal
 
     root = find_project_root()
+    proofs = None
+    if signer is not None and key is None:
+        raise UsageError("--signer names the holder of the --sign key: give --sign KEY too")
+    if key is not None or tsa_url is not None or _has_proof_settings(root):
+        from warcite.proofs import SealProofs, load_proof_settings
+        from warcite.signing import load_private_key
+
+        settings = load_proof_settings(root)
+        proofs = SealProofs(
+            tsa_url=tsa_url or settings.tsa_url,
+            signing_key=load_private_key(key) if key is not None else None,
+            signer=signer,
+            tsa_roots=settings.tsa_roots,
+        )
     try:
-        path = reseal(record, root, reason=reason, operator=operator)
+        path = reseal(record, root, reason=reason, operator=operator, proofs=proofs or None)
     except ValidationFailed as failure:
         for problem in failure.problems:
             click.echo(problem.line(), err=True)
         raise
     click.echo(f"sealed: {display_path(path, root)}", err=True)
     click.echo(display_path(path, root))
+
+
+def _has_proof_settings(root: Path) -> bool:
+    """True when warcite.toml may hold a [proofs] table (read fully only then)."""
+    from warcite.config import CONFIG_FILE_NAME
+
+    try:
+        config = root / CONFIG_FILE_NAME
+        return config.is_file() and b"[proofs]" in config.read_bytes()
+    except OSError:
+        return False
 
 
 @cli.command("recover")

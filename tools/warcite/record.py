@@ -1156,13 +1156,18 @@ def write_sealed_record(
     clock: Clock | None = None,
     new_uuid: UuidFactory | None = None,
     seal_entries: Sequence[Any] | None = None,
+    signer: Mapping[str, Any] | None = None,
+    seal_proofs: Callable[[str, bytes], Sequence[tuple[str, bytes]]] | None = None,
 ) -> JsonObject:
     """Append a PREMIS event to an existing record and write it with a new seal (one commit).
 
     The event's agent is this warcite (added to ``agents`` when missing), and the operator
     when named.  ``seal_entries`` (of :class:`warcite.seal.SealEntry`) keeps the seal's
     other lines as they were (only the JSON's line is renewed); by default the seal is made
-    from the record's own digests.  Returns the record written.
+    from the record's own digests.  ``signer`` (an agent) is the holder of the key that
+    signs the seal, linked to the event as its authorizer; ``seal_proofs(seal path, seal
+    bytes)`` gives the files kept beside the seal (signature, timestamp: warcite.proofs),
+    written in the same commit.  Returns the record written.
     """
     from warcite.seal import SealEntry, manifest, seal_relative_path
     from warcite.store import commit_files
@@ -1189,8 +1194,16 @@ def write_sealed_record(
         agent=agent["id"],
         outcome=outcome,
     )
+    if signer is not None and not any(
+        isinstance(a, dict) and a.get("id") == signer["id"] for a in agents
+    ):
+        agents.append(dict(signer))
     if str(updated.get("schema_version", "")) != "1.0.0":
         provenance.link_event(new_event, updated, person_id)
+        if signer is not None:
+            new_event["linking_agents"].append(
+                provenance.linking_agent(signer["id"], "authorizer")
+            )
     updated.setdefault("events", []).append(new_event)
     slug = updated["id"]
     json_bytes = dump_record(updated).encode("utf-8")
@@ -1203,10 +1216,10 @@ def write_sealed_record(
             for e in seal_entries
         ]
         seal = manifest(renewed)
-    commit_files(
-        project_root,
-        [(f"{RECORDS_DIR}/{slug}.json", json_bytes), (seal_relative_path(slug), seal)],
-    )
+    files = [(f"{RECORDS_DIR}/{slug}.json", json_bytes), (seal_relative_path(slug), seal)]
+    if seal_proofs is not None:
+        files.extend(seal_proofs(seal_relative_path(slug), seal))
+    commit_files(project_root, files)
     return updated
 
 

@@ -34,6 +34,8 @@ from warcite.errors import RecordError, ValidationFailed
 from warcite.project import RECORDS_DIR
 
 SEAL_SUFFIX = ".sha512"
+PROOF_KINDS = frozenset({"signature", "timestamp"})
+"""Problem kinds of the proofs kept beside a seal (warcite.proofs): renewed with it."""
 MAX_SEAL_BYTES = 64 * 1024
 _LINE = re.compile(r"^([0-9a-f]{128}) [ *](.+)$")
 
@@ -162,11 +164,14 @@ def reseal(
     operator: str | None = None,
     clock: Callable[[], Any] | None = None,
     new_uuid: Callable[[], Any] | None = None,
+    proofs: Any = None,
 ) -> Path:
     """Seal a record anew after a deliberate change, recording why as a PREMIS event.
 
     The record must validate apart from its seal (schema, references, fixity of its text
-    and WARC): a seal is never put on a broken record.  Returns the seal's path.
+    and WARC): a seal is never put on a broken record.  ``proofs`` (a
+    :class:`warcite.proofs.SealProofs`) signs and/or timestamps the new seal; the event
+    says so and names the signer.  Returns the seal's path.
     """
     from warcite.lock import project_lock
     from warcite.record import record_file, write_sealed_record
@@ -180,7 +185,11 @@ def reseal(
         recover(root)
         path = record_file(reference, root)
         report = validate_file(path, root)
-        errors = [p for p in report.problems if p.severity == "error" and not seal_problem(p)]
+        errors = [
+            p
+            for p in report.problems
+            if p.severity == "error" and not seal_problem(p) and p.kind not in PROOF_KINDS
+        ]
         if errors:
             raise ValidationFailed(
                 f"{report.file} does not validate apart from its seal; fix it first "
@@ -198,16 +207,19 @@ def reseal(
             event_type="message digest calculation",
             detail=f"{what}: {' '.join(reason.split())}; new "
             f"sha512 seal {seal_relative_path(record['id'])} of the record, its text and "
-            "its WARC",
+            "its WARC" + (f"; {proofs.describe()}" if proofs else ""),
             operator=operator,
             clock=clock,
             new_uuid=new_uuid,
+            signer=proofs.signer_agent() if proofs else None,
+            seal_proofs=proofs.files if proofs else None,
         )
     return root / seal_relative_path(record["id"])
 
 
 __all__ = [
     "MAX_SEAL_BYTES",
+    "PROOF_KINDS",
     "SEAL_SUFFIX",
     "SealEntry",
     "check_seal",

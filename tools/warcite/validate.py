@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,6 +103,8 @@ class RecordReport:
     checked_files: list[dict[str, Any]] = field(default_factory=list)
     path: Path | None = None
     json_sha512: str | None = None
+    proofs: list[str] = field(default_factory=list)
+    """What the proofs beside the seal showed (signer, timestamp), when they verified."""
 
     @property
     def ok(self) -> bool:
@@ -117,6 +120,7 @@ class RecordReport:
             "ok": self.ok,
             "problems": [problem.as_dict() for problem in self.problems],
             "files": self.checked_files,
+            "proofs": self.proofs,
         }
 
 
@@ -127,6 +131,8 @@ class _Collector:
         self.file = file
         self.problems: list[Problem] = []
         self.checked_files: list[dict[str, Any]] = []
+        self.proof_policy: Any = None  # a warcite.proofs.ProofPolicy, or None
+        self.proof_notes: list[str] = []
 
     def add(
         self,
@@ -957,6 +963,17 @@ def _check_seal(
     shown = {own: collector.file} if collector.file != own else {}
     for json_path, message in check_seal(record, seal, digests, shown):
         collector.add("seal", json_path, message)
+    if seal is not None and (
+        collector.proof_policy is not None
+        or any(os.path.lexists(project_root / f"{relative}{suffix}") for suffix in (".sig", ".tsr"))
+    ):
+        # imported here: cryptography and rfc3161-client would add ~90 ms to every validate
+        from warcite.proofs import check_proofs
+
+        findings = check_proofs(record, relative, seal, project_root, collector.proof_policy)
+        for kind, severity, message in findings.problems:
+            collector.add(kind, "$", message, severity=severity)
+        collector.proof_notes.extend(findings.notes)
 
 
 def read_record_bytes(path: Path, project_root: Path) -> bytes:
@@ -970,12 +987,17 @@ def validate_file(
     *,
     deep: bool = False,
     extractor: Extractor | None = None,
+    proofs: Any = None,
 ) -> RecordReport:
-    """Validate one record file; never raises for a problem in the record, never writes."""
+    """Validate one record file; never raises for a problem in the record, never writes.
+
+    ``proofs`` (a :class:`warcite.proofs.ProofPolicy`) names the trusted signing keys and
+    TSA roots; the signature and timestamp beside a seal are checked whenever present."""
     from warcite.record import parse_record_json
 
     display = display_path(path, project_root) if len(str(path)) < 4096 else str(path)[:80]
     collector = _Collector(display)
+    collector.proof_policy = proofs
     report = RecordReport(display, path=path)
     raw: bytes | None
     try:
@@ -1015,6 +1037,7 @@ def validate_file(
                 report.id = record.get("id") if isinstance(record.get("id"), str) else None
     report.problems = collector.problems
     report.checked_files = collector.checked_files
+    report.proofs = collector.proof_notes
     return report
 
 
