@@ -835,6 +835,10 @@ def recover_command() -> None:
 def check_command(warcs: tuple[str, ...], output_format: str) -> None:
     """Check WARC files (any tool's) strictly against WARC 1.1 (exit 5 when a problem is found).
 
+    A .wacz file is verified as a package instead: each listed file's hash and size, the
+    hash of datapackage.json, and its anonymous signature when it has one (exit 8 when any
+    of these fails; a domain signature is reported, not verified).
+
     Each problem names the spec section and the byte offset of its record (of the gzip
     member for .warc.gz): version line, mandatory fields and their syntax, the fields each
     record type may or must have, block and payload digests (the payload de-chunked, as
@@ -845,14 +849,18 @@ def check_command(warcs: tuple[str, ...], output_format: str) -> None:
     from warcite.check import check_warcs, summary
     from warcite.errors import ValidationFailed
 
-    reports = check_warcs(warcs)
+    packages = [name for name in warcs if name.lower().endswith(".wacz")]
+    reports = check_warcs([name for name in warcs if name not in packages])
+    verified = _check_wacz_packages(packages, output_format)
     if output_format == "json":
         document = {
             "tool": {"name": "warcite", "version": __version__},
             "specification": "WARC 1.1",
-            "ok": all(report.ok for report in reports),
+            "ok": all(report.ok for report in reports) and all(v.ok for v in verified),
             "files": [report.as_dict() for report in reports],
         }
+        if packages:
+            document["packages"] = [v.as_dict() for v in verified]
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         for report in reports:
@@ -867,6 +875,37 @@ def check_command(warcs: tuple[str, ...], output_format: str) -> None:
         raise ValidationFailed(
             summary(reports), [p for report in reports for p in report.problems]
         )
+    bad = [v for v in verified if not v.ok]
+    if bad:
+        from warcite.errors import ProofFailed
+
+        count = sum(len(v.problems) for v in bad)
+        raise ProofFailed(
+            f"{count} problem{'s' if count != 1 else ''} in {len(bad)} of {len(verified)} WACZ "
+            "package(s)",
+            [problem for v in bad for problem in v.problems],
+        )
+
+
+def _check_wacz_packages(packages: list[str], output_format: str) -> list[Any]:
+    """Verify WACZ packages (digests and signature: warcite.wacz_package); prints each
+    one's problems, warnings and what verified unless the output is JSON."""
+    if not packages:
+        return []
+    from warcite.wacz_package import verify_wacz
+
+    verified = [verify_wacz(Path(name), name) for name in packages]
+    if output_format != "json":
+        for result in verified:
+            for problem in result.problems:
+                click.echo(f"{result.file}: {problem}")
+            for warning in result.warnings:
+                click.echo(f"{result.file}: warning: {warning}")
+            for note in result.notes:
+                click.echo(f"{result.file}: {note}")
+            if result.ok:
+                click.echo(f"{result.file}: ok ({len(result.warcs)} WARC files)")
+    return verified
 
 
 @cli.command("export")
@@ -882,8 +921,18 @@ def check_command(warcs: tuple[str, ...], output_format: str) -> None:
 @click.option("--wacz", "flags", flag_value="wacz", multiple=True, help="Same as FORMAT wacz.")
 @click.option("--bagit", "flags", flag_value="bagit", multiple=True, help="Same as FORMAT bagit.")
 @click.option("--ocfl", "flags", flag_value="ocfl", multiple=True, help="Same as FORMAT ocfl.")
+@click.option(
+    "--sign",
+    "sign_key",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="wacz: sign the package with this ECDSA private key (WACZ signing spec, anonymous "
+    "signature; make one with `warcite keygen --type ecdsa-p384`).",
+)
 @reports_errors
-def export_command(words: tuple[str, ...], output: Path, flags: tuple[str, ...]) -> None:
+def export_command(
+    words: tuple[str, ...], output: Path, flags: tuple[str, ...], sign_key: Path | None = None
+) -> None:
     """Export records (default: all) as a package other archives ingest.
 
     FORMAT is premis (PREMIS 3.0 XML), wacz (WACZ 1.1.1 for replay tools), bagit (a BagIt
@@ -910,9 +959,11 @@ def export_command(words: tuple[str, ...], output: Path, flags: tuple[str, ...])
         name, words = format_name(words[0]), words[1:]
     else:
         raise UsageError("give a FORMAT: premis, wacz, bagit or ocfl (see warcite export --help)")
+    if sign_key is not None and name != "wacz":
+        raise UsageError(f"--sign signs a WACZ; the {name} export has no signature")
     root = find_project_root()
     records = [record_file(word, root) for word in words] if words else record_files([], root)
-    written = export(name, records, output)
+    written = export(name, records, output, {"sign_key": sign_key} if sign_key else None)
     click.echo(
         f"exported {len(records)} record{'s' if len(records) != 1 else ''} as {name}",
         err=True,
