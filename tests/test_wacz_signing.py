@@ -185,3 +185,75 @@ def test_a_wacz_made_by_py_wacz_verifies(project: Path, tmp_path: Path) -> None:
     result = run(tmp_path, "check", str(output))
     assert result.exit_code == 0, result.output
     assert "ok (1 WARC files)" in result.output
+
+
+# --------------------------------------------------------------------------- import
+
+
+def record_of(project: Path, warc: str) -> dict[str, object]:
+    made = run(project, "record", warc)
+    assert made.exit_code == 0, made.output
+    for path in (project / "records").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["capture"]["warc"]["path"] == warc:
+            return dict(data)
+    raise AssertionError(f"no record of {warc}")
+
+
+def fresh_project(tmp_path: Path) -> Path:
+    target = tmp_path / "importer"
+    (target / "archive").mkdir(parents=True)
+    (target / "records").mkdir()
+    return target
+
+
+def test_a_wacz_made_by_py_wacz_imports(project: Path, tmp_path: Path) -> None:
+    warc = next((project / "archive").glob("*.warc.gz"))
+    package = tmp_path / "other-tool.wacz"
+    made = run_tool("wacz", "create", "-o", str(package), str(warc), cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    importer = fresh_project(tmp_path)
+    result = run(importer, "import", str(package), "--id", "from-pywacz")
+    assert result.exit_code == 0, result.output
+    written = result.stdout.strip().splitlines()
+    assert len(written) == 1 and Path(written[0]).name.startswith("from-pywacz")
+    record = record_of(importer, f"archive/{Path(written[0]).name}")
+    capture = record["capture"]
+    assert isinstance(capture, dict) and capture["method"] == "import-warc"
+    assert "Taken from the package other-tool.wacz" in capture["source_description"]
+    assert "not signed" in capture["source_description"]
+    assert run(importer, "validate").exit_code == 0
+
+
+def test_a_signed_wacz_imports_with_its_signature_recorded(signed: Path, tmp_path: Path) -> None:
+    importer = fresh_project(tmp_path)
+    result = run(importer, "import", str(signed), "--id", "from-signed")
+    assert result.exit_code == 0, result.output
+    name = Path(result.stdout.strip()).name
+    record = record_of(importer, f"archive/{name}")
+    description = record["capture"]["source_description"]  # type: ignore[index]
+    assert "anonymous signature by ECDSA key SHA256:" in description and "verified" in description
+    from warcite.warc import iter_records
+
+    fields = [
+        r.block.decode("utf-8")
+        for r in iter_records(importer / "archive" / name)
+        if r.info.record_type == "metadata"
+    ]
+    assert any("source-package-verification: WACZ signed.wacz" in f for f in fields)
+
+
+def test_a_wacz_that_does_not_verify_is_not_imported(signed: Path, tmp_path: Path) -> None:
+    def flip(data: bytes) -> bytes:
+        document = json.loads(data)
+        raw = bytearray(base64.b64decode(document["signedData"]["signature"]))
+        raw[3] ^= 1
+        document["signedData"]["signature"] = base64.b64encode(bytes(raw)).decode()
+        return json.dumps(document).encode()
+
+    tampered = rewrite(signed, tmp_path / "t.wacz", "datapackage-digest.json", flip)
+    importer = fresh_project(tmp_path)
+    result = run(importer, "import", str(tampered))
+    assert result.exit_code == 3, result.output
+    assert "the package does not verify" in result.output
+    assert list((importer / "archive").iterdir()) == []
