@@ -336,3 +336,38 @@ def test_the_project_setting_timestamps_every_seal(project: Path, pki: TestPki) 
     checked = run(project, "validate")  # the roots come from warcite.toml
     assert checked.exit_code == 0, checked.output
     assert "verified against a trusted TSA root" in checked.output
+
+
+def test_archive_and_batch_timestamp_every_new_seal(tmp_path: Path, pki: TestPki) -> None:
+    """With [proofs] tsa_url, each record that archive writes (one source, or a batch of
+    several) is sealed with a timestamp in the same commit."""
+    project = tmp_path / "project"
+    (project / "archive").mkdir(parents=True)
+    (project / "records").mkdir()
+    root = write_root(project, pki)
+    sources = []
+    for number in (1, 2, 3):
+        source = tmp_path / f"transcript-{number}.txt"
+        text = (TEST_DATA / "transcript_news.txt").read_text(encoding="utf-8")
+        source.write_text(text.replace("harbor", f"harbor {number}", 1), encoding="utf-8")
+        sources.append(source)
+    with TsaServer(pki) as tsa:
+        (project / "warcite.toml").write_text(
+            f'[proofs]\ntsa_url = "{tsa.url}"\ntsa_roots = ["{root.as_posix()}"]\n',
+            encoding="utf-8",
+        )
+        one = run(project, "archive", str(sources[0]), "--url", URL, "--id", "single")
+        assert one.exit_code == 0, one.output
+        listing = tmp_path / "sources.txt"
+        listing.write_text(
+            f"{sources[1]} {URL}?batch=1\n{sources[2]} {URL}?batch=2\n", encoding="utf-8"
+        )
+        batch = run(project, "archive", "--from", str(listing))
+        assert batch.exit_code == 0, batch.output
+        assert tsa.requests == 3
+    seals = sorted((project / "records").glob("*.sha512"))
+    assert len(seals) == 3
+    assert all(seal.with_name(seal.name + ".tsr").is_file() for seal in seals)
+    checked = run(project, "validate")
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.count("verified against a trusted TSA root") == 3

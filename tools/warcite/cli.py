@@ -388,6 +388,7 @@ def record_command(
     """
     from pathlib import Path
 
+    from warcite.archive import project_seal_proofs
     from warcite.project import find_project_root
     from warcite.record import make_record
 
@@ -399,6 +400,7 @@ def record_command(
         replace=replace,
         project_root=root,
         operator=operator,
+        seal_proofs=project_seal_proofs(root),
     )
     _print_record_result(result, root)
 

@@ -1104,10 +1104,15 @@ def _seal_bytes(record: Mapping[str, Any], json_bytes: bytes) -> bytes:
 
 
 def write_record(
-    record: Mapping[str, Any], text: str, project_root: Path, replace: bool = False
+    record: Mapping[str, Any],
+    text: str,
+    project_root: Path,
+    replace: bool = False,
+    seal_proofs: Callable[[str, bytes], Sequence[tuple[str, bytes]]] | None = None,
 ) -> tuple[Path, Path]:
     """Write ``records/<id>.json``, ``.txt`` and the seal ``.sha512`` in one all-or-nothing
-    commit (:func:`warcite.store.commit_files`), under the project lock.
+    commit (:func:`warcite.store.commit_files`), under the project lock.  ``seal_proofs``
+    gives files kept beside the seal (a timestamp: warcite.proofs), in the same commit.
 
     Never replaces an existing record or text silently: RecordError unless ``replace``.
     Returns the JSON and text paths.
@@ -1138,15 +1143,15 @@ def write_record(
                 f"the record id {slug!r} is reserved by another warcite process that is "
                 "writing it; choose another --id"
             )
-        commit_files(
-            root,
-            [
-                (f"{RECORDS_DIR}/{slug}.txt", text.encode("utf-8")),
-                (f"{RECORDS_DIR}/{slug}.json", json_bytes),
-                (seal_relative_path(slug), _seal_bytes(record, json_bytes)),
-            ],
-            release=[slug],
-        )
+        seal = _seal_bytes(record, json_bytes)
+        files = [
+            (f"{RECORDS_DIR}/{slug}.txt", text.encode("utf-8")),
+            (f"{RECORDS_DIR}/{slug}.json", json_bytes),
+            (seal_relative_path(slug), seal),
+        ]
+        if seal_proofs is not None:
+            files.extend(seal_proofs(seal_relative_path(slug), seal))
+        commit_files(root, files, release=[slug])
     return json_path, text_path
 
 
@@ -1285,8 +1290,10 @@ def make_record(
     new_uuid: UuidFactory | None = None,
     operator: str | None = None,
     lineage: Mapping[str, Any] | None = None,
+    seal_proofs: Callable[[str, bytes], Sequence[tuple[str, bytes]]] | None = None,
 ) -> RecordResult:
     """Extract the page of a WARC and write its record and text, validated, atomically.
+    ``seal_proofs`` adds files beside the new seal (see :func:`write_record`).
 
     ``record_id`` picks the WARC record (default: the capture's page); ``slug`` sets the
     record's id (default: :func:`default_slug`).  When a record of the same capture exists
@@ -1415,7 +1422,9 @@ def make_record(
             raise RecordError(f"no free record id for {candidates[0]}")
 
         check_new_record(record, text, root)
-        json_path, text_path = write_record(record, text, root, replace=status == "replaced")
+        json_path, text_path = write_record(
+            record, text, root, replace=status == "replaced", seal_proofs=seal_proofs
+        )
     return RecordResult(json_path, text_path, record, status, tuple(warnings))
 
 
