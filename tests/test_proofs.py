@@ -371,3 +371,15 @@ def test_archive_and_batch_timestamp_every_new_seal(tmp_path: Path, pki: TestPki
     checked = run(project, "validate")
     assert checked.exit_code == 0, checked.output
     assert checked.output.count("verified against a trusted TSA root") == 3
+
+
+def test_validate_record_leaves_a_signed_seal_alone(project: Path, keys: dict[str, Path]) -> None:
+    """``validate --record`` renews the seal's JSON line: on a signed seal that would
+    invalidate the signature, so the event is not recorded and the seal is kept."""
+    assert run(project, "seal", SLUG, "--reason", "s", "--sign", str(keys["archivist"])).exit_code == 0
+    before = (project / RECORD).read_bytes()
+    result = run(project, "validate", "--record")
+    assert result.exit_code == 0, result.output
+    assert "its seal is signed or timestamped" in result.output
+    assert (project / RECORD).read_bytes() == before
+    assert run(project, "validate", "--trust", str(keys["archivist"].with_suffix(".pub"))).exit_code == 0

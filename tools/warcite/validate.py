@@ -1160,6 +1160,18 @@ def record_fixity_checks(
                 messages.append(f"{report.file}: no fixity check event recorded: no valid id")
                 continue
             own = f"{RECORDS_DIR}/{report.id}.json"
+            proofs = [
+                f"{seal_relative_path(report.id)}{suffix}"
+                for suffix in (".sig", ".tsr")
+                if os.path.lexists(root / f"{seal_relative_path(report.id)}{suffix}")
+            ]
+            if proofs:  # renewing the seal would leave its signature or timestamp invalid
+                messages.append(
+                    f"{report.file}: no fixity check event recorded: its seal is signed or "
+                    f"timestamped ({', '.join(proofs)}), and renewing the seal would make "
+                    "them invalid; the check itself ran (see above)"
+                )
+                continue
             try:
                 raw = read_record_bytes(report.path, root)
                 seal = read_regular_file(
