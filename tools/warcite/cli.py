@@ -772,8 +772,9 @@ def seal_command(
     rewritten; check it with `sha512sum -c records/<id>.sha512` from the project root.
     --sign writes records/<id>.sha512.sig (check it with `ssh-keygen -Y verify`, or
     `warcite validate --trust KEY.pub`); --tsa writes records/<id>.sha512.tsr (check it
-    with `openssl ts -verify`, or `warcite validate --tsa-root ROOT.pem`).  Exit 8 when
-    the key cannot sign or the Time-Stamping Authority does not answer with a valid token.
+    with `openssl ts -verify`, or `warcite validate --tsa-root ROOT.pem`).  Exit 2 for a
+    key that cannot be read or is not Ed25519; exit 8 when the Time-Stamping Authority
+    cannot be reached or does not answer with a valid token (nothing is written).
     """
     from warcite.errors import UsageError, ValidationFailed
     from warcite.project import display_path, find_project_root
