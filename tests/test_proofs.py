@@ -383,3 +383,23 @@ def test_validate_record_leaves_a_signed_seal_alone(project: Path, keys: dict[st
     assert "its seal is signed or timestamped" in result.output
     assert (project / RECORD).read_bytes() == before
     assert run(project, "validate", "--trust", str(keys["archivist"].with_suffix(".pub"))).exit_code == 0
+
+
+def test_an_encrypted_openssh_key_signs_with_its_passphrase(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not shutil.which("ssh-keygen"):
+        pytest.skip("ssh-keygen is not installed")
+    key = tmp_path / "encrypted"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "correct horse", "-f", str(key)], check=True
+    )
+    monkeypatch.delenv("WARCITE_KEY_PASSPHRASE", raising=False)
+    asked = run(project, "seal", SLUG, "--reason", "s", "--sign", str(key))
+    assert asked.exit_code == 2 and "WARCITE_KEY_PASSPHRASE" in asked.output
+    monkeypatch.setenv("WARCITE_KEY_PASSPHRASE", "wrong")
+    assert run(project, "seal", SLUG, "--reason", "s", "--sign", str(key)).exit_code == 2
+    monkeypatch.setenv("WARCITE_KEY_PASSPHRASE", "correct horse")
+    signed = run(project, "seal", SLUG, "--reason", "s", "--sign", str(key))
+    assert signed.exit_code == 0, signed.output
+    assert run(project, "validate", "--trust", f"{key}.pub").exit_code == 0

@@ -257,3 +257,14 @@ def test_a_wacz_that_does_not_verify_is_not_imported(signed: Path, tmp_path: Pat
     assert result.exit_code == 3, result.output
     assert "the package does not verify" in result.output
     assert list((importer / "archive").iterdir()) == []
+
+
+def test_validate_verifies_a_wacz_as_check_does(signed: Path, tmp_path: Path) -> None:
+    good = run(tmp_path, "validate", str(signed))
+    assert good.exit_code == 0, good.output
+    assert "anonymous signature verified" in good.output
+    broken = rewrite(signed, tmp_path / "x.wacz", "datapackage.json", lambda d: d + b" ")
+    result = run(tmp_path, "validate", "--format", "json", str(broken))
+    assert result.exit_code == 8, result.output
+    report = json.loads(result.stdout)
+    assert not report["ok"] and report["packages"][0]["problems"]

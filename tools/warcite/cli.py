@@ -614,7 +614,9 @@ def validate_command(
     references, fixity, seals.
 
     Every problem is collected and printed, one line each, before the exit status is set
-    (5 when any is found).  Without PATHS, WARCs in archive/ that no record refers to and
+    (5 when any is found; 8 when all are with signatures or timestamps).  A PATH ending in
+    .wacz is verified as a package, as `warcite check` does.  Without PATHS, WARCs in
+    archive/ that no record refers to and
     files left by an interrupted run are problems too.  --deep re-derives every field it
     can from the WARC (re-extraction) and the citation from the record's work.  Changes no
     file, except with --record: then each record gets a "fixity check" event.
@@ -636,6 +638,15 @@ def validate_command(
 
     if operator is not None and not record_events:
         raise UsageError("--operator names who recorded the check: use it with --record")
+    packages = [path for path in paths if path.lower().endswith(".wacz")]
+    if packages:  # a WACZ is verified as a package, as `warcite check` does
+        if len(packages) != len(paths) or record_events:
+            raise UsageError(
+                "give either WACZ files or records to validate, not both (and no --record "
+                "for a WACZ)"
+            )
+        _finish_wacz_check(_check_wacz_packages(packages, output_format), output_format)
+        return
     import os
 
     start = Path(paths[0]) if paths and len(paths[0]) < 4096 else None
@@ -888,6 +899,24 @@ def check_command(warcs: tuple[str, ...], output_format: str) -> None:
     if not all(report.ok for report in reports):
         raise ValidationFailed(
             summary(reports), [p for report in reports for p in report.problems]
+        )
+    _finish_wacz_check(verified, None)
+
+
+def _finish_wacz_check(verified: list[Any], output_format: str | None) -> None:
+    """Print the JSON report when asked (``output_format`` "json"), then exit 8 (ProofFailed)
+    when any package failed."""
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "tool": {"name": "warcite", "version": __version__},
+                    "ok": all(v.ok for v in verified),
+                    "packages": [v.as_dict() for v in verified],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
         )
     bad = [v for v in verified if not v.ok]
     if bad:
