@@ -589,8 +589,9 @@ def _archive_batch(
     "trust",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A public key (ssh-ed25519 line, PEM) whose signature every record must carry "
-    "(repeatable; exit 8 when one is missing or does not verify).",
+    help="A public key (ssh-ed25519 line or PEM) trusted to sign seals; with any, every "
+    "record must be signed by one of them (repeatable; exit 8 when a signature is missing, "
+    "by another key, or does not verify).",
 )
 @click.option(
     "--tsa-root",
@@ -616,8 +617,9 @@ def validate_command(
     Every problem is collected and printed, one line each, before the exit status is set
     (5 when any is found; 8 when all are with signatures or timestamps).  A PATH ending in
     .wacz is verified as a package, as `warcite check` does.  Without PATHS, WARCs in
-    archive/ that no record refers to and
-    files left by an interrupted run are problems too.  --deep re-derives every field it
+    archive/ that no record refers to and files left by an interrupted run are problems
+    too.  A signature or timestamp beside a seal is verified whenever present; --trust
+    asks every record for a signature by one of the keys given.  --deep re-derives every field it
     can from the WARC (re-extraction) and the citation from the record's work.  Changes no
     file, except with --record: then each record gets a "fixity check" event.
     """
