@@ -17,8 +17,9 @@ checks it too.  The seal is written in the same all-or-nothing commit as the rec
 files (:mod:`warcite.store`).  After a deliberate change, :func:`reseal` (``warcite seal``)
 appends a PREMIS event saying what changed and why, then writes a new seal.
 
-A seal proves the files are the ones sealed; it does not say who sealed them: keep a copy
-of the seals elsewhere (or sign them) to detect someone who edits a record and reseals it.
+A seal proves the files are the ones sealed; it does not say who sealed them or when: a
+signature and an RFC 3161 timestamp beside it (:mod:`warcite.proofs`, ``reseal(...,
+proofs=...)``) do, and catch someone who edits a record and reseals it.
 """
 
 from __future__ import annotations
