@@ -223,8 +223,13 @@ def import_file(
     clock: Clock | None = None,
     new_record_id: RecordIdFactory | None = None,
     hostname: str | None = None,
+    source_package: Sequence[tuple[str, str]] = (),
 ) -> CaptureResult:
     """Archive a local file (HTML, plain text or WARC) into a new WARC in ``archive_dir``.
+
+    ``source_package`` (for a WARC taken out of a package: warcite.capture.wacz_import) are
+    ``(field, value)`` pairs kept in the metadata record, the first naming the package and
+    the last saying what was verified of it (also added to the source description).
 
     ``url`` is the page's original http(s) URL (required for HTML and text; for a WARC it
     chooses the page record, else the WARC's own page is used).  ``observed_at`` (ISO 8601)
@@ -261,6 +266,7 @@ def import_file(
                 slug=slug,
                 note=note,
                 observed_at=observed_at,
+                source_package=source_package,
             )
         if base_type not in ("text/html", "application/xhtml+xml", "text/plain"):
             raise CaptureError(
@@ -409,6 +415,7 @@ def _import_warc(
     slug: str | None,
     note: str | None,
     observed_at: str | None,
+    source_package: Sequence[tuple[str, str]] = (),
 ) -> CaptureResult:
     from warcite.core.warc.pages import read_page
 
@@ -460,6 +467,11 @@ def _import_warc(
                 f" The source's own metadata calls its page: {source_method}."
                 if source_method
                 else ""
+            )
+            + (
+                f" Taken from the package {source_package[0][1]}: {source_package[-1][1]}."
+                if source_package
+                else ""
             ),
         ),
         ("source-method", source_method),
@@ -475,6 +487,7 @@ def _import_warc(
         ("observed-at", observed_at or _observed_at_of(main, records)),
         ("ingested-at", date),
         ("note", note),
+        *source_package,
     ]
     warcinfo = warcinfo_record(
         info_id,

@@ -241,12 +241,23 @@ def import_command(
     archive_dir: str,
     output_format: str,
 ) -> None:
-    """Archive FILE (a saved HTML page, a text transcript or a WARC) into a new WARC.
+    """Archive FILE (a saved HTML page, a text transcript, a WARC or a WACZ) into a new WARC.
 
     The file's bytes are kept unchanged in a resource record (WARC records are verified
-    and copied), with a metadata record saying it is an import, not a live capture.
+    and copied), with a metadata record saying it is an import, not a live capture.  A
+    WACZ is verified first (listed digests, signature when present; refused when any
+    fails), then each WARC inside becomes a new WARC as an imported WARC does, its
+    metadata naming the package and what was verified.
     """
     from warcite.capture import import_file
+    from warcite.capture.wacz_import import import_wacz, is_wacz
+
+    if is_wacz(file):
+        for one in import_wacz(
+            file, url=url, archive_dir=archive_dir, slug=slug, observed_at=observed_at, note=note
+        ):
+            _print_capture_result(one, output_format)
+        return
 
     result = import_file(
         file,

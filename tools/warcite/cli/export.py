@@ -22,8 +22,18 @@ from warcite.cli.main import cli, reports_errors
 @click.option("--wacz", "flags", flag_value="wacz", multiple=True, help="Same as FORMAT wacz.")
 @click.option("--bagit", "flags", flag_value="bagit", multiple=True, help="Same as FORMAT bagit.")
 @click.option("--ocfl", "flags", flag_value="ocfl", multiple=True, help="Same as FORMAT ocfl.")
+@click.option(
+    "--sign",
+    "sign_key",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="wacz: sign the package with this ECDSA private key (WACZ signing spec, anonymous "
+    "signature; make one with `warcite keygen --type ecdsa-p384`).",
+)
 @reports_errors
-def export_command(words: tuple[str, ...], output: Path, flags: tuple[str, ...]) -> None:
+def export_command(
+    words: tuple[str, ...], output: Path, flags: tuple[str, ...], sign_key: Path | None = None
+) -> None:
     """Export records (default: all) as a package other archives ingest.
 
     FORMAT is premis (PREMIS 3.0 XML), wacz (WACZ 1.1.1 for replay tools), bagit (a BagIt
@@ -50,9 +60,11 @@ def export_command(words: tuple[str, ...], output: Path, flags: tuple[str, ...])
         name, words = format_name(words[0]), words[1:]
     else:
         raise UsageError("give a FORMAT: premis, wacz, bagit or ocfl (see warcite export --help)")
+    if sign_key is not None and name != "wacz":
+        raise UsageError(f"--sign signs a WACZ; the {name} export has no signature")
     root = find_project_root()
     records = [record_file(word, root) for word in words] if words else record_files([], root)
-    written = export(name, records, output)
+    written = export(name, records, output, {"sign_key": sign_key} if sign_key else None)
     click.echo(
         f"exported {len(records)} record{'s' if len(records) != 1 else ''} as {name}",
         err=True,

@@ -54,6 +54,7 @@ def record_command(
     """
     from pathlib import Path
 
+    from warcite.collection.archive import project_seal_proofs
     from warcite.core.project import find_project_root
     from warcite.integrity.recording import make_record
 
@@ -65,6 +66,7 @@ def record_command(
         replace=replace,
         project_root=root,
         operator=operator,
+        seal_proofs=project_seal_proofs(root),
     )
     _print_record_result(result, root)
 

@@ -48,6 +48,24 @@ def _in_archive(source: str, archive_dir: Path) -> bool:
     )
 
 
+def project_seal_proofs(project_root: Path) -> Any:
+    """``SealProofs.files`` of the project's ``[proofs] tsa_url`` (every new seal
+    timestamped), or None; warcite.integrity.proofs (and cryptography) load only when the project's
+    warcite.toml has a [proofs] table."""
+    config = project_root / "warcite.toml"
+    try:
+        if not config.is_file() or b"[proofs]" not in config.read_bytes():
+            return None
+    except OSError:
+        return None
+    from warcite.integrity.proofs import SealProofs, load_proof_settings
+
+    settings = load_proof_settings(project_root)
+    if settings.tsa_url is None:
+        return None
+    return SealProofs(tsa_url=settings.tsa_url, tsa_roots=settings.tsa_roots).files
+
+
 def completion_command(
     warc_path: Path,
     project_root: Path,
@@ -169,6 +187,7 @@ def archive(
                 else lineage_from_entries(work_url, catalogue)
                 if catalogue is not None
                 else lineage_for(project_root, work_url),
+                seal_proofs=project_seal_proofs(project_root),
             )
             report = validate_file(result.path, project_root)
         if not report.ok:

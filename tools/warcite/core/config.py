@@ -91,11 +91,12 @@ def load_config(project_root: Path) -> Config:
 
 def parse_config(data: dict[str, Any], *, defaults: Config, where: str) -> Config:
     """Build a Config from the parsed TOML ``data`` (``where`` names it in error messages)."""
-    unknown = sorted(set(data) - {"archive"})
+    unknown = sorted(set(data) - {"archive", "proofs"})  # [proofs]: warcite.integrity.proofs reads it
     if unknown:
         raise UsageError(
             f"{where}: unknown table or key {', '.join(map(repr, unknown))}; "
-            "warcite.toml holds only an [archive] table with 'name' and 'replay_base'"
+            "warcite.toml holds an [archive] table with 'name' and 'replay_base', and a "
+            "[proofs] table with 'tsa_url' and 'tsa_roots'"
         )
     archive = data.get("archive", {})
     if not isinstance(archive, dict):

@@ -12,7 +12,9 @@ code, so a script can tell *what kind* of failure happened::
     ├── RecordError              exit 5   an invalid, missing or conflicting record
     │   └── ValidationFailed              validation found problems (carries them all)
     ├── CitationError            exit 6   a quote not found, an unknown style or pinpoint
-    └── BatchFailed              exit 7   a batch ran to its end but some items failed
+    ├── BatchFailed              exit 7   a batch ran to its end but some items failed
+    └── ProofError               exit 8   a signature or timestamp missing, refused or not verifying
+        └── ProofFailed                   validation found only signature/timestamp problems
 
 Every message says what is wrong, where, and what to do about it.  The
 library never prints and never exits; it raises.
@@ -83,12 +85,28 @@ class BatchFailed(WarciteError):
     exit_code = 7
 
 
+class ProofError(WarciteError):
+    """A signature or trusted timestamp that cannot be made, is missing, or does not
+    verify (a TSA that refuses, a seal signed by an untrusted key, an altered token)."""
+
+    exit_code = 8
+
+
+class ProofFailed(ProofError, ValidationFailed):
+    """Validation found problems, all of them with signatures or timestamps (exit 8);
+    ``problems`` holds every one."""
+
+    exit_code = 8
+
+
 __all__ = [
     "ArchiveExistsError",
     "BatchFailed",
     "CaptureError",
     "CitationError",
     "ExtractionError",
+    "ProofError",
+    "ProofFailed",
     "RecordError",
     "UsageError",
     "ValidationFailed",

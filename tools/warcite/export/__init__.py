@@ -23,12 +23,13 @@ import importlib.util
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from warcite.core.errors import UsageError, WarciteError
 
-Exporter = Callable[[list[Path], Path], Path]
+Exporter = Callable[..., Path]
 
 EXPORTERS: dict[str, str] = {
     "premis": "warcite.export.premis:export_premis",
@@ -87,8 +88,11 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def export(name: str, records: Sequence[Path], output: Path) -> Path:
+def export(
+    name: str, records: Sequence[Path], output: Path, options: Mapping[str, Any] | None = None
+) -> Path:
     """Export ``records`` (record JSON files) as format ``name`` to ``output``, atomically.
+    ``options`` are keyword arguments of the format's exporter (wacz: ``sign_key``).
 
     Raises UsageError when there is nothing to export, WarciteError when ``output`` exists
     or its folder does not, and whatever the exporter raises (nothing is left behind).
@@ -107,7 +111,7 @@ def export(name: str, records: Sequence[Path], output: Path) -> Path:
         raise UsageError(f"the folder {parent} does not exist; create it first")
     temporary = parent / f".{output.name}.partial-{uuid.uuid4().hex[:12]}"
     try:
-        written = function(list(records), temporary)
+        written = function(list(records), temporary, **(options or {}))
         if Path(written) != temporary:
             raise WarciteError(f"the {name} exporter wrote {written}, not {temporary}")
         if output.exists() or output.is_symlink():

@@ -12,7 +12,8 @@ replay tool can read records by range):
 - ``datapackage.json``        every entry with its sha256 and size, ``wacz_version``,
                               ``created``, ``software``, a title and description, and for a
                               single record ``mainPageURL``/``mainPageDate``;
-- ``datapackage-digest.json`` the sha256 of ``datapackage.json``.
+- ``datapackage-digest.json`` the sha256 of ``datapackage.json`` (with ``sign_key``, and
+                              its anonymous signature: export/wacz_signing.py).
 
 A transcript import is described as what it is: its page URL is the ``urn:transcript:`` URI
 the WARC holds, never the original ``https`` URL (a replay tool must not show a transcript
@@ -35,6 +36,7 @@ from warcite.core.errors import RecordError
 from warcite.core.version import __version__
 from warcite.export.cdxj import cdxj_index
 from warcite.export.common import ExportRecord, PackageFile, archive_name, load_records
+from warcite.export.wacz_signing import load_wacz_key, signed_data
 
 WACZ_VERSION = "1.1.1"
 INDEX_PATH = "indexes/index.cdx"
@@ -95,8 +97,16 @@ def _page(record: ExportRecord) -> dict[str, Any]:
     return page
 
 
-def export_wacz(records: list[Path], output: Path, *, now: datetime | None = None) -> Path:
-    """Write a WACZ 1.1.1 file of ``records`` at ``output``; returns it."""
+def export_wacz(
+    records: list[Path],
+    output: Path,
+    *,
+    now: datetime | None = None,
+    sign_key: Path | None = None,
+) -> Path:
+    """Write a WACZ 1.1.1 file of ``records`` at ``output``; returns it.  ``sign_key`` (an
+    ECDSA private key file) signs it anonymously (:mod:`warcite.export.wacz_signing`)."""
+    key = load_wacz_key(sign_key) if sign_key is not None else None
     items = load_records(records)
     when = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     warcs = _warc_names(items)
@@ -165,10 +175,12 @@ def export_wacz(records: list[Path], output: Path, *, now: datetime | None = Non
             datapackage["mainPageDate"] = page["ts"]
         content = json.dumps(datapackage, indent=2, ensure_ascii=False).encode("utf-8")
         package.writestr(_entry("datapackage.json", when), content)
-        digest = {
+        digest: dict[str, Any] = {
             "path": "datapackage.json",
             "hash": f"sha256:{hashlib.sha256(content).hexdigest()}",
         }
+        if key is not None:
+            digest["signedData"] = signed_data(digest["hash"], datapackage["created"], key)
         package.writestr(
             _entry("datapackage-digest.json", when),
             json.dumps(digest, indent=2).encode("utf-8"),

@@ -57,6 +57,8 @@ class RecordReport:
     checked_files: list[dict[str, Any]] = field(default_factory=list)
     path: Path | None = None
     json_sha512: str | None = None
+    proofs: list[str] = field(default_factory=list)
+    """What the proofs beside the seal showed (signer, timestamp), when they verified."""
 
     @property
     def ok(self) -> bool:
@@ -72,6 +74,7 @@ class RecordReport:
             "ok": self.ok,
             "problems": [problem.as_dict() for problem in self.problems],
             "files": self.checked_files,
+            "proofs": self.proofs,
         }
 
 
@@ -82,6 +85,8 @@ class Collector:
         self.file = file
         self.problems: list[Problem] = []
         self.checked_files: list[dict[str, Any]] = []
+        self.proof_policy: Any = None  # a warcite.integrity.proofs.ProofPolicy, or None
+        self.proof_notes: list[str] = []
 
     def add(
         self,

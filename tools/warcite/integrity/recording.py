@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,8 +90,10 @@ def make_record(
     new_uuid: UuidFactory | None = None,
     operator: str | None = None,
     lineage: Mapping[str, Any] | None = None,
+    seal_proofs: Callable[[str, bytes], Sequence[tuple[str, bytes]]] | None = None,
 ) -> RecordResult:
     """Extract the page of a WARC and write its record and text, validated, atomically.
+    ``seal_proofs`` adds files beside the new seal (see :func:`write_record`).
 
     ``record_id`` picks the WARC record (default: the capture's page); ``slug`` sets the
     record's id (default: :func:`default_slug`).  When a record of the same capture exists
@@ -220,7 +222,9 @@ def make_record(
             raise RecordError(f"no free record id for {candidates[0]}")
 
         check_new_record(record, text, root)
-        json_path, text_path = write_record(record, text, root, replace=status == "replaced")
+        json_path, text_path = write_record(
+            record, text, root, replace=status == "replaced", seal_proofs=seal_proofs
+        )
     return RecordResult(json_path, text_path, record, status, tuple(warnings))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from warcite.core.errors import RecordError, ValidationFailed
-from warcite.record.seals import parse_manifest, seal_relative_path
+from warcite.record.seals import PROOF_KINDS, parse_manifest, seal_relative_path
 
 
 def check_seal(
@@ -74,11 +74,14 @@ def reseal(
     operator: str | None = None,
     clock: Callable[[], Any] | None = None,
     new_uuid: Callable[[], Any] | None = None,
+    proofs: Any = None,
 ) -> Path:
     """Seal a record anew after a deliberate change, recording why as a PREMIS event.
 
     The record must validate apart from its seal (schema, references, fixity of its text
-    and WARC): a seal is never put on a broken record.  Returns the seal's path.
+    and WARC): a seal is never put on a broken record.  ``proofs`` (a
+    :class:`warcite.integrity.proofs.SealProofs`) signs and/or timestamps the new seal; the event
+    says so and names the signer.  Returns the seal's path.
     """
     from warcite.core.lock import project_lock
     from warcite.core.store import recover
@@ -92,7 +95,11 @@ def reseal(
         recover(root)
         path = record_file(reference, root)
         report = validate_file(path, root)
-        errors = [p for p in report.problems if p.severity == "error" and not seal_problem(p)]
+        errors = [
+            p
+            for p in report.problems
+            if p.severity == "error" and not seal_problem(p) and p.kind not in PROOF_KINDS
+        ]
         if errors:
             raise ValidationFailed(
                 f"{report.file} does not validate apart from its seal; fix it first "
@@ -110,10 +117,12 @@ def reseal(
             event_type="message digest calculation",
             detail=f"{what}: {' '.join(reason.split())}; new "
             f"sha512 seal {seal_relative_path(record['id'])} of the record, its text and "
-            "its WARC",
+            "its WARC" + (f"; {proofs.describe()}" if proofs else ""),
             operator=operator,
             clock=clock,
             new_uuid=new_uuid,
+            signer=proofs.signer_agent() if proofs else None,
+            seal_proofs=proofs.files if proofs else None,
         )
     return root / seal_relative_path(record["id"])
 

@@ -4,6 +4,7 @@ fixity checks recorded as events."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,17 @@ def _check_seal(
     shown = {own: collector.file} if collector.file != own else {}
     for json_path, message in check_seal(record, seal, digests, shown):
         collector.add("seal", json_path, message)
+    if seal is not None and (
+        collector.proof_policy is not None
+        or any(os.path.lexists(project_root / f"{relative}{suffix}") for suffix in (".sig", ".tsr"))
+    ):
+        # imported here: cryptography and rfc3161-client would add ~90 ms to every validate
+        from warcite.integrity.proofs import check_proofs
+
+        findings = check_proofs(record, relative, seal, project_root, collector.proof_policy)
+        for kind, severity, message in findings.problems:
+            collector.add(kind, "$", message, severity=severity)
+        collector.proof_notes.extend(findings.notes)
 
 
 def read_record_bytes(path: Path, project_root: Path) -> bytes:
@@ -163,12 +175,17 @@ def validate_file(
     *,
     deep: bool = False,
     extractor: Extractor | None = None,
+    proofs: Any = None,
 ) -> RecordReport:
-    """Validate one record file; never raises for a problem in the record, never writes."""
+    """Validate one record file; never raises for a problem in the record, never writes.
+
+    ``proofs`` (a :class:`warcite.integrity.proofs.ProofPolicy`) names the trusted signing keys and
+    TSA roots; the signature and timestamp beside a seal are checked whenever present."""
     from warcite.record.common import parse_record_json
 
     display = display_path(path, project_root) if len(str(path)) < 4096 else str(path)[:80]
     collector = Collector(display)
+    collector.proof_policy = proofs
     report = RecordReport(display, path=path)
     raw: bytes | None
     try:
@@ -208,6 +225,7 @@ def validate_file(
                 report.id = record.get("id") if isinstance(record.get("id"), str) else None
     report.problems = collector.problems
     report.checked_files = collector.checked_files
+    report.proofs = collector.proof_notes
     return report
 
 
@@ -331,6 +349,18 @@ def record_fixity_checks(
                 messages.append(f"{report.file}: no fixity check event recorded: no valid id")
                 continue
             own = f"{RECORDS_DIR}/{report.id}.json"
+            proofs = [
+                f"{seal_relative_path(report.id)}{suffix}"
+                for suffix in (".sig", ".tsr")
+                if os.path.lexists(root / f"{seal_relative_path(report.id)}{suffix}")
+            ]
+            if proofs:  # renewing the seal would leave its signature or timestamp invalid
+                messages.append(
+                    f"{report.file}: no fixity check event recorded: its seal is signed or "
+                    f"timestamped ({', '.join(proofs)}), and renewing the seal would make "
+                    "them invalid; the check itself ran (see above)"
+                )
+                continue
             try:
                 raw = read_record_bytes(report.path, root)
                 seal = read_regular_file(

@@ -8,7 +8,7 @@ The record stage as a whole (build, validate, then write) is
 
 Names are exported lazily (PEP 562): validation imports this layer and should not pay for
 record building.  ``make_record`` and ``RecordResult`` are re-exported from the integrity
-layer for the public API's old path ``warcite.record.make_record``.
+layer for the public API's old path ``warcite.integrity.recording.make_record``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from warcite.core.lazy import lazy_exports
 MOVED_UP = ("RecordResult", "check_new_record", "make_record")
 """Names of the record stage that live one layer up (warcite.integrity.recording, since
 the stage validates before it writes), still importable from here: the public API's old
-path ``warcite.record.make_record``."""
+path ``warcite.integrity.recording.make_record``."""
 
 _layer_getattr, __dir__ = lazy_exports(
     globals(),

@@ -144,9 +144,14 @@ def source_description(page: ArchivedPage, original_url: str) -> str:
             "with its bytes unchanged. Not a live capture: warcite did not fetch it."
         )
     if page.method == "import-warc":
+        package = _metadata_field(page, "source-package")
+        verified = _metadata_field(page, "source-package-verification")
+        from_package = (
+            f" Taken from the package {package}: {verified}." if package and verified else ""
+        )
         return (
             f"A {page.record_type} record for {original_url} copied unchanged from an existing "
-            f"WARC file{from_file}; warcite did not make the original capture."
+            f"WARC file{from_file}; warcite did not make the original capture.{from_package}"
         )
     if page.method == "import-memento":
         when = page.memento.datetime if page.memento else "an unknown date"

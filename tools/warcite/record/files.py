@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +98,15 @@ def _seal_bytes(record: Mapping[str, Any], json_bytes: bytes) -> bytes:
 
 
 def write_record(
-    record: Mapping[str, Any], text: str, project_root: Path, replace: bool = False
+    record: Mapping[str, Any],
+    text: str,
+    project_root: Path,
+    replace: bool = False,
+    seal_proofs: Callable[[str, bytes], Sequence[tuple[str, bytes]]] | None = None,
 ) -> tuple[Path, Path]:
     """Write ``records/<id>.json``, ``.txt`` and the seal ``.sha512`` in one all-or-nothing
-    commit (:func:`warcite.core.store.commit_files`), under the project lock.
+    commit (:func:`warcite.core.store.commit_files`), under the project lock.  ``seal_proofs``
+    gives files kept beside the seal (a timestamp: warcite.integrity.proofs), in the same commit.
 
     Never replaces an existing record or text silently: RecordError unless ``replace``.
     Returns the JSON and text paths.
@@ -132,15 +137,15 @@ def write_record(
                 f"the record id {slug!r} is reserved by another warcite process that is "
                 "writing it; choose another --id"
             )
-        commit_files(
-            root,
-            [
-                (f"{RECORDS_DIR}/{slug}.txt", text.encode("utf-8")),
-                (f"{RECORDS_DIR}/{slug}.json", json_bytes),
-                (seal_relative_path(slug), _seal_bytes(record, json_bytes)),
-            ],
-            release=[slug],
-        )
+        seal = _seal_bytes(record, json_bytes)
+        files = [
+            (f"{RECORDS_DIR}/{slug}.txt", text.encode("utf-8")),
+            (f"{RECORDS_DIR}/{slug}.json", json_bytes),
+            (seal_relative_path(slug), seal),
+        ]
+        if seal_proofs is not None:
+            files.extend(seal_proofs(seal_relative_path(slug), seal))
+        commit_files(root, files, release=[slug])
     return json_path, text_path
 
 
@@ -155,13 +160,18 @@ def write_sealed_record(
     clock: Clock | None = None,
     new_uuid: UuidFactory | None = None,
     seal_entries: Sequence[Any] | None = None,
+    signer: Mapping[str, Any] | None = None,
+    seal_proofs: Callable[[str, bytes], Sequence[tuple[str, bytes]]] | None = None,
 ) -> JsonObject:
     """Append a PREMIS event to an existing record and write it with a new seal (one commit).
 
     The event's agent is this warcite (added to ``agents`` when missing), and the operator
     when named.  ``seal_entries`` (of :class:`warcite.record.seals.SealEntry`) keeps the seal's
     other lines as they were (only the JSON's line is renewed); by default the seal is made
-    from the record's own digests.  Returns the record written.
+    from the record's own digests.  ``signer`` (an agent) is the holder of the key that
+    signs the seal, linked to the event as its authorizer; ``seal_proofs(seal path, seal
+    bytes)`` gives the files kept beside the seal (signature, timestamp:
+    warcite.integrity.proofs), written in the same commit.  Returns the record written.
     """
     from warcite.core.store import commit_files
     from warcite.record.seals import SealEntry, manifest, seal_relative_path
@@ -188,8 +198,16 @@ def write_sealed_record(
         agent=agent["id"],
         outcome=outcome,
     )
+    if signer is not None and not any(
+        isinstance(a, dict) and a.get("id") == signer["id"] for a in agents
+    ):
+        agents.append(dict(signer))
     if str(updated.get("schema_version", "")) != "1.0.0":
         provenance.link_event(new_event, updated, person_id)
+        if signer is not None:
+            new_event["linking_agents"].append(
+                provenance.linking_agent(signer["id"], "authorizer")
+            )
     updated.setdefault("events", []).append(new_event)
     slug = updated["id"]
     json_bytes = dump_record(updated).encode("utf-8")
@@ -202,10 +220,10 @@ def write_sealed_record(
             for e in seal_entries
         ]
         seal = manifest(renewed)
-    commit_files(
-        project_root,
-        [(f"{RECORDS_DIR}/{slug}.json", json_bytes), (seal_relative_path(slug), seal)],
-    )
+    files = [(f"{RECORDS_DIR}/{slug}.json", json_bytes), (seal_relative_path(slug), seal)]
+    if seal_proofs is not None:
+        files.extend(seal_proofs(seal_relative_path(slug), seal))
+    commit_files(project_root, files)
     return updated
 
 

@@ -13,6 +13,8 @@ from warcite.core.errors import RecordError
 from warcite.core.project import RECORDS_DIR
 
 SEAL_SUFFIX = ".sha512"
+PROOF_KINDS = frozenset({"signature", "timestamp"})
+"""Problem kinds of the proofs kept beside a seal (warcite.integrity.proofs): renewed with it."""
 MAX_SEAL_BYTES = 64 * 1024
 _LINE = re.compile(r"^([0-9a-f]{128}) [ *](.+)$")
 
