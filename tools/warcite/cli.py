@@ -44,7 +44,8 @@ def cli() -> None:
     """Preserve web articles as WARC 1.1, extract their clean text, keep fixity records, cite them.
 
     Exit codes: 0 success, 1 other error, 2 usage, 3 capture/import, 4 extraction,
-    5 record (invalid, missing, would be overwritten, or unsafe to read), 6 citation.
+    5 record (invalid, missing, would be overwritten, or unsafe to read), 6 citation,
+    7 batch (some sources failed).
     """
 
 
