@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from doc_examples import (
     REPOSITORY,
+    TOOLS_VENV,
     Session,
     console_blocks,
     differences,
@@ -33,14 +35,20 @@ def test_every_console_example_prints_what_it_shows(document: Path, session: Ses
     blocks = console_blocks(document)
     problems = differences(session, blocks)
     assert not problems, "\n".join(problems)
+    if session.skipped:
+        reason = f"{TOOLS_VENV}/ is absent (run .ci/tools-venv): not run: {session.skipped}"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
 
 
 def test_the_documents_have_examples_to_run() -> None:
     counted = {
-        path.name: sum(len(b.commands) for b in console_blocks(path)) for path in documents()
+        str(path.relative_to(REPOSITORY)): sum(len(b.commands) for b in console_blocks(path))
+        for path in documents()
     }
-    assert counted["README.md"] >= 8, counted
-    assert sum(counted.values()) >= 40, counted
+    assert counted["README.md"] >= 15, counted
+    assert sum(counted.values()) >= 60, counted
 
 
 EXAMPLE = """\
