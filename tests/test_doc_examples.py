@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from doc_examples import (
     REPOSITORY,
@@ -17,6 +19,7 @@ from doc_examples import (
     documents,
     normalise,
 )
+from warcite.cli import cli
 
 
 @pytest.fixture
@@ -107,3 +110,27 @@ def test_what_varies_between_runs_is_normalised_and_nothing_else() -> None:
     assert normalise(first) == normalise(second)
     assert normalise(first) != normalise(first.replace("otters", "beavers"))
     assert normalise("5 sources: 4 archived") != normalise("5 sources: 3 archived")
+
+
+def test_every_shell_session_is_run_or_marked_as_shown_only() -> None:
+    """A ``$ warcite`` session in another kind of block would escape the test unseen."""
+    hidden = []
+    for document in documents():
+        language = None
+        for number, line in enumerate(document.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith("```"):
+                language = line[3:].strip() if language is None else None
+            elif language not in (None, "console", "text") and line.startswith("$ warcite"):
+                hidden.append(f"{document.relative_to(REPOSITORY)}:{number}: ```{language}")
+    assert hidden == [], "write these as ```console (run) or ```text (shown only)"
+
+
+def test_help_and_readme_list_the_same_exit_codes() -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Exit codes") :]
+    documented = [int(code) for code in re.findall(r"^\| (\d) \|", table, re.MULTILINE)]
+    assert documented == list(range(8))
+    shown = CliRunner().invoke(cli, ["--help"]).output
+    listed = " ".join(shown.split())  # click wraps the text
+    for code in documented:
+        assert re.search(rf"\b{code} [a-z]", listed), f"warcite --help omits exit code {code}"
