@@ -4,7 +4,13 @@
 127.0.0.1, each a small article with its own title, author, date and paragraphs.  Tests
 change the site while it runs: ``site.fail[path] = 404`` (or 500, or ``"drop"`` to close
 the connection without an answer, or ``"empty"`` for a page with no article), and
-``site.edit(n, paragraph, text)`` rewrites one paragraph of a page.
+``site.edit(n, paragraph, text)`` rewrites one paragraph of a page.  With ``files=FOLDER``
+it also serves that folder's files at ``/<name>`` (the documentation's examples serve
+``docs/examples/site/``: ``/otters.html`` and its stylesheet).
+
+Run on its own, it serves the site the README's examples use until interrupted::
+
+    python tests/collection_site.py --port 8765 [--fail /news/story-1003.html=404]
 """
 
 from __future__ import annotations
@@ -70,8 +76,9 @@ def page_html(number: int, paragraphs: list[str]) -> bytes:
 class CollectionSite:
     """The server and its mutable pages (see the module docstring)."""
 
-    def __init__(self, pages: int = 200, port: int = 0) -> None:
+    def __init__(self, pages: int = 200, port: int = 0, files: Path | None = None) -> None:
         self.pages = pages
+        self.files = files
         self.fail: dict[str, Any] = {}
         self.texts: dict[int, list[str]] = {n: page_paragraphs(n) for n in range(pages)}
         self.hits: dict[str, int] = {}
@@ -104,10 +111,15 @@ class CollectionSite:
                         number = -1
                     if number in site.texts:
                         body = page_html(number, site.texts[number])
+                elif site.files is not None and self.path.count("/") == 1:
+                    served = site.files / self.path.lstrip("/")
+                    if self.path != "/" and served.is_file():
+                        body = served.read_bytes()
                 if body is None:
                     status, body = 404, b"<html><body><p>not found</p></body></html>"
                 self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                media_type = "text/css" if self.path.endswith(".css") else "text/html"
+                self.send_header("Content-Type", f"{media_type}; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -161,3 +173,40 @@ def run_cli(root: Path, monkeypatch: Any, *args: str) -> Any:
 
     monkeypatch.chdir(root)
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+EXAMPLE_FILES = Path(__file__).resolve().parent.parent / "docs" / "examples" / "site"
+"""The static pages of the documentation's examples (``/otters.html``)."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the loopback site on 127.0.0.1 until interrupted (see the module docstring)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--files", type=Path, default=EXAMPLE_FILES, help="static files")
+    parser.add_argument(
+        "--fail",
+        action="append",
+        default=[],
+        metavar="PATH=STATUS",
+        help="answer PATH with STATUS (e.g. /news/story-1003.html=404); repeatable",
+    )
+    options = parser.parse_args(argv)
+    site = CollectionSite(options.pages, port=options.port, files=options.files)
+    for rule in options.fail:
+        path, _, status = rule.partition("=")
+        site.fail[path] = int(status) if status.isdigit() else status
+    print(f"serving http://127.0.0.1:{site.server.server_address[1]}/ (Ctrl-C stops)", flush=True)
+    try:
+        site.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        site.server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         echo "ci-setup: installing chromium (Debian package)" >&2
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        # wait (up to 10 min) for another install holding the apt/dpkg lock instead of failing
+        apt-get -o DPkg::Lock::Timeout=600 update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null
     else
         echo "ci-setup: chromium is not installed and this is not root: its tests will skip" >&2
     fi
