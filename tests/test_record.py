@@ -263,8 +263,8 @@ def test_build_record_is_deterministic_and_valid(tmp_path: Path, fake_extraction
     )
     assert first["text"]["paragraphs"] == 2
     assert first["text"]["characters"] == len(text)
-    # "Rivers" keeps its capital: no lowercase use mid-sentence in the text (issue 10)
-    assert first["work"]["title"]["sentence_case"] == "Why Rivers flood in spring"
+    # "Rivers": no evidence that it is a proper noun, so lowercase (issue 21)
+    assert first["work"]["title"]["sentence_case"] == "Why rivers flood in spring"
     assert first["work"]["authors"][0]["alternate_names"] == ["Ana-Lima"]
     assert first["work"]["authors"][0]["affiliations"][0]["as_of"] == "2021-03-15"
     assert first["capture"]["warc"]["path"].startswith("archive/example-news-210315-77-")

@@ -787,7 +787,7 @@ def build_record(
     as_of = published[:10] if published and re.match(r"\d{4}-\d{2}-\d{2}", published) else None
     title: JsonObject | None = None
     if extraction.title is not None:
-        from warcite.cite.titles import sentence_case  # the citation stage: not for validate
+        from warcite.cite.titles import metadata_names, sentence_case  # citation stage only
 
         title = {
             **(_evidence(extraction.title) or {}),
@@ -795,6 +795,7 @@ def build_record(
                 extraction.title.value,
                 extraction.text,
                 extraction.language.value if extraction.language else None,
+                names=metadata_names(extraction),
             ),
         }
     publisher = _evidence(extraction.publisher)

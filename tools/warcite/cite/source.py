@@ -235,7 +235,12 @@ def citation_source(
         title=" ".join(title.split()),
         title_sentence_case=" ".join(sentence_case.split())
         if sentence_case
-        else titles.sentence_case(" ".join(title.split()), context=text, language=language),
+        else titles.sentence_case(
+            " ".join(title.split()),
+            context=text,
+            language=language,
+            names=_metadata_names(authors, _evidence_value(container), publisher),
+        ),
         authors=authors,
         issued=issued,
         container_title=_evidence_value(container) or publisher,
@@ -247,6 +252,18 @@ def citation_source(
         accessed=accessed,
         periodical=bool(genre) and (genre or "").casefold() in PERIODICAL_GENRES,
     )
+
+
+def _metadata_names(
+    authors: tuple[Name, ...], container: str | None, publisher: str | None
+) -> list[str]:
+    """The record's named entities, as :func:`titles.sentence_case` weighs them."""
+    names = [container or "", publisher or ""]
+    for name in authors:
+        names += [name.literal or "", name.family_full]
+        if name.given:
+            names.append(f"{name.given} {name.family_full}")
+    return [name for name in names if name]
 
 
 def without_credentials(url: str) -> str:
