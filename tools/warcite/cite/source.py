@@ -250,7 +250,7 @@ def citation_source(
         url=url,
         archived=archived,
         accessed=accessed,
-        periodical=bool(genre) and (genre or "").casefold() in PERIODICAL_GENRES,
+        periodical=is_periodical(work),
     )
 
 
@@ -264,6 +264,29 @@ def _metadata_names(
         if name.given:
             names.append(f"{name.given} {name.family_full}")
     return [name for name in names if name]
+
+
+_NEWS_ARTICLE_TYPE = re.compile(r"@type\s+\w*NewsArticle\b")
+
+
+def is_periodical(work: Mapping[str, Any]) -> bool:
+    """True when the record's evidence says the work is an article of a news or opinion
+    periodical: its genre is one of :data:`PERIODICAL_GENRES`, or its genre, or any
+    genre candidate, comes from a schema.org ``NewsArticle`` type or subtype
+    (``ReportageNewsArticle``, ``ReviewNewsArticle`` -> genre "Review", ...)."""
+    genre = work.get("genre")
+    value = _evidence_value(genre)
+    if value is not None and value.casefold() in PERIODICAL_GENRES:
+        return True
+    candidates = work.get("candidates")
+    found = candidates.get("genre") if isinstance(candidates, Mapping) else None
+    evidence = [genre, *(found if isinstance(found, list) else [])]
+    return any(
+        isinstance(item, Mapping)
+        and isinstance(item.get("raw"), str)
+        and _NEWS_ARTICLE_TYPE.search(item["raw"]) is not None
+        for item in evidence
+    )
 
 
 def without_credentials(url: str) -> str:
@@ -416,6 +439,7 @@ __all__ = [
     "Name",
     "PartialDate",
     "citation_source",
+    "is_periodical",
     "spanish_name",
     "without_credentials",
 ]

@@ -1668,6 +1668,11 @@ def _read_classification(page: _Page, title: Field | None) -> None:
     genre = genre_from_label(og_type.replace("article:", " ").replace(".", " "))
     if genre:
         candidates.add("genre", genre, "meta:og:type", og_type)
+    # a news article of no more specific genre (NewsArticle, ReportageNewsArticle, ...):
+    # its genre is news, the evidence citations need for a newspaper article
+    news = [kind for kind in _types(article) if kind.endswith("NewsArticle")]
+    if news and not candidates.fields.get("genre"):
+        candidates.add("genre", "News", "json-ld", f"@type {news[0]}")
 
 
 def _read_description_keywords_and_links(page: _Page) -> None:
