@@ -15,8 +15,7 @@ import pytest
 
 from citeproc_runner import render
 from test_cite import WITH_REPLAY, WITHOUT_REPLAY, evidence, person, titled, variant
-from warcite.cite import cite, csl_item
-from warcite.cite import tex
+from warcite.cite import cite, csl_item, tex
 from warcite.cite.titles import FUNCTION_WORDS, sentence_case, title_case
 
 DATA = Path(__file__).resolve().parent / "data" / "sentence_case_titles.json"
