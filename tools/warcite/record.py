@@ -54,7 +54,7 @@ JsonObject = dict[str, Any]
 Clock = Callable[[], datetime]
 UuidFactory = Callable[[], "uuid.UUID | str"]
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 """The schema version warcite writes."""
 
 CSL_SCHEMA_ID = "https://resource.citationstyles.org/schema/latest/input/json/csl-data.json"
@@ -273,6 +273,15 @@ def migrate(
 
 
 register_migration("1.0.0", "1.1.0")(provenance.migrate_1_0_0_to_1_1_0)
+
+
+@register_migration("1.1.0", "1.2.0")
+def migrate_1_1_0_to_1_2_0(record: JsonObject) -> JsonObject:
+    """Schema 1.1.0 -> 1.2.0: the schema compiles under ajv's strict mode (types on its
+    if/then/else branches) and a person may carry a ``name_note``; both are additions, so
+    a 1.1.0 record's fields stay as they are (the caller sets schema_version and records
+    the migration event)."""
+    return record
 
 
 # --------------------------------------------------------------------------- small helpers
