@@ -610,6 +610,7 @@ def _person(person: Person, as_of: str | None) -> JsonObject:
         ],
         "bio": person.bio,
         "sources": list(dict.fromkeys(person.sources)),
+        **({"name_note": person.name_note} if person.name_note else {}),
     }
 
 

@@ -344,6 +344,7 @@ def _name(author: object, where: str, language: str | None = None) -> Name:
         and order == "given-first"
         and given
         and not particle
+        and not author.get("name_note")  # the record's split rests on the page's evidence
     ):
         given, family = spanish_name(given, family)
     return Name(

@@ -59,6 +59,7 @@ from lxml.html import HtmlElement
 from warcite.errors import ExtractionError
 from warcite.extract import metadata as metadata_module
 from warcite.extract import selectors as sel
+from warcite.extract.surnames import settle_surnames
 from warcite.models import Extraction, Headers, Paragraph
 
 #: A <script> or <style> whose content exceeds this many UTF-8 bytes is emptied before
@@ -975,7 +976,7 @@ def extract_html(
     return Extraction(
         paragraphs=paragraphs,
         title=meta.title,
-        authors=meta.authors,
+        authors=settle_surnames(meta.authors, "\n".join(p.text for p in paragraphs)),
         published=meta.published,
         modified=meta.modified,
         publisher=meta.publisher,
