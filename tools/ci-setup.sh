@@ -2,7 +2,9 @@
 # Outside tools the test suite uses, installed idempotently (quick when already there):
 # - Debian's chromium, for the Text Fragment tests (tests/test_quote_fragments.py);
 # - citeproc-js from the npm registry, pinned by tests/citeproc/package-lock.json, for the
-#   differential citation tests (tests/test_cite_citeproc.py).
+#   differential citation tests (tests/test_cite_citeproc.py);
+# - ajv from the npm registry, pinned by tests/ajv/package-lock.json, for the strict compile
+#   of the record schema (tests/test_schema_ajv.py).
 # Run by .ci/run and by the README's test command. Without root (a developer's machine),
 # a missing chromium is reported and its tests skip, saying so; in CI (CI=true) they fail.
 set -euo pipefail
@@ -26,6 +28,14 @@ if command -v npm >/dev/null 2>&1; then
             <(sed -n '/"node_modules\/citeproc"/,/}/p' "$stamp"); then
         echo "ci-setup: npm ci in tests/citeproc" >&2
         (cd tests/citeproc && npm ci --no-audit --no-fund --silent)
+    fi
+    # ajv (strict compile of the record schema: tests/test_schema_ajv.py)
+    lock=tests/ajv/package-lock.json
+    stamp=tests/ajv/node_modules/.package-lock.json
+    if [ ! -f "$stamp" ] || ! cmp -s <(sed -n '/"node_modules\/ajv"/,/}/p' "$lock") \
+            <(sed -n '/"node_modules\/ajv"/,/}/p' "$stamp"); then
+        echo "ci-setup: npm ci in tests/ajv" >&2
+        (cd tests/ajv && npm ci --no-audit --no-fund --silent)
     fi
 else
     echo "ci-setup: npm is not installed: the citeproc-js tests will skip" >&2

@@ -4,7 +4,7 @@
 
     source = citation_source(record, config=config)   # the only reader of the record JSON
     apa(source), mla(source), chicago_note(source), chicago_short_note(source),
-    chicago_bib(source), bibtex(source), biblatex(source), ris(source), csl_json(source),
+    chicago_bib(source), chicago_author_date(source), bibtex(source), biblatex(source), ris(source), csl_json(source),
     robust_link(source)
 
 or all in one call: ``cite(record, "apa", config=config, markup=Markup.MARKDOWN)``.
@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from warcite.cite.author_date import chicago_author_date, chicago_author_date_in_text
 from warcite.cite.csl import csl_data, csl_json
 from warcite.cite.markup import Markup
 from warcite.cite.names import NAME_ORDERS
@@ -66,7 +67,12 @@ def format_citation(
         raise CitationError(
             f"unknown name order {name_order!r}; choose one of {', '.join(NAME_ORDERS)}"
         )
-    prose: dict[str, Callable[..., str]] = {"apa": apa, "mla": mla, "chicago-bib": chicago_bib}
+    prose: dict[str, Callable[..., str]] = {
+        "apa": apa,
+        "mla": mla,
+        "chicago-bib": chicago_bib,
+        "chicago-author-date": chicago_author_date,
+    }
     if style in prose:
         return prose[style](source, markup=chosen, name_order=name_order)
     if style == "chicago-note":
@@ -135,6 +141,8 @@ __all__ = [
     "apa_in_text",
     "biblatex",
     "bibtex",
+    "chicago_author_date",
+    "chicago_author_date_in_text",
     "chicago_bib",
     "chicago_note",
     "chicago_short_note",

@@ -235,7 +235,12 @@ def citation_source(
         title=" ".join(title.split()),
         title_sentence_case=" ".join(sentence_case.split())
         if sentence_case
-        else titles.sentence_case(" ".join(title.split()), context=text, language=language),
+        else titles.sentence_case(
+            " ".join(title.split()),
+            context=text,
+            language=language,
+            names=_metadata_names(authors, _evidence_value(container), publisher),
+        ),
         authors=authors,
         issued=issued,
         container_title=_evidence_value(container) or publisher,
@@ -245,7 +250,42 @@ def citation_source(
         url=url,
         archived=archived,
         accessed=accessed,
-        periodical=bool(genre) and (genre or "").casefold() in PERIODICAL_GENRES,
+        periodical=is_periodical(work),
+    )
+
+
+def _metadata_names(
+    authors: tuple[Name, ...], container: str | None, publisher: str | None
+) -> list[str]:
+    """The record's named entities, as :func:`titles.sentence_case` weighs them."""
+    names = [container or "", publisher or ""]
+    for name in authors:
+        names += [name.literal or "", name.family_full]
+        if name.given:
+            names.append(f"{name.given} {name.family_full}")
+    return [name for name in names if name]
+
+
+_NEWS_ARTICLE_TYPE = re.compile(r"@type\s+\w*NewsArticle\b")
+
+
+def is_periodical(work: Mapping[str, Any]) -> bool:
+    """True when the record's evidence says the work is an article of a news or opinion
+    periodical: its genre is one of :data:`PERIODICAL_GENRES`, or its genre, or any
+    genre candidate, comes from a schema.org ``NewsArticle`` type or subtype
+    (``ReportageNewsArticle``, ``ReviewNewsArticle`` -> genre "Review", ...)."""
+    genre = work.get("genre")
+    value = _evidence_value(genre)
+    if value is not None and value.casefold() in PERIODICAL_GENRES:
+        return True
+    candidates = work.get("candidates")
+    found = candidates.get("genre") if isinstance(candidates, Mapping) else None
+    evidence = [genre, *(found if isinstance(found, list) else [])]
+    return any(
+        isinstance(item, Mapping)
+        and isinstance(item.get("raw"), str)
+        and _NEWS_ARTICLE_TYPE.search(item["raw"]) is not None
+        for item in evidence
     )
 
 
@@ -304,6 +344,7 @@ def _name(author: object, where: str, language: str | None = None) -> Name:
         and order == "given-first"
         and given
         and not particle
+        and not author.get("name_note")  # the record's split rests on the page's evidence
     ):
         given, family = spanish_name(given, family)
     return Name(
@@ -399,6 +440,7 @@ __all__ = [
     "Name",
     "PartialDate",
     "citation_source",
+    "is_periodical",
     "spanish_name",
     "without_credentials",
 ]

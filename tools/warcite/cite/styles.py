@@ -28,7 +28,7 @@ def _period(text: str) -> str:
     return text if ends_with_end_punctuation(text) else f"{text}."
 
 
-def _quoted_title(source: CitationSource, markup: Markup, end: str) -> str:
+def quoted_title(source: CitationSource, markup: Markup, end: str) -> str:
     """The title in double quotes with ``end`` inside: "Title." / "Title?" / "Title?,".
 
     A period is not added after a title ending in ".", "?" or "!"; a comma is kept.
@@ -165,7 +165,7 @@ def mla(source: CitationSource, *, markup: Markup = Markup.PLAIN, name_order: st
     parts = []
     if authors:
         parts.append(markup.text(n.end_with_period(_mla_authors(authors, name_order))))
-    parts.append(_quoted_title(source, markup, "."))
+    parts.append(quoted_title(source, markup, "."))
     container = []
     if source.container_title:
         container.append(markup.italic(source.container_title))
@@ -201,7 +201,7 @@ def _chicago_note_authors(authors: tuple[Name, ...], name_order: str) -> str:
     return n.join_with([n.direct(author, name_order) for author in authors], "and")
 
 
-def _chicago_bib_authors(authors: tuple[Name, ...], name_order: str) -> str:
+def chicago_bib_authors(authors: tuple[Name, ...], name_order: str) -> str:
     listed = list(authors)
     more = len(listed) > CHICAGO_BIB_MAX_AUTHORS
     if more:
@@ -215,7 +215,7 @@ def _chicago_bib_authors(authors: tuple[Name, ...], name_order: str) -> str:
     return n.join_with(formatted, "and")
 
 
-def _chicago_site(source: CitationSource, markup: Markup) -> list[str]:
+def chicago_site(source: CitationSource, markup: Markup) -> list[str]:
     # Chicago 17, 14.206: the title of a website in roman; a site analogous to a periodical
     # (news and opinion: the record's genre says so) in italics, like a newspaper (14.191).
     parts = []
@@ -242,7 +242,7 @@ def chicago_note(
     ``1. In-ae Hyeon, "Title?," *OpEdNews*, August 29, 2016, URL, archived DATE, at
     ARCHIVE, ARCHIVED_URL.``  A comma after a title's "?" is kept (6.125).
     """
-    rest = _chicago_site(source, markup)
+    rest = chicago_site(source, markup)
     if source.issued is not None:
         rest.append(markup.text(chicago_date(source.issued)))
     rest.append(markup.link(source.url))
@@ -250,7 +250,7 @@ def chicago_note(
     rest.append(markup.text(f"archived {chicago_date(archived.date)}"))
     rest.append(markup.text(f"at {archived.archive_name}"))
     rest.append(markup.link(archived.locator))
-    text = f"{_quoted_title(source, markup, ',')} {', '.join(rest)}."
+    text = f"{quoted_title(source, markup, ',')} {', '.join(rest)}."
     if source.authors:
         text = f"{markup.text(_chicago_note_authors(source.authors, name_order))}, {text}"
     return f"{note_number}. {text}" if note_number is not None else text
@@ -293,12 +293,12 @@ def chicago_bib(
     sentences = []
     if source.authors:
         sentences.append(
-            markup.text(n.end_with_period(_chicago_bib_authors(source.authors, name_order)))
+            markup.text(n.end_with_period(chicago_bib_authors(source.authors, name_order)))
         )
-    site = _chicago_site(source, markup)
+    site = chicago_site(source, markup)
     if source.issued is not None:
         site.append(markup.text(chicago_date(source.issued)))
-    sentences.append(_quoted_title(source, markup, "."))
+    sentences.append(quoted_title(source, markup, "."))
     if site:
         sentences.append(", ".join(site) + ".")
     sentences.append(markup.link(source.url) + ".")
@@ -310,4 +310,14 @@ def chicago_bib(
     return " ".join(sentences)
 
 
-__all__ = ["apa", "apa_in_text", "chicago_bib", "chicago_note", "chicago_short_note", "mla"]
+__all__ = [
+    "apa",
+    "apa_in_text",
+    "chicago_bib",
+    "chicago_bib_authors",
+    "chicago_note",
+    "chicago_short_note",
+    "chicago_site",
+    "mla",
+    "quoted_title",
+]

@@ -163,8 +163,54 @@ def bibtex_name(name: Name) -> str:
     return ", ".join(parts)
 
 
-def _ascii_word(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+# Latin letters that Unicode does not decompose into a base letter and a mark, written as
+# the languages that use them transliterate them (German ß -> ss, Danish/Norwegian ø -> o,
+# Icelandic þ -> th, Polish ł -> l ...): without them a key loses the letter ("wei2021").
+# Letters with marks (é, ü, ñ) decompose (NFKD) to their base letter.
+TRANSLITERATIONS = str.maketrans(
+    {
+        "ß": "ss",
+        "ẞ": "SS",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "þ": "th",
+        "Þ": "TH",
+        "ð": "d",
+        "Ð": "D",
+        "đ": "d",
+        "Đ": "D",
+        "ħ": "h",
+        "Ħ": "H",
+        "ł": "l",
+        "Ł": "L",
+        "ı": "i",
+        "ŀ": "l",
+        "Ŀ": "L",
+        "ŋ": "ng",
+        "Ŋ": "NG",
+        "ĸ": "q",
+        "ſ": "s",
+        "ŧ": "t",
+        "Ŧ": "T",
+        "ƀ": "b",
+        "ɨ": "i",
+        "ʉ": "u",
+        "ɖ": "d",
+        "ƒ": "f",
+    }
+)
+
+
+def ascii_word(text: str) -> str:
+    """``text`` as lowercase ASCII letters and digits for a citation key: letters that do
+    not decompose transliterated (:data:`TRANSLITERATIONS`: "Weiß" -> "weiss", "Ødegård"
+    -> "odegard"), marks dropped ("Müller" -> "muller"), anything else left out."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(TRANSLITERATIONS))
+    decomposed = decomposed.translate(TRANSLITERATIONS)
     return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode().lower())
 
 
@@ -173,9 +219,9 @@ def entry_key(source: CitationSource) -> str:
 
     Falls back to the record's slug when the name or title has no ASCII letters.
     """
-    who = _ascii_word(source.authors[0].family_full.split()[-1]) if source.authors else ""
+    who = ascii_word(source.authors[0].family_full.split()[-1]) if source.authors else ""
     year = str(source.issued.year) if source.issued else "nd"
-    words = [_ascii_word(word) for word in source.title.split()]
+    words = [ascii_word(word) for word in source.title.split()]
     words = [word for word in words if word and word not in {"a", "an", "the"}]
     if (source.authors and not who) or not words:
         fallback = source.id or source.record_id.split(":")[-1]
@@ -254,6 +300,8 @@ def bibtex(source: CitationSource) -> str:
 
 __all__ = [
     "BABEL_LANGUAGES",
+    "TRANSLITERATIONS",
+    "ascii_word",
     "biblatex",
     "bibtex",
     "bibtex_name",

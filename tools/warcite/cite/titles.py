@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from warcite.core.models import Extraction
 
 # Closed-class English words (articles, prepositions, conjunctions, pronouns, auxiliaries):
 # never proper nouns when capitalised inside a title-cased title, so sentence case can
@@ -50,43 +54,253 @@ def handles_language(language: str | None, title: str, context: str | None = Non
     return len(sample) >= 5 and hits >= 0.2 * len(sample)
 
 
-def sentence_case(title: str, context: str | None = None, language: str | None = None) -> str:
-    """The sentence-case form of a title-cased title, proper nouns kept (APA titles).
+def sentence_case(
+    title: str,
+    context: str | None = None,
+    language: str | None = None,
+    *,
+    names: Iterable[str] = (),
+) -> str:
+    """The sentence-case form of a title-cased title, proper nouns kept (APA 7, 6.17).
 
     Only English titles are recased (:func:`handles_language`); any other is returned as
     it is.  The first word, and the first word after a colon or a sentence end, keep their
     capital; so do words with capitals after their first letter or digits (acronyms,
-    "OpEdNews", "Kim Jong-Un", "G7").  Closed-class words (:data:`FUNCTION_WORDS`) are
-    lowercased.  Every other capitalised word keeps its capital unless there is positive
-    evidence that it is a common word: ``context``, the article's text, writes it in
-    lowercase inside sentences more often than capitalised ("Elites" -> "elites").  A word
-    the text never writes mid-sentence ("American West" in a text that only names it in
-    headings) keeps its capital: a capitalised common noun is a style slip, a lowercased
-    proper noun an error of fact.
+    "OpEdNews", "G7") and "I".  Every other capitalised word is lowercased unless the
+    evidence says it is a proper noun (:func:`proper_noun_evidence`):
+
+    - ``names``, the named entities of the metadata (authors, publisher, site): the
+      title's words that spell one of them ("Sacco's" for Justine Sacco, "Google");
+    - ``context``, the article's text: a phrase of the title written with the same
+      capitals inside a sentence of the text ("American West", "Tunnel Creek"), or a
+      word the text capitalises inside its sentences more often than not ("Korean");
+      lines shaped like headings and quotations of the title itself are not evidence;
+    - a hyphenated word's part after a kept part ("Jong-Un", "Wallace-Wells"), and the
+      names of days and months.
+
+    Without ``context`` (no text to weigh) a word without such evidence keeps its capital
+    and only closed-class words (:data:`FUNCTION_WORDS`) are lowercased: a capitalised
+    common noun is a style slip, a lowercased proper noun an error of fact.
     """
     if not handles_language(language, title, context):
         return title
-    usage = _word_usage(context) if context else None
     words = title.split()
+    evidence = proper_noun_evidence(words, context, names)
+    usage = evidence.usage
     result = []
     sentence_start = True
-    for word in words:
+    for index, word in enumerate(words):
         match = _WORD_CORE.match(word)
         assert match is not None
         lead, core, trail = match.groups()
-        if not sentence_start and _lowercase_candidate(core) and _is_common(core, usage):
-            word = f"{lead}{core.lower()}{trail}"
-        result.append(word)
-        sentence_start = bool(trail) and trail[-1] in _SENTENCE_END
+        if not sentence_start and index not in evidence.phrases:
+            core = _sentence_case_word(core, usage)
+        result.append(f"{lead}{core}{trail}")
+        closing = trail.rstrip("\"'”’»)]")
+        sentence_start = bool(closing) and closing[-1] in _SENTENCE_END
     return " ".join(result)
 
 
-# Chicago 17, 8.159 and MLA 9, 1.2 (headline style): articles, prepositions and
-# coordinating conjunctions are lowercased unless they begin or end the title or a subtitle.
-MINOR_WORDS = frozenset(
-    """a an the and but for nor or so yet as at by down from in into like near of off on
-    onto out over past per than till to up upon via with""".split()  # noqa: SIM905
+def metadata_names(extraction: Extraction) -> list[str]:
+    """The named entities of an extraction's metadata, as :func:`sentence_case` takes them:
+    each author's name, printed forms and family name, and the publisher (the site)."""
+    names: list[str] = []
+    for person in extraction.authors:
+        names += [person.name, *person.forms, person.family or ""]
+    if extraction.publisher is not None:
+        names.append(extraction.publisher.value)
+    return [name for name in names if name]
+
+
+@dataclass(frozen=True)
+class CaseEvidence:
+    """What the text and the metadata say about a title's capitalised words.
+
+    ``phrases``: indexes of title words that spell a named entity of the metadata or a
+    phrase the text capitalises the same way inside a sentence; ``usage``: per word
+    (casefolded), how often the text writes it in lowercase and how often capitalised
+    inside a sentence, or None when there is no text to count.
+    """
+
+    phrases: frozenset[int]
+    usage: dict[str, tuple[int, int]] | None
+
+
+def proper_noun_evidence(
+    words: list[str], context: str | None, names: Iterable[str] = ()
+) -> CaseEvidence:
+    """The evidence :func:`sentence_case` weighs for the title ``words``."""
+    cores = [_core(word) for word in words]
+    phrases: set[int] = set()
+    for name in names:
+        tokens = [_core(token) for token in name.split()]
+        if tokens and tokens[0].lower() in _ARTICLES:
+            tokens = tokens[1:]
+        tokens = [token for token in tokens if token]
+        if tokens and any(token[:1].isupper() for token in tokens):
+            phrases |= _find_phrase(cores, tokens)
+    usage = None
+    if context is not None:
+        prose = _prose(context, " ".join(words))
+        usage = _word_usage(prose)
+        phrases |= _capitalised_phrases(words, cores, prose)
+    return CaseEvidence(frozenset(phrases), usage)
+
+
+# Names of days and months (less "May" and "March", which are also common words): proper
+# nouns wherever they stand.
+ALWAYS_CAPITALISED = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february april june
+    july august september october november december""".split()  # noqa: SIM905
 )
+_QUOTES_AND_BRACKETS = "\"'“”‘’«»()[]"
+
+
+def _core(word: str) -> str:
+    match = _WORD_CORE.match(word)
+    assert match is not None
+    return match.group(2)
+
+
+def _possessive_base(core: str) -> str:
+    """ "Sacco's" -> "Sacco"; "Joneses'" -> "Joneses"; anything else unchanged."""
+    return re.sub(r"['’]s?$", "", core)
+
+
+def _find_phrase(cores: list[str], tokens: list[str]) -> set[int]:
+    """Indexes of title words that spell ``tokens`` (same capitals; a possessive "'s" on
+    the last word allowed)."""
+    found: set[int] = set()
+    size = len(tokens)
+    for start in range(len(cores) - size + 1):
+        window = cores[start : start + size]
+        if window[:-1] == tokens[:-1] and (
+            window[-1] == tokens[-1] or _possessive_base(window[-1]) == tokens[-1]
+        ):
+            found |= set(range(start, start + size))
+    return found
+
+
+def _prose(text: str, title: str) -> str:
+    """The text's sentences: without lines shaped like headings (most words capitalised,
+    no closing period) and without quotations of the title itself, whose capitals are
+    the title's own and no evidence."""
+    lines = []
+    quoted = [part.strip() for part in {title, title.split(": ", 1)[0]} if len(part) > 12]
+    for line in text.splitlines():
+        for part in quoted:
+            line = re.sub(re.escape(part), " . ", line, flags=re.IGNORECASE)
+        if not _heading_shaped(line):
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _heading_shaped(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped or stripped.rstrip("\"'”’)").endswith("."):
+        return False
+    words = [_core(word) for word in stripped.split()]
+    content = [word for word in words if word[:1].isalpha() and word.lower() not in FUNCTION_WORDS]
+    if not content or len(words) > 20:
+        return False
+    capitalised = sum(1 for word in content if word[:1].isupper())
+    return capitalised >= 0.7 * len(content) and len(content) >= 2
+
+
+def _capitalised_phrases(words: list[str], cores: list[str], prose: str) -> set[int]:
+    """Indexes of title words in a phrase (two to five words, capitalised at both ends)
+    that the text writes with the same capitals, the phrase not starting a sentence
+    ("American West", "Bank of England", "Trader Joe's")."""
+    found: set[int] = set()
+    size_limit = 5
+    for start in range(len(words)):
+        for stop in range(start + 2, min(len(words), start + size_limit) + 1):
+            window = cores[start:stop]
+            if any(
+                word != core for word, core in zip(words[start : stop - 1], window, strict=False)
+            ):
+                break  # punctuation inside: the phrase ends there
+            first, last = window[0], window[-1]
+            if not (_capitalised(first) and _capitalised(last)):
+                continue
+            if first.lower() in FUNCTION_WORDS or last.lower() in FUNCTION_WORDS:
+                continue
+            pattern = r"(?<![\w'’])" + r"\s+".join(map(re.escape, window)) + r"(?![\w])"
+            for match in re.finditer(pattern, prose):
+                before = prose[: match.start()].rstrip(" \t" + _QUOTES_AND_BRACKETS)
+                if before and before[-1] not in ".!?:;\n—–":
+                    found |= set(range(start, stop))
+                    break
+    return found
+
+
+def _capitalised(core: str) -> bool:
+    return bool(core) and core[0].isupper()
+
+
+def _sentence_case_word(core: str, usage: dict[str, tuple[int, int]] | None) -> str:
+    """One title word (not at a sentence start) in sentence case, on the evidence."""
+    parts = re.split(r"([-‐–])", core)
+    out = []
+    kept = False
+    for position, part in enumerate(parts):
+        if position % 2 == 1:  # a hyphen
+            out.append(part)
+            continue
+        if not _lowercase_candidate(part) or (kept and position > 0):
+            kept = kept or bool(part[:1].isupper())
+            out.append(part)
+            continue
+        if _is_proper(part, usage):
+            kept = True
+            out.append(part)
+        else:
+            kept = False
+            out.append(part.lower())
+    return "".join(out)
+
+
+def _is_proper(core: str, usage: dict[str, tuple[int, int]] | None) -> bool:
+    """True when the capitalised word ``core`` is a proper noun, on the evidence."""
+    word = core.casefold().replace("’", "'")
+    base = _possessive_base(word)
+    if base in ALWAYS_CAPITALISED or base == "i" or word.startswith("i'"):
+        return True  # "I", "I'm", "I've"
+    if word in FUNCTION_WORDS or base in FUNCTION_WORDS:
+        return False
+    if usage is None:
+        return True  # no text to weigh: the capital stays (see sentence_case)
+    lower, capital = 0, 0
+    # the word itself and its possessive are evidence of a capital; any inflection
+    # ("Flood" / "floods", "Elites" / "elite") of lowercase use
+    same = {word, base, base + "'s", base + "'"}
+    forms = same | {base + "s", base + "es", base[:-1] if base.endswith("s") else base}
+    for form in forms:
+        counts = usage.get(form, (0, 0))
+        capital += counts[1] if form in same else 0
+        lower += counts[0]
+    return capital > 0 and capital >= lower
+
+
+# Chicago 17, 8.159 and MLA 9, 1.2 (headline style): articles, prepositions (whatever
+# their length: "About", "Between", "Through" are lowercased too) and the coordinating
+# conjunctions are lowercased unless they begin or end the title or a subtitle.
+PREPOSITIONS = frozenset(
+    """aboard about above across after against along alongside amid amidst among amongst
+    around as at atop before behind below beneath beside besides between beyond by circa
+    concerning despite down during except excepting excluding following for from in inside
+    into like minus near notwithstanding of off on onto opposite out outside over past per
+    regarding round save since than through throughout till to toward towards under
+    underneath unlike until unto up upon versus via with within without""".split()  # noqa: SIM905
+)
+MINOR_WORDS = PREPOSITIONS | frozenset(
+    ["a", "an", "the", "and", "but", "for", "nor", "or", "so", "yet"]
+)
+# Words that are prepositions before a noun phrase ("After the Flood") but subordinating
+# conjunctions, capitalised in headline style (CMOS 8.159; MLA 1.2), before a clause
+# ("After We Left"): a subject pronoun after them marks the clause.
+CONJUNCTION_PREPOSITIONS = frozenset(["after", "as", "before", "since", "till", "until"])
+_SUBJECT_PRONOUNS = frozenset(["i", "we", "you", "he", "she", "they", "it", "there"])
 
 
 def title_case(title: str, language: str | None = None) -> str:
@@ -104,13 +318,24 @@ def title_case(title: str, language: str | None = None) -> str:
         assert match is not None
         lead, core, trail = match.groups()
         last = index == len(words) - 1 or (bool(trail) and trail[-1] in ":?!.")
-        if core and not starts and not last and core.lower() in MINOR_WORDS:
+        if core and not starts and not last and _is_minor(core, words[index + 1], trail):
             core = core.lower() if core[1:] == core[1:].lower() else core
         elif core and core[0].islower() and not any(c.isupper() for c in core):
             core = core[0].upper() + core[1:]
         result.append(f"{lead}{core}{trail}")
         starts = bool(trail) and trail[-1] in ":?!.—"
     return " ".join(result)
+
+
+def _is_minor(core: str, following: str, trail: str) -> bool:
+    """True when ``core`` is lowercased inside a headline-style title: an article, a
+    coordinating conjunction or a preposition, not a subordinating conjunction."""
+    word = core.lower()
+    if word not in MINOR_WORDS:
+        return False
+    if word in CONJUNCTION_PREPOSITIONS and not trail:
+        return following.strip("\"'“”‘’()").lower() not in _SUBJECT_PRONOUNS
+    return True
 
 
 def _lowercase_candidate(core: str) -> bool:
@@ -132,27 +357,12 @@ def _word_usage(text: str) -> dict[str, tuple[int, int]]:
             sentence_start = True
             continue
         if not sentence_start:
-            counts = usage.setdefault(token.casefold(), [0, 0])
+            counts = usage.setdefault(token.casefold().replace("’", "'"), [0, 0])
             counts[0 if token[0].islower() else 1] += 1
         elif token[0].islower():
-            usage.setdefault(token.casefold(), [0, 0])[0] += 1
+            usage.setdefault(token.casefold().replace("’", "'"), [0, 0])[0] += 1
         sentence_start = False
     return {word: (lower, capital) for word, (lower, capital) in usage.items()}
-
-
-def _is_common(core: str, usage: dict[str, tuple[int, int]] | None) -> bool:
-    """True when ``core`` (a capitalised title word) is not a proper noun, on the evidence."""
-    if core.lower() in FUNCTION_WORDS:
-        return True
-    if usage is None:
-        return False
-    word = core.casefold()
-    lower, capital = usage.get(word, (0, 0))
-    # the same word inflected ("Flood" / "floods", "Elites" / "elite") is evidence too
-    for form in {word + "s", word + "es", word[:-1] if word.endswith("s") else word}:
-        if form != word:
-            lower += usage.get(form, (0, 0))[0]
-    return lower > 0 and lower > capital
 
 
 def short_title(title: str) -> str:
@@ -188,11 +398,17 @@ def short_title(title: str) -> str:
 
 
 __all__ = [
+    "ALWAYS_CAPITALISED",
+    "CONJUNCTION_PREPOSITIONS",
     "FUNCTION_WORDS",
     "MINOR_WORDS",
+    "PREPOSITIONS",
+    "CaseEvidence",
     "ends_with_end_punctuation",
     "ends_with_terminal_punctuation",
     "handles_language",
+    "metadata_names",
+    "proper_noun_evidence",
     "sentence_case",
     "short_title",
     "title_case",

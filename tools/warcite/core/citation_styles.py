@@ -12,6 +12,7 @@ STYLES = (
     "chicago-note",
     "chicago-short-note",
     "chicago-bib",
+    "chicago-author-date",
     "bibtex",
     "biblatex",
     "ris",

@@ -166,6 +166,7 @@ class Person:
     kind: str = "person"  # "person" or "organization"
     particle: str | None = None  # "van", "de", ... (non-dropping particle, kept with family)
     suffix: str | None = None  # "Jr.", "III"
+    name_note: str | None = None  # how an open family/given split was settled (surnames.py)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,11 @@ from typing import Any
 from lxml import etree
 
 from warcite.core.errors import RecordError, UsageError
+from warcite.export.premis_sources import (
+    agents_in_several_environments,
+    source_entity,
+    with_environment_agents,
+)
 from warcite.record import provenance
 
 PREMIS_NS = "http://www.loc.gov/premis/v3"
@@ -366,13 +371,18 @@ def _agent(parent: etree._Element, agent: Mapping[str, Any], events: list[str]) 
 def premis_document(records: Iterable[tuple[Mapping[str, Any], bytes]]) -> etree._Element:
     """The ``<premis>`` element of (record, its JSON file's bytes) pairs."""
     collection = _Collection()
-    for record, json_bytes in records:
-        collection.add_record(record, json_bytes)
+    pairs = list(records)
+    split = agents_in_several_environments(record for record, _ in pairs)
+    for record, json_bytes in pairs:
+        collection.add_record(with_environment_agents(record, split), json_bytes)
     root = etree.Element(_q("premis"), nsmap={"premis": PREMIS_NS, "xsi": XSI_NS})
     root.set("version", "3.0")
     root.set(f"{{{XSI_NS}}}schemaLocation", SCHEMA_LOCATION)
     for key, obj in collection.objects.items():
         _object(root, key, obj, collection.object_events.get(key, []))
+    for key, events in collection.object_events.items():
+        if key not in collection.objects:  # a capture's source: the page, or its transcript
+            source_entity(root, key, events)
     for event in collection.events.values():
         _event(root, event)
     for agent_id, agent in collection.agents.items():

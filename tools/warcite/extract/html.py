@@ -60,6 +60,7 @@ from warcite.core.errors import ExtractionError
 from warcite.core.models import Extraction, Headers, Paragraph
 from warcite.extract import metadata as metadata_module
 from warcite.extract import selectors as sel
+from warcite.extract.surnames import settle_surnames
 
 #: A <script> or <style> whose content exceeds this many UTF-8 bytes is emptied before
 #: parsing: libxml2 refuses a text node over 10,000,000 bytes and stops there, losing the
@@ -975,7 +976,7 @@ def extract_html(
     return Extraction(
         paragraphs=paragraphs,
         title=meta.title,
-        authors=meta.authors,
+        authors=settle_surnames(meta.authors, "\n".join(p.text for p in paragraphs)),
         published=meta.published,
         modified=meta.modified,
         publisher=meta.publisher,

@@ -350,7 +350,9 @@ class Candidates:
                     decided = True
                     continue
             ordered.extend(
-                names.NameCandidate(c.name, c.source, c.bio, c.affiliations, supporting=True)
+                names.NameCandidate(
+                    c.name, c.source, c.bio, c.affiliations, supporting=True, family=c.family
+                )
                 for c in group
             )
         people = names.merge_people(ordered, site_name=site_name)
@@ -678,7 +680,8 @@ def _json_ld_people(value: Any, data: _JsonLd, depth: int = 0) -> list[names.Nam
         parsed = names.parse_bio(bio)
         if parsed and names.same_person(parsed.name, name):
             affiliations = list(parsed.affiliations)
-    return [names.NameCandidate(name, "json-ld", bio, tuple(affiliations[:5]))]
+    family = _string(value.get("familyName"))
+    return [names.NameCandidate(name, "json-ld", bio, tuple(affiliations[:5]), family=family)]
 
 
 # --------------------------------------------------------------------------- HTML
@@ -1297,11 +1300,11 @@ def _read_authors(page: _Page) -> tuple[Person, ...]:
     for found in _json_ld_people(article.get("author") or article.get("creator"), page.json_ld):
         before = len(json_ld_group)
         candidates.add_authors([found.name], "json-ld", group=json_ld_group, strict=False)
-        if len(json_ld_group) > before and (found.bio or found.affiliations):
+        if len(json_ld_group) > before and (found.bio or found.affiliations or found.family):
             # the person's stated details travel with the name's (first) form
             first = json_ld_group[before]
             json_ld_group[before] = names.NameCandidate(
-                first.name, first.source, found.bio, found.affiliations
+                first.name, first.source, found.bio, found.affiliations, family=found.family
             )
     if json_ld_group:
         candidates.author_groups.append(json_ld_group)
@@ -1668,6 +1671,11 @@ def _read_classification(page: _Page, title: Field | None) -> None:
     genre = genre_from_label(og_type.replace("article:", " ").replace(".", " "))
     if genre:
         candidates.add("genre", genre, "meta:og:type", og_type)
+    # a news article of no more specific genre (NewsArticle, ReportageNewsArticle, ...):
+    # its genre is news, the evidence citations need for a newspaper article
+    news = [kind for kind in _types(article) if kind.endswith("NewsArticle")]
+    if news and not candidates.fields.get("genre"):
+        candidates.add("genre", "News", "json-ld", f"@type {news[0]}")
 
 
 def _read_description_keywords_and_links(page: _Page) -> None:

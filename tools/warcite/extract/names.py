@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from warcite.core.models import Affiliation, Person
 from warcite.extract import patterns
+from warcite.extract.surnames import with_family_name
 
 # token -> ids of the variant groups it belongs to (a spelling may belong to two names)
 _VARIANT_GROUPS: dict[str, frozenset[int]] = {}
@@ -58,6 +59,7 @@ class NameCandidate:
     bio: str | None = None
     affiliations: tuple[Affiliation, ...] = ()
     supporting: bool = False  # evidence that only confirms a person named elsewhere
+    family: str | None = None  # the family name structured data states (JSON-LD familyName)
 
 
 def normalize_space(text: str) -> str:
@@ -566,7 +568,12 @@ def merge_people(
         if not name:
             continue
         candidate = NameCandidate(
-            name, candidate.source, candidate.bio, candidate.affiliations, candidate.supporting
+            name,
+            candidate.source,
+            candidate.bio,
+            candidate.affiliations,
+            candidate.supporting,
+            candidate.family,
         )
         tokens = name_tokens(name)
         chosen: int | None = None  # the first group holding a form of this person
@@ -609,6 +616,7 @@ def merge_people(
                     affiliations.append(affiliation)
         bio = next((candidate.bio for candidate in group if candidate.bio), None)
         sources = tuple(dict.fromkeys(candidate.source for candidate in group))
+        stated_family = next((c.family for c in group if c.family), None)
         people.append(
             Person(
                 name=parsed.text,
@@ -624,6 +632,7 @@ def merge_people(
                 suffix=parsed.suffix,
             )
         )
+        people[-1] = with_family_name(people[-1], stated_family)
     return tuple(people)
 
 

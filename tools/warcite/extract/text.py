@@ -51,6 +51,7 @@ from warcite.extract.metadata import (
     normalize_text,
     note_agreement,
 )
+from warcite.extract.surnames import settle_surnames
 
 #: Prose: at least this many words when the line ends like a sentence...
 PROSE_MIN_WORDS = 8
@@ -513,7 +514,7 @@ def extract_transcript(
     return Extraction(
         paragraphs=paragraphs,
         title=candidates.field("title"),
-        authors=authors,
+        authors=settle_surnames(authors, "\n".join(p.text for p in paragraphs)),
         published=note_agreement(candidates.field("published")),
         modified=candidates.field("modified"),
         publisher=candidates.field("publisher"),

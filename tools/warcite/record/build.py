@@ -76,6 +76,7 @@ def _person(person: Person, as_of: str | None) -> JsonObject:
         ],
         "bio": person.bio,
         "sources": list(dict.fromkeys(person.sources)),
+        **({"name_note": person.name_note} if person.name_note else {}),
     }
 
 
@@ -268,7 +269,7 @@ def build_record(
     as_of = published[:10] if published and re.match(r"\d{4}-\d{2}-\d{2}", published) else None
     title: JsonObject | None = None
     if extraction.title is not None:
-        from warcite.cite.titles import sentence_case  # the citation stage: not for validate
+        from warcite.cite.titles import metadata_names, sentence_case  # citation stage only
 
         title = {
             **(_evidence(extraction.title) or {}),
@@ -276,6 +277,7 @@ def build_record(
                 extraction.title.value,
                 extraction.text,
                 extraction.language.value if extraction.language else None,
+                names=metadata_names(extraction),
             ),
         }
     publisher = _evidence(extraction.publisher)

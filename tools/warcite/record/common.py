@@ -24,7 +24,7 @@ JsonObject = dict[str, Any]
 Clock = Callable[[], datetime]
 UuidFactory = Callable[[], "uuid.UUID | str"]
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 """The schema version warcite writes."""
 
 CSL_SCHEMA_ID = "https://resource.citationstyles.org/schema/latest/input/json/csl-data.json"
@@ -54,6 +54,8 @@ EVENT_TYPE_URIS = {
 CONTENT_KEYS = ("id", "work", "capture", "text", "files", "citation")
 """The parts of a record that say what it is; two records with equal content are identical
 even when their record_id, created date, events and agents differ (see content_differences)."""
+
+
 
 
 # --------------------------------------------------------------------------- small helpers

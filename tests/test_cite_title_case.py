@@ -1,0 +1,178 @@
+"""Titles against the style manuals (issue 21): APA sentence case built from evidence
+(APA 7, 6.17), headline style with every preposition lowercased (CMOS 17, 8.159; MLA 9,
+1.2), checked against citeproc-js where it can see the defect, and BibTeX keys that
+transliterate letters without a decomposition ("Weiß" -> "weiss")."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import bibtexparser
+import pytest
+
+from citeproc_runner import render
+from test_cite import WITH_REPLAY, WITHOUT_REPLAY, evidence, person, titled, variant
+from warcite.cite import cite, csl_item, tex
+from warcite.cite.titles import FUNCTION_WORDS, sentence_case, title_case
+
+DATA = Path(__file__).resolve().parent / "data" / "sentence_case_titles.json"
+TITLES: list[dict[str, Any]] = json.loads(DATA.read_text("utf-8"))["titles"]
+
+
+def _names(row: dict[str, Any]) -> list[str]:
+    return [*row["authors"], *([row["published_in"]] if row["published_in"] else [])]
+
+
+def test_the_list_is_real_titles_in_manual_sentence_case() -> None:
+    assert len(TITLES) >= 50
+    assert len({row["title"] for row in TITLES}) == len(TITLES)
+    for row in TITLES:
+        title, expected = row["title"], row["sentence_case"]
+        assert title.lower() == expected.lower(), title
+        assert title != expected, f"{title}: already in sentence case, no test"
+        assert row["authors"] and 1900 < row["year"] < 2030
+
+
+@pytest.mark.parametrize("row", TITLES, ids=[row["title"][:40] for row in TITLES])
+def test_sentence_case_of_real_titles(row: dict[str, Any]) -> None:
+    got = sentence_case(row["title"], row["text"], "en", names=_names(row))
+    assert got == row["sentence_case"]
+
+
+def test_every_real_title_right_and_the_count_is_reported() -> None:
+    right = sum(
+        sentence_case(row["title"], row["text"], "en", names=_names(row)) == row["sentence_case"]
+        for row in TITLES
+    )
+    assert right == len(TITLES)
+
+
+def test_words_the_text_never_mentions_are_lowercased() -> None:
+    # the regression of issue 21: only a word the text writes in lowercase was lowercased
+    text = "Researchers at Harvard followed 200 students for a year. Most slept too little."
+    assert sentence_case("Why Sleep Matters More Than We Thought", text) == (
+        "Why sleep matters more than we thought"
+    )
+    text = (
+        "Farmers across the American West have fought over water for a century. "
+        "West of the river, the wells are dry; the west bank floods."
+    )
+    title = "Who Owns the River? Water Rights in the American West: A Primer"
+    assert sentence_case(title, text) == (
+        "Who owns the river? Water rights in the American West: A primer"
+    )
+
+
+def test_named_entities_of_the_metadata_keep_their_capitals() -> None:
+    text = "She boarded a plane and tweeted a joke. By the time she landed, it had spread."
+    title = "How One Stupid Tweet Blew Up Justine Sacco's Life"
+    assert sentence_case(title, text) == "How one stupid tweet blew up justine sacco's life"
+    assert sentence_case(title, text, names=["Justine Sacco"]) == (
+        "How one stupid tweet blew up Justine Sacco's life"
+    )
+    # the site's name as a named entity: "Bloomberg", and the family name alone
+    assert sentence_case(
+        "What Bloomberg Readers Ask Gawande", text, names=["Bloomberg", "Atul Gawande", "Gawande"]
+    ) == ("What Bloomberg readers ask Gawande")
+
+
+def test_headings_and_quotations_of_the_title_are_no_evidence() -> None:
+    # the text repeats the title as a heading and quotes it: neither is capitalisation
+    # inside a sentence
+    text = (
+        "The Secret Life of Passwords\n\n"
+        'In "The Secret Life of Passwords," I asked readers about their passwords. '
+        "Many readers wrote back.\n\nThe Life We Lead Online\n\nPasswords are secret."
+    )
+    assert sentence_case("The Secret Life of Passwords", text) == "The secret life of passwords"
+
+
+def test_a_record_stores_the_evidence_based_sentence_case(tmp_path: Path) -> None:
+    record = variant(
+        title=titled("Why Sleep Matters More Than We Thought", None),
+        authors=[person("Walker", "Matthew")],
+    )
+    text = "Matthew Walker studied sleep at Berkeley for twenty years."
+    apa = cite(record, "apa", config=WITHOUT_REPLAY, text=text)
+    assert "(2016, August 29). Why sleep matters more than we thought. OpEdNews." in apa
+    item = csl_item(record, config=WITHOUT_REPLAY)
+    # without the text, nothing can be weighed: closed-class words only
+    assert item["title"] == "Why Sleep Matters more than we Thought"
+    bib = bibtexparser.parse_string(cite(record, "biblatex", config=WITHOUT_REPLAY, text=text))
+    assert bib.entries[0]["title"] == "Why Sleep Matters More Than We Thought"
+
+
+# ------------------------------------------------------------------ headline style
+
+LONG_PREPOSITIONS = ("About", "Between", "Through", "Among", "After", "Before", "During", "Without")
+
+
+def test_headline_style_lowercases_every_preposition() -> None:
+    title = "Notes About Sleep Between Shifts Through the Winter"
+    assert title_case(title, "en") == "Notes about Sleep between Shifts through the Winter"
+    title = "Life Among the Ruins After the Flood, Before the Storm, During the War Without Power"
+    assert title_case(title, "en") == (
+        "Life among the Ruins after the Flood, before the Storm, during the War without Power"
+    )
+    # a subordinating conjunction is capitalised (CMOS 8.159: "After We Left")
+    assert title_case("Life After We Left the River", "en") == "Life After We Left the River"
+    # first and last words, and the first word of a subtitle, keep their capital
+    assert title_case("About Time: Between Us", "en") == "About Time: Between Us"
+    assert title_case("What It Is All About", "en") == "What It Is All About"
+
+
+def _rendered_title(style: str, text: str) -> str:
+    match = re.search(r"[\"“]([^\"”]+?)[.,]?[\"”]", text)
+    assert match is not None, text
+    return match.group(1)
+
+
+def test_headline_style_equals_citeproc_js() -> None:
+    """MLA and Chicago titles as warcite prints them and as citeproc-js title-cases the
+    CSL-JSON item's sentence-case title with the official styles."""
+    titles = [
+        "Notes About Sleep Between Shifts Through the Winter",
+        "Life Among the Ruins After the Flood",
+        "Before the Storm: Water During the Drought",
+        "A Summer Without Rain",
+    ]
+    jobs, ours = [], []
+    for index, title in enumerate(titles):
+        record = variant(
+            title=titled(
+                title, title[0] + title[1:].lower().replace(": b", ": B").replace(": w", ": W")
+            )
+        )
+        item = dict(csl_item(record, config=WITH_REPLAY), id=f"t{index}")
+        for style in ("mla", "chicago-bib", "chicago-note"):
+            jobs.append((style, item))
+            ours.append(cite(record, style, config=WITH_REPLAY))
+    results = render(jobs)
+    for (style, _), result, mine in zip(jobs, results, ours, strict=True):
+        theirs = result["note"] if style == "chicago-note" else result["bibliography"]
+        assert _rendered_title(style, mine) == _rendered_title(style, theirs), style
+    for word in LONG_PREPOSITIONS[:3]:
+        assert word not in ours[0]
+
+
+# ------------------------------------------------------------------ BibTeX keys
+
+
+def test_bibtex_keys_transliterate_letters_without_a_decomposition() -> None:
+    record = variant(
+        title=titled("Die Wölfe kehren zurück", None),
+        authors=[person("Weiß", "Anna")],
+        language=evidence("de", "html:lang"),
+        published=evidence("2021-03-04"),
+    )
+    for style in ("bibtex", "biblatex"):
+        entry = bibtexparser.parse_string(cite(record, style, config=WITHOUT_REPLAY)).entries[0]
+        assert entry.key == "weiss2021die"
+    assert tex.ascii_word("Ødegård") == "odegard"
+    assert tex.ascii_word("Łukasiewicz") == "lukasiewicz"
+    assert tex.ascii_word("Þórsdóttir") == "thorsdottir"
+    assert tex.ascii_word("Müller") == "muller"  # marks dropped, as before
+    assert "i" not in FUNCTION_WORDS
