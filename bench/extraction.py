@@ -27,6 +27,7 @@ import argparse
 import contextlib
 import gzip
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -49,7 +50,8 @@ from bench.scoring import (  # noqa: E402
     tokens,
 )
 
-SHARED = PROJECT_ROOT.parent / "shared"
+#: ../shared beside the project, or the folder named by WARCITE_SHARED (a worktree elsewhere)
+SHARED = Path(os.environ.get("WARCITE_SHARED") or PROJECT_ROOT.parent / "shared")
 TOOLS = ("warcite", "trafilatura", "readability")
 #: The URL the Readability test pages are fed with (the one Mozilla's own test suite uses).
 READABILITY_TEST_URL = "http://fakehost/test/page.html"

@@ -10,6 +10,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from warcite.extract import selectors as sel
+from warcite.extract.classwords import names_layout_content, without_layout_content
 from warcite.extract.html.blocks import PROSE_MIN_CHARS
 
 _ANY_BOILERPLATE_WORD = re.compile(
@@ -32,6 +33,10 @@ def attribute_words(value: str) -> frozenset[str]:
     """
     words: set[str] = set()
     for token in value.split():
+        if "__" in token and names_layout_content(token):
+            # "sidebar-layout__content": the content of a layout, not part of its sidebar
+            words.add(token.rpartition("__")[2].split("--", 1)[0].lower())
+            continue
         lowered = token.lower()
         dashed = lowered.replace("_", "-")
         if (
@@ -50,6 +55,8 @@ def attribute_words(value: str) -> frozenset[str]:
 def names_boilerplate(value: str) -> bool:
     """True when a class or id value names page furniture (share, comments, ads, ...)."""
     # fast path: no furniture word anywhere in the value, separators removed ("sr-only")
+    if "__" in value:
+        value = without_layout_content(value)
     if not _ANY_BOILERPLATE_WORD.search(value.lower().replace("-", "").replace("_", "")):
         return False
     return any(
@@ -159,5 +166,58 @@ def may_wrap_article(element: HtmlElement, *, prose_elsewhere: bool = True) -> b
 
 
 def discard_non_text(root: HtmlElement) -> None:
-    """Remove scripts, media, form controls and captions (in place)."""
+    """Remove scripts, media, form controls and captions (in place).
+
+    A control that holds the page's structure first gives it back (:func:`release_swallowed`).
+    """
+    release_swallowed(root)
     etree.strip_elements(root, *sel.DISCARDED_TAGS, with_tail=False)
+
+
+#: Elements a form control cannot hold: one inside it was put there by the parser.
+STRUCTURE_TAGS = ("main", "article", "section", "h1", "h2", "p")
+#: Controls whose content is discarded with them.
+SWALLOWING_CONTROLS = ("button", "select")
+
+
+def release_swallowed(root: HtmlElement) -> None:
+    """Unwrap form controls that hold the page's structure (in place).
+
+    A ``<button>`` holds phrasing content only.  When an element left open inside one
+    (``<button><div>Menu</button>``) makes libxml2 ignore the ``</button>``, the rest of
+    the page, ``<main>`` and all, ends up inside the button and would be discarded with it.
+    Such a control is unwrapped instead: its content stays where it is.
+    """
+    swallowing = [
+        control
+        for control in root.iter(*SWALLOWING_CONTROLS)
+        if any(True for _ in control.iterdescendants(*STRUCTURE_TAGS))
+    ]
+    for control in swallowing:
+        unwrap(control)
+
+
+def unwrap(element: HtmlElement) -> None:
+    """Replace ``element`` by its content (text, children and tail kept in order)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    index = parent.index(element)
+    text = element.text or ""
+    previous = element.getprevious()
+    if text:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+    children = list(element)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    tail = element.tail or ""
+    if tail:
+        last = children[-1] if children else element.getprevious()
+        if last is not None and last is not element:
+            last.tail = (last.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)

@@ -65,4 +65,29 @@ def choose_container(
     ]
     if marked:
         best = min(marked, key=lambda element: (prose[element], scores[element]))
+        best = with_sibling_sections(best, prose)
     return best, prose
+
+
+def with_sibling_sections(body: HtmlElement, prose: dict[HtmlElement, float]) -> HtmlElement:
+    """The parent of a marked article body that is one of several sections.
+
+    Publishers split a long body into sibling elements of the same class (an ad, a
+    newsletter box or a figure between them); each holds part of the prose, so taking the
+    one that holds most would cut the text part way.  The furniture between them is
+    filtered out later like any other.
+    """
+    parent = body.getparent()
+    if parent is None:
+        return body
+    value = body.get("class") or body.get("itemprop")
+    if not value:
+        return body
+    for sibling in parent:
+        if (
+            sibling is not body
+            and prose.get(sibling, 0.0) > 0
+            and (sibling.get("class") or sibling.get("itemprop")) == value
+        ):
+            return parent
+    return body

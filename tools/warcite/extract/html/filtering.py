@@ -166,6 +166,8 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
             )
             if not (linked_heading or described_link):
                 continue
+        if short and is_labelled_teaser(block):
+            continue
         table_row = block.owner.tag == "tr"  # data: a row may well start with a date
         if (drop_placeholders and sel.PLACEHOLDER_TEXT.match(text)) or (
             not table_row
@@ -199,3 +201,18 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
     while kept and kept[-1].kind == "heading":
         kept.pop()  # a heading with nothing under it is the start of what was cut
     return kept
+
+
+def is_labelled_teaser(block: Block) -> bool:
+    """A label and a link to another story: "Read also: <a>...</a>", "BREAKING: <a>...</a>".
+
+    The link is most of what follows the label; such a block is a teaser or a news strip
+    inside the article's container, whatever its length.
+    """
+    if not block.link_chars or block.kind == "preformatted":
+        return False
+    label = sel.TEASER_LABEL.match(block.text)
+    if label is None:
+        return False
+    rest = len(block.text) - label.end()
+    return rest > 0 and block.link_chars >= 0.6 * rest

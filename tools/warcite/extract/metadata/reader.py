@@ -12,6 +12,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from warcite.extract import dates, patterns
+from warcite.extract.classwords import without_layout_content
 from warcite.extract.metadata.common import (
     BYLINE_WINDOW_AFTER,
     BYLINE_WINDOW_BEFORE,
@@ -107,12 +108,23 @@ def skippable(element: Any) -> bool:
             # the body's classes describe the page's layout ("right-sidebar", "no-sidebar")
             return footer
         classes = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
+        if "__" in classes:
+            # "sidebar-layout__content": the content of a layout, not its sidebar
+            classes = without_layout_content(classes)
         if "[" in classes:
             # utility classes with arbitrary values ("[--sidebar-width:18rem]",
             # "mr-[--sidebar-container-width]") set CSS, they do not name the element
             classes = " ".join(word for word in classes.split() if "[" not in word)
-        if patterns.SKIP_CLASS.search(classes):
+        if patterns.SKIP_CLASS.search(classes) and not holds_headline(ancestor):
             return True
+    return False
+
+
+def holds_headline(element: Any) -> bool:
+    """True when ``element`` holds the page's ``<h1>``: a wrapper of the article whatever its
+    class says ("sidebar-layout", "has-related"), not a sidebar or a list of other stories."""
+    for _ in element.iterdescendants("h1"):
+        return True
     return False
 
 
