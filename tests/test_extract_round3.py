@@ -58,3 +58,45 @@ def test_an_article_body_in_several_sections_is_read_whole() -> None:
     assert "The canal was dug in the 1790s" in text
     assert "small museum in the lock keeper's cottage" in text  # the second section
     assert "Advertisement" not in text
+
+
+# --------------------------------------------------------------------------- dates
+
+UNDATED_URL = "https://news.example.org/travel/night-trains-return-to-the-valley/"
+
+
+def published_of(name: str) -> tuple[str | None, str | None]:
+    result = extracted(name, url=UNDATED_URL)
+    published = result.published
+    return (published.value[:10], published.source) if published else (None, None)
+
+
+def test_a_numeric_date_printed_away_from_any_date_element_is_found() -> None:
+    # a sign-off at the foot of a long article, read with the page's locale (de: day first)
+    assert published_of("date_text_numeric.html") == ("2024-03-05", "html:text")
+
+
+def test_a_date_written_in_words_away_from_any_date_element_is_found() -> None:
+    assert published_of("date_text_words.html") == ("2024-03-05", "html:text")
+
+
+def test_a_date_only_in_the_page_s_own_link_url_is_found() -> None:
+    assert published_of("date_link_url.html") == ("2024-03-05", "link:canonical")
+
+
+def test_a_date_only_in_script_data_is_found() -> None:
+    assert published_of("date_script_data.html") == ("2024-03-05", "script:publishedAt")
+
+
+def test_a_utc_stamp_on_the_day_after_the_printed_day_gives_the_printed_day() -> None:
+    result = extracted("date_utc_evening.html", url=UNDATED_URL)
+    assert result.published is not None
+    assert result.published.value == "2024-03-05"
+    assert "(UTC)" in (result.published.note or "")
+    assert "2024-03-06T02:40:00Z" in [e.value for e in result.published.candidates]
+
+
+def test_the_published_date_beside_an_updated_one_is_the_publication_date() -> None:
+    result = extracted("date_updated_first.html", url=UNDATED_URL)
+    assert result.published is not None and result.published.value == "2025-12-03"
+    assert result.modified is not None and result.modified.value == "2025-12-07"

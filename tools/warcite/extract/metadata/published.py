@@ -10,33 +10,28 @@ from typing import Any
 
 from warcite.extract import dates, patterns
 from warcite.extract.metadata.common import (
-    DATE_CONTEXT_DEPTH,
     DISPLAYED_DATE_OFFSET,
     PUBLISHED_AFTER_MODIFIED_DAYS,
     fold,
     header_value,
     normalize_text,
 )
+from warcite.extract.metadata.date_fallbacks import (
+    add_fallback_dates,
+    note_printed_day,
+    split_published_modified,
+    with_printed_day,
+)
 from warcite.extract.metadata.jsonld import json_string
 from warcite.extract.metadata.reader import (
     PageReader,
     class_of,
+    date_context,
     element_text,
     in_other_item,
     skippable,
 )
 from warcite.models import Evidence, Field, Headers
-
-
-def _date_context(element: Any) -> str:
-    """Class, id and itemprop words of a text node's element and its nearest ancestors."""
-    parts: list[str] = []
-    for _ in range(DATE_CONTEXT_DEPTH):
-        if element is None or not isinstance(element.tag, str) or element.tag == "body":
-            break
-        parts.append(class_of(element))
-        element = element.getparent()
-    return " ".join(part for part in parts if part)
 
 
 def _texts_near_title(
@@ -45,7 +40,7 @@ def _texts_near_title(
     """Short visible texts around the page's <h1> (where bylines and datelines sit), nearest first.
 
     Each is given with its offset in text nodes from the headline's (negative: before it)
-    and the class words of its element and nearest ancestors (:func:`_date_context`).
+    and the class words of its element and nearest ancestors (:func:`date_context`).
     """
     nodes = [(text, owner) for text, owner in body_texts if not text.isspace()]
     raw_texts = [text for text, _ in nodes]
@@ -86,7 +81,7 @@ def _texts_near_title(
                 if unlabelled and len(previous) <= 30 and not any(c.isdigit() for c in previous)
                 else ""
             )
-            near.append((index - position, f"{label} {text}".strip(), _date_context(owners[index])))
+            near.append((index - position, f"{label} {text}".strip(), date_context(owners[index])))
     return near
 
 
@@ -99,6 +94,7 @@ def read_dates(page: PageReader, title: Field | None) -> tuple[Field | None, Fie
     displayed = _add_dates_near_headline(page, title)
     for parsed in dates.url_dates(page.url):
         page.candidates.add("published", parsed.value, "url", parsed.raw, parsed.note)
+    add_fallback_dates(page)
     modified = page.candidates.field("modified")
     published = _choose_published(page, displayed)
     if published is None and modified is not None:
@@ -156,6 +152,7 @@ def _add_time_elements(page: PageReader) -> None:
         target = "modified" if patterns.MODIFIED_CLASS.search(context) else "published"
         added = page.add_date(target, element.get("datetime"), "time")
         if added and target == "published":
+            note_printed_day(page, element_text(element), "time:text")
             break
     visible = 0
     for element in page.scan.dated:
@@ -165,8 +162,17 @@ def _add_time_elements(page: PageReader) -> None:
         text = element_text(element)
         if not text or len(text) > 120:
             continue
-        modified = patterns.MODIFIED_CLASS.search(classes) or patterns.MODIFIED_WORDS.search(text)
-        if page.add_date("modified" if modified else "published", text, "html:date", find=True):
+        if patterns.MODIFIED_CLASS.search(classes):
+            added = page.add_date("modified", text, "html:date", find=True)
+        else:
+            # "December 3, 2025. Updated: December 7, 2025": each date for what it says
+            published_part, modified_part = split_published_modified(text)
+            added = page.add_date("published", published_part, "html:date", find=True)
+            if added:
+                note_printed_day(page, published_part, "html:date")
+            if modified_part and page.add_date("modified", modified_part, "html:date", find=True):
+                added = True
+        if added:
             visible += 1
         if visible >= 3:
             break
@@ -196,7 +202,13 @@ def _add_dates_near_headline(page: PageReader, title: Field | None) -> Evidence 
     for offset, text, context in near:
         if patterns.NOT_PUBLISHED_DATE_CLASS.search(context):
             continue  # a caption's, a live ticker's, an event's or today's date
-        modified = patterns.MODIFIED_WORDS.search(text) or patterns.MODIFIED_CLASS.search(context)
+        modified = bool(patterns.MODIFIED_CLASS.search(context))
+        if not modified and patterns.MODIFIED_WORDS.search(text):
+            published_part, _modified_part = split_published_modified(text)
+            if dates.find_dates(published_part):
+                text = published_part  # "May 2, 2025 (updated May 4)": the first is published
+            else:
+                modified = True
         target = "modified" if modified else "published"
         labelled = target == "published" and (
             bool(patterns.PUBLISHED_LABEL.match(text))
@@ -204,6 +216,8 @@ def _add_dates_near_headline(page: PageReader, title: Field | None) -> Evidence 
         )
         if target in added_targets or (had[target] and not labelled):
             continue
+        if labelled:
+            note_printed_day(page, text, "html:near-title")
         before = len(candidates.fields.get(target, []))
         if page.add_date(target, text, "html:near-title", find=True):
             added_targets.add(target)
@@ -275,7 +289,9 @@ def _choose_published(page: PageReader, displayed: Evidence | None) -> Field | N
             published.insert(
                 0, replace(earlier, note=f"{earlier.note}; {note}" if earlier.note else note)
             )
-    return _local_day(note_agreement(candidates.field("published")), page.url)
+    return with_printed_day(
+        _local_day(note_agreement(candidates.field("published")), page.url), page
+    )
 
 
 def _days_apart(first: str, second: str) -> int:

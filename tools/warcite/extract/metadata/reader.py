@@ -16,12 +16,13 @@ from warcite.extract.classwords import without_layout_content
 from warcite.extract.metadata.common import (
     BYLINE_WINDOW_AFTER,
     BYLINE_WINDOW_BEFORE,
+    DATE_CONTEXT_DEPTH,
     NUMERIC_CONVENTION_MAX_CHARS,
     Candidates,
     normalize_text,
 )
 from warcite.extract.metadata.jsonld import JsonLd
-from warcite.models import Headers
+from warcite.models import Evidence, Headers
 
 
 def read_meta_tags(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
@@ -132,6 +133,17 @@ def class_of(element: Any) -> str:
     return (
         f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')}".strip()
     )
+
+
+def date_context(element: Any) -> str:
+    """Class, id and itemprop words of a text node's element and its nearest ancestors."""
+    parts: list[str] = []
+    for _ in range(DATE_CONTEXT_DEPTH):
+        if element is None or not isinstance(element.tag, str) or element.tag == "body":
+            break
+        parts.append(class_of(element))
+        element = element.getparent()
+    return " ".join(part for part in parts if part)
 
 
 @dataclass
@@ -278,6 +290,8 @@ class PageReader:
     h1: str | None = None
     _body_texts: list[tuple[str, Any]] | None = None
     _convention_read: bool = False
+    #: days the page prints as its publication date, each with where it was read
+    printed_days: dict[str, Evidence] = field(default_factory=dict)
 
     @property
     def article(self) -> dict[str, Any]:
