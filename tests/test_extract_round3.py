@@ -100,3 +100,27 @@ def test_the_published_date_beside_an_updated_one_is_the_publication_date() -> N
     result = extracted("date_updated_first.html", url=UNDATED_URL)
     assert result.published is not None and result.published.value == "2025-12-03"
     assert result.modified is not None and result.modified.value == "2025-12-07"
+
+
+# --------------------------------------------------------------------------- name forms
+
+REFERENCE_URL = (
+    "https://www.example.org/articles/"
+    "Why-Elites-Leave-by-In-ae-Hyun-Defection_Elites-160829-249.html"
+)
+
+
+def test_a_byline_image_s_alt_text_and_the_url_slug_are_kept_among_name_forms() -> None:
+    # the reference article's shape: the byline's author link is the author's photo, whose
+    # alt text writes the name another way than the bio does
+    result = extracted("byline_image_alt.html", url=REFERENCE_URL)
+    assert len(result.authors) == 1
+    author = result.authors[0]
+    assert author.name == "Hyeon In-ae"  # the form the author's own bio uses
+    assert "In Ae Hyun" in author.forms  # the byline image's alt text
+    assert "In-ae-Hyun" in author.forms  # the URL slug
+
+
+def test_the_byline_image_form_is_kept_without_a_dated_url() -> None:
+    result = extracted("byline_image_alt.html", url="https://www.example.org/a/why-elites.html")
+    assert [person.forms for person in result.authors] == [("Hyeon In-ae", "In Ae Hyun")]

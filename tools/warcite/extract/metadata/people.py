@@ -57,7 +57,9 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
             # "<span>By</span><span>Jane Doe</span>", "<p>Written by</p><p>Jane Doe</p>"
             following = element.getnext()
             tail = normalize_text(element.tail)
-            text = tail or (element_text(following) if following is not None else None)
+            text = image_alt(element) or tail
+            if not text and following is not None:
+                text = element_text(following) or image_alt(following)
         elif own.startswith(patterns.BYLINE_TEXT_STARTS) or patterns.BYLINE_LABEL.match(own):
             # the byline up to the date or other furniture after it ("Posted by Jane Doe on
             # Friday December 19, 2025 @08:00PM from the ... dept.")
@@ -92,7 +94,11 @@ def _visible_bylines(elements: Sequence[Any], url: str | None) -> list[tuple[str
             link_host = urlsplit(element.get("href") or "").hostname
             if link_host and own_host and link_host.removeprefix("www.") != own_host:
                 continue
-            text = element_text(element) or normalize_text(element.get("aria-label"))
+            text = (
+                element_text(element)
+                or normalize_text(element.get("aria-label"))
+                or image_alt(element)  # the author's photo as the link: its alt is the name
+            )
             source = "html:author-link"
         if not text or len(text) > 120 or skippable(element):
             continue
@@ -292,3 +298,14 @@ def _add_dated_bylines(page: PageReader) -> None:
         if name and not skippable(element):
             page.candidates.add_authors([name], source)
             return
+
+
+def image_alt(element: Any) -> str | None:
+    """The ``alt`` text of the first image in a byline element (a photo standing for the
+    author's name: "<a href=/author/...><img alt='In Ae Hyun'></a>"), or None."""
+    for image in element.iter("img"):
+        alt = normalize_text(image.get("alt"))
+        if alt and len(alt) <= 80 and not re.search(r"\.(?:jpe?g|png|gif|webp|svg)$", alt, re.I):
+            return alt
+        return None
+    return None
