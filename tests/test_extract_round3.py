@@ -124,3 +124,13 @@ def test_a_byline_image_s_alt_text_and_the_url_slug_are_kept_among_name_forms() 
 def test_the_byline_image_form_is_kept_without_a_dated_url() -> None:
     result = extracted("byline_image_alt.html", url="https://www.example.org/a/why-elites.html")
     assert [person.forms for person in result.authors] == [("Hyeon In-ae", "In Ae Hyun")]
+
+
+def test_a_numbered_slideshow_of_other_stories_inside_the_article_is_dropped() -> None:
+    result = extracted("slideshow_in_article.html")
+    text = text_of(result)
+    assert "Business news in pictures" not in text
+    assert "Company number" not in text and "profits rose" not in text
+    assert "Take the blankets off the bed" in text
+    assert "Do not use a wooden luggage rack" in text  # the article resumes after it
+    assert "minibar almost always loses money" in text

@@ -22,6 +22,7 @@ from warcite.extract.html.blocks import (
     Block,
     comparable,
 )
+from warcite.extract.html.slideshows import without_slideshows
 
 
 def title_candidates(root: HtmlElement, metadata_title: str | None) -> list[str]:
@@ -123,7 +124,7 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
     rest; a heading that may ("More on X", "Read more") cuts it only when less prose follows
     it than precedes it: in a list article "More on X" can be a section.
     """
-    blocks = _without_teaser_tail(blocks)
+    blocks = _without_teaser_tail(without_slideshows(blocks))
     # Placeholder text ("Lorem ipsum ...") is template filler on a page with real prose, and
     # the page's content where nearly all its prose is placeholder Latin (a demo page).
     total_prose = sum(block.prose_chars for block in blocks)
