@@ -45,7 +45,7 @@ def read_description_keywords_and_links(page: PageReader) -> None:
     candidates.add_keywords(keywords_value if isinstance(keywords_value, (str, list)) else None)
     for key in patterns.META_KEYWORDS:
         candidates.add_keywords(page.meta.get(key, []))
-    for link in page.root.xpath("//link[@href]"):
+    for link in (e for e in page.root.iter("link") if e.get("href") is not None):
         if "canonical" in (link.get("rel") or "").lower().split():
             href = link.get("href").strip()
             candidates.add("canonical_url", urljoin(url or "", href), "link:canonical", href)

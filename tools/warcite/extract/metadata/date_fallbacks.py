@@ -43,6 +43,7 @@ SCRIPT_MAX_CHARS = 2_000_000
 TEXT_DATE_MAX_CHARS = 120
 #: ... and at most this many of them, after the headline first.
 TEXT_DATE_MAX_NODES = 3000
+DIGIT = re.compile(r"\d")
 #: Links whose URL is read for the page's own date folders.
 SELF_LINK_RELS = frozenset({"canonical", "amphtml", "shortlink", "alternate"})
 
@@ -199,7 +200,7 @@ def add_text_dates(page: PageReader) -> None:
     order = list(range(start, len(texts))) + list(range(start))
     for index in order[:TEXT_DATE_MAX_NODES]:
         text, owner = texts[index]
-        if len(text) > 4 * TEXT_DATE_MAX_CHARS or not any(c.isdigit() for c in text):
+        if len(text) > 4 * TEXT_DATE_MAX_CHARS or not DIGIT.search(text):
             continue
         text = " ".join(text.split())
         if len(text) > TEXT_DATE_MAX_CHARS:

@@ -169,7 +169,7 @@ def read_authors(page: PageReader) -> tuple[Person, ...]:
     if meta_group:
         candidates.author_groups.append(meta_group)
     microdata_names = []
-    for element in page.root.xpath("//*[@itemprop='author' or @itemprop='creator']"):
+    for element in page.itemprop_elements("author", "creator"):
         if in_other_item(element):
             continue  # the author of a comment or a review on the page, not of the article
         inner = element.xpath(".//*[@itemprop='name']")

@@ -124,10 +124,8 @@ def _add_structured_dates(page: PageReader) -> None:
         if patterns.META_MODIFIED_KEY.search(key):
             for value in values:
                 page.add_date("modified", value, f"meta:{key}")
-    for element in page.root.xpath(
-        "//*[@itemprop='datePublished' or @itemprop='dateModified'][not(self::meta)]"
-    ):
-        if in_other_item(element):
+    for element in page.itemprop_elements("datePublished", "dateModified"):
+        if element.tag == "meta" or in_other_item(element):
             continue
         value = element.get("content") or element.get("datetime") or element_text(element)
         target = "published" if element.get("itemprop") == "datePublished" else "modified"
@@ -137,7 +135,8 @@ def _add_structured_dates(page: PageReader) -> None:
 def _add_time_elements(page: PageReader) -> None:
     """Dates from ``<time>`` elements and date-classed elements outside other articles."""
     candidates, root = page.candidates, page.root
-    times = root.xpath("//time[@datetime]")
+    every_time = list(root.iter("time"))
+    times = [element for element in every_time if element.get("datetime") is not None]
     for element in times:
         iso = patterns.ISO_DATE.match((element.get("datetime") or "").strip())
         if iso and len(iso["month"]) == 2 and len(iso["day"]) == 2:
@@ -176,7 +175,7 @@ def _add_time_elements(page: PageReader) -> None:
             visible += 1
         if visible >= 3:
             break
-    for element in root.xpath("//time[not(@datetime)]"):
+    for element in (e for e in every_time if e.get("datetime") is None):
         if skippable(element):
             continue
         text = element_text(element)

@@ -3,7 +3,7 @@ bio-like elements, and :class:`PageReader`, which holds what was found so far.""
 
 from __future__ import annotations
 
-import functools
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -197,6 +197,9 @@ _SCAN_WORDS = (
 )
 
 
+_SCAN_WORDS_PATTERN = re.compile("|".join(_SCAN_WORDS))
+
+
 def scan_page(root: lxml_html.HtmlElement) -> _PageScan:
     """One walk over the tree: byline-, date- and bio-like elements (cheap string tests only)."""
     scan = _PageScan()
@@ -212,7 +215,7 @@ def scan_page(root: lxml_html.HtmlElement) -> _PageScan:
             words = f"{attributes[0] or ''} {attributes[1] or ''}".lower()
         else:
             words = ""
-        if words and any(word in words for word in _SCAN_WORDS):
+        if words and _SCAN_WORDS_PATTERN.search(words):
             if patterns.BYLINE_ATTRIBUTE_WORDS.search(words) or (
                 tag in patterns.ICON_TAGS and patterns.PERSON_ICON.search(words)
             ):
@@ -258,18 +261,32 @@ def dates_removed(text: str) -> str:
     return normalize_text(text).strip(" ,|-–—·•")
 
 
-@functools.lru_cache(maxsize=64)
-def compiled_xpath(xpath: str) -> etree.XPath:
-    """An XPath expression compiled once (expressions are constants of this module)."""
-    return etree.XPath(xpath)
+#: Every element with microdata (an ``itemprop``), in document order.
+ITEMPROP_ELEMENTS = etree.XPath("//*[@itemprop]")
 
 
-def first_text(root: lxml_html.HtmlElement, xpath: str) -> str | None:
-    for element in compiled_xpath(xpath)(root):
-        text = element_text(element) if not isinstance(element, str) else normalize_text(element)
+def first_element_text(elements: Iterable[Any]) -> str | None:
+    """The visible text of the first of ``elements`` that has some."""
+    for element in elements:
+        text = element_text(element)
         if text:
             return text
     return None
+
+
+def first_h1_text(root: Any) -> str | None:
+    """The text of the page's headline: the first ``<h1>`` inside an ``<article>`` or
+    ``<main>`` when it has text, else the first ``<h1>`` that has text."""
+    headings = list(root.iter("h1"))
+    inside = next(
+        (h for h in headings if any(a.tag in ("article", "main") for a in h.iterancestors())),
+        None,
+    )
+    if inside is not None:
+        text = element_text(inside)
+        if text:
+            return text
+    return first_element_text(headings)
 
 
 @dataclass
@@ -290,6 +307,7 @@ class PageReader:
     h1: str | None = None
     _body_texts: list[tuple[str, Any]] | None = None
     _convention_read: bool = False
+    _itemprops: list[Any] | None = None
     #: days the page prints as its publication date, each with where it was read
     printed_days: dict[str, Evidence] = field(default_factory=dict)
 
@@ -303,6 +321,13 @@ class PageReader:
         for key in keys:
             for value in self.meta.get(key, []):
                 yield key, value
+
+    def itemprop_elements(self, *properties: str) -> list[Any]:
+        """Elements whose ``itemprop`` is one of ``properties``, in document order (the
+        page's microdata elements are found in one pass, once)."""
+        if self._itemprops is None:
+            self._itemprops = ITEMPROP_ELEMENTS(self.root)
+        return [element for element in self._itemprops if element.get("itemprop") in properties]
 
     def body_texts(self) -> list[tuple[str, Any]]:
         """The page body's text nodes with their elements (scripts, styles skipped), read once."""

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from warcite.extract import dates, patterns
 from warcite.extract.metadata.common import fold, header_value, host_label, normalize_language
 from warcite.extract.metadata.jsonld import json_string
-from warcite.extract.metadata.reader import PageReader, first_text
+from warcite.extract.metadata.reader import PageReader, first_element_text
 from warcite.models import Field
 
 
@@ -43,13 +43,19 @@ def read_publisher(page: PageReader) -> None:
     candidates.add("publisher", page.json_ld.named("WebSite"), "json-ld:WebSite")
     for key, value in page.meta_values(patterns.META_PUBLISHER):
         candidates.add("publisher", value, f"meta:{key}", value)
-    microdata_publisher = first_text(
-        page.root,
-        "//*[@itemprop='publisher']//*[@itemprop='name'] | //*[@itemprop='publisher'][not(*)]",
+    # itemprop=name inside a publisher item, or a publisher element holding only text
+    microdata_publisher = first_element_text(
+        element
+        for element in page.itemprop_elements("publisher", "name")
+        if (element.get("itemprop") == "publisher" and len(element) == 0)
+        or (
+            element.get("itemprop") == "name"
+            and any(a.get("itemprop") == "publisher" for a in element.iterancestors())
+        )
     )
     if microdata_publisher and len(microdata_publisher) <= 100:
         candidates.add("publisher", microdata_publisher, "microdata")
-    page.html_title = first_text(page.root, "//head/title | //title")
+    page.html_title = first_element_text(page.root.iter("title"))
     label = host_label(url)
     if page.html_title and label:
         for segment in re.split(r"\s+[|\-–—·•»:]\s+|\s*\|\s*", page.html_title):
@@ -81,7 +87,7 @@ def _add_title_site_name(page: PageReader) -> None:
     if len(segments) < 2:
         return
     headlines = {fold(value) for _, value in page.meta_values(patterns.META_TITLE)}
-    headlines.add(fold(first_text(page.root, "//h1") or ""))
+    headlines.add(fold(first_element_text(page.root.iter("h1")) or ""))
     headlines.discard("")
     for headline_end, site_end in ((segments[:-1], segments[-1]), (segments[1:], segments[0])):
         if fold(" ".join(headline_end)) in headlines and 2 < len(site_end) <= 60:

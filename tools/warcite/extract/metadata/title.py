@@ -9,7 +9,7 @@ from dataclasses import replace
 from warcite.extract import patterns
 from warcite.extract.metadata.common import HEADLINE_MIN_SHARED, fold, host_label, normalize_text
 from warcite.extract.metadata.jsonld import json_string
-from warcite.extract.metadata.reader import PageReader, first_text
+from warcite.extract.metadata.reader import PageReader, first_element_text, first_h1_text
 from warcite.models import Evidence, Field
 
 
@@ -76,10 +76,8 @@ def read_title(page: PageReader) -> Field | None:
     sources: list[tuple[str | None, str]] = [(headline_json, "json-ld")]
     for key, value in page.meta_values(patterns.META_TITLE):
         sources.append((value, f"meta:{key}"))
-    sources.append((first_text(page.root, "//*[@itemprop='headline']"), "microdata"))
-    page.h1 = first_text(page.root, "(//article//h1 | //main//h1)[1]") or first_text(
-        page.root, "//h1"
-    )
+    sources.append((first_element_text(page.itemprop_elements("headline")), "microdata"))
+    page.h1 = first_h1_text(page.root)
     sources.append((page.h1, "html:h1"))
     sources.append((page.html_title, "html:title"))
     for title_text, source in sources:
