@@ -126,7 +126,9 @@ class _BlockBuilder:
             self.add(" | " if any(not part.isspace() for part in self.parts) else " ")
         elif tag in sel.LINK_TAGS:
             self.links += 1
-        self.add(element.text)
+        text = element.text
+        if text:
+            self.add(text)
 
     def end(self, element: HtmlElement, tag: str) -> None:
         marked = self.marked.pop()
@@ -147,7 +149,9 @@ class _BlockBuilder:
             self.links -= 1
         elif tag in sel.TABLE_CELL_TAGS:
             self.add(" ")
-        self.add(element.tail)
+        tail = element.tail
+        if tail:
+            self.add(tail)
 
 
 def build_blocks(root: HtmlElement) -> list[Block]:

@@ -203,43 +203,56 @@ _SCAN_WORDS_PATTERN = re.compile("|".join(_SCAN_WORDS))
 def scan_page(root: lxml_html.HtmlElement) -> _PageScan:
     """One walk over the tree: byline-, date- and bio-like elements (cheap string tests only)."""
     scan = _PageScan()
+    # the walk touches every element: the names it needs are bound locally once
+    non_content, scan_words = patterns.NON_CONTENT_TAGS, _SCAN_WORDS_PATTERN.search
+    byline_words, date_words = (
+        patterns.BYLINE_ATTRIBUTE_WORDS.search,
+        patterns.DATE_ATTRIBUTE_WORDS.search,
+    )
+    bio_words, icon_tags, person_icon = (
+        patterns.BIO_ATTRIBUTE_WORDS.search,
+        patterns.ICON_TAGS,
+        patterns.PERSON_ICON.search,
+    )
+    author_href, starts, label = (
+        patterns.AUTHOR_HREF.search,
+        patterns.BYLINE_TEXT_STARTS,
+        patterns.BYLINE_LABEL.match,
+    )
+    bylines, dated, bios, positions = scan.bylines, scan.dated, scan.bios, scan.positions
     for position, element in enumerate(root.iter()):
         tag = element.tag
-        if not isinstance(tag, str) or tag in patterns.NON_CONTENT_TAGS:
+        if not isinstance(tag, str) or tag in non_content:
             continue
         if tag == "h1" and scan.headline is None:
             scan.headline = position
-        attributes = element.get("class"), element.get("id")
         is_byline = False
-        if attributes[0] or attributes[1]:
-            words = f"{attributes[0] or ''} {attributes[1] or ''}".lower()
-        else:
-            words = ""
-        if words and _SCAN_WORDS_PATTERN.search(words):
-            if patterns.BYLINE_ATTRIBUTE_WORDS.search(words) or (
-                tag in patterns.ICON_TAGS and patterns.PERSON_ICON.search(words)
-            ):
-                is_byline = True
-            if patterns.DATE_ATTRIBUTE_WORDS.search(words):
-                scan.dated.append(element)
-            if patterns.BIO_ATTRIBUTE_WORDS.search(words):
-                scan.bios.append(element)
+        classes, identifier = element.get("class"), element.get("id")
+        if classes or identifier:
+            words = f"{classes or ''} {identifier or ''}".lower()
+            if scan_words(words):
+                if byline_words(words) or (tag in icon_tags and person_icon(words)):
+                    is_byline = True
+                if date_words(words):
+                    dated.append(element)
+                if bio_words(words):
+                    bios.append(element)
         if not is_byline and tag == "a":
             rel = element.get("rel")
             href = element.get("href") or ""
             is_byline = bool(rel and "author" in rel.lower()) or (
-                "/" in href and bool(patterns.AUTHOR_HREF.search(href))
+                "/" in href and bool(author_href(href))
             )
         if not is_byline:
             text = element.text
             if text and len(text) < 200:
                 stripped = text.strip()
-                is_byline = stripped.startswith(patterns.BYLINE_TEXT_STARTS) or bool(
-                    len(stripped) <= 12 and patterns.BYLINE_LABEL.match(stripped)
+                is_byline = stripped.startswith(starts) or bool(
+                    len(stripped) <= 12 and label(stripped)
                 )
         if is_byline:
-            scan.bylines.append(element)
-            scan.positions[element] = position
+            bylines.append(element)
+            positions[element] = position
     return scan
 
 
@@ -307,7 +320,7 @@ class PageReader:
     h1: str | None = None
     _body_texts: list[tuple[str, Any]] | None = None
     _convention_read: bool = False
-    _itemprops: list[Any] | None = None
+    _itemprops: dict[str, list[tuple[int, Any]]] | None = None
     #: days the page prints as its publication date, each with where it was read
     printed_days: dict[str, Evidence] = field(default_factory=dict)
 
@@ -326,8 +339,14 @@ class PageReader:
         """Elements whose ``itemprop`` is one of ``properties``, in document order (the
         page's microdata elements are found in one pass, once)."""
         if self._itemprops is None:
-            self._itemprops = ITEMPROP_ELEMENTS(self.root)
-        return [element for element in self._itemprops if element.get("itemprop") in properties]
+            self._itemprops = {}
+            for position, element in enumerate(ITEMPROP_ELEMENTS(self.root)):
+                self._itemprops.setdefault(element.get("itemprop"), []).append((position, element))
+        if len(properties) == 1:
+            return [element for _, element in self._itemprops.get(properties[0], [])]
+        found = [item for name in properties for item in self._itemprops.get(name, [])]
+        found.sort(key=lambda item: item[0])
+        return [element for _, element in found]
 
     def body_texts(self) -> list[tuple[str, Any]]:
         """The page body's text nodes with their elements (scripts, styles skipped), read once."""
