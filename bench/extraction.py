@@ -543,6 +543,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"  {row['tool']}: {row['non_articles_recognised']} of "
                     f"{row['non_articles']} non-article pages answered without a body"
                 )
+        if part["speed_vs_trafilatura"] is not None:
+            print(
+                f"  speed: warcite {part['speed_vs_trafilatura']:.2f}x trafilatura's pages/s "
+                "on this set (interleaved, same process)"
+            )
         for item in part["worst"]:
             print(
                 f"  worst: {item['id']}  F1 {item['f1']:.3f}  P {item['precision']:.3f}  "
