@@ -27,6 +27,7 @@ import argparse
 import contextlib
 import gzip
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -49,7 +50,8 @@ from bench.scoring import (  # noqa: E402
     tokens,
 )
 
-SHARED = PROJECT_ROOT.parent / "shared"
+#: ../shared beside the project, or the folder named by WARCITE_SHARED (a worktree elsewhere)
+SHARED = Path(os.environ.get("WARCITE_SHARED") or PROJECT_ROOT.parent / "shared")
 TOOLS = ("warcite", "trafilatura", "readability")
 #: The URL the Readability test pages are fed with (the one Mozilla's own test suite uses).
 READABILITY_TEST_URL = "http://fakehost/test/page.html"
@@ -541,6 +543,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"  {row['tool']}: {row['non_articles_recognised']} of "
                     f"{row['non_articles']} non-article pages answered without a body"
                 )
+        if part["speed_vs_trafilatura"] is not None:
+            print(
+                f"  speed: warcite {part['speed_vs_trafilatura']:.2f}x trafilatura's pages/s "
+                "on this set (interleaved, same process)"
+            )
         for item in part["worst"]:
             print(
                 f"  worst: {item['id']}  F1 {item['f1']:.3f}  P {item['precision']:.3f}  "

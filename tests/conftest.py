@@ -16,7 +16,8 @@ settings.register_profile("ci", deadline=None, print_blob=True, derandomize=True
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED = PROJECT_ROOT.parent / "shared"
+#: ../shared beside the project, or the folder named by WARCITE_SHARED (a worktree elsewhere)
+SHARED = Path(os.environ.get("WARCITE_SHARED") or PROJECT_ROOT.parent / "shared")
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -372,14 +372,17 @@ def test_bare_date_under_the_headline_outranks_disagreeing_structured_data() -> 
     result = metadata(page(json_ld(data), body), url="https://example.org/t")
     assert result.published is not None and result.published.value == "2024-01-31"
     assert result.published.source == "html:near-title"
-    # one day apart (time zones): the structured value stands
+    # one day apart, a UTC time late in the evening: the day the page prints is the
+    # publisher's own (issue 22); the UTC stamp stays among the candidates
     close = {
         "@type": "Article",
         "headline": "How Much to Pay",
         "datePublished": "2024-01-30T23:00:00Z",
     }
     result = metadata(page(json_ld(close), body), url="https://example.org/t")
-    assert result.published is not None and result.published.source == "json-ld"
+    assert result.published is not None and result.published.value == "2024-01-31"
+    assert "(UTC)" in (result.published.note or "")
+    assert "2024-01-30T23:00:00Z" in [e.value for e in result.published.candidates]
 
 
 def test_title_choice_between_the_headline_and_stated_titles() -> None:

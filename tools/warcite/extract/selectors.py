@@ -541,3 +541,15 @@ MAYBE_END_OF_ARTICLE_HEADING = re.compile(
 
 #: Sentence-ending punctuation (a block with it reads as prose, not as a label).
 SENTENCE_END = re.compile(r"[.!?…:;。！？](?:[\"'”’»)\]]*)\s*$|[.!?。！？]\s")
+
+#: A label that introduces a link to another story ("Read also:", "BREAKING:", "Watch:");
+#: a short block made of one and a link is a teaser or a news strip, not the article's text.
+TEASER_LABEL = re.compile(
+    r"^\W{0,3}(?:breaking(?:\s+news)?|read\s+(?:also|more|next)|also\s+read|see\s+also|"
+    r"related(?:\s+(?:stories|story|articles?|coverage|content|news))?|more|watch|listen|"
+    r"latest(?:\s+news)?|just\s+in|live|recommended|don['’]t\s+miss|top\s+stor(?:y|ies)|"
+    r"developing(?:\s+story)?|news\s+alert|alert|lesen\s+sie\s+auch|mehr\s+zum\s+thema|"
+    r"lire\s+aussi|à\s+lire\s+aussi|leer\s+más|lee\s+también|leia\s+também|leggi\s+anche)"
+    r"\s*(?:[:|–—»›>]|\s-\s)\s*",
+    re.IGNORECASE,
+)

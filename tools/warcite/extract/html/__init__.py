@@ -1,0 +1,197 @@
+"""HTML -> the article's own blocks, in reading order, boilerplate removed.
+
+The steps of :func:`extract_html`:
+
+1. **Parse** with lxml's HTML parser: recovering from broken markup, no network, no
+   entity resolution, comments and processing instructions dropped.  ``</body>`` and
+   ``</html>`` end tags are removed first (browsers ignore them; libxml2 would drop what
+   follows).  libxml2 stops at a nesting depth of 256 (warcite never sets ``huge_tree``), so
+   a pathological page costs bounded time and memory; the Extraction then carries a warning
+   that deeper text is missing.  A ``<script>`` or ``<style>`` over 8 MiB is emptied first
+   (libxml2 stops at a text node of 10 MB), with a warning.
+2. **Metadata** is read from the untouched tree (:mod:`warcite.extract.metadata`).
+3. **Blocks**: scripts, media, form controls and captions are removed; one pass over the
+   whole document (``<head>`` included: libxml2 puts text it met in odd places there) turns
+   it into text blocks (paragraphs, headings, list items, quotes, preformatted text, table
+   rows with cells joined by " | "), noting each block's element, its link text, and the
+   enclosing elements *marked* as furniture: ``nav``, ``footer``, ``aside``, ``menu``, a
+   ``header`` without the ``h1`` or a long paragraph, non-content ARIA roles, hidden
+   elements, and class or id names of furniture (share, comments, related, ads,
+   newsletter, byline, author, cookie, ...; utility-CSS tokens, negations such as
+   ``no_toc``, WordPress modifiers such as ``tag-news`` and heading anchor ids are not
+   names).  Inside ``<pre>`` nothing is marked.
+4. **Marks on wrappers are lifted**: a marked element holding half the page's prose wraps
+   the article (``has-sidebar``, ``body-ad-wrapper``), unless it is a comment section or
+   semantic furniture that is not swallowing the page through broken nesting; hidden
+   elements holding half the prose together are text a script reveals (a warning says so).
+5. **The article's container** is the element whose subtree scores best (one pass, from
+   the leaves up): prose (long or sentence-like, link-poor blocks) counts for it, link
+   lists and short fragments against it; an element marked as the article body
+   (``itemprop=articleBody``, ``entry-content``, ...) is preferred when it holds nearly as
+   much prose.
+6. **Filter** the container's blocks: furniture, link lists (except links with a
+   description of their own), placeholder text, page-furniture lines ("Share", "Read more",
+   "Advertisement", copyright), the title heading (the title is metadata), bylines and
+   datelines (metadata too; never in table rows), a trailing run of teasers (links to
+   other stories with blurbs), and everything from a heading that ends an article
+   ("Comments", "Related articles", "About the author"; "More on X" only when less prose
+   follows than precedes it).
+
+A page without a run of prose (a listing, a video page, a stub, an error page) keeps its
+metadata and the little text it has (possibly none), with a warning that begins "no article
+text found"; ``warcite record`` refuses a page with no text at all (exit 4) and keeps one
+with a short text, the warning in its extraction event.  An empty document, or one with
+neither text nor a title, raises :class:`~warcite.core.errors.ExtractionError`.
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from warcite.core.errors import ExtractionError
+from warcite.core.models import Extraction, Headers, Paragraph
+from warcite.extract import metadata as metadata_module
+from warcite.extract.html.assembly import build_blocks
+from warcite.extract.html.blocks import (  # noqa: F401
+    ARTICLE_PROSE_SHARE,
+    CONSENT_MAX_CHARS,
+    DESCRIBED_LINK_MAX_DENSITY,
+    DESCRIBED_LINK_MIN_CHARS,
+    DISCLOSURE_MAX_CHARS,
+    FILLER_PAGE_SHARE,
+    FILLER_WORD_SHARE,
+    FURNITURE_MAX_CHARS,
+    HIDDEN_COPY_SHARE,
+    LINK_LIST_DENSITY,
+    MARKED_BODY_SHARE,
+    MIN_ARTICLE_CHARS,
+    PROSE_MAX_LINK_DENSITY,
+    PROSE_MIN_CHARS,
+    SENTENCE_MIN_CHARS,
+    TEASER_MAX_CHARS,
+    TEASER_MIN_LINKS,
+    Block,
+    normalize_preformatted,
+    normalize_text,
+)
+from warcite.extract.html.cleaning import (  # noqa: F401
+    attribute_words,
+    discard_non_text,
+    marks_boilerplate,
+    names_boilerplate,
+)
+from warcite.extract.html.container import choose_container
+from warcite.extract.html.filtering import filter_blocks, title_candidates
+from warcite.extract.html.parse import (  # noqa: F401
+    MAX_RAW_TEXT_BYTES,
+    parse_html,
+    parse_with_warnings,
+)
+from warcite.extract.surnames import settle_surnames
+
+
+def article_paragraphs(root: HtmlElement, *, title: str | None = None) -> tuple[Paragraph, ...]:
+    """The article's paragraphs from a parsed page (modifies ``root``).
+
+    Raises :class:`ExtractionError` when the page holds no article text.
+    """
+    paragraphs, warnings = _article(root, title)
+    if any(warning.startswith(NO_ARTICLE) for warning in warnings):
+        raise ExtractionError(next(w for w in warnings if w.startswith(NO_ARTICLE)))
+    return paragraphs
+
+
+#: How the warning of a page without an article begins.
+NO_ARTICLE = "no article text found"
+
+
+def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
+    """The article's paragraphs, and warnings about how they were found.
+
+    A page without a run of prose (a listing, a video page, a stub, an error page) gives
+    the short text it has (possibly none) and a warning beginning :data:`NO_ARTICLE`.
+    """
+    titles = title_candidates(root, title)
+    # Not only <body>: libxml2 leaves text it met in odd places inside <head>.
+    discard_non_text(root)
+    blocks = build_blocks(root)
+    container, _prose = choose_container(blocks)
+    if container is None:
+        return (), (f"{NO_ARTICLE}: the page has no text",)
+    inside = set(container.iter())
+    chosen = [block for block in blocks if not block.boilerplate and block.owner in inside]
+    kept = filter_blocks(chosen, titles)
+    warnings: tuple[str, ...] = ()
+    prose_chars = sum(block.prose_chars for block in kept)
+    if prose_chars < MIN_ARTICLE_CHARS:
+        warnings = (
+            f"{NO_ARTICLE}: the page holds no run of prose (its best candidate has "
+            f"{prose_chars} characters of it, fewer than {MIN_ARTICLE_CHARS}); it may be a "
+            "listing, a video page, a stub, an error page, or a page whose text is built by "
+            f"scripts; only its metadata and {len(kept)} short block(s) of text were kept",
+        )
+    if any(block.hidden_text for block in kept):
+        warnings += (
+            "most of the text sits in elements the page hides until a script shows them; "
+            "it was read as the article",
+        )
+    return tuple(Paragraph(text=block.text, kind=block.kind) for block in kept), warnings
+
+
+def extract_html(
+    text: str,
+    *,
+    url: str | None = None,
+    headers: Headers = (),
+    charset: str | None = None,
+    media_type: str = "text/html",
+) -> Extraction:
+    """The clean article text and metadata of an HTML page (already decoded to ``text``).
+
+    ``media_type`` is the page's declared type (``text/html`` or ``application/xhtml+xml``),
+    kept in the Extraction.
+    """
+    from warcite.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
+
+    root, parse_warnings = parse_with_warnings(text)
+    meta = metadata_module.extract_html_metadata(root, url=url, headers=headers)
+    paragraphs, text_warnings = _article(root, meta.title.value if meta.title else None)
+    if not paragraphs and meta.title is None:
+        raise ExtractionError(
+            next(warning for warning in text_warnings if warning.startswith(NO_ARTICLE))
+            + "; nor a title or other metadata worth keeping"
+        )
+    meta = metadata_module.complete_metadata(meta, paragraphs=paragraphs, url=url, headers=headers)
+    return Extraction(
+        paragraphs=paragraphs,
+        title=meta.title,
+        authors=settle_surnames(meta.authors, "\n".join(p.text for p in paragraphs)),
+        published=meta.published,
+        modified=meta.modified,
+        publisher=meta.publisher,
+        section=meta.section,
+        genre=meta.genre,
+        language=meta.language,
+        description=meta.description,
+        keywords=meta.keywords,
+        canonical_url=meta.canonical_url,
+        url=url,
+        media_type=media_type,
+        charset=charset,
+        extractor=EXTRACTOR_NAME,
+        extractor_version=EXTRACTOR_VERSION,
+        warnings=parse_warnings + text_warnings,
+    )
+
+
+__all__ = [
+    "Block",
+    "article_paragraphs",
+    "build_blocks",
+    "choose_container",
+    "discard_non_text",
+    "extract_html",
+    "filter_blocks",
+    "normalize_text",
+    "parse_html",
+]
