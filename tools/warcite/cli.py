@@ -1150,6 +1150,11 @@ def timemap_command(url: str, replay_base: str | None) -> None:
         )
 
 
+from warcite.cli_serve import serve_command  # noqa: E402  (warcite serve, a web app)
+
+cli.add_command(serve_command)
+
+
 def main() -> None:
     """Entry point of the ``warcite`` console script (the process ends when it returns).
 
