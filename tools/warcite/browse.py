@@ -137,8 +137,7 @@ def collection_page(
     shown = chosen[(page - 1) * page_size : page * page_size]
     return CollectionPage(
         entries=tuple(
-            dataclasses.replace(entry, fixity=fixity_status(entry, project_root))
-            for entry in shown
+            dataclasses.replace(entry, fixity=fixity_status(entry, project_root)) for entry in shown
         ),
         total=len(chosen),
         page=page,
@@ -146,9 +145,7 @@ def collection_page(
         sites=_counts([entry.site for entry in chosen]),
         authors=_counts([entry.first_author for entry in chosen]),
         years=tuple(
-            sorted(_counts([entry_year(entry) for entry in chosen]), key=lambda item: item[0])[
-                ::-1
-            ]
+            sorted(_counts([entry_year(entry) for entry in chosen]), key=lambda item: item[0])[::-1]
         ),
     )
 

@@ -17,8 +17,13 @@ from warcite.errors import UsageError, WarciteError
     help="Address to listen on. Anything but a loopback address exposes the archive to the "
     "network: it must be given explicitly, and warcite says so.",
 )
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on (0: any free port).")
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
 @click.option(
     "--allow-capture",
     is_flag=True,
@@ -66,6 +71,11 @@ def _serve(host: str, port: int, allow_capture: bool) -> None:
         raise UsageError(
             f"cannot listen on {host}:{port}: {error.strerror or error}; choose another --port"
         ) from error
+    except SystemExit:  # werkzeug exits when the address is in use, after saying so
+        raise UsageError(
+            f"cannot listen on {host}:{port}: the address is in use or not available here; "
+            "choose another --port or --host"
+        ) from None
     shown = f"[{host}]" if ":" in host else host
     click.echo(
         f"warcite serve: {root} at http://{shown}:{server.server_port}/ "

@@ -184,7 +184,9 @@ class CaptureIndex:
                 for capture in captures:
                     by_key.setdefault(capture.key, []).append(capture)
             for found in by_key.values():
-                found.sort(key=lambda capture: (capture.timestamp, capture.warc_path, capture.offset))
+                found.sort(
+                    key=lambda capture: (capture.timestamp, capture.warc_path, capture.offset)
+                )
             self._by_key = by_key
 
     def __len__(self) -> int:

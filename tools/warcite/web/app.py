@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
+from werkzeug.wrappers import Response as BaseResponse
 
 from warcite.archive import archive
 from warcite.browse import SORTS, collection_page
@@ -40,7 +41,6 @@ from warcite.replay import (
     Capture,
     CaptureIndex,
     read_resource,
-    timestamp_datetime,
     warc_timestamp,
 )
 from warcite.search import search
@@ -56,10 +56,12 @@ from warcite.web.security import (
 RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,199}")
 REPLAY_PATH = re.compile(r"(\d{1,14})(mp_|id_)?/(.+)", re.DOTALL)
 MAX_QUOTE_CHARACTERS = 5000
-DOWNLOAD_STYLES = {"csl-json": ("json", "application/vnd.citationstyles.csl+json"),
-                   "bibtex": ("bib", "application/x-bibtex"),
-                   "biblatex": ("bib", "application/x-bibtex"),
-                   "ris": ("ris", "application/x-research-info-systems")}
+DOWNLOAD_STYLES = {
+    "csl-json": ("json", "application/vnd.citationstyles.csl+json"),
+    "bibtex": ("bib", "application/x-bibtex"),
+    "biblatex": ("bib", "application/x-bibtex"),
+    "ris": ("ris", "application/x-research-info-systems"),
+}
 HOP_BY_HOP = frozenset(
     {
         "connection",
@@ -164,9 +166,13 @@ def create_app(
 
     @app.errorhandler(WarciteError)
     def warcite_error(error: WarciteError) -> tuple[str, int]:
-        status = 404 if isinstance(error, RecordError) else 400 if isinstance(
-            error, (UsageError, CitationError)
-        ) else 500
+        status = (
+            404
+            if isinstance(error, RecordError)
+            else 400
+            if isinstance(error, (UsageError, CitationError))
+            else 500
+        )
         return render_template("error.html", message=str(error), status=status), status
 
     # ------------------------------------------------------------------ collection
@@ -176,7 +182,9 @@ def create_app(
         args = request.args
         order = args.get("sort", "captured")
         page_number = _int_argument("page", 1)
-        filters = {name: (args.get(name) or "").strip() or None for name in ("author", "site", "year")}
+        filters = {
+            name: (args.get(name) or "").strip() or None for name in ("author", "site", "year")
+        }
         page = collection_page(
             state.root,
             author=filters["author"],
@@ -220,7 +228,7 @@ def create_app(
             text: str | None = record_text(record, state.root)
         except WarciteError:
             text = None
-        citations = []
+        citations: list[tuple[str, str, str | None]] = []
         for style in STYLES:
             try:
                 citations.append((style, cite(record, style, config=config, text=text), None))
@@ -229,7 +237,8 @@ def create_app(
         entries = state.entries()
         entry = _entry(record, entries)
         history = by_work(entries, entry.url) if entry else []
-        files = record.get("files") if isinstance(record.get("files"), list) else []
+        listed_files = record.get("files")
+        files: list[Any] = listed_files if isinstance(listed_files, list) else []
         screenshots = [
             index
             for index, listed in enumerate(files)
@@ -267,7 +276,9 @@ def create_app(
         record = _load(record_id)
         phrase = request.args.get("q") or ""
         if len(phrase) > MAX_QUOTE_CHARACTERS:
-            return jsonify(error=f"the selection is longer than {MAX_QUOTE_CHARACTERS} characters"), 400
+            return jsonify(
+                error=f"the selection is longer than {MAX_QUOTE_CHARACTERS} characters"
+            ), 400
         text = record_text(record, state.root)
         page, problem = load_rendered_page(record, state.root)
         try:
@@ -345,7 +356,7 @@ def create_app(
     # ------------------------------------------------------------------ capture
 
     @app.post("/capture")
-    def capture() -> Response:
+    def capture() -> BaseResponse:
         if not state.allow_capture:
             abort(403)
         origin = request.headers.get("Origin")
@@ -388,21 +399,21 @@ def create_app(
         original = capture.url
         return ", ".join(
             [
-                f"<{original}>; rel=\"original\"",
-                f"<{base}/timemap/link/{original}>; rel=\"timemap\"; type=\"{LINK_FORMAT}\"",
-                f"<{base}/{original}>; rel=\"timegate\"",
-                f"<{base}/{capture.timestamp}/{original}>; rel=\"memento\"; "
-                f"datetime=\"{http_date(capture.moment)}\"",
+                f'<{original}>; rel="original"',
+                f'<{base}/timemap/link/{original}>; rel="timemap"; type="{LINK_FORMAT}"',
+                f'<{base}/{original}>; rel="timegate"',
+                f'<{base}/{capture.timestamp}/{original}>; rel="memento"; '
+                f'datetime="{http_date(capture.moment)}"',
             ]
         )
 
-    def _memento_headers(response: Response, capture: Capture) -> Response:
+    def _memento_headers(response: BaseResponse, capture: Capture) -> BaseResponse:
         response.headers["Memento-Datetime"] = http_date(capture.moment)
         response.headers["Link"] = _memento_links(capture)
         return response
 
     @app.route("/web/<path:rest>", methods=["GET", "HEAD"])
-    def replay(rest: str) -> Response:
+    def replay(rest: str) -> BaseResponse:
         raw = _raw_path()
         if not raw.startswith("/web/"):
             abort(404)
@@ -419,18 +430,17 @@ def create_app(
             capture = state.captures.closest(url, stamp)
         except RecordError:
             return _not_archived(url, stamp)
+        response: BaseResponse
         if capture.timestamp != stamp:
             response = redirect(f"/web/{capture.timestamp}{modifier}/{capture.url}", code=302)
             return _memento_headers(response, capture)
         if modifier == "":
-            response = Response(render_template("frame.html", capture=capture, url=url,
-                                                entry=_entry_of(capture)))
+            response = Response(
+                render_template("frame.html", capture=capture, url=url, entry=_entry_of(capture))
+            )
             return _memento_headers(response, capture)
         resource = read_resource(state.root, capture)
-        if modifier == "id_":
-            response = _raw_response(resource)
-        else:
-            response = _rewritten_response(resource)
+        response = _raw_response(resource) if modifier == "id_" else _rewritten_response(resource)
         response.headers["Content-Security-Policy"] = archived_policy(request.host_url)
         return _memento_headers(response, capture)
 
@@ -442,8 +452,9 @@ def create_app(
 
     def _not_archived(url: str, stamp: str) -> Response:
         response = Response(
-            render_template("error.html", status=404,
-                            message=f"The archive holds no capture of {url}."),
+            render_template(
+                "error.html", status=404, message=f"The archive holds no capture of {url}."
+            ),
             status=404,
         )
         response.headers["Content-Security-Policy"] = archived_policy(request.host_url)
@@ -526,7 +537,7 @@ def create_app(
             )
         return Response(render_link_format(result), mimetype=LINK_FORMAT)
 
-    def _timegate(url: str) -> Response:
+    def _timegate(url: str) -> BaseResponse:
         if not url.lower().startswith(("http://", "https://")):
             abort(404)
         captures = state.captures.captures(url)
@@ -539,14 +550,14 @@ def create_app(
             except (TypeError, ValueError):
                 moment = None
             if moment is None or moment.tzinfo is None:
-                response = Response(
+                refused = Response(
                     f"Accept-Datetime {wanted!r} is not an RFC 1123 date "
                     "(e.g. Thu, 26 Nov 2026 12:31:03 GMT)\n",
                     status=400,
                     mimetype="text/plain",
                 )
-                response.headers["Vary"] = "accept-datetime"
-                return response
+                refused.headers["Vary"] = "accept-datetime"
+                return refused
             stamp = moment.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")
             capture = state.captures.closest(url, stamp)
         else:
@@ -555,8 +566,8 @@ def create_app(
         response.headers["Vary"] = "accept-datetime"
         base = _replay_base()
         response.headers["Link"] = (
-            f"<{capture.url}>; rel=\"original\", "
-            f"<{base}/timemap/link/{capture.url}>; rel=\"timemap\"; type=\"{LINK_FORMAT}\""
+            f'<{capture.url}>; rel="original", '
+            f'<{base}/timemap/link/{capture.url}>; rel="timemap"; type="{LINK_FORMAT}"'
         )
         return response
 

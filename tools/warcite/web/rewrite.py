@@ -79,9 +79,7 @@ class Rewriter:
             if match.group(4):
                 target = match.group(5) if match.group(5) is not None else match.group(6)
                 return f'{match.group(4)}"{_css_string(self.url(_css_unescape(target), base))}"'
-            target = next(
-                (group for group in match.group(1, 2, 3) if group is not None), ""
-            )
+            target = next((group for group in match.group(1, 2, 3) if group is not None), "")
             return f'url("{_css_string(self.url(_css_unescape(target), base))}")'
 
         return _CSS_REFERENCE.sub(replace, text)

@@ -73,8 +73,10 @@ def host_allowed(host_header: str, bound_host: str) -> bool:
     """Whether a request's Host may be answered by a server bound to ``bound_host``."""
     if not is_loopback(bound_host):
         return True  # a public deployment names itself; its front server checks Host
-    name = host_header.rsplit(":", 1)[0] if not host_header.startswith("[") else (
-        host_header.split("]", 1)[0] + "]"
+    name = (
+        host_header.rsplit(":", 1)[0]
+        if not host_header.startswith("[")
+        else (host_header.split("]", 1)[0] + "]")
     )
     return name.lower() in LOOPBACK_NAMES or is_loopback(name)
 
