@@ -429,7 +429,7 @@ def create_app(
         try:
             capture = state.captures.closest(url, stamp)
         except RecordError:
-            return _not_archived(url, stamp)
+            return _not_archived(url)
         response: BaseResponse
         if capture.timestamp != stamp:
             response = redirect(f"/web/{capture.timestamp}{modifier}/{capture.url}", code=302)
@@ -450,12 +450,14 @@ def create_app(
                 return entry
         return None
 
-    def _not_archived(url: str, stamp: str) -> Response:
+    def _not_archived(url: str) -> Response:
+        """A 404 in the replay's sandbox: plain HTML, nothing it could load."""
         response = Response(
-            render_template(
-                "error.html", status=404, message=f"The archive holds no capture of {url}."
-            ),
+            "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Not archived</title>"
+            f"</head><body><p>warcite: the archive holds no capture of {escape(url)}.</p>"
+            "</body></html>",
             status=404,
+            mimetype="text/html",
         )
         response.headers["Content-Security-Policy"] = archived_policy(request.host_url)
         return response
@@ -523,7 +525,7 @@ def create_app(
         except RecordError:
             captures = state.captures.captures(url)
             if not captures:
-                return _not_archived(url, "")
+                return _not_archived(url)
             original = captures[-1].url
             result = TimeMap(
                 original=original,
@@ -542,7 +544,7 @@ def create_app(
             abort(404)
         captures = state.captures.captures(url)
         if not captures:
-            return _not_archived(url, "")
+            return _not_archived(url)
         wanted = request.headers.get("Accept-Datetime")
         if wanted:
             try:

@@ -9,7 +9,8 @@ Two kinds of responses, two policies:
   with ``sandbox`` (an opaque origin: it cannot read or script the app's pages, read its
   cookies, navigate the top window or open windows) and may load, fetch, frame or post
   only to ``<serve origin>/web/``: a replayed page's requests never leave the replay,
-  whatever its scripts try.  It may be framed only by the app.
+  whatever its scripts try.  (No ``frame-ancestors``: a sandboxed page's origin is opaque,
+  so an archived page's own frames could not be shown under any ancestor rule.)
 
 Host check: a server bound to a loopback address answers only requests whose Host is a
 loopback name (a web page elsewhere cannot reach it through DNS rebinding).
@@ -53,8 +54,7 @@ def archived_policy(origin: str) -> str:
         "object-src 'none'; "
         f"form-action {replay}; "
         "base-uri 'none'; "
-        "manifest-src 'none'; "
-        f"frame-ancestors {origin.rstrip('/')}"
+        "manifest-src 'none'"
     )
 
 
