@@ -25,10 +25,9 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serve_site import QUOTED_SENTENCE, build_project  # noqa: E402
-
-from warcite.cli import cli  # noqa: E402
-from warcite.replay import warc_timestamp  # noqa: E402
+from serve_site import QUOTED_SENTENCE, build_project
+from warcite.cli import cli
+from warcite.replay import warc_timestamp
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -151,7 +150,15 @@ def test_a_reader_finds_reads_and_quotes(
     page.wait_for_selector("#panel .quote-citation")
 
     expected = json.loads(
-        _cli(served["root"], monkeypatch, "quote", served["first"], QUOTED_SENTENCE, "--format", "json")
+        _cli(
+            served["root"],
+            monkeypatch,
+            "quote",
+            served["first"],
+            QUOTED_SENTENCE,
+            "--format",
+            "json",
+        )
     )[0]
     terminal = _cli(served["root"], monkeypatch, "quote", served["first"], QUOTED_SENTENCE)
     assert page.inner_text("#panel .quote-exact") == expected["exact"] == QUOTED_SENTENCE
@@ -229,7 +236,9 @@ def test_hostile_pages_reach_nothing_and_escape_nothing(served: dict[str, Any]) 
     content = page.frame_locator("iframe.replay")
     content.locator("h1").wait_for()
     frame = next(f for f in page.frames if "mp_/" in f.url)
-    frame.wait_for_function("window.results && window.results.fetch && window.results.app", timeout=5000)
+    frame.wait_for_function(
+        "window.results && window.results.fetch && window.results.app", timeout=5000
+    )
     results = frame.evaluate("window.results")
     assert results["fetch"] == "blocked"
     assert results["app"] == "blocked"
