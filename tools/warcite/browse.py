@@ -13,12 +13,13 @@ one.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from warcite.catalog import CatalogEntry, fixity_status, fold, matches, sort_entries
+from warcite.catalog import CatalogEntry, comparable_when, fixity_status, fold, matches
 from warcite.errors import UsageError
 from warcite.index import filtered_entries, open_index
 
@@ -61,15 +62,21 @@ def entry_year(entry: CatalogEntry) -> str | None:
     return None
 
 
+_folded = functools.lru_cache(maxsize=1 << 17)(fold)
+_when = functools.lru_cache(maxsize=1 << 17)(comparable_when)
+
+
 def _text_key(value: str | None) -> tuple[int, str]:
-    return (0, fold(value)) if value else (1, "")
+    return (0, _folded(value)) if value else (1, "")
 
 
 def sort_collection(entries: Sequence[CatalogEntry], order: str) -> list[CatalogEntry]:
     """``entries`` in one of the :data:`SORTS` orders (ties by capture date, then id)."""
     if order not in SORTS:
         raise UsageError(f"unknown sort {order!r}; choose one of {', '.join(SORTS)}")
-    chronological = sort_entries(entries)  # by capture date, oldest first, then id
+    # by capture date, oldest first, then id (warcite.catalog.sort_entries, with the
+    # comparable dates and folded texts of a large collection computed once)
+    chronological = sorted(entries, key=lambda entry: (_when(entry.when), entry.id))
     if order == "captured-asc":
         return chronological
     if order == "captured":
@@ -86,27 +93,45 @@ def sort_collection(entries: Sequence[CatalogEntry], order: str) -> list[Catalog
     return sorted(chronological, key=lambda entry: _text_key(entry.site))
 
 
-def select_entries(
-    entries: Sequence[CatalogEntry],
-    *,
-    author: str | None = None,
-    site: str | None = None,
-    year: str | None = None,
-) -> list[CatalogEntry]:
-    """The entries passing the filters (author and site as ``warcite list`` reads them)."""
-    if year is not None and not (len(year) == 4 and year.isdigit()):
-        raise UsageError(f"year {year!r} is not a four-digit year")
-    return [
-        entry
-        for entry in entries
-        if matches(entry, site=site, author=author, since=None)
-        and (year is None or entry_year(entry) == year)
-    ]
-
-
 def _counts(values: Sequence[str | None]) -> tuple[tuple[str, int], ...]:
     counted = Counter(value for value in values if value)
-    return tuple(sorted(counted.items(), key=lambda item: (-item[1], fold(item[0]))))
+    return tuple(sorted(counted.items(), key=lambda item: (-item[1], _folded(item[0]))))
+
+
+Facets = tuple[
+    tuple[tuple[str, int], ...], tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]
+]
+
+
+class Catalogue:
+    """A collection's entries with what browsing needs computed once: each entry's year,
+    each sort order, the facets of each selection.  A server keeps one for as long as the
+    collection does not change, so that a page of 10,000 records is a slice, not a sort."""
+
+    def __init__(self, entries: Sequence[CatalogEntry]) -> None:
+        self.source = entries
+        self.years = {entry.id: entry_year(entry) for entry in entries}
+        self._orders: dict[str, list[CatalogEntry]] = {}
+        self._facets: dict[tuple[str | None, str | None, str | None], Facets] = {}
+
+    def ordered(self, order: str) -> list[CatalogEntry]:
+        if order not in self._orders:
+            self._orders[order] = sort_collection(self.source, order)
+        return self._orders[order]
+
+    def facets(
+        self, key: tuple[str | None, str | None, str | None], chosen: Sequence[CatalogEntry]
+    ) -> Facets:
+        if key not in self._facets:
+            if len(self._facets) > 256:
+                self._facets.clear()
+            years = _counts([self.years.get(entry.id) for entry in chosen])
+            self._facets[key] = (
+                _counts([entry.site for entry in chosen]),
+                _counts([entry.first_author for entry in chosen]),
+                tuple(sorted(years, key=lambda item: item[0], reverse=True)),
+            )
+        return self._facets[key]
 
 
 def collection_page(
@@ -119,43 +144,58 @@ def collection_page(
     page: int = 1,
     page_size: int = 100,
     entries: Sequence[CatalogEntry] | None = None,
+    catalogue: Catalogue | None = None,
 ) -> CollectionPage:
     """One page of the collection (see the module docstring).
 
-    ``entries`` is the collection's catalogue when the caller holds it already (it is
-    read from the index otherwise).  Raises UsageError for an unknown sort, a year that
+    ``catalogue`` (or ``entries``) is the collection, or a superset of the selection
+    (e.g. chosen in SQL by warcite.index.filtered_entries), when the caller holds it; it
+    is read from the index otherwise.  Raises UsageError for an unknown sort, a year that
     is not a year, or a page or page size out of range.
     """
     if page < 1:
         raise UsageError(f"page {page} does not exist: pages are numbered from 1")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise UsageError(f"page size {page_size} is not between 1 and {MAX_PAGE_SIZE}")
-    if entries is None:
-        with open_index(project_root) as (connection, _sync):
-            entries = filtered_entries(connection, site=site, author=author)
-    chosen = sort_collection(select_entries(entries, author=author, site=site, year=year), order)
+    if year is not None and not (len(year) == 4 and year.isdigit()):
+        raise UsageError(f"year {year!r} is not a four-digit year")
+    if catalogue is None:
+        if entries is None:
+            with open_index(project_root) as (connection, _sync):
+                entries = filtered_entries(connection, site=site, author=author)
+        catalogue = Catalogue(entries)
+    ordered = catalogue.ordered(order)
+    chosen = [
+        entry
+        for entry in ordered
+        if (year is None or catalogue.years.get(entry.id) == year)
+        and (
+            (author is None and site is None)
+            or matches(entry, site=site, author=author, since=None)
+        )
+    ]
     shown = chosen[(page - 1) * page_size : page * page_size]
+    sites, authors, years = catalogue.facets((author, site, year), chosen)
     return CollectionPage(
         entries=tuple(
-            dataclasses.replace(entry, fixity=fixity_status(entry, project_root)) for entry in shown
+            dataclasses.replace(entry, fixity=fixity_status(entry, project_root))
+            for entry in shown
         ),
         total=len(chosen),
         page=page,
         page_size=page_size,
-        sites=_counts([entry.site for entry in chosen]),
-        authors=_counts([entry.first_author for entry in chosen]),
-        years=tuple(
-            sorted(_counts([entry_year(entry) for entry in chosen]), key=lambda item: item[0])[::-1]
-        ),
+        sites=sites,
+        authors=authors,
+        years=years,
     )
 
 
 __all__ = [
     "MAX_PAGE_SIZE",
     "SORTS",
+    "Catalogue",
     "CollectionPage",
     "collection_page",
     "entry_year",
-    "select_entries",
     "sort_collection",
 ]

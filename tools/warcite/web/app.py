@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from warcite.archive import archive
-from warcite.browse import SORTS, collection_page
+from warcite.browse import SORTS, Catalogue, collection_page
 from warcite.catalog import LIVE_METHODS, CatalogEntry, by_work, fixity_status
 from warcite.citation_styles import STYLES
 from warcite.cite import cite
@@ -32,7 +32,8 @@ from warcite.config import Config, load_config
 from warcite.diff import diff, render_diff
 from warcite.errors import CitationError, RecordError, UsageError, WarciteError
 from warcite.extract.decode import decode_body
-from warcite.index import load_entries
+from warcite.index import filtered_entries
+from warcite.live_index import LiveIndex
 from warcite.project import resolve_in_project
 from warcite.quote import find_quotes, load_rendered_page, record_paragraphs, render_quotes
 from warcite.record import load_record, record_text
@@ -56,6 +57,8 @@ from warcite.web.security import (
 RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,199}")
 REPLAY_PATH = re.compile(r"(\d{1,14})(mp_|id_)?/(.+)", re.DOTALL)
 MAX_QUOTE_CHARACTERS = 5000
+SEARCH_LIMIT = 20
+HISTORY_AROUND = 25  # captures shown on each side of a record's own
 DOWNLOAD_STYLES = {
     "csl-json": ("json", "application/vnd.citationstyles.csl+json"),
     "bibtex": ("bib", "application/x-bibtex"),
@@ -119,6 +122,8 @@ class ServeState:
         self.allow_capture = allow_capture
         self.bound_host = bound_host
         self.captures = CaptureIndex(self.root)
+        self.index = LiveIndex(self.root)
+        self._catalogue: Catalogue | None = None
         self.csrf = CsrfTokens()
         self.capture_lock = threading.Lock()
 
@@ -127,7 +132,15 @@ class ServeState:
         return load_config(self.root)
 
     def entries(self) -> list[CatalogEntry]:
-        return load_entries(self.root)[0]
+        return self.index.entries()
+
+    def catalogue(self) -> Catalogue:
+        """The collection for browsing, kept until the index's entries change."""
+        entries = self.index.entries()
+        held = self._catalogue
+        if held is None or held.source is not entries:
+            held = self._catalogue = Catalogue(entries)
+        return held
 
 
 def create_app(
@@ -185,6 +198,13 @@ def create_app(
         filters = {
             name: (args.get(name) or "").strip() or None for name in ("author", "site", "year")
         }
+        if filters["author"] or filters["site"]:  # chosen in SQL first, as warcite list does
+            with state.index.connection() as (connection, _sync):
+                catalogue = Catalogue(
+                    filtered_entries(connection, site=filters["site"], author=filters["author"])
+                )
+        else:
+            catalogue = state.catalogue()
         page = collection_page(
             state.root,
             author=filters["author"],
@@ -192,7 +212,7 @@ def create_app(
             year=filters["year"],
             order=order,
             page=page_number,
-            entries=state.entries(),
+            catalogue=catalogue,
         )
         return render_template(
             "collection.html",
@@ -207,7 +227,10 @@ def create_app(
     @app.get("/search")
     def search_page() -> str:
         query = (request.args.get("q") or "").strip()
-        results = search(state.root, query, limit=50) if query else None
+        results = None
+        if query:
+            with state.index.connection() as index:
+                results = search(state.root, query, limit=SEARCH_LIMIT, index=index)
         return render_template("search.html", query=query, results=results)
 
     # ------------------------------------------------------------------ a record
@@ -236,7 +259,11 @@ def create_app(
                 citations.append((style, "", str(error)))
         entries = state.entries()
         entry = _entry(record, entries)
-        history = by_work(entries, entry.url) if entry else []
+        captures = by_work(entries, entry.url) if entry else []
+        here = next((i for i, item in enumerate(captures) if item.id == record.get("id")), 0)
+        first = max(0, here - HISTORY_AROUND)
+        history = captures[first : here + HISTORY_AROUND + 1]
+        previous = captures[first - 1] if first > 0 else None
         listed_files = record.get("files")
         files: list[Any] = listed_files if isinstance(listed_files, list) else []
         screenshots = [
@@ -257,6 +284,8 @@ def create_app(
             authors=(record.get("work") or {}).get("authors") or [],
             citations=citations,
             history=history,
+            history_total=len(captures),
+            history_previous=previous,
             replay_of=_replay_path,
             live_methods=LIVE_METHODS,
             files=files,
@@ -370,6 +399,7 @@ def create_app(
         with state.capture_lock:
             result = archive(url, project_root=state.root)
         state.captures.refresh(force=True)
+        state.index.invalidate()
         return redirect(url_for("record_page", record_id=str(result.record["id"])), code=303)
 
     # ------------------------------------------------------------------ replay
