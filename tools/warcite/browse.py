@@ -14,12 +14,21 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from warcite.catalog import CatalogEntry, comparable_when, fixity_status, fold, matches
+from warcite.catalog import (
+    CatalogEntry,
+    by_work,
+    comparable_when,
+    fixity_status,
+    fold,
+    matches,
+    work_key,
+)
 from warcite.errors import UsageError
 from warcite.index import filtered_entries, open_index
 
@@ -111,8 +120,37 @@ class Catalogue:
     def __init__(self, entries: Sequence[CatalogEntry]) -> None:
         self.source = entries
         self.years = {entry.id: entry_year(entry) for entry in entries}
+        self.by_id = {entry.id: entry for entry in entries}
         self._orders: dict[str, list[CatalogEntry]] = {}
         self._facets: dict[tuple[str | None, str | None, str | None], Facets] = {}
+        self._works: dict[str, list[CatalogEntry]] = {}
+        self._selections: dict[tuple[str | None, str | None], frozenset[str]] = {}
+
+    def captures(self, url: str) -> list[CatalogEntry]:
+        """warcite.catalog.by_work over the collection, kept for the next request."""
+        key = work_key(url)
+        if key not in self._works:
+            if len(self._works) > 4096:
+                self._works.clear()
+            self._works[key] = by_work(self.source, url)
+        return self._works[key]
+
+    def selection(
+        self, author: str | None, site: str | None, paths: Collection[str] | None = None
+    ) -> frozenset[str]:
+        """The ids of the entries passing ``warcite list``'s author and site filters
+        (warcite.catalog.matches), among ``paths`` when given; kept for the next request."""
+        key = (author, site)
+        if key not in self._selections:
+            if len(self._selections) > 256:
+                self._selections.clear()
+            self._selections[key] = frozenset(
+                entry.id
+                for entry in self.source
+                if (paths is None or entry.path in paths)
+                and matches(entry, site=site, author=author, since=None)
+            )
+        return self._selections[key]
 
     def ordered(self, order: str) -> list[CatalogEntry]:
         if order not in self._orders:
@@ -134,6 +172,24 @@ class Catalogue:
         return self._facets[key]
 
 
+def candidate_paths(
+    connection: sqlite3.Connection, *, site: str | None = None, author: str | None = None
+) -> set[str]:
+    """The records (records/<id>.json) that may pass the site and author filters, chosen
+    in SQL from the index's folded columns as warcite.index.filtered_entries chooses them
+    (without reading their entries); warcite.catalog.matches then decides."""
+    rows = connection.execute(
+        "SELECT path FROM records WHERE entry IS NOT NULL "
+        "AND (?1 IS NULL OR instr(site_folded, ?1) > 0) "
+        "AND (?2 IS NULL OR instr(authors_folded, ?2) > 0)",
+        (
+            fold(site) if site is not None else None,
+            fold(author) if author is not None else None,
+        ),
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def collection_page(
     project_root: Path,
     *,
@@ -145,12 +201,14 @@ def collection_page(
     page_size: int = 100,
     entries: Sequence[CatalogEntry] | None = None,
     catalogue: Catalogue | None = None,
+    paths: Collection[str] | None = None,
 ) -> CollectionPage:
     """One page of the collection (see the module docstring).
 
     ``catalogue`` (or ``entries``) is the collection, or a superset of the selection
     (e.g. chosen in SQL by warcite.index.filtered_entries), when the caller holds it; it
-    is read from the index otherwise.  Raises UsageError for an unknown sort, a year that
+    is read from the index otherwise.  ``paths``: only the records at these paths may be
+    chosen (:func:`candidate_paths`, a prefilter of the catalogue).  Raises UsageError for an unknown sort, a year that
     is not a year, or a page or page size out of range.
     """
     if page < 1:
@@ -165,21 +223,20 @@ def collection_page(
                 entries = filtered_entries(connection, site=site, author=author)
         catalogue = Catalogue(entries)
     ordered = catalogue.ordered(order)
+    selected = (
+        None if author is None and site is None else catalogue.selection(author, site, paths)
+    )
     chosen = [
         entry
         for entry in ordered
         if (year is None or catalogue.years.get(entry.id) == year)
-        and (
-            (author is None and site is None)
-            or matches(entry, site=site, author=author, since=None)
-        )
+        and (selected is None or entry.id in selected)
     ]
     shown = chosen[(page - 1) * page_size : page * page_size]
     sites, authors, years = catalogue.facets((author, site, year), chosen)
     return CollectionPage(
         entries=tuple(
-            dataclasses.replace(entry, fixity=fixity_status(entry, project_root))
-            for entry in shown
+            dataclasses.replace(entry, fixity=fixity_status(entry, project_root)) for entry in shown
         ),
         total=len(chosen),
         page=page,
@@ -195,6 +252,7 @@ __all__ = [
     "SORTS",
     "Catalogue",
     "CollectionPage",
+    "candidate_paths",
     "collection_page",
     "entry_year",
     "sort_collection",

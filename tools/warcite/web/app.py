@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from warcite.archive import archive
-from warcite.browse import SORTS, Catalogue, collection_page
+from warcite.browse import SORTS, Catalogue, candidate_paths, collection_page
 from warcite.catalog import LIVE_METHODS, CatalogEntry, by_work, fixity_status
 from warcite.citation_styles import STYLES
 from warcite.cite import cite
@@ -32,7 +32,6 @@ from warcite.config import Config, load_config
 from warcite.diff import diff, render_diff
 from warcite.errors import CitationError, RecordError, UsageError, WarciteError
 from warcite.extract.decode import decode_body
-from warcite.index import filtered_entries
 from warcite.live_index import LiveIndex
 from warcite.project import resolve_in_project
 from warcite.quote import find_quotes, load_rendered_page, record_paragraphs, render_quotes
@@ -198,13 +197,11 @@ def create_app(
         filters = {
             name: (args.get(name) or "").strip() or None for name in ("author", "site", "year")
         }
+        catalogue = state.catalogue()
+        paths = None
         if filters["author"] or filters["site"]:  # chosen in SQL first, as warcite list does
             with state.index.connection() as (connection, _sync):
-                catalogue = Catalogue(
-                    filtered_entries(connection, site=filters["site"], author=filters["author"])
-                )
-        else:
-            catalogue = state.catalogue()
+                paths = candidate_paths(connection, site=filters["site"], author=filters["author"])
         page = collection_page(
             state.root,
             author=filters["author"],
@@ -213,6 +210,7 @@ def create_app(
             order=order,
             page=page_number,
             catalogue=catalogue,
+            paths=paths,
         )
         return render_template(
             "collection.html",
@@ -240,9 +238,6 @@ def create_app(
             abort(404)
         return load_record(record_id, state.root)
 
-    def _entry(record: Mapping[str, Any], entries: list[CatalogEntry]) -> CatalogEntry | None:
-        return next((entry for entry in entries if entry.id == record.get("id")), None)
-
     @app.get("/records/<record_id>")
     def record_page(record_id: str) -> str:
         record = _load(record_id)
@@ -257,9 +252,8 @@ def create_app(
                 citations.append((style, cite(record, style, config=config, text=text), None))
             except WarciteError as error:
                 citations.append((style, "", str(error)))
-        entries = state.entries()
-        entry = _entry(record, entries)
-        captures = by_work(entries, entry.url) if entry else []
+        entry = state.catalogue().by_id.get(str(record.get("id")))
+        captures = state.catalogue().captures(entry.url) if entry else []
         here = next((i for i, item in enumerate(captures) if item.id == record.get("id")), 0)
         first = max(0, here - HISTORY_AROUND)
         history = captures[first : here + HISTORY_AROUND + 1]
