@@ -151,6 +151,10 @@ def test_downloads_are_the_files_and_citations(
     bibtex = _cli(root, monkeypatch, "cite", record_id, "--style", "bibtex").output
     assert client.get(f"/records/{record_id}/download/bibtex").get_data(as_text=True) == bibtex
     assert client.get(f"/records/{record_id}/download/nonsense").status_code == 404
+    premis = client.get(f"/records/{record_id}/download/premis")
+    assert premis.status_code == 200 and b"premis" in premis.data[:2000]
+    wacz = client.get(f"/records/{record_id}/download/wacz")
+    assert wacz.status_code == 200 and wacz.data.startswith(b"PK")
 
 
 def test_diff_page_is_warcite_diff(

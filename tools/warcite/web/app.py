@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import threading
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -31,6 +32,7 @@ from warcite.cite import cite
 from warcite.config import Config, load_config
 from warcite.diff import diff, render_diff
 from warcite.errors import CitationError, RecordError, UsageError, WarciteError
+from warcite.export import export
 from warcite.extract.decode import decode_body
 from warcite.live_index import LiveIndex
 from warcite.project import resolve_in_project
@@ -63,6 +65,10 @@ DOWNLOAD_STYLES = {
     "bibtex": ("bib", "application/x-bibtex"),
     "biblatex": ("bib", "application/x-bibtex"),
     "ris": ("ris", "application/x-research-info-systems"),
+}
+EXPORT_DOWNLOADS = {  # warcite export formats that are one file
+    "premis": ("premis.xml", "application/xml"),
+    "wacz": ("wacz", "application/wacz"),
 }
 HOP_BY_HOP = frozenset(
     {
@@ -285,6 +291,7 @@ def create_app(
             files=files,
             screenshots=screenshots,
             download_styles=DOWNLOAD_STYLES,
+            export_downloads=EXPORT_DOWNLOADS,
         )
 
     @app.get("/records/<record_id>/text")
@@ -343,6 +350,12 @@ def create_app(
             warc = ((record.get("capture") or {}).get("warc") or {}).get("path")
             path = resolve_in_project(state.root, str(warc))
             return _file_response(path, "application/warc", path.name)
+        if what in EXPORT_DOWNLOADS:
+            suffix, media_type = EXPORT_DOWNLOADS[what]
+            json_file = resolve_in_project(state.root, f"records/{name}.json")
+            with tempfile.TemporaryDirectory(prefix="warcite-serve-") as folder:
+                written = export(what, [json_file], Path(folder) / f"{name}.{suffix}")
+                return _file_response(written, media_type, f"{name}.{suffix}")
         if what in DOWNLOAD_STYLES:
             suffix, media_type = DOWNLOAD_STYLES[what]
             try:
