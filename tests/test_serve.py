@@ -348,6 +348,25 @@ def test_timemap_is_warcite_timemap_with_replay_urls(
         assert replayed.headers["Memento-Datetime"] == parameters["datetime"]
 
 
+def test_citations_with_this_replay_base_link_to_a_replayed_memento(
+    project: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    root = tmp_path / "copy"
+    shutil.copytree(project["root"], root)
+    (root / "warcite.toml").write_text(
+        '[archive]\nname = "test archive"\nreplay_base = "http://localhost/web"\n'
+    )
+    client = create_app(root).test_client()
+    citation = _cli(root, monkeypatch, "cite", project["first"]).output
+    link = re.search(r"http://localhost/web/\d{14}/\S+?\.html", citation)
+    assert link is not None, citation
+    replayed = client.get(link.group(0).removeprefix("http://localhost"))
+    assert replayed.status_code == 200 and "Memento-Datetime" in replayed.headers
+    assert link.group(0) in _text(client.get(f"/records/{project['first']}"))
+
+
 def test_a_requisite_has_a_timemap_from_the_warcs(client: Any, project: dict) -> None:
     response = client.get(f"/web/timemap/link/{project['site']}/style.css")
     assert response.status_code == 200
