@@ -58,7 +58,8 @@ from warcite.web.security import (
 RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,199}")
 REPLAY_PATH = re.compile(r"(\d{1,14})(mp_|id_)?/(.+)", re.DOTALL)
 MAX_QUOTE_CHARACTERS = 5000
-SEARCH_LIMIT = 20
+SEARCH_LIMIT = 10  # hits on a search page (each is cited: its record is read)
+MAX_SEARCH_LIMIT = 100
 HISTORY_AROUND = 25  # captures shown on each side of a record's own
 DOWNLOAD_STYLES = {
     "csl-json": ("json", "application/vnd.citationstyles.csl+json"),
@@ -231,11 +232,14 @@ def create_app(
     @app.get("/search")
     def search_page() -> str:
         query = (request.args.get("q") or "").strip()
+        limit = min(_int_argument("limit", SEARCH_LIMIT), MAX_SEARCH_LIMIT)
         results = None
         if query:
             with state.index.connection() as index:
-                results = search(state.root, query, limit=SEARCH_LIMIT, index=index)
-        return render_template("search.html", query=query, results=results)
+                results = search(state.root, query, limit=limit, index=index)
+        return render_template(
+            "search.html", query=query, results=results, limit=limit, more=MAX_SEARCH_LIMIT
+        )
 
     # ------------------------------------------------------------------ a record
 
