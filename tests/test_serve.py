@@ -553,3 +553,31 @@ def test_serve_command_refuses_a_port_in_use(
         taken.close()
     assert result.exit_code == 2
     assert "cannot listen on 127.0.0.1" in result.stderr
+
+
+def test_warcite_serve_runs_and_answers(project: dict) -> None:
+    import subprocess
+    import urllib.request
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "warcite", "serve", "--port", "0"],
+        cwd=project["root"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        address = process.stdout.readline().strip()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", address), address
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no proxy
+        with opener.open(address, timeout=30) as response:
+            page = response.read().decode()
+        assert "5 records" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if process.stdout:
+            process.stdout.close()
+        if process.stderr:
+            process.stderr.close()
