@@ -63,10 +63,12 @@ class LiveIndex:
 
     def _sync_now(self) -> IndexSync:
         with open_index(self.project_root) as (connection, sync):
-            if sync.changed or self._entries is None or not index_path(self.project_root).exists():
-                self._entries = entries(connection)
+            changed = sync.changed or not index_path(self.project_root).exists()
+            fresh = entries(connection) if changed or self._entries is None else self._entries
+        # the sync first, the entries last: whoever sees the new entries sees their sync
         self._sync = sync
         self._synced_at = self._clock()
+        self._entries = fresh
         return sync
 
     def _sync_in_background(self) -> None:
