@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from warcite.cli import capture, cite, collection, export, integrity, records
 from warcite.cli.main import cli, main, reports_errors
+from warcite.cli.serve import serve_command
+
+cli.add_command(serve_command)
 
 __all__ = [
     "capture",
@@ -21,4 +24,5 @@ __all__ = [
     "main",
     "records",
     "reports_errors",
+    "serve_command",
 ]

@@ -47,11 +47,11 @@ from warcite.collection.catalog import (
     fold,
     mapping,
     summarize_warc,
-    work_key,
 )
 from warcite.core.errors import UsageError, WarciteError
 from warcite.core.lock import wait_for_flock
 from warcite.core.project import RECORDS_DIR, resolve_in_project
+from warcite.core.urls import work_key
 
 INDEX_DIR = ".warcite"
 INDEX_FILE = "index.sqlite"

@@ -21,7 +21,9 @@ record's APA reference (warcite.cite).
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,14 +157,23 @@ def search(
     limit: int = 20,
     rebuild: bool = False,
     verify: bool = False,
+    index: tuple[sqlite3.Connection, IndexSync] | None = None,
 ) -> SearchResults:
-    """Search the records; the best ``limit`` hits by BM25 rank (``limit`` 0: count only)."""
+    """Search the records; the best ``limit`` hits by BM25 rank (``limit`` 0: count only).
+
+    ``index``: an index connection the caller holds, already synced (warcite.collection.live_index,
+    for a long-running server), used instead of opening and syncing the index."""
     from warcite.cite import apa_in_text
 
     if limit < 0:
         raise UsageError("--limit cannot be negative")
     expression = fts_query(query)
-    with open_index(project_root, rebuild=rebuild, verify=verify) as (connection, sync):
+    opened = (
+        contextlib.nullcontext(index)
+        if index is not None
+        else open_index(project_root, rebuild=rebuild, verify=verify)
+    )
+    with opened as (connection, sync):
         total = connection.execute(
             "SELECT count(*) FROM passages WHERE passages MATCH ?", (expression,)
         ).fetchone()[0]
