@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from citeproc_runner import render
 from test_cite import WITH_REPLAY, WITHOUT_REPLAY, evidence, person, titled, variant
 from test_record import new_project
-from warcite.cite import cite, csl_item
+from warcite.cite import cite, csl_item, tex
 from warcite.cite.titles import FUNCTION_WORDS, sentence_case, title_case
-from warcite.cli import cli, tex
+from warcite.cli import cli
 
 DATA = Path(__file__).resolve().parent / "data" / "sentence_case_titles.json"
 TITLES: list[dict[str, Any]] = json.loads(DATA.read_text("utf-8"))["titles"]
