@@ -219,3 +219,15 @@ def test_the_stored_sentence_case_reaches_citeproc_end_to_end(
     assert item["title"] == expected
     (rendered,) = render([("apa", item)])
     assert f"*{expected}*" in rendered["bibliography"]
+
+
+def test_a_title_set_in_capitals() -> None:
+    text = "The agency NASA has worked across the American West for decades. We slept."
+    assert sentence_case("WHY NASA STILL MATTERS TO THE AMERICAN WEST: A PRIMER", text) == (
+        "Why NASA still matters to the American West: A primer"
+    )
+    assert sentence_case("DON'T STOP: SELF-DRIVING CARS", "Cars.", "en") == (
+        "Don't stop: Self-driving cars"
+    )
+    # without the text, nothing tells an acronym from a word: the title stays as it is
+    assert sentence_case("WHY SLEEP MATTERS") == "WHY SLEEP MATTERS"
