@@ -97,6 +97,12 @@ def sentence_case(
         lead, core, trail = match.groups()
         if not sentence_start and index not in evidence.phrases:
             core = _sentence_case_word(core, usage)
+        elif sentence_start and "-" in core and index not in evidence.phrases:
+            # the first word keeps its capital; a compound's later parts follow the
+            # evidence ("Self-driving"), unless the first part is a name ("Jong-Un")
+            first, _, rest = core.partition("-")
+            if _lowercase_candidate(first) and not _is_proper(first, usage):
+                core = f"{first}-{_sentence_case_word(rest, usage)}"
         result.append(f"{lead}{core}{trail}")
         closing = trail.rstrip("\"'”’»)]")
         sentence_start = bool(closing) and closing[-1] in _SENTENCE_END
