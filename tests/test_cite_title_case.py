@@ -12,11 +12,14 @@ from typing import Any
 
 import bibtexparser
 import pytest
+from click.testing import CliRunner
 
 from citeproc_runner import render
 from test_cite import WITH_REPLAY, WITHOUT_REPLAY, evidence, person, titled, variant
+from test_record import new_project
 from warcite.cite import cite, csl_item, tex
 from warcite.cite.titles import FUNCTION_WORDS, sentence_case, title_case
+from warcite.cli import cli
 
 DATA = Path(__file__).resolve().parent / "data" / "sentence_case_titles.json"
 TITLES: list[dict[str, Any]] = json.loads(DATA.read_text("utf-8"))["titles"]
@@ -176,3 +179,55 @@ def test_bibtex_keys_transliterate_letters_without_a_decomposition() -> None:
     assert tex.ascii_word("Þórsdóttir") == "thorsdottir"
     assert tex.ascii_word("Müller") == "muller"  # marks dropped, as before
     assert "i" not in FUNCTION_WORDS
+
+
+def test_the_stored_sentence_case_reaches_citeproc_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From archived HTML to citeproc-js: the record stores the evidence-based sentence
+    case, the CSL-JSON title carries it, and the official APA style prints it as given."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": "Why Sleep Matters More Than We Thought in the American West",
+        "author": {"@type": "Person", "name": "Ann Ruiz"},
+        "datePublished": "2024-05-02",
+    }
+    body = "".join(
+        f"<p>Researchers across the American West followed {n} hundred shift workers for a "
+        "year, and most of them slept far less than they thought they did.</p>"
+        for n in range(2, 7)
+    )
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Why Sleep Matters'
+        f'</title><script type="application/ld+json">{json.dumps(data)}</script></head><body>'
+        f"<article><h1>{data['headline']}</h1><p>By Ann Ruiz</p>{body}</article></body></html>"
+    )
+    project = new_project(tmp_path / "project")
+    source = tmp_path / "page.html"
+    source.write_text(page, encoding="utf-8")
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(
+        cli, ["archive", str(source), "--url", "https://sleep.example/why-sleep-matters"]
+    )
+    assert result.exit_code == 0, result.output
+    (path,) = (project / "records").glob("*.json")
+    record = json.loads(path.read_text("utf-8"))
+    expected = "Why sleep matters more than we thought in the American West"
+    assert record["work"]["title"]["sentence_case"] == expected
+    item = dict(csl_item(record, config=WITHOUT_REPLAY), id="sleep")
+    assert item["title"] == expected
+    (rendered,) = render([("apa", item)])
+    assert f"*{expected}*" in rendered["bibliography"]
+
+
+def test_a_title_set_in_capitals() -> None:
+    text = "The agency NASA has worked across the American West for decades. We slept."
+    assert sentence_case("WHY NASA STILL MATTERS TO THE AMERICAN WEST: A PRIMER", text) == (
+        "Why NASA still matters to the American West: A primer"
+    )
+    assert sentence_case("DON'T STOP: SELF-DRIVING CARS", "Cars.", "en") == (
+        "Don't stop: Self-driving cars"
+    )
+    # without the text, nothing tells an acronym from a word: the title stays as it is
+    assert sentence_case("WHY SLEEP MATTERS") == "WHY SLEEP MATTERS"

@@ -85,6 +85,8 @@ def sentence_case(
     if not handles_language(language, title, context):
         return title
     words = title.split()
+    if context is not None and _all_capitals(title):
+        words = [_from_capitals(word, context) for word in words]
     evidence = proper_noun_evidence(words, context, names)
     usage = evidence.usage
     result = []
@@ -95,6 +97,12 @@ def sentence_case(
         lead, core, trail = match.groups()
         if not sentence_start and index not in evidence.phrases:
             core = _sentence_case_word(core, usage)
+        elif sentence_start and "-" in core and index not in evidence.phrases:
+            # the first word keeps its capital; a compound's later parts follow the
+            # evidence ("Self-driving"), unless the first part is a name ("Jong-Un")
+            first, _, rest = core.partition("-")
+            if _lowercase_candidate(first) and not _is_proper(first, usage):
+                core = f"{first}-{_sentence_case_word(rest, usage)}"
         result.append(f"{lead}{core}{trail}")
         closing = trail.rstrip("\"'”’»)]")
         sentence_start = bool(closing) and closing[-1] in _SENTENCE_END
@@ -232,6 +240,30 @@ def _capitalised_phrases(words: list[str], cores: list[str], prose: str) -> set[
                     found |= set(range(start, stop))
                     break
     return found
+
+
+def _all_capitals(title: str) -> bool:
+    """A title set in capitals ("WHY SLEEP MATTERS"): no lowercase letter, two words or
+    more of two letters or more."""
+    letters = [character for character in title if character.isalpha()]
+    long_words = [word for word in title.split() if sum(c.isalpha() for c in word) >= 2]
+    return bool(letters) and not any(c.islower() for c in letters) and len(long_words) >= 2
+
+
+def _from_capitals(word: str, context: str) -> str:
+    """A word of a title set in capitals, as a title-case word ("SLEEP" -> "Sleep") unless
+    the text writes it in capitals too (an acronym: "NASA", "UN")."""
+    match = _WORD_CORE.match(word)
+    assert match is not None
+    lead, core, trail = match.groups()
+    if not core or re.search(rf"(?<!\w){re.escape(core)}(?!\w)", context) is not None:
+        return word
+    parts = re.split(r"([-‐–])", core)
+    recased = "".join(
+        part if index % 2 or not part else part[0] + part[1:].lower()
+        for index, part in enumerate(parts)
+    )
+    return f"{lead}{recased}{trail}"
 
 
 def _capitalised(core: str) -> bool:

@@ -124,7 +124,7 @@ def quote_command(record: str, phrase: str, ignore_case: bool, quote_format: str
     type=click.Choice(STYLES),
     default="apa",
     show_default=True,
-    help="APA 7, MLA 9, Chicago 17 notes and bibliography, or a data format.",
+    help="APA 7, MLA 9, Chicago 17 (notes and bibliography, or author-date), or a data format.",
 )
 @click.option(
     "--markup",
