@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from warcite.core.models import Extraction
 from warcite.extract import extract
+from warcite.extract.html import attribute_words, names_boilerplate
 
 DATA = Path(__file__).resolve().parent / "data" / "round3"
 HTML = (("Content-Type", "text/html; charset=utf-8"),)
@@ -30,6 +33,23 @@ def test_a_layout_block_named_with_a_furniture_word_keeps_its_content_and_byline
     assert "Campaigners who fought" in text
     assert "Council approves new bridge" not in text  # the real sidebar
     assert [person.name for person in result.authors] == ["Marta Quintero"]
+
+
+@pytest.mark.parametrize(
+    ("value", "furniture"),
+    [
+        ("sidebar-layout__content", False),
+        ("sidebar-page__body sidebar-page__body--wide", False),
+        ("sidebar__content", True),  # the sidebar's own content
+        ("related-stories__body", True),
+        ("newsletter-signup__body", True),
+        ("sidebar-layout", True),  # the layout itself still names a sidebar
+    ],
+)
+def test_bem_layout_content_is_not_furniture_but_furniture_blocks_stay(
+    value: str, furniture: bool
+) -> None:
+    assert names_boilerplate(value) is furniture, sorted(attribute_words(value))
 
 
 def test_a_button_left_open_does_not_swallow_the_page() -> None:

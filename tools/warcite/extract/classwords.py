@@ -29,40 +29,28 @@ CONTENT_ELEMENT_WORDS: frozenset[str] = frozenset(
     }
 )
 
-#: Words that, as the *last* word of a block's name, make it furniture itself: a
-#: ``sidebar__content`` is the sidebar's content, a ``related-stories__body`` a list's body.
-FURNITURE_HEAD_WORDS: frozenset[str] = frozenset(
+#: Words that, as the *last* word of a block's name, make the block a page layout (a
+#: ``sidebar-layout`` is a layout that has a sidebar); any other last word names furniture
+#: or is unknown (``sidebar__content`` is the sidebar's content, ``newsletter-signup__body``
+#: a sign-up box's body), and the token keeps all its words.
+LAYOUT_HEAD_WORDS: frozenset[str] = frozenset(
     {
-        "sidebar",
-        "rail",
-        "aside",
-        "widget",
-        "widgets",
-        "related",
-        "comments",
-        "comment",
-        "footer",
-        "header",
-        "nav",
-        "navigation",
-        "menu",
-        "ad",
-        "ads",
-        "promo",
-        "newsletter",
-        "modal",
-        "popup",
-        "banner",
-        "teaser",
-        "teasers",
-        "card",
-        "cards",
-        "list",
-        "stories",
-        "posts",
-        "articles",
-        "recommendations",
-        "ticker",
+        "layout",
+        "layouts",
+        "page",
+        "grid",
+        "columns",
+        "column",
+        "cols",
+        "container",
+        "wrapper",
+        "wrap",
+        "template",
+        "shell",
+        "frame",
+        "view",
+        "region",
+        "split",
     }
 )
 
@@ -73,10 +61,10 @@ _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 def names_layout_content(token: str) -> bool:
     """True for a BEM class token naming the content part of a layout component.
 
-    ``sidebar-layout__content``, ``sidebar-page__body``, ``ad-wrapper__main``: the element
+    ``sidebar-layout__content``, ``sidebar-page__body``, ``rail-grid__main``: the element
     after ``__`` is a content word, and the block's name has more than one word, the last
-    of which is not furniture itself (``sidebar__content``, ``related-stories__body``
-    stay furniture).
+    of which names a layout (``sidebar__content``, ``related-stories__body`` and
+    ``newsletter-signup__body`` stay furniture).
     """
     block, separator, element = token.rpartition("__")
     if not separator or not block:
@@ -85,7 +73,7 @@ def names_layout_content(token: str) -> bool:
     if element not in CONTENT_ELEMENT_WORDS:
         return False
     words = [word.lower() for word in _WORD_SPLIT.split(block) if word]
-    return len(words) >= 2 and words[-1] not in FURNITURE_HEAD_WORDS
+    return len(words) >= 2 and words[-1] in LAYOUT_HEAD_WORDS
 
 
 def without_layout_content(value: str) -> str:
@@ -97,7 +85,7 @@ def without_layout_content(value: str) -> str:
 
 __all__ = [
     "CONTENT_ELEMENT_WORDS",
-    "FURNITURE_HEAD_WORDS",
+    "LAYOUT_HEAD_WORDS",
     "names_layout_content",
     "without_layout_content",
 ]

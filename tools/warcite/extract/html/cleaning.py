@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import Any
 
@@ -176,6 +177,9 @@ def discard_non_text(root: HtmlElement) -> None:
 
 #: Elements a form control cannot hold: one inside it was put there by the parser.
 STRUCTURE_TAGS = ("main", "article", "section", "h1", "h2", "p")
+#: How many elements inside a control are looked at for the page's structure (bounded work
+#: on a page of thousands of nested controls; a swallowed <main> follows the label soon).
+RELEASE_LOOKAHEAD = 2000
 #: Controls whose content is discarded with them.
 SWALLOWING_CONTROLS = ("button", "select")
 
@@ -191,7 +195,10 @@ def release_swallowed(root: HtmlElement) -> None:
     swallowing = [
         control
         for control in root.iter(*SWALLOWING_CONTROLS)
-        if any(True for _ in control.iterdescendants(*STRUCTURE_TAGS))
+        if any(
+            element.tag in STRUCTURE_TAGS
+            for element in itertools.islice(control.iterdescendants(), RELEASE_LOOKAHEAD)
+        )
     ]
     for control in swallowing:
         unwrap(control)

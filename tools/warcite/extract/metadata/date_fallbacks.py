@@ -205,13 +205,14 @@ def add_text_dates(page: PageReader) -> None:
         text = " ".join(text.split())
         if len(text) > TEXT_DATE_MAX_CHARS:
             continue
-        if patterns.NOT_PUBLISHED_DATE_CLASS.search(date_context(owner)) or skippable(owner):
-            continue
         published_part, _modified_part = split_published_modified(text)
         if not published_part.strip():
             continue
         found = dates.find_dates(published_part, day_first=page.day_first)
         if not found or not dates_alone(published_part, found[0].raw):
+            continue
+        # where it sits, only for the few texts that are dates (the tests walk ancestors)
+        if patterns.NOT_PUBLISHED_DATE_CLASS.search(date_context(owner)) or skippable(owner):
             continue
         if page.add_date("published", published_part, "html:text", find=True):
             return

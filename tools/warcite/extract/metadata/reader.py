@@ -121,11 +121,21 @@ def skippable(element: Any) -> bool:
     return False
 
 
+#: A paragraph this long inside an element holding an ``<h1>`` makes it the article's wrapper.
+WRAPPER_PARAGRAPH_CHARS = 150
+
+
 def holds_headline(element: Any) -> bool:
-    """True when ``element`` holds the page's ``<h1>``: a wrapper of the article whatever its
-    class says ("sidebar-layout", "has-related"), not a sidebar or a list of other stories."""
+    """True when ``element`` holds an ``<h1>`` and a paragraph of prose: a wrapper of the
+    article whatever its class says ("sidebar-layout", "has-related"), not a sidebar or a
+    list of other stories (a site's logo in an ``<h1>`` comes without prose)."""
     for _ in element.iterdescendants("h1"):
-        return True
+        for paragraph in element.iterdescendants("p"):
+            if len(paragraph.text or "") >= WRAPPER_PARAGRAPH_CHARS or (
+                len(paragraph) and len("".join(paragraph.itertext())) >= WRAPPER_PARAGRAPH_CHARS
+            ):
+                return True
+        return False
     return False
 
 
