@@ -115,7 +115,7 @@ class _Context:
     hostname: str
 
 
-def _context(
+def capture_context(
     archive_dir: str | Path,
     clock: Clock | None,
     new_record_id: RecordIdFactory | None,
@@ -129,12 +129,12 @@ def _context(
     )
 
 
-def _now(context: _Context) -> datetime:
+def context_now(context: _Context) -> datetime:
     moment = context.clock()
     if moment.tzinfo is None:
         raise UsageError("the clock must return timezone-aware datetimes (UTC)")
     return moment.astimezone(timezone.utc)
 
 
-def _ms(start: datetime, end: datetime) -> int:
+def milliseconds_between(start: datetime, end: datetime) -> int:
     return round((end - start).total_seconds() * 1000)

@@ -21,19 +21,19 @@ from warcite.capture.common import (
     Clock,
     RecordIdFactory,
     _Context,
-    _context,
-    _now,
+    capture_context,
+    context_now,
     warc_date,
 )
 from warcite.capture.spool import Region, Spool, disk_error
 from warcite.capture.urls import normalize_url
 from warcite.capture.writer import (
-    _ensure_folder,
-    _fields_block,
-    _Record,
-    _remove_folders,
-    _warcinfo,
+    RecordDraft,
     _write_archive,
+    ensure_folder,
+    fields_block,
+    remove_folders,
+    warcinfo_record,
 )
 from warcite.errors import CaptureError, RecordError, UsageError, WarcReadError
 from warcite.models import CaptureResult, WarcRecordInfo
@@ -192,7 +192,7 @@ def _unchanged(source: Path, read: _Source) -> None:
 def _import_spool(archive_dir: Path) -> Iterator[Spool]:
     """A spool in the archive folder (created when missing, and removed again, if still
     empty, when the import fails)."""
-    created = _ensure_folder(archive_dir)
+    created = ensure_folder(archive_dir)
     done = False
     try:
         spool = Spool(archive_dir)
@@ -203,7 +203,7 @@ def _import_spool(archive_dir: Path) -> Iterator[Spool]:
         done = True
     finally:
         if not done:
-            _remove_folders(created)
+            remove_folders(created)
 
 
 def _check_url(url: str) -> str:
@@ -238,7 +238,7 @@ def import_file(
     ArchiveExistsError when the target file exists.
     """
     source = Path(path)
-    context = _context(archive_dir, clock, new_record_id, hostname)
+    context = capture_context(archive_dir, clock, new_record_id, hostname)
     if observed_at is not None:
         observed_at = _check_iso_datetime(observed_at)
     if url is not None:
@@ -303,7 +303,7 @@ def _import_document(
     """A saved HTML page or a text transcript -> warcinfo, resource, metadata."""
     original = normalize_url(url)  # a URI: an é or a space in the path percent-encoded
     slug = slug or default_slug(original)
-    started = _now(context)
+    started = context_now(context)
     date = warc_date(started)
     file_name = warc_file_name(slug, started)
     content_type = _declared_type(detected, read.utf8, given=given)
@@ -324,7 +324,7 @@ def _import_document(
     info_id = context.new_record_id()
     resource_id = context.new_record_id()
     metadata_id = context.new_record_id()
-    warcinfo = _warcinfo(
+    warcinfo = warcinfo_record(
         info_id,
         date,
         file_name,
@@ -333,7 +333,7 @@ def _import_document(
         description=f"warcite import of {source.name} for {original}",
     )
     digest = f"{DIGEST_ALGORITHM}:{read.sha256}"  # a resource's payload is its whole block
-    resource = _Record(
+    resource = RecordDraft(
         "resource",
         resource_id,
         date,
@@ -357,13 +357,13 @@ def _import_document(
         ("ingested-at", date),
         ("note", note),
     ]
-    metadata = _Record(
+    metadata = RecordDraft(
         "metadata",
         metadata_id,
         date,
         target,
         "application/warc-fields",
-        _fields_block(fields),
+        fields_block(fields),
         [("WARC-Refers-To", resource_id), ("WARC-Warcinfo-ID", info_id)],
     )
     written, infos = _write_archive(context.archive_dir, file_name, [warcinfo, resource, metadata])
@@ -423,7 +423,7 @@ def _import_warc(
     page_url = url or _original_url(main) or (main.info.target_uri or "")
     source_method = _source_field(main, records, "method")
     slug = check_slug(slug) if slug else default_slug(page_url) if page_url else "warc-import"
-    started = _now(context)
+    started = context_now(context)
     date = warc_date(started)
     file_name = warc_file_name(slug, started)
     info_id = context.new_record_id()
@@ -433,7 +433,7 @@ def _import_warc(
         counts[record.info.record_type] = counts.get(record.info.record_type, 0) + 1
     holds = ", ".join(f"{count} {kind}" for kind, count in counts.items())
     copied = [
-        _Record(
+        RecordDraft(
             record.info.record_type,
             record.info.record_id,
             record.info.date,
@@ -478,7 +478,7 @@ def _import_warc(
         ("ingested-at", date),
         ("note", note),
     ]
-    warcinfo = _warcinfo(
+    warcinfo = warcinfo_record(
         info_id,
         date,
         file_name,
@@ -486,13 +486,13 @@ def _import_warc(
         user_agent=None,
         description=f"warcite import of the WARC file {source.name}",
     )
-    metadata = _Record(
+    metadata = RecordDraft(
         "metadata",
         metadata_id,
         date,
         main.info.target_uri,
         "application/warc-fields",
-        _fields_block(fields),
+        fields_block(fields),
         [("WARC-Refers-To", main.info.record_id), ("WARC-Warcinfo-ID", info_id)],
     )
     written, infos = _write_archive(context.archive_dir, file_name, [warcinfo, *copied, metadata])

@@ -33,9 +33,9 @@ from warcite.capture.common import (
     Clock,
     DedupeLookup,
     RecordIdFactory,
-    _context,
-    _ms,
-    _now,
+    capture_context,
+    context_now,
+    milliseconds_between,
     warc_date,
 )
 from warcite.capture.html import _Requisite
@@ -46,15 +46,15 @@ from warcite.capture.spool import Spool
 from warcite.capture.urls import has_credentials, normalize_url, redact_url
 from warcite.capture.writer import (
     ArchiveFile,
+    RecordDraft,
     _check_revisit_target,
-    _ensure_folder,
-    _fields_block,
-    _Record,
-    _remove_folders,
     _revisit_record,
-    _warcinfo,
-    _with_file_name,
+    ensure_folder,
+    fields_block,
     first_free_name,
+    remove_folders,
+    warcinfo_record,
+    with_file_name,
 )
 from warcite.errors import CaptureError, UsageError
 from warcite.models import CaptureResult, RevisitTarget
@@ -145,7 +145,7 @@ def capture(
         )
     if http_version not in HTTP_VERSIONS:
         raise UsageError(f"http_version must be one of {', '.join(HTTP_VERSIONS)}")
-    context = _context(archive_dir, clock, new_record_id, hostname)
+    context = capture_context(archive_dir, clock, new_record_id, hostname)
     requested = normalize_url(url)
     warnings: list[str] = []
     if has_credentials(url):
@@ -166,7 +166,7 @@ def capture(
 
     def now() -> datetime:
         with clock_lock:
-            return _now(context)
+            return context_now(context)
 
     budget = Budget(max_total_bytes=max_total_bytes, total_timeout=total_timeout)
     recorder = Recorder(
@@ -179,7 +179,7 @@ def capture(
         workers=workers,
         delay=delay,
     )
-    created = _ensure_folder(context.archive_dir)
+    created = ensure_folder(context.archive_dir)
     spools: list[Spool] = []
     archive: ArchiveFile | None = None
     published = False
@@ -232,7 +232,7 @@ def capture(
             ("workers-per-host", workers),
             ("delay-seconds", f"{delay:g}"),
         ]
-        warcinfo = _warcinfo(
+        warcinfo = warcinfo_record(
             info_id,
             warc_date(started),
             file_name,
@@ -243,7 +243,7 @@ def capture(
         )
         archive = ArchiveFile(context.archive_dir, file_name)
         archive.write(warcinfo)
-        writer = _ExchangeWriter(archive, context.new_record_id, info_id, dedupe)
+        writer = ExchangeWriter(archive, context.new_record_id, info_id, dedupe)
         for exchange in exchanges:
             writer.write(exchange)
 
@@ -288,7 +288,7 @@ def capture(
                 ("content-type", content_type),
                 ("started-at", warc_date(started)),
                 ("finished-at", warc_date(finished)),
-                ("duration-ms", _ms(started, finished)),
+                ("duration-ms", milliseconds_between(started, finished)),
             ]
         )
         fields.extend(("timing", line) for line in writer.timing_lines)
@@ -303,17 +303,17 @@ def capture(
         fields.extend(("warning", warning) for warning in warnings)
         main_id = writer.response_ids[id(page)]
         archive.write(
-            _Record(
+            RecordDraft(
                 "metadata",
                 context.new_record_id(),
                 warc_date(finished),
                 page.url,
                 "application/warc-fields",
-                _fields_block(fields),
+                fields_block(fields),
                 [("WARC-Refers-To", main_id), ("WARC-Warcinfo-ID", info_id)],
             )
         )
-        written = archive.publish(lambda name: _with_file_name(warcinfo, name))
+        written = archive.publish(lambda name: with_file_name(warcinfo, name))
         published = True
         return CaptureResult(
             path=written,
@@ -341,7 +341,7 @@ def capture(
         if archive is not None:
             archive.close()
         if not published:
-            _remove_folders(created)
+            remove_folders(created)
 
 
 def _threads(workers: int, found: list[_Requisite]) -> int:
@@ -366,7 +366,7 @@ def _redirect_target(requested: str, current: str, location: str) -> str:
         ) from error
 
 
-class _ExchangeWriter:
+class ExchangeWriter:
     """Writes exchanges as request + response (or revisit) records, in the order given."""
 
     def __init__(
@@ -391,7 +391,7 @@ class _ExchangeWriter:
         date = warc_date(exchange.date)
         common = [("WARC-Warcinfo-ID", self.info_id), ("WARC-IP-Address", exchange.ip_address)]
         self.archive.write(
-            _Record(
+            RecordDraft(
                 "request",
                 request_id,
                 date,
@@ -421,7 +421,7 @@ class _ExchangeWriter:
             if exchange.truncated:
                 response_extra.append(("WARC-Truncated", exchange.truncated))
             self.archive.write(
-                _Record(
+                RecordDraft(
                     "response",
                     response_id,
                     date,

@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from warcite.capture.common import _ms
+from warcite.capture.common import milliseconds_between
 from warcite.capture.decoding import ChunkedDecoder, DecodeError, DecoderChain, codings_of
 from warcite.capture.spool import Region, Spool
 from warcite.capture.urls import _ascii_host, _host_header, _request_target
@@ -592,9 +592,9 @@ class Recorder:
         finished = self.clock()
         timings = {
             # the time the request waited for its connection: none for one kept open
-            "connect-ms": int(waited * 1000) if reused else _ms(date, connected),
-            "first-byte-ms": _ms(date, receiver.first_byte or finished),
-            "total-ms": _ms(date, finished),
+            "connect-ms": int(waited * 1000) if reused else milliseconds_between(date, connected),
+            "first-byte-ms": milliseconds_between(date, receiver.first_byte or finished),
+            "total-ms": milliseconds_between(date, finished),
         }
         assert receiver.message is not None
         return Exchange(

@@ -27,7 +27,7 @@ from warcite.warc import (
 
 
 @dataclass
-class _Record:
+class RecordDraft:
     """A record about to be written: its headers are completed by :func:`_warc_headers`.
 
     ``block`` is bytes, or a :class:`~warcite.capture.spool.Region` of a spool file whose
@@ -54,7 +54,7 @@ class _Record:
         return self.block.chunks() if isinstance(self.block, Region) else [self.block]
 
 
-def _warc_headers(record: _Record) -> list[tuple[str, str]]:
+def _warc_headers(record: RecordDraft) -> list[tuple[str, str]]:
     if record.verbatim_headers is not None:
         return list(record.verbatim_headers)
     headers = [
@@ -175,7 +175,7 @@ def first_free_name(archive_dir: Path, base_name: str) -> str:
     )
 
 
-def _ensure_folder(folder: Path) -> list[Path]:
+def ensure_folder(folder: Path) -> list[Path]:
     """Create ``folder`` (and parents); returns the folders created, deepest first."""
     created: list[Path] = []
     missing = folder
@@ -191,7 +191,7 @@ def _ensure_folder(folder: Path) -> list[Path]:
     return created
 
 
-def _remove_folders(created: Sequence[Path]) -> None:
+def remove_folders(created: Sequence[Path]) -> None:
     """Remove folders this capture created, if they are (still) empty."""
     for folder in created:
         with contextlib.suppress(OSError):
@@ -230,7 +230,7 @@ class ArchiveFile:
         self._named = candidate
         return stream
 
-    def write(self, record: _Record) -> WarcRecordInfo:
+    def write(self, record: RecordDraft) -> WarcRecordInfo:
         headers = _warc_headers(record)
         try:
             offset, length = self._writer.write(
@@ -262,7 +262,7 @@ class ArchiveFile:
             os.rename(self._named, final)
             self._named = None
 
-    def publish(self, rebuild_warcinfo: Callable[[str], _Record]) -> Path:
+    def publish(self, rebuild_warcinfo: Callable[[str], RecordDraft]) -> Path:
         """Flush, sync and name the file; returns its path.  The first record written must
         be the warcinfo record, which ``rebuild_warcinfo(new_name)`` remakes if needed."""
         try:
@@ -285,7 +285,7 @@ class ArchiveFile:
             "exist already; choose another --id"
         )
 
-    def _rename_inside(self, name: str, warcinfo: _Record) -> None:
+    def _rename_inside(self, name: str, warcinfo: RecordDraft) -> None:
         """Rewrite the file with a new first (warcinfo) record naming ``name``."""
         old_stream, old_named, old_infos = self._stream, self._named, self.infos
         self._named = None
@@ -322,40 +322,40 @@ class ArchiveFile:
 
 
 def _write_archive(
-    archive_dir: Path, file_name: str, records: Sequence[_Record]
+    archive_dir: Path, file_name: str, records: Sequence[RecordDraft]
 ) -> tuple[Path, list[WarcRecordInfo]]:
     """Write records (the first a warcinfo naming ``file_name``) to a new WARC atomically.
 
     The name is ``file_name`` or, when that is taken, the next free serial name (the
     warcinfo's ``WARC-Filename`` follows).  No file is left behind on failure.
     """
-    created = _ensure_folder(archive_dir)
+    created = ensure_folder(archive_dir)
     archive: ArchiveFile | None = None
     published = False
     try:
         name = first_free_name(archive_dir, file_name)
-        first = _with_file_name(records[0], name)
+        first = with_file_name(records[0], name)
         archive = ArchiveFile(archive_dir, name)
         archive.write(first)
         for record in records[1:]:
             archive.write(record)
-        path = archive.publish(lambda new_name: _with_file_name(records[0], new_name))
+        path = archive.publish(lambda new_name: with_file_name(records[0], new_name))
         published = True
         return path, archive.infos
     finally:
         if archive is not None:
             archive.close()
         if not published:
-            _remove_folders(created)
+            remove_folders(created)
 
 
-def _with_file_name(warcinfo: _Record, name: str) -> _Record:
+def with_file_name(warcinfo: RecordDraft, name: str) -> RecordDraft:
     """The warcinfo record with ``WARC-Filename: name``."""
     extra = [(key, value) for key, value in warcinfo.extra_headers if key != "WARC-Filename"]
     return dataclasses.replace(warcinfo, extra_headers=[("WARC-Filename", name), *extra])
 
 
-def _fields_block(fields: Sequence[tuple[str, str | int | None]]) -> bytes:
+def fields_block(fields: Sequence[tuple[str, str | int | None]]) -> bytes:
     """An application/warc-fields block: ``name: value`` CRLF lines, UTF-8, one line each."""
     lines = []
     for name, value in fields:
@@ -366,7 +366,7 @@ def _fields_block(fields: Sequence[tuple[str, str | int | None]]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def _warcinfo(
+def warcinfo_record(
     record_id: str,
     date: str,
     file_name: str,
@@ -375,7 +375,7 @@ def _warcinfo(
     user_agent: str | None,
     description: str,
     extra_fields: Sequence[tuple[str, str | int | None]] = (),
-) -> _Record:
+) -> RecordDraft:
     fields: list[tuple[str, str | int | None]] = [
         ("software", _software()),
         ("format", "WARC File Format 1.1"),
@@ -387,13 +387,13 @@ def _warcinfo(
         ("description", description),
         ("payload-digest-convention", PAYLOAD_DIGEST_CONVENTION),
     ]
-    return _Record(
+    return RecordDraft(
         "warcinfo",
         record_id,
         date,
         None,
         "application/warc-fields",
-        _fields_block(fields),
+        fields_block(fields),
         [("WARC-Filename", file_name)],
     )
 
@@ -433,9 +433,9 @@ def _revisit_record(
     payload_digest: str,
     target: RevisitTarget,
     extra_headers: Sequence[tuple[str, str]],
-) -> _Record:
+) -> RecordDraft:
     """A WARC 1.1 revisit record (identical-payload-digest): the HTTP head, no payload."""
-    return _Record(
+    return RecordDraft(
         "revisit",
         record_id,
         date,
