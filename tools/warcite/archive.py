@@ -28,7 +28,7 @@ from warcite.capture.live import capture
 from warcite.catalog import CatalogEntry
 from warcite.errors import RecordError, UsageError, ValidationFailed, WarciteError
 from warcite.lineage import lineage_for, lineage_from_entries
-from warcite.models import RevisitTarget
+from warcite.models import CaptureResult, RevisitTarget
 from warcite.project import ARCHIVE_DIR, display_path
 from warcite.record import (
     RecordResult,
@@ -94,6 +94,7 @@ def archive(
     observed_at: str | None = None,
     record_lock: Any = None,
     catalogue: Sequence[CatalogEntry] | None = None,
+    capture_function: Callable[..., CaptureResult] | None = None,
 ) -> RecordResult:
     """Capture or import ``source``, extract, write its record, and validate it.
 
@@ -107,6 +108,9 @@ def archive(
     while the record's id is chosen and the record written and validated.  A new capture
     of a URL the archive holds is linked to the earlier ones (the record's ``lineage``,
     from ``catalogue`` when the caller has the collection's entries, else from the index).
+    ``capture_function`` replaces :func:`capture` for a URL (a browser capture, or one
+    with credentials: see :mod:`warcite.cli_browser`); it is called as
+    ``capture_function(url, archive_dir=..., slug=..., dedupe=...)``.
     """
     archive_dir = project_root / ARCHIVE_DIR
     warnings: list[str] = []
@@ -130,7 +134,7 @@ def archive(
     if is_url:
         if url is not None:
             raise UsageError("--url is for files; a URL to capture is given as SOURCE")
-        captured = capture(
+        captured = (capture_function or capture)(
             source, archive_dir=archive_dir, slug=slug, dedupe=revisit_targets(project_root)
         )
         warc_path, page_id = captured.path, captured.main_record_id

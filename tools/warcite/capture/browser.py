@@ -648,7 +648,7 @@ def _drive(
         ) from error
     times["loaded"] = _iso_now()
     if response is not None:
-        chain = []
+        chain: list[str] = []
         request = response.request.redirected_from
         while request is not None:
             chain.insert(0, request.url)

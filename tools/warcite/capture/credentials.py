@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from warcite.errors import UsageError
 
@@ -146,6 +147,40 @@ def cookie_header(cookies: Sequence[Cookie], host: str, path: str, scheme: str) 
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in chosen) or None
 
 
+def request_credentials(
+    cookies: Sequence[Cookie], headers: Sequence[tuple[str, str]]
+) -> Callable[[str], list[tuple[str, str]]]:
+    """The recorder's ``extra_headers``: for a URL, the given headers and its cookies."""
+
+    def extra(url: str) -> list[tuple[str, str]]:
+        parts = urlsplit(url)
+        result = list(headers)
+        if cookies and not any(name.lower() == "cookie" for name, _ in headers):
+            value = cookie_header(cookies, parts.hostname or "", parts.path or "/", parts.scheme)
+            if value:
+                result.append(("Cookie", value))
+        return result
+
+    return extra
+
+
+def credential_fields(
+    cookies: Sequence[Cookie], headers: Sequence[tuple[str, str]], redacted: int
+) -> list[tuple[str, str | int | None]]:
+    """The metadata record's lines saying a capture was made with credentials."""
+    if not cookies and not headers:
+        return []
+    used = []
+    if cookies:
+        used.append(f"{len(cookies)} cookies from a cookies.txt file")
+    if headers:
+        used.append("headers " + ", ".join(sorted({name for name, _ in headers})))
+    fields: list[tuple[str, str | int | None]] = [("credentials", " and ".join(used))]
+    if redacted:
+        fields.append(("credentials-redacted", redacted))
+    return fields
+
+
 def redact_request(request: bytes) -> tuple[bytes, int]:
     """``request`` with the values of its credential headers replaced by their digests;
     returns the new bytes and how many values were replaced.  The body is kept."""
@@ -171,8 +206,10 @@ __all__ = [
     "SECRET_HEADERS",
     "Cookie",
     "cookie_header",
+    "credential_fields",
     "parse_header",
     "parse_headers",
     "read_cookies",
     "redact_request",
+    "request_credentials",
 ]

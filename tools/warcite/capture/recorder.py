@@ -163,7 +163,12 @@ class _Connection:
 
 
 def _build_request(
-    url: str, user_agent: str, referer: str | None, accept: str, http_version: str
+    url: str,
+    user_agent: str,
+    referer: str | None,
+    accept: str,
+    http_version: str,
+    extra: list[tuple[str, str]] | None = None,
 ) -> bytes:
     parts = urlsplit(url)
     host = _ascii_host(parts.hostname or "", url)
@@ -177,6 +182,7 @@ def _build_request(
     ]
     if referer:
         lines.append(f"Referer: {referer}")
+    lines.extend(f"{name}: {value}" for name, value in extra or ())
     text = "\r\n".join(lines) + "\r\n\r\n"
     try:
         return text.encode("ascii")
@@ -261,6 +267,7 @@ class Recorder:
         self._active: set[socket.socket] = set()
         self.certificate_chains: dict[str, list[str]] = {}  # origin -> PEM, first handshake
         self.address_check: Callable[[str, str], None] | None = None  # (url, IP): may refuse
+        self.extra_headers: Callable[[str], list[tuple[str, str]]] | None = None  # url -> more
 
     # ------------------------------------------------------------------ connections
 
@@ -496,7 +503,12 @@ class Recorder:
         )
         if request is None:
             request = _build_request(
-                url, self.limits.user_agent, referer, accept, self.limits.http_version
+                url,
+                self.limits.user_agent,
+                referer,
+                accept,
+                self.limits.http_version,
+                self.extra_headers(url) if self.extra_headers is not None else None,
             )
         key = self._key(url)
         with self._slot(key):
