@@ -21,7 +21,7 @@ Route = Callable[[str, dict[str, str]], Answer]
 PARAGRAPHS = [
     f"Paragraph {n} of the rendered article tells the reader something they did not know "
     "before, in a sentence long enough to be prose and not a menu or a caption."
-    for n in range(1, 13)
+    for n in range(1, 41)
 ]
 ARTICLE = {
     "title": "The Article Built by Script",

@@ -68,7 +68,7 @@ from warcite.capture.common import (
     milliseconds_between,
     warc_date,
 )
-from warcite.capture.credentials import Cookie, redact_request
+from warcite.capture.credentials import Cookie, credential_fields, redact_request
 from warcite.capture.live import ExchangeWriter
 from warcite.capture.proxy import RecordingProxy, address_policy, is_private_address
 from warcite.capture.recorder import Budget, Exchange, Limits, Recorder
@@ -532,21 +532,7 @@ def _capture(requested: str, session: BrowserSession, call: _Call) -> CaptureRes
         fields.extend(("browser-cut", note) for note in notes)
         fields.extend(("blocked", line) for line in proxy.log.blocked)
         fields.extend(("request-failed", line) for line in proxy.log.failed)
-        if call.cookies or call.headers:
-            fields.append(
-                (
-                    "credentials",
-                    ("cookies from a cookies.txt file" if call.cookies else "")
-                    + (" and " if call.cookies and call.headers else "")
-                    + (
-                        "headers " + ", ".join(sorted({name for name, _ in call.headers}))
-                        if call.headers
-                        else ""
-                    ),
-                )
-            )
-        if redacted:
-            fields.append(("credentials-redacted", redacted))
+        fields.extend(credential_fields(call.cookies, call.headers, redacted))
         fields.extend(("warning", warning) for warning in warnings)
         archive.write(
             RecordDraft(
