@@ -733,6 +733,10 @@ def _check_derived(
         from warcite.record import page_for_extraction
 
         extraction = extractor(page_for_extraction(page))
+        from warcite.rendered import EXTENSION_KEY, choose_extraction  # extraction: lazily
+
+        if isinstance(_get(record, "extensions", EXTENSION_KEY), dict):
+            extraction, _ = choose_extraction(page, extraction)  # text from the rendered DOM
         derived, text = build_record(
             page,
             extraction,
@@ -898,6 +902,11 @@ def check_record(
         and isinstance(_get(record, "capture", "warc", "record_id"), str)
     ):
         _check_derived(record, project_root, warc_path, stored_text, collector, extractor)
+    if deep and warc_path is not None:  # a browser capture's evidence records
+        from warcite.rendered import EXTENSION_KEY, check_browser_evidence
+
+        for message in check_browser_evidence(record, warc_path):
+            collector.add("fixity", f"$.extensions.{EXTENSION_KEY}", message)
     if deep and warc_path is not None:  # the whole WARC against WARC 1.1 (warcite check)
         from warcite.check import warc_problems
 

@@ -1,0 +1,122 @@
+"""Records of browser captures: text from the rendered DOM, evidence listed and checked.
+
+``warcite archive URL --browser`` on a page whose article a script fetches as JSON gives a
+record whose text and title are the article's, each field's source saying it came from
+the rendered DOM, the evidence records listed with digests, and ``validate --deep``
+checking them.  Without ``--browser`` the same page is not recorded: exit 8, the message
+says the text is built by scripts and suggests --browser.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from browser_site import ARTICLE, PARAGRAPHS, Site
+from warcite.cli import cli
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    if shutil.which("chromium") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed: tools/ci-setup.sh installs it in CI")
+        pytest.skip("chromium is not installed (apt-get install chromium, or tools/ci-setup.sh)")
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "records").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> Any:
+    """The CLI on its own thread: Playwright's sync API wants a thread without another
+    driver (another test module may hold one on the main thread)."""
+    outcome: list[Any] = []
+    worker = threading.Thread(target=lambda: outcome.append(CliRunner().invoke(cli, list(args))))
+    worker.start()
+    worker.join(timeout=300)
+    return outcome[0]
+
+
+def only_record(project: Path) -> dict[str, Any]:
+    (path,) = list((project / "records").glob("*.json"))
+    return json.loads(path.read_text())
+
+
+def test_script_built_article_is_recorded_from_the_rendered_dom(project: Path) -> None:
+    with Site() as site:
+        result = run("archive", site.url("/script"), "--browser")
+    assert result.exit_code == 0, result.output
+    record = only_record(project)
+    assert record["work"]["title"]["value"] == ARTICLE["title"]
+    assert record["work"]["title"]["source"].startswith("rendered-dom:")
+    assert record["work"]["authors"][0]["name"] == ARTICLE["author"]
+    text = (project / record["text"]["path"]).read_text()
+    assert PARAGRAPHS[0] in text and PARAGRAPHS[-1] in text
+    extension = record["extensions"]["browser_capture"]
+    assert extension["text_source"] == "rendered-dom"
+    kinds = {item["kind"] for item in extension["evidence"]}
+    assert {"screenshot", "rendered-dom", "capture-summary"} <= kinds
+    assert all(len(item["sha256"]) == 64 and item["size"] > 0 for item in extension["evidence"])
+    assert "Loading" not in result.output
+
+    validated = run("validate", "--deep")
+    assert validated.exit_code == 0, validated.output
+    # a quote is checked against the rendered text
+    quoted = run("quote", record["id"], PARAGRAPHS[3][:60])
+    assert quoted.exit_code == 0, quoted.output
+
+
+def test_validate_deep_finds_evidence_that_does_not_match(project: Path) -> None:
+    with Site() as site:
+        assert run("archive", site.url("/script"), "--browser").exit_code == 0
+    (path,) = list((project / "records").glob("*.json"))
+    record = json.loads(path.read_text())
+    record["extensions"]["browser_capture"]["evidence"][0]["sha256"] = "0" * 64
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    result = run("validate", "--deep", str(path))
+    assert result.exit_code == 5, result.output
+    assert "the record says '" + "0" * 64 in result.output
+
+
+def test_script_built_page_without_browser_is_exit_8(project: Path) -> None:
+    with Site() as site:
+        result = run("archive", site.url("/script"))
+    assert result.exit_code == 8, result.output
+    assert "built by scripts" in result.output and "--browser" in result.output
+    assert list((project / "records").glob("*.json")) == []
+
+
+def test_a_static_page_without_browser_is_still_recorded(project: Path) -> None:
+    with Site() as site:
+        result = run("archive", site.url("/static"))
+    assert result.exit_code == 0, result.output
+    assert "browser_capture" not in only_record(project)["extensions"]
+
+
+def test_cookie_gated_page_is_archived_with_cookies_and_redacted(project: Path) -> None:
+    cookies = project / "cookies.txt"
+    cookies.write_text("127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tlet-me-in\n")
+    with Site() as site:
+        refused = run("archive", site.url("/members"))
+        assert refused.exit_code == 3, refused.output
+        result = run("archive", site.url("/members"), "--cookies", str(cookies))
+        assert result.exit_code == 0, result.output
+        (sent,) = [headers for path, headers in site.requests[1:] if path == "/members"]
+        assert sent["cookie"] == "session=let-me-in"
+    record = only_record(project)
+    assert record["work"]["title"]["value"] == "Members Only Article"
+    assert record["extensions"]["capture_credentials"] == "1 cookies from a cookies.txt file"
+    (warc,) = list((project / "archive").glob("*.warc.gz"))
+    import gzip
+
+    raw = gzip.decompress(warc.read_bytes())
+    assert b"let-me-in" not in raw and b"Cookie: redacted-sha256:" in raw
+    assert b"credentials: 1 cookies from a cookies.txt file" in raw
