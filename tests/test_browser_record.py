@@ -120,3 +120,33 @@ def test_cookie_gated_page_is_archived_with_cookies_and_redacted(project: Path) 
     raw = gzip.decompress(warc.read_bytes())
     assert b"let-me-in" not in raw and b"Cookie: redacted-sha256:" in raw
     assert b"credentials: 1 cookies from a cookies.txt file" in raw
+
+
+def test_batch_with_browser_shares_one_chromium_across_tabs(project: Path) -> None:
+    with Site() as site:
+        listing = project / "list.txt"
+        listing.write_text(
+            "\n".join(site.url(path) for path in ("/script", "/static", "/frame", "/lazy")) + "\n"
+        )
+        result = run("archive", "--from", str(listing), "--browser", "--jobs", "2", "--quiet")
+        assert result.exit_code == 0, result.output
+    records = [json.loads(path.read_text()) for path in (project / "records").glob("*.json")]
+    assert len(records) == 4
+    assert all("browser_capture" in record["extensions"] for record in records)
+    titles = {record["work"]["title"]["value"] for record in records}
+    assert ARTICLE["title"] in titles
+    # one browser: every capture summary names the same proxy authority key
+    keys = set()
+    for warc in (project / "archive").glob("*.warc.gz"):
+        from test_browser_capture import evidence
+
+        summary = json.loads(evidence(warc, "capture-summary")["body"])
+        keys.add(summary["proxy"]["authority_spki_sha256"])
+    assert len(keys) == 1
+    assert not list(Path(tempfile_root()).glob("warcite-browser-profile-*"))  # profile deleted
+
+
+def tempfile_root() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()

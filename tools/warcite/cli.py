@@ -19,7 +19,12 @@ import click
 
 from warcite import __version__
 from warcite.citation_styles import STYLES
-from warcite.cli_browser import browser_options, capture_function, wants_browser
+from warcite.cli_browser import (
+    batch_capture,
+    browser_options,
+    capture_function,
+    wants_browser,
+)
 from warcite.errors import WarciteError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -485,19 +490,20 @@ def archive_command(
                 "--id, --url and --replace name one page; in a batch give a file's URL "
                 "after it on its line of the --from list"
             )
-        _archive_batch(
-            root,
-            sources,
-            source_list,
-            jobs=jobs,
-            recapture=recapture,
-            quiet=quiet,
-            output_format=output_format,
-            operator=operator,
-            note=note,
-            observed_at=observed_at,
-            capture_function=function,
-        )
+        with batch_capture(function, jobs) as batch_function:  # one browser for all
+            _archive_batch(
+                root,
+                sources,
+                source_list,
+                jobs=jobs,
+                recapture=recapture,
+                quiet=quiet,
+                output_format=output_format,
+                operator=operator,
+                note=note,
+                observed_at=observed_at,
+                capture_function=batch_function,
+            )
         return
     if not sources:
         raise UsageError("give a URL or a file to archive (or --from FILE with a list)")

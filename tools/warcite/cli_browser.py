@@ -8,9 +8,10 @@ credentials (the command's usual path), else the function that captures a URL
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import click
@@ -143,4 +144,29 @@ def capture_function(
     return None
 
 
-__all__ = ["BROWSER_OPTION_NAMES", "browser_options", "capture_function", "wants_browser"]
+@contextlib.contextmanager
+def batch_capture(
+    function: Callable[..., Any] | None, jobs: int
+) -> Iterator[Callable[..., Any] | None]:
+    """For a batch: a browser capture function rebound to one shared Chromium with
+    ``jobs`` tabs (:class:`~warcite.capture.pool.BrowserPool`), closed at the end; any
+    other function as it is."""
+    from warcite.capture.browser import capture_in_browser
+
+    if not isinstance(function, functools.partial) or function.func is not capture_in_browser:
+        yield function
+        return
+    from warcite.capture.pool import BrowserPool
+
+    keywords = dict(function.keywords)
+    with BrowserPool(keywords.pop("chromium", None), jobs=jobs) as pool:
+        yield functools.partial(pool.capture, **keywords)
+
+
+__all__ = [
+    "BROWSER_OPTION_NAMES",
+    "batch_capture",
+    "browser_options",
+    "capture_function",
+    "wants_browser",
+]

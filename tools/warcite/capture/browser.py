@@ -189,25 +189,43 @@ class BrowserSession:
     opened the session: captures run on that thread.
     """
 
-    def __init__(self, chromium: str | None = None, *, launch_timeout: float = 60.0) -> None:
-        self.executable = find_chromium(chromium)
+    def __init__(
+        self,
+        chromium: str | None = None,
+        *,
+        launch_timeout: float = 60.0,
+        connect: str | None = None,
+        authority: CertificateAuthority | None = None,
+    ) -> None:
+        """Start Chromium; or, with ``connect`` (a DevTools WebSocket URL) and the
+        ``authority`` that browser trusts, attach to a running one (a
+        :class:`~warcite.capture.pool.BrowserPool`'s: closing the session then only
+        detaches)."""
+        self.executable = chromium if connect is not None and chromium else find_chromium(chromium)
         sync_playwright = _playwright()
-        self.authority = CertificateAuthority()
+        self._own_authority = authority is None
+        self.authority = authority or CertificateAuthority()
         self._driver: Any = None
         self.browser: Any = None
         try:
             self._driver = sync_playwright().start()
-            self.browser = self._driver.chromium.launch(
-                executable_path=self.executable,
-                headless=True,
-                args=[
-                    *CHROMIUM_FLAGS,
-                    f"--ignore-certificate-errors-spki-list={self.authority.spki_sha256}",
-                ],
-                # every context names its own proxy; this one is never used
-                proxy={"server": "http://127.0.0.1:9"},
-                timeout=launch_timeout * 1000,
-            )
+            if connect is not None:
+                self.browser = self._driver.chromium.connect_over_cdp(
+                    connect, timeout=launch_timeout * 1000
+                )
+            else:
+                self.browser = self._driver.chromium.launch(
+                    executable_path=self.executable,
+                    headless=True,
+                    args=[
+                        *CHROMIUM_FLAGS,
+                        f"--ignore-certificate-errors-spki-list={self.authority.spki_sha256}",
+                    ],
+                    # every context names its own proxy; this one (nothing listens) is only
+                    # for what the browser would fetch outside a capture's context
+                    proxy={"server": "http://127.0.0.1:9"},
+                    timeout=launch_timeout * 1000,
+                )
         except Exception as error:
             self.close()
             if isinstance(error, CaptureError):
@@ -234,7 +252,8 @@ class BrowserSession:
             with contextlib.suppress(Exception):
                 self._driver.stop()
             self._driver = None
-        self.authority.close()
+        if self._own_authority:
+            self.authority.close()
 
 
 @dataclass(frozen=True)
