@@ -172,13 +172,18 @@ def _prose(extraction: Extraction) -> int:
 def check_browser_evidence(record: Mapping[str, Any], warc_path: Path) -> list[str]:
     """Problems between a record's ``extensions.browser_capture`` and its WARC (deep
     validation): each evidence record must be there, with the same size and digests."""
-    extension = (record.get("extensions") or {}).get(EXTENSION_KEY)
+    extensions = record.get("extensions")
+    extension = extensions.get(EXTENSION_KEY) if isinstance(extensions, dict) else None
     if not isinstance(extension, dict):
         return []
     listed = extension.get("evidence")
     if not isinstance(listed, list):
         return [f"extensions.{EXTENSION_KEY}.evidence is not a list"]
-    page_id = ((record.get("capture") or {}).get("warc") or {}).get("record_id") or ""
+    capture = record.get("capture")
+    warc = capture.get("warc") if isinstance(capture, dict) else None
+    page_id = warc.get("record_id") if isinstance(warc, dict) else None
+    if not isinstance(page_id, str):
+        return []  # the schema check reports it
     try:
         found = {item["record_id"]: item for item in evidence_records(warc_path, page_id)}
     except WarcReadError as error:
