@@ -19,8 +19,10 @@ for the record:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -158,8 +160,18 @@ def choose_extraction(
         )
     if not evidence:
         return chosen, None
+    summary = next((item for item in evidence if item["kind"] == "capture-summary"), None)
+    facts: dict[str, Any] = {}
+    if summary is not None:
+        with contextlib.suppress(ValueError, UnicodeDecodeError):
+            parsed = json.loads(summary["block"])
+            if isinstance(parsed, dict):
+                facts = parsed
     extension = {
         "text_source": text_source,
+        "browser": (facts.get("browser") or {}).get("version"),
+        "cut_short": [str(line) for line in facts.get("cut_short") or []],
+        "blocked": [str(line) for line in facts.get("blocked") or []],
         "evidence": [{k: v for k, v in item.items() if k != "block"} for item in evidence],
     }
     return chosen, extension

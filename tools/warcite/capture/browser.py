@@ -45,7 +45,7 @@ import os
 import shutil
 import ssl
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -429,6 +429,13 @@ def _capture(requested: str, session: BrowserSession, call: _Call) -> CaptureRes
         finished = now()
         exchanges, dropped = _page_traffic(proxy.log.exchanges, requested_urls)
         observed["dropped"] = dropped
+        wanted = _normalized(requested_urls)
+        failed = [
+            line
+            for line, failed_url in zip(proxy.log.failed, proxy.log.failed_urls, strict=True)
+            if _normalized([failed_url]) <= wanted
+        ]
+        observed["failed"] = failed
         ordered, page, redirect_lines = _order(exchanges, observed, requested)
         final_status = page.message.status or 0
         if final_status >= 400 and not call.keep_errors:
@@ -550,7 +557,7 @@ def _capture(requested: str, session: BrowserSession, call: _Call) -> CaptureRes
         fields.append(("bytes-received", budget.used))
         fields.extend(("browser-cut", note) for note in notes)
         fields.extend(("blocked", line) for line in proxy.log.blocked)
-        fields.extend(("request-failed", line) for line in proxy.log.failed)
+        fields.extend(("request-failed", line) for line in observed["failed"])
         fields.extend(credential_fields(call.cookies, call.headers, redacted))
         fields.extend(("warning", warning) for warning in warnings)
         archive.write(
@@ -793,15 +800,20 @@ def _order(
     return [*redirects, page, *rest], page, lines
 
 
+def _normalized(urls: Iterable[str]) -> set[str]:
+    found = set()
+    for value in urls:
+        with contextlib.suppress(UsageError, ValueError):
+            found.add(normalize_url(value.split("#", 1)[0]))
+    return found
+
+
 def _page_traffic(
     exchanges: Sequence[Exchange], requested_urls: set[str]
 ) -> tuple[list[Exchange], list[str]]:
     """The exchanges the pages asked for, and the URLs of the others: requests Chromium
     makes on its own (background services) are not the page's and are not archived."""
-    wanted = set()
-    for value in requested_urls:
-        with contextlib.suppress(UsageError, ValueError):
-            wanted.add(normalize_url(value.split("#", 1)[0]))
+    wanted = _normalized(requested_urls)
     kept: list[Exchange] = []
     dropped: list[str] = []
     for exchange in exchanges:
@@ -865,7 +877,7 @@ def _summary(
         },
         "origins": origins,
         "blocked": list(proxy.log.blocked),
-        "failed": list(proxy.log.failed),
+        "failed": list(observed.get("failed", [])),
         "not_archived_browser_requests": list(observed.get("dropped", [])),
         "cut_short": list(notes),
         "evidence": [item.kind for item in observed["evidence"]],

@@ -92,6 +92,7 @@ class ProxyLog:
     exchanges: list[Exchange] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    failed_urls: list[str] = field(default_factory=list)  # the URL of each failed line
     spools: list[Spool] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -297,6 +298,7 @@ class RecordingProxy:
         except CaptureError as error:
             with self.log.lock:
                 self.log.failed.append(str(error))
+                self.log.failed_urls.append(url)
             _answer(connection, 502, str(error))
             return False
         with self.log.lock:
