@@ -45,6 +45,7 @@ import os
 import shutil
 import ssl
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,7 +104,10 @@ CHROMIUM_FLAGS = (
 DEFAULT_VIEWPORT = (1600, 900)
 NETWORK_IDLE_WAIT = 10.0
 """Seconds the network may take to go idle after load and after scrolling."""
-SCROLL_PAUSE_MS = 150
+NETWORK_QUIET = 0.3
+"""Seconds without a request in flight that count as the network gone idle."""
+NETWORK_POLL_MS = 50
+SCROLL_PAUSE_MS = 100
 MAX_SCROLL_STEPS = 100
 MAX_SCREENSHOT_HEIGHT = 30_000
 """Pixels of page height a screenshot keeps at most; a longer page is cut (and says so)."""
@@ -639,6 +643,7 @@ def _drive(
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page = browser_context.new_page()
+    tracker = _NetworkTracker(page)
     observed: dict[str, Any] = {"evidence": []}
     times: dict[str, str] = {}
     observed["times"] = times
@@ -671,7 +676,7 @@ def _drive(
     else:
         observed["redirect_chain"] = []
         observed["final_url"] = page.url
-    observed["network_idle"] = _network_idle(page, budget, settings, notes, "after load")
+    observed["network_idle"] = _network_idle(page, tracker, budget, settings, notes, "after load")
     steps = 0
     if settings.scroll:
         try:
@@ -680,7 +685,7 @@ def _drive(
             notes.append(f"scrolling failed: {str(error).splitlines()[0][:200]}")
         if steps >= MAX_SCROLL_STEPS:
             notes.append(f"scrolling stopped after {MAX_SCROLL_STEPS} steps")
-        _network_idle(page, budget, settings, notes, "after scrolling")
+        _network_idle(page, tracker, budget, settings, notes, "after scrolling")
         with contextlib.suppress(PlaywrightError):
             page.evaluate("() => window.scrollTo(0, 0)")
     observed["scroll_steps"] = steps
@@ -735,19 +740,51 @@ def _drive(
     return observed
 
 
+class _NetworkTracker:
+    """Requests of a page in flight, and when the last one started or ended (monotonic)."""
+
+    def __init__(self, page: Any) -> None:
+        self.in_flight = 0
+        self.last_change = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request: Any) -> None:
+        self.in_flight += 1
+        self.last_change = time.monotonic()
+
+    def _ended(self, request: Any) -> None:
+        self.in_flight = max(0, self.in_flight - 1)
+        self.last_change = time.monotonic()
+
+
 def _network_idle(
-    page: Any, budget: Budget, settings: BrowserSettings, notes: list[str], when: str
+    page: Any,
+    tracker: _NetworkTracker,
+    budget: Budget,
+    settings: BrowserSettings,
+    notes: list[str],
+    when: str,
 ) -> bool:
+    """Wait until no request has been in flight for :data:`NETWORK_QUIET` seconds (at
+    once when that is so already), at most ``settings.network_idle_wait``."""
     from playwright.sync_api import Error as PlaywrightError
 
-    try:
-        page.wait_for_load_state(
-            "networkidle", timeout=_remaining(budget, settings.network_idle_wait)
-        )
-        return True
-    except PlaywrightError:
-        notes.append(f"the network did not go idle {when} within {settings.network_idle_wait:g} s")
-        return False
+    deadline = time.monotonic() + min(settings.network_idle_wait, max(0.0, budget.time_left()))
+    while True:
+        now = time.monotonic()
+        if tracker.in_flight == 0 and now - tracker.last_change >= NETWORK_QUIET:
+            return True
+        if now >= deadline:
+            notes.append(
+                f"the network did not go idle {when} within {settings.network_idle_wait:g} s"
+            )
+            return False
+        try:
+            page.wait_for_timeout(NETWORK_POLL_MS)  # lets Playwright deliver the events
+        except PlaywrightError:
+            return False
 
 
 def _iso_now() -> str:
