@@ -150,3 +150,23 @@ def tempfile_root() -> str:
     import tempfile
 
     return tempfile.gettempdir()
+
+
+def test_the_project_configuration_can_make_browser_capture_the_default(project: Path) -> None:
+    (project / "warcite.toml").write_text("[capture]\nbrowser = true\n")
+    with Site() as site:
+        result = run("archive", site.url("/script"))
+    assert result.exit_code == 0, result.output
+    assert only_record(project)["extensions"]["browser_capture"]["text_source"] == "rendered-dom"
+
+
+@pytest.mark.parametrize(
+    "text", ['[capture]\nbrowser = "yes"\n', "[capture]\nheadless = true\n", "capture = 1\n"]
+)
+def test_a_bad_capture_table_is_a_usage_error(tmp_path: Path, text: str) -> None:
+    from warcite.config import load_config
+    from warcite.errors import UsageError
+
+    (tmp_path / "warcite.toml").write_text(text)
+    with pytest.raises(UsageError, match="capture"):
+        load_config(tmp_path)
