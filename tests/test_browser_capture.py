@@ -287,3 +287,42 @@ def test_bad_credential_and_browser_options_are_usage_errors(
     )
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_a_request_that_never_answers_is_cut_by_the_timeout(
+    session: BrowserSession, tmp_path: Path
+) -> None:
+    import time as clock
+
+    from browser_site import html, ok, standard_routes
+
+    def slow(path: str, headers: dict[str, str]) -> Any:
+        clock.sleep(4)
+        return ok("application/json", b"{}")
+
+    routes = standard_routes()
+    routes["/hangs"] = lambda p, h: html(
+        "<title>Hanging fetch</title><p>"
+        + PARAGRAPHS[0]
+        + "</p><script>fetch('/slow.json')</script>"
+    )
+    routes["/slow.json"] = slow
+    with Site(routes) as site:
+        began = clock.monotonic()
+        result = capture_in_browser(
+            site.url("/hangs"), archive_dir=tmp_path, session=session, timeout=1.0
+        )
+        assert clock.monotonic() - began < 4
+    summary = json.loads(evidence(result.path, "capture-summary")["body"])
+    assert any("slow.json" in line and "1 s" in line for line in summary["failed"])
+    assert site.url("/slow.json") not in responses(result.path)
+    fields = records(result.path)[-1]["body"].decode()
+    assert "request-failed: cannot capture " + site.url("/slow.json") in fields
+
+
+def test_browser_warc_passes_warcite_check(session: BrowserSession, tmp_path: Path) -> None:
+    with Site() as site:
+        result = capture_in_browser(site.url("/script"), archive_dir=tmp_path, session=session)
+    checked = CliRunner().invoke(cli, ["check", str(result.path)])
+    assert checked.exit_code == 0, checked.output
+    assert "warning" not in checked.output
