@@ -401,7 +401,9 @@ class Browser:
         port = port_file.read_text().split()[0]
         targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=10))
         tab = next(target for target in targets if target["type"] == "page")
-        self.socket = websocket.create_connection(tab["webSocketDebuggerUrl"], timeout=30)
+        self.socket = websocket.create_connection(
+            tab["webSocketDebuggerUrl"], timeout=30, suppress_origin=True
+        )  # Chromium 111+ refuses a DevTools client that sends an Origin it does not allow
         self.counter = 0
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
