@@ -51,6 +51,9 @@ MIN_PROSE_CHARACTERS = 200
 """A served page with less visible text than this, scripts and an application root or a
 ``<noscript>`` notice, is an application shell."""
 
+MAX_PLACEHOLDER_CHARACTERS = 80
+"""An application root holding at most this much text ("Loading…") counts as empty."""
+
 _APP_ROOT_IDS = re.compile(r"^(root|app|__next|__nuxt|main|application|app-root|svelte)$", re.I)
 
 
@@ -120,8 +123,8 @@ def looks_script_built(page: ArchivedPage) -> bool:
         return False
     if not root.xpath("//script"):
         return False
-    empty_root = any(
-        not (element.text_content() or "").strip() and not len(element)
+    empty_root = any(  # empty, or holding a placeholder such as "Loading…"
+        len(" ".join((element.text_content() or "").split())) <= MAX_PLACEHOLDER_CHARACTERS
         for element in root.xpath("//body//*[@id]")
         if _APP_ROOT_IDS.match(element.get("id") or "")
     )
