@@ -423,13 +423,13 @@ def test_a_spool_reads_back_what_was_appended_in_memory_and_past_its_limit(
 def test_records_of_every_size_are_gzip_members_others_read(tmp_path: Path, size: int) -> None:
     """Small records get a window sized to them, large ones are streamed: both are
     standard gzip members that gzip and warcio read back byte for byte."""
-    from warcite.capture.writer import ArchiveFile, PendingRecord
+    from warcite.capture.writer import ArchiveFile, RecordDraft
 
     block = (bytes(range(256)) * (size // 256 + 1))[:size]
     archive = ArchiveFile(tmp_path, "sizes.warc.gz")
     try:
         archive.write(
-            PendingRecord(
+            RecordDraft(
                 "resource",
                 "<urn:uuid:1>",
                 "2026-12-01T00:00:00Z",

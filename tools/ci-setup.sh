@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Outside tools the test suite uses, installed idempotently (quick when already there):
-# - Debian's chromium, for the Text Fragment tests (tests/test_quote_fragments.py);
+# - Debian's chromium, for the Text Fragment tests (tests/test_quote_fragments.py) and browser
+#   capture (tests/test_browser_*.py, driven by Playwright from the test extra, which never
+#   downloads a browser: capture --browser uses this chromium);
 # - citeproc-js from the npm registry, pinned by tests/citeproc/package-lock.json, for the
 #   differential citation tests (tests/test_cite_citeproc.py);
 # - ajv from the npm registry, pinned by tests/ajv/package-lock.json, for the strict compile

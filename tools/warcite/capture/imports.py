@@ -27,7 +27,7 @@ from warcite.capture.common import (
 )
 from warcite.capture.spool import Region, Spool, disk_error
 from warcite.capture.writer import (
-    PendingRecord,
+    RecordDraft,
     ensure_folder,
     fields_block,
     remove_folders,
@@ -337,7 +337,7 @@ def _import_document(
         description=f"warcite import of {source.name} for {original}",
     )
     digest = f"{DIGEST_ALGORITHM}:{read.sha256}"  # a resource's payload is its whole block
-    resource = PendingRecord(
+    resource = RecordDraft(
         "resource",
         resource_id,
         date,
@@ -361,7 +361,7 @@ def _import_document(
         ("ingested-at", date),
         ("note", note),
     ]
-    metadata = PendingRecord(
+    metadata = RecordDraft(
         "metadata",
         metadata_id,
         date,
@@ -438,7 +438,7 @@ def _import_warc(
         counts[record.info.record_type] = counts.get(record.info.record_type, 0) + 1
     holds = ", ".join(f"{count} {kind}" for kind, count in counts.items())
     copied = [
-        PendingRecord(
+        RecordDraft(
             record.info.record_type,
             record.info.record_id,
             record.info.date,
@@ -497,7 +497,7 @@ def _import_warc(
         user_agent=None,
         description=f"warcite import of the WARC file {source.name}",
     )
-    metadata = PendingRecord(
+    metadata = RecordDraft(
         "metadata",
         metadata_id,
         date,

@@ -10,8 +10,9 @@ memory stays flat whatever their size.  On any failure nothing is left in the ar
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,12 @@ from warcite.capture.common import (
     milliseconds_between,
     warc_date,
 )
+from warcite.capture.credentials import (
+    Cookie,
+    credential_fields,
+    redact_request,
+    request_credentials,
+)
 from warcite.capture.html import Requisite
 from warcite.capture.mementos import memento_description, memento_fields, memento_of
 from warcite.capture.recorder import Budget, Exchange, Limits, Recorder, is_html
@@ -44,7 +51,7 @@ from warcite.capture.requisites import fetch_requisites, html_requisites
 from warcite.capture.spool import Spool
 from warcite.capture.writer import (
     ArchiveFile,
-    PendingRecord,
+    RecordDraft,
     checked_revisit_target,
     ensure_folder,
     fields_block,
@@ -95,6 +102,9 @@ def capture(
     total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
     http_version: str = "1.1",
     progress: Callable[[CaptureProgress], None] | None = None,
+    cookies: Sequence[Cookie] = (),
+    headers: Sequence[tuple[str, str]] = (),
+    keep_credentials: bool = False,
 ) -> CaptureResult:
     """Capture a live http(s) page into a new WARC in ``archive_dir``.
 
@@ -121,6 +131,10 @@ def capture(
     injectable for tests; ``progress`` is called as requisites are written.
 
     Credentials in the URL (``user:password@``) are removed: never sent, never written.
+    ``cookies`` (from a cookies.txt, :mod:`warcite.capture.credentials`) and ``headers``
+    are sent with every request they apply to; the values of ``Cookie`` and
+    ``Authorization`` headers are replaced by their digest in the WARC's request records
+    unless ``keep_credentials``, and the metadata record says credentials were used.
 
     ``dedupe`` is asked ``(target_uri, payload_digest)`` for every complete response with a
     payload (the page's too); when it answers with a :class:`~warcite.core.models.RevisitTarget`
@@ -179,6 +193,8 @@ def capture(
         workers=workers,
         delay=delay,
     )
+    if cookies or headers:
+        recorder.extra_headers = request_credentials(cookies, headers)
     created = ensure_folder(context.archive_dir)
     spools: list[Spool] = []
     archive: ArchiveFile | None = None
@@ -243,7 +259,8 @@ def capture(
         )
         archive = ArchiveFile(context.archive_dir, file_name)
         archive.write(warcinfo)
-        writer = _ExchangeWriter(archive, context.new_record_id, info_id, dedupe)
+        writer = ExchangeWriter(archive, context.new_record_id, info_id, dedupe)
+        writer.redact = not keep_credentials
         for exchange in exchanges:
             writer.write(exchange)
 
@@ -300,10 +317,11 @@ def capture(
         fields.extend(("revisit", line) for line in writer.revisit_lines)
         fields.append(("user-agent", agent))
         fields.append(("bytes-received", budget.used))
+        fields.extend(credential_fields(cookies, headers, writer.redacted))
         fields.extend(("warning", warning) for warning in warnings)
         main_id = writer.response_ids[id(page)]
         archive.write(
-            PendingRecord(
+            RecordDraft(
                 "metadata",
                 context.new_record_id(),
                 warc_date(finished),
@@ -366,7 +384,7 @@ def _redirect_target(requested: str, current: str, location: str) -> str:
         ) from error
 
 
-class _ExchangeWriter:
+class ExchangeWriter:
     """Writes exchanges as request + response (or revisit) records, in the order given."""
 
     def __init__(
@@ -383,15 +401,24 @@ class _ExchangeWriter:
         self.response_ids: dict[int, str] = {}
         self.revisit_lines: list[str] = []
         self.timing_lines: list[str] = []
+        self.redact = False  # credential values in requests replaced by their digest
+        self.redacted = 0
 
     def write(self, exchange: Exchange) -> None:
+        original = exchange
+        if self.redact:
+            request, count = redact_request(exchange.request)
+            if count:
+                self.redacted += count
+                exchange = dataclasses.replace(exchange, request=request)
         request_id = self.new_record_id()
         response_id = self.new_record_id()
         self.response_ids[id(exchange)] = response_id
+        self.response_ids[id(original)] = response_id
         date = warc_date(exchange.date)
         common = [("WARC-Warcinfo-ID", self.info_id), ("WARC-IP-Address", exchange.ip_address)]
         self.archive.write(
-            PendingRecord(
+            RecordDraft(
                 "request",
                 request_id,
                 date,
@@ -421,7 +448,7 @@ class _ExchangeWriter:
             if exchange.truncated:
                 response_extra.append(("WARC-Truncated", exchange.truncated))
             self.archive.write(
-                PendingRecord(
+                RecordDraft(
                     "response",
                     response_id,
                     date,

@@ -163,7 +163,12 @@ class _Connection:
 
 
 def _build_request(
-    url: str, user_agent: str, referer: str | None, accept: str, http_version: str
+    url: str,
+    user_agent: str,
+    referer: str | None,
+    accept: str,
+    http_version: str,
+    extra: list[tuple[str, str]] | None = None,
 ) -> bytes:
     parts = urlsplit(url)
     host = ascii_host(parts.hostname or "", url)
@@ -177,6 +182,7 @@ def _build_request(
     ]
     if referer:
         lines.append(f"Referer: {referer}")
+    lines.extend(f"{name}: {value}" for name, value in extra or ())
     text = "\r\n".join(lines) + "\r\n\r\n"
     try:
         return text.encode("ascii")
@@ -259,6 +265,9 @@ class Recorder:
         self._closed = False
         self._aborted = False
         self._active: set[socket.socket] = set()
+        self.certificate_chains: dict[str, list[str]] = {}  # origin -> PEM, first handshake
+        self.address_check: Callable[[str, str], None] | None = None  # (url, IP): may refuse
+        self.extra_headers: Callable[[str], list[tuple[str, str]]] | None = None  # url -> more
 
     # ------------------------------------------------------------------ connections
 
@@ -426,6 +435,12 @@ class Recorder:
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         ip_address = str(sock.getpeername()[0])
+        if self.address_check is not None:
+            try:
+                self.address_check(url, ip_address)
+            except CaptureError:
+                _close(sock)
+                raise
         if parts.scheme == "https":
             import ssl
 
@@ -445,12 +460,30 @@ class Recorder:
                 raise CaptureError(
                     f"cannot capture {url}: the TLS handshake failed ({error})"
                 ) from error
+            origin = f"https://{host}:{port}"
+            if origin not in self.certificate_chains:
+                chain = peer_certificate_chain(sock)
+                with self._lock:
+                    self.certificate_chains.setdefault(origin, chain)
         return _Connection(sock, ip_address, tls=parts.scheme == "https")
 
     # ------------------------------------------------------------------ exchanges
 
-    def fetch(self, url: str, *, role: str, spool: Spool, referer: str | None = None) -> Exchange:
-        """Send one GET for ``url`` and record its response into ``spool``.
+    def fetch(
+        self,
+        url: str,
+        *,
+        role: str,
+        spool: Spool,
+        referer: str | None = None,
+        request: bytes | None = None,
+        repeatable: bool = True,
+        expect_body: bool = True,
+    ) -> Exchange:
+        """Send one GET for ``url`` (or ``request``, exact bytes: the recording proxy's
+        forwarded request) and record its response into ``spool``.  A request that is not
+        ``repeatable`` (not a GET) is sent on a new connection; a HEAD is not
+        ``expect_body``.
 
         Raises CaptureError when no response arrives (connection refused, DNS, TLS,
         timeout before the head, a non-HTTP answer, the capture's time budget spent).
@@ -468,14 +501,20 @@ class Recorder:
             if role != "requisite"
             else "*/*"
         )
-        request = _build_request(
-            url, self.limits.user_agent, referer, accept, self.limits.http_version
-        )
+        if request is None:
+            request = _build_request(
+                url,
+                self.limits.user_agent,
+                referer,
+                accept,
+                self.limits.http_version,
+                self.extra_headers(url) if self.extra_headers is not None else None,
+            )
         key = self._key(url)
         with self._slot(key):
             connection = None
             waited = 0.0  # seconds spent waiting for a connection (a preconnection)
-            if self.limits.http_version == "1.1":
+            if self.limits.http_version == "1.1" and repeatable:
                 started = time.monotonic()
                 wait_until = min(started + self.limits.timeout, self.budget.deadline)
                 connection = self._checkout(key, deadline=wait_until)
@@ -488,11 +527,18 @@ class Recorder:
             if connection is not None:
                 try:
                     return self._exchange(
-                        url, key, connection, request, role, spool, waited=waited
+                        url,
+                        key,
+                        connection,
+                        request,
+                        role,
+                        spool,
+                        waited=waited,
+                        expect_body=expect_body,
                     )
                 except _StaleConnection:
                     pass  # the server closed it while idle: a new connection
-            return self._exchange(url, key, None, request, role, spool)
+            return self._exchange(url, key, None, request, role, spool, expect_body=expect_body)
 
     def _exchange(
         self,
@@ -504,6 +550,7 @@ class Recorder:
         spool: Spool,
         *,
         waited: float = 0.0,
+        expect_body: bool = True,
     ) -> Exchange:
         """One request and its response, on ``connection`` (kept open, or a preconnection
         waited for ``waited`` seconds) or on a new one."""
@@ -542,6 +589,7 @@ class Recorder:
                 time_budget_is_limit=self.budget.deadline < own_deadline,
                 reused=reused,
                 clock=self.clock,
+                expect_body=expect_body,
             )
             receiver.run()
             connection.served += 1
@@ -594,7 +642,9 @@ class _Receiver:
         time_budget_is_limit: bool,
         reused: bool,
         clock: Callable[[], datetime],
+        expect_body: bool = True,
     ) -> None:
+        self.expect_body = expect_body
         self.url = url
         self.sock = sock
         self.spool = spool
@@ -757,6 +807,8 @@ class _Receiver:
                 head = bytes(buffer[:head_end])
                 self.message = parse_http_message(head)
                 self._framing, self._expected = _framing(self.url, self.message)
+                if not self.expect_body:  # the answer to a HEAD: a head only
+                    self._framing, self._expected = "none", 0
                 self.budget.charge(len(head))
                 self._store(head)
                 self._start_body()
@@ -865,6 +917,22 @@ class _Receiver:
 def _close(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):
         sock.close()
+
+
+def peer_certificate_chain(sock: ssl.SSLSocket) -> list[str]:
+    """The certificates the server presented, as PEM, leaf first (the verified chain,
+    trust anchor included, where Python gives it; else the leaf alone)."""
+    import ssl
+
+    getter = getattr(sock, "get_verified_chain", None)  # public from Python 3.13
+    if getter is None:
+        getter = getattr(getattr(sock, "_sslobj", None), "get_verified_chain", None)
+    if getter is not None:
+        with contextlib.suppress(ssl.SSLError, ValueError, AttributeError):
+            chain = getter()
+            return [str(certificate.public_bytes()) for certificate in chain]  # PEM by default
+    leaf = sock.getpeercert(binary_form=True)
+    return [ssl.DER_cert_to_PEM_cert(leaf)] if leaf else []
 
 
 def is_html(message: HttpMessage) -> bool:

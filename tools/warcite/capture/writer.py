@@ -27,7 +27,7 @@ from warcite.core.warc.digests import (
 
 
 @dataclass
-class PendingRecord:
+class RecordDraft:
     """A record about to be written: its headers are completed by :func:`_warc_headers`.
 
     ``block`` is bytes, or a :class:`~warcite.capture.spool.Region` of a spool file whose
@@ -54,7 +54,7 @@ class PendingRecord:
         return self.block.chunks() if isinstance(self.block, Region) else [self.block]
 
 
-def _warc_headers(record: PendingRecord) -> list[tuple[str, str]]:
+def _warc_headers(record: RecordDraft) -> list[tuple[str, str]]:
     if record.verbatim_headers is not None:
         return list(record.verbatim_headers)
     headers = [
@@ -230,7 +230,7 @@ class ArchiveFile:
         self._named = candidate
         return stream
 
-    def write(self, record: PendingRecord) -> WarcRecordInfo:
+    def write(self, record: RecordDraft) -> WarcRecordInfo:
         headers = _warc_headers(record)
         try:
             offset, length = self._writer.write(
@@ -262,7 +262,7 @@ class ArchiveFile:
             os.rename(self._named, final)
             self._named = None
 
-    def publish(self, rebuild_warcinfo: Callable[[str], PendingRecord]) -> Path:
+    def publish(self, rebuild_warcinfo: Callable[[str], RecordDraft]) -> Path:
         """Flush, sync and name the file; returns its path.  The first record written must
         be the warcinfo record, which ``rebuild_warcinfo(new_name)`` remakes if needed."""
         try:
@@ -285,7 +285,7 @@ class ArchiveFile:
             "exist already; choose another --id"
         )
 
-    def _rename_inside(self, name: str, warcinfo: PendingRecord) -> None:
+    def _rename_inside(self, name: str, warcinfo: RecordDraft) -> None:
         """Rewrite the file with a new first (warcinfo) record naming ``name``."""
         old_stream, old_named, old_infos = self._stream, self._named, self.infos
         self._named = None
@@ -322,7 +322,7 @@ class ArchiveFile:
 
 
 def write_archive(
-    archive_dir: Path, file_name: str, records: Sequence[PendingRecord]
+    archive_dir: Path, file_name: str, records: Sequence[RecordDraft]
 ) -> tuple[Path, list[WarcRecordInfo]]:
     """Write records (the first a warcinfo naming ``file_name``) to a new WARC atomically.
 
@@ -349,7 +349,7 @@ def write_archive(
             remove_folders(created)
 
 
-def with_file_name(warcinfo: PendingRecord, name: str) -> PendingRecord:
+def with_file_name(warcinfo: RecordDraft, name: str) -> RecordDraft:
     """The warcinfo record with ``WARC-Filename: name``."""
     extra = [(key, value) for key, value in warcinfo.extra_headers if key != "WARC-Filename"]
     return dataclasses.replace(warcinfo, extra_headers=[("WARC-Filename", name), *extra])
@@ -375,7 +375,7 @@ def warcinfo_record(
     user_agent: str | None,
     description: str,
     extra_fields: Sequence[tuple[str, str | int | None]] = (),
-) -> PendingRecord:
+) -> RecordDraft:
     fields: list[tuple[str, str | int | None]] = [
         ("software", software_name()),
         ("format", "WARC File Format 1.1"),
@@ -387,7 +387,7 @@ def warcinfo_record(
         ("description", description),
         ("payload-digest-convention", PAYLOAD_DIGEST_CONVENTION),
     ]
-    return PendingRecord(
+    return RecordDraft(
         "warcinfo",
         record_id,
         date,
@@ -433,9 +433,9 @@ def revisit_record(
     payload_digest: str,
     target: RevisitTarget,
     extra_headers: Sequence[tuple[str, str]],
-) -> PendingRecord:
+) -> RecordDraft:
     """A WARC 1.1 revisit record (identical-payload-digest): the HTTP head, no payload."""
-    return PendingRecord(
+    return RecordDraft(
         "revisit",
         record_id,
         date,

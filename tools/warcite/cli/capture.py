@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from warcite.cli.browser import browser_default, browser_options, capture_function, wants_browser
 from warcite.cli.main import cli, reports_errors
 
 # ---------------------------------------------------------------- capture stage (capture.py)
@@ -40,6 +41,8 @@ def _print_capture_result(result: Any, output_format: str) -> None:
         click.echo(f"warning: the page's body is truncated ({result.truncated})", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
 
 
 @cli.command("capture")
@@ -144,6 +147,7 @@ def _print_capture_result(result: Any, output_format: str) -> None:
     help="PEM file of CA certificates to trust instead of the system's (see SSL_CERT_FILE).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@browser_options
 @reports_errors
 def capture_command(
     url: str,
@@ -165,32 +169,43 @@ def capture_command(
     http10: bool,
     ca_bundle: str | None,
     quiet: bool,
+    **browser_values: Any,
 ) -> None:
     """Capture URL live into a new WARC 1.1 file (exit 3 when it cannot be archived).
 
     Every request and response is kept exactly as on the wire; redirects and page
     requisites are archived too.  Prints the WARC's path; progress goes to stderr when
     it is a terminal (not with --quiet).
+
+    With --browser the page is loaded in Chromium through warcite's recording proxy, and
+    a screenshot, the rendered DOM (and with --pdf a PDF) are kept with it.
     """
     from warcite.capture import capture, stderr_progress, tls_context_from_bundle
 
-    result = capture(
+    common: dict[str, Any] = {
+        "archive_dir": archive_dir,
+        "timeout": timeout,
+        "max_bytes": max_bytes,
+        "user_agent": user_agent,
+        "keep_errors": keep_errors,
+        "slug": slug,
+        "max_total_bytes": max_total_bytes,
+        "total_timeout": total_timeout,
+        "tls_context": tls_context_from_bundle(ca_bundle) if ca_bundle else None,
+    }
+    function = capture_function(browser_values, browser_default=browser_default())
+    if function is not None and wants_browser(browser_values, browser_default()):
+        _print_capture_result(function(url, **common), output_format)
+        return
+    result = (function or capture)(
         url,
-        archive_dir=archive_dir,
-        timeout=timeout,
-        max_bytes=max_bytes,
-        user_agent=user_agent,
+        **common,
         requisites=requisites,
-        keep_errors=keep_errors,
         max_redirects=max_redirects,
         max_requisites=max_requisites,
-        slug=slug,
         workers=workers,
         delay=delay,
-        max_total_bytes=max_total_bytes,
-        total_timeout=total_timeout,
         http_version="1.0" if http10 else http_version,
-        tls_context=tls_context_from_bundle(ca_bundle) if ca_bundle else None,
         progress=None if quiet else stderr_progress(sys.stderr),
     )
     _print_capture_result(result, output_format)

@@ -37,7 +37,7 @@ def cli() -> None:
     Exit codes: 0 success, 1 other error, 2 usage, 3 capture/import, 4 extraction,
     5 record (invalid, missing, would be overwritten, or unsafe to read), 6 citation,
     7 batch (some sources failed), 8 proof (a signature or timestamp missing, untrusted
-    or not verifying).
+    or not verifying), 9 a page whose text scripts build (capture it with --browser).
     """
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from warcite.cli.browser import batch_capture, browser_default, browser_options, capture_function
 from warcite.cli.main import cli, reports_errors
 
 # ---------------------------------------------------------------- record stage (record.py, validate.py)
@@ -103,6 +104,7 @@ def record_command(
     show_default=True,
     help="Batch report: one line per source, or JSON.",
 )
+@browser_options
 @reports_errors
 def archive_command(
     sources: tuple[str, ...],
@@ -117,6 +119,7 @@ def archive_command(
     recapture: bool,
     quiet: bool,
     output_format: str,
+    **browser_values: Any,
 ) -> None:
     """The main job: capture URL or import FILE, extract, record, validate, cite.
 
@@ -135,24 +138,27 @@ def archive_command(
     from warcite.core.project import find_project_root
 
     root = find_project_root(required=False)
+    function = capture_function(browser_values, browser_default=browser_default(root))
     if source_list is not None or len(sources) > 1:
         if slug is not None or url is not None or replace:
             raise UsageError(
                 "--id, --url and --replace name one page; in a batch give a file's URL "
                 "after it on its line of the --from list"
             )
-        _archive_batch(
-            root,
-            sources,
-            source_list,
-            jobs=jobs,
-            recapture=recapture,
-            quiet=quiet,
-            output_format=output_format,
-            operator=operator,
-            note=note,
-            observed_at=observed_at,
-        )
+        with batch_capture(function, jobs) as batch_function:  # one browser for all
+            _archive_batch(
+                root,
+                sources,
+                source_list,
+                jobs=jobs,
+                recapture=recapture,
+                quiet=quiet,
+                output_format=output_format,
+                operator=operator,
+                note=note,
+                observed_at=observed_at,
+                capture_function=batch_function,
+            )
         return
     if not sources:
         raise UsageError("give a URL or a file to archive (or --from FILE with a list)")
@@ -166,6 +172,7 @@ def archive_command(
             operator=operator,
             note=note,
             observed_at=observed_at,
+            capture_function=function,
         )
     except ValidationFailed as failure:
         for problem in failure.problems:

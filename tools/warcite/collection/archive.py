@@ -28,7 +28,7 @@ from warcite.capture.live import capture
 from warcite.collection.catalog import CatalogEntry
 from warcite.collection.lineage import lineage_for, lineage_from_entries
 from warcite.core.errors import RecordError, UsageError, ValidationFailed, WarciteError
-from warcite.core.models import RevisitTarget
+from warcite.core.models import CaptureResult, RevisitTarget
 from warcite.core.project import ARCHIVE_DIR, display_path
 from warcite.integrity.recording import RecordResult, make_record
 from warcite.integrity.validate import validate_file
@@ -108,6 +108,7 @@ def archive(
     observed_at: str | None = None,
     record_lock: Any = None,
     catalogue: Sequence[CatalogEntry] | None = None,
+    capture_function: Callable[..., CaptureResult] | None = None,
 ) -> RecordResult:
     """Capture or import ``source``, extract, write its record, and validate it.
 
@@ -121,6 +122,9 @@ def archive(
     while the record's id is chosen and the record written and validated.  A new capture
     of a URL the archive holds is linked to the earlier ones (the record's ``lineage``,
     from ``catalogue`` when the caller has the collection's entries, else from the index).
+    ``capture_function`` replaces :func:`capture` for a URL (a browser capture, or one
+    with credentials: see :mod:`warcite.cli.browser`); it is called as
+    ``capture_function(url, archive_dir=..., slug=..., dedupe=...)``.
     """
     archive_dir = project_root / ARCHIVE_DIR
     warnings: list[str] = []
@@ -144,7 +148,7 @@ def archive(
     if is_url:
         if url is not None:
             raise UsageError("--url is for files; a URL to capture is given as SOURCE")
-        captured = capture(
+        captured = (capture_function or capture)(
             source, archive_dir=archive_dir, slug=slug, dedupe=revisit_targets(project_root)
         )
         warc_path, page_id = captured.path, captured.main_record_id

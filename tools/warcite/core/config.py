@@ -8,6 +8,9 @@ the replay base URL under which archived copies can be read::
     name = "warcite"                               # default: the project folder's name
     replay_base = "https://archive.example.org/web" # optional, http(s)
 
+    [capture]
+    browser = true      # optional: capture and archive run in Chromium (as with --browser)
+
 With a replay base, the archived copy of a record is cited as
 ``<replay_base>/<14-digit WARC-Date>/<WARC-Target-URI>`` (the Wayback URL scheme);
 without one, citations name the WARC file and the WARC record ID instead.
@@ -47,6 +50,7 @@ class Config:
 
     archive_name: str
     replay_base: str | None = None
+    browser_capture: bool = False  # [capture] browser = true: captures run in Chromium
 
     def with_overrides(
         self, *, archive_name: str | None = None, replay_base: str | None = None
@@ -59,6 +63,7 @@ class Config:
             replay_base=_check_replay_base(replay_base, "--replay-base")
             if replay_base is not None
             else self.replay_base,
+            browser_capture=self.browser_capture,
         )
 
 
@@ -91,12 +96,14 @@ def load_config(project_root: Path) -> Config:
 
 def parse_config(data: dict[str, Any], *, defaults: Config, where: str) -> Config:
     """Build a Config from the parsed TOML ``data`` (``where`` names it in error messages)."""
-    unknown = sorted(set(data) - {"archive", "proofs"})  # [proofs]: warcite.integrity.proofs reads it
+    # [proofs]: warcite.integrity.proofs reads it; [capture]: the browser default
+    unknown = sorted(set(data) - {"archive", "proofs", "capture"})
     if unknown:
         raise UsageError(
             f"{where}: unknown table or key {', '.join(map(repr, unknown))}; "
-            "warcite.toml holds an [archive] table with 'name' and 'replay_base', and a "
-            "[proofs] table with 'tsa_url' and 'tsa_roots'"
+            "warcite.toml holds an [archive] table with 'name' and 'replay_base', a "
+            "[proofs] table with 'tsa_url' and 'tsa_roots', and a [capture] table with "
+            "'browser'"
         )
     archive = data.get("archive", {})
     if not isinstance(archive, dict):
@@ -109,7 +116,17 @@ def parse_config(data: dict[str, Any], *, defaults: Config, where: str) -> Confi
         )
     name = archive.get("name")
     replay_base = archive.get("replay_base")
+    capture = data.get("capture", {})
+    if not isinstance(capture, dict) or sorted(set(capture) - {"browser"}):
+        raise UsageError(
+            f"{where}: the [capture] table holds only 'browser' (true or false), not "
+            f"{capture!r}"
+        )
+    browser = capture.get("browser", False)
+    if not isinstance(browser, bool):
+        raise UsageError(f"{where}: capture.browser must be true or false, not {browser!r}")
     return Config(
+        browser_capture=browser,
         archive_name=_check_name(name, f"{where}: archive.name")
         if name is not None
         else defaults.archive_name,

@@ -8,7 +8,8 @@ code, so a script can tell *what kind* of failure happened::
     ├── CaptureError             exit 3   a capture or import could not be archived
     │   └── ArchiveExistsError            the target WARC already exists
     ├── ExtractionError          exit 4   no article, undecodable or unsupported content
-    │   └── WarcReadError                 a WARC that cannot be read, or lacks the record asked for
+    │   ├── WarcReadError                 a WARC that cannot be read, or lacks the record asked for
+    │   └── ScriptBuiltPage      exit 9   the text is built by scripts: capture with --browser
     ├── RecordError              exit 5   an invalid, missing or conflicting record
     │   └── ValidationFailed              validation found problems (carries them all)
     ├── CitationError            exit 6   a quote not found, an unknown style or pinpoint
@@ -52,6 +53,12 @@ class ExtractionError(WarciteError):
     """The clean text or metadata could not be extracted from archived bytes."""
 
     exit_code = 4
+
+
+class ScriptBuiltPage(ExtractionError):
+    """The served HTML is an application shell whose text scripts build (no rendered DOM)."""
+
+    exit_code = 9
 
 
 class WarcReadError(ExtractionError):

@@ -120,6 +120,10 @@ def check_derived(
         from warcite.record.common import page_for_extraction
 
         extraction = extractor(page_for_extraction(page))
+        from warcite.extract.rendered import EXTENSION_KEY, choose_extraction
+
+        if isinstance(value_at(record, "extensions", EXTENSION_KEY), dict):
+            extraction, _ = choose_extraction(page, extraction)  # text from the rendered DOM
         derived, text = build_record(
             page,
             extraction,

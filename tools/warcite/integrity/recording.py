@@ -20,7 +20,7 @@ from warcite.core.project import (
 )
 from warcite.core.slugs import default_slug
 from warcite.record import provenance
-from warcite.record.build import build_record, content_differences, warcinfo_fields
+from warcite.record.build import build_record, content_differences, metadata_field, warcinfo_fields
 from warcite.record.common import (
     SCHEMA_VERSION,
     Clock,
@@ -117,8 +117,11 @@ def make_record(
     os.close(open_regular_file(warc_path, root, "WARC file"))  # no FIFO, device, link out
     clock = clock or utc_now
     new_uuid = new_uuid or uuid.uuid4
+    from warcite.extract.rendered import EXTENSION_KEY, choose_extraction
+
     page = read_page(warc_path, record_id)
     extraction = extract_page(page_for_extraction(page))
+    extraction, browser_capture = choose_extraction(page, extraction)
     if not extraction.paragraphs:  # a page without an article, and no text at all
         raise ExtractionError(
             f"{warc_path} record {page.record_id}: no record written, as the page has no "
@@ -135,7 +138,7 @@ def make_record(
         )
 
     def build(candidate: str, reuse: str | None = None) -> tuple[JsonObject, str]:
-        return build_record(
+        built, built_text = build_record(
             page,
             extraction,
             slug=candidate,
@@ -148,6 +151,12 @@ def make_record(
             warcinfo=warcinfo,
             lineage=lineage,
         )
+        if browser_capture is not None:  # a browser capture's evidence (warcite.extract.rendered)
+            built["extensions"][EXTENSION_KEY] = browser_capture
+        credentials = metadata_field(page, "credentials")
+        if credentials:  # captured with --cookies or --header (warcite.capture.credentials)
+            built["extensions"]["capture_credentials"] = credentials
+        return built, built_text
 
     if slug is not None:
         from warcite.core.slugs import check_slug

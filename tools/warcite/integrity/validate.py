@@ -91,6 +91,11 @@ def check_record(
         and isinstance(value_at(record, "capture", "warc", "record_id"), str)
     ):
         check_derived(record, project_root, warc_path, stored_text, collector, extractor)
+    if deep and warc_path is not None:  # a browser capture's evidence records
+        from warcite.extract.rendered import EXTENSION_KEY, check_browser_evidence
+
+        for message in check_browser_evidence(record, warc_path):
+            collector.add("fixity", f"$.extensions.{EXTENSION_KEY}", message)
     if deep and warc_path is not None:  # the whole WARC against WARC 1.1 (warcite check)
         from warcite.integrity.check import warc_problems
 

@@ -103,7 +103,7 @@ def _http_url(value: str | None) -> str | None:
     return as_uri(value) if value and re.match(r"^https?://\S+$", value) else None
 
 
-def _metadata_field(page: ArchivedPage, *names: str) -> str | None:
+def metadata_field(page: ArchivedPage, *names: str) -> str | None:
     wanted = {name.lower() for name in names}
     for key, value in page.source_metadata:
         if key.lower() in wanted and value.strip():
@@ -129,7 +129,7 @@ def _normalize_warc_date(value: str | None) -> str | None:
 
 def source_description(page: ArchivedPage, original_url: str) -> str:
     """A plain-language statement of what this copy is, honest about how it was made."""
-    source_file = _metadata_field(
+    source_file = metadata_field(
         page, "source-file-name", "source-file", "source-filename", "filename"
     )
     from_file = f" from the file {source_file}" if source_file else ""
@@ -145,8 +145,8 @@ def source_description(page: ArchivedPage, original_url: str) -> str:
             "with its bytes unchanged. Not a live capture: warcite did not fetch it."
         )
     if page.method == "import-warc":
-        package = _metadata_field(page, "source-package")
-        verified = _metadata_field(page, "source-package-verification")
+        package = metadata_field(page, "source-package")
+        verified = metadata_field(page, "source-package-verification")
         from_package = (
             f" Taken from the package {package}: {verified}." if package and verified else ""
         )
@@ -171,7 +171,7 @@ def source_description(page: ArchivedPage, original_url: str) -> str:
 def _observed_at(page: ArchivedPage) -> str | None:
     """When the content was seen on the web: known for live captures and mementos only,
     or when the operator stated it for an import; never invented."""
-    stated = _normalize_warc_date(_metadata_field(page, "observed-at", "observed_at"))
+    stated = _normalize_warc_date(metadata_field(page, "observed-at", "observed_at"))
     if stated:
         return stated
     if page.method == "http-capture":
@@ -207,7 +207,7 @@ def _field_value(fields: Sequence[tuple[str, str]], name: str) -> str | None:
 
 def _capture_tool(page: ArchivedPage, warcinfo: Sequence[tuple[str, str]]) -> JsonObject:
     """The software that wrote the WARC: its warcinfo ``software`` field, parsed."""
-    software = _field_value(warcinfo, "software") or _metadata_field(page, "software")
+    software = _field_value(warcinfo, "software") or metadata_field(page, "software")
     if software:
         match = re.match(r"^\s*([^\s/]+)(?:[/ ]v?([0-9][^\s()]*))?", software)
         if match:
@@ -337,9 +337,9 @@ def build_record(
             "payload_digest": page.payload_digest,
         },
         "tool": tool,
-        "user_agent": _metadata_field(page, "user-agent", "http-header-user-agent")
+        "user_agent": metadata_field(page, "user-agent", "http-header-user-agent")
         or _field_value(warcinfo, "http-header-user-agent"),
-        "note": _metadata_field(page, "note"),
+        "note": metadata_field(page, "note"),
         "truncated": page.truncated,
     }
     text_section: JsonObject = {

@@ -1,0 +1,328 @@
+"""Browser capture (``--browser``): Chromium through warcite's recording proxy.
+
+Loopback sites: an article fetched as JSON by a script, an image loaded only when
+scrolled into view, an iframe, HTTPS with its own CA, a cookie-gated page, a redirect
+chain.  For each, the WARC holds every response the browser used, and the evidence
+records (screenshot, rendered DOM, summary, certificates) refer to the page's response.
+
+Needs Debian's chromium (tools/ci-setup.sh installs it) and Playwright (the test extra):
+outside CI a missing chromium skips these tests, saying so; in CI they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import ssl
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from browser_site import PARAGRAPHS, Site
+from warcite.capture.authority import CertificateAuthority
+from warcite.capture.browser import BrowserSession, BrowserSettings, capture_in_browser
+from warcite.capture.credentials import REDACTED_PREFIX, read_cookies
+from warcite.cli import cli
+from warcite.core.errors import CaptureError
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[BrowserSession]:
+    if _chromium() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed: tools/ci-setup.sh installs it in CI")
+        pytest.skip("chromium is not installed (apt-get install chromium, or tools/ci-setup.sh)")
+    with BrowserSession() as browser:
+        yield browser
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    """Every record of a WARC: type, target, headers, block (the HTTP message for
+    request/response records, the payload otherwise)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    found = []
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            headers = dict(record.rec_headers.headers)
+            http = b""
+            if record.http_headers is not None:
+                http = record.http_headers.to_bytes()
+            found.append(
+                {
+                    "type": record.rec_type,
+                    "target": headers.get("WARC-Target-URI"),
+                    "headers": headers,
+                    "http": http,
+                    "body": record.content_stream().read(),
+                }
+            )
+    return found
+
+
+def responses(path: Path) -> dict[str, dict[str, Any]]:
+    return {r["target"]: r for r in records(path) if r["type"] == "response"}
+
+
+def evidence(path: Path, kind: str) -> dict[str, Any]:
+    (found,) = [r for r in records(path) if (r["target"] or "").startswith(f"urn:{kind}:")]
+    return found
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_script_built_article_is_archived_with_what_the_script_fetched(
+    session: BrowserSession, tmp_path: Path
+) -> None:
+    with Site() as site:
+        result = capture_in_browser(site.url("/script"), archive_dir=tmp_path, session=session)
+        got = responses(result.path)
+        assert {site.url("/script"), site.url("/app.js"), site.url("/api/article.json")} <= set(got)
+        assert got[site.url("/api/article.json")]["body"].startswith(b'{"title"')
+    page_id = next(
+        r["headers"]["WARC-Record-ID"]
+        for r in records(result.path)
+        if r["type"] == "response" and r["target"] == site.url("/script")
+    )
+    assert result.main_record_id == page_id
+    dom = evidence(result.path, "rendered-dom")
+    assert dom["type"] == "resource"
+    assert dom["headers"]["WARC-Concurrent-To"] == page_id
+    assert PARAGRAPHS[5].encode() in dom["body"]  # the rendered DOM holds the article
+    assert b"The Article Built by Script" in dom["body"]
+    screenshot = evidence(result.path, "screenshot")
+    assert screenshot["headers"]["Content-Type"] == "image/png"
+    assert screenshot["headers"]["WARC-Concurrent-To"] == page_id
+    summary = json.loads(evidence(result.path, "capture-summary")["body"])
+    width, height = png_size(screenshot["body"])
+    assert width == 1600
+    assert height == summary["page"]["height"] > 900  # the full page, not the viewport
+    assert summary["browser"]["name"] == "Chromium" and summary["browser"]["version"]
+    assert summary["viewport"] == {"width": 1600, "height": 900}
+    assert "HeadlessChrome" in summary["user_agent"]
+
+
+def test_lazy_image_is_loaded_by_scrolling_and_not_without(
+    session: BrowserSession, tmp_path: Path
+) -> None:
+    with Site() as site:
+        scrolled = capture_in_browser(site.url("/lazy"), archive_dir=tmp_path, session=session)
+        assert site.url("/lazy.png") in responses(scrolled.path)
+        still = capture_in_browser(
+            site.url("/lazy"),
+            archive_dir=tmp_path / "still",
+            session=session,
+            settings=BrowserSettings(scroll=False),
+        )
+        assert site.url("/lazy.png") not in responses(still.path)
+    _, height = png_size(evidence(scrolled.path, "screenshot")["body"])
+    assert height > 4000
+
+
+def test_iframe_and_what_it_loads_are_archived(session: BrowserSession, tmp_path: Path) -> None:
+    with Site() as site:
+        result = capture_in_browser(site.url("/frame"), archive_dir=tmp_path, session=session)
+        got = responses(result.path)
+        assert {site.url("/frame"), site.url("/frame.html"), site.url("/frame.css")} <= set(got)
+
+
+def test_redirect_chain_is_archived_hop_by_hop(session: BrowserSession, tmp_path: Path) -> None:
+    with Site() as site:
+        result = capture_in_browser(site.url("/old"), archive_dir=tmp_path, session=session)
+        got = responses(result.path)
+        assert got[site.url("/old")]["http"].startswith(b"HTTP/1.1 301")
+        assert got[site.url("/middle")]["http"].startswith(b"HTTP/1.1 302")
+        assert result.final_uri == site.url("/static")
+        assert result.redirects == (site.url("/old"), site.url("/middle"))
+        kinds = [r["target"] for r in records(result.path) if r["type"] == "response"]
+        assert kinds[:3] == [site.url("/old"), site.url("/middle"), site.url("/static")]
+        fields = records(result.path)[-1]["body"].decode()
+        assert f"redirect: 301 {site.url('/old')} -> {site.url('/middle')}" in fields
+        assert "capture-agent: browser" in fields
+
+
+def test_https_with_its_own_ca_keeps_the_certificate_chain(
+    session: BrowserSession, tmp_path: Path
+) -> None:
+    site_ca = CertificateAuthority()
+    ca_file = tmp_path / "site-ca.pem"
+    ca_file.write_bytes(site_ca.certificate_pem())
+    try:
+        with Site(tls=site_ca.server_context("127.0.0.1")) as site:
+            with pytest.raises(CaptureError):  # the system's trust does not know the site's CA
+                capture_in_browser(site.url("/static"), archive_dir=tmp_path / "a", session=session)
+            assert not (tmp_path / "a").exists()
+            result = capture_in_browser(
+                site.url("/static"),
+                archive_dir=tmp_path / "b",
+                session=session,
+                tls_context=ssl.create_default_context(cafile=str(ca_file)),
+            )
+            assert site.url("/static") in responses(result.path)
+            certificates = evidence(result.path, "tls-certificates")
+            assert certificates["target"] == "urn:tls-certificates:" + site.url("")
+            chain = certificates["body"].decode()
+            assert chain.startswith("-----BEGIN CERTIFICATE-----")
+            assert site_ca.certificate_pem().decode().strip() in chain
+            summary = json.loads(evidence(result.path, "capture-summary")["body"])
+            (origin,) = summary["origins"]
+            assert origin["origin"] == site.url("") and len(origin["leaf_sha256_fingerprint"]) == 64
+    finally:
+        site_ca.close()
+
+
+def test_cookie_gated_page_with_cookies_txt_and_redaction(
+    session: BrowserSession, tmp_path: Path
+) -> None:
+    cookies = tmp_path / "cookies.txt"
+    cookies.write_text(
+        "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tlet-me-in\n"
+    )
+    with Site() as site:
+        with pytest.raises(CaptureError, match="403"):
+            capture_in_browser(site.url("/members"), archive_dir=tmp_path / "a", session=session)
+        result = capture_in_browser(
+            site.url("/members"),
+            archive_dir=tmp_path / "b",
+            session=session,
+            cookies=read_cookies(cookies),
+        )
+        assert b"Members Only Article" in responses(result.path)[site.url("/members")]["body"]
+        requests = [r for r in records(result.path) if r["type"] == "request"]
+        sent = b"".join(r["http"] for r in requests)
+        assert b"let-me-in" not in sent and REDACTED_PREFIX.encode() in sent
+        fields = records(result.path)[-1]["body"].decode()
+        assert "credentials: 1 cookies from a cookies.txt file" in fields
+        kept = capture_in_browser(
+            site.url("/members"),
+            archive_dir=tmp_path / "c",
+            session=session,
+            cookies=read_cookies(cookies),
+            keep_credentials=True,
+        )
+        sent = b"".join(r["http"] for r in records(kept.path) if r["type"] == "request")
+        assert b"session=let-me-in" in sent
+
+
+def test_no_chromium_is_exit_3_and_nothing_written(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        ["capture", "http://127.0.0.1:9/x", "--browser", "--archive-dir", str(tmp_path / "a")],
+        env={"WARCITE_CHROMIUM": str(tmp_path / "no-such-chromium")},
+    )
+    assert result.exit_code == 3, result.output
+    assert "no executable Chromium" in result.output
+    assert not (tmp_path / "a").exists()
+
+
+def in_thread(function: Any) -> Any:
+    """Run ``function`` on a new thread: the CLI starts its own browser, and Playwright's
+    sync API allows one driver per thread (the module's session holds this one)."""
+    import threading
+
+    outcome: list[Any] = []
+    worker = threading.Thread(target=lambda: outcome.append(function()))
+    worker.start()
+    worker.join(timeout=300)
+    return outcome[0]
+
+
+def test_capture_command_with_browser_and_pdf(session: BrowserSession, tmp_path: Path) -> None:
+    with Site() as site:
+        result = in_thread(
+            lambda: CliRunner().invoke(
+                cli,
+                [
+                    "capture",
+                    site.url("/static"),
+                    "--browser",
+                    "--pdf",
+                    "--viewport",
+                    "800x600",
+                    "--archive-dir",
+                    str(tmp_path),
+                    "--format",
+                    "json",
+                ],
+            )
+        )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    path = Path(summary["file"])
+    assert evidence(path, "pdf")["body"].startswith(b"%PDF-")
+    assert png_size(evidence(path, "screenshot")["body"])[0] == 800
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--header", "X-A: b\r\nX-Injected: c"], "line break"),
+        (["--header", "no colon"], "Name: value"),
+        (["--pdf"], "--browser"),
+    ],
+)
+def test_bad_credential_and_browser_options_are_usage_errors(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(
+        cli, ["capture", "http://127.0.0.1:9/x", "--archive-dir", str(tmp_path), *options]
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_a_request_that_never_answers_is_cut_by_the_timeout(
+    session: BrowserSession, tmp_path: Path
+) -> None:
+    import time as clock
+
+    from browser_site import html, ok, standard_routes
+
+    def slow(path: str, headers: dict[str, str]) -> Any:
+        clock.sleep(4)
+        return ok("application/json", b"{}")
+
+    routes = standard_routes()
+    routes["/hangs"] = lambda p, h: html(
+        "<title>Hanging fetch</title><p>"
+        + PARAGRAPHS[0]
+        + "</p><script>fetch('/slow.json')</script>"
+    )
+    routes["/slow.json"] = slow
+    with Site(routes) as site:
+        began = clock.monotonic()
+        result = capture_in_browser(
+            site.url("/hangs"), archive_dir=tmp_path, session=session, timeout=1.0
+        )
+        assert clock.monotonic() - began < 4
+    summary = json.loads(evidence(result.path, "capture-summary")["body"])
+    assert any("slow.json" in line and "1 s" in line for line in summary["failed"])
+    assert site.url("/slow.json") not in responses(result.path)
+    fields = records(result.path)[-1]["body"].decode()
+    assert "request-failed: cannot capture " + site.url("/slow.json") in fields
+
+
+def test_browser_warc_passes_warcite_check(session: BrowserSession, tmp_path: Path) -> None:
+    with Site() as site:
+        result = capture_in_browser(site.url("/script"), archive_dir=tmp_path, session=session)
+    checked = CliRunner().invoke(cli, ["check", str(result.path)])
+    assert checked.exit_code == 0, checked.output
+    assert "warning" not in checked.output
