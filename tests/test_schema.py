@@ -27,6 +27,7 @@ SCHEMA_IDS = {
     # 1.0.0 was published under a domain the project does not own; it stays as published.
     "1.0.0": "https://warcite.org/schemas/record/1.0.0/record.schema.json",
     "1.1.0": "urn:uuid:5cd11238-5df8-480f-a435-4092cc67f0a1",
+    "1.2.0": "urn:uuid:0b0c6f39-8a3c-4d0e-9a51-6d2f4c1f7e21",
 }
 """Every published record schema's $id: from 1.1.0 on, a urn:uuid (RFC 9562 / RFC 4122
 namespace, needs no registration or domain)."""

@@ -939,6 +939,12 @@ def quote_command(record: str, phrase: str, ignore_case: bool, quote_format: str
     help="Wayback-style replay base URL of the archive (overrides warcite.toml).",
 )
 @click.option("--note-number", type=int, default=None, help="Number of a Chicago note.")
+@click.option(
+    "--pinpoint",
+    default=None,
+    help="A page or pages of a PDF record (3, 3-4), a paragraph of a web page: APA and MLA "
+    "print their in-text citation with it, Chicago notes the note (exit 6 when out of range).",
+)
 @reports_errors
 def cite_command(
     record: str,
@@ -948,6 +954,7 @@ def cite_command(
     archive_name: str | None,
     replay_base: str | None,
     note_number: int | None,
+    pinpoint: str | None,
 ) -> None:
     """Print a citation of RECORD pointing at the original URL and the archived copy.
 
@@ -969,6 +976,7 @@ def cite_command(
             name_order=name_order,
             note_number=note_number,
             text=text,
+            pinpoint=pinpoint,
         )
     )
 

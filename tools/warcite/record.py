@@ -37,6 +37,7 @@ from typing import Any
 from warcite import __version__, provenance
 from warcite.errors import ExtractionError, RecordError, ValidationFailed
 from warcite.models import ArchivedPage, Evidence, Extraction, Field, Person
+from warcite.pages import migrate_1_1_0_to_1_2_0, page_map
 from warcite.project import (
     MAX_RECORD_BYTES,
     MAX_TEXT_BYTES,
@@ -54,7 +55,7 @@ JsonObject = dict[str, Any]
 Clock = Callable[[], datetime]
 UuidFactory = Callable[[], "uuid.UUID | str"]
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 """The schema version warcite writes."""
 
 CSL_SCHEMA_ID = "https://resource.citationstyles.org/schema/latest/input/json/csl-data.json"
@@ -273,6 +274,7 @@ def migrate(
 
 
 register_migration("1.0.0", "1.1.0")(provenance.migrate_1_0_0_to_1_1_0)
+register_migration("1.1.0", "1.2.0")(migrate_1_1_0_to_1_2_0)
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -668,6 +670,11 @@ def source_description(page: ArchivedPage, original_url: str) -> str:
             f"HTML of the page {original_url} supplied by the operator and imported{from_file} "
             "with its bytes unchanged. Not a live capture: warcite did not fetch it."
         )
+    if page.method == "import-document":
+        return (
+            f"PDF of the document {original_url} supplied by the operator and imported"
+            f"{from_file} with its bytes unchanged. Not a live capture: warcite did not fetch it."
+        )
     if page.method == "import-warc":
         return (
             f"A {page.record_type} record for {original_url} copied unchanged from an existing "
@@ -805,7 +812,8 @@ def build_record(
         "published": _evidence(extraction.published),
         "modified": _evidence(extraction.modified),
         "publisher": publisher,
-        "container_title": publisher["value"] if publisher else None,
+        "container_title": extraction.container_title
+        or (publisher["value"] if publisher else None),
         "section": _evidence(extraction.section),
         "description": _evidence(extraction.description),
         "keywords": list(dict.fromkeys(k for k in extraction.keywords if k.strip())),
@@ -816,6 +824,8 @@ def build_record(
         "rights": RIGHTS_IN_COPYRIGHT,
         "candidates": _candidates(extraction),
     }
+    if extraction.doi is not None or extraction.isbn is not None:  # documents (schema 1.2.0)
+        work["doi"], work["isbn"] = _evidence(extraction.doi), _evidence(extraction.isbn)
 
     ingested_at = _normalize_warc_date(page.warc_date) or format_utc(now)
     memento = None
@@ -872,6 +882,10 @@ def build_record(
             "version": extraction.extractor_version or __version__,
         },
     }
+    kept = [bool(normalize_block(p.text, p.kind)) for p in extraction.paragraphs]
+    document_pages = page_map(extraction, kept)
+    if document_pages is not None:  # a paged document (PDF): each paragraph's pages
+        text_section["pages"] = document_pages
     files = [
         {
             "path": warc_path,

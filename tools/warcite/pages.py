@@ -1,0 +1,147 @@
+"""Pages of paged documents (PDF) in records: the page map, page pinpoints, page selection.
+
+A record of a PDF keeps, in ``text.pages`` (schema 1.2.0), the number of pages and the
+pages each paragraph of the clean text is printed on::
+
+    "pages": {"count": 12, "paragraph_pages": [[1], [1], [1, 2], [2], ...]}
+
+one entry per paragraph of the text file, in order: a single page, or the first and the
+last page for a paragraph that runs across a page break.  The text file itself stays the
+same shape as for web pages (paragraphs separated by one blank line), so quotes, text
+fragments and the search index work on it unchanged; the page map is the bridge to
+pages.  Everything here is pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from warcite.errors import CitationError, RecordError
+from warcite.models import Extraction
+
+PAGE_MEDIA_TYPE = "application/pdf"
+
+
+def page_map(extraction: Extraction, kept: Sequence[bool] | None = None) -> dict[str, Any] | None:
+    """``text.pages`` for an extraction of a paged document, or None for a web page.
+
+    ``kept`` says which of the extraction's paragraphs made it into the text file (an empty
+    paragraph is dropped there); by default all of them.
+    """
+    if extraction.page_count is None:
+        return None
+    paragraphs = extraction.paragraphs
+    flags = list(kept) if kept is not None else [True] * len(paragraphs)
+    entries = []
+    for paragraph, keep in zip(paragraphs, flags, strict=True):
+        if not keep:
+            continue
+        pages = sorted(set(paragraph.pages)) or [1]
+        entries.append([pages[0]] if pages[0] == pages[-1] else [pages[0], pages[-1]])
+    if not entries:
+        return None
+    return {"count": extraction.page_count, "paragraph_pages": entries}
+
+
+def record_page_map(record: Mapping[str, Any]) -> list[tuple[int, int]] | None:
+    """(first page, last page) of each paragraph of a record's text, or None when the record
+    is not of a paged document.  RecordError when the map is malformed."""
+    text = record.get("text")
+    pages = text.get("pages") if isinstance(text, Mapping) else None
+    if pages is None:
+        return None
+    where = f"record {record.get('id') or '(no id)'}: $.text.pages"
+    if not isinstance(pages, Mapping) or not isinstance(pages.get("paragraph_pages"), list):
+        raise RecordError(f"{where} is not a page map ({{count, paragraph_pages}})")
+    count = pages.get("count")
+    result = []
+    for index, entry in enumerate(pages["paragraph_pages"]):
+        if (
+            not isinstance(entry, list)
+            or not entry
+            or not all(isinstance(page, int) and page >= 1 for page in entry)
+            or (isinstance(count, int) and max(entry) > count)
+        ):
+            raise RecordError(f"{where}.paragraph_pages[{index}] is not a list of page numbers")
+        result.append((min(entry), max(entry)))
+    paragraphs = text.get("paragraphs") if isinstance(text, Mapping) else None
+    if isinstance(paragraphs, int) and paragraphs != len(result):
+        raise RecordError(
+            f"{where}.paragraph_pages has {len(result)} entries for {paragraphs} paragraphs"
+        )
+    return result
+
+
+def page_count(record: Mapping[str, Any]) -> int | None:
+    text = record.get("text")
+    pages = text.get("pages") if isinstance(text, Mapping) else None
+    count = pages.get("count") if isinstance(pages, Mapping) else None
+    return count if isinstance(count, int) else None
+
+
+def quote_pages(
+    page_map: Sequence[tuple[int, int]], first_paragraph: int, last_paragraph: int
+) -> tuple[int, int]:
+    """The pages a quote from paragraph ``first_paragraph`` to ``last_paragraph`` (1-based)
+    is printed on.  A quote that starts in a paragraph running across a page break is
+    given the whole span: the text file cannot say on which side of the break it falls."""
+    first = page_map[first_paragraph - 1][0]
+    last = page_map[last_paragraph - 1][1]
+    return first, last
+
+
+def page_range_text(first: int, last: int) -> str:
+    """ "3" or "3–4" (an en dash)."""
+    return str(first) if first == last else f"{first}\u2013{last}"
+
+
+def apa_page_pinpoint(first: int, last: int) -> str:
+    """APA 7, 8.13: "p. 3", "pp. 3–4"."""
+    return f"p. {first}" if first == last else f"pp. {page_range_text(first, last)}"
+
+
+def paragraphs_on_pages(
+    page_map: Sequence[tuple[int, int]], first: int, last: int | None = None
+) -> list[int]:
+    """The 1-based numbers of the paragraphs printed (wholly or partly) on pages first-last."""
+    last = first if last is None else last
+    return [
+        number
+        for number, (start, end) in enumerate(page_map, start=1)
+        if start <= last and end >= first
+    ]
+
+
+def parse_page_range(spec: str) -> tuple[int, int]:
+    """ "3" -> (3, 3); "3-5" or "3–5" -> (3, 5).  CitationError otherwise."""
+    match = re.fullmatch(r"\s*(\d{1,6})\s*(?:[-\u2013]\s*(\d{1,6}))?\s*", spec)
+    if match is None:
+        raise CitationError(f"page range {spec!r} is not N or A-B (for example 3-4)")
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    if first < 1 or last < first:
+        raise CitationError(f"page range {spec!r} must run forwards from page 1 on")
+    return first, last
+
+
+def migrate_1_1_0_to_1_2_0(record: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1.1.0 -> 1.2.0: nothing to change.  1.2.0 only adds optional fields
+    (``text.pages``, ``work.doi``, ``work.isbn``) and the capture method
+    ``import-document``, none of which a 1.1.0 record (always of a web page) can need."""
+    return record
+
+
+__all__ = [
+    "PAGE_MEDIA_TYPE",
+    "apa_page_pinpoint",
+    "migrate_1_1_0_to_1_2_0",
+    "page_count",
+    "page_map",
+    "page_range_text",
+    "paragraphs_on_pages",
+    "parse_page_range",
+    "quote_pages",
+    "record_page_map",
+]
