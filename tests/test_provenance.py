@@ -190,17 +190,20 @@ def test_an_old_record_in_the_project_is_rebuilt_through_its_migration(
     )
     assert replaced.status == "replaced"
     stored = json.loads(record_path.read_text(encoding="utf-8"))
-    assert stored["schema_version"] == "1.1.0"
+    assert stored["schema_version"] == records.SCHEMA_VERSION
     assert stored["record_id"] == old["record_id"]
     kinds = [event["type"] for event in stored["events"]]
     assert kinds[:4] == [event["type"] for event in old["events"]]
+    steps = records.known_schema_versions().index(records.SCHEMA_VERSION)  # from 1.0.0
     assert kinds[4:] == [
-        "migration",
+        *["migration"] * steps,
         "metadata extraction",
         "message digest calculation",
         "validation",
     ]
-    assert [bool(_linked(e, "implementer")) for e in stored["events"]] == [False] * 5 + [True] * 3
+    assert [bool(_linked(e, "implementer")) for e in stored["events"]] == [False] * (
+        4 + steps
+    ) + [True] * 3
     assert validate_file(record_path, project).ok
 
 

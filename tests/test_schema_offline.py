@@ -242,7 +242,7 @@ def test_generated_records_are_valid_for_both_validators(
     tmp_path: Path, fake_extraction: Any
 ) -> None:
     record = generated_record(tmp_path, operator="Jo Archivist")
-    assert record["schema_version"] == "1.1.0"
+    assert record["schema_version"] == records.SCHEMA_VERSION
     assert both_errors(record) == ([], True)
     files = {f["role"]: f for f in record["files"]}
     assert files["warc"]["format"] == {
@@ -320,19 +320,23 @@ def test_a_1_0_0_record_still_validates_against_1_0_0() -> None:
 def test_the_reference_record_is_its_1_0_0_version_migrated() -> None:
     old = _load(OLD_REFERENCE)
     current = _load(PROJECT_ROOT / "records" / "opednews-160829-249.json")
-    migrated = records.migrate(
-        old, clock=lambda: _migration_date(current), new_uuid=lambda: _migration_id(current)
-    )
+    # each migration step (1.0.0 -> 1.1.0 -> 1.2.0) with the date and id it was recorded with
+    steps = [e for e in current["events"] if e["type"] == "migration"]
+    dates = iter([_migration_date({"events": [e]}) for e in steps])
+    ids = iter([_migration_id({"events": [e]}) for e in steps])
+    migrated = records.migrate(old, clock=lambda: next(dates), new_uuid=lambda: next(ids))
     # What the migration gives stays true of the reference record, which has since been
     # re-sealed (events appended, an operator agent added) and had its citation rebuilt by
     # the current citation rules.
     assert migrated["schema_version"] == current["schema_version"] == records.SCHEMA_VERSION
     for key in ("record_id", "created", "id", "work", "capture", "text", "files"):
         assert migrated[key] == current[key], key
-    assert current["events"][: len(migrated["events"])] == migrated["events"]
-    assert [e["type"] for e in current["events"][len(migrated["events"]) :]] == [
-        "message digest calculation"
-    ] * (len(current["events"]) - len(migrated["events"]))
+    # the history is the migrated one with re-seals (message digest calculations) between
+    later = current["events"][len(old["events"]) :]
+    history = current["events"][: len(old["events"])] + [
+        e for e in later if e["type"] != "message digest calculation"
+    ]
+    assert history == migrated["events"]
     assert current["agents"][: len(migrated["agents"])] == migrated["agents"]
     assert current["citation"] == records.citation_item(current, PROJECT_ROOT)
     assert current["record_id"] == old["record_id"]
@@ -345,7 +349,8 @@ def test_the_reference_record_is_its_1_0_0_version_migrated() -> None:
         for event, mine in zip(old["events"], current["events"], strict=False)
     ], "the history is kept, only linked"
     assert migrated["events"][-1] == _migration_event(current)
-    assert "1.0.0 to 1.1.0" in _migration_event(current)["detail"]
+    assert ["1.0.0 to 1.1.0" in e["detail"] for e in steps] == [True, False]
+    assert "1.1.0 to 1.2.0" in _migration_event(current)["detail"]
 
 
 def _migration_event(record: dict[str, Any]) -> dict[str, Any]:
