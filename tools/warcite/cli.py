@@ -833,6 +833,12 @@ def _cite_load(reference: str, *, text_required: bool = True) -> tuple[Any, dict
 @click.option("--paragraph", type=int, default=None, help="Only paragraph N (1-based).")
 @click.option("--paragraphs", "paragraph_range", default=None, help="Only paragraphs A-B.")
 @click.option(
+    "--page",
+    "page_range",
+    default=None,
+    help="A PDF record: only the paragraphs printed on page N or pages A-B.",
+)
+@click.option(
     "--format",
     "text_format",
     type=click.Choice(["plain", "markdown", "json"]),
@@ -842,7 +848,11 @@ def _cite_load(reference: str, *, text_required: bool = True) -> tuple[Any, dict
 )
 @reports_errors
 def text_command(
-    record: str, paragraph: int | None, paragraph_range: str | None, text_format: str
+    record: str,
+    paragraph: int | None,
+    paragraph_range: str | None,
+    text_format: str,
+    page_range: str | None = None,
 ) -> None:
     """Print the frozen clean text of RECORD, whole or by paragraph number.
 
@@ -857,14 +867,19 @@ def text_command(
         select_paragraphs,
     )
 
-    if paragraph is not None and paragraph_range is not None:
-        raise UsageError("give --paragraph N or --paragraphs A-B, not both")
+    if sum(option is not None for option in (paragraph, paragraph_range, page_range)) > 1:
+        raise UsageError("give one of --paragraph N, --paragraphs A-B or --page N, not several")
     _, data, text = _cite_load(record)
     paragraphs = record_paragraphs(data, text)
     if paragraph is not None:
         paragraphs = select_paragraphs(paragraphs, paragraph)
     elif paragraph_range is not None:
         paragraphs = select_paragraphs(paragraphs, *parse_paragraph_range(paragraph_range))
+    elif page_range is not None:
+        from warcite.pages import select_pages
+
+        numbers = select_pages(data, page_range)
+        paragraphs = [p for p in paragraphs if p.number in numbers]
     click.echo(render_text(paragraphs, text_format, data))
 
 

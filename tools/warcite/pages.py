@@ -126,6 +126,25 @@ def parse_page_range(spec: str) -> tuple[int, int]:
     return first, last
 
 
+def select_pages(record: Mapping[str, Any], spec: str) -> list[int]:
+    """The numbers of the paragraphs of a PDF record printed on the pages ``spec`` ("3",
+    "3-5").  CitationError for a web page's record or a page the document does not have."""
+    first, last = parse_page_range(spec)
+    page_map = record_page_map(record)
+    if page_map is None:
+        raise CitationError(
+            f"record {record.get('id')} is not of a paged document (PDF): it has paragraphs, "
+            "not pages (use --paragraph or --paragraphs)"
+        )
+    count = page_count(record) or max(end for _start, end in page_map)
+    if last > count:
+        raise CitationError(f"page {last} does not exist: the document has pages 1-{count}")
+    numbers = paragraphs_on_pages(page_map, first, last)
+    if not numbers:
+        raise CitationError(f"no text is printed on page(s) {spec} (a blank or image page)")
+    return numbers
+
+
 def migrate_1_1_0_to_1_2_0(record: dict[str, Any]) -> dict[str, Any]:
     """Schema 1.1.0 -> 1.2.0: nothing to change.  1.2.0 only adds optional fields
     (``text.pages``, ``work.doi``, ``work.isbn``) and the capture method
@@ -144,4 +163,5 @@ __all__ = [
     "parse_page_range",
     "quote_pages",
     "record_page_map",
+    "select_pages",
 ]

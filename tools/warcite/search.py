@@ -21,6 +21,7 @@ record's APA reference (warcite.cite).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Any
 from warcite.catalog import CatalogEntry
 from warcite.errors import UsageError, WarciteError
 from warcite.index import IndexSync, entries, open_index
+from warcite.pages import apa_page_pinpoint, page_range_text, record_page_map
 
 MAX_QUERY_CHARACTERS = 1000
 MAX_TERMS = 64
@@ -98,8 +100,9 @@ class SearchHit:
     field: str  # "text", or title, author, publisher, description, keywords, url
     paragraph: int | None  # 1-based paragraph number for field "text"
     snippet: str
-    in_text: str  # APA in-text citation, with "para. N" for a paragraph
+    in_text: str  # APA in-text citation, with "para. N" for a paragraph ("p. N" for a PDF)
     reference: str  # APA reference of the record
+    pages: tuple[int, int] | None = None  # a PDF record: the pages the paragraph is on
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -107,6 +110,7 @@ class SearchHit:
             "path": self.path,
             "field": self.field,
             "paragraph": self.paragraph,
+            **({"pages": list(self.pages)} if self.pages else {}),
             "snippet": self.snippet,
             "citation": self.in_text,
             "reference": self.reference,
@@ -148,6 +152,18 @@ def _citations(entry: CatalogEntry, project_root: Path, config: Any) -> tuple[An
         return None, "", f"(cannot cite {entry.id}: {error})"
 
 
+def _pages_of(path: Path, paragraph: int) -> tuple[int, int] | None:
+    """The pages paragraph ``paragraph`` of a PDF record is printed on (None for web pages)."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        page_map = record_page_map(record)
+    except (OSError, ValueError, WarciteError):
+        return None
+    if page_map is None or not 1 <= paragraph <= len(page_map):
+        return None
+    return page_map[paragraph - 1]
+
+
 def search(
     project_root: Path,
     query: str,
@@ -185,8 +201,12 @@ def search(
             cited[path] = _citations(entry, project_root, config)
         source, reference, problem = cited[path]
         number = int(paragraph) if field == "text" else None
+        pages = _pages_of(project_root / path, number) if number and source is not None else None
+        pinpoint = f"para. {number}" if number else None
+        if pages is not None:  # a PDF record: its page, not its paragraph
+            pinpoint = apa_page_pinpoint(*pages)
         in_text = (
-            apa_in_text(source, pinpoint=f"para. {number}" if number else None)
+            apa_in_text(source, pinpoint=pinpoint)
             if source is not None
             else problem
         )
@@ -199,6 +219,7 @@ def search(
                 snippet=" ".join(snippet.split()),
                 in_text=in_text,
                 reference=reference or problem,
+                pages=pages,
             )
         )
     return SearchResults(query, expression, total, tuple(hits), sync)
@@ -209,6 +230,9 @@ def render_results(results: SearchResults) -> str:
     lines = []
     for hit in results.hits:
         where = f"paragraph {hit.paragraph}" if hit.paragraph else hit.field
+        if hit.pages is not None:
+            label = "page" if hit.pages[0] == hit.pages[1] else "pages"
+            where += f", {label} {page_range_text(*hit.pages)}"
         lines.append(f"{hit.record}  {where}")
         lines.append(f"  {hit.snippet}")
         lines.append(f"  {hit.in_text}")

@@ -277,11 +277,14 @@ def chicago_document_short_note(
 ) -> str:
     """Chicago 17 shortened note (14.29): ``Keller and Olsen, *Municipal Budgets*, 3.``"""
     title = short_title(title_case(source.title, source.language))
-    shown = (
-        markup.italic(title)
-        if source.document_type == "report"
-        else f'"{markup.text(title.replace(chr(34), chr(39)))}"'
-    )
+    quoted = markup.text(title.replace('"', "'"))
+    if source.document_type == "report":
+        shown = markup.italic(title)
+    elif pages:  # Chicago 6.9: the comma inside the closing quotation mark
+        shown = f'"{quoted}{"" if ends_with_end_punctuation(title) else ","}"'
+    else:
+        shown = f'"{quoted}"'
+
     authors = source.authors
     parts = []
     if authors:
@@ -289,10 +292,11 @@ def chicago_document_short_note(
             parts.append(markup.text(f"{n.family(authors[0])} et al."))
         else:
             parts.append(markup.text(n.join_with([n.family(a) for a in authors], "and")))
-    parts.append(shown)
+    text = ", ".join([*parts, shown])
     if pages:
-        parts.append(markup.text(page_range(*pages)))
-    text = ", ".join(parts) + "."
+        separator = " " if shown.endswith('"') else ", "
+        text += separator + markup.text(page_range(*pages))
+    text += "."
     if not pages and source.document_type != "report":  # "Title." inside the quotes
         text = text[:-2] + '."' if text.endswith('".') else text
     return f"{note_number}. {text}" if note_number is not None else text

@@ -387,9 +387,9 @@ def paragraphs_from_layout(layout: PdfLayout) -> list[PdfBlock]:
         leadings: list[float] = []
         flows = _columns(flow_lines, page.width)
         for flow in flows:
-            for previous, line in itertools.pairwise(flow):
-                if abs(previous.size - line.size) < 0.5:
-                    leadings.append(previous.y0 - line.y0)
+            for above, line in itertools.pairwise(flow):
+                if abs(above.size - line.size) < 0.5:
+                    leadings.append(above.y0 - line.y0)
         leading = statistics.median(leadings) if leadings else body * 1.35
         for flow in flows:
             left_edge = min(line.x0 for line in flow)

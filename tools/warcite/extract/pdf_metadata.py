@@ -307,26 +307,30 @@ def pdf_metadata(
 
     # ------------------------------------------------------------------ dates
     dates: list[Evidence] = []
+    day: str | None
     for text in page_one_blocks[:20]:
-        value = date_line(text)
-        if value:
-            dates.append(Evidence(value, "pdf:dateline", text))
+        day = date_line(text)
+        if day:
+            dates.append(Evidence(day, "pdf:dateline", text))
             break
     for key in ("xmp:CreateDate", "dc:date"):
         for raw in xmp.get(key, [])[:1]:
-            value = pdf_date(raw)
-            if value:
-                dates.append(Evidence(value, f"xmp:{key.split(':')[1]}", raw))
+            day = pdf_date(raw)
+            if day:
+                dates.append(Evidence(day, f"xmp:{key.split(':')[1]}", raw))
     if info.get("CreationDate"):
-        value = pdf_date(info["CreationDate"])
-        if value:
-            dates.append(Evidence(value, "pdf-info:CreationDate", info["CreationDate"]))
+        day = pdf_date(info["CreationDate"])
+        if day:
+            dates.append(Evidence(day, "pdf-info:CreationDate", info["CreationDate"]))
     published = _field(dates)
     modified = None
-    for raw in [*xmp.get("xmp:ModifyDate", [])[:1], info.get("ModDate") or ""]:
-        value = pdf_date(raw) if raw else None
-        if value:
-            modified = _field([Evidence(value, "pdf-info:ModDate", raw)])
+    for where, raw in [
+        *(("xmp:ModifyDate", value) for value in xmp.get("xmp:ModifyDate", [])[:1]),
+        ("pdf-info:ModDate", info.get("ModDate") or ""),
+    ]:
+        day = pdf_date(raw) if raw else None
+        if day:
+            modified = _field([Evidence(day, where, raw)])
             break
 
     # ------------------------------------------------------------------ publisher

@@ -1,0 +1,90 @@
+"""Page pinpoints for quotes from PDF records (the page-aware part of :mod:`warcite.quote`).
+
+A quote found in the clean text of a PDF record is placed on its pages through the
+record's page map (``text.pages``, see :mod:`warcite.pages`): its pinpoint is "p. 3" or
+"pp. 3–4" (and each style's own form), and it links to that page of the archived copy
+(``#page=3``, the PDF open-parameters fragment every PDF viewer follows) instead of a Text
+Fragment, which browsers do not apply to PDFs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from warcite.cite.documents import page_pinpoints
+from warcite.cite.source import CitationSource
+from warcite.pages import quote_pages
+
+if TYPE_CHECKING:
+    from warcite.quote import QuoteMatch
+
+NO_FRAGMENT_FOR_PDF = (
+    "the archived copy is a PDF: browsers do not apply text fragments to PDFs; "
+    "the page link opens the page"
+)
+
+
+def page_link(source: CitationSource, page: int) -> tuple[str, str]:
+    """The link to ``page`` of the archived copy (its replay URL) or, when the archive has no
+    replay base, of the original URL; and which of the two it is."""
+    if source.archived.url is not None:
+        return f"{source.archived.url}#page={page}", "archived copy"
+    return (
+        f"{source.url}#page={page}",
+        "original URL (the archive has no replay base: set replay_base in warcite.toml to link "
+        "the archived copy)",
+    )
+
+
+def with_pages(
+    match: QuoteMatch, source: CitationSource, page_map: Sequence[tuple[int, int]]
+) -> QuoteMatch:
+    """The match with its pages and page link, and no text fragment."""
+    first, last = quote_pages(page_map, match.paragraph, match.paragraph_end)
+    link, _target = page_link(source, first)
+    return replace(
+        match,
+        pages=(first, last),
+        page_link=link,
+        text_fragment_url=None,
+        fragment_problem=NO_FRAGMENT_FOR_PDF,
+    )
+
+
+def page_words(first: int, last: int) -> str:
+    return f"page {first}" if first == last else f"pages {first}-{last}"
+
+
+def document_quote_fields(pages: tuple[int, int] | None, link: str | None) -> dict[str, Any]:
+    """The quote's JSON fields for a PDF record: pages, the pinpoint in each style, the link."""
+    if pages is None:
+        return {}
+    return {
+        "pages": {"first": pages[0], "last": pages[1]},
+        "pinpoints": page_pinpoints(*pages),
+        "page_link": link,
+    }
+
+
+def page_summary(pages: tuple[int, int] | None, link: str | None) -> str:
+    """One line: the pinpoint in each style and the page link."""
+    if pages is None:
+        return ""
+    forms = page_pinpoints(*pages)
+    return (
+        f"{forms['apa']} (APA), {forms['mla']} (MLA), {forms['chicago']} (Chicago); "
+        f"page link: {link}"
+    )
+
+
+__all__ = [
+    "NO_FRAGMENT_FOR_PDF",
+    "document_quote_fields",
+    "page_link",
+    "page_pinpoints",
+    "page_summary",
+    "page_words",
+    "with_pages",
+]
