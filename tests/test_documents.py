@@ -35,8 +35,18 @@ def _data(case: dict[str, Any]) -> bytes:
 def test_the_set_is_large_enough_and_varied() -> None:
     assert len(CASES) >= 20
     notes = " ".join(case["note"] for case in CASES)
-    for feature in ("two columns", "footnotes", "running header", "hyphen", "ligature",
-                    "Greek", "Russian", "no text layer", "password", "random bytes"):
+    for feature in (
+        "two columns",
+        "footnotes",
+        "running header",
+        "hyphen",
+        "ligature",
+        "Greek",
+        "Russian",
+        "no text layer",
+        "password",
+        "random bytes",
+    ):
         assert feature in notes, feature
 
 

@@ -821,7 +821,7 @@ def specs() -> list[Spec]:
         Block("Informal Work and Social Insurance", "title"),
         Block("Working Paper 2020-04"),
         Block("June 2020"),
-        *_paragraphs(60, 5),
+        *_paragraphs(60, 8),
     ]
 
     spec = report(

@@ -86,6 +86,8 @@ def document_fields(item: dict[str, Any], source: CitationSource) -> None:
     out, the processor decides), DOI, ISBN and its number of pages."""
     if source.document_type != "article-journal":
         item.pop("container-title", None)
+    else:  # the type says it: a genre "Journal article" would be printed as a description
+        item.pop("genre", None)
     if source.publisher:
         item["publisher"] = source.publisher
     if source.doi:

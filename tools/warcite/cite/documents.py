@@ -19,7 +19,7 @@ from warcite.cite import names as n
 from warcite.cite.dates import apa_date, chicago_date, mla_date
 from warcite.cite.document_types import DOCUMENT_TYPES, JOURNAL_GENRES, REPORT_GENRES, document_type
 from warcite.cite.markup import Markup
-from warcite.cite.source import CitationSource, Name
+from warcite.cite.source import CitationSource, Name, PartialDate
 from warcite.cite.styles import (
     CHICAGO_NOTE_MAX_AUTHORS,
     apa_authors,
@@ -163,10 +163,11 @@ def mla_document(
         container.append(markup.italic(journal))
     elif source.publisher:
         container.append(markup.text(source.publisher))
-    if source.issued is not None:
-        container.append(
-            markup.text(str(source.issued.year) if journal else mla_date(source.issued))
-        )
+    if source.issued is not None:  # MLA 9, 5.70: a journal issue by month and year
+        issued = source.issued
+        if journal and issued.month is not None:
+            issued = PartialDate(issued.year, issued.month)
+        container.append(markup.text(mla_date(issued)))
     container.append(markup.link(_strip_scheme(_location(source))))
     parts.append(", ".join(container) + ".")
     archived = source.archived
