@@ -375,3 +375,51 @@ def test_citations_agree_with_citeproc(project: Path) -> None:
     assert not unexplained, "differences no rule explains:\n" + "\n".join(unexplained)
     # every rule is needed by some citation (a rule that no longer fires is removed)
     assert fired == {rule_id for rule_id, _, _ in RULES}
+
+
+def test_a_pdf_in_a_warc_from_another_tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    body = (DATA / "layout-only.pdf").read_bytes()
+    foreign = tmp_path / "crawl.warc.gz"
+    with foreign.open("wb") as output:
+        writer = WARCWriter(output, gzip=True)
+        writer.write_record(writer.create_warcinfo_record("crawl.warc.gz", {"software": "crawler"}))
+        headers = StatusAndHeaders(
+            "200 OK",
+            [("Content-Type", "application/pdf"), ("Content-Length", str(len(body)))],
+            protocol="HTTP/1.1",
+        )
+        writer.write_record(
+            writer.create_warc_record(
+                "https://think.example.org/briefs/rural-broadband.pdf",
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=headers,
+            )
+        )
+    root = new_project(tmp_path)
+    result = _run(root, monkeypatch, "archive", str(foreign), "--id", "rural-broadband")
+    assert result.exit_code == 0, result.output
+    record = json.loads((root / "records" / "rural-broadband.json").read_text("utf-8"))
+    assert record["capture"]["method"] == "import-warc"
+    assert record["work"]["url"] == "https://think.example.org/briefs/rural-broadband.pdf"
+    assert record["work"]["title"]["source"] == "pdf:largest"
+    assert [a["name"] for a in record["work"]["authors"]] == ["Daniel Okafor", "Grace Mensah"]
+    assert record["citation"]["type"] == "report"
+    assert record["text"]["pages"]["count"] == CASES["layout-only.pdf"]["pages"]
+    assert _run(root, monkeypatch, "validate", "--deep").exit_code == 0
+
+
+@pytest.mark.parametrize("export_format", ["premis", "bagit", "wacz", "ocfl"])
+def test_pdf_records_export(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, export_format: str
+) -> None:
+    output = tmp_path / f"out-{export_format}"
+    result = _run(project, monkeypatch, "export", export_format, "--output", str(output))
+    assert result.exit_code == 0, result.output
+    assert "exported 4 records" in result.stderr + result.stdout
