@@ -59,6 +59,12 @@ def test_text_and_pages_are_exact(case: dict[str, Any]) -> None:
     assert found == case["blocks"]
     assert extraction.page_count == case["pages"]
     assert extraction.media_type == "application/pdf"
+    scanned_warning = [w for w in extraction.warnings if "without a text layer" in w]
+    if case["scanned_pages"]:  # a scanned page among text pages: said, not silently dropped
+        pages = ", ".join(map(str, case["scanned_pages"]))
+        assert scanned_warning and f"page(s) {pages} are images" in scanned_warning[0]
+    else:
+        assert not scanned_warning
 
 
 @pytest.mark.parametrize("case", READABLE, ids=lambda case: case["file"])

@@ -77,6 +77,7 @@ class Spec:
     expected_metadata: dict[str, object] = field(default_factory=dict)
     error: str | None = None
     encrypt: str | None = None  # "user" (a password to open), "owner" (restrictions only)
+    image_page: bool = False  # a last page that is a scanned image, without text
     note: str = ""
 
 
@@ -348,6 +349,11 @@ def build(spec: Spec) -> dict[str, object]:
     pdf = _pdf(spec)
     setter, expected = typeset(spec, pdf)
     draw(spec, pdf, setter)
+    pages = len(setter.pages)
+    if spec.image_page:
+        pdf.add_page()
+        pdf.image(_scan_image(), 0, 0, PAGE_WIDTH, PAGE_HEIGHT)
+        pages += 1
     if spec.encrypt == "user":
         pdf.set_encryption("owner-secret", "reader-secret", EncryptionMethod.RC4)
     elif spec.encrypt == "owner":
@@ -359,7 +365,8 @@ def build(spec: Spec) -> dict[str, object]:
         "file": f"{spec.name}.pdf",
         "note": spec.note,
         "error": spec.error,
-        "pages": len(setter.pages),
+        "pages": pages,
+        "scanned_pages": [pages] if spec.image_page else [],
         "blocks": [] if spec.error else expected,
         "metadata": spec.expected_metadata,
     }
@@ -368,9 +375,8 @@ def build(spec: Spec) -> dict[str, object]:
 # --------------------------------------------------------------------------- hostile files
 
 
-def scanned() -> bytes:
-    """One page holding only an image of text lines: no text layer."""
-    from fpdf import FPDF
+def _scan_image():  # type: ignore[no-untyped-def]
+    """A grey page image of text-like lines (what a scanner gives, without OCR)."""
     from PIL import Image, ImageDraw
 
     image = Image.new("L", (620, 877), 255)
@@ -379,6 +385,14 @@ def scanned() -> bytes:
     for row in range(60, 820, 22):
         width = generator.randint(380, 520)
         drawing.rectangle((50, row, 50 + width, row + 9), fill=40)
+    return image
+
+
+def scanned() -> bytes:
+    """One page holding only an image of text lines: no text layer."""
+    from fpdf import FPDF
+
+    image = _scan_image()
     pdf = FPDF(unit="pt", format=(PAGE_WIDTH, PAGE_HEIGHT))
     pdf.set_creation_date(FIXED_DATE)
     pdf.set_producer("warcite test set generator")
@@ -840,6 +854,20 @@ def specs() -> list[Spec]:
         Block("Brief of Amici Curiae in Support of Respondents", "title"),
         *_paragraphs(70, 5),
     ]
+
+    spec = report(
+        "scanned-appendix",
+        info={"Title": "Survey Methods and Appendix", "Author": "Omar Haddad"},
+        page_numbers="plain",
+        image_page=True,
+        note="text pages followed by a scanned appendix page without text layer",
+        expected_metadata={
+            "title": "Survey Methods and Appendix",
+            "authors": ["Omar Haddad"],
+            "type": "document",
+        },
+    )
+    spec.blocks = [Block("Survey Methods and Appendix", "title"), *_paragraphs(85, 4)]
 
     spec = report(
         "owner-password",

@@ -277,6 +277,8 @@ def _body_size(pages: Sequence[PdfPage]) -> float:
 def _columns(lines: Sequence[PdfLine], width: float) -> list[list[PdfLine]]:
     """The page's lines as flows in reading order: one flow per column segment."""
     ordered = sorted(lines, key=lambda line: (-line.y1, line.x0))
+    if not ordered:  # a blank or image-only page
+        return []
     middle = width / 2
     left = [line for line in ordered if line.x1 <= middle + 4]
     right = [line for line in ordered if line.x0 >= middle - 4]
@@ -531,6 +533,16 @@ def extract_pdf(
         raise DocumentError(f"{where}: the PDF holds no text to extract", reason="no-text")
     metadata = pdf_metadata(layout, blocks, url=url, headers=headers)
     warnings = list(metadata.warnings)
+    scanned = [
+        page.number
+        for page in layout.pages
+        if page.images and sum(len(line.text.strip()) for line in page.lines) < 20
+    ]
+    if scanned:
+        warnings.append(
+            f"page(s) {', '.join(map(str, scanned))} are images without a text layer: their "
+            "text is not in the clean text (run OCR on the PDF to include it)"
+        )
     if layout.encrypted:
         warnings.append("the PDF is encrypted with an owner password only; its text was read")
     return Extraction(
