@@ -54,7 +54,13 @@ def test_the_set_is_large_enough_and_varied() -> None:
 def test_text_and_pages_are_exact(case: dict[str, Any]) -> None:
     extraction = extract(_data(case), media_type="application/pdf", url=URL)
     found = [
-        {"text": p.text, "kind": p.kind, "pages": list(p.pages)} for p in extraction.paragraphs
+        {
+            "text": p.text,
+            "kind": p.kind,
+            "pages": list(p.pages),
+            "page_starts": [list(start) for start in p.page_starts],
+        }
+        for p in extraction.paragraphs
     ]
     assert found == case["blocks"]
     assert extraction.page_count == case["pages"]

@@ -176,14 +176,26 @@ def test_quote_gives_the_page(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert "page 2" in text.stdout and "p. 2 (APA), 2 (MLA), 2 (Chicago)" in text.stdout
 
 
-def test_a_quote_across_a_page_break_gives_both_pages(
+def test_quotes_around_a_page_break_get_their_own_pages(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     block = next(b for b in CASES["working-paper.pdf"]["blocks"] if b["pages"] == [1, 2])
-    phrase = " ".join(block["text"].split()[:5])
-    result = _run(project, monkeypatch, "quote", "informal-work", phrase, "--format", "json")
-    (match,) = json.loads(result.stdout)
-    assert match["pinpoints"]["apa"] == "pp. 1\u20132"
+    ((offset, page),) = block["page_starts"]
+    assert page == 2
+    text = block["text"]
+    before = " ".join(text[:offset].split()[-4:])  # the last words of page 1
+    across = " ".join(text[:offset].split()[-2:] + text[offset:].split()[:2])
+    after = " ".join(text[offset:].split()[:4])  # the first words of page 2
+    for phrase, pinpoint in ((before, "p. 1"), (across, "pp. 1\u20132"), (after, "p. 2")):
+        result = _run(project, monkeypatch, "quote", "informal-work", phrase, "--format", "json")
+        assert result.exit_code == 0, result.output
+        found = [m["pinpoints"]["apa"] for m in json.loads(result.stdout)]
+        assert found == [pinpoint], phrase
+    record = json.loads((project / "records" / "informal-work.json").read_text("utf-8"))
+    number = CASES["working-paper.pdf"]["blocks"].index(block) + 1
+    assert record["text"]["pages"]["page_starts"] == [
+        {"paragraph": number, "offset": offset, "page": 2}
+    ]
 
 
 def test_text_by_page(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

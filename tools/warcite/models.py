@@ -173,6 +173,7 @@ class Paragraph:
     text: str
     kind: str  # paragraph, heading, list-item, quote, preformatted
     pages: tuple[int, ...] = ()  # the pages it is printed on (paged documents: PDF)
+    page_starts: tuple[tuple[int, int], ...] = ()  # (offset in text, page): a page begins
 
 
 PARAGRAPH_KINDS = ("paragraph", "heading", "list-item", "quote", "preformatted")

@@ -35,14 +35,20 @@ def page_map(extraction: Extraction, kept: Sequence[bool] | None = None) -> dict
     paragraphs = extraction.paragraphs
     flags = list(kept) if kept is not None else [True] * len(paragraphs)
     entries = []
+    starts = []
     for paragraph, keep in zip(paragraphs, flags, strict=True):
         if not keep:
             continue
         pages = sorted(set(paragraph.pages)) or [1]
         entries.append([pages[0]] if pages[0] == pages[-1] else [pages[0], pages[-1]])
+        for offset, page in paragraph.page_starts:
+            starts.append({"paragraph": len(entries), "offset": offset, "page": page})
     if not entries:
         return None
-    return {"count": extraction.page_count, "paragraph_pages": entries}
+    result: dict[str, Any] = {"count": extraction.page_count, "paragraph_pages": entries}
+    if starts:
+        result["page_starts"] = starts
+    return result
 
 
 def record_page_map(record: Mapping[str, Any]) -> list[tuple[int, int]] | None:
@@ -81,15 +87,53 @@ def page_count(record: Mapping[str, Any]) -> int | None:
     return count if isinstance(count, int) else None
 
 
+def record_page_starts(record: Mapping[str, Any]) -> dict[int, list[tuple[int, int]]]:
+    """Paragraph number -> [(offset, page), ...] where a page begins inside it (sorted)."""
+    text = record.get("text")
+    pages = text.get("pages") if isinstance(text, Mapping) else None
+    entries = pages.get("page_starts") if isinstance(pages, Mapping) else None
+    result: dict[int, list[tuple[int, int]]] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, Mapping) and all(
+            isinstance(entry.get(key), int) for key in ("paragraph", "offset", "page")
+        ):
+            result.setdefault(entry["paragraph"], []).append((entry["offset"], entry["page"]))
+    return {number: sorted(starts) for number, starts in result.items()}
+
+
+def page_at(
+    page_map: Sequence[tuple[int, int]],
+    starts: Mapping[int, Sequence[tuple[int, int]]],
+    paragraph: int,
+    offset: int,
+) -> int:
+    """The page of the character at ``offset`` (code points) inside paragraph ``paragraph``."""
+    page = page_map[paragraph - 1][0]
+    for start, later in starts.get(paragraph, ()):
+        if offset >= start:
+            page = later
+    return page
+
+
 def quote_pages(
-    page_map: Sequence[tuple[int, int]], first_paragraph: int, last_paragraph: int
+    page_map: Sequence[tuple[int, int]],
+    first_paragraph: int,
+    last_paragraph: int,
+    *,
+    starts: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+    first_offset: int | None = None,
+    last_offset: int | None = None,
 ) -> tuple[int, int]:
     """The pages a quote from paragraph ``first_paragraph`` to ``last_paragraph`` (1-based)
-    is printed on.  A quote that starts in a paragraph running across a page break is
-    given the whole span: the text file cannot say on which side of the break it falls."""
-    first = page_map[first_paragraph - 1][0]
-    last = page_map[last_paragraph - 1][1]
-    return first, last
+    is printed on.  With the page starts and the quote's offsets inside its first and last
+    paragraph (its first and last character), the exact pages; without them, a quote in a
+    paragraph running across a page break is given the paragraph's whole span."""
+    if starts is None or first_offset is None or last_offset is None:
+        return page_map[first_paragraph - 1][0], page_map[last_paragraph - 1][1]
+    return (
+        page_at(page_map, starts, first_paragraph, first_offset),
+        page_at(page_map, starts, last_paragraph, last_offset),
+    )
 
 
 def page_range_text(first: int, last: int) -> str:
@@ -156,6 +200,7 @@ __all__ = [
     "PAGE_MEDIA_TYPE",
     "apa_page_pinpoint",
     "migrate_1_1_0_to_1_2_0",
+    "page_at",
     "page_count",
     "page_map",
     "page_range_text",
@@ -163,5 +208,6 @@ __all__ = [
     "parse_page_range",
     "quote_pages",
     "record_page_map",
+    "record_page_starts",
     "select_pages",
 ]

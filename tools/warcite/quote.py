@@ -585,7 +585,8 @@ def find_quotes(
             fragment_problem=problem,
         )
         if page_map is not None:  # a PDF: pages, a link to the page, no text fragment
-            match = with_pages(match, source, page_map)
+            starts = {paragraph.number: paragraph.start for paragraph in paragraphs}
+            match = with_pages(match, source, page_map, record, starts)
         citation = apa_in_text(source, pinpoint=match.pinpoint, markup=markup)
         matches.append(replace(match, citation=citation))
     return matches

@@ -9,13 +9,13 @@ Fragment, which browsers do not apply to PDFs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from warcite.cite.documents import page_pinpoints
 from warcite.cite.source import CitationSource
-from warcite.pages import quote_pages
+from warcite.pages import quote_pages, record_page_starts
 
 if TYPE_CHECKING:
     from warcite.quote import QuoteMatch
@@ -39,10 +39,28 @@ def page_link(source: CitationSource, page: int) -> tuple[str, str]:
 
 
 def with_pages(
-    match: QuoteMatch, source: CitationSource, page_map: Sequence[tuple[int, int]]
+    match: QuoteMatch,
+    source: CitationSource,
+    page_map: Sequence[tuple[int, int]],
+    record: Mapping[str, Any] | None = None,
+    paragraph_starts: Mapping[int, int] | None = None,
 ) -> QuoteMatch:
-    """The match with its pages and page link, and no text fragment."""
-    first, last = quote_pages(page_map, match.paragraph, match.paragraph_end)
+    """The match with its pages and page link, and no text fragment.
+
+    With the ``record`` (its page starts) and ``paragraph_starts`` (paragraph number ->
+    code-point offset of its first character in the text file), the exact pages of the
+    quote's first and last character; else the pages of its paragraphs."""
+    if record is not None and paragraph_starts is not None:
+        first, last = quote_pages(
+            page_map,
+            match.paragraph,
+            match.paragraph_end,
+            starts=record_page_starts(record),
+            first_offset=match.start - paragraph_starts[match.paragraph],
+            last_offset=max(match.start, match.end - 1) - paragraph_starts[match.paragraph_end],
+        )
+    else:
+        first, last = quote_pages(page_map, match.paragraph, match.paragraph_end)
     link, _target = page_link(source, first)
     return replace(
         match,

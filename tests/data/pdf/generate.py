@@ -165,6 +165,7 @@ class Typesetter:
         self.furniture: list[list[Line]] = []
         self.footnotes: list[list[tuple[str, int]]] = []  # per page: (text, block index)
         self.block_pages: dict[int, list[int]] = {}
+        self.page_starts: dict[int, list[list[int]]] = {}
         text_width = spec.width or (PAGE_WIDTH - 2 * MARGIN)
         self.columns = spec.columns
         self.column_width = (text_width - (self.columns - 1) * COLUMN_GAP) / self.columns
@@ -253,6 +254,7 @@ class Typesetter:
             self.y += gap
         if block.kind in ("title", "heading") and self.y + 3 * leading > self.bottom:
             self.break_column()
+        consumed = 0  # characters of the block's text set so far
         for number, text in enumerate(lines):
             if self.y + leading > self.bottom:
                 self.break_column()
@@ -261,7 +263,11 @@ class Typesetter:
             self.pages[-1].append(Line(x, self.y, text, size, bold))
             pages = self.block_pages.setdefault(index, [])
             if self.page not in pages:
+                if pages:  # the page turns inside the paragraph: where, in its text
+                    self.page_starts.setdefault(index, []).append([consumed, self.page])
                 pages.append(self.page)
+            inserted_hyphen = text.endswith(("-", "\u00ad")) and number + 1 < len(lines)
+            consumed += len(text) - 1 if inserted_hyphen else len(text) + 1
         if block.kind == "title" and self.columns > 1:
             self.top_of_columns = self.y + gap
 
@@ -291,7 +297,12 @@ def typeset(spec: Spec, pdf) -> tuple[Typesetter, list[dict[str, object]]]:  # t
     for index, block in enumerate(spec.blocks):
         pages = setter.block_pages[index]
         expected.append(
-            {"text": " ".join(block.text.split()), "kind": _kind(block), "pages": pages}
+            {
+                "text": " ".join(block.text.split()),
+                "kind": _kind(block),
+                "pages": pages,
+                "page_starts": setter.page_starts.get(index, []),
+            }
         )
         last_page = pages[-1]
         for page in range(pages[0], last_page + 1):
@@ -302,7 +313,7 @@ def typeset(spec: Spec, pdf) -> tuple[Typesetter, list[dict[str, object]]]:  # t
         next_first = setter.block_pages[index + 1][0] if index + 1 < len(spec.blocks) else None
         flush = [note for note in pending if next_first is None or next_first > note[1]]
         for text, page in flush:
-            expected.append({"text": text, "kind": "paragraph", "pages": [page]})
+            expected.append({"text": text, "kind": "paragraph", "pages": [page], "page_starts": []})
         pending = [note for note in pending if note not in flush]
     # draw the footnotes at the foot of their pages
     for page, notes in footnote_lines.items():

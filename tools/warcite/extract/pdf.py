@@ -125,6 +125,7 @@ class PdfBlock:
     text: str
     kind: str  # paragraph | heading
     pages: tuple[int, ...]
+    page_starts: tuple[tuple[int, int], ...] = ()  # (offset in text, page) where a page begins
 
 
 # --------------------------------------------------------------------------- reading
@@ -351,6 +352,29 @@ def _hyphenated_words(pages: Sequence[PdfPage]) -> set[str]:
     return words
 
 
+def page_starts(
+    lines: Sequence[PdfLine], text: str, hyphenated: set[str]
+) -> tuple[tuple[int, int], ...]:
+    """Where in a paragraph's joined ``text`` each later page begins: (offset, page) pairs.
+
+    The offset is that of the first word of the page's first line, found in the joined text
+    from the length of the text joined up to the break (a hyphen joined across the break
+    moves it back into the word: the page then begins inside that word)."""
+    starts: list[tuple[int, int]] = []
+    for index in range(1, len(lines)):
+        if lines[index].page == lines[index - 1].page:
+            continue
+        before = len(_join(lines[:index], hyphenated))
+        word = (lines[index].text.split() or [""])[0]
+        word = normalize_pdf_text(word)
+        found = text.find(word, max(0, before - 2)) if word else -1
+        offset = found if 0 <= found <= before + 2 else min(before, len(text) - 1)
+        if text[offset - 1 : offset].isalpha() and offset == before - 1:
+            offset = before - 1  # "infor-" + "mation": the page turns inside the word
+        starts.append((max(0, offset), lines[index].page))
+    return tuple(starts)
+
+
 def paragraphs_from_layout(layout: PdfLayout) -> list[PdfBlock]:
     """The document's paragraphs in reading order, each with the pages it is printed on."""
     pages = layout.pages
@@ -367,7 +391,8 @@ def paragraphs_from_layout(layout: PdfLayout) -> list[PdfBlock]:
             text = _join(current.lines, hyphenated)
             if text:
                 pages_of = tuple(sorted({line.page for line in current.lines}))
-                blocks.append(PdfBlock(text, current.kind, pages_of))
+                starts = page_starts(current.lines, text, hyphenated)
+                blocks.append(PdfBlock(text, current.kind, pages_of, starts))
         current = None
         for note in pending_notes:
             text = _join(note.lines, hyphenated)
@@ -546,7 +571,10 @@ def extract_pdf(
     if layout.encrypted:
         warnings.append("the PDF is encrypted with an owner password only; its text was read")
     return Extraction(
-        paragraphs=tuple(Paragraph(block.text, block.kind, pages=block.pages) for block in blocks),
+        paragraphs=tuple(
+            Paragraph(block.text, block.kind, pages=block.pages, page_starts=block.page_starts)
+            for block in blocks
+        ),
         title=metadata.title,
         authors=metadata.authors,
         published=metadata.published,
@@ -584,6 +612,7 @@ __all__ = [
     "is_pdf",
     "layout_from_json",
     "normalize_pdf_text",
+    "page_starts",
     "paragraphs_from_layout",
     "read_layout",
 ]
