@@ -236,6 +236,11 @@ def test_cite_in_every_style(project: Path, monkeypatch: pytest.MonkeyPatch) -> 
         project, monkeypatch, "cite", "informal-work", "--style", "chicago-note", "--pinpoint", "2"
     )
     assert "Working paper (2020), 2, http" in note.stdout
+    ris = _run(project, monkeypatch, "cite", "household-savings", "--style", "ris").stdout
+    assert ris.startswith("TY  - JOUR\n") and "DO  - 10.5555/jpe.2022.0147" in ris
+    report = _run(project, monkeypatch, "cite", "informal-work", "--style", "biblatex").stdout
+    assert report.startswith("@report{") and "type = {Working paper}" in report
+    assert "institution = {Korea Institute for Labour Research}" in report
     too_far = _run(project, monkeypatch, "cite", "informal-work", "--pinpoint", "99")
     assert too_far.exit_code == 6 and "does not exist" in too_far.stderr
     no_place = _run(

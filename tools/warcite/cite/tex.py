@@ -229,7 +229,35 @@ def biblatex(source: CitationSource) -> str:
     if source.genre:
         fields.append(("note", _braced(escape(source.genre))))
     fields.append(("addendum", _braced(_archived_sentence(source))))
+    if source.document_type is not None:  # a PDF: @report, @article or @online
+        return biblatex_document(source, fields)
     return _render("online", entry_key(source), fields)
+
+
+def biblatex_document(source: CitationSource, fields: list[tuple[str, str]]) -> str:
+    """A document's biblatex entry (manual 2.1.1): ``@report`` with ``type`` (its genre) and
+    ``institution`` (its publisher), ``@article`` with ``journaltitle``, else ``@online``;
+    ``doi`` and ``isbn`` when known."""
+    rename = {"organization": "institution"} if source.document_type == "report" else {}
+    if source.document_type == "article-journal":
+        rename = {"organization": "journaltitle"}
+    kept = [(rename.get(name, name), value) for name, value in fields]
+    if source.document_type != "document":  # the genre is the entry type (and report type)
+        kept = [(name, value) for name, value in kept if name != "note"]
+    if source.document_type == "report":
+        kept.append(("type", _braced(escape(source.genre or "Report"))))
+        only = source.authors[0] if len(source.authors) == 1 else None
+        institution = source.publisher or (only.literal if only and only.is_organization else None)
+        if not any(name == "institution" for name, _ in kept) and institution:
+            kept.append(("institution", _braced(escape(institution))))
+    if source.doi:
+        kept.append(("doi", _braced(escape(source.doi))))
+    if source.isbn:
+        kept.append(("isbn", _braced(escape(source.isbn))))
+    entry_type = {"report": "report", "article-journal": "article"}.get(
+        source.document_type or "", "online"
+    )
+    return _render(entry_type, entry_key(source), kept)
 
 
 def bibtex(source: CitationSource) -> str:
@@ -255,6 +283,7 @@ def bibtex(source: CitationSource) -> str:
 __all__ = [
     "BABEL_LANGUAGES",
     "biblatex",
+    "biblatex_document",
     "bibtex",
     "bibtex_name",
     "entry_key",
