@@ -196,3 +196,20 @@ def test_helpers() -> None:
     assert valid_isbn("080442957X")
     assert parse_xmp("<x:xmpmeta><broken") == {}
     assert parse_xmp(None) == {}
+
+
+def test_extract_json_has_page_fields_for_pdfs_only() -> None:
+    from warcite.extract import extraction_as_dict
+
+    html = extract(
+        b"<html><head><title>T</title></head><body><article><h1>A page</h1>"
+        b"<p>Some words of a web page to extract here.</p></article></body></html>",
+        headers=[("Content-Type", "text/html; charset=utf-8")],
+        url=URL.replace(".pdf", ".html"),
+    )
+    as_json = extraction_as_dict(html)
+    assert "page_count" not in as_json and "doi" not in as_json
+    assert all("pages" not in paragraph for paragraph in as_json["paragraphs"])
+    pdf = extraction_as_dict(extract_pdf((DATA / "footnotes.pdf").read_bytes(), url=URL))
+    assert pdf["page_count"] == 2
+    assert pdf["paragraphs"][0]["pages"] == [1]

@@ -95,6 +95,13 @@ def extraction_as_dict(extraction: Extraction) -> dict[str, Any]:
     """
     result: dict[str, Any] = {"text": extraction.text}
     result.update(dataclasses.asdict(extraction))
+    if extraction.page_count is None:  # a web page: no page fields (they are for PDFs)
+        for name in ("page_count", "container_title", "doi", "isbn"):
+            if result.get(name) is None:
+                result.pop(name, None)
+        for paragraph in result["paragraphs"]:
+            paragraph.pop("pages", None)
+            paragraph.pop("page_starts", None)
     return result
 
 
