@@ -212,4 +212,4 @@ def test_extract_json_has_page_fields_for_pdfs_only() -> None:
     assert all("pages" not in paragraph for paragraph in as_json["paragraphs"])
     pdf = extraction_as_dict(extract_pdf((DATA / "footnotes.pdf").read_bytes(), url=URL))
     assert pdf["page_count"] == 2
-    assert pdf["paragraphs"][0]["pages"] == [1]
+    assert list(pdf["paragraphs"][0]["pages"]) == [1]
