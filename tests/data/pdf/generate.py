@@ -71,6 +71,7 @@ class Spec:
     ligatures: bool = False
     soft_hyphens: bool = False
     indent: bool = False  # paragraphs marked by a first-line indent, no space between
+    body_offset: float = 0.0  # body text set further right than the headings (manuals)
     font: str = "DejaVuSerif"
     body_size: float = 10.5
     width: float | None = None  # narrower text block (forces more lines)
@@ -260,6 +261,8 @@ class Typesetter:
                 self.break_column()
             self.y += leading
             x = self.x() + (indent if number == 0 else 0.0)
+            if block.kind == "paragraph":
+                x += self.spec.body_offset
             self.pages[-1].append(Line(x, self.y, text, size, bold))
             pages = self.block_pages.setdefault(index, [])
             if self.page not in pages:
@@ -865,6 +868,24 @@ def specs() -> list[Spec]:
         Block("Brief of Amici Curiae in Support of Respondents", "title"),
         *_paragraphs(70, 5),
     ]
+
+    spec = report(
+        "manual",
+        info={"Title": "Field Survey Manual", "Author": "Statistics Office"},
+        body_offset=36.0,
+        width=PAGE_WIDTH - 2 * MARGIN - 36.0,
+        page_numbers="plain",
+        note="a manual: headings flush left, the body text indented as a block",
+        expected_metadata={
+            "title": "Field Survey Manual",
+            "authors": ["Statistics Office"],
+            "type": "document",
+        },
+    )
+    spec.blocks = [Block("Field Survey Manual", "title")]
+    for number, section in enumerate(["Scope", "Sampling", "Interviews"]):
+        spec.blocks.append(Block(f"{number + 1} {section}", "heading"))
+        spec.blocks.extend(_paragraphs(95 + number, 2, 60))
 
     spec = report(
         "scanned-appendix",

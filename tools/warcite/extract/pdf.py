@@ -419,7 +419,9 @@ def paragraphs_from_layout(layout: PdfLayout) -> list[PdfBlock]:
                     leadings.append(above.y0 - line.y0)
         leading = statistics.median(leadings) if leadings else body * 1.35
         for flow in flows:
-            left_edge = min(line.x0 for line in flow)
+            # the column's text edge: where most of its lines begin (headings, list markers
+            # and quotations may begin further left or right)
+            left_edge = Counter(round(line.x0) for line in flow).most_common(1)[0][0]
             previous: PdfLine | None = None
             for line in flow:
                 kind = "heading" if line.size >= body * 1.15 else "paragraph"
@@ -443,7 +445,11 @@ def paragraphs_from_layout(layout: PdfLayout) -> list[PdfBlock]:
                         or current.kind != kind
                         or gap > max(leading, line.size * 1.05) * 1.3
                         or gap < 0
-                        or (kind == "paragraph" and line.x0 > left_edge + line.size * 0.8)
+                        or (
+                            kind == "paragraph"  # a first-line indent
+                            and line.x0 > left_edge + line.size * 0.8
+                            and line.x0 > previous.x0 + line.size * 0.8
+                        )
                     )
                 if starts:
                     close()
