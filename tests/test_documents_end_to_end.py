@@ -201,8 +201,16 @@ def test_quotes_around_a_page_break_get_their_own_pages(
 def test_text_by_page(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = _run(project, monkeypatch, "text", "informal-work", "--page", "2")
     assert result.exit_code == 0, result.output
-    on_page = [b["text"] for b in CASES["working-paper.pdf"]["blocks"] if 2 in b["pages"]]
+    on_page = []
+    for block in CASES["working-paper.pdf"]["blocks"]:
+        if 2 in block["pages"]:  # of a paragraph turning the page, the part on page 2
+            offset = next((o for o, page in block["page_starts"] if page == 2), 0)
+            on_page.append(block["text"][offset:].strip())
+    assert any(b["pages"] == [1, 2] for b in CASES["working-paper.pdf"]["blocks"])
     assert result.stdout == "\n\n".join(on_page) + "\n"
+    both = _run(project, monkeypatch, "text", "informal-work", "--page", "1-2")
+    whole = (project / "records" / "informal-work.txt").read_text("utf-8")
+    assert both.stdout == whole
     missing = _run(project, monkeypatch, "text", "informal-work", "--page", "40")
     assert missing.exit_code == 6
     assert "does not exist" in missing.stderr

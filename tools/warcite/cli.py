@@ -8,6 +8,7 @@ into ``Error: ...`` on stderr and the exit code of its kind (see warcite.errors)
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
@@ -875,11 +876,16 @@ def text_command(
         paragraphs = select_paragraphs(paragraphs, paragraph)
     elif paragraph_range is not None:
         paragraphs = select_paragraphs(paragraphs, *parse_paragraph_range(paragraph_range))
-    elif page_range is not None:
-        from warcite.pages import select_pages
+    elif page_range is not None:  # a paragraph across a page break: only its part there
+        from warcite.pages import page_part, parse_page_range, select_pages
 
         numbers = select_pages(data, page_range)
-        paragraphs = [p for p in paragraphs if p.number in numbers]
+        first, last = parse_page_range(page_range)
+        paragraphs = [
+            dataclasses.replace(p, text=page_part(data, p.number, p.text, first, last))
+            for p in paragraphs
+            if p.number in numbers
+        ]
     click.echo(render_text(paragraphs, text_format, data))
 
 

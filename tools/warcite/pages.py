@@ -189,6 +189,24 @@ def select_pages(record: Mapping[str, Any], spec: str) -> list[int]:
     return numbers
 
 
+def page_part(record: Mapping[str, Any], number: int, text: str, first: int, last: int) -> str:
+    """The part of paragraph ``number`` (its ``text``) printed on pages ``first``-``last``:
+    the whole paragraph unless a page begins inside it (``text.pages.page_starts``)."""
+    page_map = record_page_map(record) or []
+    if not 1 <= number <= len(page_map):
+        return text
+    segments = [(0, page_map[number - 1][0])]
+    segments += record_page_starts(record).get(number, [])
+    kept = [
+        (start, segments[index + 1][0] if index + 1 < len(segments) else len(text))
+        for index, (start, page) in enumerate(segments)
+        if first <= page <= last
+    ]
+    if not kept:
+        return text
+    return text[kept[0][0] : kept[-1][1]].strip()
+
+
 def migrate_1_1_0_to_1_2_0(record: dict[str, Any]) -> dict[str, Any]:
     """Schema 1.1.0 -> 1.2.0: nothing to change.  1.2.0 only adds optional fields
     (``text.pages``, ``work.doi``, ``work.isbn``) and the capture method
@@ -203,6 +221,7 @@ __all__ = [
     "page_at",
     "page_count",
     "page_map",
+    "page_part",
     "page_range_text",
     "paragraphs_on_pages",
     "parse_page_range",
