@@ -64,6 +64,8 @@ def test_text_and_pages_are_exact(case: dict[str, Any]) -> None:
     ]
     assert found == case["blocks"]
     assert extraction.page_count == case["pages"]
+    labels = case["page_labels"]  # the printed page numbers, when they are not 1..N
+    assert extraction.page_labels == (tuple(labels) if labels else None)
     assert extraction.media_type == "application/pdf"
     scanned_warning = [w for w in extraction.warnings if "without a text layer" in w]
     if case["scanned_pages"]:  # a scanned page among text pages: said, not silently dropped

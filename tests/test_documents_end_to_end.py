@@ -448,3 +448,36 @@ def test_pdf_records_export(
     result = _run(project, monkeypatch, "export", export_format, "--output", str(output))
     assert result.exit_code == 0, result.output
     assert "exported 4 records" in result.stderr + result.stdout
+
+
+def test_pinpoints_are_the_printed_page_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An offprint printed as pages 245-247: quotes and citations give 246, links #page=2."""
+    root = new_project(tmp_path)
+    source = DATA / "offprint.pdf"
+    result = _run(
+        root,
+        monkeypatch,
+        "archive",
+        str(source),
+        "--url",
+        "https://journal.example.org/offprint.pdf",
+        "--id",
+        "offprint",
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads((root / "records" / "offprint.json").read_text("utf-8"))
+    assert record["text"]["pages"]["labels"] == ["245", "246", "247"]
+    block = next(b for b in CASES["offprint.pdf"]["blocks"] if b["pages"] == [2])
+    phrase = " ".join(block["text"].split()[:6])
+    quoted = _run(root, monkeypatch, "quote", "offprint", phrase, "--format", "json")
+    (match,) = json.loads(quoted.stdout)
+    assert match["pages"] == {"first": 2, "last": 2}
+    assert match["printed_pages"] == {"first": "246", "last": "246"}
+    assert match["pinpoints"] == {"apa": "p. 246", "mla": "246", "chicago": "246"}
+    assert match["page_link"].endswith("offprint.pdf#page=2")
+    cited = _run(root, monkeypatch, "cite", "offprint", "--pinpoint", "246")
+    assert cited.stdout.strip().endswith("p. 246)")
+    wrong = _run(root, monkeypatch, "cite", "offprint", "--pinpoint", "2")
+    assert wrong.exit_code == 6 and "245 to 247" in wrong.stderr

@@ -202,6 +202,7 @@ class Extraction:
     extractor_version: str = ""
     warnings: tuple[str, ...] = field(default=())
     page_count: int | None = None  # paged documents (PDF): the number of pages
+    page_labels: tuple[str, ...] | None = None  # the pages' printed numbers, when not 1..N
     container_title: str | None = None  # e.g. the journal a PDF article was printed in
     doi: Field | None = None  # a DOI printed in or declared by the document
     isbn: Field | None = None  # an ISBN printed in the document (ISBN-13 form)

@@ -48,6 +48,8 @@ def page_map(extraction: Extraction, kept: Sequence[bool] | None = None) -> dict
     result: dict[str, Any] = {"count": extraction.page_count, "paragraph_pages": entries}
     if starts:
         result["page_starts"] = starts
+    if extraction.page_labels:
+        result["labels"] = list(extraction.page_labels)
     return result
 
 
@@ -78,6 +80,23 @@ def record_page_map(record: Mapping[str, Any]) -> list[tuple[int, int]] | None:
             f"{where}.paragraph_pages has {len(result)} entries for {paragraphs} paragraphs"
         )
     return result
+
+
+def record_page_labels(record: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """The printed page numbers of a PDF record (``text.pages.labels``), or None."""
+    text = record.get("text")
+    pages = text.get("pages") if isinstance(text, Mapping) else None
+    labels = pages.get("labels") if isinstance(pages, Mapping) else None
+    if isinstance(labels, list) and labels and all(isinstance(x, str) for x in labels):
+        return tuple(labels)
+    return None
+
+
+def printed_page(labels: Sequence[str] | None, page: int) -> str:
+    """The printed number of page ``page`` (1-based), or the number itself without labels."""
+    if labels and 1 <= page <= len(labels):
+        return labels[page - 1]
+    return str(page)
 
 
 def page_count(record: Mapping[str, Any]) -> int | None:
@@ -136,14 +155,14 @@ def quote_pages(
     )
 
 
-def page_range_text(first: int, last: int) -> str:
+def page_range_text(first: int | str, last: int | str) -> str:
     """ "3" or "3–4" (an en dash)."""
-    return str(first) if first == last else f"{first}\u2013{last}"
+    return str(first) if str(first) == str(last) else f"{first}\u2013{last}"
 
 
-def apa_page_pinpoint(first: int, last: int) -> str:
+def apa_page_pinpoint(first: int | str, last: int | str) -> str:
     """APA 7, 8.13: "p. 3", "pp. 3–4"."""
-    return f"p. {first}" if first == last else f"pp. {page_range_text(first, last)}"
+    return f"p. {first}" if str(first) == str(last) else f"pp. {page_range_text(first, last)}"
 
 
 def paragraphs_on_pages(
@@ -225,7 +244,9 @@ __all__ = [
     "page_range_text",
     "paragraphs_on_pages",
     "parse_page_range",
+    "printed_page",
     "quote_pages",
+    "record_page_labels",
     "record_page_map",
     "record_page_starts",
     "select_pages",

@@ -101,6 +101,7 @@ class QuoteMatch:
     fragment_checked_against: str = ""  # the rendered text the fragment was verified on
     fragment_problem: str | None = None  # why there is no fragment
     pages: tuple[int, int] | None = None  # a PDF record: the first and last page of the quote
+    printed_pages: tuple[str, str] | None = None  # those pages' numbers as printed
     page_link: str | None = None  # the archived copy (or the original) at that page: #page=N
 
     @property
@@ -108,7 +109,7 @@ class QuoteMatch:
         """ "para. 6", or "paras. 6–7" for a quote that spans paragraphs (APA 7, 8.28);
         for a PDF record the pages, "p. 3" or "pp. 3–4" (8.13)."""
         if self.pages is not None:
-            return page_pinpoints(*self.pages)["apa"]
+            return page_pinpoints(*(self.printed_pages or self.pages))["apa"]
         if self.paragraph_end == self.paragraph:
             return f"para. {self.paragraph}"
         return f"paras. {self.paragraph}\u2013{self.paragraph_end}"
@@ -136,7 +137,11 @@ class QuoteMatch:
             "text_fragment_checked_against": self.fragment_checked_against,
             "text_fragment_problem": self.fragment_problem,
             "citation": self.citation,
-            **(document_quote_fields(self.pages, self.page_link) if self.pages else {}),
+            **(
+                document_quote_fields(self.pages, self.page_link, self.printed_pages)
+                if self.pages
+                else {}
+            ),
         }
 
 
@@ -660,7 +665,7 @@ def render_quotes(matches: Sequence[QuoteMatch], quote_format: str) -> str:
             else f"paragraphs {match.paragraph}-{match.paragraph_end}"
         )
         if match.pages is not None:
-            where = f"{where}, {page_words(*match.pages)}"
+            where = f"{where}, {page_words(*(match.printed_pages or match.pages))}"
         blocks.append(
             "\n".join(
                 [
@@ -670,7 +675,11 @@ def render_quotes(matches: Sequence[QuoteMatch], quote_format: str) -> str:
                     + " ".join(f"{match.prefix}[{match.exact}]{match.suffix}".split())
                     + "\u2026",
                     f"  {match.citation}",
-                    *([f"  {page_summary(match.pages, match.page_link)}"] if match.pages else []),
+                    *(
+                        [f"  {page_summary(match.pages, match.page_link, match.printed_pages)}"]
+                        if match.pages
+                        else []
+                    ),
                     f"  {match.text_fragment_url}"
                     if match.text_fragment_url
                     else f"  no text fragment link: {match.fragment_problem}",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from warcite.cite.documents import page_pinpoints
 from warcite.cite.source import CitationSource
-from warcite.pages import quote_pages, record_page_starts
+from warcite.pages import printed_page, quote_pages, record_page_starts
 
 if TYPE_CHECKING:
     from warcite.quote import QuoteMatch
@@ -61,36 +61,45 @@ def with_pages(
         )
     else:
         first, last = quote_pages(page_map, match.paragraph, match.paragraph_end)
-    link, _target = page_link(source, first)
+    link, _target = page_link(source, first)  # links count pages from 1, as viewers do
+    printed = (printed_page(source.page_labels, first), printed_page(source.page_labels, last))
     return replace(
         match,
         pages=(first, last),
+        printed_pages=printed,
         page_link=link,
         text_fragment_url=None,
         fragment_problem=NO_FRAGMENT_FOR_PDF,
     )
 
 
-def page_words(first: int, last: int) -> str:
-    return f"page {first}" if first == last else f"pages {first}-{last}"
+def page_words(first: int | str, last: int | str) -> str:
+    return f"page {first}" if str(first) == str(last) else f"pages {first}-{last}"
 
 
-def document_quote_fields(pages: tuple[int, int] | None, link: str | None) -> dict[str, Any]:
-    """The quote's JSON fields for a PDF record: pages, the pinpoint in each style, the link."""
+def document_quote_fields(
+    pages: tuple[int, int] | None, link: str | None, printed: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """The quote's JSON fields for a PDF record: its pages (counted from 1 in the file), the
+    pages as printed, the pinpoint in each style (of the printed pages), the link."""
     if pages is None:
         return {}
+    printed = printed or (str(pages[0]), str(pages[1]))
     return {
         "pages": {"first": pages[0], "last": pages[1]},
-        "pinpoints": page_pinpoints(*pages),
+        "printed_pages": {"first": printed[0], "last": printed[1]},
+        "pinpoints": page_pinpoints(*printed),
         "page_link": link,
     }
 
 
-def page_summary(pages: tuple[int, int] | None, link: str | None) -> str:
+def page_summary(
+    pages: tuple[int, int] | None, link: str | None, printed: tuple[str, str] | None = None
+) -> str:
     """One line: the pinpoint in each style and the page link."""
     if pages is None:
         return ""
-    forms = page_pinpoints(*pages)
+    forms = page_pinpoints(*(printed or pages))
     return (
         f"{forms['apa']} (APA), {forms['mla']} (MLA), {forms['chicago']} (Chicago); "
         f"page link: {link}"

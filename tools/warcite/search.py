@@ -30,7 +30,7 @@ from typing import Any
 from warcite.catalog import CatalogEntry
 from warcite.errors import UsageError, WarciteError
 from warcite.index import IndexSync, entries, open_index
-from warcite.pages import apa_page_pinpoint, page_range_text, record_page_map
+from warcite.pages import apa_page_pinpoint, page_range_text, printed_page, record_page_map
 
 MAX_QUERY_CHARACTERS = 1000
 MAX_TERMS = 64
@@ -203,8 +203,11 @@ def search(
         number = int(paragraph) if field == "text" else None
         pages = _pages_of(project_root / path, number) if number and source is not None else None
         pinpoint = f"para. {number}" if number else None
-        if pages is not None:  # a PDF record: its page, not its paragraph
-            pinpoint = apa_page_pinpoint(*pages)
+        if pages is not None:  # a PDF record: its page as printed, not its paragraph
+            labels = source.page_labels if source is not None else None
+            pinpoint = apa_page_pinpoint(
+                printed_page(labels, pages[0]), printed_page(labels, pages[1])
+            )
         in_text = (
             apa_in_text(source, pinpoint=pinpoint)
             if source is not None

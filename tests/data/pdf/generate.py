@@ -72,6 +72,8 @@ class Spec:
     soft_hyphens: bool = False
     indent: bool = False  # paragraphs marked by a first-line indent, no space between
     body_offset: float = 0.0  # body text set further right than the headings (manuals)
+    first_page_number: int = 1  # the number printed on the first page (an offprint: 245)
+    label_pages: bool = False  # write the printed numbers as the PDF's own /PageLabels too
     font: str = "DejaVuSerif"
     body_size: float = 10.5
     width: float | None = None  # narrower text block (forces more lines)
@@ -349,8 +351,10 @@ def draw(spec: Spec, pdf, setter: Typesetter) -> None:  # type: ignore[no-untype
         pdf.set_font(spec.font, "", 8.5)
         if spec.header and number > 1:
             pdf.text(MARGIN, 52.0, spec.header)
+        if spec.label_pages and number == 1:
+            pdf.set_page_label("D", None, spec.first_page_number)
         if spec.page_numbers == "plain":
-            label = str(number)
+            label = str(number + spec.first_page_number - 1)
             pdf.text(PAGE_WIDTH / 2 - pdf.get_string_width(label) / 2, PAGE_HEIGHT - 40.0, label)
         elif spec.page_numbers == "page":
             label = f"Page {number} of {count}"
@@ -381,6 +385,9 @@ def build(spec: Spec) -> dict[str, object]:
         "error": spec.error,
         "pages": pages,
         "scanned_pages": [pages] if spec.image_page else [],
+        "page_labels": [str(spec.first_page_number + n) for n in range(pages)]
+        if spec.first_page_number != 1
+        else None,
         "blocks": [] if spec.error else expected,
         "metadata": spec.expected_metadata,
     }
@@ -886,6 +893,35 @@ def specs() -> list[Spec]:
     for number, section in enumerate(["Scope", "Sampling", "Interviews"]):
         spec.blocks.append(Block(f"{number + 1} {section}", "heading"))
         spec.blocks.extend(_paragraphs(95 + number, 2, 60))
+
+    spec = report(
+        "offprint",
+        info={"Title": "Water Prices and Rural Incomes", "Author": "Lucia Moreno"},
+        page_numbers="plain",
+        first_page_number=245,
+        label_pages=True,
+        note="a journal offprint: pages printed 245-247, and the same /PageLabels",
+        expected_metadata={
+            "title": "Water Prices and Rural Incomes",
+            "authors": ["Lucia Moreno"],
+            "type": "document",
+        },
+    )
+    spec.blocks = [Block("Water Prices and Rural Incomes", "title"), *_paragraphs(110, 8, 110)]
+
+    spec = report(
+        "chapter-excerpt",
+        info={"Title": "Municipal Water Tariffs", "Author": "Kofi Boateng"},
+        page_numbers="plain",
+        first_page_number=17,
+        note="a book chapter: pages printed from 17, without /PageLabels",
+        expected_metadata={
+            "title": "Municipal Water Tariffs",
+            "authors": ["Kofi Boateng"],
+            "type": "document",
+        },
+    )
+    spec.blocks = [Block("Municipal Water Tariffs", "title"), *_paragraphs(120, 8, 110)]
 
     spec = report(
         "scanned-appendix",

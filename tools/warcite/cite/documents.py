@@ -32,15 +32,17 @@ from warcite.cite.titles import ends_with_end_punctuation, short_title, title_ca
 from warcite.errors import CitationError
 
 
-def page_range(first: int, last: int | None = None) -> str:
+def page_range(first: int | str, last: int | str | None = None) -> str:
     last = first if last is None else last
-    return str(first) if first == last else f"{first}\u2013{last}"
+    return str(first) if str(first) == str(last) else f"{first}\u2013{last}"
 
 
-def page_pinpoints(first: int, last: int | None = None) -> dict[str, str]:
-    """The page pinpoint in each style's form: {"apa": "p. 3", "mla": "3", "chicago": "3"}."""
+def page_pinpoints(first: int | str, last: int | str | None = None) -> dict[str, str]:
+    """The page pinpoint in each style's form: {"apa": "p. 3", "mla": "3", "chicago": "3"}.
+
+    ``first`` and ``last`` are the pages as printed (page labels: "245", "xii")."""
     pages = page_range(first, last)
-    apa = f"p. {pages}" if last is None or first == last else f"pp. {pages}"
+    apa = f"p. {pages}" if last is None or str(first) == str(last) else f"pp. {pages}"
     return {"apa": apa, "mla": pages, "chicago": pages}
 
 
@@ -119,7 +121,11 @@ def apa_document(
 
 
 def apa_document_in_text(
-    source: CitationSource, first: int, last: int | None = None, *, markup: Markup = Markup.PLAIN
+    source: CitationSource,
+    first: int | str,
+    last: int | str | None = None,
+    *,
+    markup: Markup = Markup.PLAIN,
 ) -> str:
     """APA 7 parenthetical citation with a page pinpoint (8.13): "(Keller & Olsen, 2023, p. 3)"."""
     return apa_in_text(source, pinpoint=page_pinpoints(first, last)["apa"], markup=markup)
@@ -185,7 +191,11 @@ def mla_document(
 
 
 def mla_in_text(
-    source: CitationSource, first: int, last: int | None = None, *, markup: Markup = Markup.PLAIN
+    source: CitationSource,
+    first: int | str,
+    last: int | str | None = None,
+    *,
+    markup: Markup = Markup.PLAIN,
 ) -> str:
     """MLA 9 parenthetical citation with pages and no "p." (6.21): "(Keller and Olsen 3)".
 
@@ -219,7 +229,7 @@ def chicago_document_note(
     markup: Markup = Markup.PLAIN,
     name_order: str = "style",
     note_number: int | None = 1,
-    pages: tuple[int, int] | None = None,
+    pages: tuple[int | str, int | str] | None = None,
 ) -> str:
     """Chicago 17 full note with an optional page pinpoint (14.146).
 
@@ -274,7 +284,7 @@ def chicago_document_short_note(
     *,
     markup: Markup = Markup.PLAIN,
     note_number: int | None = None,
-    pages: tuple[int, int] | None = None,
+    pages: tuple[int | str, int | str] | None = None,
 ) -> str:
     """Chicago 17 shortened note (14.29): ``Keller and Olsen, *Municipal Budgets*, 3.``"""
     title = short_title(title_case(source.title, source.language))
@@ -426,7 +436,14 @@ def pinpointed_citation(
             text = note[:-1] + f", {label} {number}."
             return f"{note_number or 1}. {text}"
         raise CitationError("a web page's pinpoint is a paragraph: use apa, mla or chicago-note")
-    if source.page_count is not None and last > source.page_count:
+    if source.page_labels:  # pinpoints are the printed page numbers
+        missing = [str(page) for page in (first, last) if str(page) not in source.page_labels]
+        if missing:
+            raise CitationError(
+                f"page {missing[0]} does not exist: the document's pages are numbered "
+                f"{source.page_labels[0]} to {source.page_labels[-1]} as printed"
+            )
+    elif source.page_count is not None and last > source.page_count:
         raise CitationError(
             f"page {last} does not exist: the document has {source.page_count} pages"
         )

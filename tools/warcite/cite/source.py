@@ -162,6 +162,7 @@ class CitationSource:
     doi: str | None = None  # documents: a DOI printed in or declared by the document
     isbn: str | None = None
     page_count: int | None = None
+    page_labels: tuple[str, ...] | None = None  # the pages' printed numbers, when not 1..N
 
 
 def citation_source(
@@ -262,11 +263,13 @@ def _document_fields(record: Mapping[str, Any], genre: str | None) -> dict[str, 
         return {}
     pages = text.get("pages") if isinstance(text, Mapping) else None
     count = pages.get("count") if isinstance(pages, Mapping) else None
+    labels = pages.get("labels") if isinstance(pages, Mapping) else None
     return {
         "document_type": document_type(genre),
         "doi": _evidence_value(work.get("doi")) if isinstance(work, Mapping) else None,
         "isbn": _evidence_value(work.get("isbn")) if isinstance(work, Mapping) else None,
         "page_count": count if isinstance(count, int) else None,
+        "page_labels": tuple(labels) if isinstance(labels, list) and labels else None,
     }
 
 

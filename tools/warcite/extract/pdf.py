@@ -116,6 +116,7 @@ class PdfLayout:
     info: dict[str, str] = field(default_factory=dict)
     xmp: str | None = None
     encrypted: bool = False
+    labels: tuple[str, ...] | None = None  # the document's page labels (/PageLabels)
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ def layout_from_json(result: dict[str, Any]) -> PdfLayout:
         {str(k): str(v) for k, v in (result.get("info") or {}).items()},
         result.get("xmp"),
         bool(result.get("encrypted")),
+        tuple(str(label) for label in result["labels"]) if result.get("labels") else None,
     )
 
 
@@ -262,6 +264,33 @@ def furniture(pages: Sequence[PdfPage]) -> set[tuple[int, int]]:
             ):
                 found.add((page.number, index))
     return found
+
+
+def page_labels(layout: PdfLayout) -> tuple[str, ...] | None:
+    """The page numbers as printed, when they are not 1, 2, 3, ...: the document's own page
+    labels, else the printed page numbers (the furniture) when they run at a constant offset
+    from the page count on at least two thirds of the pages that print one (a journal
+    article starting on page 245).  None when the pages are numbered from 1."""
+    count = len(layout.pages)
+    if layout.labels is not None and len(layout.labels) == count:
+        plain = tuple(str(number) for number in range(1, count + 1))
+        return None if layout.labels == plain else layout.labels
+    offsets: Counter[int] = Counter()
+    numbered = 0
+    for page in layout.pages:
+        for line in page.lines:
+            if _in_band(line, page) and _PAGE_NUMBER.match(line.text):
+                digits = re.findall(r"\d+", line.text)
+                if digits:
+                    numbered += 1
+                    offsets[int(digits[0]) - page.number] += 1
+                    break
+    if not offsets or numbered < 2:
+        return None
+    offset, seen = offsets.most_common(1)[0]
+    if offset == 0 or seen * 3 < numbered * 2 or offset < -count:
+        return None
+    return tuple(str(page.number + offset) for page in layout.pages)
 
 
 # --------------------------------------------------------------------------- reading order
@@ -597,6 +626,7 @@ def extract_pdf(
         extractor_version=__version__,
         warnings=tuple(warnings),
         page_count=len(layout.pages),
+        page_labels=page_labels(layout),
         container_title=metadata.container_title,
         doi=metadata.doi,
         isbn=metadata.isbn,
@@ -618,6 +648,7 @@ __all__ = [
     "is_pdf",
     "layout_from_json",
     "normalize_pdf_text",
+    "page_labels",
     "page_starts",
     "paragraphs_from_layout",
     "read_layout",

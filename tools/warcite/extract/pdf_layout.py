@@ -15,6 +15,7 @@ and time exhaustion to ``limits``).
 
 from __future__ import annotations
 
+import itertools
 import json
 import statistics
 import sys
@@ -122,7 +123,13 @@ def read_pdf(data: bytes) -> dict[str, Any]:
         )
     if not pages:
         return {"error": "damaged", "message": "the PDF has no pages that can be read"}
+    labels: list[str] | None = None
+    try:  # the document's own page labels (/PageLabels): "xii", "245", "A-3"
+        labels = [str(label) for label in itertools.islice(document.get_page_labels(), len(pages))]
+    except Exception:  # PDFNoPageLabels, or a malformed number tree
+        labels = None
     return {
+        "labels": labels if labels and len(labels) == len(pages) else None,
         "pages": pages,
         "info": info,
         "xmp": xmp,
