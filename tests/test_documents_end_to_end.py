@@ -249,6 +249,8 @@ def test_cite_in_every_style(project: Path, monkeypatch: pytest.MonkeyPatch) -> 
     report = _run(project, monkeypatch, "cite", "informal-work", "--style", "biblatex").stdout
     assert report.startswith("@report{") and "type = {Working paper}" in report
     assert "institution = {Korea Institute for Labour Research}" in report
+    classic = _run(project, monkeypatch, "cite", "household-savings", "--style", "bibtex").stdout
+    assert classic.startswith("@article{") and "journal = {Journal of Public Economics" in classic
     too_far = _run(project, monkeypatch, "cite", "informal-work", "--pinpoint", "99")
     assert too_far.exit_code == 6 and "does not exist" in too_far.stderr
     no_place = _run(

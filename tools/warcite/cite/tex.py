@@ -277,7 +277,31 @@ def bibtex(source: CitationSource) -> str:
         f"{note_text}. {_archived_sentence(source)}" if note_text else _archived_sentence(source)
     )
     fields.append(("note", _braced(note_text)))
+    if source.document_type in ("report", "article-journal"):  # a PDF: btxdoc's own types
+        return bibtex_document(source, fields)
     return _render("misc", entry_key(source), fields)
+
+
+def bibtex_document(source: CitationSource, fields: list[tuple[str, str]]) -> str:
+    """A document's classic BibTeX entry (btxdoc): ``@techreport`` with ``institution`` and
+    ``type`` (its genre), or ``@article`` with ``journal``; the URL and the archived copy in
+    ``note`` (btxdoc's types have no url field), ``doi`` when known."""
+    kept = [(name, value) for name, value in fields if name not in ("howpublished", "note")]
+    url = f"\\url{{{_url_argument(source.url)}}}"
+    if source.document_type == "report":
+        only = source.authors[0] if len(source.authors) == 1 else None
+        institution = source.publisher or (only.literal if only and only.is_organization else None)
+        if institution:
+            kept.append(("institution", _braced(escape(institution))))
+        kept.append(("type", _braced(escape(source.genre or "Report"))))
+        entry_type = "techreport"
+    else:
+        kept.append(("journal", _braced(escape(source.container_title or ""))))
+        entry_type = "article"
+    if source.doi:
+        kept.append(("doi", _braced(escape(source.doi))))
+    kept.append(("note", _braced(f"{url}. {_archived_sentence(source)}")))
+    return _render(entry_type, entry_key(source), kept)
 
 
 __all__ = [
@@ -285,6 +309,7 @@ __all__ = [
     "biblatex",
     "biblatex_document",
     "bibtex",
+    "bibtex_document",
     "bibtex_name",
     "entry_key",
     "escape",
