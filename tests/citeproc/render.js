@@ -1,7 +1,8 @@
 // Render CSL-JSON items with citeproc-js (the npm package "citeproc", pinned by
 // package-lock.json). Used by tests/test_cite_citeproc.py.
 //
-// stdin: {"jobs": [{"style": PATH, "locale": PATH, "item": {CSL-JSON item}}]}
+// stdin: {"jobs": [{"style": PATH, "locale": PATH, "item": {CSL-JSON item},
+//                   "locator": optional pinpoint ("3"), "label": its label (default "page")}]}
 // stdout: [{"bibliography": HTML string, "note": HTML string}] in the same order:
 // the item's reference-list entry and its first (full) note citation, in citeproc's
 // html output format (italics as <i>). One engine per style: building one is slow.
@@ -38,7 +39,9 @@ const results = input.jobs.map((job) => {
   engine.updateItems([id]);
   const bibliography = engine.makeBibliography();
   const entry = bibliography ? bibliography[1].join("").trim() : "";
-  const note = engine.makeCitationCluster([{ id: id }]);
+  // an optional pinpoint: job.locator ("3") with job.label ("page")
+  const cite = job.locator ? { id: id, locator: job.locator, label: job.label || "page" } : { id: id };
+  const note = engine.makeCitationCluster([cite]);
   engine.updateItems([]);
   return { bibliography: entry, note: note };
 });

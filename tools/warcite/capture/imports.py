@@ -70,6 +70,8 @@ def _media_type_of(path: Path, data: bytes, media_type: str | None) -> str:
                     return "application/warc"
         except (OSError, EOFError):
             pass
+    if name.endswith(".pdf") or data.lstrip()[:5] == b"%PDF-":
+        return "application/pdf"
     if name.endswith(_HTML_SUFFIXES):
         return "text/html"
     if name.endswith(_TEXT_SUFFIXES):
@@ -268,10 +270,10 @@ def import_file(
                 observed_at=observed_at,
                 source_package=source_package,
             )
-        if base_type not in ("text/html", "application/xhtml+xml", "text/plain"):
+        if base_type not in ("text/html", "application/xhtml+xml", "text/plain", "application/pdf"):
             raise CaptureError(
-                f"{source} is {detected}, not HTML, text or a WARC; warcite imports saved "
-                "HTML pages, plain-text transcripts and WARC files (use --media-type if the "
+                f"{source} is {detected}, not HTML, text or a WARC, nor a PDF; warcite imports saved "
+                "HTML pages, plain-text transcripts, PDFs and WARC files (use --media-type if the "
                 "guess is wrong)"
             )
         if url is None:
@@ -317,6 +319,13 @@ def _import_document(
         description = (
             f"Import, not a live capture: a plain-text transcript of {original} supplied by "
             "the user; it is the page's text, not the bytes the URL returned."
+        )
+    elif detected.split(";", 1)[0].strip().lower() == "application/pdf":
+        method = "import-document"
+        target = f"urn:import:{original}"
+        description = (
+            f"Import, not a live capture: a PDF file of {original} supplied by the user; "
+            "warcite cannot tell whether it is byte for byte what the URL returned."
         )
     else:
         method = "import-html"

@@ -21,6 +21,7 @@ from typing import Any
 
 from warcite.cite.author_date import chicago_author_date, chicago_author_date_in_text
 from warcite.cite.csl import csl_data, csl_json
+from warcite.cite.documents import document_citation, pinpointed_citation
 from warcite.cite.markup import Markup
 from warcite.cite.names import NAME_ORDERS
 from warcite.cite.ris import ris
@@ -49,8 +50,13 @@ def format_citation(
     markup: Markup | str = Markup.PLAIN,
     name_order: str = "style",
     note_number: int | None = None,
+    pinpoint: str | None = None,
 ) -> str:
     """The citation of ``source`` in ``style`` (one of :data:`STYLES`).
+
+    ``pinpoint`` ("3", "3-4") cites a page or page range of a document, a paragraph of a
+    web page: APA and MLA then give their parenthetical citation, Chicago notes the note
+    with it (:func:`warcite.cite.documents.pinpointed_citation`).
 
     ``markup`` marks italics in the prose styles (the data formats ignore it);
     ``name_order`` is "style" or "family-first" (see warcite.cite.names);
@@ -67,6 +73,16 @@ def format_citation(
         raise CitationError(
             f"unknown name order {name_order!r}; choose one of {', '.join(NAME_ORDERS)}"
         )
+    if pinpoint is not None:
+        return pinpointed_citation(
+            source, style, pinpoint, markup=chosen, name_order=name_order, note_number=note_number
+        )
+    if source.document_type is not None:  # a PDF: report, journal article or document
+        cited = document_citation(
+            source, style, markup=chosen, name_order=name_order, note_number=note_number
+        )
+        if cited is not None:
+            return cited
     prose: dict[str, Callable[..., str]] = {
         "apa": apa,
         "mla": mla,
@@ -104,6 +120,7 @@ def cite(
     name_order: str = "style",
     note_number: int | None = None,
     text: str | None = None,
+    pinpoint: str | None = None,
 ) -> str:
     """The citation of a record (a dict, docs/record-format.md) in ``style``.
 
@@ -112,7 +129,12 @@ def cite(
     """
     source = citation_source(record, config=config, text=text)
     return format_citation(
-        source, style, markup=markup, name_order=name_order, note_number=note_number
+        source,
+        style,
+        markup=markup,
+        name_order=name_order,
+        note_number=note_number,
+        pinpoint=pinpoint,
     )
 
 

@@ -34,6 +34,8 @@ def csl_name(name: Name, name_order: str = "style") -> dict[str, Any]:
 def csl_type(source: CitationSource) -> str:
     """ "article-newspaper" for an article of a news or opinion periodical (the record's
     genre says so), "webpage" otherwise: the same evidence as RIS NEWS/ELEC."""
+    if source.document_type is not None:  # a PDF: report, article-journal or document
+        return source.document_type
     return "article-newspaper" if source.periodical else "webpage"
 
 
@@ -66,6 +68,8 @@ def csl_data(source: CitationSource, *, name_order: str = "style") -> dict[str, 
         or source.publisher.casefold() != source.container_title.casefold()
     ):
         item["publisher"] = source.publisher
+    if source.document_type is not None:
+        document_fields(item, source)
     item["URL"] = source.url
     if source.accessed is not None:
         item["accessed"] = {"date-parts": [source.accessed.parts]}
@@ -76,9 +80,27 @@ def csl_data(source: CitationSource, *, name_order: str = "style") -> dict[str, 
     return item
 
 
+def document_fields(item: dict[str, Any], source: CitationSource) -> None:
+    """A document's fields: the journal only for an article (a report's or document's
+    container is no site), its publisher even when it is the author (APA 10.4 leaves it
+    out, the processor decides), DOI, ISBN and its number of pages."""
+    if source.document_type != "article-journal":
+        item.pop("container-title", None)
+    else:  # the type says it: a genre "Journal article" would be printed as a description
+        item.pop("genre", None)
+    if source.publisher:
+        item["publisher"] = source.publisher
+    if source.doi:
+        item["DOI"] = source.doi
+    if source.isbn:
+        item["ISBN"] = source.isbn
+    if source.page_count:
+        item["number-of-pages"] = str(source.page_count)
+
+
 def csl_json(source: CitationSource, *, name_order: str = "style") -> str:
     """The CSL-JSON item as JSON text: a one-item array, as Zotero and pandoc import it."""
     return json.dumps([csl_data(source, name_order=name_order)], ensure_ascii=False, indent=2)
 
 
-__all__ = ["csl_data", "csl_json", "csl_name", "csl_type"]
+__all__ = ["csl_data", "csl_json", "csl_name", "csl_type", "document_fields"]

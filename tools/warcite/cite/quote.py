@@ -41,8 +41,16 @@ from warcite.cite.fragments import (
     render_lines,
 )
 from warcite.cite.markup import Markup
+from warcite.cite.quote_pages import (
+    document_quote_fields,
+    page_pinpoints,
+    page_summary,
+    page_words,
+    with_pages,
+)
 from warcite.core.config import Config
 from warcite.core.errors import CitationError, RecordError, WarciteError
+from warcite.core.pages import record_page_map
 
 CONTEXT_LENGTH = 32
 """Characters of prefix and suffix in a TextQuoteSelector."""
@@ -92,10 +100,16 @@ class QuoteMatch:
     text_path: str
     fragment_checked_against: str = ""  # the rendered text the fragment was verified on
     fragment_problem: str | None = None  # why there is no fragment
+    pages: tuple[int, int] | None = None  # a PDF record: the first and last page of the quote
+    printed_pages: tuple[str, str] | None = None  # those pages' numbers as printed
+    page_link: str | None = None  # the archived copy (or the original) at that page: #page=N
 
     @property
     def pinpoint(self) -> str:
-        """ "para. 6", or "paras. 6–7" for a quote that spans paragraphs (APA 7, 8.28)."""
+        """ "para. 6", or "paras. 6–7" for a quote that spans paragraphs (APA 7, 8.28);
+        for a PDF record the pages, "p. 3" or "pp. 3–4" (8.13)."""
+        if self.pages is not None:
+            return page_pinpoints(*(self.printed_pages or self.pages))["apa"]
         if self.paragraph_end == self.paragraph:
             return f"para. {self.paragraph}"
         return f"paras. {self.paragraph}\u2013{self.paragraph_end}"
@@ -123,6 +137,11 @@ class QuoteMatch:
             "text_fragment_checked_against": self.fragment_checked_against,
             "text_fragment_problem": self.fragment_problem,
             "citation": self.citation,
+            **(
+                document_quote_fields(self.pages, self.page_link, self.printed_pages)
+                if self.pages
+                else {}
+            ),
         }
 
 
@@ -536,6 +555,7 @@ def find_quotes(
         raise CitationError(_not_found_message(record, text, phrase, paragraphs, ignore_case))
 
     source = citation_source(record, config=config, text=text)
+    page_map = record_page_map(record)
     text_path = str((record.get("text") or {}).get("path") or "")
     if page is None:
         page = render_lines(text, source="the record's clean text only")
@@ -569,6 +589,9 @@ def find_quotes(
             fragment_checked_against=checked,
             fragment_problem=problem,
         )
+        if page_map is not None:  # a PDF: pages, a link to the page, no text fragment
+            starts = {paragraph.number: paragraph.start for paragraph in paragraphs}
+            match = with_pages(match, source, page_map, record, starts)
         citation = apa_in_text(source, pinpoint=match.pinpoint, markup=markup)
         matches.append(replace(match, citation=citation))
     return matches
@@ -641,6 +664,8 @@ def render_quotes(matches: Sequence[QuoteMatch], quote_format: str) -> str:
             if match.paragraph == match.paragraph_end
             else f"paragraphs {match.paragraph}-{match.paragraph_end}"
         )
+        if match.pages is not None:
+            where = f"{where}, {page_words(*(match.printed_pages or match.pages))}"
         blocks.append(
             "\n".join(
                 [
@@ -650,13 +675,18 @@ def render_quotes(matches: Sequence[QuoteMatch], quote_format: str) -> str:
                     + " ".join(f"{match.prefix}[{match.exact}]{match.suffix}".split())
                     + "\u2026",
                     f"  {match.citation}",
+                    *(
+                        [f"  {page_summary(match.pages, match.page_link, match.printed_pages)}"]
+                        if match.pages
+                        else []
+                    ),
                     f"  {match.text_fragment_url}"
                     if match.text_fragment_url
                     else f"  no text fragment link: {match.fragment_problem}",
                 ]
             )
         )
-    checked = sorted({match.fragment_checked_against for match in matches if match})
+    checked = sorted({m.fragment_checked_against for m in matches if m.pages is None})
     if checked and checked != [""]:
         blocks.append(
             "Text Fragment links checked with the Text Fragments matching algorithm against "

@@ -31,9 +31,14 @@ def ris_name(name: Name) -> str:
     return ", ".join(parts)
 
 
+RIS_DOCUMENT_TYPES = {"report": "RPRT", "article-journal": "JOUR", "document": "GEN"}
+"""RIS types of documents (PDF records), by CSL type."""
+
+
 def ris(source: CitationSource) -> str:
     """The RIS record for the archived copy of the work."""
-    lines = [("TY", "NEWS" if source.periodical else "ELEC")]
+    kind = RIS_DOCUMENT_TYPES.get(source.document_type or "")  # a PDF: RPRT, JOUR, GEN
+    lines = [("TY", kind or ("NEWS" if source.periodical else "ELEC"))]
     lines += [("AU", ris_name(author)) for author in source.authors]
     lines.append(("TI", source.title))
     if source.container_title:
@@ -44,6 +49,10 @@ def ris(source: CitationSource) -> str:
         lines.append(("DA", ris_date(source.issued)))
         lines.append(("PY", str(source.issued.year)))
     lines.append(("UR", source.url))
+    if source.doi:  # documents (PDF records)
+        lines.append(("DO", source.doi))
+    if source.isbn:
+        lines.append(("SN", source.isbn))
     if source.accessed is not None:
         lines.append(("Y2", ris_date(source.accessed)))
     if source.genre:
@@ -59,4 +68,4 @@ def ris(source: CitationSource) -> str:
     )
 
 
-__all__ = ["ris", "ris_name", "ris_value"]
+__all__ = ["RIS_DOCUMENT_TYPES", "ris", "ris_name", "ris_value"]

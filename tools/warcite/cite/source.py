@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from warcite.cite import titles
+from warcite.cite.document_types import document_type, is_document_record
 from warcite.core.config import Config
 from warcite.core.errors import RecordError
 
@@ -157,6 +158,11 @@ class CitationSource:
     archived: ArchivedCopy
     accessed: PartialDate | None = None  # when the page was seen on the web, if known
     periodical: bool = False  # the evidence says: an article in a news or opinion periodical
+    document_type: str | None = None  # a PDF record: report, article-journal or document
+    doi: str | None = None  # documents: a DOI printed in or declared by the document
+    isbn: str | None = None
+    page_count: int | None = None
+    page_labels: tuple[str, ...] | None = None  # the pages' printed numbers, when not 1..N
 
 
 def citation_source(
@@ -251,6 +257,7 @@ def citation_source(
         archived=archived,
         accessed=accessed,
         periodical=is_periodical(work),
+        **_document_fields(record, genre),
     )
 
 
@@ -287,6 +294,23 @@ def is_periodical(work: Mapping[str, Any]) -> bool:
         and _NEWS_ARTICLE_TYPE.search(item["raw"]) is not None
         for item in evidence
     )
+
+
+def _document_fields(record: Mapping[str, Any], genre: str | None) -> dict[str, Any]:
+    """The fields only documents (PDF records) have: CSL type, DOI, ISBN, page count."""
+    work, text = record.get("work"), record.get("text")
+    if not is_document_record(record.get("capture"), text):
+        return {}
+    pages = text.get("pages") if isinstance(text, Mapping) else None
+    count = pages.get("count") if isinstance(pages, Mapping) else None
+    labels = pages.get("labels") if isinstance(pages, Mapping) else None
+    return {
+        "document_type": document_type(genre),
+        "doi": _evidence_value(work.get("doi")) if isinstance(work, Mapping) else None,
+        "isbn": _evidence_value(work.get("isbn")) if isinstance(work, Mapping) else None,
+        "page_count": count if isinstance(count, int) else None,
+        "page_labels": tuple(labels) if isinstance(labels, list) and labels else None,
+    }
 
 
 def without_credentials(url: str) -> str:

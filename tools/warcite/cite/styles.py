@@ -56,7 +56,7 @@ def _authors_as_publisher(source: CitationSource) -> tuple[Name, ...]:
 # ----------------------------------------------------------------------------- APA 7
 
 
-def _apa_authors(authors: tuple[Name, ...], name_order: str) -> str:
+def apa_authors(authors: tuple[Name, ...], name_order: str) -> str:
     formatted = [n.apa(author, name_order) for author in authors]
     if len(formatted) > APA_MAX_AUTHORS:
         return f"{', '.join(formatted[: APA_MAX_AUTHORS - 1])}, . . . {formatted[-1]}"
@@ -79,7 +79,7 @@ def apa(source: CitationSource, *, markup: Markup = Markup.PLAIN, name_order: st
     date = f"({apa_date(source.issued)})."
     parts = []
     if authors:
-        parts += [markup.text(n.end_with_period(_apa_authors(authors, name_order))), date, title]
+        parts += [markup.text(n.end_with_period(apa_authors(authors, name_order))), date, title]
     else:
         parts += [title, date]
     site = source.container_title
@@ -131,7 +131,7 @@ def apa_in_text(
 # ----------------------------------------------------------------------------- MLA 9
 
 
-def _mla_authors(authors: tuple[Name, ...], name_order: str) -> str:
+def mla_authors(authors: tuple[Name, ...], name_order: str) -> str:
     # MLA 9, 5.6: one author inverted; two: "Last, First, and First Last"; three or more:
     # the first, inverted, followed by "et al."
     first = n.inverted(authors[0], name_order)
@@ -164,7 +164,7 @@ def mla(source: CitationSource, *, markup: Markup = Markup.PLAIN, name_order: st
     authors = _authors_as_publisher(source)
     parts = []
     if authors:
-        parts.append(markup.text(n.end_with_period(_mla_authors(authors, name_order))))
+        parts.append(markup.text(n.end_with_period(mla_authors(authors, name_order))))
     parts.append(quoted_title(source, markup, "."))
     container = []
     if source.container_title:

@@ -275,7 +275,35 @@ def biblatex(source: CitationSource) -> str:
     if source.genre:
         fields.append(("note", _braced(escape(source.genre))))
     fields.append(("addendum", _braced(_archived_sentence(source))))
+    if source.document_type is not None:  # a PDF: @report, @article or @online
+        return biblatex_document(source, fields)
     return _render("online", entry_key(source), fields)
+
+
+def biblatex_document(source: CitationSource, fields: list[tuple[str, str]]) -> str:
+    """A document's biblatex entry (manual 2.1.1): ``@report`` with ``type`` (its genre) and
+    ``institution`` (its publisher), ``@article`` with ``journaltitle``, else ``@online``;
+    ``doi`` and ``isbn`` when known."""
+    rename = {"organization": "institution"} if source.document_type == "report" else {}
+    if source.document_type == "article-journal":
+        rename = {"organization": "journaltitle"}
+    kept = [(rename.get(name, name), value) for name, value in fields]
+    if source.document_type != "document":  # the genre is the entry type (and report type)
+        kept = [(name, value) for name, value in kept if name != "note"]
+    if source.document_type == "report":
+        kept.append(("type", _braced(escape(source.genre or "Report"))))
+        only = source.authors[0] if len(source.authors) == 1 else None
+        institution = source.publisher or (only.literal if only and only.is_organization else None)
+        if not any(name == "institution" for name, _ in kept) and institution:
+            kept.append(("institution", _braced(escape(institution))))
+    if source.doi:
+        kept.append(("doi", _braced(escape(source.doi))))
+    if source.isbn:
+        kept.append(("isbn", _braced(escape(source.isbn))))
+    entry_type = {"report": "report", "article-journal": "article"}.get(
+        source.document_type or "", "online"
+    )
+    return _render(entry_type, entry_key(source), kept)
 
 
 def bibtex(source: CitationSource) -> str:
@@ -295,7 +323,31 @@ def bibtex(source: CitationSource) -> str:
         f"{note_text}. {_archived_sentence(source)}" if note_text else _archived_sentence(source)
     )
     fields.append(("note", _braced(note_text)))
+    if source.document_type in ("report", "article-journal"):  # a PDF: btxdoc's own types
+        return bibtex_document(source, fields)
     return _render("misc", entry_key(source), fields)
+
+
+def bibtex_document(source: CitationSource, fields: list[tuple[str, str]]) -> str:
+    """A document's classic BibTeX entry (btxdoc): ``@techreport`` with ``institution`` and
+    ``type`` (its genre), or ``@article`` with ``journal``; the URL and the archived copy in
+    ``note`` (btxdoc's types have no url field), ``doi`` when known."""
+    kept = [(name, value) for name, value in fields if name not in ("howpublished", "note")]
+    url = f"\\url{{{_url_argument(source.url)}}}"
+    if source.document_type == "report":
+        only = source.authors[0] if len(source.authors) == 1 else None
+        institution = source.publisher or (only.literal if only and only.is_organization else None)
+        if institution:
+            kept.append(("institution", _braced(escape(institution))))
+        kept.append(("type", _braced(escape(source.genre or "Report"))))
+        entry_type = "techreport"
+    else:
+        kept.append(("journal", _braced(escape(source.container_title or ""))))
+        entry_type = "article"
+    if source.doi:
+        kept.append(("doi", _braced(escape(source.doi))))
+    kept.append(("note", _braced(f"{url}. {_archived_sentence(source)}")))
+    return _render(entry_type, entry_key(source), kept)
 
 
 __all__ = [
@@ -303,7 +355,9 @@ __all__ = [
     "TRANSLITERATIONS",
     "ascii_word",
     "biblatex",
+    "biblatex_document",
     "bibtex",
+    "bibtex_document",
     "bibtex_name",
     "entry_key",
     "escape",

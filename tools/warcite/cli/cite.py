@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import click
@@ -41,6 +42,12 @@ def _cite_load(reference: str, *, text_required: bool = True) -> tuple[Any, dict
 @click.option("--paragraph", type=int, default=None, help="Only paragraph N (1-based).")
 @click.option("--paragraphs", "paragraph_range", default=None, help="Only paragraphs A-B.")
 @click.option(
+    "--page",
+    "page_range",
+    default=None,
+    help="A PDF record: only the paragraphs printed on page N or pages A-B.",
+)
+@click.option(
     "--format",
     "text_format",
     type=click.Choice(["plain", "markdown", "json"]),
@@ -50,7 +57,11 @@ def _cite_load(reference: str, *, text_required: bool = True) -> tuple[Any, dict
 )
 @reports_errors
 def text_command(
-    record: str, paragraph: int | None, paragraph_range: str | None, text_format: str
+    record: str,
+    paragraph: int | None,
+    paragraph_range: str | None,
+    text_format: str,
+    page_range: str | None = None,
 ) -> None:
     """Print the frozen clean text of RECORD, whole or by paragraph number.
 
@@ -65,14 +76,24 @@ def text_command(
     )
     from warcite.core.errors import UsageError
 
-    if paragraph is not None and paragraph_range is not None:
-        raise UsageError("give --paragraph N or --paragraphs A-B, not both")
+    if sum(option is not None for option in (paragraph, paragraph_range, page_range)) > 1:
+        raise UsageError("give one of --paragraph N, --paragraphs A-B or --page N, not several")
     _, data, text = _cite_load(record)
     paragraphs = record_paragraphs(data, text)
     if paragraph is not None:
         paragraphs = select_paragraphs(paragraphs, paragraph)
     elif paragraph_range is not None:
         paragraphs = select_paragraphs(paragraphs, *parse_paragraph_range(paragraph_range))
+    elif page_range is not None:  # a paragraph across a page break: only its part there
+        from warcite.core.pages import page_part, parse_page_range, select_pages
+
+        numbers = select_pages(data, page_range)
+        first, last = parse_page_range(page_range)
+        paragraphs = [
+            dataclasses.replace(p, text=page_part(data, p.number, p.text, first, last))
+            for p in paragraphs
+            if p.number in numbers
+        ]
     click.echo(render_text(paragraphs, text_format, data))
 
 
@@ -147,6 +168,12 @@ def quote_command(record: str, phrase: str, ignore_case: bool, quote_format: str
     help="Wayback-style replay base URL of the archive (overrides warcite.toml).",
 )
 @click.option("--note-number", type=int, default=None, help="Number of a Chicago note.")
+@click.option(
+    "--pinpoint",
+    default=None,
+    help="A page or pages of a PDF record as printed (3, 3-4), a paragraph of a web page: APA and MLA "
+    "print their in-text citation with it, Chicago notes the note (exit 6 when out of range).",
+)
 @reports_errors
 def cite_command(
     record: str,
@@ -156,6 +183,7 @@ def cite_command(
     archive_name: str | None,
     replay_base: str | None,
     note_number: int | None,
+    pinpoint: str | None,
 ) -> None:
     """Print a citation of RECORD pointing at the original URL and the archived copy.
 
@@ -177,6 +205,7 @@ def cite_command(
             name_order=name_order,
             note_number=note_number,
             text=text,
+            pinpoint=pinpoint,
         )
     )
 

@@ -22,6 +22,7 @@ record's APA reference (warcite.cite).
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from typing import Any
 from warcite.collection.catalog import CatalogEntry
 from warcite.collection.index import IndexSync, entries, open_index
 from warcite.core.errors import UsageError, WarciteError
+from warcite.core.pages import apa_page_pinpoint, page_range_text, printed_page, record_page_map
 
 MAX_QUERY_CHARACTERS = 1000
 MAX_TERMS = 64
@@ -100,8 +102,9 @@ class SearchHit:
     field: str  # "text", or title, author, publisher, description, keywords, url
     paragraph: int | None  # 1-based paragraph number for field "text"
     snippet: str
-    in_text: str  # APA in-text citation, with "para. N" for a paragraph
+    in_text: str  # APA in-text citation, with "para. N" for a paragraph ("p. N" for a PDF)
     reference: str  # APA reference of the record
+    pages: tuple[int, int] | None = None  # a PDF record: the pages the paragraph is on
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +112,7 @@ class SearchHit:
             "path": self.path,
             "field": self.field,
             "paragraph": self.paragraph,
+            **({"pages": list(self.pages)} if self.pages else {}),
             "snippet": self.snippet,
             "citation": self.in_text,
             "reference": self.reference,
@@ -148,6 +152,18 @@ def _citations(entry: CatalogEntry, project_root: Path, config: Any) -> tuple[An
         return source, cite(record, "apa", config=config), ""
     except WarciteError as error:
         return None, "", f"(cannot cite {entry.id}: {error})"
+
+
+def _pages_of(path: Path, paragraph: int) -> tuple[int, int] | None:
+    """The pages paragraph ``paragraph`` of a PDF record is printed on (None for web pages)."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        page_map = record_page_map(record)
+    except (OSError, ValueError, WarciteError):
+        return None
+    if page_map is None or not 1 <= paragraph <= len(page_map):
+        return None
+    return page_map[paragraph - 1]
 
 
 def search(
@@ -196,8 +212,15 @@ def search(
             cited[path] = _citations(entry, project_root, config)
         source, reference, problem = cited[path]
         number = int(paragraph) if field == "text" else None
+        pages = _pages_of(project_root / path, number) if number and source is not None else None
+        pinpoint = f"para. {number}" if number else None
+        if pages is not None:  # a PDF record: its page as printed, not its paragraph
+            labels = source.page_labels if source is not None else None
+            pinpoint = apa_page_pinpoint(
+                printed_page(labels, pages[0]), printed_page(labels, pages[1])
+            )
         in_text = (
-            apa_in_text(source, pinpoint=f"para. {number}" if number else None)
+            apa_in_text(source, pinpoint=pinpoint)
             if source is not None
             else problem
         )
@@ -210,6 +233,7 @@ def search(
                 snippet=" ".join(snippet.split()),
                 in_text=in_text,
                 reference=reference or problem,
+                pages=pages,
             )
         )
     return SearchResults(query, expression, total, tuple(hits), sync)
@@ -220,6 +244,9 @@ def render_results(results: SearchResults) -> str:
     lines = []
     for hit in results.hits:
         where = f"paragraph {hit.paragraph}" if hit.paragraph else hit.field
+        if hit.pages is not None:
+            label = "page" if hit.pages[0] == hit.pages[1] else "pages"
+            where += f", {label} {page_range_text(*hit.pages)}"
         lines.append(f"{hit.record}  {where}")
         lines.append(f"  {hit.snippet}")
         lines.append(f"  {hit.in_text}")

@@ -10,6 +10,7 @@ code, so a script can tell *what kind* of failure happened::
     ├── ExtractionError          exit 4   no article, undecodable or unsupported content
     │   ├── WarcReadError                 a WARC that cannot be read, or lacks the record asked for
     │   └── ScriptBuiltPage      exit 9   the text is built by scripts: capture with --browser
+    │   └── DocumentError                 a PDF that cannot be read: encrypted, scanned, damaged, ...
     ├── RecordError              exit 5   an invalid, missing or conflicting record
     │   └── ValidationFailed              validation found problems (carries them all)
     ├── CitationError            exit 6   a quote not found, an unknown style or pinpoint
@@ -65,6 +66,15 @@ class WarcReadError(ExtractionError):
     """A WARC file is unreadable, or does not hold the record that was asked for."""
 
 
+class DocumentError(ExtractionError):
+    """A document (a PDF) whose text cannot be extracted; ``reason`` says why: ``encrypted``,
+    ``scanned``, ``no-text``, ``damaged``, ``too-large`` or ``limits`` (docs/documents.md)."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class RecordError(WarciteError):
     """A record is invalid, missing, or would be overwritten silently."""
 
@@ -111,6 +121,7 @@ __all__ = [
     "BatchFailed",
     "CaptureError",
     "CitationError",
+    "DocumentError",
     "ExtractionError",
     "ProofError",
     "ProofFailed",

@@ -173,6 +173,8 @@ class Person:
 class Paragraph:
     text: str
     kind: str  # paragraph, heading, list-item, quote, preformatted
+    pages: tuple[int, ...] = ()  # the pages it is printed on (paged documents: PDF)
+    page_starts: tuple[tuple[int, int], ...] = ()  # (offset in text, page): a page begins
 
 
 PARAGRAPH_KINDS = ("paragraph", "heading", "list-item", "quote", "preformatted")
@@ -200,6 +202,11 @@ class Extraction:
     extractor: str = "warcite"
     extractor_version: str = ""
     warnings: tuple[str, ...] = field(default=())
+    page_count: int | None = None  # paged documents (PDF): the number of pages
+    page_labels: tuple[str, ...] | None = None  # the pages' printed numbers, when not 1..N
+    container_title: str | None = None  # e.g. the journal a PDF article was printed in
+    doi: Field | None = None  # a DOI printed in or declared by the document
+    isbn: Field | None = None  # an ISBN printed in the document (ISBN-13 form)
 
     @property
     def text(self) -> str:

@@ -12,6 +12,8 @@ Modules:
     names      personal names: parsing, variants, merging
     dates      date strings and URL date tokens -> ISO 8601
     text       plain-text transcripts -> blocks and metadata
+    pdf        PDF documents -> paragraphs with their pages (pdf_layout reads, in a child)
+    pdf_metadata  a PDF's XMP, information dictionary and first page -> metadata
 """
 
 from __future__ import annotations
@@ -44,7 +46,10 @@ def extract(
     a decompression bomb, is an ExtractionError).
     """
     from warcite.core.decode import decode_body
+    from warcite.extract.pdf import extract_pdf_body, is_pdf
 
+    if is_pdf(body, headers=headers, media_type=media_type):  # paged documents: page pinpoints
+        return extract_pdf_body(body, headers=headers, url=url, max_bytes=max_decoded_bytes)
     document = decode_body(body, headers=headers, media_type=media_type, limit=max_decoded_bytes)
     if document.media_type == "text/plain":
         from warcite.extract.text import extract_transcript
@@ -90,6 +95,13 @@ def extraction_as_dict(extraction: Extraction) -> dict[str, Any]:
     """
     result: dict[str, Any] = {"text": extraction.text}
     result.update(dataclasses.asdict(extraction))
+    if extraction.page_count is None:  # a web page: no page fields (they are for PDFs)
+        for name in ("page_count", "container_title", "doi", "isbn"):
+            if result.get(name) is None:
+                result.pop(name, None)
+        for paragraph in result["paragraphs"]:
+            paragraph.pop("pages", None)
+            paragraph.pop("page_starts", None)
     return result
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from warcite.core.errors import RecordError
 from warcite.core.models import ArchivedPage, Evidence, Extraction, Field, Person
+from warcite.core.pages import page_map
 from warcite.core.project import (
     RECORDS_DIR,
     relative_to_project,
@@ -40,7 +41,7 @@ from warcite.record.common import (
     without_any_credentials,
 )
 from warcite.record.schema import load_schema
-from warcite.record.text import clean_text
+from warcite.record.text import clean_text, normalize_block
 
 # --------------------------------------------------------------------------- building
 
@@ -143,6 +144,11 @@ def source_description(page: ArchivedPage, original_url: str) -> str:
         return (
             f"HTML of the page {original_url} supplied by the operator and imported{from_file} "
             "with its bytes unchanged. Not a live capture: warcite did not fetch it."
+        )
+    if page.method == "import-document":
+        return (
+            f"PDF of the document {original_url} supplied by the operator and imported"
+            f"{from_file} with its bytes unchanged. Not a live capture: warcite did not fetch it."
         )
     if page.method == "import-warc":
         package = metadata_field(page, "source-package")
@@ -288,7 +294,8 @@ def build_record(
         "published": _evidence(extraction.published),
         "modified": _evidence(extraction.modified),
         "publisher": publisher,
-        "container_title": publisher["value"] if publisher else None,
+        "container_title": extraction.container_title
+        or (publisher["value"] if publisher else None),
         "section": _evidence(extraction.section),
         "description": _evidence(extraction.description),
         "keywords": list(dict.fromkeys(k for k in extraction.keywords if k.strip())),
@@ -299,6 +306,8 @@ def build_record(
         "rights": RIGHTS_IN_COPYRIGHT,
         "candidates": _candidates(extraction),
     }
+    if extraction.doi is not None or extraction.isbn is not None:  # documents (schema 1.2.0)
+        work["doi"], work["isbn"] = _evidence(extraction.doi), _evidence(extraction.isbn)
 
     ingested_at = _normalize_warc_date(page.warc_date) or format_utc(now)
     memento = None
@@ -355,6 +364,10 @@ def build_record(
             "version": extraction.extractor_version or __version__,
         },
     }
+    kept = [bool(normalize_block(p.text, p.kind)) for p in extraction.paragraphs]
+    document_pages = page_map(extraction, kept)
+    if document_pages is not None:  # a paged document (PDF): each paragraph's pages
+        text_section["pages"] = document_pages
     files = [
         {
             "path": warc_path,

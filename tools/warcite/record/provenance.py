@@ -61,7 +61,7 @@ JSON_FORMAT: JsonObject = {
     "registry": {"name": PRONOM, "key": "fmt/817"},
 }
 WARCITE_WARC_METHODS = frozenset(
-    {"http-capture", "import-html", "import-transcript", "import-memento"}
+    {"http-capture", "import-html", "import-transcript", "import-memento", "import-document"}
 )
 """Capture methods whose WARC warcite wrote itself (always WARC/1.1)."""
 

@@ -171,9 +171,10 @@ def version_problem(version: object) -> str | None:
 @register_migration("1.1.0", "1.2.0")
 def migrate_1_1_0_to_1_2_0(record: JsonObject) -> JsonObject:
     """Schema 1.1.0 -> 1.2.0: the schema compiles under ajv's strict mode (types on its
-    if/then/else branches) and a person may carry a ``name_note``; both are additions, so
-    a 1.1.0 record's fields stay as they are (the caller sets schema_version and records
-    the migration event)."""
+    if/then/else branches); a person may carry a ``name_note``; paged documents (PDF) add
+    ``text.pages``, ``work.doi``, ``work.isbn`` and the capture method ``import-document``.
+    All are additions no 1.1.0 record (always of a web page) needs, so its fields stay as
+    they are (the caller sets schema_version and records the migration event)."""
     return record
 
 

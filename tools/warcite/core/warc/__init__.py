@@ -27,8 +27,10 @@ from warcite.core.warc.http import (
     parse_http_message,
 )
 from warcite.core.warc.pages import (
+    DOCUMENT_MEDIA_TYPES,
     TEXT_MEDIA_TYPES,
     WAYBACK_URL,
+    is_document,
     memento_from_headers,
     memento_from_wayback_url,
     parse_warc_fields,
@@ -51,6 +53,7 @@ from warcite.core.warc.records import (
 
 __all__ = [
     "DIGEST_ALGORITHM",
+    "DOCUMENT_MEDIA_TYPES",
     "IDENTICAL_PAYLOAD_PROFILE",
     "MAX_BLOCK_BYTES",
     "PAYLOAD_DIGEST_CONVENTION",
@@ -71,6 +74,7 @@ __all__ = [
     "exact_target_uri",
     "find_revisited",
     "first_header",
+    "is_document",
     "iter_record_infos",
     "iter_records",
     "labelled_digest",

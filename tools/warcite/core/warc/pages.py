@@ -30,6 +30,16 @@ from warcite.core.warc.records import (
 TEXT_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 """Media types warcite extracts articles from."""
 
+DOCUMENT_MEDIA_TYPES = frozenset({"application/pdf", "application/x-pdf"})
+"""Paged documents warcite extracts text from, page by page (warcite.extract.pdf)."""
+
+
+def is_document(media_type: str, body: bytes) -> bool:
+    """A PDF: declared so, or undeclared (octet-stream) with the ``%PDF-`` signature."""
+    if media_type in DOCUMENT_MEDIA_TYPES:
+        return True
+    return media_type in ("", "application/octet-stream") and body.lstrip()[:5] == b"%PDF-"
+
 WAYBACK_URL = re.compile(
     r"^https?://[^/]+(?:/[^/]+)*?/web/(?P<timestamp>\d{14})(?P<modifier>[a-z]{2}_)?/(?P<original>.+)$"
 )
@@ -145,7 +155,8 @@ def _is_page_candidate(record: WarcRecord) -> bool:
         message is None or message.status is None or 300 <= message.status < 400
     ):
         return False
-    return _media_type(content_type) in TEXT_MEDIA_TYPES
+    media_type = _media_type(content_type)
+    return media_type in TEXT_MEDIA_TYPES or media_type in DOCUMENT_MEDIA_TYPES
 
 
 def read_page(
@@ -215,9 +226,9 @@ def read_page(
             chosen = next((record for record in records if _is_page_candidate(record)), None)
         if chosen is None:
             raise WarcReadError(
-                f"{path} holds no HTML or text page record ({_summary(records)}); "
-                "warcite extracts from a response or resource record of type text/html "
-                "or text/plain"
+                f"{path} holds no HTML or text page, nor a PDF ({_summary(records)}); "
+                "warcite extracts from a response or resource record of type text/html, "
+                "text/plain or application/pdf"
             )
 
     if not chosen.block_complete:  # only its first bytes were kept: read it whole now
@@ -250,7 +261,11 @@ def read_page(
         status = None
 
     media_type = _media_type(content_type)
-    if media_type not in TEXT_MEDIA_TYPES and not (not media_type and _looks_textual(body)):
+    if (
+        media_type not in TEXT_MEDIA_TYPES
+        and not (not media_type and _looks_textual(body))
+        and not is_document(media_type, body)
+    ):
         raise WarcReadError(
             f"{path}: record {chosen.info.record_id} ({chosen.info.record_type}, "
             f"{content_type or 'no Content-Type'}) is not HTML or text; the file holds "
@@ -266,6 +281,8 @@ def read_page(
             method = "http-capture"
         elif target.startswith("urn:transcript:") or media_type == "text/plain":
             method = "import-transcript"
+        elif is_document(media_type, body):
+            method = "import-document"
         else:
             method = "import-html"
 
