@@ -110,7 +110,8 @@ NORMALISATIONS = [
         re.compile(r"\b\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?"),
         "<date>",
     ),
-    (re.compile(r"\b\d{14}\b"), "<timestamp>"),
+    # a WARC name's stamp, with the -2, -3 ... of captures made within the same second
+    (re.compile(r"\b\d{14}(-\d+)?\b"), "<timestamp>"),
     (re.compile(r"\b[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT"), "<date>"),
     (re.compile(rf"\b({MONTHS}) \d{{1,2}}, \d{{4}}"), "<date>"),
     (re.compile(rf"\b\d{{1,2}} ({SHORT_MONTHS}) \d{{4}}"), "<date>"),
