@@ -37,6 +37,7 @@ from warcite.record import (
     record_paths,
     without_credentials,
 )
+from warcite.slugs import check_slug
 from warcite.validate import validate_file
 
 
@@ -116,6 +117,8 @@ def archive(
             "the URL held credentials (user:password@); they were removed and are written "
             f"nowhere: {url}"
         )
+    if slug is not None:
+        check_slug(slug)  # before any path is made from it (a 5,000-character --id)
     is_url = _is_url(source)
     reused = not is_url and _in_archive(source, archive_dir)
     if slug is not None and not reused and not replace:

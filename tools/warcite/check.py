@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from warcite.errors import WarcReadError
+from warcite.project import open_regular_stream
 
 SPEC = "WARC 1.1"
 PIECE = 1 << 16
@@ -665,7 +666,7 @@ class _Checker:
     # -- files
     def check_file(self, path: Path, display: str) -> CheckReport:
         try:
-            raw = path.open("rb")
+            raw = open_regular_stream(path, "WARC file", WarcReadError)
         except OSError as error:
             raise WarcReadError(
                 f"cannot open WARC file {display}: {error.strerror or error}"

@@ -44,8 +44,9 @@ from warcite.codings import (
     decode_codings,
     parse_codings,
 )
-from warcite.errors import WarcReadError
+from warcite.errors import RecordError, WarcReadError
 from warcite.models import ArchivedPage, Memento, WarcRecordInfo
+from warcite.project import open_regular_stream
 
 DIGEST_ALGORITHM = "sha256"
 
@@ -549,7 +550,7 @@ def iter_records(
 
 def _records(path: Path, policy: _BlockPolicy) -> Iterator[WarcRecord]:
     try:
-        stream = path.open("rb")
+        stream = open_regular_stream(path, "WARC file", WarcReadError)
     except OSError as error:
         raise WarcReadError(f"cannot open WARC file {path}: {error.strerror or error}") from error
     with stream:
@@ -572,7 +573,7 @@ def read_record_at(
     """
     path = Path(path)
     try:
-        stream = path.open("rb")
+        stream = open_regular_stream(path, "WARC file", WarcReadError)
     except OSError as error:
         raise WarcReadError(f"cannot open WARC file {path}: {error.strerror or error}") from error
     with stream:
@@ -616,10 +617,10 @@ def _raw_header(path: Path, offset: int, name: bytes) -> bytes | None:
     (warcio decodes a header line that is not UTF-8 as ISO-8859-1, which cannot be told
     apart from UTF-8 afterwards); None when it cannot be read back."""
     try:
-        with path.open("rb") as stream:
+        with open_regular_stream(path, "WARC file") as stream:
             stream.seek(offset)
             data = stream.read(_RAW_HEAD_BYTES)
-    except OSError:
+    except (OSError, RecordError):
         return None
     if data[:2] == b"\x1f\x8b":
         try:

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from warcite.capture.css import _requisite_url, scan_css_references
 from warcite.capture.urls import normalize_url
+from warcite.charsets import byte_charset
 from warcite.errors import UsageError
 
 MAX_REFERENCES = 10_000
@@ -145,14 +146,8 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "
 
 
 def _text_encoding(name: str | None) -> str | None:
-    """``name`` when Python knows it as a text encoding (not rot13, base64, ...), else None."""
-    if not name:
-        return None
-    try:
-        info = codecs.lookup(name.strip().strip("\"'"))
-    except LookupError:
-        return None
-    return info.name if getattr(info, "_is_text_encoding", True) else None
+    """``name`` as a codec that decodes any bytes (not rot13, idna, BOM-less utf-16...), else None."""
+    return byte_charset(name)
 
 
 def sniff_encoding(head: bytes, declared: str | None) -> str | None:

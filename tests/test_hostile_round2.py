@@ -1,0 +1,251 @@
+"""Hostile inputs, round 2 (issue 18): each is a clear error with its documented exit code,
+never a traceback, never a hang, and nothing half-written.
+
+Commands that could block (a FIFO, ``/dev/zero``) run in a subprocess with a timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from conftest import TEST_DATA
+from fixture_server import FixtureServer, http_response
+from warcite.cli import cli
+
+URL = "https://harborview-gazette.example/news/2019/05/11/council-approves-harbor-plan"
+WARCITE = [sys.executable, "-m", "warcite"]
+TIMEOUT = 20
+ARTICLE = (
+    b"<!DOCTYPE html><html><head><title>Council approves the new harbor plan</title></head>"
+    b"<body><article><h1>Council approves the new harbor plan</h1>"
+    + b"".join(
+        b"<p>The council voted on the harbor plan for the %d time after a long debate "
+        b"about the ferry terminal, the fishing fleet and the cost to the city.</p>" % i
+        for i in range(8)
+    )
+    + b"</article></body></html>"
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from warcite.capture import import_file
+    from warcite.record import make_record
+
+    project = tmp_path_factory.mktemp("hostile2") / "project"
+    (project / "archive").mkdir(parents=True)
+    (project / "records").mkdir()
+    warc = import_file(
+        TEST_DATA / "transcript_news.txt", url=URL, archive_dir=project / "archive"
+    ).path
+    make_record(warc, project_root=project, slug="harbor")
+    return project
+
+
+@pytest.fixture()
+def project(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(built, copy, symlinks=True)
+    monkeypatch.chdir(copy)
+    return copy
+
+
+@pytest.fixture
+def server() -> Iterator[FixtureServer]:
+    with FixtureServer() as running:
+        yield running
+
+
+def run(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """The real command in a subprocess (a hang is a failed test, not a stuck run)."""
+    return subprocess.run(
+        [*WARCITE, *arguments], cwd=project, capture_output=True, text=True, timeout=TIMEOUT
+    )
+
+
+def invoke(*arguments: str) -> Result:
+    result = CliRunner().invoke(cli, list(arguments))
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    return result
+
+
+def assert_error(result: Result | subprocess.CompletedProcess[str], code: int, *phrases: str) -> None:
+    stderr = result.stderr
+    output = result.output if isinstance(result, Result) else result.stdout + stderr
+    assert "Traceback" not in output, output
+    exit_code = result.exit_code if isinstance(result, Result) else result.returncode
+    assert exit_code == code, output
+    assert stderr.startswith("Error: "), stderr
+    for phrase in phrases:
+        assert phrase in stderr, stderr
+
+
+def project_files(project: Path) -> list[str]:
+    return sorted(
+        str(path.relative_to(project))
+        for folder in ("archive", "records")
+        for path in (project / folder).iterdir()
+    )
+
+
+# --------------------------------------------------------------- charset labels
+
+
+@pytest.mark.parametrize("label", ["idna", "punycode", "undefined", "utf-16", "UTF-32", "x-mac-ukrainian"])
+def test_a_charset_label_of_no_byte_codec_is_captured_and_recorded(
+    project: Path, server: FixtureServer, label: str
+) -> None:
+    body = {"utf-16": "utf-16-le", "UTF-32": "utf-32-le"}.get(label)
+    server.route(
+        "/page",
+        http_response(
+            200,
+            "OK",
+            [("Content-Type", f"text/html; charset={label}")],
+            ARTICLE.decode().encode(body) if body else ARTICLE,
+        ),
+    )
+    result = invoke("archive", server.url("/page"), "--id", "charset")
+    if label == "UTF-32":  # no web charset: the text may be refused as binary, cleanly
+        assert result.exit_code in (0, 4), result.output
+        if result.exit_code:
+            return
+    assert result.exit_code == 0, result.output
+    checked = invoke("validate", "--deep", "records/charset.json")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_byte_charset_gives_codecs_that_never_raise() -> None:
+    import codecs
+    import encodings.aliases
+
+    from warcite.charsets import byte_charset
+
+    labels = set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values())
+    for label in sorted(labels | {"idna", "punycode", "undefined", "utf-16", "utf-32"}):
+        codec = byte_charset(label)
+        if codec is None:
+            continue
+        decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+        decoder.decode(b"<p>\xff\x00\xfe\x01 caf\xc3\xa9")
+        decoder.decode(bytes(range(256)), final=True)
+    assert byte_charset("idna") is None
+    assert byte_charset("utf-16") == "utf-16-le"
+
+
+# --------------------------------------------------------------- names and paths
+
+
+@pytest.mark.parametrize("command", ["archive", "import"])
+def test_a_five_thousand_character_id_is_a_usage_error(project: Path, command: str) -> None:
+    before = project_files(project)
+    result = invoke(command, str(TEST_DATA / "transcript_blog.txt"), "--url", URL + "2", "--id", "a" * 5000)
+    assert_error(result, 2, "--id", "too long")
+    assert project_files(project) == before
+
+
+def test_a_five_thousand_character_id_for_record_is_a_usage_error(project: Path) -> None:
+    warc = next((project / "archive").glob("*.warc.gz"))
+    result = invoke("record", str(warc), "--id", "b" * 5000, "--replace")
+    assert_error(result, 2, "--id", "too long")
+
+
+def test_a_five_thousand_character_id_for_capture_is_a_usage_error(
+    project: Path, server: FixtureServer
+) -> None:
+    server.route("/page", http_response(200, "OK", [("Content-Type", "text/html")], ARTICLE))
+    result = invoke("capture", server.url("/page"), "--id", "c" * 5000)
+    assert_error(result, 2, "--id", "too long")
+    assert not any((project / "archive").glob("c*"))
+
+
+@pytest.mark.parametrize("output", ["/proc/warcite-bag", "/proc/self/warcite-bag", "/proc/x/y/z"])
+@pytest.mark.parametrize("kind", ["bagit", "wacz", "ocfl", "premis"])
+def test_export_into_a_path_that_cannot_be_created_is_a_clear_error(
+    project: Path, output: str, kind: str
+) -> None:
+    result = invoke("export", kind, "records/harbor.json", "-o", output)
+    missing_folder = output.startswith("/proc/x/")  # exit 2: the folder does not exist
+    assert_error(result, 2 if missing_folder else 1, output.rsplit("/", 1)[0])
+
+
+def test_a_symbolic_link_loop_given_to_archive_is_a_clear_error(project: Path) -> None:
+    os.symlink("loop-b", project / "loop-a")
+    os.symlink("loop-a", project / "loop-b")
+    for source in ("loop-a", "loop-a/page.html", str(project / "loop-b")):
+        result = invoke("archive", source, "--url", URL + "3")
+        assert_error(result, 2)
+        result = invoke("import", source, "--url", URL + "3")
+        assert result.exit_code in (2, 3), result.output
+        assert result.stderr.startswith("Error: ")
+
+
+def test_an_archive_folder_that_is_a_symbolic_link_loop_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "records").mkdir()
+    (tmp_path / "warcite.toml").write_text("")
+    os.symlink("archive", tmp_path / "archive")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("archive", str(TEST_DATA / "transcript_blog.txt"), "--url", URL + "4")
+    assert result.exit_code in (2, 3), result.output
+    assert result.stderr.startswith("Error: ")
+
+
+# --------------------------------------------------------------- deep JSON
+
+
+@pytest.mark.parametrize("nesting", ['{"a":', "["])
+@pytest.mark.parametrize("command", [["list"], ["search", "harbor"], ["list", "--reindex"]])
+def test_a_deeply_nested_record_file_does_not_crash_list_or_search(
+    project: Path, nesting: str, command: list[str]
+) -> None:
+    closing = {"{": "}", "[": "]"}[nesting[0]]
+    (project / "records" / "deep.json").write_text(
+        nesting * 20_000 + ("1" if nesting != "[" else "") + closing * 20_000
+    )
+    result = invoke(*command)
+    assert "Traceback" not in result.output
+    assert "deep.json" in result.stderr, result.output
+    assert "nests" in result.stderr
+
+
+# --------------------------------------------------------------- non-regular files
+
+
+@pytest.mark.parametrize(
+    "command", [["check"], ["extract"], ["record"], ["validate"], ["seal", "--reason", "x"]]
+)
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_commands_that_read_a_path_refuse_a_fifo_or_a_device(
+    project: Path, command: list[str], kind: str
+) -> None:
+    path = project / "archive" / "odd.warc.gz"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        os.symlink("/dev/zero", path)
+    name = "records/odd.json" if command[0] in ("validate", "seal") else "archive/odd.warc.gz"
+    if name.startswith("records/"):
+        target = project / name
+        if kind == "fifo":
+            os.mkfifo(target)
+        else:
+            os.symlink("/dev/zero", target)
+    result = run(project, command[0], name, *command[1:])
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in (2, 3, 4, 5), result.stderr
+    assert "Error: " in result.stderr, result.stderr
+    said = result.stdout + result.stderr  # validate lists its problems on stdout
+    assert "regular file" in said or "outside the project" in said, said
