@@ -191,6 +191,26 @@ def test_a_symbolic_link_loop_given_to_archive_is_a_clear_error(project: Path) -
         assert result.stderr.startswith("Error: ")
 
 
+def test_a_symbolic_link_loop_inside_the_project_is_a_clear_error(project: Path) -> None:
+    os.symlink("l2.warc.gz", project / "archive" / "l1.warc.gz")
+    os.symlink("l1.warc.gz", project / "archive" / "l2.warc.gz")
+    os.symlink("r2.json", project / "records" / "r1.json")
+    os.symlink("r1.json", project / "records" / "r2.json")
+    for command in (
+        ["archive", "archive/l1.warc.gz"],
+        ["import", "archive/l1.warc.gz"],
+        ["check", "archive/l1.warc.gz"],
+        ["extract", "archive/l1.warc.gz"],
+        ["export", "bagit", "records/r1.json", "-o", str(project.parent / "bag")],
+        ["text", "records/r1.json"],
+        ["validate", "records/r1.json"],
+    ):
+        result = invoke(*command)
+        assert result.exit_code in (1, 2, 3, 4, 5), (command, result.output)
+        assert "Error: " in result.stderr, (command, result.output)
+        assert "loop" in result.output or "outside" in result.output or "regular" in result.output, (command, result.output)
+
+
 def test_an_archive_folder_that_is_a_symbolic_link_loop_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

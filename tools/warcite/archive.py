@@ -47,10 +47,12 @@ def _is_url(source: str) -> bool:
 
 def _in_archive(source: str, archive_dir: Path) -> bool:
     """True when ``source`` is a WARC file that already lives in the project's archive/."""
-    return (
-        source.lower().endswith((".warc", ".warc.gz"))
-        and Path(source).resolve().parent == archive_dir.resolve()
-    )
+    if not source.lower().endswith((".warc", ".warc.gz")):
+        return False
+    try:
+        return Path(source).resolve().parent == archive_dir.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop: the import refuses it clearly
+        return False
 
 
 def completion_command(
