@@ -269,3 +269,28 @@ def test_commands_that_read_a_path_refuse_a_fifo_or_a_device(
     assert "Error: " in result.stderr, result.stderr
     said = result.stdout + result.stderr  # validate lists its problems on stdout
     assert "regular file" in said or "outside the project" in said, said
+
+
+# --------------------------------------------------------------- header injection
+
+
+@pytest.mark.parametrize(
+    "agent", ["bot\r\nX-Injected: 1", "bot\nX-Injected: 1", "bot\rX-Injected: 1", "bot\x00x"]
+)
+def test_a_user_agent_with_cr_or_lf_is_a_usage_error_and_nothing_is_sent(
+    project: Path, server: FixtureServer, agent: str
+) -> None:
+    server.route("/page", http_response(200, "OK", [("Content-Type", "text/html")], ARTICLE))
+    before = project_files(project)
+    result = invoke("capture", server.url("/page"), "--user-agent", agent)
+    assert_error(result, 2, "--user-agent")
+    assert server.requests == []
+    assert project_files(project) == before
+
+
+def test_build_request_never_writes_a_second_header_line() -> None:
+    from warcite.capture.recorder import _build_request
+    from warcite.errors import UsageError
+
+    with pytest.raises(UsageError):
+        _build_request("http://example.org/", "a\r\nX-Injected: 1", None, "*/*", "1.1")

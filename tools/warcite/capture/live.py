@@ -38,6 +38,7 @@ from warcite.capture.common import (
     _now,
     warc_date,
 )
+from warcite.capture.headers import check_header_value
 from warcite.capture.html import _Requisite
 from warcite.capture.mementos import _memento_description, _memento_fields, _memento_of
 from warcite.capture.recorder import Budget, Exchange, Limits, Recorder, is_html
@@ -155,7 +156,7 @@ def capture(
         )
     if slug:
         check_slug(slug)
-    agent = user_agent or DEFAULT_USER_AGENT
+    agent = check_header_value(user_agent or DEFAULT_USER_AGENT, "--user-agent")
     if tls_context is not None and not _verifies(tls_context):
         raise UsageError(
             "the TLS context must verify certificates and host names: warcite archives "

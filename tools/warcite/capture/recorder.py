@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from warcite.capture.common import _ms
 from warcite.capture.decoding import ChunkedDecoder, DecodeError, DecoderChain, codings_of
+from warcite.capture.headers import check_header_value
 from warcite.capture.spool import Region, Spool
 from warcite.capture.urls import _ascii_host, _host_header, _request_target
 from warcite.errors import CaptureError, UsageError
@@ -177,6 +178,7 @@ def _build_request(
     ]
     if referer:
         lines.append(f"Referer: {referer}")
+    check_header_value(user_agent, "the User-Agent")  # whoever calls: never a second line
     text = "\r\n".join(lines) + "\r\n\r\n"
     try:
         return text.encode("ascii")
