@@ -294,3 +294,70 @@ def test_build_request_never_writes_a_second_header_line() -> None:
 
     with pytest.raises(UsageError):
         _build_request("http://example.org/", "a\r\nX-Injected: 1", None, "*/*", "1.1")
+
+
+# --------------------------------------------------------------- import vs check
+
+
+def _digest(data: bytes) -> str:
+    import base64
+    import hashlib
+
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
+
+
+def deviant_warc(*, version: bytes = b"WARC/1.1", duplicate: bool = False, cr: bool = False) -> bytes:
+    """A response and a request record, digests right, with one deviation check refuses."""
+    uri = b"https://example.org/page" + (b"\rx" if cr else b"")
+    response = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+    response += b"Content-Length: %d\r\n\r\n" % len(ARTICLE) + ARTICLE
+    request = b"GET /page HTTP/1.1\r\nHost: example.org\r\n\r\n"
+    ids = [b"<urn:uuid:11111111-1111-1111-1111-111111111111>"]
+    ids.append(ids[0] if duplicate else b"<urn:uuid:22222222-2222-2222-2222-222222222222>")
+    out = b""
+    for record_id, kind, block in ((ids[0], b"response", response), (ids[1], b"request", request)):
+        head = [
+            (b"WARC-Type", kind),
+            (b"WARC-Record-ID", record_id),
+            (b"WARC-Date", b"2020-01-01T00:00:00Z"),
+            (b"WARC-Target-URI", uri),
+            (b"Content-Type", b"application/http; msgtype=" + kind),
+            (b"WARC-Block-Digest", _digest(block).encode()),
+        ]
+        if kind == b"response":
+            head.append((b"WARC-Payload-Digest", _digest(ARTICLE).encode()))
+        head.append((b"Content-Length", str(len(block)).encode()))
+        out += version + b"\r\n" + b"".join(k + b": " + v + b"\r\n" for k, v in head)
+        out += b"\r\n" + block + b"\r\n\r\n"
+    return out
+
+
+@pytest.mark.parametrize(
+    ("deviation", "message"),
+    [
+        ({"version": b"WARC/0.17"}, "unknown WARC version line 'WARC/0.17'"),
+        ({"duplicate": True}, "duplicate WARC-Record-ID"),
+        ({"cr": True}, "is not a URI written per RFC 3986"),
+    ],
+)
+@pytest.mark.parametrize("command", ["import", "archive"])
+def test_what_check_refuses_import_refuses_with_the_same_message(
+    project: Path, tmp_path: Path, deviation: dict[str, object], message: str, command: str
+) -> None:
+    source = tmp_path / "deviant.warc"
+    source.write_bytes(deviant_warc(**deviation))  # type: ignore[arg-type]
+    checked = invoke("check", str(source))
+    assert checked.exit_code == 5 and message in checked.output, checked.output
+    before = project_files(project)
+    result = invoke(command, str(source), "--id", "deviant")
+    assert_error(result, 3, message)
+    assert project_files(project) == before  # no WARC kept, no record made
+
+
+def test_a_conformant_warc_is_imported_and_its_record_validates(project: Path, tmp_path: Path) -> None:
+    source = tmp_path / "fine.warc"
+    source.write_bytes(deviant_warc())
+    assert invoke("check", str(source)).exit_code == 0
+    assert invoke("archive", str(source), "--id", "fine").exit_code == 0
+    result = invoke("validate", "--deep", "records/fine.json")
+    assert result.exit_code == 0, result.output

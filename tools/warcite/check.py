@@ -46,6 +46,7 @@ from typing import Any, BinaryIO
 
 from warcite.errors import WarcReadError
 from warcite.project import open_regular_stream
+from warcite.warc_rules import URI_PATTERN
 
 SPEC = "WARC 1.1"
 PIECE = 1 << 16
@@ -101,7 +102,7 @@ _ALLOWED: dict[str, tuple[str, frozenset[str] | None, frozenset[str]]] = {
 }
 
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"]*")
+_URI = URI_PATTERN  # shared with import (warc_rules)
 _W3CDTF = re.compile(
     r"(?P<y>\d{4})(?:-(?P<mo>\d{2})(?:-(?P<d>\d{2})"
     r"(?:T(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,9}))?)?Z)?)?)?"
