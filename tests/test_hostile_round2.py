@@ -361,3 +361,55 @@ def test_a_conformant_warc_is_imported_and_its_record_validates(project: Path, t
     assert invoke("archive", str(source), "--id", "fine").exit_code == 0
     result = invoke("validate", "--deep", "records/fine.json")
     assert result.exit_code == 0, result.output
+
+
+# --------------------------------------------------------------- config drift
+
+
+def _record(project: Path, slug: str = "harbor") -> dict[str, object]:
+    import json
+
+    data: dict[str, object] = json.loads((project / "records" / f"{slug}.json").read_text())
+    return data
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        '[archive]\nname = "A renamed archive"\n',
+        '[archive]\nreplay_base = "https://replay.example.org/web"\n',
+        None,  # warcite.toml removed
+    ],
+)
+@pytest.mark.parametrize(
+    "first", ['[archive]\nname = "Harbor Archive"\nreplay_base = "https://wb.example/web"\n', ""]
+)
+def test_validate_deep_does_not_depend_on_todays_configuration(
+    project: Path, first: str, later: str | None
+) -> None:
+    (project / "warcite.toml").write_text(first)
+    result = invoke("archive", str(TEST_DATA / "transcript_blog.txt"), "--url", URL + "-blog", "--id", "blog")
+    assert result.exit_code == 0, result.output
+    citation = _record(project, "blog")["citation"]
+    assert isinstance(citation, dict)
+    if first:
+        assert citation["archive"] == "Harbor Archive"
+        assert str(citation["archive_location"]).startswith("https://wb.example/web/")
+    if later is None:
+        (project / "warcite.toml").unlink()
+    else:
+        (project / "warcite.toml").write_text(later)
+    checked = invoke("validate", "--deep", "records/blog.json")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_changed_citation_is_still_caught_whatever_the_configuration(project: Path) -> None:
+    import json
+
+    path = project / "records" / "harbor.json"
+    data = json.loads(path.read_text())
+    data["citation"]["archive_location"] = "https://elsewhere.example/web/19990101000000/x"
+    path.write_text(json.dumps(data))
+    checked = invoke("validate", "--deep", "records/harbor.json")
+    assert checked.exit_code == 5
+    assert "$.citation.archive_location" in checked.output, checked.output

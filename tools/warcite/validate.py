@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from warcite import __version__
+from warcite.citation_history import config_cited_under
 from warcite.errors import RecordError, WarciteError
 from warcite.models import ArchivedPage, Extraction
 from warcite.project import (
@@ -812,7 +813,8 @@ def _check_derived(
     # made it: it must agree with them whatever the extractor version.
     if isinstance(record.get("citation"), dict):
         try:
-            rebuilt = citation_item(record, project_root)
+            cited_under = config_cited_under(record, project_root)  # history, not today's
+            rebuilt = citation_item(record, project_root, config=cited_under)
         except WarciteError as error:
             collector.add("drift", "$.citation", f"the citation cannot be rebuilt: {error}")
         else:
