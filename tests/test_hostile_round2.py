@@ -413,3 +413,27 @@ def test_a_changed_citation_is_still_caught_whatever_the_configuration(project: 
     checked = invoke("validate", "--deep", "records/harbor.json")
     assert checked.exit_code == 5
     assert "$.citation.archive_location" in checked.output, checked.output
+
+
+# --------------------------------------------------------------- extractor-version downgrade
+
+
+@pytest.mark.parametrize("claimed", ["0.0.1", "99.0", "not-a-version"])
+def test_a_claimed_extractor_version_does_not_weaken_validate_deep(
+    project: Path, claimed: str
+) -> None:
+    import json
+
+    path = project / "records" / "harbor.json"
+    data = json.loads(path.read_text())
+    data["text"]["extractor"]["version"] = claimed
+    data["work"]["title"]["value"] = "A title nobody wrote"
+    data["citation"]["title"] = "A title nobody wrote"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sealed = invoke("seal", "harbor", "--reason", "downgrade")
+    assert_error(sealed, 5, "$.text.extractor.version")
+    checked = invoke("validate", "--deep", "records/harbor.json")
+    assert checked.exit_code == 5, checked.output
+    assert "$.text.extractor.version" in checked.output
+    errors = [line for line in checked.output.splitlines() if "warning:" not in line]
+    assert any("$.work.title.value" in line for line in errors), checked.output

@@ -171,7 +171,12 @@ def reseal(
     from warcite.lock import project_lock
     from warcite.record import record_file, write_sealed_record
     from warcite.store import recover
-    from warcite.validate import read_record_bytes, seal_problem, validate_file
+    from warcite.validate import (
+        extractor_claim_problem,
+        read_record_bytes,
+        seal_problem,
+        validate_file,
+    )
 
     if not reason.strip():
         raise RecordError("say why the record is re-sealed (--reason): it is kept in its history")
@@ -190,6 +195,12 @@ def reseal(
         import json
 
         record = json.loads(read_record_bytes(path, root).decode("utf-8"))
+        doubt = extractor_claim_problem(record, root)
+        if doubt is not None:
+            raise ValidationFailed(
+                f"{report.file}: $.text.extractor.version: {doubt}; not sealed (set the "
+                "version back, or make the record again with warcite record --replace)"
+            )
         first = not (root / seal_relative_path(record["id"])).exists()
         what = "sealed for the first time" if first else "re-sealed after a deliberate change"
         write_sealed_record(

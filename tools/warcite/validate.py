@@ -41,6 +41,7 @@ from typing import Any
 from warcite import __version__
 from warcite.citation_history import config_cited_under
 from warcite.errors import RecordError, WarciteError
+from warcite.extractor_claim import extractor_claim_doubt
 from warcite.models import ArchivedPage, Extraction
 from warcite.project import (
     MAX_RECORD_BYTES,
@@ -52,6 +53,7 @@ from warcite.project import (
     open_regular_file,
     read_regular_file,
     record_json_files,
+    resolve_in_project,
     unsafe_path_reason,
 )
 
@@ -680,6 +682,33 @@ def _extractor_dependent(path: str, record: Mapping[str, Any], url_differs: bool
     return url_differs and path in ("$.capture.source_description", "$.capture.final_uri")
 
 
+def _warc_software(warc_path: Path) -> str | None:
+    """The ``software`` of the WARC's warcinfo record (who wrote it), or None."""
+    from warcite.record import warcinfo_fields
+
+    try:
+        return dict(warcinfo_fields(warc_path)).get("software")
+    except WarciteError:
+        return None
+
+
+def extractor_claim_problem(record: Mapping[str, Any], project_root: Path) -> str | None:
+    """Why the record's ``text.extractor.version`` (when not this warcite's) is not
+    credible (see :mod:`warcite.extractor_claim`), or None; used by ``warcite seal``,
+    which never seals a record whose claim would weaken its own validation."""
+    claimed = _get(record, "text", "extractor", "version")
+    if not isinstance(claimed, str) or claimed == __version__:
+        return None
+    warc_relative = _get(record, "capture", "warc", "path")
+    software = None
+    if isinstance(warc_relative, str):
+        try:
+            software = _warc_software(resolve_in_project(project_root, warc_relative))
+        except WarciteError:
+            software = None
+    return extractor_claim_doubt(claimed, software, __version__)
+
+
 def _check_derived(
     record: Mapping[str, Any],
     project_root: Path,
@@ -697,6 +726,11 @@ def _check_derived(
     warc = record["capture"]["warc"]
     recorded_version = _get(record, "text", "extractor", "version")
     other_version = isinstance(recorded_version, str) and recorded_version != __version__
+    if other_version:  # the claim excuses differences only when evidence allows it
+        doubt = extractor_claim_doubt(str(recorded_version), _warc_software(warc_path), __version__)
+        if doubt is not None:
+            collector.add("drift", "$.text.extractor.version", doubt, found=recorded_version)
+            other_version = False
     if other_version:
         collector.add(
             "drift",
@@ -1217,6 +1251,7 @@ __all__ = [
     "Problem",
     "RecordReport",
     "check_record",
+    "extractor_claim_problem",
     "fixity_report",
     "leaf_differences",
     "project_problems",
