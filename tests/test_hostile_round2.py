@@ -437,3 +437,28 @@ def test_a_claimed_extractor_version_does_not_weaken_validate_deep(
     assert "$.text.extractor.version" in checked.output
     errors = [line for line in checked.output.splitlines() if "warning:" not in line]
     assert any("$.work.title.value" in line for line in errors), checked.output
+
+
+# --------------------------------------------------------------- an interrupted archive URL
+
+
+def test_a_rerun_of_archive_url_completes_the_warc_an_interrupted_run_kept(
+    project: Path, server: FixtureServer
+) -> None:
+    """What ``kill -9`` after the WARC was published leaves: the WARC, no record (made
+    here with ``warcite capture``, which publishes the same WARC and stops)."""
+    server.route("/page", http_response(200, "OK", [("Content-Type", "text/html")], ARTICLE))
+    kept = invoke("capture", server.url("/page"), "--no-requisites")
+    assert kept.exit_code == 0, kept.output
+    warc = Path(kept.stdout.strip())
+    fetched = len(server.requests)
+    result = invoke("archive", server.url("/page"))
+    assert result.exit_code == 0, result.output
+    assert "completed from archive/" in result.stderr, result.output
+    assert len(server.requests) == fetched  # nothing captured again
+    assert sorted(p.name for p in (project / "archive").iterdir() if p.name.startswith("127")) == [
+        warc.name
+    ]
+    checked = invoke("validate", "--deep")
+    assert checked.exit_code == 0, checked.output
+    assert "no record refers to this WARC" not in checked.output
