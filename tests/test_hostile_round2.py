@@ -462,3 +462,31 @@ def test_a_rerun_of_archive_url_completes_the_warc_an_interrupted_run_kept(
     checked = invoke("validate", "--deep")
     assert checked.exit_code == 0, checked.output
     assert "no record refers to this WARC" not in checked.output
+
+
+# --------------------------------------------------------------- revisit targets across WARCs
+
+
+def test_validate_deep_resolves_revisit_targets_across_the_project(
+    project: Path, server: FixtureServer
+) -> None:
+    page = ARTICLE.replace(b"<head>", b'<head><link rel="stylesheet" href="/style.css">')
+    css = b"body { font-family: serif; color: #222; }\n" * 20
+    server.route("/style.css", http_response(200, "OK", [("Content-Type", "text/css")], css))
+    for name in ("one", "two"):
+        server.route(f"/{name}", http_response(200, "OK", [("Content-Type", "text/html")], page))
+        result = invoke("archive", server.url(f"/{name}"), "--id", name)
+        assert result.exit_code == 0, result.output
+    second = _record(project, "two")
+    warc = project / str(second["capture"]["warc"]["path"])  # type: ignore[index]
+    from warcite.warc import iter_record_infos
+
+    assert "revisit" in {info.record_type for info in iter_record_infos(warc)}
+    checked = invoke("validate", "--deep")
+    assert checked.exit_code == 0, checked.output
+    assert "names no record" not in checked.output, checked.output
+    # a target in no WARC of the project at all is still reported
+    first = project / str(_record(project, "one")["capture"]["warc"]["path"])  # type: ignore[index]
+    first.unlink()
+    checked = invoke("validate", "--deep", "records/two.json")
+    assert "names no record in the files checked" in checked.output, checked.output

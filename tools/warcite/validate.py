@@ -56,6 +56,7 @@ from warcite.project import (
     resolve_in_project,
     unsafe_path_reason,
 )
+from warcite.revisit_targets import project_record_ids
 
 Extractor = Callable[[ArchivedPage], Extraction]
 
@@ -937,7 +938,8 @@ def check_record(
     if deep and warc_path is not None:  # the whole WARC against WARC 1.1 (warcite check)
         from warcite.check import warc_problems
 
-        for message, severity in warc_problems(warc_path, display_path(warc_path, project_root)):
+        shown, known = display_path(warc_path, project_root), project_record_ids(project_root)
+        for message, severity in warc_problems(warc_path, shown, known):
             collector.add("warc", "$.capture.warc.path", message, severity=severity)
     # A path refused as unsafe is reported once, plainly, not also as a regex mismatch.
     refused = {p.path for p in collector.problems if p.message.endswith("; not followed")}
