@@ -39,6 +39,7 @@ from warcite.record import (
 )
 from warcite.slugs import check_slug
 from warcite.validate import validate_file
+from warcite.warc_claim import holding
 
 
 def _is_url(source: str) -> bool:
@@ -97,6 +98,7 @@ def archive(
     observed_at: str | None = None,
     record_lock: Any = None,
     catalogue: Sequence[CatalogEntry] | None = None,
+    dedupe: Callable[[str, str], RevisitTarget | None] | None = None,
 ) -> RecordResult:
     """Capture or import ``source``, extract, write its record, and validate it.
 
@@ -136,7 +138,7 @@ def archive(
         if url is not None:
             raise UsageError("--url is for files; a URL to capture is given as SOURCE")
         captured = capture(
-            source, archive_dir=archive_dir, slug=slug, dedupe=revisit_targets(project_root)
+            source, archive_dir=archive_dir, slug=slug, dedupe=dedupe or revisit_targets(project_root)
         )
         warc_path, page_id = captured.path, captured.main_record_id
         work_url = captured.memento.original_uri if captured.memento else captured.final_uri
@@ -165,7 +167,10 @@ def archive(
             )
             warc_path, page_id = imported.path, imported.main_record_id
     try:
-        with record_lock if record_lock is not None else contextlib.nullcontext():
+        with (
+            holding(Path(warc_path)),  # a rerun can tell this WARC is in progress, not kept
+            record_lock if record_lock is not None else contextlib.nullcontext(),
+        ):
             result = make_record(
                 warc_path,
                 record_id=page_id,

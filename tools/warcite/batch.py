@@ -26,6 +26,7 @@ and lines starting with ``#`` are ignored, and so is a `` #`` comment after a so
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import threading
@@ -36,9 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from warcite import run_scope
 from warcite.catalog import CatalogEntry, work_key
+from warcite.catalog_by_work import CatalogueByWork
 from warcite.errors import ArchiveExistsError, UsageError, WarciteError
 from warcite.project import archive_warcs, display_path, relative_to_project
+from warcite.run_dedupe import RunDedupe
 
 MAX_LIST_BYTES = 64 * 1024 * 1024
 """A source list larger than this is refused (a list of a million URLs is ~100 MB: split it)."""
@@ -378,7 +382,8 @@ def run_batch(
     if not 1 <= jobs <= MAX_JOBS:
         raise UsageError(f"--jobs must be between 1 and {MAX_JOBS}, not {jobs}")
     started = time.monotonic()
-    entries, _ = load_entries(project_root)
+    loaded, _ = load_entries(project_root)
+    entries = CatalogueByWork(loaded)  # recaptures looked up by work, not by a scan
     held = ArchivedSet.from_entries(entries, project_root)
     run = archive_function or archive_one
     lock = threading.Lock()
@@ -426,6 +431,9 @@ def run_batch(
 
     recorded = [entry.warc_path for entry in entries if entry.warc_path]
     kept = kept_captures(project_root, recorded) if todo and not recapture else {}
+    dedupe = RunDedupe(project_root) if todo and archive_function is None else None
+    if dedupe is not None:  # the archive's responses read once for the run, not per page
+        options = {**options, "dedupe": dedupe}
 
     def work(source: Source) -> ItemResult:
         began = time.monotonic()
@@ -465,6 +473,8 @@ def run_batch(
                 seconds=time.monotonic() - began,
             )
         record = result.record
+        if dedupe is not None:
+            dedupe.add_record(record)  # later pages of the run revisit what this one stored
         warc = record.get("capture", {}).get("warc", {}).get("path")
         return ItemResult(
             source.source,
@@ -480,6 +490,8 @@ def run_batch(
     pending = iter(todo)
     running: dict[Future[ItemResult], int] = {}
     executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="warcite-batch")
+    scope = contextlib.ExitStack()
+    scope.enter_context(run_scope.run(project_root))  # leftovers recovered once per run
     try:
         for index, source in pending:
             running[executor.submit(work, source)] = index
@@ -494,6 +506,7 @@ def run_batch(
                     running[executor.submit(work, following[1])] = following[0]
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        scope.close()
     ordered = tuple(results[index] for index in sorted(results))
     return BatchReport(ordered, time.monotonic() - started)
 

@@ -18,6 +18,7 @@ from warcite.catalog import work_key
 from warcite.errors import WarciteError
 from warcite.index import load_entries
 from warcite.record import RecordResult
+from warcite.warc_claim import claim
 
 
 def complete_kept_capture(
@@ -37,16 +38,23 @@ def complete_kept_capture(
         return None
     if finished is None:
         return None
-    try:
-        result = archive(
-            str(project_root / finished),
-            project_root=project_root,
-            url=url or source,
-            catalogue=entries,
-            **options,
-        )
-    except WarciteError:
-        return None
+    with claim(project_root / finished) as claimed:
+        if not claimed:
+            return None  # a running archive is recording it: capture afresh
+        entries, _ = load_entries(project_root)  # it may have been recorded meanwhile
+        recorded = [entry.warc_path for entry in entries if entry.warc_path]
+        if finished in recorded:
+            return None
+        try:
+            result = archive(
+                str(project_root / finished),
+                project_root=project_root,
+                url=url or source,
+                catalogue=entries,
+                **options,
+            )
+        except WarciteError:
+            return None
     return result, f"completed from {finished}, which an interrupted run kept"
 
 
