@@ -490,3 +490,60 @@ def test_validate_deep_resolves_revisit_targets_across_the_project(
     first.unlink()
     checked = invoke("validate", "--deep", "records/two.json")
     assert "names no record in the files checked" in checked.output, checked.output
+
+
+# --------------------------------------------------------------- a full disk during import
+
+
+class _FullDisk:
+    """A file object whose writes fail with ENOSPC once ``room`` bytes are written."""
+
+    def __init__(self, wrapped: object, room: int) -> None:
+        self._wrapped = wrapped
+        self._room = room
+
+    def write(self, data: bytes) -> int:
+        import errno
+
+        if len(data) > self._room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._room -= len(data)
+        return int(self._wrapped.write(data))  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._wrapped, name)
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._wrapped.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("room", [0, 200, 500])
+@pytest.mark.parametrize("command", ["import", "archive"])
+def test_a_full_disk_during_import_is_a_clear_error_and_leaves_nothing(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, room: int, command: str
+) -> None:
+    from warcite.capture import writer as writer_module
+
+    source = tmp_path / "page.warc"
+    source.write_bytes(deviant_warc())
+    real_unnamed = writer_module.open_unnamed
+    monkeypatch.setattr(
+        writer_module,
+        "open_unnamed",
+        lambda folder, mode=0o600: None
+        if (opened := real_unnamed(folder, mode)) is None
+        else _FullDisk(opened, room),
+    )
+    real_open = Path.open
+    monkeypatch.setattr(
+        writer_module.Path,
+        "open",
+        lambda self, *a, **kw: _FullDisk(real_open(self, *a, **kw), room),
+    )
+    before = project_files(project)
+    result = invoke(command, str(source), "--id", "full")
+    assert_error(result, 3, "disk is full")
+    assert project_files(project) == before
