@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from warcite import run_scope
 from warcite.capture.imports import import_file
 from warcite.capture.live import capture
 from warcite.catalog import CatalogEntry
@@ -169,6 +170,7 @@ def archive(
     try:
         with (
             holding(Path(warc_path)),  # a rerun can tell this WARC is in progress, not kept
+            run_scope.run(project_root),  # leftovers recovered once, not at each write
             record_lock if record_lock is not None else contextlib.nullcontext(),
         ):
             result = make_record(
