@@ -313,7 +313,11 @@ def test_deep_drift_from_an_older_extractor_is_a_warning(
     fake_extraction["extraction"] = Extraction(
         **{**sample_extraction().__dict__, "extractor_version": "0.0.1"}
     )
-    project, path = recorded_project(tmp_path)
+    from warcite.capture import common
+
+    with monkeypatch.context() as patched:  # the WARC too was written by warcite 0.0.1
+        patched.setattr(common, "__version__", "0.0.1")
+        project, path = recorded_project(tmp_path)
     fake_extraction["extraction"] = Extraction(
         **{**sample_extraction().__dict__, "title": Field("Rivers", "html:h1", "Rivers")}
     )

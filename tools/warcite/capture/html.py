@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from warcite.capture.css import requisite_url, scan_css_references
+from warcite.core.charsets import byte_charset
 from warcite.core.errors import UsageError
 from warcite.core.urls import normalize_url
 
@@ -145,14 +146,8 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "
 
 
 def _text_encoding(name: str | None) -> str | None:
-    """``name`` when Python knows it as a text encoding (not rot13, base64, ...), else None."""
-    if not name:
-        return None
-    try:
-        info = codecs.lookup(name.strip().strip("\"'"))
-    except LookupError:
-        return None
-    return info.name if getattr(info, "_is_text_encoding", True) else None
+    """``name`` as a codec that decodes any bytes (not rot13, idna, BOM-less utf-16...), else None."""
+    return byte_charset(name)
 
 
 def sniff_encoding(head: bytes, declared: str | None) -> str | None:

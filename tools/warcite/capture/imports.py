@@ -48,6 +48,7 @@ from warcite.core.warc.records import (
     check_record_digests,
     iter_records,
 )
+from warcite.core.warc_rules import conformance_problems
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -589,6 +590,12 @@ def _verified_records(source: Path, spool: Spool) -> list[_Copied]:
         del record  # not held while the next block is read
     if not copied:
         raise CaptureError(f"cannot import {source}: it holds no WARC records")
+    problems.extend(  # what warcite check refuses, import refuses (same messages)
+        conformance_problems(
+            (item.info.offset, item.record.protocol, item.info.record_id, item.record.headers)
+            for item in copied
+        )
+    )
     if problems:
         raise CaptureError(
             f"cannot import {source}: it fails verification: "

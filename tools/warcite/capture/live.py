@@ -44,6 +44,7 @@ from warcite.capture.credentials import (
     redact_request,
     request_credentials,
 )
+from warcite.capture.headers import check_header_value
 from warcite.capture.html import Requisite
 from warcite.capture.mementos import memento_description, memento_fields, memento_of
 from warcite.capture.recorder import Budget, Exchange, Limits, Recorder, is_html
@@ -169,7 +170,7 @@ def capture(
         )
     if slug:
         check_slug(slug)
-    agent = user_agent or DEFAULT_USER_AGENT
+    agent = check_header_value(user_agent or DEFAULT_USER_AGENT, "--user-agent")
     if tls_context is not None and not _verifies(tls_context):
         raise UsageError(
             "the TLS context must verify certificates and host names: warcite archives "

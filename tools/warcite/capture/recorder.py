@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from warcite.capture.common import milliseconds_between
 from warcite.capture.decoding import ChunkedDecoder, DecodeError, DecoderChain, codings_of
+from warcite.capture.headers import check_header_value
 from warcite.capture.spool import Region, Spool
 from warcite.core.errors import CaptureError, UsageError
 from warcite.core.urls import ascii_host, host_header, request_target
@@ -183,6 +184,7 @@ def _build_request(
     if referer:
         lines.append(f"Referer: {referer}")
     lines.extend(f"{name}: {value}" for name, value in extra or ())
+    check_header_value(user_agent, "the User-Agent")  # whoever calls: never a second line
     text = "\r\n".join(lines) + "\r\n\r\n"
     try:
         return text.encode("ascii")

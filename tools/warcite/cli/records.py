@@ -163,17 +163,28 @@ def archive_command(
     if not sources:
         raise UsageError("give a URL or a file to archive (or --from FILE with a list)")
     try:
-        result = archive(
-            sources[0],
-            project_root=root,
-            url=url,
-            slug=slug,
-            replace=replace,
-            operator=operator,
-            note=note,
-            observed_at=observed_at,
-            capture_function=function,
-        )
+        from warcite.collection.resume import complete_kept_capture
+
+        completed = None
+        if not replace:  # a WARC an interrupted `archive URL` kept: make its record
+            completed = complete_kept_capture(
+                sources[0], project_root=root, slug=slug, operator=operator
+            )
+        if completed is not None:
+            result, message = completed
+            click.echo(message, err=True)
+        else:
+            result = archive(
+                sources[0],
+                project_root=root,
+                url=url,
+                slug=slug,
+                replace=replace,
+                operator=operator,
+                note=note,
+                observed_at=observed_at,
+                capture_function=function,
+            )
     except ValidationFailed as failure:
         for problem in failure.problems:
             click.echo(problem.line(), err=True)

@@ -27,9 +27,12 @@ from warcite.capture.imports import import_file
 from warcite.capture.live import capture
 from warcite.collection.catalog import CatalogEntry
 from warcite.collection.lineage import lineage_for, lineage_from_entries
+from warcite.core import run_scope
 from warcite.core.errors import RecordError, UsageError, ValidationFailed, WarciteError
 from warcite.core.models import CaptureResult, RevisitTarget
 from warcite.core.project import ARCHIVE_DIR, display_path
+from warcite.core.slugs import check_slug
+from warcite.core.warc_claim import holding
 from warcite.integrity.recording import RecordResult, make_record
 from warcite.integrity.validate import validate_file
 from warcite.record.common import has_credentials, without_credentials
@@ -42,10 +45,12 @@ def _is_url(source: str) -> bool:
 
 def _in_archive(source: str, archive_dir: Path) -> bool:
     """True when ``source`` is a WARC file that already lives in the project's archive/."""
-    return (
-        source.lower().endswith((".warc", ".warc.gz"))
-        and Path(source).resolve().parent == archive_dir.resolve()
-    )
+    if not source.lower().endswith((".warc", ".warc.gz")):
+        return False
+    try:
+        return Path(source).resolve().parent == archive_dir.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop: the import refuses it clearly
+        return False
 
 
 def project_seal_proofs(project_root: Path) -> Any:
@@ -109,6 +114,7 @@ def archive(
     record_lock: Any = None,
     catalogue: Sequence[CatalogEntry] | None = None,
     capture_function: Callable[..., CaptureResult] | None = None,
+    dedupe: Callable[[str, str], RevisitTarget | None] | None = None,
 ) -> RecordResult:
     """Capture or import ``source``, extract, write its record, and validate it.
 
@@ -134,6 +140,8 @@ def archive(
             "the URL held credentials (user:password@); they were removed and are written "
             f"nowhere: {url}"
         )
+    if slug is not None:
+        check_slug(slug)  # before any path is made from it (a 5,000-character --id)
     is_url = _is_url(source)
     reused = not is_url and _in_archive(source, archive_dir)
     if slug is not None and not reused and not replace:
@@ -149,7 +157,7 @@ def archive(
         if url is not None:
             raise UsageError("--url is for files; a URL to capture is given as SOURCE")
         captured = (capture_function or capture)(
-            source, archive_dir=archive_dir, slug=slug, dedupe=revisit_targets(project_root)
+            source, archive_dir=archive_dir, slug=slug, dedupe=dedupe or revisit_targets(project_root)
         )
         warc_path, page_id = captured.path, captured.main_record_id
         work_url = captured.memento.original_uri if captured.memento else captured.final_uri
@@ -178,7 +186,11 @@ def archive(
             )
             warc_path, page_id = imported.path, imported.main_record_id
     try:
-        with record_lock if record_lock is not None else contextlib.nullcontext():
+        with (
+            holding(Path(warc_path)),  # a rerun can tell this WARC is in progress, not kept
+            run_scope.run(project_root),  # leftovers recovered once, not at each write
+            record_lock if record_lock is not None else contextlib.nullcontext(),
+        ):
             result = make_record(
                 warc_path,
                 record_id=page_id,

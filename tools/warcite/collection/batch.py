@@ -26,6 +26,7 @@ and lines starting with ``#`` are ignored, and so is a `` #`` comment after a so
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import threading
@@ -37,6 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from warcite.collection.catalog import CatalogEntry
+from warcite.collection.catalog_by_work import CatalogueByWork
+from warcite.collection.run_dedupe import RunDedupe
+from warcite.core import run_scope
 from warcite.core.errors import ArchiveExistsError, UsageError, WarciteError
 from warcite.core.project import archive_warcs, display_path, relative_to_project
 from warcite.core.urls import work_key
@@ -379,7 +383,8 @@ def run_batch(
     if not 1 <= jobs <= MAX_JOBS:
         raise UsageError(f"--jobs must be between 1 and {MAX_JOBS}, not {jobs}")
     started = time.monotonic()
-    entries, _ = load_entries(project_root)
+    loaded, _ = load_entries(project_root)
+    entries = CatalogueByWork(loaded)  # recaptures looked up by work, not by a scan
     held = ArchivedSet.from_entries(entries, project_root)
     run = archive_function or archive_one
     lock = threading.Lock()
@@ -427,6 +432,9 @@ def run_batch(
 
     recorded = [entry.warc_path for entry in entries if entry.warc_path]
     kept = kept_captures(project_root, recorded) if todo and not recapture else {}
+    dedupe = RunDedupe(project_root) if todo and archive_function is None else None
+    if dedupe is not None:  # the archive's responses read once for the run, not per page
+        options = {**options, "dedupe": dedupe}
 
     def work(source: Source) -> ItemResult:
         began = time.monotonic()
@@ -466,6 +474,8 @@ def run_batch(
                 seconds=time.monotonic() - began,
             )
         record = result.record
+        if dedupe is not None:
+            dedupe.add_record(record)  # later pages of the run revisit what this one stored
         warc = record.get("capture", {}).get("warc", {}).get("path")
         return ItemResult(
             source.source,
@@ -481,6 +491,8 @@ def run_batch(
     pending = iter(todo)
     running: dict[Future[ItemResult], int] = {}
     executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="warcite-batch")
+    scope = contextlib.ExitStack()
+    scope.enter_context(run_scope.run(project_root))  # leftovers recovered once per run
     try:
         for index, source in pending:
             running[executor.submit(work, source)] = index
@@ -495,6 +507,7 @@ def run_batch(
                     running[executor.submit(work, following[1])] = following[0]
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        scope.close()
     ordered = tuple(results[index] for index in sorted(results))
     return BatchReport(ordered, time.monotonic() - started)
 

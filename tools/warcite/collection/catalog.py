@@ -376,7 +376,11 @@ def matches(
 def by_work(entries: Iterable[CatalogEntry], url: str) -> list[CatalogEntry]:
     """The entries that are captures of ``url`` (by work key), oldest first."""
     key = work_key(url)
-    found = [entry for entry in entries if key in entry.keys or entry.work_key == key]
+    captures_of = getattr(entries, "captures_of", None)  # warcite.collection.catalog_by_work
+    if captures_of is not None:
+        found = list(captures_of(key))
+    else:
+        found = [entry for entry in entries if key in entry.keys or entry.work_key == key]
     return sorted(found, key=lambda entry: (comparable_when(entry.when), entry.warc_date or "", entry.id))
 
 

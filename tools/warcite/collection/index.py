@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import json
 import os
 import sqlite3
 import threading
@@ -48,10 +47,11 @@ from warcite.collection.catalog import (
     mapping,
     summarize_warc,
 )
-from warcite.core.errors import UsageError, WarciteError
+from warcite.core.errors import RecordError, UsageError, WarciteError
 from warcite.core.lock import wait_for_flock
 from warcite.core.project import RECORDS_DIR, resolve_in_project
 from warcite.core.urls import work_key
+from warcite.record.common import parse_record_json
 
 INDEX_DIR = ".warcite"
 INDEX_FILE = "index.sqlite"
@@ -310,10 +310,11 @@ class _Writer:
         json_sha = hashlib.sha256(raw).hexdigest()
         row: dict[str, Any] = {"path": relative, "json_sha256": json_sha, "json_stat": json_stat}
         try:
-            record = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+            record = parse_record_json(raw, relative)  # refuses deep nesting before parsing
+        except RecordError as error:
+            detail = str(error).removeprefix(f"{relative}: ")
             return self._store(
-                row, f"{relative}: not valid UTF-8 JSON ({error}); run warcite validate"
+                row, f"{relative}: not valid UTF-8 JSON ({detail}); run warcite validate"
             )
         if not isinstance(record, dict):
             return self._store(row, f"{relative}: not a JSON object; run warcite validate")

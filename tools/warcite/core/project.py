@@ -13,8 +13,9 @@ import errno
 import os
 import stat
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
-from warcite.core.errors import RecordError, UsageError
+from warcite.core.errors import RecordError, UsageError, WarciteError
 
 CONFIG_FILE = "warcite.toml"
 ARCHIVE_DIR = "archive"
@@ -192,6 +193,20 @@ def read_regular_file(path: Path, project_root: Path | None, what: str, limit: i
     return data
 
 
+def open_regular_stream(
+    path: Path, what: str, error_class: type[WarciteError] = RecordError
+) -> BinaryIO:
+    """``path`` opened for reading in binary, refusing a FIFO, a device, a socket, a folder,
+    a symlink loop or a name too long (see :func:`open_regular_file`): the shared guard of
+    every command that reads a path it is given, so none blocks on a pipe or reads
+    ``/dev/zero`` forever.  The refusal is raised as ``error_class`` (the caller's kind)."""
+    try:
+        descriptor = open_regular_file(path, None, what)
+    except RecordError as error:
+        raise error_class(f"cannot open {what}: {error}") from None
+    return os.fdopen(descriptor, "rb")
+
+
 def relative_to_project(path: Path, project_root: Path) -> str:
     """``path`` as a POSIX path relative to ``project_root``; RecordError if it is outside."""
     root = project_root.resolve()
@@ -243,6 +258,7 @@ __all__ = [
     "inside_project",
     "is_project_root",
     "open_regular_file",
+    "open_regular_stream",
     "read_regular_file",
     "record_json_files",
     "relative_to_project",

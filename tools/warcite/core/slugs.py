@@ -115,6 +115,11 @@ def default_slug(url: str, title: str | None = None, *, max_words: int = 6) -> s
 
 def check_slug(slug: str) -> str:
     """Return ``slug`` when it is a valid slug; raise UsageError saying what is allowed."""
+    if len(slug) > SLUG_MAX_LENGTH:
+        raise UsageError(
+            f"{slug[:40]!r}... ({len(slug)} characters) is not a valid id: too long for "
+            f"--id, use 1 to {SLUG_MAX_LENGTH} lowercase letters, digits and hyphens"
+        )
     if not SLUG_PATTERN.match(slug):
         raise UsageError(
             f"{slug!r} is not a valid id: use 1 to {SLUG_MAX_LENGTH} lowercase letters, digits "

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from warcite.core import run_scope
 from warcite.core.errors import RecordError
 from warcite.core.lock import project_lock
 from warcite.core.project import ARCHIVE_DIR, RECORDS_DIR, read_regular_file
@@ -246,6 +247,21 @@ def release_id(project_root: Path, slug: str) -> None:
 # --------------------------------------------------------------------------- leftovers
 
 
+def _candidate_names(folder: Path) -> list[str]:
+    """The names in ``folder`` that can be leftovers (hidden, temporary, reserved), sorted:
+    the listing is filtered by name before any path is made or sorted, so a folder of
+    100,000 records costs one directory read."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(
+                item.name
+                for item in listing
+                if item.name.startswith(".") or item.name.endswith(".tmp")
+            )
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
 def leftovers(project_root: Path, *, lock_free: bool) -> list[Leftover]:
     """Journals, temporary files and reservations in records/ and archive/ (read-only).
 
@@ -256,7 +272,7 @@ def leftovers(project_root: Path, *, lock_free: bool) -> list[Leftover]:
     found: list[Leftover] = []
     records = root / RECORDS_DIR
     now = time.time()
-    entries = sorted(records.iterdir()) if records.is_dir() else []
+    entries = [records / name for name in _candidate_names(records)]  # not every record
     journaled = {
         path.name[: -len(JOURNAL_SUFFIX)] + "-"
         for path in entries
@@ -283,7 +299,7 @@ def leftovers(project_root: Path, *, lock_free: bool) -> list[Leftover]:
                 )
             )
     archive = root / ARCHIVE_DIR
-    for path in sorted(archive.iterdir()) if archive.is_dir() else []:
+    for path in [archive / name for name in _candidate_names(archive)]:
         name = path.name
         if (
             name.startswith(TEMP_PREFIX)
@@ -315,6 +331,8 @@ def recover(project_root: Path) -> list[str]:
     """
     root = project_root.resolve()
     done: list[str] = []
+    if run_scope.recovered(root):
+        return done  # recovered once in this run already (see warcite.core.run_scope)
     with project_lock(root):
         for leftover in leftovers(root, lock_free=True):
             shown = leftover.path.relative_to(root).as_posix()
@@ -335,6 +353,7 @@ def recover(project_root: Path) -> list[str]:
             except OSError as error:
                 raise _os_error(f"remove {shown}", error) from error
             done.append(f"removed {leftover.detail} {shown}")
+    run_scope.mark_recovered(root)
     return done
 
 

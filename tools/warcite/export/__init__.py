@@ -121,6 +121,12 @@ def export(
         else:
             os.link(temporary, output)  # fails rather than replace a file made meanwhile
             temporary.unlink()
+    except OSError as error:  # a folder that refuses new files (/proc), a full disk
+        _remove(temporary)
+        raise WarciteError(
+            f"cannot write the export {output}: {error.strerror or error} (in {parent}); "
+            "nothing was written: choose a writable folder with -o"
+        ) from None
     except BaseException:
         _remove(temporary)
         raise

@@ -85,6 +85,10 @@ def load_records(paths: Sequence[Path]) -> list[ExportRecord]:
     seen: set[Path] = set()
     for given in paths:
         path = Path(given)
+        try:
+            path.resolve(strict=False)
+        except (OSError, RuntimeError):
+            raise RecordError(f"record file {path} is a symbolic link loop; not read") from None
         if path.resolve() in seen:
             continue
         seen.add(path.resolve())

@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from warcite.core.errors import WarciteError
+from warcite.core.project import resolve_in_project
 from warcite.core.version import __version__
+from warcite.integrity.extractor_claim import extractor_claim_doubt
 from warcite.integrity.problems import Collector, Extractor
 from warcite.integrity.record_checks import value_at
+from warcite.record.citation_history import config_cited_under
 
 # --------------------------------------------------------------------------- derivation (deep)
 
@@ -66,6 +69,33 @@ def _extractor_dependent(path: str, record: Mapping[str, Any], url_differs: bool
     return url_differs and path in ("$.capture.source_description", "$.capture.final_uri")
 
 
+def _warc_software(warc_path: Path) -> str | None:
+    """The ``software`` of the WARC's warcinfo record (who wrote it), or None."""
+    from warcite.record.build import warcinfo_fields
+
+    try:
+        return dict(warcinfo_fields(warc_path)).get("software")
+    except WarciteError:
+        return None
+
+
+def extractor_claim_problem(record: Mapping[str, Any], project_root: Path) -> str | None:
+    """Why the record's ``text.extractor.version`` (when not this warcite's) is not
+    credible (see :mod:`warcite.integrity.extractor_claim`), or None; used by ``warcite seal``,
+    which never seals a record whose claim would weaken its own validation."""
+    claimed = value_at(record, "text", "extractor", "version")
+    if not isinstance(claimed, str) or claimed == __version__:
+        return None
+    warc_relative = value_at(record, "capture", "warc", "path")
+    software = None
+    if isinstance(warc_relative, str):
+        try:
+            software = _warc_software(resolve_in_project(project_root, warc_relative))
+        except WarciteError:
+            software = None
+    return extractor_claim_doubt(claimed, software, __version__)
+
+
 def check_derived(
     record: Mapping[str, Any],
     project_root: Path,
@@ -83,6 +113,11 @@ def check_derived(
     warc = record["capture"]["warc"]
     recorded_version = value_at(record, "text", "extractor", "version")
     other_version = isinstance(recorded_version, str) and recorded_version != __version__
+    if other_version:  # the claim excuses differences only when evidence allows it
+        doubt = extractor_claim_doubt(str(recorded_version), _warc_software(warc_path), __version__)
+        if doubt is not None:
+            collector.add("drift", "$.text.extractor.version", doubt, found=recorded_version)
+            other_version = False
     if other_version:
         collector.add(
             "drift",
@@ -203,7 +238,8 @@ def check_derived(
     # made it: it must agree with them whatever the extractor version.
     if isinstance(record.get("citation"), dict):
         try:
-            rebuilt = citation_item(record, project_root)
+            cited_under = config_cited_under(record, project_root)  # history, not today's
+            rebuilt = citation_item(record, project_root, config=cited_under)
         except WarciteError as error:
             collector.add("drift", "$.citation", f"the citation cannot be rebuilt: {error}")
         else:

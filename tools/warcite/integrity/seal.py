@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from warcite.core.errors import RecordError, ValidationFailed
+from warcite.integrity.derivation import extractor_claim_problem
 from warcite.record.seals import PROOF_KINDS, parse_manifest, seal_relative_path
 
 
@@ -109,6 +110,12 @@ def reseal(
         import json
 
         record = json.loads(read_record_bytes(path, root).decode("utf-8"))
+        doubt = extractor_claim_problem(record, root)
+        if doubt is not None:
+            raise ValidationFailed(
+                f"{report.file}: $.text.extractor.version: {doubt}; not sealed (set the "
+                "version back, or make the record again with warcite record --replace)"
+            )
         first = not (root / seal_relative_path(record["id"])).exists()
         what = "sealed for the first time" if first else "re-sealed after a deliberate change"
         write_sealed_record(

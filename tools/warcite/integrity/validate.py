@@ -31,6 +31,7 @@ from warcite.integrity.record_checks import (
     schema_problems,
     value_at,
 )
+from warcite.integrity.revisit_targets import project_record_ids
 
 # --------------------------------------------------------------------------- entry points
 
@@ -99,7 +100,8 @@ def check_record(
     if deep and warc_path is not None:  # the whole WARC against WARC 1.1 (warcite check)
         from warcite.integrity.check import warc_problems
 
-        for message, severity in warc_problems(warc_path, display_path(warc_path, project_root)):
+        shown, known = display_path(warc_path, project_root), project_record_ids(project_root)
+        for message, severity in warc_problems(warc_path, shown, known):
             collector.add("warc", "$.capture.warc.path", message, severity=severity)
     # A path refused as unsafe is reported once, plainly, not also as a regex mismatch.
     refused = {p.path for p in collector.problems if p.message.endswith("; not followed")}

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from warcite.core.config import Config
 from warcite.core.errors import RecordError
 from warcite.core.models import ArchivedPage, Evidence, Extraction, Field, Person
 from warcite.core.pages import page_map
@@ -487,13 +488,15 @@ def _found_fields(work: Mapping[str, Any]) -> list[str]:
     return names
 
 
-def citation_item(record: Mapping[str, Any], project_root: Path) -> JsonObject:
+def citation_item(
+    record: Mapping[str, Any], project_root: Path, config: Config | None = None
+) -> JsonObject:
     """The record's CSL-JSON item, from warcite.cite (which owns every citation rule),
-    naming the archive as the project's warcite.toml configures it."""
+    naming the archive as ``config`` says (default: as the project's warcite.toml does)."""
     from warcite.cite import csl_item
     from warcite.core.config import load_config
 
-    item: JsonObject = csl_item(dict(record), config=load_config(project_root))
+    item: JsonObject = csl_item(dict(record), config=config or load_config(project_root))
     return item
 
 

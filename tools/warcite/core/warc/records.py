@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from warcite.core.errors import WarcReadError
+from warcite.core.errors import RecordError, WarcReadError
 from warcite.core.models import WarcRecordInfo
+from warcite.core.project import open_regular_stream
 from warcite.core.warc.digests import (
     PAYLOAD_DIGEST_TYPES,
     digest_matches,
@@ -229,7 +230,7 @@ def iter_records(
 
 def read_records(path: Path, policy: BlockPolicy) -> Iterator[WarcRecord]:
     try:
-        stream = path.open("rb")
+        stream = open_regular_stream(path, "WARC file", WarcReadError)
     except OSError as error:
         raise WarcReadError(f"cannot open WARC file {path}: {error.strerror or error}") from error
     with stream:
@@ -252,7 +253,7 @@ def read_record_at(
     """
     path = Path(path)
     try:
-        stream = path.open("rb")
+        stream = open_regular_stream(path, "WARC file", WarcReadError)
     except OSError as error:
         raise WarcReadError(f"cannot open WARC file {path}: {error.strerror or error}") from error
     with stream:
@@ -296,10 +297,10 @@ def _raw_header(path: Path, offset: int, name: bytes) -> bytes | None:
     (warcio decodes a header line that is not UTF-8 as ISO-8859-1, which cannot be told
     apart from UTF-8 afterwards); None when it cannot be read back."""
     try:
-        with path.open("rb") as stream:
+        with open_regular_stream(path, "WARC file") as stream:
             stream.seek(offset)
             data = stream.read(_RAW_HEAD_BYTES)
-    except OSError:
+    except (OSError, RecordError):
         return None
     if data[:2] == b"\x1f\x8b":
         try:

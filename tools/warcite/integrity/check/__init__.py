@@ -14,7 +14,10 @@ from warcite.integrity.check.records import RecordChecker
 
 
 def check_warcs(
-    paths: Sequence[str | Path], *, display: Callable[[Path], str] | None = None
+    paths: Sequence[str | Path],
+    *,
+    display: Callable[[Path], str] | None = None,
+    known_elsewhere: Callable[[str], bool] | None = None,
 ) -> list[CheckReport]:
     """Check WARC files against WARC 1.1; references are resolved over all of them.
 
@@ -26,22 +29,31 @@ def check_warcs(
     for given in paths:
         path = Path(given)
         reports.append(checker.check_file(path, display(path) if display else str(given)))
-    checker.resolve()
+    checker.resolve(known_elsewhere)
     for report in reports:
         report.problems.sort(key=lambda p: (-1 if p.offset is None else p.offset, p.inner or 0))
     return reports
 
 
-def check_warc(path: str | Path, *, display: str | None = None) -> CheckReport:
-    """Check one WARC file (see :func:`check_warcs`)."""
-    return check_warcs([path], display=(lambda _p: display) if display else None)[0]
+def check_warc(
+    path: str | Path,
+    *,
+    display: str | None = None,
+    known_elsewhere: Callable[[str], bool] | None = None,
+) -> CheckReport:
+    """Check one WARC file (see :func:`check_warcs`); ``known_elsewhere(id)`` says whether
+    a WARC-Refers-To target not in the file is a record of another file (no warning)."""
+    shown = (lambda _p: display) if display else None
+    return check_warcs([path], display=shown, known_elsewhere=known_elsewhere)[0]
 
 
-def warc_problems(path: Path, shown: str) -> Iterator[tuple[str, str]]:
+def warc_problems(
+    path: Path, shown: str, known_elsewhere: Callable[[str], bool] | None = None
+) -> Iterator[tuple[str, str]]:
     """(message, severity) of each problem ``warcite check`` finds in a record's WARC,
-    for ``validate --deep``."""
+    for ``validate --deep`` (revisit targets resolved by ``known_elsewhere``)."""
     try:
-        report = check_warc(path, display=shown)
+        report = check_warc(path, display=shown, known_elsewhere=known_elsewhere)
     except WarcReadError as error:
         yield str(error), "error"
         return

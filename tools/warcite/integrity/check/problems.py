@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from warcite.core.warc_rules import URI_PATTERN
+
 SPEC = "WARC 1.1"
 PIECE = 1 << 16
 MAX_HEADER_BYTES = 1 << 20
@@ -60,7 +62,7 @@ ALLOWED_FIELDS: dict[str, tuple[str, frozenset[str] | None, frozenset[str]]] = {
 }
 
 TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-URI_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"]*")
+URI_PATTERN = URI_PATTERN  # shared with import (warc_rules)
 W3CDTF = re.compile(
     r"(?P<y>\d{4})(?:-(?P<mo>\d{2})(?:-(?P<d>\d{2})"
     r"(?:T(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,9}))?)?Z)?)?)?"

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from warcite.core.errors import WarcReadError
+from warcite.core.project import open_regular_stream
 from warcite.integrity.check.problems import (
     ALLOWED_FIELDS,
     MAX_HEADER_BYTES,
@@ -116,7 +117,7 @@ class RecordChecker:
     # -- files
     def check_file(self, path: Path, display: str) -> CheckReport:
         try:
-            raw = path.open("rb")
+            raw = open_regular_stream(path, "WARC file", WarcReadError)
         except OSError as error:
             raise WarcReadError(
                 f"cannot open WARC file {display}: {error.strerror or error}"
@@ -747,10 +748,17 @@ class RecordChecker:
         )
 
     # -- references
-    def resolve(self) -> None:
+    def resolve(self, known_elsewhere: Callable[[str], bool] | None = None) -> None:
         for report, reference in self.references:
             found = self.ids.get(reference.target)
             record = _Record(reference.offset, reference.inner, "", [], reference.record_id)
+            if (
+                found is None
+                and known_elsewhere is not None
+                and reference.field == "WARC-Refers-To"
+                and known_elsewhere(reference.target)
+            ):
+                continue  # a revisit of a record in another WARC of the project
             if found is None:
                 severity = "warning" if reference.field == "WARC-Refers-To" else "error"
                 tail = (
