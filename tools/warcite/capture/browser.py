@@ -65,7 +65,7 @@ from warcite.capture.common import (
     RecordIdFactory,
     capture_context,
     context_now,
-    milliseconds_between,
+    exchange_fields,
     warc_date,
 )
 from warcite.capture.credentials import Cookie, credential_fields, redact_request
@@ -540,20 +540,19 @@ def _capture(requested: str, session: BrowserSession, call: _Call) -> CaptureRes
             ),
             ("requested-uri", requested),
         ]
-        fields.extend(("redirect", line) for line in redirect_lines)
         fields.extend(
-            [
-                ("final-uri", page.url),
-                ("http-status", final_status),
-                ("content-type", content_type),
-                ("started-at", warc_date(started)),
-                ("finished-at", warc_date(finished)),
-                ("duration-ms", milliseconds_between(started, finished)),
-            ]
+            exchange_fields(
+                redirect_lines,
+                page.url,
+                final_status,
+                content_type,
+                started,
+                finished,
+                writer.timing_lines,
+                outcome,
+                page.truncated,
+            )
         )
-        fields.extend(("timing", line) for line in writer.timing_lines)
-        fields.append(("outcome", outcome))
-        fields.append(("truncated", page.truncated))
         fields.extend(("revisit", line) for line in writer.revisit_lines)
         fields.append(("user-agent", agent))
         fields.append(("browser", f"Chromium {session.version}"))

@@ -6,7 +6,7 @@ import functools
 import platform
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -138,3 +138,31 @@ def context_now(context: CaptureContext) -> datetime:
 
 def milliseconds_between(start: datetime, end: datetime) -> int:
     return round((end - start).total_seconds() * 1000)
+
+
+def exchange_fields(
+    redirect_lines: Sequence[str],
+    final_uri: str,
+    final_status: str | int | None,
+    content_type: str | None,
+    started: datetime,
+    finished: datetime,
+    timing_lines: Sequence[str],
+    outcome: str,
+    truncated: str | None,
+) -> list[tuple[str, str | int | None]]:
+    """The metadata record's fields that say how the page was fetched, in the order every
+    capture (plain or in a browser) writes them: redirects, the final answer, the times,
+    the timings, the outcome and any truncation."""
+    fields: list[tuple[str, str | int | None]] = [("redirect", line) for line in redirect_lines]
+    fields += [
+        ("final-uri", final_uri),
+        ("http-status", final_status),
+        ("content-type", content_type),
+        ("started-at", warc_date(started)),
+        ("finished-at", warc_date(finished)),
+        ("duration-ms", milliseconds_between(started, finished)),
+    ]
+    fields += [("timing", line) for line in timing_lines]
+    fields += [("outcome", outcome), ("truncated", truncated)]
+    return fields
