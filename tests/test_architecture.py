@@ -131,3 +131,13 @@ def test_the_old_module_paths_of_the_public_api_still_import() -> None:
     assert old_make_record is make_record
     assert callable(warcite.warc.read_page) and callable(allocate_id)
     assert callable(warcite.validate.validate_file) and callable(warcite.seal.reseal)
+
+
+def test_the_readme_is_read_in_five_minutes() -> None:
+    """At most 400 lines: the rest lives in docs/, one page per command or topic."""
+    lines = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 400, f"README.md has {len(lines)} lines: move detail into docs/"
+    contents = (PROJECT_ROOT / "docs" / "README.md").read_text(encoding="utf-8")
+    pages = sorted(path.name for path in (PROJECT_ROOT / "docs").glob("*.md"))
+    unlisted = [page for page in pages if page != "README.md" and f"({page})" not in contents]
+    assert unlisted == [], f"docs/README.md (the table of contents) does not list {unlisted}"
