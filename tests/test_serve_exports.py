@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import zipfile
@@ -21,6 +23,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from conftest import PROJECT_ROOT
 from serve_site import build_project
 from warcite.cli import cli
 from warcite.export.ocfl import LAYOUT, object_path
@@ -196,6 +199,36 @@ def test_ocfl_download_is_a_zip_of_a_storage_root_with_the_records_object(
     )
     assert cli_inventory["manifest"] == manifest
     assert cli_inventory["versions"]["v1"]["state"] == state
+
+
+OCFL_CHECK = """
+import json, sys, ocfl
+root = ocfl.StorageRoot(root=sys.argv[1])
+valid = root.validate(log_warnings=True)
+print(json.dumps({"valid": valid, "objects": root.num_objects, "good": root.good_objects,
+                  "errors": root.errors}))
+"""
+
+
+def test_ocfl_download_validates_with_ocfl_py(
+    client: Any, project: dict, temporary: Path, tmp_path: Path
+) -> None:
+    """ocfl-py lives in .venv-tools (as for tests/test_export.py): skipped without it, a
+    failure in CI."""
+    python = PROJECT_ROOT / ".venv-tools" / "bin" / "python"
+    if not python.exists():
+        message = f"{python} is absent: run .ci/tools-venv (part of the README's test command)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    record_id = project["gzip"]
+    data = _download(client, f"/records/{record_id}/download/ocfl", project["root"], temporary)
+    storage = _unzip(data, tmp_path / "unzipped", f"{record_id}-ocfl")
+    result = subprocess.run(
+        [str(python), "-c", OCFL_CHECK, str(storage)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"valid": True, "objects": 1, "good": 1, "errors": []}
 
 
 @pytest.mark.parametrize("what", ["bagit", "ocfl"])
