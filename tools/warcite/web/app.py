@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import threading
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -51,8 +50,13 @@ from warcite.core.config import Config, load_config
 from warcite.core.decode import decode_body
 from warcite.core.errors import CitationError, RecordError, UsageError, WarciteError
 from warcite.core.project import resolve_in_project
-from warcite.export import export
 from warcite.record.files import load_record, record_text
+from warcite.web.downloads import (
+    EXPORT_DOWNLOADS,
+    MAX_EXPORT_BYTES,
+    export_download,
+    export_size,
+)
 from warcite.web.rewrite import Rewriter
 from warcite.web.security import (
     CsrfTokens,
@@ -72,10 +76,6 @@ DOWNLOAD_STYLES = {
     "bibtex": ("bib", "application/x-bibtex"),
     "biblatex": ("bib", "application/x-bibtex"),
     "ris": ("ris", "application/x-research-info-systems"),
-}
-EXPORT_DOWNLOADS = {  # warcite export formats that are one file
-    "premis": ("premis.xml", "application/xml"),
-    "wacz": ("wacz", "application/wacz"),
 }
 HOP_BY_HOP = frozenset(
     {
@@ -129,9 +129,17 @@ def _fixed_scheme(url: str) -> str:
 class ServeState:
     """What the app keeps between requests: the project, its config, the capture index."""
 
-    def __init__(self, project_root: Path, *, allow_capture: bool, bound_host: str) -> None:
+    def __init__(
+        self,
+        project_root: Path,
+        *,
+        allow_capture: bool,
+        bound_host: str,
+        max_export_bytes: int = MAX_EXPORT_BYTES,
+    ) -> None:
         self.root = project_root.resolve()
         self.allow_capture = allow_capture
+        self.max_export_bytes = max_export_bytes
         self.bound_host = bound_host
         self.captures = CaptureIndex(self.root)
         self.index = LiveIndex(self.root)
@@ -156,17 +164,27 @@ class ServeState:
 
 
 def create_app(
-    project_root: Path, *, allow_capture: bool = False, bound_host: str = "127.0.0.1"
+    project_root: Path,
+    *,
+    allow_capture: bool = False,
+    bound_host: str = "127.0.0.1",
+    max_export_bytes: int = MAX_EXPORT_BYTES,
 ) -> Flask:
     """The WSGI application serving the project at ``project_root`` (see docs/serve.md).
 
     Read-only unless ``allow_capture``; ``bound_host`` is the address the server listens
-    on (a loopback one makes the app answer loopback Host names only).
+    on (a loopback one makes the app answer loopback Host names only);
+    ``max_export_bytes`` bounds the files of a record exported as a download.
     """
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
-    state = ServeState(project_root, allow_capture=allow_capture, bound_host=bound_host)
+    state = ServeState(
+        project_root,
+        allow_capture=allow_capture,
+        bound_host=bound_host,
+        max_export_bytes=max_export_bytes,
+    )
     app.extensions["warcite"] = state
     app.jinja_env.globals.update(allow_capture=allow_capture, styles=STYLES, stamp=warc_timestamp)
     app.jinja_env.filters["snippet"] = _snippet
@@ -361,11 +379,20 @@ def create_app(
             path = resolve_in_project(state.root, str(warc))
             return _file_response(path, "application/warc", path.name)
         if what in EXPORT_DOWNLOADS:
-            suffix, media_type = EXPORT_DOWNLOADS[what]
+            if not RECORD_ID.fullmatch(name):
+                abort(404)
             json_file = resolve_in_project(state.root, f"records/{name}.json")
-            with tempfile.TemporaryDirectory(prefix="warcite-serve-") as folder:
-                written = export(what, [json_file], Path(folder) / f"{name}.{suffix}")
-                return _file_response(written, media_type, f"{name}.{suffix}")
+            size = export_size(record, json_file)
+            if size > state.max_export_bytes:
+                message = (
+                    f"the files of record {name} add up to {size} bytes, more than this "
+                    f"server exports as a download ({state.max_export_bytes} bytes); run "
+                    f"`warcite export {what} {name} -o PATH` instead"
+                )
+                return Response(
+                    render_template("error.html", message=message, status=413), status=413
+                )
+            return export_download(what, json_file, name, project_root=state.root)
         if what in DOWNLOAD_STYLES:
             suffix, media_type = DOWNLOAD_STYLES[what]
             try:
