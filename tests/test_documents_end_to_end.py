@@ -234,6 +234,7 @@ def test_cite_in_every_style(project: Path, monkeypatch: pytest.MonkeyPatch) -> 
     pinned = {
         "apa": "(Korea Institute for Labour Research, 2020, pp. 1\u20132)",
         "mla": "(Korea Institute for Labour Research 1\u20132)",
+        "chicago-author-date": "(Korea Institute for Labour Research 2020, 1\u20132)",
     }
     for style, expected in pinned.items():
         result = _run(
