@@ -49,14 +49,19 @@ def markdown(rendered: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
-def render(jobs: list[tuple[str, dict[str, Any]]]) -> list[dict[str, str]]:
+def render(
+    jobs: list[tuple[str, dict[str, Any]]], *, locators: list[str | None] | None = None
+) -> list[dict[str, str]]:
     """For each (style, item): citeproc-js's bibliography entry and first note, as
-    Markdown (``{"bibliography": ..., "note": ...}``)."""
+    Markdown (``{"bibliography": ..., "note": ...}``); ``locators`` gives each note a page
+    pinpoint (None: none)."""
     node = node_or_skip()
+    pages = locators if locators is not None else [None] * len(jobs)
     payload = {
         "jobs": [
             {"style": str(CSL / STYLE_FILES[style]), "locale": str(LOCALE), "item": item}
-            for style, item in jobs
+            | ({"locator": page} if page else {})
+            for (style, item), page in zip(jobs, pages, strict=True)
         ]
     }
     completed = subprocess.run(

@@ -12,21 +12,15 @@ three authors by name, four or more "(Smith et al. 2016)", "(Hyeon, n.d.)" witho
 from __future__ import annotations
 
 from warcite.cite import names as n
-from warcite.cite.dates import MONTHS, chicago_date
+from warcite.cite.dates import chicago_date, month_and_day
 from warcite.cite.markup import Markup
-from warcite.cite.source import CitationSource, PartialDate
+from warcite.cite.source import CitationSource
 from warcite.cite.styles import chicago_bib_authors, chicago_site, quoted_title
+from warcite.cite.titles import short_title, title_case
 
 # CMOS 17, 15.29: in the text, up to three authors by name; four or more: the first and
 # "et al."
 IN_TEXT_MAX_AUTHORS = 3
-
-
-def _month_day(date: PartialDate) -> str | None:
-    if date.month is None:
-        return None
-    month = MONTHS[date.month - 1]
-    return f"{month} {date.day}" if date.day is not None else month
 
 
 def _author_position(source: CitationSource, markup: Markup, name_order: str) -> str | None:
@@ -61,7 +55,7 @@ def chicago_author_date(
         site.append(markup.text(source.publisher))
     if source.issued is not None:
         # the date again: in full for a periodical (15.47), month and day for a page
-        when = chicago_date(source.issued) if source.periodical else _month_day(source.issued)
+        when = chicago_date(source.issued) if source.periodical else month_and_day(source.issued)
         if when:
             site.append(markup.text(when))
     if site:
@@ -79,10 +73,21 @@ def chicago_author_date_in_text(
     source: CitationSource, *, pinpoint: str | None = None, markup: Markup = Markup.PLAIN
 ) -> str:
     """Chicago 17 author-date parenthetical citation (15.21, 15.29, 15.32): "(Hyeon 2016)",
-    "(Hyeon 2016, para. 6)", "(Hyeon, n.d.)"."""
+    "(Hyeon 2016, para. 6)", "(Hyeon, n.d.)"; a document's page "(Keller and Olsen 2023, 3)".
+
+    Without an author, what leads the reference-list entry leads here: the site of a web
+    page; the title of a document, shortened (14.30) and italic for a report, quoted
+    otherwise (15.32)."""
     authors = source.authors
     if not authors:
-        if source.container_title:
+        if source.document_type is not None:
+            headline = short_title(title_case(source.title, source.language))
+            if source.document_type == "report":
+                who = markup.italic(headline)
+            else:
+                quoted = headline.replace('"', "'")
+                who = f'"{markup.text(quoted)}"'
+        elif source.container_title:
             style = markup.italic if source.periodical else markup.text
             who = style(source.container_title)
         else:

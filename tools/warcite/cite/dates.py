@@ -63,6 +63,15 @@ def chicago_date(date: PartialDate) -> str:
     return f"{MONTHS[date.month - 1]} {date.day}, {date.year}"
 
 
+def month_and_day(date: PartialDate) -> str | None:
+    """Chicago 17 author-date, the date repeated after the year: "August 29", "August", or
+    None for a year alone (15.47, 15.51)."""
+    if date.month is None:
+        return None
+    month = MONTHS[date.month - 1]
+    return f"{month} {date.day}" if date.day is not None else month
+
+
 def ris_date(date: PartialDate) -> str:
     """RIS DA/Y2: "2016/08/29/", "2016/08//", "2016///" (year/month/day/other)."""
     month = f"{date.month:02d}" if date.month is not None else ""
@@ -70,4 +79,4 @@ def ris_date(date: PartialDate) -> str:
     return f"{date.year:04d}/{month}/{day}/"
 
 
-__all__ = ["apa_date", "chicago_date", "mla_date", "ris_date"]
+__all__ = ["apa_date", "chicago_date", "mla_date", "month_and_day", "ris_date"]

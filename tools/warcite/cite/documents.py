@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 
 from warcite.cite import names as n
-from warcite.cite.dates import apa_date, chicago_date, mla_date
+from warcite.cite.author_date import chicago_author_date_in_text
+from warcite.cite.dates import apa_date, chicago_date, mla_date, month_and_day
 from warcite.cite.document_types import DOCUMENT_TYPES, JOURNAL_GENRES, REPORT_GENRES, document_type
 from warcite.cite.markup import Markup
 from warcite.cite.source import CitationSource, Name, PartialDate
@@ -321,7 +322,6 @@ def chicago_document_bib(
     ``Keller, Maria, and Tom Olsen. *Title*. Working paper. Publisher, 2023. URL. Archived
     DATE, at ARCHIVE. LOCATOR.``
     """
-    headline = title_case(source.title, source.language)
     sentences = []
     if source.authors:
         sentences.append(
@@ -329,18 +329,12 @@ def chicago_document_bib(
         )
     journal = _journal(source)
     year = str(source.issued.year) if source.issued else "n.d."
+    sentences.append(_chicago_title(source, markup))
     if source.document_type == "report":
-        sentences.append(
-            markup.italic(headline) + ("" if ends_with_end_punctuation(headline) else ".")
-        )
         if source.genre:
             sentences.append(markup.text(_period(source.genre)))
         sentences.append(markup.text(", ".join(filter(None, [source.publisher, year])) + "."))
     else:
-        quoted = headline.replace('"', "'")
-        sentences.append(
-            f'"{markup.text(quoted)}' + ('"' if ends_with_end_punctuation(quoted) else '."')
-        )
         if journal:
             sentences.append(f"{markup.italic(journal)} ({year}).")
         else:
@@ -349,13 +343,67 @@ def chicago_document_bib(
                 rest.append(chicago_date(source.issued))
             if rest:
                 sentences.append(markup.text(", ".join(rest) + "."))
-    sentences.append(markup.link(_location(source)) + ".")
+    return " ".join([*sentences, *_chicago_locations(source, markup)])
+
+
+def _chicago_locations(source: CitationSource, markup: Markup) -> list[str]:
+    """The closing sentences of a Chicago bibliography or reference-list entry: the DOI or
+    URL, then the archived copy (14.233): ``URL. Archived DATE, at ARCHIVE. LOCATOR.``"""
     archived = source.archived
-    sentences.append(
-        markup.text(f"Archived {chicago_date(archived.date)}, at {archived.archive_name}.")
-    )
-    sentences.append(markup.link(archived.locator) + ".")
-    return " ".join(sentences)
+    return [
+        markup.link(_location(source)) + ".",
+        markup.text(f"Archived {chicago_date(archived.date)}, at {archived.archive_name}."),
+        markup.link(archived.locator) + ".",
+    ]
+
+
+def _chicago_title(source: CitationSource, markup: Markup) -> str:
+    """The title as a sentence of a Chicago entry: italic for a report, quoted otherwise."""
+    headline = title_case(source.title, source.language)
+    if source.document_type == "report":
+        return markup.italic(headline) + ("" if ends_with_end_punctuation(headline) else ".")
+    quoted = headline.replace('"', "'")
+    return f'"{markup.text(quoted)}' + ('"' if ends_with_end_punctuation(quoted) else '."')
+
+
+# ----------------------------------------------------------------------------- Chicago 17
+# author-date
+
+
+def chicago_author_date_document(
+    source: CitationSource, *, markup: Markup = Markup.PLAIN, name_order: str = "style"
+) -> str:
+    """Chicago 17 author-date reference-list entry of a document: the year right after the
+    author (15.9; "n.d." without one, 15.44), the rest as in the bibliography.
+
+    Report (14.220): ``Keller, Maria, and Tom Olsen. 2023. *Title*. Working paper.
+    Publisher. URL. Archived DATE, at ARCHIVE. LOCATOR.``  Journal article (15.9, 14.171):
+    ``Lindqvist, Anna. 2022. "Title." *Journal*. https://doi.org/...``  Another document:
+    ``Weber, Jonas. 2024. "Title." Publisher, March 1. URL. ...`` (the month and day
+    repeated, as for a web page, 15.51).  Without an author the title leads and the year
+    follows it (15.32).
+    """
+    year = markup.text(str(source.issued.year) + "." if source.issued else "n.d.")
+    title = _chicago_title(source, markup)
+    if source.authors:
+        authors = chicago_bib_authors(source.authors, name_order)
+        sentences = [markup.text(n.end_with_period(authors)), year, title]
+    else:
+        sentences = [title, year]
+    journal = _journal(source)
+    if source.document_type == "report":
+        sentences += [
+            markup.text(_period(item)) for item in (source.genre, source.publisher) if item
+        ]
+    elif journal:
+        sentences.append(markup.italic(journal) + ".")
+    else:
+        rest = [source.publisher] if source.publisher else []
+        when = month_and_day(source.issued) if source.issued is not None else None
+        rest += [when] if when else []
+        if rest:
+            sentences.append(markup.text(", ".join(rest) + "."))
+    return " ".join([*sentences, *_chicago_locations(source, markup)])
 
 
 __all__ = [
@@ -365,6 +413,7 @@ __all__ = [
     "REPORT_GENRES",
     "apa_document",
     "apa_document_in_text",
+    "chicago_author_date_document",
     "chicago_document_bib",
     "chicago_document_note",
     "chicago_document_short_note",
@@ -379,9 +428,9 @@ __all__ = [
 ]
 
 
-PAGE_PINPOINT_STYLES = ("apa", "mla", "chicago-note", "chicago-short-note")
-"""Styles that take a page pinpoint: APA and MLA print their parenthetical (in-text)
-citation with it, the Chicago notes print the page after the source."""
+PAGE_PINPOINT_STYLES = ("apa", "mla", "chicago-author-date", "chicago-note", "chicago-short-note")
+"""Styles that take a page pinpoint: APA, MLA and Chicago author-date print their
+parenthetical (in-text) citation with it, the Chicago notes print the page after the source."""
 
 
 def parse_pinpoint(pinpoint: str) -> tuple[int, int]:
@@ -413,8 +462,8 @@ def pinpointed_citation(
     """The citation of ``source`` at ``pinpoint``: pages for a document (checked against its
     page count), paragraphs for a web page (APA "para. 6", MLA "par. 6").
 
-    APA and MLA give their parenthetical citation, the Chicago notes the note with the
-    pinpoint; a reference-list entry (chicago-bib) and the data formats take none."""
+    APA, MLA and Chicago author-date give their parenthetical citation, the Chicago notes the
+    note with the pinpoint; a bibliography entry (chicago-bib) and the data formats take none."""
     first, last = parse_pinpoint(pinpoint)
     if style not in PAGE_PINPOINT_STYLES:
         raise CitationError(
@@ -430,12 +479,18 @@ def pinpointed_citation(
             label = "par." if first == last else "pars."
             who = n.family(source.authors[0]) if source.authors else short_title(source.title)
             return f"({markup.text(who)}, {label} {number})"
+        if style == "chicago-author-date":  # the paragraph as in the Chicago note
+            label = "par." if first == last else "pars."
+            return chicago_author_date_in_text(source, pinpoint=f"{label} {number}", markup=markup)
         if style == "chicago-note":
             note = chicago_note(source, markup=markup, name_order=name_order, note_number=None)
             label = "par." if first == last else "pars."
             text = note[:-1] + f", {label} {number}."
             return f"{note_number or 1}. {text}"
-        raise CitationError("a web page's pinpoint is a paragraph: use apa, mla or chicago-note")
+        raise CitationError(
+            "a web page's pinpoint is a paragraph: use apa, mla, chicago-author-date or "
+            "chicago-note"
+        )
     if source.page_labels:  # pinpoints are the printed page numbers
         missing = [str(page) for page in (first, last) if str(page) not in source.page_labels]
         if missing:
@@ -451,6 +506,8 @@ def pinpointed_citation(
         return apa_document_in_text(source, first, last, markup=markup)
     if style == "mla":
         return mla_in_text(source, first, last, markup=markup)
+    if style == "chicago-author-date":  # CMOS 17, 15.21: "(Keller and Olsen 2023, 3)"
+        return chicago_author_date_in_text(source, pinpoint=page_range(first, last), markup=markup)
     if style == "chicago-note":
         return chicago_document_note(
             source,
@@ -480,6 +537,8 @@ def document_citation(
         return mla_document(source, markup=markup, name_order=name_order)
     if style == "chicago-bib":
         return chicago_document_bib(source, markup=markup, name_order=name_order)
+    if style == "chicago-author-date":
+        return chicago_author_date_document(source, markup=markup, name_order=name_order)
     if style == "chicago-note":
         number = 1 if note_number is None else note_number
         return chicago_document_note(

@@ -171,8 +171,9 @@ def quote_command(record: str, phrase: str, ignore_case: bool, quote_format: str
 @click.option(
     "--pinpoint",
     default=None,
-    help="A page or pages of a PDF record as printed (3, 3-4), a paragraph of a web page: APA and MLA "
-    "print their in-text citation with it, Chicago notes the note (exit 6 when out of range).",
+    help="A page or pages of a PDF record as printed (3, 3-4), a paragraph of a web page: APA, MLA "
+    "and chicago-author-date print their in-text citation with it, Chicago notes the note "
+    "(exit 6 when out of range).",
 )
 @reports_errors
 def cite_command(
