@@ -55,9 +55,7 @@ def test_a_record_edited_in_place_with_its_time_set_back_is_seen(project: Path) 
     entries, _ = list_records(project, author="Hyeon")
     assert [entry.id for entry in entries] == [REFERENCE]
     list_records(project)  # the fingerprint is stored and used
-    _rewrite_in_place(
-        project / "records" / f"{REFERENCE}.json", b'"Hyeon In-ae"', b'"Kwonx In-ae"'
-    )
+    _rewrite_in_place(project / "records" / f"{REFERENCE}.json", b'"Hyeon In-ae"', b'"Kwonx In-ae"')
     entries, sync = list_records(project, author="Kwonx")
     assert sync.updated == 1
     assert [entry.id for entry in entries] == [REFERENCE]

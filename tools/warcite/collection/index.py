@@ -613,9 +613,11 @@ def _fingerprint(scan: _Scan, project_root: Path, watched: list[str]) -> str:
     digest = hashlib.sha256()
     digest.update("\n".join(sorted(scan.lines)).encode("utf-8", "surrogateescape"))
     for relative in watched:
-        digest.update(f"\n\1{relative}\0{_stat(f'{project_root}/{relative}')}".encode(
-            "utf-8", "surrogateescape"
-        ))
+        digest.update(
+            f"\n\1{relative}\0{_stat(f'{project_root}/{relative}')}".encode(
+                "utf-8", "surrogateescape"
+            )
+        )
     return digest.hexdigest()
 
 
@@ -735,11 +737,7 @@ def _current(
     if old.text_path:
         text_stat = scan.stats.get(old.text_path) or _stat(f"{project_root}/{old.text_path}")
     stats = (_settled(json_stat), _settled(text_stat) if text_stat is not None else None)
-    if (
-        not verify
-        and json_stat == old.json_stat
-        and (text_stat or None) == (old.text_stat or None)
-    ):
+    if not verify and json_stat == old.json_stat and (text_stat or None) == (old.text_stat or None):
         return True, *stats
     if _sha256(json_file) != old.json_sha256:
         return False, *stats
