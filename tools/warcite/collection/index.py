@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -419,7 +420,8 @@ def _open_existing(path: Path) -> tuple[sqlite3.Connection | None, str | None]:
     try:
         connection = _connect(path)
         row = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-        connection.execute("SELECT count(*) FROM passages").fetchone()
+        # the full-text table is readable (not counted: millions of rows at scale)
+        connection.execute("SELECT rowid FROM passages LIMIT 1").fetchone()
     except sqlite3.Error as error:
         with contextlib.suppress(Exception):
             connection.close()
@@ -568,43 +570,60 @@ def _opened(
         connection.close()
 
 
-@dataclass
 class _Scan:
-    """One listing of ``records/``: the record files, the stat of every regular file."""
+    """One listing of ``records/`` with the stat of every entry (hidden names skipped).
 
-    json_files: dict[str, str]  # records/<name>.json -> its path, sorted
-    stats: dict[str, str]  # records/<name> -> stat text, every regular file listed
-    lines: list[str]  # every entry listed, with its stat (for the fingerprint)
-    newest_ns: int  # the latest modification or change time seen
+    Only the fingerprint's lines are made while listing (the fast path needs nothing
+    else); the record files and stats are derived from it when a full sync needs them."""
 
-
-def _scan(folder: Path) -> _Scan:
-    json_files: dict[str, str] = {}
-    stats: dict[str, str] = {}
-    lines: list[str] = []
-    newest = 0
-    try:
-        with os.scandir(folder) as listing:
-            for item in listing:
-                name = item.name
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.infos: list[tuple[str, os.stat_result]] = []
+        self.lines: list[str] = []  # every entry listed, with its stat (for the fingerprint)
+        try:
+            descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return
+        try:  # names relative to the folder: a shorter path walk per stat than scandir's
+            infos, lines, lstat = self.infos, self.lines, os.stat
+            for name in os.listdir(descriptor):
                 if name.startswith("."):
                     continue  # temporary and hidden files are not records
                 try:
-                    info = item.stat(follow_symlinks=False)
+                    info = lstat(name, dir_fd=descriptor, follow_symlinks=False)
                 except OSError:
                     continue
-                text = _stat_text(info)
-                newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
-                lines.append(f"{name}\0{info.st_mode}:{text}")
-                if not stat.S_ISREG(info.st_mode):
-                    continue  # symbolic links and special files are not records
-                relative = f"{RECORDS_DIR}/{name}"
-                stats[relative] = text
-                if name.endswith(".json"):
-                    json_files[relative] = item.path
-    except FileNotFoundError:
-        pass
-    return _Scan(dict(sorted(json_files.items())), stats, lines, newest)
+                infos.append((name, info))
+                lines.append(
+                    f"{name}\0{info.st_mode}:{info.st_size}:{info.st_mtime_ns}:"
+                    f"{info.st_ctime_ns}:{info.st_ino}"
+                )
+        finally:
+            os.close(descriptor)
+
+    @functools.cached_property
+    def stats(self) -> dict[str, str]:
+        """records/<name> -> stat text, for every regular file listed (symbolic links and
+        special files are not records, and are not trusted as text files)."""
+        return {
+            f"{RECORDS_DIR}/{name}": _stat_text(info)
+            for name, info in self.infos
+            if stat.S_ISREG(info.st_mode)
+        }
+
+    @functools.cached_property
+    def json_files(self) -> dict[str, str]:
+        """records/<name>.json -> its path, sorted."""
+        return {
+            f"{RECORDS_DIR}/{name}": f"{self.folder}/{name}"
+            for name, info in sorted(self.infos)
+            if name.endswith(".json") and stat.S_ISREG(info.st_mode)
+        }
+
+    @property
+    def newest_ns(self) -> int:
+        """The latest modification or change time seen."""
+        return max((max(info.st_mtime_ns, info.st_ctime_ns) for _, info in self.infos), default=0)
 
 
 def _fingerprint(scan: _Scan, project_root: Path, watched: list[str]) -> str:
@@ -635,8 +654,7 @@ def _sync(
     rebuilt: bool,
     reason: str | None,
 ) -> IndexSync:
-    scan = _scan(project_root / RECORDS_DIR)
-    files = scan.json_files
+    scan = _Scan(project_root / RECORDS_DIR)
     if not verify and not rebuilt:
         stored_fingerprint = _meta(connection, "fingerprint")
         watched = json.loads(_meta(connection, "watched") or "[]")
@@ -644,7 +662,11 @@ def _sync(
             # nothing written since the last full sync: the index is used as it is
             return IndexSync(
                 path=path,
-                records=len(files),
+                records=sum(
+                    1
+                    for name, info in scan.infos
+                    if name.endswith(".json") and stat.S_ISREG(info.st_mode)
+                ),
                 problems=tuple(
                     row[0]
                     for row in connection.execute(
@@ -652,6 +674,7 @@ def _sync(
                     )
                 ),
             )
+    files = scan.json_files
     stored = {
         row[0]: (_Stored(row[1], row[2], row[3], row[4], row[5]), row[6])
         for row in connection.execute(
