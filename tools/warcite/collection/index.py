@@ -803,9 +803,11 @@ def filtered_entries(
     site: str | None = None,
     author: str | None = None,
     since: str | None = None,
+    fixity_root: Path | None = None,
 ) -> list[CatalogEntry]:
     """The entries that may pass ``warcite list`` filters, chosen in SQL from folded
-    columns (the caller applies warcite.collection.catalog.matches for the exact test)."""
+    columns (the caller applies warcite.collection.catalog.matches for the exact test);
+    ``fixity_root``: each with its fixity column computed now."""
     rows = connection.execute(
         "SELECT entry FROM records WHERE entry IS NOT NULL "
         "AND (?1 IS NULL OR instr(site_folded, ?1) > 0) "
@@ -817,7 +819,7 @@ def filtered_entries(
             since,
         ),
     ).fetchall()
-    return [entry_from_json(row[0]) for row in rows]
+    return [entry_from_json(row[0], fixity_root=fixity_root) for row in rows]
 
 
 def load_entries(
