@@ -703,10 +703,16 @@ def _sync(
                     problem = held[1]
                     if (json_stat, text_stat) != (held[0].json_stat, held[0].text_stat):
                         # same digests, new stats (a touch, a copy): kept for the next sync
-                        connection.execute(
-                            "UPDATE records SET json_stat = ?, text_stat = ? WHERE path = ?",
-                            (json_stat, text_stat, relative),
+                        # (or "unknown" while the file is too recent to be trusted)
+                        keep = (
+                            _settled(json_stat),
+                            _settled(text_stat) if text_stat is not None else None,
                         )
+                        if keep != (held[0].json_stat, held[0].text_stat):
+                            connection.execute(
+                                "UPDATE records SET json_stat = ?, text_stat = ? WHERE path = ?",
+                                (*keep, relative),
+                            )
                 else:
                     problem = writer.index(Path(file), relative)
                     updated += 1
@@ -748,8 +754,7 @@ def _sync(
 def _current(
     old: _Stored, json_file: str, project_root: Path, *, verify: bool, scan: _Scan, relative: str
 ) -> tuple[bool, str, str | None]:
-    """Whether the indexed copy of a record still matches its files, and their stats now
-    (those to store: "" for a file changed too recently to be trusted by its stat).
+    """Whether the indexed copy of a record still matches its files, and their stats now.
 
     Without ``verify``, the stats of both files decide (the text file's path was checked
     to be inside the project when it was indexed); a difference, or ``verify``, compares
@@ -759,7 +764,7 @@ def _current(
     text_stat: str | None = None
     if old.text_path:
         text_stat = scan.stats.get(old.text_path) or _stat(f"{project_root}/{old.text_path}")
-    stats = (_settled(json_stat), _settled(text_stat) if text_stat is not None else None)
+    stats = (json_stat, text_stat)
     if not verify and json_stat == old.json_stat and (text_stat or None) == (old.text_stat or None):
         return True, *stats
     if _sha256(json_file) != old.json_sha256:
