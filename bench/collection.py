@@ -33,6 +33,7 @@ scaled).  Pages per second and the batch's ratio over each loop are printed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import hashlib
 import json
@@ -247,12 +248,31 @@ def bench_batch(pages: int, latency: float, shell_pages: int) -> dict[str, Any]:
     return results
 
 
+def _forget_fingerprint(root: Path) -> None:
+    """Make the next command sync the index record by record (what every command did
+    before the fingerprint): the baseline of the ``*_full_sync_s`` timings."""
+    import sqlite3
+
+    from warcite.collection.index import index_path
+
+    with contextlib.closing(sqlite3.connect(index_path(root))) as connection:
+        connection.execute("DELETE FROM meta WHERE key = 'fingerprint'")
+        connection.commit()
+
+
 def bench_scale(
-    count: int, pages: int, latency: float, validate_sample: int | None
+    count: int,
+    pages: int,
+    latency: float,
+    validate_sample: int | None,
+    project: Path | None = None,
 ) -> dict[str, Any]:
     """The large-collection case (issue 18): ``count`` generated records, then the index
     build, ``list``, ``search``, a shallow ``validate``, and a batch of ``pages`` pages into
-    that project, against the same batch into an empty project, in the same run."""
+    that project, against the same batch into an empty project, in the same run.
+
+    ``project``: generate the records there (kept) or, when it holds them already, use
+    them (the index build is then timed only if there is no index).  ``pages`` 0: no batch."""
     from warcite.collection.batch import Source, run_batch
     from warcite.collection.listing import list_records
     from warcite.collection.search import search
@@ -260,30 +280,50 @@ def bench_scale(
 
     results: dict[str, Any] = {"records": count, "pages": pages, "latency_s": latency}
     with tempfile.TemporaryDirectory(prefix="warcite-scale-") as folder:
-        with running_site(pages) as site:
-            site.delay = latency
-            urls = [site.url(n) for n in range(pages)]
-            empty = _project(Path(folder) / "empty")
-            seconds, report = _timed(
-                run_batch, [Source(url) for url in urls], project_root=empty, jobs=4
-            )
-            assert report.ok, report.summary()
-            results["batch_empty_s"] = seconds
-        root = _project(Path(folder) / "large")
-        results["generate_s"], _ = _timed(generate_records, root, count)
-        print(f"generated {count} records in {results['generate_s']:.0f} s", file=sys.stderr)
-        import shutil
+        if pages:
+            with running_site(pages) as site:
+                site.delay = latency
+                urls = [site.url(n) for n in range(pages)]
+                empty = _project(Path(folder) / "empty")
+                seconds, report = _timed(
+                    run_batch, [Source(url) for url in urls], project_root=empty, jobs=4
+                )
+                assert report.ok, report.summary()
+                results["batch_empty_s"] = seconds
+        reuse = project is not None and (project / "records").is_dir()
+        root = (
+            project
+            if reuse and project is not None
+            else _project(project or Path(folder) / "large")
+        )
+        if not reuse:
+            results["generate_s"], _ = _timed(generate_records, root, count)
+            print(f"generated {count} records in {results['generate_s']:.0f} s", file=sys.stderr)
+            import shutil
 
-        shutil.rmtree(root / ".warcite", ignore_errors=True)  # the build from nothing
-        build, (entries, sync) = _timed(list_records, root)
-        assert len(entries) == count and sync.rebuilt, (len(entries), sync)
-        results["index_build_s"] = build
-        results["list_s"], _ = _timed(list_records, root, author="Hyeon")
+            shutil.rmtree(root / ".warcite", ignore_errors=True)  # the build from nothing
+        if not (root / ".warcite" / "index.sqlite").exists():
+            build, (entries, sync) = _timed(list_records, root)
+            assert len(entries) == count and sync.rebuilt, (len(entries), sync)
+            results["index_build_s"] = build
+        time.sleep(3.5)  # past the index's racy window (RACY_SECONDS) for the newest files
+        list_records(root)  # the first command after a change: a full sync (timed below)
+        results["list_s"], (found, sync) = _timed(list_records, root, author="Hyeon")
+        assert not sync.changed and sync.records == count, sync
+        results["list_matches"] = len(found)
         search(root, '"reign of terror"', limit=20)
         results["search_s"], hits = _timed(search, root, '"reign of terror"', limit=20)
         results["search_matches"] = hits.total
+        # the baseline, in the same run: the record-by-record sync every command made
+        # before the fingerprint (and still makes once after anything is written)
+        _forget_fingerprint(root)
+        results["list_full_sync_s"], _ = _timed(list_records, root, author="Hyeon")
+        _forget_fingerprint(root)
+        results["search_full_sync_s"], _ = _timed(search, root, '"reign of terror"', limit=20)
         files = sorted((root / "records").glob("*.json"))
-        sample = files if validate_sample is None else files[:: max(1, len(files) // validate_sample)]
+        sample = (
+            files if validate_sample is None else files[:: max(1, len(files) // validate_sample)]
+        )
         seconds, reports = _timed(lambda: [validate_file(path, root) for path in sample])
         # generated clones carry no seal (and their events name the template's text):
         # validate finds that, which is part of the work timed, not a failure of the bench
@@ -292,6 +332,8 @@ def bench_scale(
         )
         results["validate_records_timed"] = len(sample)
         results["validate_s"] = seconds * len(files) / len(sample)
+        if not pages:
+            return results
         with running_site(pages) as site:  # a fresh site: new URLs, nothing to skip
             site.delay = latency
             urls = [site.url(n) for n in range(pages)]
@@ -310,18 +352,32 @@ def print_scale(result: dict[str, Any]) -> None:
     print(f"{'operation':<52}{'seconds':>10}")
     sampled = result["validate_records_timed"]
     rows = [
-        ("index build (first list)", result["index_build_s"]),
-        ("list --author (index current)", result["list_s"]),
-        (f"search phrase ({result['search_matches']} matches)", result["search_s"]),
+        *(
+            [("index build (first list)", result["index_build_s"])]
+            if "index_build_s" in result
+            else []
+        ),
+        (f"list --author ({result['list_matches']} found), nothing changed", result["list_s"]),
+        ("list --author, record-by-record sync (before)", result["list_full_sync_s"]),
+        (
+            f"search phrase ({result['search_matches']} matches), nothing changed",
+            result["search_s"],
+        ),
+        ("search phrase, record-by-record sync (before)", result["search_full_sync_s"]),
         (
             "validate, shallow, every record"
             + (f" (timed on {sampled}, scaled)" if sampled != n else ""),
             result["validate_s"],
         ),
-        (f"batch of {pages} pages into an empty project", result["batch_empty_s"]),
-        (f"batch of {pages} pages into the {n}-record project", result["batch_large_s"]),
     ]
     for label, seconds in rows:
+        print(f"{label:<52}{seconds:>10.2f}")
+    if "batch_large_s" not in result:
+        return
+    for label, seconds in (
+        (f"batch of {pages} pages into an empty project", result["batch_empty_s"]),
+        (f"batch of {pages} pages into the {n}-record project", result["batch_large_s"]),
+    ):
         print(f"{label:<52}{seconds:>10.2f}")
     empty, large = (result[k] / pages * 1000 for k in ("batch_empty_s", "batch_large_s"))
     print(
@@ -354,10 +410,22 @@ def main() -> None:
         help="with --scale: time the shallow validate on K records spread over the "
         "collection and scale to all (default: every record)",
     )
+    parser.add_argument(
+        "--scale-project",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="with --scale: generate the records in DIR and keep them, or use those DIR "
+        "holds already (a rerun skips the generation)",
+    )
     options = parser.parse_args()
     if options.scale:
         scale = bench_scale(
-            options.scale, options.scale_pages, options.latency, options.validate_sample
+            options.scale,
+            options.scale_pages,
+            options.latency,
+            options.validate_sample,
+            options.scale_project,
         )
         if options.json:
             print(json.dumps(scale, indent=2))

@@ -146,7 +146,8 @@ def test_the_index_follows_the_records(reference_project: Path) -> None:
     assert results.index.updated == 1
     assert [hit.paragraph for hit in results.hits] == [6]
 
-    # same size and time stamp, different bytes: only --verify (digests) notices
+    # same size, time stamp set back, different bytes: the change time (which cannot be
+    # set back) shows it, without --verify
     json_file = reference_project / "records" / f"{REFERENCE}.json"
     stat = json_file.stat()
     data = json_file.read_bytes()
@@ -154,9 +155,9 @@ def test_the_index_follows_the_records(reference_project: Path) -> None:
     import os
 
     os.utime(json_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert search(reference_project, "Xn").total == 0
-    verified = search(reference_project, "Xn", verify=True)
-    assert verified.index.updated == 1 and verified.total >= 1
+    seen = search(reference_project, "Xn")
+    assert seen.index.updated == 1 and seen.total >= 1
+    assert search(reference_project, "Xn", verify=True).index.updated == 0
 
     # a record removed is removed from the index; a damaged index is rebuilt
     shutil.copy(json_file, reference_project / "records" / "copy.json")

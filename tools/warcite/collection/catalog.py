@@ -20,6 +20,7 @@ Fixity status in a listing comes from two places, and says which:
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -35,8 +36,6 @@ from warcite.core.urls import work_key
 LIVE_METHODS = frozenset({"http-capture", "import-memento", "import-warc"})
 """Capture methods whose bytes are what a URL returned (a memento of it); imports of saved
 HTML or transcripts are copies supplied by someone, not mementos."""
-
-
 
 
 def fold(text: str) -> str:
@@ -167,17 +166,24 @@ def listed_files(record: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
 def fixity_status(entry: CatalogEntry, project_root: Path) -> str:
     """The entry's fixity status now, saying where it comes from (see the module docstring):
     the last fixity check event if the record has one, else a quick size check."""
-    if entry.fixity_event:
-        return entry.fixity_event
-    if not entry.files:
+    return fixity_of(entry.fixity_event, entry.files, project_root)
+
+
+def fixity_of(
+    fixity_event: str | None, files: Sequence[tuple[str, int]], project_root: Path
+) -> str:
+    """:func:`fixity_status` from an entry's ``fixity_event`` and ``files``."""
+    if fixity_event:
+        return fixity_event
+    if not files:
         return "no files listed"
     problems = []
-    for relative, size in entry.files:
+    for relative, size in files:
         if unsafe_path_reason(relative) is not None:
             problems.append("bad path")
             continue
         try:  # a quick check: the path's text was checked, symlinks are not resolved
-            found = (project_root / relative).stat().st_size
+            found = os.stat(f"{project_root}/{relative}").st_size  # no Path per file
         except OSError:
             problems.append("MISSING")
             continue
@@ -278,14 +284,17 @@ def entry_to_json(entry: CatalogEntry) -> str:
     return json.dumps(dataclasses.asdict(entry), ensure_ascii=False, separators=(",", ":"))
 
 
-def entry_from_json(text: str) -> CatalogEntry:
-    """An entry back from :func:`entry_to_json`."""
+def entry_from_json(text: str, *, fixity_root: Path | None = None) -> CatalogEntry:
+    """An entry back from :func:`entry_to_json`; with ``fixity_root`` (the project),
+    its fixity column computed now (:func:`fixity_status`) as it is built."""
     import json
 
     data = json.loads(text)
     for name in ("authors", "author_forms", "lineage_previous", "keys"):
         data[name] = tuple(data.get(name) or ())
     data["files"] = tuple((str(path), int(size)) for path, size in data.get("files") or ())
+    if fixity_root is not None:
+        data["fixity"] = fixity_of(data.get("fixity_event"), data["files"], fixity_root)
     return CatalogEntry(**data)
 
 
@@ -381,7 +390,9 @@ def by_work(entries: Iterable[CatalogEntry], url: str) -> list[CatalogEntry]:
         found = list(captures_of(key))
     else:
         found = [entry for entry in entries if key in entry.keys or entry.work_key == key]
-    return sorted(found, key=lambda entry: (comparable_when(entry.when), entry.warc_date or "", entry.id))
+    return sorted(
+        found, key=lambda entry: (comparable_when(entry.when), entry.warc_date or "", entry.id)
+    )
 
 
 def normalize_since(value: str) -> str:
@@ -437,6 +448,7 @@ __all__ = [
     "entry_from_json",
     "entry_from_record",
     "entry_to_json",
+    "fixity_of",
     "fixity_status",
     "fold",
     "last_fixity_check",
@@ -447,5 +459,4 @@ __all__ = [
     "requested_uri_of",
     "sort_entries",
     "summarize_warc",
-
 ]

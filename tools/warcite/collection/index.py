@@ -6,7 +6,19 @@ whenever it may be out of date and can be deleted at any time.
 
 Verification, before every use (:func:`open_index`):
 
-* every ``records/*.json`` is compared with what the index holds for it: the file's
+* first a fingerprint: every entry of ``records/`` is stat-ed (one listing; size,
+  modification time, change time and inode of each), with every text file kept outside
+  it, and the digest of all of them is compared with the one the last full sync stored
+  in ``meta``.  Equal: nothing was added, removed or written since, and the index is
+  used as it is (no row is read, nothing is written).  The change time (``st_ctime``) is
+  set by the kernel on every write and cannot be set back, so an edit in place that
+  keeps the size and restores the modification time is still seen.  The folder's own
+  time stamp is not enough: editing a file in place does not change it.
+  A fingerprint is stored only when no file was written in the last
+  :data:`RACY_SECONDS` (a file written in the same clock tick as the sync could change
+  again unseen); a record file written that recently is stored with no stat at all, so
+  that the next sync compares its digest;
+* otherwise every ``records/*.json`` is compared with what the index holds for it: the file's
   size and modification time and those of its text file; a record whose files changed is
   then *hashed* (sha256 of the JSON file and of the text file, both stored in the index)
   and re-indexed if a digest differs;
@@ -28,10 +40,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
+import json
 import os
 import sqlite3
+import stat
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,8 +71,15 @@ from warcite.record.common import parse_record_json
 
 INDEX_DIR = ".warcite"
 INDEX_FILE = "index.sqlite"
-INDEX_FORMAT = "6"
-"""Bumped whenever the tables or what goes into them change: an older index is rebuilt."""
+INDEX_FORMAT = "7"
+"""Bumped whenever the tables or what goes into them change: an older index is rebuilt
+(format 6, whose tables are the same, is migrated in place: see :data:`MIGRATES_FROM`)."""
+MIGRATES_FROM = "6"
+"""Format 6 stored size and modification time; 7 adds the change time.  A format-6 index
+is kept: its stat columns no longer compare equal, so the first sync compares every
+record's digest (no re-indexing) and stores the new stats."""
+RACY_SECONDS = 3.0
+"""A file changed this recently (or later) is not trusted by its stat: see above."""
 
 TOKENIZER = "unicode61 remove_diacritics 2"
 MAX_RECORD_BYTES = 64 * 1024 * 1024
@@ -156,13 +179,33 @@ def _create(connection: sqlite3.Connection) -> None:
     )
 
 
+UNSETTLED = "?"
+"""Stored instead of a stat that cannot be trusted yet: never equal to a file's stat."""
+
+
+def _stat_text(info: os.stat_result) -> str:
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+
+
 def _stat(path: Path | str) -> str:
-    """Size and modification time (ns) of a file, or "" when it cannot be read."""
+    """Size, modification and change times (ns) and inode of a file, or "" when it cannot
+    be read."""
     try:
         info = os.stat(path)
     except OSError:
         return ""
-    return f"{info.st_size}:{info.st_mtime_ns}"
+    return _stat_text(info)
+
+
+def _settled(stat: str) -> str:
+    """``stat``, or :data:`UNSETTLED` when the file changed in the last RACY_SECONDS (a
+    later write in the same clock tick would leave the same stat: such a file is compared
+    by digest at the next sync)."""
+    if not stat:
+        return ""
+    _, mtime, ctime, _ = stat.split(":")
+    limit = time.time_ns() - int(RACY_SECONDS * 1e9)
+    return stat if max(int(mtime), int(ctime)) < limit else UNSETTLED
 
 
 def _read_limited(path: Path, limit: int) -> bytes | None:
@@ -300,7 +343,7 @@ class _Writer:
     def index(self, json_file: Path, relative: str) -> str | None:
         """(Re)index one record file; returns a problem when it cannot be fully indexed."""
         self.delete(relative)
-        json_stat = _stat(json_file)
+        json_stat = _settled(_stat(json_file))
         try:
             raw = _read_limited(json_file, MAX_RECORD_BYTES)
         except OSError as error:
@@ -325,7 +368,7 @@ class _Writer:
         if text_file is None:
             problem = f"{relative}: its text file {text_relative!r} is not a project path"
         else:
-            row["text_stat"] = _stat(text_file)
+            row["text_stat"] = _settled(_stat(text_file))
             try:
                 text_bytes = _read_limited(text_file, MAX_TEXT_BYTES)
                 if text_bytes is None:
@@ -377,11 +420,16 @@ def _open_existing(path: Path) -> tuple[sqlite3.Connection | None, str | None]:
     try:
         connection = _connect(path)
         row = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-        connection.execute("SELECT count(*) FROM passages").fetchone()
+        # the full-text table is readable (not counted: millions of rows at scale)
+        connection.execute("SELECT rowid FROM passages LIMIT 1").fetchone()
     except sqlite3.Error as error:
         with contextlib.suppress(Exception):
             connection.close()
         return None, f"the index could not be read ({error})"
+    if row is not None and row[0] == MIGRATES_FROM:
+        connection.execute("UPDATE meta SET value = ? WHERE key = 'format'", (INDEX_FORMAT,))
+        connection.execute("DELETE FROM meta WHERE key = 'fingerprint'")  # a full sync next
+        return connection, None
     if row is None or row[0] != INDEX_FORMAT:
         connection.close()
         return None, f"index format {row[0] if row else '?'} is not {INDEX_FORMAT}"
@@ -522,6 +570,81 @@ def _opened(
         connection.close()
 
 
+class _Scan:
+    """One listing of ``records/`` with the stat of every entry (hidden names skipped).
+
+    Only the fingerprint's lines are made while listing (the fast path needs nothing
+    else); the record files and stats are derived from it when a full sync needs them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.infos: list[tuple[str, os.stat_result]] = []
+        self.lines: list[str] = []  # every entry listed, with its stat (for the fingerprint)
+        try:
+            descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return
+        try:  # names relative to the folder: a shorter path walk per stat than scandir's
+            infos, lines, lstat = self.infos, self.lines, os.stat
+            for name in os.listdir(descriptor):
+                if name.startswith("."):
+                    continue  # temporary and hidden files are not records
+                try:
+                    info = lstat(name, dir_fd=descriptor, follow_symlinks=False)
+                except OSError:
+                    continue
+                infos.append((name, info))
+                lines.append(
+                    f"{name}\0{info.st_mode}:{info.st_size}:{info.st_mtime_ns}:"
+                    f"{info.st_ctime_ns}:{info.st_ino}"
+                )
+        finally:
+            os.close(descriptor)
+
+    @functools.cached_property
+    def stats(self) -> dict[str, str]:
+        """records/<name> -> stat text, for every regular file listed (symbolic links and
+        special files are not records, and are not trusted as text files)."""
+        return {
+            f"{RECORDS_DIR}/{name}": _stat_text(info)
+            for name, info in self.infos
+            if stat.S_ISREG(info.st_mode)
+        }
+
+    @functools.cached_property
+    def json_files(self) -> dict[str, str]:
+        """records/<name>.json -> its path, sorted."""
+        return {
+            f"{RECORDS_DIR}/{name}": f"{self.folder}/{name}"
+            for name, info in sorted(self.infos)
+            if name.endswith(".json") and stat.S_ISREG(info.st_mode)
+        }
+
+    @property
+    def newest_ns(self) -> int:
+        """The latest modification or change time seen."""
+        return max((max(info.st_mtime_ns, info.st_ctime_ns) for _, info in self.infos), default=0)
+
+
+def _fingerprint(scan: _Scan, project_root: Path, watched: list[str]) -> str:
+    """The digest of what a listing saw and of the stats of the ``watched`` text files
+    (those not listed as regular files of records/)."""
+    digest = hashlib.sha256()
+    digest.update("\n".join(sorted(scan.lines)).encode("utf-8", "surrogateescape"))
+    for relative in watched:
+        digest.update(
+            f"\n\1{relative}\0{_stat(f'{project_root}/{relative}')}".encode(
+                "utf-8", "surrogateescape"
+            )
+        )
+    return digest.hexdigest()
+
+
+def _meta(connection: sqlite3.Connection, key: str) -> str | None:
+    row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def _sync(
     connection: sqlite3.Connection,
     project_root: Path,
@@ -531,25 +654,27 @@ def _sync(
     rebuilt: bool,
     reason: str | None,
 ) -> IndexSync:
-    folder = project_root / RECORDS_DIR
-    files: dict[str, str] = {}
-    json_stats: dict[str, str] = {}
-    try:
-        with os.scandir(folder) as listing:
-            for item in listing:
-                if item.name.endswith(".json") and not item.name.startswith("."):
-                    try:
-                        if not item.is_file(follow_symlinks=False):
-                            continue  # symbolic links and special files are not records
-                        info = item.stat()
-                    except OSError:
-                        continue
-                    relative = f"{RECORDS_DIR}/{item.name}"
-                    files[relative] = item.path
-                    json_stats[relative] = f"{info.st_size}:{info.st_mtime_ns}"
-    except FileNotFoundError:
-        pass
-    files = dict(sorted(files.items()))
+    scan = _Scan(project_root / RECORDS_DIR)
+    if not verify and not rebuilt:
+        stored_fingerprint = _meta(connection, "fingerprint")
+        watched = json.loads(_meta(connection, "watched") or "[]")
+        if stored_fingerprint and stored_fingerprint == _fingerprint(scan, project_root, watched):
+            # nothing written since the last full sync: the index is used as it is
+            return IndexSync(
+                path=path,
+                records=sum(
+                    1
+                    for name, info in scan.infos
+                    if name.endswith(".json") and stat.S_ISREG(info.st_mode)
+                ),
+                problems=tuple(
+                    row[0]
+                    for row in connection.execute(
+                        "SELECT problem FROM records WHERE problem IS NOT NULL ORDER BY path"
+                    )
+                ),
+            )
+    files = scan.json_files
     stored = {
         row[0]: (_Stored(row[1], row[2], row[3], row[4], row[5]), row[6])
         for row in connection.execute(
@@ -570,15 +695,46 @@ def _sync(
             if held is None:
                 problem = writer.index(Path(file), relative)
                 added += 1
-            elif _current(
-                held[0], file, project_root, verify=verify, json_stat=json_stats[relative]
-            ):
-                problem = held[1]
             else:
-                problem = writer.index(Path(file), relative)
-                updated += 1
+                current, json_stat, text_stat = _current(
+                    held[0], file, project_root, verify=verify, scan=scan, relative=relative
+                )
+                if current:
+                    problem = held[1]
+                    if (json_stat, text_stat) != (held[0].json_stat, held[0].text_stat):
+                        # same digests, new stats (a touch, a copy): kept for the next sync
+                        # (or "unknown" while the file is too recent to be trusted)
+                        keep = (
+                            _settled(json_stat),
+                            _settled(text_stat) if text_stat is not None else None,
+                        )
+                        if keep != (held[0].json_stat, held[0].text_stat):
+                            connection.execute(
+                                "UPDATE records SET json_stat = ?, text_stat = ? WHERE path = ?",
+                                (*keep, relative),
+                            )
+                else:
+                    problem = writer.index(Path(file), relative)
+                    updated += 1
             if problem:
                 problems.append(problem)
+        watched = sorted(
+            {
+                row[0]
+                for row in connection.execute(
+                    "SELECT DISTINCT text_path FROM records WHERE text_path IS NOT NULL"
+                )
+                if row[0] not in scan.stats
+            }
+        )
+        settled = scan.newest_ns < time.time_ns() - int(RACY_SECONDS * 1e9) and all(
+            _settled(_stat(f"{project_root}/{relative}")) != UNSETTLED for relative in watched
+        )
+        fingerprint = _fingerprint(scan, project_root, watched) if settled else ""
+        connection.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            [("fingerprint", fingerprint), ("watched", json.dumps(watched))],
+        )
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
@@ -596,27 +752,30 @@ def _sync(
 
 
 def _current(
-    old: _Stored, json_file: str, project_root: Path, *, verify: bool, json_stat: str
-) -> bool:
-    """Whether the indexed copy of a record still matches its files.
+    old: _Stored, json_file: str, project_root: Path, *, verify: bool, scan: _Scan, relative: str
+) -> tuple[bool, str, str | None]:
+    """Whether the indexed copy of a record still matches its files, and their stats now.
 
-    Without ``verify``, the size and time stamp of both files decide (the text file's
-    path was checked to be inside the project when it was indexed); a difference, or
-    ``verify``, compares sha256 digests (the text file's path checked again).
+    Without ``verify``, the stats of both files decide (the text file's path was checked
+    to be inside the project when it was indexed); a difference, or ``verify``, compares
+    sha256 digests (the text file's path checked again).
     """
-    if not verify:
-        text_stat = _stat(f"{project_root}/{old.text_path}") if old.text_path else None
-        if json_stat == old.json_stat and (text_stat or None) == (old.text_stat or None):
-            return True
+    json_stat = scan.stats.get(relative) or _stat(json_file)
+    text_stat: str | None = None
+    if old.text_path:
+        text_stat = scan.stats.get(old.text_path) or _stat(f"{project_root}/{old.text_path}")
+    stats = (json_stat, text_stat)
+    if not verify and json_stat == old.json_stat and (text_stat or None) == (old.text_stat or None):
+        return True, *stats
     if _sha256(json_file) != old.json_sha256:
-        return False
+        return False, *stats
     text_file: Path | None = None
     if old.text_path is not None:
         with contextlib.suppress(WarciteError):
             text_file = resolve_in_project(project_root, old.text_path)
     if text_file is not None and old.text_sha256 is not None:
-        return _sha256(text_file) == old.text_sha256
-    return old.text_sha256 is None
+        return _sha256(text_file) == old.text_sha256, *stats
+    return old.text_sha256 is None, *stats
 
 
 def entries(
@@ -649,9 +808,11 @@ def filtered_entries(
     site: str | None = None,
     author: str | None = None,
     since: str | None = None,
+    fixity_root: Path | None = None,
 ) -> list[CatalogEntry]:
     """The entries that may pass ``warcite list`` filters, chosen in SQL from folded
-    columns (the caller applies warcite.collection.catalog.matches for the exact test)."""
+    columns (the caller applies warcite.collection.catalog.matches for the exact test);
+    ``fixity_root``: each with its fixity column computed now."""
     rows = connection.execute(
         "SELECT entry FROM records WHERE entry IS NOT NULL "
         "AND (?1 IS NULL OR instr(site_folded, ?1) > 0) "
@@ -663,7 +824,7 @@ def filtered_entries(
             since,
         ),
     ).fetchall()
-    return [entry_from_json(row[0]) for row in rows]
+    return [entry_from_json(row[0], fixity_root=fixity_root) for row in rows]
 
 
 def load_entries(

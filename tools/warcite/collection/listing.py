@@ -7,7 +7,6 @@ The fixity column is computed now, for each record (see warcite.collection.catal
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import unicodedata
 from collections.abc import Sequence
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from warcite.collection.catalog import (
     CatalogEntry,
-    fixity_status,
+    fold,
     matches,
     normalize_since,
     sort_entries,
@@ -35,11 +34,17 @@ def list_records(
     """The records passing the filters, by capture date, each with its fixity status now."""
     since_value = normalize_since(since) if since is not None else None
     with open_index(project_root, rebuild=rebuild, verify=verify) as (connection, sync):
-        found = filtered_entries(connection, site=site, author=author, since=since_value)
+        found = filtered_entries(
+            connection, site=site, author=author, since=since_value, fixity_root=project_root
+        )
+    # the SQL choice is exact for a site or author that folds to some text (a part of
+    # the folded values it searched); matches() decides the rest (dates, empty folds)
+    site_left = site if site is None or not fold(site) else None
+    author_left = author if author is None or not fold(author) else None
     chosen = [
-        dataclasses.replace(entry, fixity=fixity_status(entry, project_root))
+        entry
         for entry in found
-        if matches(entry, site=site, author=author, since=since_value)
+        if matches(entry, site=site_left, author=author_left, since=since_value)
     ]
     return sort_entries(chosen), sync
 
