@@ -51,6 +51,8 @@ PRESCAN_BYTES = 4096
 #: :func:`decode_body` and :func:`warcite.extract.extract` take ``limit`` to change it.
 MAX_DECODED_BYTES = DEFAULT_DECODED_LIMIT
 
+MIB = 1024 * 1024
+
 #: How many bytes charset detection looks at (detection is slow on large inputs).
 DETECTION_SAMPLE_BYTES = 64 * 1024
 
@@ -574,8 +576,12 @@ def decode_body(
             pass  # left as is: reported as binary below
     if len(body) > limit:
         raise ExtractionError(
-            f"the body is {len(body)} bytes, more than the limit of {limit} bytes on a "
-            "decoded page: refusing to parse it (pass a larger limit to extract it)"
+            f"the page is {len(body)} bytes ({len(body) / MIB:.1f} MiB), over warcite's cap "
+            f"of {limit} bytes ({limit / MIB:g} MiB) on a decoded page: refusing to parse "
+            "it (an HTML page takes many times its size in memory to extract; see "
+            "docs/extraction.md, 'Memory'). To extract it anyway, call "
+            "warcite.extract.extract_page() or extract() with a larger max_decoded_bytes, on "
+            "a machine with memory to match"
         )
 
     declared_type = media_type

@@ -57,6 +57,29 @@ def _empty_huge_raw_text(text: str) -> tuple[str, bool]:
     return "".join(pieces), True
 
 
+#: How many characters of the document are encoded to UTF-8 at a time for the parser.
+FEED_CHARS = 1 << 20
+
+
+class _Utf8Feed:
+    """A file-like view of a ``str`` as UTF-8, encoded a piece at a time: libxml2's
+    parser reads the document through it, so no UTF-8 copy of the whole page is made
+    (each code point encodes alone: the bytes are those of ``text.encode("utf-8",
+    "replace")``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+
+    def read(self, size: int = -1) -> bytes:  # lxml buffers what is longer than ``size``
+        start = self.position
+        if start >= len(self.text):
+            self.text = ""  # read to the end: the string is no longer held here
+            return b""
+        self.position = start + FEED_CHARS
+        return self.text[start : self.position].encode("utf-8", "replace")
+
+
 def parse_with_warnings(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
     """The parsed document and warnings about what the parser could not read."""
     if not text.strip():
@@ -76,9 +99,10 @@ def parse_with_warnings(text: str) -> tuple[HtmlElement, tuple[str, ...]]:
     # tags); libxml2 drops what follows them, so they are removed first.
     text = sel.DOCUMENT_END_TAGS.sub("", text.replace("\x00", ""))
     text, emptied = _empty_huge_raw_text(text)
-    data = text.encode("utf-8", "replace")
+    feed = _Utf8Feed(text)
+    del text  # the caller's string is all that is left
     try:
-        root = etree.fromstring(data, parser=parser)
+        root = etree.parse(feed, parser=parser).getroot()
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         raise ExtractionError(
             f"no article text found: the HTML cannot be parsed ({error})"
