@@ -2,11 +2,11 @@
 
 Usage (from the project root)::
 
-    python bench/extraction_memory.py [--sizes 10,30,60] [--paths streamed,text]
+    python bench/extraction_memory.py [--sizes 10,30,60] [--kinds dense,prose]
+                                      [--paths streamed,text] [--before REV]
 
-For each size (MiB of generated article markup: a header and navigation, then sections of
-paragraphs with links, emphasis, an em dash and curly quotes, lists, a table, a script, a
-footer), a WARC holding the page as an HTTP response is written to a temporary folder.  Each
+For each kind and size (MiB of generated article markup, with an em dash and curly quotes
+in the text), a WARC holding the page as an HTTP response is written to a temporary folder.  Each
 extraction then runs in a fresh child interpreter, which imports warcite, notes its peak
 resident set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``: the idle baseline), reads the
 page and extracts it; the report is the child's final peak minus that baseline, and its ratio
@@ -19,7 +19,11 @@ to the page size.  Two paths are measured in the same run:
     the path every page took before (and a caller with a decoded ``str`` still takes):
     ``read_page``, ``decode_body`` to one ``str``, then ``extract_html`` on it.
 
-Nothing is compared with numbers from another machine: the ``text`` row is the baseline.
+``--before REV`` adds, first, the ``streamed`` path of warcite as of git revision ``REV``
+(its ``tools/`` exported with ``git archive`` to a temporary folder): the before and after
+of a change, on the same pages in the same run.  Two kinds of page are generated (``--kinds``):
+``dense`` markup (many elements per kilobyte, as on a news site) and ``prose`` (long plain
+paragraphs).  Nothing is compared with numbers from another machine.
 """
 
 from __future__ import annotations
@@ -85,8 +89,22 @@ _SECTION = (
 )
 
 
-def make_page(size: int) -> bytes:
-    """About ``size`` bytes of article markup (UTF-8, with a few non-Latin-1 characters)."""
+_PROSE = (
+    "<p>After an absence of almost forty years, river otters have been seen again along the "
+    "upper reaches of the valley \u2014 wildlife officials said on Tuesday. Volunteers counted "
+    "fresh tracks at six sites along the river this winter, and a camera trap near the old "
+    "mill filmed a family of three swimming upstream at dusk. The mill pond, drained in the "
+    "1980s, was restored in 2019 with money from a regional fund; the county\u2019s ecologist "
+    "said the water is now clean enough to hold the fish the otters eat.</p>\n"
+)
+
+
+def make_page(size: int, kind: str = "dense") -> bytes:
+    """About ``size`` bytes of article markup (UTF-8, with a few non-Latin-1 characters).
+
+    ``dense``: sections of short paragraphs with links, emphasis, lists, tables, quotes and
+    share widgets (many elements per kilobyte, as on a news site); ``prose``: long plain
+    paragraphs (few elements per kilobyte, as in a long report)."""
     head = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         "<title>Otters return to the upper valley</title>"
@@ -104,7 +122,7 @@ def make_page(size: int) -> bytes:
     total = len(head) + len(tail)
     n = 0
     while total < size:
-        section = _SECTION.format(n=n).encode()
+        section = (_SECTION.format(n=n) if kind == "dense" else _PROSE).encode()
         parts.append(section)
         total += len(section)
         n += 1
@@ -113,9 +131,10 @@ def make_page(size: int) -> bytes:
 
 
 def write_warc(path: Path, body: bytes) -> None:
+    import io
+
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
-    import io
 
     with path.open("wb") as stream:
         writer = WARCWriter(stream, gzip=False)
@@ -134,13 +153,13 @@ def write_warc(path: Path, body: bytes) -> None:
         writer.write_record(record)
 
 
-def generate(path: Path, size: int) -> int:
+def generate(path: Path, size: int, kind: str) -> int:
     """Write the page's WARC in a child (Linux keeps a parent's peak RSS across exec: a
     parent that held the page would raise every child's baseline); its size in bytes."""
     code = (
         f"import sys; sys.path.insert(0, {str(PROJECT_ROOT)!r}); from pathlib import Path; "
         "from bench.extraction_memory import make_page, write_warc; "
-        f"body = make_page({size}); write_warc(Path({str(path)!r}), body); print(len(body))"
+        f"body = make_page({size}, {kind!r}); write_warc(Path({str(path)!r}), body); print(len(body))"
     )
     completed = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -148,9 +167,10 @@ def generate(path: Path, size: int) -> int:
     return int(completed.stdout.strip())
 
 
-def measure(path: Path, mode: str) -> dict[str, int]:
+def measure(path: Path, mode: str, tools: Path = PROJECT_ROOT / "tools") -> dict[str, int]:
+    """One extraction in a fresh child, warcite imported from ``tools``."""
     completed = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path), mode, str(PROJECT_ROOT / "tools")],
+        [sys.executable, "-c", _CHILD, str(path), mode, str(tools)],
         capture_output=True,
         text=True,
         check=False,
@@ -164,22 +184,41 @@ def measure(path: Path, mode: str) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", default="10,30,60", help="page sizes in MiB (default 10,30,60)")
+    parser.add_argument("--kinds", default="dense,prose", help="page kinds (dense, prose)")
     parser.add_argument("--paths", default="streamed,text", help="paths to measure")
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="also measure warcite as of git revision REV (its tools/ exported to a temporary "
+        "folder), reading the page the way that revision's extract_page did",
+    )
     args = parser.parse_args(argv)
     sizes = [float(value) for value in args.sizes.split(",")]
-    modes = args.paths.split(",")
-    print(f"{'page MiB':>9} {'path':>9} {'baseline MiB':>13} {'peak - baseline MiB':>20} {'ratio':>6}")
+    runs: list[tuple[str, str, Path]] = [
+        (mode, mode, PROJECT_ROOT / "tools") for mode in args.paths.split(",")
+    ]
+    print(f"{'kind':>6} {'page MiB':>9} {'path':>12} {'baseline MiB':>13} {'peak - baseline MiB':>20} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as folder:
-        for size in sizes:
-            path = Path(folder) / f"page-{size:g}.warc"
-            page_mib = generate(path, int(size * MIB)) / MIB
+        if args.before:
+            export = Path(folder) / "before"
+            export.mkdir()
+            archive = subprocess.run(
+                ["git", "-C", str(PROJECT_ROOT), "archive", args.before, "tools"],
+                capture_output=True,
+                check=True,
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(export)], input=archive, check=True)
+            runs.insert(0, (f"{args.before[:10]}", "streamed", export / "tools"))
+        for kind, size in ((kind, size) for kind in args.kinds.split(",") for size in sizes):
+            path = Path(folder) / f"page-{kind}-{size:g}.warc"
+            page_mib = generate(path, int(size * MIB), kind) / MIB
             texts = set()
-            for mode in modes:
-                result = measure(path, mode)
+            for label, mode, tools in runs:
+                result = measure(path, mode, tools)
                 used = (result["peak_kib"] - result["baseline_kib"]) / 1024
                 texts.add((result["chars"], result["paragraphs"]))
                 print(
-                    f"{page_mib:>9.1f} {mode:>9} {result['baseline_kib'] / 1024:>13.1f} "
+                    f"{kind:>6} {page_mib:>9.1f} {label:>12} {result['baseline_kib'] / 1024:>13.1f} "
                     f"{used:>20.1f} {used / page_mib:>6.2f}"
                 )
             if len(texts) > 1:

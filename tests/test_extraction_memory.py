@@ -8,6 +8,7 @@ message names the cap and says what to do, and the library's ``max_decoded_bytes
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from warcite.core.errors import ExtractionError
 from warcite.extract import extract
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.extraction_memory import make_page, write_warc  # noqa: E402
+from bench.extraction_memory import make_page, write_warc
 
 HEADERS = (("Content-Type", "text/html; charset=utf-8"),)
 
@@ -45,3 +46,62 @@ def test_extract_refuses_a_page_over_64_mib_with_exit_4(tmp_path: Path) -> None:
     assert "Traceback" not in output
     assert "over warcite's cap of 67108864 bytes (64 MiB) on a decoded page" in output
     assert "max_decoded_bytes" in output
+
+
+# ----------------------------------------------------------------- the page read in pieces
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from warcite.core import decode  # noqa: E402
+from warcite.extract import selectors as sel  # noqa: E402
+from warcite.extract.html import parse  # noqa: E402
+
+_TOKENS = st.sampled_from(
+    [
+        "<script>", "<script", " src=x>", "</script>", "</script", "</SCRIPT >", "<style>",
+        "</style>", "<styles>", "</body>", "</ body >", "</html\n>", "</bo", "dy>", "<", ">",
+        "/", "\x00", "x", "é", "\u2014", "\U0001f600", " ", "\n", "<p>", "text ",
+    ]
+)
+
+
+def _cleaned_whole(text: str) -> tuple[str, bool]:
+    """What parse_with_warnings fed libxml2 before: the whole text cleaned at once."""
+    return parse._empty_huge_raw_text(sel.DOCUMENT_END_TAGS.sub("", text.replace("\x00", "")))
+
+
+@settings(max_examples=400, deadline=None)
+@given(tokens=st.lists(_TOKENS, max_size=60), cuts=st.lists(st.integers(0, 400), max_size=8))
+def test_the_feed_cleans_pieces_exactly_as_the_whole_text(
+    tokens: list[str], cuts: list[int], monkeypatch_module: pytest.MonkeyPatch
+) -> None:
+    monkeypatch_module.setattr(parse, "MAX_RAW_TEXT_BYTES", 12)  # scripts over 12 bytes: huge
+    text = "".join(tokens)
+    points = sorted({min(cut, len(text)) for cut in cuts} | {0, len(text)})
+    pieces = [text[a:b] for a, b in itertools.pairwise(points)]
+    feed = parse._Feed(pieces)
+    fed = b"".join(iter(lambda: feed.read(1 << 16), b"")).decode("utf-8")
+    expected, emptied = _cleaned_whole(text)
+    assert fed == expected
+    assert feed.emptied == emptied
+    assert feed.has_text == bool(text.strip())
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():  # type: ignore[no-untyped-def]
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    body=st.binary(max_size=200),
+    charset=st.sampled_from(sorted(decode.PIECEWISE_CODECS)),
+)
+def test_pieces_decode_exactly_as_the_whole_body(
+    body: bytes, charset: str, monkeypatch_module: pytest.MonkeyPatch
+) -> None:
+    monkeypatch_module.setattr(decode, "PIECE_BYTES", 7)  # sequences cut between pieces
+    sniffed = decode.SniffedBody(body, charset, "text/html", "http")
+    assert "".join(sniffed.pieces()) == sniffed.decoded().text

@@ -46,6 +46,8 @@ neither text nor a title, raises :class:`~warcite.core.errors.ExtractionError`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lxml.html import HtmlElement
 
 from warcite.core.errors import ExtractionError
@@ -139,14 +141,15 @@ def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...
 
 
 def extract_html(
-    text: str,
+    text: str | Iterable[str],
     *,
     url: str | None = None,
     headers: Headers = (),
     charset: str | None = None,
     media_type: str = "text/html",
 ) -> Extraction:
-    """The clean article text and metadata of an HTML page (already decoded to ``text``).
+    """The clean article text and metadata of an HTML page (already decoded to ``text``,
+    or given as the decoded text's pieces in order, which are never joined).
 
     ``media_type`` is the page's declared type (``text/html`` or ``application/xhtml+xml``),
     kept in the Extraction.
@@ -154,8 +157,10 @@ def extract_html(
     from warcite.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
 
     root, parse_warnings = parse_with_warnings(text)
+    del text  # a caller's pieces: read, and released
     meta = metadata_module.extract_html_metadata(root, url=url, headers=headers)
     paragraphs, text_warnings = _article(root, meta.title.value if meta.title else None)
+    del root  # the tree is no longer needed: freed before the text is put together
     if not paragraphs and meta.title is None:
         raise ExtractionError(
             next(warning for warning in text_warnings if warning.startswith(NO_ARTICLE))
@@ -165,7 +170,7 @@ def extract_html(
     return Extraction(
         paragraphs=paragraphs,
         title=meta.title,
-        authors=settle_surnames(meta.authors, "\n".join(p.text for p in paragraphs)),
+        authors=settle_surnames(meta.authors, lambda: "\n".join(p.text for p in paragraphs)),
         published=meta.published,
         modified=meta.modified,
         publisher=meta.publisher,
