@@ -120,8 +120,9 @@ def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...
     container, _prose = choose_container(blocks)
     if container is None:
         return (), (f"{NO_ARTICLE}: the page has no text",)
-    inside = set(container.iter())
-    chosen = [block for block in blocks if not block.boilerplate and block.owner in inside]
+    chosen = [
+        block for block in blocks if not block.boilerplate and _within(block.owner, container)
+    ]
     kept = filter_blocks(chosen, titles)
     warnings: tuple[str, ...] = ()
     prose_chars = sum(block.prose_chars for block in kept)
@@ -138,6 +139,13 @@ def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...
             "it was read as the article",
         )
     return tuple(Paragraph(text=block.text, kind=block.kind) for block in kept), warnings
+
+
+def _within(element: HtmlElement, container: HtmlElement) -> bool:
+    """``element`` is ``container`` or inside it (no set of a large page's elements)."""
+    return element is container or any(
+        ancestor is container for ancestor in element.iterancestors()
+    )
 
 
 def extract_html(
