@@ -3,7 +3,7 @@
 Usage (from the project root)::
 
     python bench/extraction_memory.py [--sizes 10,30,60] [--kinds dense,prose]
-                                      [--paths streamed,text] [--before REV]
+                                      [--paths streamed,cli,text] [--before REV]
 
 For each kind and size (MiB of generated article markup, with an em dash and curly quotes
 in the text), a WARC holding the page as an HTTP response is written to a temporary folder.  Each
@@ -15,11 +15,13 @@ to the page size.  Two paths are measured in the same run:
 ``streamed``
     what ``warcite extract`` does: ``read_page`` then ``extract_page`` (the HTML is decoded
     and fed to the parser in pieces, never held as one decoded string).
+``cli``
+    ``warcite extract WARC`` (JSON to standard output, here ``/dev/null``), in the child.
 ``text``
     the path every page took before (and a caller with a decoded ``str`` still takes):
     ``read_page``, ``decode_body`` to one ``str``, then ``extract_html`` on it.
 
-``--before REV`` adds, first, the ``streamed`` path of warcite as of git revision ``REV``
+``--before REV`` adds, first, the ``streamed`` and ``cli`` paths of warcite as of revision ``REV``
 (its ``tools/`` exported with ``git archive`` to a temporary folder): the before and after
 of a change, on the same pages in the same run.  Two kinds of page are generated (``--kinds``):
 ``dense`` markup (many elements per kilobyte, as on a news site) and ``prose`` (long plain
@@ -46,10 +48,22 @@ from warcite.core.warc.pages import read_page
 from warcite.core.decode import decode_body
 from warcite.extract import extract_page
 from warcite.extract.html import extract_html
+import warcite.cli.capture  # the CLI's modules count in the baseline too
 gc.collect()
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 path, mode = sys.argv[1], sys.argv[2]
-if mode == "streamed":
+peak = None
+if mode == "cli":
+    import os
+    from warcite.cli import cli
+    saved = os.dup(1)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    cli.main(["extract", path], standalone_mode=False)
+    sys.stdout.flush()
+    os.dup2(saved, 1)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    extraction = extract_page(read_page(path))  # after the peak: for the text check only
+elif mode == "streamed":
     extraction = extract_page(read_page(path))
 else:
     page = read_page(path)
@@ -57,7 +71,7 @@ else:
     extraction = extract_html(document.text, url=page.url, headers=page.headers,
                               charset=document.charset, media_type=document.media_type)
     del page, document
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = peak or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"baseline_kib": baseline, "peak_kib": peak,
                   "chars": len(extraction.text), "paragraphs": len(extraction.paragraphs)}))
 """
@@ -185,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", default="10,30,60", help="page sizes in MiB (default 10,30,60)")
     parser.add_argument("--kinds", default="dense,prose", help="page kinds (dense, prose)")
-    parser.add_argument("--paths", default="streamed,text", help="paths to measure")
+    parser.add_argument("--paths", default="streamed,cli,text", help="paths to measure")
     parser.add_argument(
         "--before",
         metavar="REV",
@@ -197,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[tuple[str, str, Path]] = [
         (mode, mode, PROJECT_ROOT / "tools") for mode in args.paths.split(",")
     ]
-    print(f"{'kind':>6} {'page MiB':>9} {'path':>12} {'baseline MiB':>13} {'peak - baseline MiB':>20} {'ratio':>6}")
+    print(f"{'kind':>6} {'page MiB':>9} {'path':>16} {'baseline MiB':>13} {'peak - baseline MiB':>20} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as folder:
         if args.before:
             export = Path(folder) / "before"
@@ -208,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
                 check=True,
             ).stdout
             subprocess.run(["tar", "-x", "-C", str(export)], input=archive, check=True)
-            runs.insert(0, (f"{args.before[:10]}", "streamed", export / "tools"))
+            before = [mode for mode in ("streamed", "cli") if mode in args.paths.split(",")]
+            runs[:0] = [(f"{mode}@{args.before[:7]}", mode, export / "tools") for mode in before]
         for kind, size in ((kind, size) for kind in args.kinds.split(",") for size in sizes):
             path = Path(folder) / f"page-{kind}-{size:g}.warc"
             page_mib = generate(path, int(size * MIB), kind) / MIB
@@ -218,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
                 used = (result["peak_kib"] - result["baseline_kib"]) / 1024
                 texts.add((result["chars"], result["paragraphs"]))
                 print(
-                    f"{kind:>6} {page_mib:>9.1f} {label:>12} {result['baseline_kib'] / 1024:>13.1f} "
+                    f"{kind:>6} {page_mib:>9.1f} {label:>16} {result['baseline_kib'] / 1024:>13.1f} "
                     f"{used:>20.1f} {used / page_mib:>6.2f}"
                 )
             if len(texts) > 1:

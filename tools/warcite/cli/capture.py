@@ -320,6 +320,20 @@ def extract_command(warc: Path, record_id: str | None, output_format: str) -> No
     if output_format == "text":
         click.echo(extraction.text)
     else:
-        click.echo(json.dumps(extraction_as_dict(extraction), ensure_ascii=False, indent=2))
+        # written a piece at a time: a large page's JSON is never one string (nor its bytes)
+        encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+        pending: list[str] = []
+        size = 0
+        for chunk in encoder.iterencode(extraction_as_dict(extraction)):
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= _OUTPUT_CHUNK_CHARS:
+                click.echo("".join(pending), nl=False)
+                pending, size = [], 0
+        click.echo("".join(pending))
+
+
+#: How many characters of ``warcite extract``'s JSON are written at a time.
+_OUTPUT_CHUNK_CHARS = 1 << 20
 
 
