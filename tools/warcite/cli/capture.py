@@ -324,7 +324,11 @@ def extract_command(warc: Path, record_id: str | None, output_format: str) -> No
         encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
         pending: list[str] = []
         size = 0
-        for chunk in encoder.iterencode(extraction_as_dict(extraction)):
+        data = extraction_as_dict(extraction, text=_TEXT_PLACEHOLDER)
+        for chunk in encoder.iterencode(data):
+            if chunk == _ENCODED_PLACEHOLDER:  # the text, escaped paragraph by paragraph
+                pieces = [encoder.encode(p.text)[1:-1] for p in extraction.paragraphs]
+                chunk = '"' + encoder.encode("\n\n")[1:-1].join(pieces) + '"'
             pending.append(chunk)
             size += len(chunk)
             if size >= _OUTPUT_CHUNK_CHARS:
@@ -335,5 +339,9 @@ def extract_command(warc: Path, record_id: str | None, output_format: str) -> No
 
 #: How many characters of ``warcite extract``'s JSON are written at a time.
 _OUTPUT_CHUNK_CHARS = 1 << 20
+#: Stands for the text in the JSON until it is written (a large page's text is not joined
+#: whole and then escaped whole).
+_TEXT_PLACEHOLDER = "\x00warcite:text\x00"
+_ENCODED_PLACEHOLDER = json.dumps(_TEXT_PLACEHOLDER, ensure_ascii=False)
 
 

@@ -89,13 +89,14 @@ def extract_page(page: ArchivedPage, *, max_decoded_bytes: int | None = None) ->
         raise ExtractionError(f"{page.warc_path} record {page.record_id}: {error}") from error
 
 
-def extraction_as_dict(extraction: Extraction) -> dict[str, Any]:
+def extraction_as_dict(extraction: Extraction, *, text: str | None = None) -> dict[str, Any]:
     """The plain JSON form of an Extraction, as ``warcite extract`` prints it.
 
-    ``text`` comes first (paragraphs separated by a blank line), then ``paragraphs``
+    ``text`` comes first (paragraphs separated by a blank line; ``text`` given stands in
+    for it, for a writer that puts it together itself), then ``paragraphs``
     (``{"text", "kind"}``), then every metadata field with its evidence and candidates.
     """
-    result: dict[str, Any] = {"text": extraction.text}
+    result: dict[str, Any] = {"text": extraction.text if text is None else text}
     result.update(dataclasses.asdict(extraction))
     if extraction.page_count is None:  # a web page: no page fields (they are for PDFs)
         for name in ("page_count", "container_title", "doi", "isbn"):
