@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from warcite.core.codings import (
@@ -50,6 +50,8 @@ PRESCAN_BYTES = 4096
 #: against decompression bombs and pages far larger than any article: 64 MiB.
 #: :func:`decode_body` and :func:`warcite.extract.extract` take ``limit`` to change it.
 MAX_DECODED_BYTES = DEFAULT_DECODED_LIMIT
+
+MIB = 1024 * 1024
 
 #: How many bytes charset detection looks at (detection is slow on large inputs).
 DETECTION_SAMPLE_BYTES = 64 * 1024
@@ -539,14 +541,84 @@ def choose_charset(body: bytes, *, declared: str | None, media_type: str) -> tup
     return _detect_charset(body)
 
 
-def decode_body(
+#: Single-byte and UTF-8 codecs: decoding them a piece at a time gives exactly the
+#: characters of decoding the whole (their incremental decoders carry a cut sequence over).
+PIECEWISE_CODECS = frozenset(
+    codec
+    for codec in WHATWG_ENCODINGS
+    if codec == "utf-8" or codec.startswith(("cp12", "iso8859-", "koi8-", "mac-"))
+    or codec in ("cp866", "cp874")
+)
+
+#: How many bytes of a body are decoded at a time by :meth:`SniffedBody.pieces`.
+PIECE_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class SniffedBody:
+    """An entity body with its content-codings undone, its media type and charset chosen,
+    not yet decoded: :meth:`pieces` decodes it a piece at a time (no whole ``str`` of the
+    page is made when the charset allows it), :meth:`decoded` all at once."""
+
+    body: bytes
+    charset: str | None
+    media_type: str
+    charset_source: str
+    content_codings: tuple[str, ...] = ()
+
+    def _start(self) -> int:
+        for bom, encoding in BOMS:
+            if self.charset_source == "bom" and encoding == self.charset:
+                return len(bom)
+        return 0
+
+    def decoded(self) -> DecodedDocument:
+        """The whole text, as :func:`decode_body` gives it."""
+        if self.charset is None:
+            text = ""
+        else:
+            text = self.body[self._start() :].decode(self.charset, "replace")
+        if self.media_type not in ("text/html", "application/xhtml+xml") and "\x00" in text:
+            text = text.replace("\x00", "\ufffd")  # as a browser shows a NUL (HTML drops them)
+        return DecodedDocument(
+            text=text,
+            charset=self.charset,
+            media_type=self.media_type,
+            charset_source=self.charset_source,
+            content_codings=self.content_codings,
+        )
+
+    def pieces(self) -> Iterator[str]:
+        """The text of an HTML body in pieces whose concatenation is ``decoded().text``."""
+        if self.charset is None:
+            return
+        if self.charset not in PIECEWISE_CODECS:
+            text = self.decoded().text
+            for start in range(0, len(text), PIECE_BYTES):
+                yield text[start : start + PIECE_BYTES]
+            return
+        decoder = codecs.getincrementaldecoder(self.charset)("replace")
+        body = self.body
+        start = self._start()
+        while start < len(body):
+            piece = decoder.decode(body[start : start + PIECE_BYTES])
+            start += PIECE_BYTES
+            if piece:
+                yield piece
+        rest = decoder.decode(b"", final=True)
+        if rest:
+            yield rest
+
+
+def sniff_body(
     body: bytes,
     *,
     headers: Headers = (),
     media_type: str | None = None,
     limit: int | None = None,
-) -> DecodedDocument:
-    """Decode an entity body (content-coding still applied) into text.
+) -> SniffedBody:
+    """:func:`decode_body` without the decoding: content-codings undone (bounded), media
+    type and charset chosen, the same errors raised.
 
     ``headers`` are the HTTP response headers; ``media_type`` (a Content-Type value,
     parameters allowed) overrides the ``Content-Type`` header, as for WARC resource
@@ -574,8 +646,12 @@ def decode_body(
             pass  # left as is: reported as binary below
     if len(body) > limit:
         raise ExtractionError(
-            f"the body is {len(body)} bytes, more than the limit of {limit} bytes on a "
-            "decoded page: refusing to parse it (pass a larger limit to extract it)"
+            f"the page is {len(body)} bytes ({len(body) / MIB:.1f} MiB), over warcite's cap "
+            f"of {limit} bytes ({limit / MIB:g} MiB) on a decoded page: refusing to parse "
+            "it (an HTML page takes many times its size in memory to extract; see "
+            "docs/extraction.md, 'Memory'). To extract it anyway, call "
+            "warcite.extract.extract_page() or extract() with a larger max_decoded_bytes, on "
+            "a machine with memory to match"
         )
 
     declared_type = media_type
@@ -611,40 +687,41 @@ def decode_body(
         final_type = declared_media_type
 
     if not body:
-        return DecodedDocument(
-            text="",
-            charset=None,
-            media_type=final_type,
-            charset_source="empty",
-            content_codings=tuple(codings),
-        )
+        return SniffedBody(body, None, final_type, "empty", tuple(codings))
     charset, source = choose_charset(
         body, declared=parameters.get("charset"), media_type=final_type
     )
-    start = 0
-    for bom, encoding in BOMS:
-        if source == "bom" and encoding == charset:
-            start = len(bom)
-            break
-    text = body[start:].decode(charset, "replace")
-    if final_type not in ("text/html", "application/xhtml+xml") and "\x00" in text:
-        text = text.replace("\x00", "\ufffd")  # as a browser shows a NUL (HTML drops them)
-    return DecodedDocument(
-        text=text,
-        charset=charset,
-        media_type=final_type,
-        charset_source=source,
-        content_codings=tuple(codings),
-    )
+    return SniffedBody(body, charset, final_type, source, tuple(codings))
+
+
+def decode_body(
+    body: bytes,
+    *,
+    headers: Headers = (),
+    media_type: str | None = None,
+    limit: int | None = None,
+) -> DecodedDocument:
+    """Decode an entity body (content-coding still applied) into text.
+
+    ``headers`` are the HTTP response headers; ``media_type`` (a Content-Type value,
+    parameters allowed) overrides the ``Content-Type`` header, as for WARC resource
+    records; ``limit`` bounds the decoded body (:data:`MAX_DECODED_BYTES`, 64 MiB, unless
+    given).  Raises :class:`~warcite.core.errors.ExtractionError` for binary content, an
+    unsupported or corrupt content-coding, a missing optional decoder, or a body that
+    decodes to more than the limit.
+    """
+    return sniff_body(body, headers=headers, media_type=media_type, limit=limit).decoded()
 
 
 __all__ = [
     "DecodedDocument",
+    "SniffedBody",
     "choose_charset",
     "decode_body",
     "header_values",
     "normalize_charset",
     "parse_content_type",
+    "sniff_body",
     "sniff_media_type",
     "undo_content_coding",
 ]

@@ -45,30 +45,32 @@ def extract(
     ``max_decoded_bytes`` bounds the decoded body (64 MiB unless given: a larger body, or
     a decompression bomb, is an ExtractionError).
     """
-    from warcite.core.decode import decode_body
+    from warcite.core.decode import sniff_body
     from warcite.extract.pdf import extract_pdf_body, is_pdf
 
     if is_pdf(body, headers=headers, media_type=media_type):  # paged documents: page pinpoints
         return extract_pdf_body(body, headers=headers, url=url, max_bytes=max_decoded_bytes)
-    document = decode_body(body, headers=headers, media_type=media_type, limit=max_decoded_bytes)
-    if document.media_type == "text/plain":
+    sniffed = sniff_body(body, headers=headers, media_type=media_type, limit=max_decoded_bytes)
+    if sniffed.media_type == "text/plain":
         from warcite.extract.text import extract_transcript
 
+        document = sniffed.decoded()
         return extract_transcript(document.text, url=url, headers=headers, charset=document.charset)
-    if document.media_type not in ("text/html", "application/xhtml+xml"):
+    if sniffed.media_type not in ("text/html", "application/xhtml+xml"):
         raise ExtractionError(
-            f"cannot extract an article from {document.media_type!r} content"
+            f"cannot extract an article from {sniffed.media_type!r} content"
             + (f" at {url}" if url else "")
             + ": warcite reads HTML and plain-text pages"
         )
     from warcite.extract.html import extract_html
 
+    # the page is decoded a piece at a time as the parser reads it: never one whole str
     return extract_html(
-        document.text,
+        sniffed.pieces(),
         url=url,
         headers=headers,
-        charset=document.charset,
-        media_type=document.media_type,
+        charset=sniffed.charset,
+        media_type=sniffed.media_type,
     )
 
 
@@ -87,13 +89,14 @@ def extract_page(page: ArchivedPage, *, max_decoded_bytes: int | None = None) ->
         raise ExtractionError(f"{page.warc_path} record {page.record_id}: {error}") from error
 
 
-def extraction_as_dict(extraction: Extraction) -> dict[str, Any]:
+def extraction_as_dict(extraction: Extraction, *, text: str | None = None) -> dict[str, Any]:
     """The plain JSON form of an Extraction, as ``warcite extract`` prints it.
 
-    ``text`` comes first (paragraphs separated by a blank line), then ``paragraphs``
+    ``text`` comes first (paragraphs separated by a blank line; ``text`` given stands in
+    for it, for a writer that puts it together itself), then ``paragraphs``
     (``{"text", "kind"}``), then every metadata field with its evidence and candidates.
     """
-    result: dict[str, Any] = {"text": extraction.text}
+    result: dict[str, Any] = {"text": extraction.text if text is None else text}
     result.update(dataclasses.asdict(extraction))
     if extraction.page_count is None:  # a web page: no page fields (they are for PDFs)
         for name in ("page_count", "container_title", "doi", "isbn"):

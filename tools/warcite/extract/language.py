@@ -68,9 +68,13 @@ class Detection:
     evidence: str
 
 
+#: How many characters of a text :func:`detect_language` reads (the first ones).
+DETECTION_SAMPLE_CHARS = 20000
+
+
 def detect_language(text: str, *, minimum_words: int = 20) -> Detection | None:
     """The language of ``text``, or None when the text is too short or the result unclear."""
-    sample = text[:20000]
+    sample = text[:DETECTION_SAMPLE_CHARS]
     letters = [c for c in sample if c.isalpha()]
     if len(letters) < MINIMUM_LETTERS:
         return None
@@ -96,4 +100,4 @@ def detect_language(text: str, *, minimum_words: int = 20) -> Detection | None:
     )
 
 
-__all__ = ["STOPWORDS", "Detection", "detect_language"]
+__all__ = ["DETECTION_SAMPLE_CHARS", "STOPWORDS", "Detection", "detect_language"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from warcite.core.models import Person
@@ -76,15 +76,27 @@ def _count(pattern: str, text: str) -> int:
     return len(re.findall(pattern, text))
 
 
-def settle_surnames(people: Iterable[Person], text: str) -> tuple[Person, ...]:
+def settle_surnames(people: Iterable[Person], text: str | Callable[[], str]) -> tuple[Person, ...]:
     """Each person whose split is open (:func:`is_open_split`) and not already settled by
     structured data, split on the evidence of its forms and of ``text``, the article's
-    text, with the decision or the open question in ``name_note``."""
-    return tuple(_settle(person, _normal(text)) for person in people)
+    text, with the decision or the open question in ``name_note``.
+
+    ``text`` may be a function giving it: it is then only built (and normalised, once)
+    when someone's split is open, not for every page (a large page's text costs memory).
+    """
+    people = tuple(people)
+    if not any(_is_unsettled(person) for person in people):
+        return people
+    normal = _normal(text() if callable(text) else text)
+    return tuple(_settle(person, normal) for person in people)
+
+
+def _is_unsettled(person: Person) -> bool:
+    return person.name_note is None and is_open_split(person)
 
 
 def _settle(person: Person, text: str) -> Person:
-    if person.name_note is not None or not is_open_split(person):
+    if not _is_unsettled(person):
         return person
     assert person.given is not None and person.family is not None
     words = person.given.split()

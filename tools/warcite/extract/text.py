@@ -514,7 +514,7 @@ def extract_transcript(
     return Extraction(
         paragraphs=paragraphs,
         title=candidates.field("title"),
-        authors=settle_surnames(authors, "\n".join(p.text for p in paragraphs)),
+        authors=settle_surnames(authors, lambda: "\n".join(p.text for p in paragraphs)),
         published=note_agreement(candidates.field("published")),
         modified=candidates.field("modified"),
         publisher=candidates.field("publisher"),

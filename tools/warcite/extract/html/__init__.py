@@ -46,6 +46,8 @@ neither text nor a title, raises :class:`~warcite.core.errors.ExtractionError`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lxml.html import HtmlElement
 
 from warcite.core.errors import ExtractionError
@@ -118,8 +120,9 @@ def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...
     container, _prose = choose_container(blocks)
     if container is None:
         return (), (f"{NO_ARTICLE}: the page has no text",)
-    inside = set(container.iter())
-    chosen = [block for block in blocks if not block.boilerplate and block.owner in inside]
+    chosen = [
+        block for block in blocks if not block.boilerplate and _within(block.owner, container)
+    ]
     kept = filter_blocks(chosen, titles)
     warnings: tuple[str, ...] = ()
     prose_chars = sum(block.prose_chars for block in kept)
@@ -138,15 +141,23 @@ def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...
     return tuple(Paragraph(text=block.text, kind=block.kind) for block in kept), warnings
 
 
+def _within(element: HtmlElement, container: HtmlElement) -> bool:
+    """``element`` is ``container`` or inside it (no set of a large page's elements)."""
+    return element is container or any(
+        ancestor is container for ancestor in element.iterancestors()
+    )
+
+
 def extract_html(
-    text: str,
+    text: str | Iterable[str],
     *,
     url: str | None = None,
     headers: Headers = (),
     charset: str | None = None,
     media_type: str = "text/html",
 ) -> Extraction:
-    """The clean article text and metadata of an HTML page (already decoded to ``text``).
+    """The clean article text and metadata of an HTML page (already decoded to ``text``,
+    or given as the decoded text's pieces in order, which are never joined).
 
     ``media_type`` is the page's declared type (``text/html`` or ``application/xhtml+xml``),
     kept in the Extraction.
@@ -154,8 +165,10 @@ def extract_html(
     from warcite.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
 
     root, parse_warnings = parse_with_warnings(text)
+    del text  # a caller's pieces: read, and released
     meta = metadata_module.extract_html_metadata(root, url=url, headers=headers)
     paragraphs, text_warnings = _article(root, meta.title.value if meta.title else None)
+    del root  # the tree is no longer needed: freed before the text is put together
     if not paragraphs and meta.title is None:
         raise ExtractionError(
             next(warning for warning in text_warnings if warning.startswith(NO_ARTICLE))
@@ -165,7 +178,7 @@ def extract_html(
     return Extraction(
         paragraphs=paragraphs,
         title=meta.title,
-        authors=settle_surnames(meta.authors, "\n".join(p.text for p in paragraphs)),
+        authors=settle_surnames(meta.authors, lambda: "\n".join(p.text for p in paragraphs)),
         published=meta.published,
         modified=meta.modified,
         publisher=meta.publisher,

@@ -81,7 +81,7 @@ HIDDEN_COPY_SHARE = 0.5
 WORD = re.compile(r"\w+")
 
 
-@dataclass
+@dataclass(slots=True)  # a large page has hundreds of thousands of blocks
 class Block:
     """One text block as found in the page, before filtering.
 

@@ -41,8 +41,19 @@ def choose_container(
         if chars:
             prose[owner] = prose.get(owner, 0.0) + chars
     if blocks:
+        # Every element from the leaves up (reversed document order); only the owners of
+        # blocks and their ancestors can have a score, so only they are listed (not every
+        # element of a large page).
+        scored: set[HtmlElement] = set()
+        for owner in list(scores):
+            element = owner
+            while element is not None and element not in scored:
+                scored.add(element)
+                element = element.getparent()
         root = blocks[0].owner.getroottree().getroot()
-        for element in reversed(list(root.iter())):
+        order = [element for element in root.iter() if element in scored]
+        del scored
+        for element in reversed(order):
             if element not in scores:
                 continue
             parent = element.getparent()

@@ -76,7 +76,7 @@ from dataclasses import replace
 from lxml import html as lxml_html
 
 from warcite.core.models import Evidence, Field, Headers, Paragraph
-from warcite.extract.language import detect_language
+from warcite.extract.language import DETECTION_SAMPLE_CHARS, detect_language
 from warcite.extract.metadata.classification import (
     genre_from_label,
     read_classification,
@@ -163,7 +163,15 @@ def complete_metadata(
     """Fill what only the article text can tell (language detection as the last resort)."""
     if metadata.language is not None:
         return metadata
-    detection = detect_language("\n".join(p.text for p in paragraphs))
+    # only the text detection reads: the first paragraphs, not the whole of a large page
+    leading: list[str] = []
+    length = -1  # of "\n".join(leading)
+    for paragraph in paragraphs:
+        leading.append(paragraph.text)
+        length += 1 + len(paragraph.text)
+        if length >= DETECTION_SAMPLE_CHARS:
+            break
+    detection = detect_language("\n".join(leading))
     if detection is None:
         return metadata
     evidence = Evidence(detection.language, "detection", detection.language, detection.evidence)

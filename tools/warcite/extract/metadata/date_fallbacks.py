@@ -190,16 +190,24 @@ def add_link_url_dates(page: PageReader) -> None:
 
 def add_text_dates(page: PageReader) -> None:
     """A date printed in a short visible text, after the headline first (a dateline)."""
-    texts = page.body_texts()
-    start = 0
-    if page.h1:
-        for index, (_text, owner) in enumerate(texts):
-            if owner.tag == "h1":
-                start = index
+    # From the first text in an <h1> on, then from the top: at most TEXT_DATE_MAX_NODES
+    # nodes, read in one walk holding no more than twice that many.
+    head: list[tuple[str, Any]] = []  # the first nodes, read again after the end
+    after: list[tuple[str, Any]] = []  # from the headline's on
+    start: int | None = None if page.h1 else 0
+    for index, node in enumerate(page.body_texts()):
+        if len(head) < TEXT_DATE_MAX_NODES:
+            head.append(node)
+        if start is None and node[1].tag == "h1":
+            start = index
+        if start is not None:
+            after.append(node)
+            if len(after) >= TEXT_DATE_MAX_NODES:
                 break
-    order = list(range(start, len(texts))) + list(range(start))
-    for index in order[:TEXT_DATE_MAX_NODES]:
-        text, owner = texts[index]
+    if start is None:  # no text in an <h1>: from the top
+        start, after = 0, head
+    wrapped = head[: max(0, min(start, TEXT_DATE_MAX_NODES - len(after)))]
+    for text, owner in after + wrapped:
         if len(text) > 4 * TEXT_DATE_MAX_CHARS or not DIGIT.search(text):
             continue
         text = " ".join(text.split())

@@ -27,6 +27,7 @@ from warcite.extract.metadata.reader import (
     in_other_item,
     short_text,
     skippable,
+    text_within,
 )
 
 #: Where a byline's names end: a separator, or the date or other furniture after them
@@ -219,7 +220,8 @@ def _add_visible_bylines(page: PageReader) -> None:
             # the byline's container: its parent, or grandparent while still byline-sized
             container = element.getparent()
             grandparent = container.getparent() if container is not None else None
-            if grandparent is not None and len(element_text(grandparent)) <= BYLINE_MAX_CHARS:
+            # (a grandparent holding the whole article is not joined only to say so)
+            if grandparent is not None and text_within(grandparent, BYLINE_MAX_CHARS):
                 container = grandparent
         page.candidates.add_authors([text], source, group=groups[-1])
     page.candidates.author_groups.extend(group for group in groups if group)

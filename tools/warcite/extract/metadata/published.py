@@ -3,9 +3,11 @@ around the headline, URL tokens, and the checks between them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from warcite.core.models import Evidence, Field, Headers
@@ -33,36 +35,46 @@ from warcite.extract.metadata.reader import (
     skippable,
 )
 
+#: How many non-blank text nodes before the headline's, and from it on, are looked at.
+NEAR_TITLE_BEFORE, NEAR_TITLE_FROM = 15, 40
+
 
 def _texts_near_title(
-    body_texts: Sequence[tuple[str, Any]], h1: str | None
+    body_texts: Iterable[tuple[str, Any]], h1: str | None
 ) -> list[tuple[int, str, str]]:
     """Short visible texts around the page's <h1> (where bylines and datelines sit), nearest first.
 
     Each is given with its offset in text nodes from the headline's (negative: before it)
-    and the class words of its element and nearest ancestors (:func:`date_context`).
+    and the class words of its element and nearest ancestors (:func:`date_context`).  Only
+    the window around the headline is held (the first nodes when it is not found).
     """
-    nodes = [(text, owner) for text, owner in body_texts if not text.isspace()]
-    raw_texts = [text for text, _ in nodes]
-    if not raw_texts:
-        return []
+    nodes = ((text, owner) for text, owner in body_texts if not text.isspace())
+    first: list[tuple[str, Any]] = []  # the window when the headline is not found
+    before: deque[tuple[str, Any]] = deque(maxlen=NEAR_TITLE_BEFORE)
+    chosen: list[tuple[str, Any]] | None = None
     position = 0
-    if h1:
-        key = fold(h1)
-        shortest, longest = 0.6 * len(key), 2 * len(h1) + 20
-        for index, raw in enumerate(raw_texts):
-            if not shortest <= len(raw) <= longest:
-                continue  # cheap length test before folding
+    key = fold(h1) if h1 else ""
+    shortest, longest = 0.6 * len(key), 2 * len(h1 or "") + 20
+    for raw, owner in nodes:
+        if len(first) < NEAR_TITLE_FROM:
+            first.append((raw, owner))
+        elif not h1:
+            break
+        if h1 and shortest <= len(raw) <= longest:  # cheap length test before folding
             folded = fold(raw)
             if folded and (
                 folded == key or (len(folded) >= shortest and (folded in key or key in folded))
             ):
-                position = index
+                chosen = [*before, (raw, owner), *islice(nodes, NEAR_TITLE_FROM - 1)]
+                position = len(before)
                 break
-    start = max(0, position - 15)
-    window = [normalize_text(t) for t in raw_texts[start : position + 40]]
-    owners = [owner for _, owner in nodes[start : position + 40]]
-    position -= start
+        before.append((raw, owner))
+    if chosen is None:
+        chosen = first
+    if not chosen:
+        return []
+    window = [normalize_text(t) for t, _ in chosen]
+    owners = [owner for _, owner in chosen]
     ordered = sorted(
         range(len(window)), key=lambda i: abs(i - position) + (5 if i < position else 0)
     )

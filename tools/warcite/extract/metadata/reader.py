@@ -53,13 +53,13 @@ _HAS_INVISIBLE = etree.XPath("boolean(.//script | .//style | .//noscript)")
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 
-def body_text_nodes(root: Any) -> list[tuple[str, Any]]:
+def iter_body_text_nodes(root: Any) -> Iterator[tuple[str, Any]]:
     """Every text node of the page's ``<body>`` in document order, each with the element it
-    sits in (scripts, styles, ``noscript`` and templates skipped); one walk in C."""
+    sits in (scripts, styles, ``noscript`` and templates skipped); one walk in C, read as
+    it goes (a large page's text nodes are never all held: see docs/extraction.md)."""
     body = root.find(".//body") if root.tag != "body" else root
     if body is None:
-        return []
-    found: list[tuple[str, Any]] = []
+        return
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, element in walker:
         tag = element.tag
@@ -67,10 +67,14 @@ def body_text_nodes(root: Any) -> list[tuple[str, Any]]:
             if not isinstance(tag, str) or tag in _INVISIBLE_TAGS:
                 walker.skip_subtree()
             elif element.text:
-                found.append((element.text, element))
+                yield element.text, element
         elif element is not body and element.tail:
-            found.append((element.tail, element.getparent()))
-    return found
+            yield element.tail, element.getparent()
+
+
+def body_text_nodes(root: Any) -> list[tuple[str, Any]]:
+    """:func:`iter_body_text_nodes` as a list."""
+    return list(iter_body_text_nodes(root))
 
 
 def short_text(element: Any, limit: int) -> str | None:
@@ -83,6 +87,37 @@ def short_text(element: Any, limit: int) -> str | None:
             return None
     text = element_text(element)
     return text if len(text) <= limit else None
+
+
+#: No character sequence composes under NFC into one character from more than this many.
+_NFC_MAX_COMPOSED = 8
+
+
+def text_within(element: Any, limit: int) -> bool:
+    """``len(element_text(element)) <= limit``, exactly, without joining the text of an
+    element that holds far more (a grandparent that is the whole article): its visible
+    non-space characters are counted first, and more than :data:`_NFC_MAX_COMPOSED` times
+    ``limit`` of them cannot normalise to ``limit`` characters or fewer."""
+    bound = _NFC_MAX_COMPOSED * limit
+    count = 0
+    hidden = 0  # depth inside script, style and noscript elements
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        tag = node.tag
+        invisible = isinstance(tag, str) and tag in _VISIBLE_TEXT_SKIPPED
+        if event == "start":
+            hidden += invisible
+            if not hidden and isinstance(tag, str) and node.text:
+                count += sum(map(len, node.text.split()))
+        else:
+            hidden -= invisible
+            if not hidden and node is not element and node.tail:
+                count += sum(map(len, node.tail.split()))
+        if count > bound:
+            return False
+    return len(element_text(element)) <= limit
+
+
+_VISIBLE_TEXT_SKIPPED = frozenset({"script", "style", "noscript"})
 
 
 def element_text(element: Any) -> str:
@@ -328,7 +363,6 @@ class PageReader:
     site_names: list[str] = field(default_factory=list)
     html_title: str | None = None
     h1: str | None = None
-    _body_texts: list[tuple[str, Any]] | None = None
     _convention_read: bool = False
     _itemprops: dict[str, list[tuple[int, Any]]] | None = None
     #: days the page prints as its publication date, each with where it was read
@@ -358,11 +392,10 @@ class PageReader:
         found.sort(key=lambda item: item[0])
         return [element for _, element in found]
 
-    def body_texts(self) -> list[tuple[str, Any]]:
-        """The page body's text nodes with their elements (scripts, styles skipped), read once."""
-        if self._body_texts is None:
-            self._body_texts = body_text_nodes(self.root)
-        return self._body_texts
+    def body_texts(self) -> Iterator[tuple[str, Any]]:
+        """The page body's text nodes with their elements (scripts, styles skipped), walked
+        anew at each call: readers take the few they need, never a list of them all."""
+        return iter_body_text_nodes(self.root)
 
     def add_date(self, target: str, raw: str | None, source: str, *, find: bool = False) -> bool:
         """Add a date candidate read with the page's locale; True when ``raw`` held one.
@@ -377,7 +410,14 @@ class PageReader:
             and patterns.NUMERIC_DATE.search(raw)
         ):
             self._convention_read = True
-            body = " ".join(text for text, _ in self.body_texts())[:NUMERIC_CONVENTION_MAX_CHARS]
+            parts: list[str] = []
+            length = -1  # " ".join(parts) is ``length`` characters long
+            for text, _ in self.body_texts():
+                parts.append(text)
+                length += 1 + len(text)
+                if length >= NUMERIC_CONVENTION_MAX_CHARS:
+                    break  # the rest is cut off below
+            body = " ".join(parts)[:NUMERIC_CONVENTION_MAX_CHARS]
             day_first, note = dates.numeric_convention(body)
             if day_first is not None:
                 self.day_first, self.locale_note = day_first, note
