@@ -92,6 +92,12 @@ class CertificateAuthority:
                 ),
                 critical=True,
             )
+            # RFC 5280 4.2.1.2: a CA certificate carries its key identifier (Python 3.13's
+            # default TLS context sets VERIFY_X509_STRICT, which checks it)
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(self._ca_key.public_key()),
+                critical=False,
+            )
             .sign(self._ca_key, hashes.SHA256())
         )
         spki = self._host_key.public_key().public_bytes(
@@ -135,6 +141,16 @@ class CertificateAuthority:
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(
                 x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+            )
+            # RFC 5280 4.2.1.1: the issuer's key identifier (required by VERIFY_X509_STRICT,
+            # on in Python 3.13's default context, else "Missing Authority Key Identifier")
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self._ca_key.public_key()),
+                critical=False,
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(self._host_key.public_key()),
+                critical=False,
             )
             .sign(self._ca_key, self._hashes.SHA256())
         )

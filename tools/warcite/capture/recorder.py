@@ -926,13 +926,17 @@ def peer_certificate_chain(sock: ssl.SSLSocket) -> list[str]:
     trust anchor included, where Python gives it; else the leaf alone)."""
     import ssl
 
-    getter = getattr(sock, "get_verified_chain", None)  # public from Python 3.13
-    if getter is None:
-        getter = getattr(getattr(sock, "_sslobj", None), "get_verified_chain", None)
-    if getter is not None:
-        with contextlib.suppress(ssl.SSLError, ValueError, AttributeError):
-            chain = getter()
-            return [str(certificate.public_bytes()) for certificate in chain]  # PEM by default
+    public = getattr(sock, "get_verified_chain", None)  # public from Python 3.13: DER bytes
+    if public is not None:
+        with contextlib.suppress(ssl.SSLError, ValueError):
+            if chain := [ssl.DER_cert_to_PEM_cert(der) for der in public()]:
+                return chain
+    else:  # before 3.13, only the C object has it, giving _ssl.Certificate objects
+        private = getattr(getattr(sock, "_sslobj", None), "get_verified_chain", None)
+        if private is not None:
+            with contextlib.suppress(ssl.SSLError, ValueError, AttributeError):
+                if chain := [str(certificate.public_bytes()) for certificate in private() or []]:
+                    return chain  # public_bytes() gives PEM by default
     leaf = sock.getpeercert(binary_form=True)
     return [ssl.DER_cert_to_PEM_cert(leaf)] if leaf else []
 

@@ -10,6 +10,7 @@ changed since it was checked.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 from collections.abc import Sequence
@@ -86,8 +87,14 @@ def load_records(paths: Sequence[Path]) -> list[ExportRecord]:
     for given in paths:
         path = Path(given)
         try:
+            # stat, not only resolve(strict=False): that raises on a loop up to Python 3.12,
+            # but from 3.13 returns the path unresolved
+            path.stat()
             path.resolve(strict=False)
-        except (OSError, RuntimeError):
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise RecordError(f"record file {path} is a symbolic link loop; not read") from None
+        except RuntimeError:  # the loop as resolve() reports it before 3.13
             raise RecordError(f"record file {path} is a symbolic link loop; not read") from None
         if path.resolve() in seen:
             continue
