@@ -41,7 +41,11 @@ def run(project: Path, *arguments: str) -> Result:
 
 @pytest.fixture(scope="module")
 def archived(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("proofs")
+    return archived_project(tmp_path_factory.mktemp("proofs"))
+
+
+def archived_project(base: Path) -> Path:
+    """A project in ``base/project`` holding one record, archived from a transcript."""
     project = base / "project"
     (project / "archive").mkdir(parents=True)
     (project / "records").mkdir()

@@ -11,44 +11,21 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from conftest import TEST_DATA
 from test_export import run_tool
-from warcite.cli import cli
-
-URL = "https://harborview-gazette.example/news/2019/05/11/council-approves-harbor-plan"
-SLUG = "harborview-council-approves-new-harbor-plan"
-
-
-def run(where: Path, *arguments: str) -> Result:
-    previous = Path.cwd()
-    os.chdir(where)
-    try:
-        return CliRunner().invoke(cli, list(arguments))
-    finally:
-        os.chdir(previous)
+from test_proofs import archived_project, run
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("wacz")
-    project = base / "project"
-    (project / "archive").mkdir(parents=True)
-    (project / "records").mkdir()
-    source = base / "transcript_news.txt"
-    shutil.copy(TEST_DATA / "transcript_news.txt", source)
-    result = run(project, "archive", str(source), "--url", URL, "--id", SLUG)
-    assert result.exit_code == 0, result.output
-    return project
+    return archived_project(tmp_path_factory.mktemp("wacz"))
 
 
 @pytest.fixture(scope="module")

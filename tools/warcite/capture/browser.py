@@ -524,12 +524,6 @@ def _capture(requested: str, session: BrowserSession, call: _Call) -> CaptureRes
             )
         )
         content_type = page.message.header("Content-Type")
-        if page.truncated:
-            outcome = f"truncated ({page.truncated})"
-        elif final_status >= 400:
-            outcome = f"HTTP error {final_status} archived at the user's request (--keep-errors)"
-        else:
-            outcome = "complete"
         fields: list[tuple[str, str | int | None]] = [
             ("method", "http-capture"),
             ("capture-agent", "browser"),
@@ -549,7 +543,6 @@ def _capture(requested: str, session: BrowserSession, call: _Call) -> CaptureRes
                 started,
                 finished,
                 writer.timing_lines,
-                outcome,
                 page.truncated,
             )
         )

@@ -143,17 +143,22 @@ def milliseconds_between(start: datetime, end: datetime) -> int:
 def exchange_fields(
     redirect_lines: Sequence[str],
     final_uri: str,
-    final_status: str | int | None,
+    final_status: int,
     content_type: str | None,
     started: datetime,
     finished: datetime,
     timing_lines: Sequence[str],
-    outcome: str,
     truncated: str | None,
 ) -> list[tuple[str, str | int | None]]:
     """The metadata record's fields that say how the page was fetched, in the order every
     capture (plain or in a browser) writes them: redirects, the final answer, the times,
-    the timings, the outcome and any truncation."""
+    the timings, the outcome (from the truncation and the status) and any truncation."""
+    if truncated:
+        outcome = f"truncated ({truncated})"
+    elif final_status >= 400:
+        outcome = f"HTTP error {final_status} archived at the user's request (--keep-errors)"
+    else:
+        outcome = "complete"
     fields: list[tuple[str, str | int | None]] = [("redirect", line) for line in redirect_lines]
     fields += [
         ("final-uri", final_uri),

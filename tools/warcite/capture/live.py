@@ -283,12 +283,6 @@ def capture(
         finished = now()
 
         content_type = page.message.header("Content-Type")
-        if page.truncated:
-            outcome = f"truncated ({page.truncated})"
-        elif final_status >= 400:
-            outcome = f"HTTP error {final_status} archived at the user's request (--keep-errors)"
-        else:
-            outcome = "complete"
         if memento:
             description = memento_description(page.url, memento)
         else:
@@ -307,7 +301,6 @@ def capture(
                 started,
                 finished,
                 writer.timing_lines,
-                outcome,
                 page.truncated,
             )
         )

@@ -164,13 +164,6 @@ def batch_capture(
         yield functools.partial(pool.capture, **keywords)
 
 
-__all__ = [
-    "BROWSER_OPTION_NAMES",
-    "batch_capture",
-    "browser_options",
-    "capture_function",
-    "wants_browser",
-]
 
 def browser_default(root: Path | None = None) -> bool:
     """The project's ``[capture] browser`` setting (warcite.toml), False without one."""
@@ -178,3 +171,13 @@ def browser_default(root: Path | None = None) -> bool:
     from warcite.core.project import find_project_root
 
     return load_config(root or find_project_root(required=False)).browser_capture
+
+
+__all__ = [
+    "BROWSER_OPTION_NAMES",
+    "batch_capture",
+    "browser_default",
+    "browser_options",
+    "capture_function",
+    "wants_browser",
+]

@@ -49,7 +49,6 @@ from typing import Any
 
 from warcite.core.errors import DocumentError
 from warcite.core.models import Extraction, Headers, Paragraph
-from warcite.core.version import __version__
 
 PDF_MEDIA_TYPE = "application/pdf"
 
@@ -583,6 +582,7 @@ def extract_pdf(
     limits: PdfLimits | None = None,
 ) -> Extraction:
     """The clean text (paragraphs with their pages) and metadata of a PDF."""
+    from warcite.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
     from warcite.extract.pdf_metadata import pdf_metadata
 
     where = url or "PDF"
@@ -622,8 +622,8 @@ def extract_pdf(
         url=url,
         media_type=PDF_MEDIA_TYPE,
         charset=None,
-        extractor="warcite",
-        extractor_version=__version__,
+        extractor=EXTRACTOR_NAME,
+        extractor_version=EXTRACTOR_VERSION,
         warnings=tuple(warnings),
         page_count=len(layout.pages),
         page_labels=page_labels(layout),
