@@ -27,6 +27,13 @@ _INDEX_OPTIONS = [
         is_flag=True,
         help="Check every record file's digest against the index (default: changed files).",
     ),
+    click.option(
+        "--full-check",
+        is_flag=True,
+        help="Stat every record file, to see records written in place by other programs "
+        "that the answer does not show (default: the records folder and the records shown; "
+        "docs/scale.md).",
+    ),
 ]
 
 
@@ -57,6 +64,7 @@ def list_command(
     output_format: str,
     reindex: bool,
     verify: bool,
+    full_check: bool,
 ) -> None:
     """List the records: id, date captured, title, first author, site, fixity status.
 
@@ -69,7 +77,13 @@ def list_command(
 
     root = find_project_root()
     found, sync = list_records(
-        root, site=site, author=author, since=since, rebuild=reindex, verify=verify
+        root,
+        site=site,
+        author=author,
+        since=since,
+        rebuild=reindex,
+        verify=verify,
+        full_check=full_check,
     )
     _print_index_sync(sync)
     if output_format == "json":
@@ -98,7 +112,9 @@ def list_command(
 )
 @_index_options
 @reports_errors
-def search_command(query: str, limit: int, output_format: str, reindex: bool, verify: bool) -> None:
+def search_command(
+    query: str, limit: int, output_format: str, reindex: bool, verify: bool, full_check: bool
+) -> None:
     """Search the clean texts and metadata of every record (SQLite FTS5 index).
 
     Words must all occur in one paragraph or metadata field; "quoted words" are a phrase,
@@ -110,7 +126,9 @@ def search_command(query: str, limit: int, output_format: str, reindex: bool, ve
     from warcite.core.project import find_project_root
 
     root = find_project_root()
-    results = search(root, query, limit=limit, rebuild=reindex, verify=verify)
+    results = search(
+        root, query, limit=limit, rebuild=reindex, verify=verify, full_check=full_check
+    )
     _print_index_sync(results.index)
     if output_format == "json":
         click.echo(json.dumps(results.as_dict(), ensure_ascii=False, indent=2))

@@ -100,6 +100,7 @@ class IndexSync:
     rebuilt: bool = False
     reason: str | None = None  # why it was rebuilt
     problems: tuple[str, ...] = ()  # record files that could not be indexed, and why
+    check: str = "files"  # how the index was found current: CHECKS, or "digests" (verify)
 
     @property
     def changed(self) -> bool:
@@ -179,6 +180,23 @@ def _create(connection: sqlite3.Connection) -> None:
     )
 
 
+CHECKS = ("folder", "files")
+"""How :func:`open_index` finds out whether the index is current, short of ``verify``:
+
+``"folder"``
+    the identity and times of ``records/`` (and the stats of text files kept outside it)
+    are compared with those the last full check stored: equal, nothing was added,
+    removed, renamed or replaced in ``records/`` since (every warcite writer replaces a
+    file by renaming a new one over it, as editors, ``git`` and ``rsync`` do).  One
+    ``stat``, whatever the collection's size.  A file *written in place* by another
+    program does not change its folder: a caller using this check compares the stats of
+    the records it shows (:func:`edited_in_place`) and, when one changed, checks again with
+    ``"files"``.
+``"files"``
+    every file of ``records/`` is stat-ed (the fingerprint below), which also sees a
+    record written in place that the answer does not show.
+"""
+
 UNSETTLED = "?"
 """Stored instead of a stat that cannot be trusted yet: never equal to a file's stat."""
 
@@ -206,6 +224,46 @@ def _settled(stat: str) -> str:
     _, mtime, ctime, _ = stat.split(":")
     limit = time.time_ns() - int(RACY_SECONDS * 1e9)
     return stat if max(int(mtime), int(ctime)) < limit else UNSETTLED
+
+
+def _folder_stamp(project_root: Path, watched: list[str]) -> tuple[str, bool]:
+    """The identity and times of ``records/`` and the stats of the ``watched`` text files,
+    and whether all of them are settled (older than RACY_SECONDS: a change in the same
+    clock tick as this reading could leave the same stamp)."""
+    try:
+        info = os.stat(project_root / RECORDS_DIR)
+    except OSError:
+        return "", False
+    parts = [f"{info.st_dev}:{info.st_ino}:{info.st_mtime_ns}:{info.st_ctime_ns}"]
+    limit = time.time_ns() - int(RACY_SECONDS * 1e9)
+    settled = max(info.st_mtime_ns, info.st_ctime_ns) < limit
+    for relative in watched:
+        text_stat = _stat(f"{project_root}/{relative}")
+        parts.append(f"{relative}\0{text_stat}")
+        settled = settled and _settled(text_stat) != UNSETTLED
+    return "\n".join(parts), settled
+
+
+def edited_in_place(
+    connection: sqlite3.Connection, project_root: Path, paths: Iterable[str]
+) -> list[str]:
+    """The records among ``paths`` (records/<id>.json, as indexed) whose JSON or text file
+    no longer has the stat the index holds for it: written since the last check (in place,
+    if the folder check found nothing).  One ``stat`` per file."""
+    wanted = sorted(set(paths))
+    changed: list[str] = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for relative, json_stat, text_path, text_stat in connection.execute(
+            "SELECT path, json_stat, text_path, text_stat FROM records WHERE path IN "
+            f"({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            if _stat(f"{project_root}/{relative}") != json_stat or (
+                text_path is not None and _stat(f"{project_root}/{text_path}") != text_stat
+            ):
+                changed.append(relative)
+    return changed
 
 
 def _read_limited(path: Path, limit: int) -> bytes | None:
@@ -493,9 +551,12 @@ def _index_lock(folder: Path) -> Iterator[Callable[[], None]]:
 
 @contextlib.contextmanager
 def open_index(
-    project_root: Path, *, rebuild: bool = False, verify: bool = False
+    project_root: Path, *, rebuild: bool = False, verify: bool = False, check: str = "files"
 ) -> Iterator[tuple[sqlite3.Connection, IndexSync]]:
     """The index, verified against the records and brought up to date, and what was done.
+
+    ``check``: how a current index is recognised, one of :data:`CHECKS` (``"folder"`` is
+    for callers that then check what they show with :func:`edited_in_place`).
 
     Safe with other warcite processes on the same project: see :func:`_index_lock`.
     When the index folder cannot be written (a read-only archive), the index is built in
@@ -515,7 +576,9 @@ def open_index(
                 reason = f"{path.parent} cannot be written: {error.strerror or error}"
                 yield from _in_memory(project_root, path, reason)
                 return
-            yield from _opened(path, project_root, share, rebuild=rebuild, verify=verify)
+            yield from _opened(
+                path, project_root, share, rebuild=rebuild, verify=verify, check=check
+            )
     except sqlite3.Error as error:  # a full disk, a damaged file, another program's lock
         raise WarciteError(
             f"the search index {path} cannot be used ({error}); it is derived from "
@@ -551,6 +614,7 @@ def _opened(
     *,
     rebuild: bool,
     verify: bool,
+    check: str,
 ) -> Iterator[tuple[sqlite3.Connection, IndexSync]]:
     """open_index's work under the exclusive lock; ``share()`` once the index is current."""
     connection, reason = (None, "--reindex") if rebuild else _open_existing(path)
@@ -563,7 +627,15 @@ def _opened(
             raise UsageError(f"cannot create the search index {path}: {error}") from error
         _create(connection)
     try:
-        sync = _sync(connection, project_root, path, verify=verify, rebuilt=rebuilt, reason=reason)
+        sync = _sync(
+            connection,
+            project_root,
+            path,
+            verify=verify,
+            rebuilt=rebuilt,
+            reason=reason,
+            check=check,
+        )
         share()
         yield connection, sync
     finally:
@@ -640,6 +712,30 @@ def _fingerprint(scan: _Scan, project_root: Path, watched: list[str]) -> str:
     return digest.hexdigest()
 
 
+def _set_meta(connection: sqlite3.Connection, values: list[tuple[str, str]]) -> None:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _problems(connection: sqlite3.Connection) -> tuple[str, ...]:
+    """The problems of the last full sync (kept in ``meta``: reading them from the records
+    table would read every row)."""
+    stored = _meta(connection, "problems")
+    if stored is not None:
+        return tuple(json.loads(stored))
+    return tuple(
+        row[0]
+        for row in connection.execute(
+            "SELECT problem FROM records WHERE problem IS NOT NULL ORDER BY path"
+        )
+    )
+
+
 def _meta(connection: sqlite3.Connection, key: str) -> str | None:
     row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
@@ -653,27 +749,42 @@ def _sync(
     verify: bool,
     rebuilt: bool,
     reason: str | None,
+    check: str = "files",
 ) -> IndexSync:
+    if check not in CHECKS:
+        raise ValueError(f"unknown index check {check!r}: one of {', '.join(CHECKS)}")
+    old_watched = watched = json.loads(_meta(connection, "watched") or "[]")
+    # read before the listing: a change made while listing leaves a newer stamp
+    stamp, stamp_settled = _folder_stamp(project_root, watched)
+    if not verify and not rebuilt and check == "folder":
+        stored_stamp = _meta(connection, "folder")
+        if stored_stamp and stored_stamp == stamp:
+            # nothing added, removed or replaced in records/ since the last full check
+            return IndexSync(
+                path=path,
+                records=int(_meta(connection, "records") or 0),
+                problems=_problems(connection),
+                check="folder",
+            )
     scan = _Scan(project_root / RECORDS_DIR)
     if not verify and not rebuilt:
         stored_fingerprint = _meta(connection, "fingerprint")
-        watched = json.loads(_meta(connection, "watched") or "[]")
         if stored_fingerprint and stored_fingerprint == _fingerprint(scan, project_root, watched):
             # nothing written since the last full sync: the index is used as it is
-            return IndexSync(
-                path=path,
-                records=sum(
-                    1
-                    for name, info in scan.infos
-                    if name.endswith(".json") and stat.S_ISREG(info.st_mode)
-                ),
-                problems=tuple(
-                    row[0]
-                    for row in connection.execute(
-                        "SELECT problem FROM records WHERE problem IS NOT NULL ORDER BY path"
-                    )
-                ),
+            count = sum(
+                1
+                for name, info in scan.infos
+                if name.endswith(".json") and stat.S_ISREG(info.st_mode)
             )
+            known = _problems(connection)
+            kept = {
+                "folder": stamp if stamp_settled else "",
+                "records": str(count),
+                "problems": json.dumps(known),
+            }
+            if any(_meta(connection, key) != value for key, value in kept.items()):
+                _set_meta(connection, list(kept.items()))
+            return IndexSync(path=path, records=count, problems=known)
     files = scan.json_files
     stored = {
         row[0]: (_Stored(row[1], row[2], row[3], row[4], row[5]), row[6])
@@ -731,9 +842,18 @@ def _sync(
             _settled(_stat(f"{project_root}/{relative}")) != UNSETTLED for relative in watched
         )
         fingerprint = _fingerprint(scan, project_root, watched) if settled else ""
+        # the folder's stamp, read before the listing, for the "folder" check; not when
+        # the text files kept outside records/ are not those it covered
+        trusted = settled and stamp_settled and watched == sorted(old_watched)
         connection.executemany(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            [("fingerprint", fingerprint), ("watched", json.dumps(watched))],
+            [
+                ("fingerprint", fingerprint),
+                ("watched", json.dumps(watched)),
+                ("folder", stamp if trusted else ""),
+                ("records", str(len(files))),
+                ("problems", json.dumps(problems)),
+            ],
         )
         connection.execute("COMMIT")
     except BaseException:
@@ -748,6 +868,7 @@ def _sync(
         rebuilt=rebuilt,
         reason=reason,
         problems=tuple(problems),
+        check="digests" if verify else "files",
     )
 
 

@@ -19,7 +19,7 @@ from warcite.collection.catalog import (
     normalize_since,
     sort_entries,
 )
-from warcite.collection.index import IndexSync, filtered_entries, open_index
+from warcite.collection.index import IndexSync, edited_in_place, filtered_entries, open_index
 
 
 def list_records(
@@ -30,13 +30,26 @@ def list_records(
     since: str | None = None,
     rebuild: bool = False,
     verify: bool = False,
+    full_check: bool = False,
 ) -> tuple[list[CatalogEntry], IndexSync]:
-    """The records passing the filters, by capture date, each with its fixity status now."""
+    """The records passing the filters, by capture date, each with its fixity status now.
+
+    The index is found current by its folder check (warcite.collection.index.CHECKS) and
+    the stats of the records listed; when one of them was written in place, or with
+    ``full_check``, every record file is stat-ed."""
     since_value = normalize_since(since) if since is not None else None
-    with open_index(project_root, rebuild=rebuild, verify=verify) as (connection, sync):
-        found = filtered_entries(
-            connection, site=site, author=author, since=since_value, fixity_root=project_root
-        )
+    for check in ("files",) if full_check else ("folder", "files"):
+        with open_index(project_root, rebuild=rebuild, verify=verify, check=check) as (
+            connection,
+            sync,
+        ):
+            found = filtered_entries(
+                connection, site=site, author=author, since=since_value, fixity_root=project_root
+            )
+            if sync.check != "folder" or not edited_in_place(
+                connection, project_root, (entry.path for entry in found)
+            ):
+                break
     # the SQL choice is exact for a site or author that folds to some text (a part of
     # the folded values it searched); matches() decides the rest (dates, empty folds)
     site_left = site if site is None or not fold(site) else None
@@ -51,16 +64,23 @@ def list_records(
 
 def _width(text: str) -> int:
     """Display columns of ``text`` (East Asian wide characters take two)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _cell(text: str, width: int) -> str:
-    out = ""
+    total = _width(text)
+    if total <= width:
+        return text + " " * (width - total)
+    out, used = [], 0  # cut to width - 1 columns, then the ellipsis
     for character in text:
-        if _width(out + character) > width - (1 if _width(text) > width else 0):
-            return out + "…" + " " * (width - _width(out) - 1)
-        out += character
-    return out + " " * (width - _width(out))
+        columns = 2 if unicodedata.east_asian_width(character) in "WF" else 1
+        if used + columns > width - 1:
+            break
+        out.append(character)
+        used += columns
+    return "".join(out) + "…" + " " * (width - used - 1)
 
 
 COLUMNS = (

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from warcite.collection.catalog import CatalogEntry
-from warcite.collection.index import IndexSync, entries, open_index
+from warcite.collection.index import IndexSync, edited_in_place, entries, open_index
 from warcite.core.errors import UsageError, WarciteError
 from warcite.core.pages import apa_page_pinpoint, page_range_text, printed_page, record_page_map
 
@@ -173,10 +173,14 @@ def search(
     limit: int = 20,
     rebuild: bool = False,
     verify: bool = False,
+    full_check: bool = False,
     index: tuple[sqlite3.Connection, IndexSync] | None = None,
 ) -> SearchResults:
     """Search the records; the best ``limit`` hits by BM25 rank (``limit`` 0: count only).
 
+    The index is found current by its folder check (warcite.collection.index.CHECKS) and
+    the stats of the records hit; when one of them was written in place, or with
+    ``full_check``, every record file is stat-ed.
     ``index``: an index connection the caller holds, already synced (warcite.collection.live_index,
     for a long-running server), used instead of opening and syncing the index."""
     from warcite.cite import apa_in_text
@@ -184,21 +188,26 @@ def search(
     if limit < 0:
         raise UsageError("--limit cannot be negative")
     expression = fts_query(query)
-    opened = (
-        contextlib.nullcontext(index)
-        if index is not None
-        else open_index(project_root, rebuild=rebuild, verify=verify)
-    )
-    with opened as (connection, sync):
-        total = connection.execute(
-            "SELECT count(*) FROM passages WHERE passages MATCH ?", (expression,)
-        ).fetchone()[0]
-        rows = connection.execute(
-            "SELECT record, paragraph, field, snippet(passages, 3, '[', ']', '…', 16) "
-            "FROM passages WHERE passages MATCH ? ORDER BY rank LIMIT ?",
-            (expression, limit),
-        ).fetchall()
-        by_path = {entry.path: entry for entry in entries(connection, {row[0] for row in rows})}
+    for check in ("files",) if full_check or index is not None else ("folder", "files"):
+        opened = (
+            contextlib.nullcontext(index)
+            if index is not None
+            else open_index(project_root, rebuild=rebuild, verify=verify, check=check)
+        )
+        with opened as (connection, sync):
+            total = connection.execute(
+                "SELECT count(*) FROM passages WHERE passages MATCH ?", (expression,)
+            ).fetchone()[0]
+            rows = connection.execute(
+                "SELECT record, paragraph, field, snippet(passages, 3, '[', ']', '…', 16) "
+                "FROM passages WHERE passages MATCH ? ORDER BY rank LIMIT ?",
+                (expression, limit),
+            ).fetchall()
+            hit = {row[0] for row in rows}
+            if sync.check == "folder" and edited_in_place(connection, project_root, hit):
+                continue  # a record hit was written in place: check every file
+            by_path = {entry.path: entry for entry in entries(connection, hit)}
+            break
     from warcite.core.config import load_config
 
     config = load_config(project_root)

@@ -65,7 +65,7 @@ def unsafe_path_reason(relative: str) -> str | None:
         return "the path holds a backslash or NUL character; record paths are POSIX paths"
     if relative.startswith("/") or (len(relative) > 1 and relative[1] == ":"):
         return "the path is absolute; record paths are relative to the project folder"
-    if ".." in PurePosixPath(relative).parts:
+    if ".." in relative.split("/"):  # PurePosixPath(relative).parts, without the object
         return "the path escapes the project folder through '..'"
     return None
 
