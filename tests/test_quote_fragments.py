@@ -475,7 +475,13 @@ def browser() -> Iterator[tuple[Browser, str, _Pages]]:
         driver.close()
         server.shutdown()
         server.server_close()
-        shutil.rmtree(profile, ignore_errors=True)
+        # Chromium's helper processes can still write into the profile for a moment after
+        # the browser exits: a single rmtree left 28 such folders in /tmp on this machine
+        for _ in range(50):
+            shutil.rmtree(profile, ignore_errors=True)
+            if not os.path.exists(profile):
+                break
+            time.sleep(0.1)
 
 
 _CENTRES = """(ids => {
