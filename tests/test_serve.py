@@ -148,6 +148,16 @@ def test_downloads_are_the_files_and_citations(
     )
     warc = project["records"]["first"]["capture"]["warc"]["path"]
     assert client.get(f"/records/{record_id}/download/warc").data == (root / warc).read_bytes()
+    # streamed from disk, never read whole: with its length, and a Range request answered
+    whole = (root / warc).read_bytes()
+    streamed = client.get(f"/records/{record_id}/download/warc")
+    assert streamed.headers["Content-Length"] == str(len(whole))
+    assert streamed.headers["Accept-Ranges"] == "bytes"
+    streamed.close()  # not read: closed as a WSGI server closes a dropped download
+    part = client.get(f"/records/{record_id}/download/warc", headers={"Range": "bytes=10-29"})
+    assert part.status_code == 206 and part.data == whole[10:30]
+    assert part.headers["Content-Range"] == f"bytes 10-29/{len(whole)}"
+    part.close()  # what the WSGI server does: closes the file the range stopped in
     bibtex = _cli(root, monkeypatch, "cite", record_id, "--style", "bibtex").output
     assert client.get(f"/records/{record_id}/download/bibtex").get_data(as_text=True) == bibtex
     assert client.get(f"/records/{record_id}/download/nonsense").status_code == 404

@@ -56,6 +56,7 @@ from warcite.web.downloads import (
     MAX_EXPORT_BYTES,
     export_download,
     export_size,
+    file_download,
 )
 from warcite.web.rewrite import Rewriter
 from warcite.web.security import (
@@ -370,14 +371,14 @@ def create_app(
         name = str(record.get("id"))
         if what == "json":
             path = resolve_in_project(state.root, f"records/{name}.json")
-            return _file_response(path, "application/json", f"{name}.json")
+            return file_download(path, state.root, "application/json", f"{name}.json")
         if what == "text":
             path = resolve_in_project(state.root, str((record.get("text") or {}).get("path")))
-            return _file_response(path, "text/plain; charset=utf-8", f"{name}.txt")
+            return file_download(path, state.root, "text/plain; charset=utf-8", f"{name}.txt")
         if what == "warc":
             warc = ((record.get("capture") or {}).get("warc") or {}).get("path")
             path = resolve_in_project(state.root, str(warc))
-            return _file_response(path, "application/warc", path.name)
+            return file_download(path, state.root, "application/warc", path.name)
         if what in EXPORT_DOWNLOADS:
             if not RECORD_ID.fullmatch(name):
                 abort(404)
@@ -414,7 +415,7 @@ def create_app(
         listed = files[number]
         path = resolve_in_project(state.root, str(listed.get("path")))
         media_type = str(listed.get("media_type") or "application/octet-stream")
-        response = _file_response(path, media_type, None)
+        response = file_download(path, state.root, media_type, None)
         response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
         return response
 
@@ -667,19 +668,6 @@ def _int_argument(name: str, default: int) -> int:
     if not value.isdigit():
         raise UsageError(f"{name} {value!r} is not a number")
     return int(value)
-
-
-def _file_response(path: Path, media_type: str, download_name: str | None) -> Response:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise RecordError(f"{path.name} cannot be read: {error.strerror or error}") from error
-    response = Response(data, mimetype=media_type.split(";")[0])
-    if ";" in media_type:
-        response.headers["Content-Type"] = media_type
-    if download_name:
-        response.headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
-    return response
 
 
 def _snippet(value: str) -> Markup:

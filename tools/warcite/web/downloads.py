@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from flask import Response
+from flask import Response, request
 
 from warcite.core.errors import WarciteError
+from warcite.core.project import open_regular_file
 from warcite.export import export
 
 PIECE = 1 << 20
@@ -104,6 +105,62 @@ class TemporaryFileBody:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+class FileBody:
+    """A file's pieces as a response body, closed at its end or by ``close()`` (the WSGI
+    server's, or a dropped download's); seekable, so a ``Range`` request reads only its
+    bytes."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def __iter__(self) -> FileBody:
+        return self
+
+    def __next__(self) -> bytes:
+        piece = b"" if self.stream.closed else self.stream.read(PIECE)
+        if not piece:
+            self.stream.close()
+            raise StopIteration
+        return piece
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int) -> None:
+        self.stream.seek(offset)
+
+    def tell(self) -> int:
+        return self.stream.tell()
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+def file_download(
+    path: Path, project_root: Path, media_type: str, download_name: str | None
+) -> Response:
+    """A file of the project (a record, its text, its WARC, a listed file) streamed from
+    disk in pieces, never read whole, with its length and ``Range`` requests answered
+    (HTTP 206), as a file server does.  What is not a plain file inside the project (a
+    FIFO, a device, a link out of it) is refused (RecordError) before anything is read."""
+    stream = os.fdopen(open_regular_file(path, project_root, "the file"), "rb")
+    try:
+        size = os.fstat(stream.fileno()).st_size
+        response = Response(
+            FileBody(stream), mimetype=media_type.split(";")[0], direct_passthrough=True
+        )
+        response.content_length = size
+        if ";" in media_type:
+            response.headers["Content-Type"] = media_type
+        if download_name:
+            response.headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
+        response.make_conditional(request, accept_ranges=True, complete_length=size)
+    except BaseException:
+        stream.close()
+        raise
+    return response
+
+
 def export_download(name: str, record_json: Path, stem: str, *, project_root: Path) -> Response:
     """The export ``name`` of the record ``record_json`` as a streamed attachment named
     ``<stem><suffix>``; the caller checks the size limit first (:func:`export_size`)."""
@@ -139,7 +196,9 @@ __all__ = [
     "EXPORT_DOWNLOADS",
     "MAX_EXPORT_BYTES",
     "ExportDownload",
+    "FileBody",
     "TemporaryFileBody",
     "export_download",
     "export_size",
+    "file_download",
 ]
