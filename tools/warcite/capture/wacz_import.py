@@ -24,6 +24,7 @@ import hashlib
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from warcite.capture.common import Clock, RecordIdFactory
 from warcite.capture.imports import import_file
@@ -64,7 +65,8 @@ def import_wacz(
 
     ``url`` chooses the page record of each WARC (default: each WARC's own page); ``slug``
     names the new WARCs (``<slug>``, ``<slug>-2``...).  Raises CaptureError, nothing
-    archived, when the package does not verify or holds no WARC.
+    archived, when the package does not verify or holds no WARC, or when any of its WARCs
+    cannot be imported (those imported before it are removed again: all or nothing).
     """
     source = Path(path)
     try:
@@ -83,7 +85,49 @@ def import_wacz(
     if slug:
         check_slug(slug)
     package_sha256 = _sha256(source)
+    options: dict[str, Any] = {
+        "url": url,
+        "archive_dir": archive_dir,
+        "observed_at": observed_at,
+        "note": note,
+        "clock": clock,
+        "new_record_id": new_record_id,
+        "hostname": hostname,
+    }
     results: list[CaptureResult] = []
+    try:
+        _import_members(source, checked, results, slug, package_sha256, **options)
+    except BaseException as error:
+        # all or nothing: the WARCs of this package already imported are withdrawn (they
+        # were published by this call moments ago, and no record refers to them yet)
+        for done in results:
+            done.path.unlink(missing_ok=True)
+        if isinstance(error, CaptureError) and results:
+            raise CaptureError(
+                f"{error}; the package's other WARCs were not kept either "
+                f"({', '.join(done.path.name for done in results)}): a WACZ is "
+                "imported whole or not at all"
+            ) from error
+        raise
+    return results
+
+
+def _import_members(
+    source: Path,
+    checked: Any,
+    results: list[CaptureResult],
+    slug: str | None,
+    package_sha256: str,
+    *,
+    url: str | None,
+    archive_dir: str | Path,
+    observed_at: str | None,
+    note: str | None,
+    clock: Clock | None,
+    new_record_id: RecordIdFactory | None,
+    hostname: str | None,
+) -> None:
+    """Import each WARC of the verified package, appending each result as it is made."""
     with tempfile.TemporaryDirectory(prefix="warcite-wacz-") as folder:
         for number, (name, stream) in enumerate(iter_warcs(source, checked.warcs), start=1):
             target = Path(folder) / Path(name).name
@@ -92,8 +136,8 @@ def import_wacz(
             own_slug = None
             if slug:
                 own_slug = slug if number == 1 else f"{slug[:76].rstrip('-')}-{number}"
-            results.append(
-                import_file(
+            try:
+                imported = import_file(
                     target,
                     url=url,
                     archive_dir=archive_dir,
@@ -110,9 +154,13 @@ def import_wacz(
                         ("source-package-verification", checked.summary()),
                     ),
                 )
-            )
+            except CaptureError as error:  # named as the package's member, not the copy
+                shown = str(error).replace(f"cannot import {target}: ", "")
+                raise CaptureError(
+                    f"cannot import {source.name}: its {name}: {shown.replace(str(target), name)}"
+                ) from None
+            results.append(imported)
             target.unlink()
-    return results
 
 
 __all__ = ["import_wacz", "is_wacz"]
