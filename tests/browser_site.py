@@ -10,11 +10,12 @@ from __future__ import annotations
 import http.server
 import json
 import ssl
-import sys
 import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
+
+from quiet_server import QuietHTTPServer
 
 Answer = tuple[int, list[tuple[str, str]], bytes]
 Route = Callable[[str, dict[str, str]], Answer]
@@ -106,16 +107,6 @@ def standard_routes() -> dict[str, Route]:
 
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
-    """A client that went away (a browser closing its tab mid-answer) is not an error:
-    socketserver would print its traceback to whatever sys.stderr is then, which may be a
-    later test's captured command output."""
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            return
-        super().handle_error(request, client_address)
-
 class Site:
     """The site on 127.0.0.1 (a context manager)."""
 
@@ -147,7 +138,7 @@ class Site:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = _QuietServer(("127.0.0.1", 0), Handler)
+        self.server = QuietHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         if tls is not None:
             self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)

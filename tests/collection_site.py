@@ -18,9 +18,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from quiet_server import QuietHTTPServer
 
 SURNAMES = ["Kim", "Okafor", "Lindqvist", "Moreau", "Tanaka", "Alvarez", "Novak", "Haddad"]
 GIVEN = ["Jae-won", "Amara", "Sven", "Claire", "Haruto", "Lucia", "Petra", "Omar"]
@@ -127,7 +129,7 @@ class CollectionSite:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server = QuietHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import test_record
+from quiet_server import QuietHTTPServer
 from test_record import (
     TRANSCRIPT,
     URL,
@@ -115,7 +116,7 @@ class _Page(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def local_site() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    server = QuietHTTPServer(("127.0.0.1", 0), _Page)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

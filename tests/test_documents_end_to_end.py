@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from quiet_server import QuietHTTPServer
 from test_cite_citeproc import (
     CITEPROC,
     CSL,
@@ -70,7 +71,7 @@ class _Papers(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Papers)
+    server = QuietHTTPServer(("127.0.0.1", 0), _Papers)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

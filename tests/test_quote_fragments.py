@@ -34,7 +34,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quiet_server import QuietHTTPServer
 from warcite.cite.fragments import (
     RenderedText,
     TextDirective,
@@ -344,7 +345,7 @@ def _chromium() -> str | None:
     return None
 
 
-class _Pages(ThreadingHTTPServer):
+class _Pages(QuietHTTPServer):
     pages: dict[str, tuple[str, bytes]]
 
 
