@@ -271,3 +271,41 @@ def test_a_wacz_is_imported_whole_or_not_at_all(project: Path, tmp_path: Path) -
     assert "imported whole or not at all" in result.output
     assert "two.wacz: its archive/b.warc.gz: " in result.output and "/tmp" not in result.output
     assert list((importer / "archive").iterdir()) == []
+
+
+def _package(path: Path, members: dict[str, bytes]) -> Path:
+    """A WACZ of ``members`` (name -> bytes) with a datapackage.json listing their digests."""
+    import hashlib
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+        resources = [
+            {"path": name, "hash": f"sha256:{hashlib.sha256(data).hexdigest()}", "bytes": len(data)}
+            for name, data in members.items()
+        ]
+        archive.writestr("datapackage.json", json.dumps({"resources": resources}))
+    return path
+
+
+def test_archive_takes_a_wacz_and_records_each_warc(project: Path, tmp_path: Path) -> None:
+    warc = next((project / "archive").glob("*.warc.gz")).read_bytes()
+    package = _package(
+        tmp_path / "pair.wacz", {"archive/first.warc.gz": warc, "archive/second.warc.gz": warc}
+    )
+    importer = fresh_project(tmp_path)
+    result = run(importer, "archive", str(package), "--id", "pair")
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (importer / "records").glob("*.json")) == [
+        "pair-2.json",
+        "pair.json",
+    ]
+    for name in ("pair", "pair-2"):
+        record = json.loads((importer / "records" / f"{name}.json").read_text(encoding="utf-8"))
+        assert "Taken from the package pair.wacz" in record["capture"]["source_description"]
+    assert run(importer, "validate", "--deep").exit_code == 0
+    again = run(importer, "archive", str(package), "--id", "pair")
+    assert again.exit_code != 0 and "exists already" in again.output
+    assert len(list((importer / "archive").iterdir())) == 2  # nothing imported the second time
+    batch = run(importer, "archive", str(package), str(package))
+    assert batch.exit_code == 7 and "archive it on its own" in batch.output

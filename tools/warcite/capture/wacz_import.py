@@ -41,6 +41,14 @@ def is_wacz(path: str | Path) -> bool:
     return str(path).lower().endswith(".wacz")
 
 
+def member_slug(slug: str | None, number: int) -> str | None:
+    """The name of a package's ``number``-th WARC (1-based) and of its record: ``slug``,
+    then ``<slug>-2``, ``<slug>-3``...; None without a slug."""
+    if not slug:
+        return None
+    return slug if number == 1 else f"{slug[:76].rstrip('-')}-{number}"
+
+
 def _sha256(path: Path) -> str:
     hasher = hashlib.sha256()
     with path.open("rb") as handle:
@@ -133,9 +141,7 @@ def _import_members(
             target = Path(folder) / Path(name).name
             with target.open("xb") as copy:
                 shutil.copyfileobj(stream, copy, PIECE)
-            own_slug = None
-            if slug:
-                own_slug = slug if number == 1 else f"{slug[:76].rstrip('-')}-{number}"
+            own_slug = member_slug(slug, number)
             try:
                 imported = import_file(
                     target,
@@ -163,4 +169,4 @@ def _import_members(
             target.unlink()
 
 
-__all__ = ["import_wacz", "is_wacz"]
+__all__ = ["import_wacz", "is_wacz", "member_slug"]

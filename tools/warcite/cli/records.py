@@ -125,8 +125,8 @@ def archive_command(
 
     SOURCE is an http(s) URL (captured live), a WARC already in archive/ (used as it is:
     the bundled reference WARC rebuilds its record, reported "unchanged" when identical),
-    or a file to import (a WARC from elsewhere, or HTML/text with --url).  Prints the
-    record's path and an APA citation.
+    or a file to import (a WARC from elsewhere, a WACZ package: each WARC in it, or
+    HTML/text with --url).  Prints the record's path and an APA citation.
 
     With several SOURCEs or --from FILE it is a batch: --jobs at a time, a progress bar on
     stderr, one report line per source (or --format json), failures reported and skipped;
@@ -162,6 +162,24 @@ def archive_command(
         return
     if not sources:
         raise UsageError("give a URL or a file to archive (or --from FILE with a list)")
+    if sources[0].lower().endswith(".wacz") and not sources[0].lower().startswith(
+        ("http:", "https:")
+    ):
+        from warcite.collection.archive import archive_package
+
+        if replace:
+            raise UsageError("--replace is not taken with a WACZ: its records are new")
+        for one in archive_package(
+            sources[0],
+            project_root=root,
+            url=url,
+            slug=slug,
+            operator=operator,
+            note=note,
+            observed_at=observed_at,
+        ):
+            _print_record_result(one, root)
+        return
     try:
         from warcite.collection.resume import complete_kept_capture
 
@@ -248,5 +266,3 @@ def _archive_batch(
             f"{report.failed} of {len(report.items)} sources failed (see the report); "
             "rerun the same command to retry them: archived sources are skipped"
         )
-
-

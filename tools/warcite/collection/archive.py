@@ -157,7 +157,10 @@ def archive(
         if url is not None:
             raise UsageError("--url is for files; a URL to capture is given as SOURCE")
         captured = (capture_function or capture)(
-            source, archive_dir=archive_dir, slug=slug, dedupe=dedupe or revisit_targets(project_root)
+            source,
+            archive_dir=archive_dir,
+            slug=slug,
+            dedupe=dedupe or revisit_targets(project_root),
         )
         warc_path, page_id = captured.path, captured.main_record_id
         work_url = captured.memento.original_uri if captured.memento else captured.final_uri
@@ -172,6 +175,11 @@ def archive(
                     "broken symbolic link); not read"
                 )
             raise UsageError(f"{source} is neither an http(s) URL nor an existing file")
+        if path.name.lower().endswith(".wacz"):
+            raise UsageError(
+                f"{source} is a WACZ package, which may hold several captures: archive it on "
+                "its own (`warcite archive FILE.wacz`), not in a batch"
+            )
         work_url = None if reused else url  # an import names its URL; reuse is a rebuild
         if reused:
             warc_path, page_id = path, None
@@ -185,9 +193,41 @@ def archive(
                 note=note,
             )
             warc_path, page_id = imported.path, imported.main_record_id
+    result = _record(
+        Path(warc_path),
+        page_id,
+        work_url,
+        project_root=project_root,
+        slug=slug,
+        replace=replace,
+        operator=operator,
+        kept=not reused,
+        record_lock=record_lock,
+        catalogue=catalogue,
+    )
+    if warnings:
+        result = dataclasses.replace(result, warnings=(*warnings, *result.warnings))
+    return result
+
+
+def _record(
+    warc_path: Path,
+    page_id: str | None,
+    work_url: str | None,
+    *,
+    project_root: Path,
+    slug: str | None,
+    replace: bool,
+    operator: str | None,
+    kept: bool,
+    record_lock: Any = None,
+    catalogue: Sequence[CatalogEntry] | None = None,
+) -> RecordResult:
+    """The record stage of :func:`archive`: make the record of ``warc_path``, validate it;
+    on failure, a new WARC (``kept``) is named with the command that completes the job."""
     try:
         with (
-            holding(Path(warc_path)),  # a rerun can tell this WARC is in progress, not kept
+            holding(warc_path),  # a rerun can tell this WARC is in progress, not kept
             run_scope.run(project_root),  # leftovers recovered once, not at each write
             record_lock if record_lock is not None else contextlib.nullcontext(),
         ):
@@ -209,15 +249,66 @@ def archive(
         if not report.ok:
             raise ValidationFailed(f"{report.file} does not validate", report.problems)
     except WarciteError as error:
-        if not reused:
+        if kept:
             command = completion_command(
                 warc_path, project_root, page_id=page_id, slug=slug, operator=operator
             )
             _kept(error, warc_path, command, project_root)
         raise
-    if warnings:
-        result = dataclasses.replace(result, warnings=(*warnings, *result.warnings))
     return result
+
+
+def archive_package(
+    source: str,
+    *,
+    project_root: Path,
+    url: str | None = None,
+    slug: str | None = None,
+    operator: str | None = None,
+    note: str | None = None,
+    observed_at: str | None = None,
+) -> list[RecordResult]:
+    """``archive`` of a WACZ package: every WARC in it imported (verified first; all or
+    nothing: :func:`warcite.capture.wacz_import.import_wacz`), then a record of each, made
+    and validated as :func:`archive` makes one.  ``slug`` names the first record, then
+    ``<slug>-2``... as the WARCs are named.  A record that cannot be made leaves its WARC
+    kept and named with the command completing the job; the records before it stand."""
+    from warcite.capture.wacz_import import import_wacz, member_slug
+
+    path = Path(source)
+    if not path.is_file():
+        raise UsageError(f"{source} is not an existing regular file")
+    if slug is not None:
+        check_slug(slug)
+        taken = [found for found in record_paths(slug, project_root) if found.exists()]
+        if taken:
+            raise RecordError(
+                f"a record with id {slug!r} exists already ({taken[0].name}); choose another "
+                "--id (nothing was imported)"
+            )
+    imported = import_wacz(
+        path,
+        archive_dir=project_root / ARCHIVE_DIR,
+        url=url,
+        slug=slug,
+        observed_at=observed_at,
+        note=note,
+    )
+    results = []
+    for number, one in enumerate(imported, start=1):
+        results.append(
+            _record(
+                one.path,
+                one.main_record_id,
+                None,
+                project_root=project_root,
+                slug=member_slug(slug, number),
+                replace=False,
+                operator=operator,
+                kept=True,
+            )
+        )
+    return results
 
 
 def revisit_targets(project_root: Path) -> Callable[[str, str], RevisitTarget | None]:
@@ -240,4 +331,4 @@ def revisit_targets(project_root: Path) -> Callable[[str, str], RevisitTarget | 
     return target
 
 
-__all__ = ["archive", "completion_command", "revisit_targets"]
+__all__ = ["archive", "archive_package", "completion_command", "revisit_targets"]
