@@ -223,6 +223,37 @@ def test_documents_in_text_with_pages() -> None:
     assert page == "(Hyeon 2016, par. 6)"
 
 
+def test_front_matter_pages_numbered_in_roman_numerals_are_pinpoints() -> None:
+    """A document whose printed pages run iii, iv, v, then 1, 2, ...: a pinpoint is a page
+    as printed (CMOS 17, 14.149: "xii"), matched whatever its case, a range runs forwards
+    through the document; a page not printed is refused, saying how the pages run."""
+    import copy
+
+    record = copy.deepcopy(DOCUMENTS["report"])
+    labels = ["iii", "iv", "v", *map(str, range(1, 10))]
+    record["text"]["pages"]["labels"] = labels
+    for pinpoint, citation in {
+        "iv": "(Keller and Olsen 2023, iv)",
+        "p. IV": "(Keller and Olsen 2023, iv)",
+        "iv-v": "(Keller and Olsen 2023, iv\u2013v)",
+        "v-2": "(Keller and Olsen 2023, v\u20132)",
+        "pp. 3\u20134": "(Keller and Olsen 2023, 3\u20134)",
+    }.items():
+        ours = cite(record, "chicago-author-date", config=WITH_REPLAY, pinpoint=pinpoint)
+        assert ours == citation, pinpoint
+    assert cite(record, "apa", config=WITH_REPLAY, pinpoint="iv").endswith("p. iv)")
+    for wrong, message in {
+        "ii": "numbered iii to 9 as printed",
+        "2-v": "run forwards",
+        "10": "numbered iii to 9",
+    }.items():
+        with pytest.raises(CitationError, match=message):
+            cite(record, "chicago-author-date", config=WITH_REPLAY, pinpoint=wrong)
+    # without printed numbers, pages are numbers: a roman numeral is refused, clearly
+    with pytest.raises(CitationError, match="no printed page numbers"):
+        cite(DOCUMENTS["report"], "chicago-author-date", config=WITH_REPLAY, pinpoint="iv")
+
+
 def test_documents_equal_citeproc_js() -> None:
     """Every document case beside citeproc-js with the official author-date style: the
     reference-list entry (once the documented differences of tests/test_documents_end_to_end.py

@@ -418,6 +418,7 @@ __all__ = [
     "chicago_document_note",
     "chicago_document_short_note",
     "document_citation",
+    "document_pages",
     "document_type",
     "mla_document",
     "mla_in_text",
@@ -450,6 +451,52 @@ def parse_pinpoint(pinpoint: str) -> tuple[int, int]:
     return first, last
 
 
+_PAGE_PINPOINT = re.compile(
+    r"\s*(?:pp?\.?\s*|pages?\s+)?([0-9A-Za-z]{1,12})\s*(?:[-\u2013]\s*([0-9A-Za-z]{1,12}))?\s*",
+    re.IGNORECASE,
+)
+
+
+def document_pages(source: CitationSource, pinpoint: str) -> tuple[str, str]:
+    """The pages of a paged document that ``pinpoint`` names, as printed: "3", "p. 3",
+    "pp. 3-4", and, where the pages are numbered so, "xii" or "iv-vi" (front matter in
+    roman numerals) or "A3".  With printed page numbers (``page_labels``) each must be one
+    of them, the range running forwards through the document; without, they are numbers
+    within the page count.  CitationError otherwise, saying what the pages are."""
+    match = _PAGE_PINPOINT.fullmatch(pinpoint)
+    if match is None:
+        raise CitationError(
+            f"pinpoint {pinpoint!r} is not a page or range (3, p. 3, 3-4, xii); give the page "
+            "as printed"
+        )
+    first, last = match.group(1), match.group(2) or match.group(1)
+    labels = source.page_labels
+    if labels:
+        where = {label.lower(): index for index, label in reversed(list(enumerate(labels)))}
+        missing = [page for page in (first, last) if page.lower() not in where]
+        if missing:
+            raise CitationError(
+                f"page {missing[0]} does not exist: the document's pages are numbered "
+                f"{labels[0]} to {labels[-1]} as printed"
+            )
+        start, end = where[first.lower()], where[last.lower()]
+        if end < start:
+            raise CitationError(f"pinpoint {pinpoint!r} must run forwards through the document")
+        return labels[start], labels[end]
+    if not (first.isdigit() and last.isdigit()):
+        raise CitationError(
+            f"pinpoint {pinpoint!r}: this document has no printed page numbers, so its pages "
+            "are given by number (3, 3-4)"
+        )
+    if int(first) < 1 or int(last) < int(first):
+        raise CitationError(f"pinpoint {pinpoint!r} must run forwards from 1")
+    if source.page_count is not None and int(last) > source.page_count:
+        raise CitationError(
+            f"page {last} does not exist: the document has {source.page_count} pages"
+        )
+    return str(int(first)), str(int(last))
+
+
 def pinpointed_citation(
     source: CitationSource,
     style: str,
@@ -464,7 +511,12 @@ def pinpointed_citation(
 
     APA, MLA and Chicago author-date give their parenthetical citation, the Chicago notes the
     note with the pinpoint; a bibliography entry (chicago-bib) and the data formats take none."""
-    first, last = parse_pinpoint(pinpoint)
+    first: int | str
+    last: int | str
+    if source.document_type is None:  # a web page: paragraphs
+        first, last = parse_pinpoint(pinpoint)
+    else:
+        first, last = document_pages(source, pinpoint)
     if style not in PAGE_PINPOINT_STYLES:
         raise CitationError(
             f"the {style} style has no place for a pinpoint; use one of "
@@ -490,17 +542,6 @@ def pinpointed_citation(
         raise CitationError(
             "a web page's pinpoint is a paragraph: use apa, mla, chicago-author-date or "
             "chicago-note"
-        )
-    if source.page_labels:  # pinpoints are the printed page numbers
-        missing = [str(page) for page in (first, last) if str(page) not in source.page_labels]
-        if missing:
-            raise CitationError(
-                f"page {missing[0]} does not exist: the document's pages are numbered "
-                f"{source.page_labels[0]} to {source.page_labels[-1]} as printed"
-            )
-    elif source.page_count is not None and last > source.page_count:
-        raise CitationError(
-            f"page {last} does not exist: the document has {source.page_count} pages"
         )
     if style == "apa":
         return apa_document_in_text(source, first, last, markup=markup)

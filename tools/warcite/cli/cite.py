@@ -171,7 +171,7 @@ def quote_command(record: str, phrase: str, ignore_case: bool, quote_format: str
 @click.option(
     "--pinpoint",
     default=None,
-    help="A page or pages of a PDF record as printed (3, 3-4), a paragraph of a web page: APA, MLA "
+    help="A page or pages of a PDF record as printed (3, 3-4, xii), a paragraph of a web page: APA, MLA "
     "and chicago-author-date print their in-text citation with it, Chicago notes the note "
     "(exit 6 when out of range).",
 )
