@@ -247,32 +247,6 @@ def test_validate_verifies_a_wacz_as_check_does(signed: Path, tmp_path: Path) ->
     assert not report["ok"] and report["packages"][0]["problems"]
 
 
-def test_a_wacz_is_imported_whole_or_not_at_all(project: Path, tmp_path: Path) -> None:
-    """A package whose second WARC import refuses (a WARC/0.17 version line, which
-    `warcite check` rejects) keeps none of its WARCs, not the first one either."""
-    import gzip
-    import hashlib
-
-    good = next((project / "archive").glob("*.warc.gz")).read_bytes()
-    bad = gzip.compress(gzip.decompress(good).replace(b"WARC/1.1\r\n", b"WARC/0.17\r\n", 1))
-    members = {"archive/a.warc.gz": good, "archive/b.warc.gz": bad}
-    package = tmp_path / "two.wacz"
-    with zipfile.ZipFile(package, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-        resources = [
-            {"path": name, "hash": f"sha256:{hashlib.sha256(data).hexdigest()}", "bytes": len(data)}
-            for name, data in members.items()
-        ]
-        archive.writestr("datapackage.json", json.dumps({"resources": resources}))
-    importer = fresh_project(tmp_path)
-    result = run(importer, "import", str(package), "--id", "two")
-    assert result.exit_code == 3, result.output
-    assert "imported whole or not at all" in result.output
-    assert "two.wacz: its archive/b.warc.gz: " in result.output and "/tmp" not in result.output
-    assert list((importer / "archive").iterdir()) == []
-
-
 def _package(path: Path, members: dict[str, bytes]) -> Path:
     """A WACZ of ``members`` (name -> bytes) with a datapackage.json listing their digests."""
     import hashlib
@@ -286,6 +260,22 @@ def _package(path: Path, members: dict[str, bytes]) -> Path:
         ]
         archive.writestr("datapackage.json", json.dumps({"resources": resources}))
     return path
+
+
+def test_a_wacz_is_imported_whole_or_not_at_all(project: Path, tmp_path: Path) -> None:
+    """A package whose second WARC import refuses (a WARC/0.17 version line, which
+    `warcite check` rejects) keeps none of its WARCs, not the first one either."""
+    import gzip
+
+    good = next((project / "archive").glob("*.warc.gz")).read_bytes()
+    bad = gzip.compress(gzip.decompress(good).replace(b"WARC/1.1\r\n", b"WARC/0.17\r\n", 1))
+    package = _package(tmp_path / "two.wacz", {"archive/a.warc.gz": good, "archive/b.warc.gz": bad})
+    importer = fresh_project(tmp_path)
+    result = run(importer, "import", str(package), "--id", "two")
+    assert result.exit_code == 3, result.output
+    assert "imported whole or not at all" in result.output
+    assert "two.wacz: its archive/b.warc.gz: " in result.output and "/tmp" not in result.output
+    assert list((importer / "archive").iterdir()) == []
 
 
 def test_archive_takes_a_wacz_and_records_each_warc(project: Path, tmp_path: Path) -> None:
