@@ -127,6 +127,31 @@ def test_headline_style_lowercases_every_preposition() -> None:
     assert title_case("What It Is All About", "en") == "What It Is All About"
 
 
+def test_headline_style_capitalises_the_particle_of_a_phrasal_verb() -> None:
+    """CMOS 17, 8.159: a preposition used adverbially is capitalised ("Look Up", "Turn
+    Down"); the same word as a preposition stays lowercase."""
+    cases = {
+        "Why North Korean elites give up on their country": (
+            "Why North Korean Elites Give Up on Their Country"
+        ),
+        "Regulators crack down on crypto": "Regulators Crack Down on Crypto",
+        "The minister stepped down after the scandal": "The Minister Stepped Down after the Scandal",
+        "City shuts down schools as storm nears": "City Shuts Down Schools as Storm Nears",
+        "How to sign up for benefits": "How to Sign Up for Benefits",
+        "Government rolling out a plan to take over the port": (
+            "Government Rolling Out a Plan to Take Over the Port"
+        ),
+        # a preposition, not a particle: lowercase
+        "A walk up the hill": "A Walk up the Hill",
+        "Set in stone": "Set in Stone",
+        "Fighting over water in the valley": "Fighting over Water in the Valley",
+        # a particle after punctuation belongs to no verb before it
+        "Then, up the river": "Then, up the River",
+    }
+    for title, expected in cases.items():
+        assert title_case(title, "en") == expected, title
+
+
 def _rendered_title(style: str, text: str) -> str:
     match = re.search(r"[\"“]([^\"”]+?)[.,]?[\"”]", text)
     assert match is not None, text

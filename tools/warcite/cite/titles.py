@@ -335,6 +335,84 @@ CONJUNCTION_PREPOSITIONS = frozenset(["after", "as", "before", "since", "till", 
 _SUBJECT_PRONOUNS = frozenset(["i", "we", "you", "he", "she", "they", "it", "there"])
 
 
+# Chicago 17, 8.159: a preposition used adverbially is capitalised ("Look Up", "Turn
+# Down"): the particle of a phrasal verb ("Elites Give Up", "Crack Down on Dissent"); MLA
+# treats it the same way, as an adverb.  Which verb and particle make a phrasal verb is
+# not a matter of form ("Walk up the Hill" is a preposition), so only these pairs count,
+# the common ones in news and report titles, with particles a noun rarely follows there.
+_PHRASAL_VERBS = {
+    "up": """back beef blow break bring build call catch clean cover crack dig end fire free
+        gear give grow hang heat hold hook join keep light line look make mix open own pay
+        pick pile play prop pump rack ramp round scale seal set shake shore show shut sign sit
+        slow speak speed split stand start step stir stock sum take team tear tie toughen
+        turn use wake warm wind wrap write""",
+    "down": """back bog break bring burn calm clamp close crack cut hand hunker knock let lock
+        narrow pin play scale settle shoot shut slow stand step tear tone track turn vote
+        water wind wear write""",
+    "out": """bail black branch break burn carry cash churn drop figure find freak hold kick
+        lash lay miss opt pay phase point print pull reach ride roll rule sell shut sort
+        speak spell stand step wait weed wipe work""",
+    "off": """back call cut ease face fend head hold kick lay pay sell set show sign take tip
+        ward write""",
+    "over": "hand spill take win",
+}
+_IRREGULAR_FORMS = {
+    "blow": "blew blown",
+    "break": "broke broken",
+    "bring": "brought",
+    "build": "built",
+    "burn": "burnt",
+    "catch": "caught",
+    "dig": "dug",
+    "find": "found",
+    "give": "gave given",
+    "grow": "grew grown",
+    "hang": "hung",
+    "hold": "held",
+    "keep": "kept",
+    "lay": "laid",
+    "light": "lit",
+    "make": "made",
+    "pay": "paid",
+    "ride": "rode ridden",
+    "sell": "sold",
+    "shake": "shook shaken",
+    "shoot": "shot",
+    "show": "shown",
+    "sit": "sat",
+    "speak": "spoke spoken",
+    "stand": "stood",
+    "take": "took taken",
+    "tear": "tore torn",
+    "wake": "woke woken",
+    "wear": "wore worn",
+    "win": "won",
+    "wind": "wound",
+    "write": "wrote written",
+}
+
+
+def _verb_forms(base: str) -> set[str]:
+    """The base, third person, past and -ing forms of a verb (regular spelling rules, and
+    the irregular forms above)."""
+    forms = {base, *_IRREGULAR_FORMS.get(base, "").split()}
+    forms.add(base + "es" if base.endswith(("s", "sh", "ch", "x", "z")) else base + "s")
+    if base.endswith("e"):
+        forms |= {base + "d", base[:-1] + "ing"}
+    elif len(base) > 2 and base[-1] not in "aeiouwxy" and base[-2] in "aeiou" and base[-3] not in "aeiou":
+        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}  # step, stepped, stepping
+    else:
+        forms |= {base + "ed", base + "ing"}
+    return forms
+
+
+PHRASAL_PARTICLES: dict[str, frozenset[str]] = {
+    particle: frozenset(form for verb in verbs.split() for form in _verb_forms(verb))
+    for particle, verbs in _PHRASAL_VERBS.items()
+}
+"""particle -> every form of the verbs it makes a phrasal verb with (see _PHRASAL_VERBS)."""
+
+
 def title_case(title: str, language: str | None = None) -> str:
     """Headline-style capitalisation of an English title (MLA, Chicago): minor words
     (:data:`MINOR_WORDS`) lowercased inside the title, every other lowercase word
@@ -350,7 +428,14 @@ def title_case(title: str, language: str | None = None) -> str:
         assert match is not None
         lead, core, trail = match.groups()
         last = index == len(words) - 1 or (bool(trail) and trail[-1] in ":?!.")
-        if core and not starts and not last and _is_minor(core, words[index + 1], trail):
+        previous = words[index - 1] if index and not starts else ""
+        if (
+            core
+            and not starts
+            and not last
+            and _is_minor(core, words[index + 1], trail)
+            and not _is_particle(core, previous)
+        ):
             core = core.lower() if core[1:] == core[1:].lower() else core
         elif core and core[0].islower() and not any(c.isupper() for c in core):
             core = core[0].upper() + core[1:]
@@ -368,6 +453,15 @@ def _is_minor(core: str, following: str, trail: str) -> bool:
     if word in CONJUNCTION_PREPOSITIONS and not trail:
         return following.strip("\"'“”‘’()").lower() not in _SUBJECT_PRONOUNS
     return True
+
+
+def _is_particle(core: str, previous: str) -> bool:
+    """True when ``core`` follows, with nothing between, a verb it makes a phrasal verb
+    with (:data:`PHRASAL_PARTICLES`): an adverb there, capitalised in headline style."""
+    verbs = PHRASAL_PARTICLES.get(core.lower())
+    if verbs is None or not previous or previous[-1] in ",;:.!?)\"”’'":
+        return False
+    return previous.lower().strip("(\"“‘'") in verbs
 
 
 def _lowercase_candidate(core: str) -> bool:
@@ -434,6 +528,7 @@ __all__ = [
     "CONJUNCTION_PREPOSITIONS",
     "FUNCTION_WORDS",
     "MINOR_WORDS",
+    "PHRASAL_PARTICLES",
     "PREPOSITIONS",
     "CaseEvidence",
     "ends_with_end_punctuation",
