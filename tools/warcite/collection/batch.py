@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from warcite.collection.catalog import CatalogEntry
-from warcite.collection.catalog_by_work import CatalogueByWork
+from warcite.collection.catalog_by_work import CatalogueByWork, CatalogueRow
 from warcite.collection.run_dedupe import RunDedupe
 from warcite.core import run_scope
 from warcite.core.errors import ArchiveExistsError, UsageError, WarciteError
@@ -235,13 +235,31 @@ class ArchivedSet:
             held.add(entry)
         return held
 
+    @classmethod
+    def from_rows(cls, rows: Iterable[CatalogueRow], project_root: Path) -> ArchivedSet:
+        """From the index's catalogue columns (no entry decoded)."""
+        held = cls(project_root)
+        for row in rows:
+            held._add(row.id, row.keys, row.warc_path, row.payload_digest, row.method)
+        return held
+
     def add(self, entry: CatalogEntry) -> None:
-        for key in entry.keys:
-            self.keys.setdefault(key, entry.id)
-        if entry.warc_path:
-            self.warcs.setdefault(entry.warc_path, entry.id)
-        if entry.payload_digest and entry.method.startswith("import-"):
-            self.payloads.setdefault(entry.payload_digest, entry.id)
+        self._add(entry.id, entry.keys, entry.warc_path, entry.payload_digest, entry.method)
+
+    def _add(
+        self,
+        record: str,
+        keys: Iterable[str],
+        warc_path: str | None,
+        payload_digest: str | None,
+        method: str | None,
+    ) -> None:
+        for key in keys:
+            self.keys.setdefault(key, record)
+        if warc_path:
+            self.warcs.setdefault(warc_path, record)
+        if payload_digest and (method or "").startswith("import-"):
+            self.payloads.setdefault(payload_digest, record)
 
     def record_for(self, source: Source) -> str | None:
         """The id of a record that already archives ``source``, or None."""
@@ -378,14 +396,17 @@ def run_batch(
     Raises UsageError for ``jobs`` out of range; KeyboardInterrupt stops starting new
     items, lets the running ones finish their atomic writes, and is raised again.
     """
-    from warcite.collection.index import load_entries
+    from warcite.collection.index import open_index
+    from warcite.collection.revisit import payloads_in
 
     if not 1 <= jobs <= MAX_JOBS:
         raise UsageError(f"--jobs must be between 1 and {MAX_JOBS}, not {jobs}")
     started = time.monotonic()
-    loaded, _ = load_entries(project_root)
-    entries = CatalogueByWork(loaded)  # recaptures looked up by work, not by a scan
-    held = ArchivedSet.from_entries(entries, project_root)
+    with open_index(project_root) as (connection, _):  # opened once for the run
+        # recaptures looked up by work, not by a scan; entries decoded only when asked for
+        entries = CatalogueByWork.from_index(connection)
+        responses = payloads_in(connection) if archive_function is None else {}
+    held = ArchivedSet.from_rows(entries.rows, project_root)
     run = archive_function or archive_one
     lock = threading.Lock()
     results: dict[int, ItemResult] = {}
@@ -430,9 +451,9 @@ def run_batch(
                 continue
         todo.append((index, source))
 
-    recorded = [entry.warc_path for entry in entries if entry.warc_path]
+    recorded = [row.warc_path for row in entries.rows if row.warc_path]
     kept = kept_captures(project_root, recorded) if todo and not recapture else {}
-    dedupe = RunDedupe(project_root) if todo and archive_function is None else None
+    dedupe = RunDedupe(project_root, responses) if todo and archive_function is None else None
     if dedupe is not None:  # the archive's responses read once for the run, not per page
         options = {**options, "dedupe": dedupe}
 

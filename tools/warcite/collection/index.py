@@ -71,13 +71,15 @@ from warcite.record.common import parse_record_json
 
 INDEX_DIR = ".warcite"
 INDEX_FILE = "index.sqlite"
-INDEX_FORMAT = "7"
+INDEX_FORMAT = "8"
 """Bumped whenever the tables or what goes into them change: an older index is rebuilt
-(format 6, whose tables are the same, is migrated in place: see :data:`MIGRATES_FROM`)."""
-MIGRATES_FROM = "6"
-"""Format 6 stored size and modification time; 7 adds the change time.  A format-6 index
-is kept: its stat columns no longer compare equal, so the first sync compares every
-record's digest (no re-indexing) and stores the new stats."""
+(formats 6 and 7 are migrated in place: see :data:`MIGRATES_FROM`)."""
+MIGRATES_FROM = ("6", "7")
+"""Format 6 stored size and modification time; 7 adds the change time (a format-6 index's
+stats no longer compare equal, so the first sync compares every record's digest, with no
+re-indexing); 8 adds the catalogue columns a batch reads for every record (keys, WARC,
+payload digest, method), filled from the stored entries by SQLite's JSON functions."""
+_CATALOGUE_COLUMNS = ("keys_text", "warc_path", "payload_digest", "method")
 RACY_SECONDS = 3.0
 """A file changed this recently (or later) is not trusted by its stat: see above."""
 
@@ -153,7 +155,8 @@ def _create(connection: sqlite3.Connection) -> None:
             last_passage INTEGER,
             site_folded TEXT,
             authors_folded TEXT,
-            sort_when TEXT
+            sort_when TEXT,
+            keys_text TEXT, warc_path TEXT, payload_digest TEXT, method TEXT
         );
         CREATE TABLE IF NOT EXISTS responses (
             record_path TEXT NOT NULL,
@@ -458,6 +461,10 @@ class _Writer:
             site_folded=" | ".join(fold(value) for value in (entry.site, entry.host)),
             authors_folded=" | ".join(fold(form) for form in entry.author_forms),
             sort_when=entry.when or "",
+            keys_text="\n".join(key for key in dict.fromkeys([entry.work_key, *entry.keys]) if key),
+            warc_path=entry.warc_path,
+            payload_digest=entry.payload_digest,
+            method=entry.method,
         )
         return self._store(row, problem)
 
@@ -484,9 +491,24 @@ def _open_existing(path: Path) -> tuple[sqlite3.Connection | None, str | None]:
         with contextlib.suppress(Exception):
             connection.close()
         return None, f"the index could not be read ({error})"
-    if row is not None and row[0] == MIGRATES_FROM:
-        connection.execute("UPDATE meta SET value = ? WHERE key = 'format'", (INDEX_FORMAT,))
-        connection.execute("DELETE FROM meta WHERE key = 'fingerprint'")  # a full sync next
+    if row is not None and row[0] in MIGRATES_FROM:
+        have = {column[1] for column in connection.execute("PRAGMA table_info(records)")}
+        connection.executescript(
+            "BEGIN IMMEDIATE;"
+            + "".join(
+                f"ALTER TABLE records ADD COLUMN {name} TEXT;"
+                for name in _CATALOGUE_COLUMNS
+                if name not in have
+            )
+            + """UPDATE records SET keys_text = (SELECT group_concat(value, char(10)) FROM
+              (SELECT json_extract(records.entry, '$.work_key') AS value UNION
+               SELECT value FROM json_each(records.entry, '$.keys')) WHERE value != ''),
+              warc_path = json_extract(entry, '$.warc_path'),
+              payload_digest = json_extract(entry, '$.payload_digest'),
+              method = json_extract(entry, '$.method') WHERE entry IS NOT NULL;"""
+            + f"UPDATE meta SET value = '{INDEX_FORMAT}' WHERE key = 'format';"
+            + "DELETE FROM meta WHERE key IN ('fingerprint', 'folder');COMMIT;"  # a full sync
+        )
         return connection, None
     if row is None or row[0] != INDEX_FORMAT:
         connection.close()

@@ -39,10 +39,12 @@ def lineage_from_entries(url: str, entries: Sequence[CatalogEntry]) -> dict[str,
 
 def lineage_for(project_root: Path, url: str) -> dict[str, Any]:
     """The lineage of a new capture of ``url`` in the project (from the verified index)."""
-    from warcite.collection.index import load_entries
+    from warcite.collection.catalog_by_work import CatalogueByWork
+    from warcite.collection.index import open_index
 
-    entries, _ = load_entries(project_root)
-    return lineage_from_entries(url, entries)
+    with open_index(project_root) as (connection, _):
+        catalogue = CatalogueByWork.from_index(connection)  # no entry decoded but its work's
+    return lineage_from_entries(url, catalogue)
 
 
 __all__ = ["lineage_for", "lineage_from_entries"]

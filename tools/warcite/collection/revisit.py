@@ -18,6 +18,7 @@ Only records that still exist count: the index is verified against ``records/`` 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,13 +41,18 @@ class EarlierResponse:
 
 def identical_payloads(project_root: Path) -> dict[tuple[str, str], EarlierResponse]:
     """(work key of the target URI, payload digest) -> the latest response holding it."""
-    found: dict[tuple[str, str], EarlierResponse] = {}
     with open_index(project_root) as (connection, _):
-        rows = connection.execute(
-            "SELECT target_key, payload_digest, warc_path, record_id, target_uri, date, offset "
-            "FROM responses WHERE record_type = 'response' AND payload_digest IS NOT NULL "
-            "ORDER BY date"
-        ).fetchall()
+        return payloads_in(connection)
+
+
+def payloads_in(connection: sqlite3.Connection) -> dict[tuple[str, str], EarlierResponse]:
+    """:func:`identical_payloads` from an index the caller holds open (and synced)."""
+    found: dict[tuple[str, str], EarlierResponse] = {}
+    rows = connection.execute(
+        "SELECT target_key, payload_digest, warc_path, record_id, target_uri, date, offset "
+        "FROM responses WHERE record_type = 'response' AND payload_digest IS NOT NULL "
+        "ORDER BY date"
+    ).fetchall()
     for key, digest, warc_path, record_id, target_uri, date, offset in rows:
         found[(key, digest)] = EarlierResponse(warc_path, record_id, target_uri, date, offset)
     return found
@@ -82,4 +88,5 @@ __all__ = [
     "dedupe_lookup",
     "identical_payloads",
     "original_record",
+    "payloads_in",
 ]

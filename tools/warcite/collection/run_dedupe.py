@@ -28,11 +28,20 @@ class RunDedupe:
     """``(target_uri, payload_digest) -> RevisitTarget | None`` for every capture of a run
     (thread-safe: a batch's workers share it)."""
 
-    def __init__(self, project_root: Path) -> None:
+    def __init__(
+        self,
+        project_root: Path,
+        known: dict[tuple[str, str], EarlierResponse] | None = None,
+    ) -> None:
+        """``known``: the archive's responses, when the caller read them from the index it
+        holds open (:func:`warcite.collection.revisit.payloads_in`); else read here."""
         self.project_root = project_root
         self._lock = threading.Lock()
+        if known is not None:
+            self._known = dict(known)
+            return
         try:
-            self._known: dict[tuple[str, str], EarlierResponse] = identical_payloads(project_root)
+            self._known = identical_payloads(project_root)
         except WarciteError:  # no usable index: store payloads again, which is always safe
             self._known = {}
 
