@@ -185,3 +185,37 @@ def test_the_proxy_listens_only_while_open(tmp_path: Path, authority: Certificat
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
     recorder.close()
+
+
+def test_activity_counts_each_request_while_it_is_in_flight(
+    tmp_path: Path, authority: CertificateAuthority
+) -> None:
+    """The proxy knows exactly what is in flight: browser capture waits on it."""
+    from browser_site import ok, standard_routes
+
+    arrived, release = threading.Event(), threading.Event()
+
+    def held(path: str, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
+        arrived.set()
+        release.wait(10)
+        return ok("text/plain", b"held")
+
+    routes = standard_routes()
+    routes["/held"] = held
+    recorder = make_recorder()
+    with Site(routes) as site, RecordingProxy(recorder, authority, tmp_path) as proxy:
+        assert proxy.activity.snapshot()[:2] == (0, 0)
+        answers: list[bytes] = []
+        client = threading.Thread(
+            target=lambda: answers.append(opener(proxy).open(site.url("/held"), timeout=10).read())
+        )
+        client.start()
+        assert arrived.wait(10)
+        in_flight, started, during = proxy.activity.snapshot()
+        assert (in_flight, started) == (1, 1)
+        release.set()
+        client.join(10)
+        in_flight, started, after = proxy.activity.snapshot()
+        assert answers == [b"held"] and (in_flight, started) == (0, 1) and after > during
+    proxy.close_spools()
+    recorder.close()

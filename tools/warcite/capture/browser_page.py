@@ -41,9 +41,9 @@ from warcite.core.errors import CaptureError
 
 NETWORK_IDLE_WAIT = 10.0
 """Seconds the network may take to go idle after load and after scrolling."""
-NETWORK_QUIET = 0.25
+NETWORK_QUIET = 0.2
 """Seconds without a request in flight, started or ended, before the evidence is taken."""
-SCROLL_SETTLE = 0.1
+SCROLL_SETTLE = 0.05
 """Seconds of the same quiet after load before scrolling starts (the rest of
 :data:`NETWORK_QUIET` is waited after scrolling, which counts towards it)."""
 NETWORK_POLL = 0.01
