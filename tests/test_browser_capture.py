@@ -159,6 +159,7 @@ def test_content_fetched_at_the_end_is_scrolled_through_too(
     routes["/endless"] = lambda p, h: html(
         article_page("An Endless Article", f"<div id='more'></div><script>{more_js}</script>")
     )
+
     def part1(path: str, headers: dict[str, str]) -> Any:
         time.sleep(0.3)  # arrives once the scrolling has reached the end and stopped
         return html("<p>Part one.</p><div style='height:5000px'></div>")
@@ -201,6 +202,36 @@ def test_a_fetch_soon_after_load_is_waited_for(session: BrowserSession, tmp_path
         )
         assert site.url("/late.json") in responses(result.path)
     assert b"fetched after the load" in evidence(result.path, "rendered-dom")["body"]
+
+
+def test_a_session_opens_the_next_capture_s_context_while_a_page_settles(
+    session: BrowserSession, tmp_path: Path
+) -> None:
+    """A batch does not wait for its next browser context: it is opened while the page
+    before settles, and still serves that one capture only (no cookie crosses)."""
+    from browser_site import article_page, standard_routes
+
+    routes = standard_routes()
+    routes["/sets"] = lambda p, h: (
+        200,
+        [("Content-Type", "text/html"), ("Set-Cookie", "seen=yes; Path=/")],
+        article_page("A Page That Sets a Cookie", "").encode(),
+    )
+    with Site(routes) as site:
+        capture_in_browser(site.url("/sets"), archive_dir=tmp_path, session=session)
+        assert len(session.browser.contexts) == 1  # the next capture's, ready
+        capture_in_browser(site.url("/static"), archive_dir=tmp_path, session=session)
+        last = capture_in_browser(
+            site.url("/static"),
+            archive_dir=tmp_path,
+            session=session,
+            settings=BrowserSettings(viewport=(1024, 700)),  # not what the ready one was for
+        )
+        assert len(session.browser.contexts) == 1
+        cookies = [h.get("cookie", "") for path, h in site.requests if path == "/static"]
+        assert len(cookies) == 2 and not any("seen" in cookie for cookie in cookies)
+    summary = json.loads(evidence(last.path, "capture-summary")["body"])
+    assert summary["viewport"] == {"width": 1024, "height": 700}
 
 
 def test_iframe_and_what_it_loads_are_archived(session: BrowserSession, tmp_path: Path) -> None:

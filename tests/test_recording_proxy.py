@@ -219,3 +219,42 @@ def test_activity_counts_each_request_while_it_is_in_flight(
         assert answers == [b"held"] and (in_flight, started) == (0, 1) and after > during
     proxy.close_spools()
     recorder.close()
+
+
+def test_more_connections_over_its_life_than_it_serves_at_once(
+    tmp_path: Path, authority: CertificateAuthority
+) -> None:
+    """Each browser connection that ends frees its place: a page may open many more
+    than :data:`MAX_CONNECTIONS` one after the other."""
+    from warcite.capture.proxy import MAX_CONNECTIONS
+
+    recorder = make_recorder()
+    with Site() as site, RecordingProxy(recorder, authority, tmp_path) as proxy:
+        for _ in range(MAX_CONNECTIONS + 6):  # urllib opens a connection for each request
+            with opener(proxy).open(site.url("/static"), timeout=5) as response:
+                assert response.status == 200
+    assert len(proxy.log.exchanges) == MAX_CONNECTIONS + 6
+    proxy.close_spools()
+    recorder.close()
+
+
+def test_a_proxy_prepared_ahead_forwards_nothing_until_its_recorder_comes(
+    tmp_path: Path, authority: CertificateAuthority
+) -> None:
+    recorder = make_recorder()
+    with Site() as site, RecordingProxy(None, authority, None) as proxy:
+        answers: list[bytes] = []
+        client = threading.Thread(
+            target=lambda: answers.append(
+                opener(proxy).open(site.url("/static"), timeout=10).read()
+            )
+        )
+        client.start()
+        client.join(0.5)
+        assert client.is_alive() and site.requests == [] and proxy.log.exchanges == []
+        proxy.attach(recorder, tmp_path)
+        client.join(10)
+        assert b"A Plain Static Article" in answers[0]
+        assert [e.url for e in proxy.log.exchanges] == [site.url("/static")]
+    proxy.close_spools()
+    recorder.close()

@@ -166,6 +166,11 @@ class BrowserSession:
     Its throwaway :class:`CertificateAuthority` lives as long as the browser, which trusts
     its key and nothing else of it.  Playwright's sync API is bound to the thread that
     opened the session: captures run on that thread.
+
+    With ``prepare`` (the default), while a page settles the session opens the browser
+    context (and its tab, behind its own recording proxy) for the next capture, which a
+    batch would otherwise wait for; the proxy forwards nothing until that capture gives it
+    its recorder.  A context serves one capture only, so nothing is shared.
     """
 
     def __init__(
@@ -175,6 +180,7 @@ class BrowserSession:
         launch_timeout: float = 60.0,
         connect: str | None = None,
         authority: CertificateAuthority | None = None,
+        prepare: bool = True,
     ) -> None:
         """Start Chromium; or, with ``connect`` (a DevTools WebSocket URL) and the
         ``authority`` that browser trusts, attach to a running one (a
@@ -184,6 +190,8 @@ class BrowserSession:
         sync_playwright = _playwright()
         self._own_authority = authority is None
         self.authority = authority or CertificateAuthority()
+        self.prepares = prepare
+        self._prepared: _Prepared | None = None
         self._driver: Any = None
         self.browser: Any = None
         try:
@@ -221,8 +229,29 @@ class BrowserSession:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def take_context(self, key: _ContextKey) -> _Prepared:
+        """A fresh browser context for one capture: the one prepared, if it was made for
+        the same viewport and user agent; else a new one."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared.key == key:
+            return prepared
+        if prepared is not None:
+            prepared.discard()
+        return _Prepared.open(self, key)
+
+    def prepare_next(self, key: _ContextKey) -> None:
+        """Open the next capture's context now (see the class); a failure is only a
+        context not made ahead."""
+        if not self.prepares or self._prepared is not None or self.browser is None:
+            return
+        with contextlib.suppress(Exception):
+            self._prepared = _Prepared.open(self, key)
+
     def close(self) -> None:
         """Close the browser (Playwright deletes its profile) and forget the authority."""
+        if self._prepared is not None:
+            self._prepared.discard()
+            self._prepared = None
         if self.browser is not None:
             with contextlib.suppress(Exception):
                 self.browser.close()
@@ -233,6 +262,52 @@ class BrowserSession:
             self._driver = None
         if self._own_authority:
             self.authority.close()
+
+
+_ContextKey = tuple[tuple[int, int], str | None]
+"""What a browser context is made for: the viewport and the user agent (None: Chromium's)."""
+
+
+@dataclass
+class _Prepared:
+    """A capture's browser context: its own recording proxy (which forwards nothing until
+    the capture attaches its recorder), a blank tab, the URLs its pages requested."""
+
+    key: _ContextKey
+    proxy: RecordingProxy
+    context: Any
+    page: Any
+    requested_urls: set[str]
+
+    @classmethod
+    def open(cls, session: BrowserSession, key: _ContextKey) -> _Prepared:
+        proxy = RecordingProxy(None, session.authority, None)
+        proxy.start()
+        browser_context = None
+        try:
+            viewport, user_agent = key
+            browser_context = session.browser.new_context(
+                proxy={"server": proxy.address},
+                viewport={"width": viewport[0], "height": viewport[1]},
+                service_workers="block",
+                accept_downloads=False,
+                user_agent=user_agent,
+            )
+            requested_urls: set[str] = set()
+            browser_context.on("request", lambda request: requested_urls.add(request.url))
+            page = browser_context.new_page()
+        except BaseException:
+            if browser_context is not None:
+                with contextlib.suppress(Exception):
+                    browser_context.close()
+            proxy.close()
+            raise
+        return cls(key, proxy, browser_context, page, requested_urls)
+
+    def discard(self) -> None:
+        with contextlib.suppress(Exception):
+            self.context.close()
+        self.proxy.close()
 
 
 @dataclass(frozen=True)
@@ -306,7 +381,7 @@ def capture_in_browser(
         hostname=hostname,
     )
     if session is None:
-        with BrowserSession(chromium) as own:
+        with BrowserSession(chromium, prepare=False) as own:
             return _capture(requested, own, call)
     return _capture(requested, session, call)
 
@@ -372,22 +447,27 @@ def _capture(requested: str, session: BrowserSession, call: _Call) -> CaptureRes
     )
     recorder.address_check = address_policy(allow_private)
     created = ensure_folder(context.archive_dir)
-    proxy = RecordingProxy(recorder, session.authority, context.archive_dir)
     archive: ArchiveFile | None = None
     published = False
     notes: list[str] = []  # what was cut short, in the record and the summary
+    key: _ContextKey = (settings.viewport, call.user_agent)
+    started = now()
     try:
-        started = now()
-        proxy.start()
-        browser_context = session.browser.new_context(
-            proxy={"server": proxy.address},
-            viewport={"width": settings.viewport[0], "height": settings.viewport[1]},
-            service_workers="block",
-            accept_downloads=False,
-            user_agent=call.user_agent,
-        )
-        requested_urls: set[str] = set()
-        browser_context.on("request", lambda request: requested_urls.add(request.url))
+        prepared = session.take_context(key)
+    except BaseException as error:
+        recorder.abort()
+        remove_folders(created)
+        if isinstance(error, CaptureError) or not isinstance(error, Exception):
+            raise
+        raise CaptureError(
+            f"cannot capture {requested}: the browser could not open a context for it "
+            f"({str(error).splitlines()[0][:200]}); nothing was archived"
+        ) from error
+    proxy = prepared.proxy
+    proxy.attach(recorder, context.archive_dir)
+    browser_context = prepared.context
+    requested_urls = prepared.requested_urls
+    try:
         try:
             if call.cookies:
                 browser_context.add_cookies([_playwright_cookie(c) for c in call.cookies])
@@ -406,6 +486,8 @@ def _capture(requested: str, session: BrowserSession, call: _Call) -> CaptureRes
                 proxy.activity,
                 budget,
                 notes,
+                page=prepared.page,
+                meanwhile=lambda: session.prepare_next(key),
             )
         finally:
             with contextlib.suppress(Exception):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -143,15 +144,21 @@ def drive_page(
     activity: Activity,
     budget: Budget,
     notes: list[str],
+    *,
+    page: Any = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Load, wait, scroll, take the evidence (see the module); returns what was observed:
     ``redirect_chain``, ``final_url``, ``status``, ``network_idle``, ``scroll_steps``,
     ``user_agent``, ``page_height``, ``times`` and ``evidence`` (a list of
-    :class:`Evidence`).  The page is left open: closing its context closes it."""
+    :class:`Evidence`).  ``page``: the tab to use (else a new one of ``browser_context``),
+    left open: closing its context closes it.  ``meanwhile`` is called once the page has
+    loaded, before the network is waited for (a batch opens its next context then)."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page = browser_context.new_page()
+    if page is None:
+        page = browser_context.new_page()
     observed: dict[str, Any] = {"evidence": []}
     times: dict[str, str] = {}
     observed["times"] = times
@@ -184,6 +191,8 @@ def drive_page(
     else:
         observed["redirect_chain"] = []
         observed["final_url"] = page.url
+    if meanwhile is not None:
+        meanwhile()
     wait = options.network_idle_wait
     observed["network_idle"] = wait_for_quiet(
         activity,

@@ -141,15 +141,20 @@ class RecordingProxy:
 
     def __init__(
         self,
-        recorder: Recorder,
+        recorder: Recorder | None,
         authority: CertificateAuthority,
-        spool_folder: Path,
+        spool_folder: Path | None,
         *,
         idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
-        self.recorder = recorder
+        """Without a ``recorder`` (a proxy prepared ahead of its capture), connections are
+        accepted but nothing is read from them until :meth:`attach` gives one."""
+        self.recorder: Recorder | None = None
+        self.spool_folder: Path | None = None
+        self._attached = threading.Event()
+        if recorder is not None and spool_folder is not None:
+            self.attach(recorder, spool_folder)
         self.authority = authority
-        self.spool_folder = spool_folder
         self.idle_timeout = idle_timeout
         self.log = ProxyLog()
         self.activity = Activity()
@@ -168,6 +173,12 @@ class RecordingProxy:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def attach(self, recorder: Recorder, spool_folder: Path) -> None:
+        """The capture's recorder and spool folder: requests are forwarded from now on."""
+        self.recorder = recorder
+        self.spool_folder = spool_folder
+        self._attached.set()
 
     @property
     def address(self) -> str:
@@ -212,6 +223,7 @@ class RecordingProxy:
         """Stop listening, end every browser connection, wait (up to ``wait`` s) for the
         handlers; requests in flight are cut by the recorder's own limits."""
         self._stopping.set()
+        self._attached.set()  # a handler waiting for a recorder gives up
         if self._listener is not None:
             with contextlib.suppress(OSError):
                 self._listener.shutdown(socket.SHUT_RDWR)  # wakes accept() at once
@@ -237,6 +249,13 @@ class RecordingProxy:
     # ------------------------------------------------------------------ one browser connection
 
     def _serve(self, client: socket.socket) -> None:
+        self._attached.wait(self.idle_timeout)
+        if self.recorder is None or self.spool_folder is None or self._stopping.is_set():
+            with self._lock:
+                self._clients.discard(client)
+            _close(client)
+            self._slots.release()
+            return
         spool = Spool(self.spool_folder)
         with self.log.lock:
             self.log.spools.append(spool)
@@ -297,6 +316,7 @@ class RecordingProxy:
             _close(connection)
             if connection is not client:
                 _close(client)
+            self._slots.release()  # another browser connection may be served
 
     def _note_blocked(self, line: str) -> None:
         with self.log.lock:
@@ -327,6 +347,7 @@ class RecordingProxy:
             + "\r\n"
         ).encode("latin-1") + body
         try:
+            assert self.recorder is not None  # _serve forwards nothing before attach()
             exchange = self.recorder.fetch(
                 url,
                 role="requisite",
