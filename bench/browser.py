@@ -2,7 +2,7 @@
 
 Usage (from the project root, with the ``browser`` extra installed and Debian's chromium)::
 
-    python bench/browser.py [--runs 5] [--pages 50] [--json]
+    python bench/browser.py [--runs 5] [--pages 50] [--json] [--before REV]
 
 A loopback site (a threaded HTTP/1.1 server in this process) serves article pages, each
 naming a stylesheet, a script and two images, and building part of its text with a
@@ -16,7 +16,8 @@ script.  Measured, in this one run, each against its baseline:
 ``memory``     the peak resident memory of this process and of every process it started
                (Chromium's and Playwright's included: the sum of each one's ``VmHWM``),
                after the browser captures, against this process's own peak after the
-               plain ones.
+               plain ones; and the proportional set size of them all at that moment
+               (``Pss``: shared pages counted once).
 ``batch``      pages per second for ``--pages`` pages captured one after the other
                plainly (the baseline), and in a :class:`~warcite.capture.pool.BrowserPool`
                with 1 and with 4 tabs.
@@ -120,6 +121,20 @@ def tree_peak_mib(pid: int) -> float:
     return sum(peak_kib(p) for p in [pid, *descendants(pid)]) / 1024
 
 
+def tree_pss_mib(pid: int) -> float:
+    """The proportional set size of a process and its descendants now: each shared page
+    counted once in all (the sum of peaks counts Chromium's shared pages in every process)."""
+    total = 0
+    for process in [pid, *descendants(pid)]:
+        try:
+            for line in Path(f"/proc/{process}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -213,6 +228,7 @@ def measure(arguments: argparse.Namespace) -> dict[str, Any]:
                 for _ in range(arguments.runs)
             ]
             browser_peak = tree_peak_mib(os.getpid())
+            browser_pss = tree_pss_mib(os.getpid())
         cold = [
             timed(lambda: capture_in_browser(page(), archive_dir=out / "cold"))
             for _ in range(max(1, arguments.runs // 2))
@@ -230,6 +246,7 @@ def measure(arguments: argparse.Namespace) -> dict[str, Any]:
             "plain_this_process": round(plain_peak, 1),
             "browser_all_processes": round(browser_peak, 1),
             "ratio": round(browser_peak / plain_peak, 2) if plain_peak else None,
+            "browser_pss_after_captures": round(browser_pss, 1),
         }
 
         def batch_plain() -> float:

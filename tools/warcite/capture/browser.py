@@ -22,17 +22,21 @@ own (not for a page: background services) go through the proxy too but are not a
 the summary lists them.  The capture's own metadata record (``method: http-capture``,
 ``capture-agent: browser``) comes last, as in every warcite WARC.
 
-Steps, each bounded by ``timeout`` and all by ``total_timeout``: navigate and wait for the
-``load`` event, wait for the network to go idle (no request for 500 ms), scroll to the end
-in steps of one viewport so that lazy content loads (``scroll=False`` skips it), wait for
-the network again, then take the evidence.  A browser that is not found, Playwright not
-installed, or a page that never answers: CaptureError (exit 3), nothing written.
+Steps, each bounded by ``timeout`` and all by ``total_timeout``
+(:mod:`warcite.capture.browser_page`): navigate and wait for the ``load`` event, wait for
+the network to settle (the proxy knows exactly which requests are in flight), scroll to
+the end in steps of one viewport so that lazy content loads (``scroll=False`` skips it),
+on through whatever arrived meanwhile, and take the evidence once no request has started
+or ended for :data:`~warcite.capture.browser_page.NETWORK_QUIET` seconds.  A browser
+that is not found, Playwright not installed, or a page that never answers: CaptureError
+(exit 3), nothing written.
 
 The browser runs with a fresh profile that Playwright deletes when it closes, the
 flags of :data:`CHROMIUM_FLAGS`, and trusts the proxy's throwaway authority by its
 public key only (``--ignore-certificate-errors-spki-list``).  Each capture has its own
 browser context (no cookies, cache or storage shared with another capture) and its own
-proxy, which listens only while the capture runs.
+proxy; a session reused by a batch opens the next capture's context and proxy while the
+current page settles, and that proxy forwards nothing until its capture starts.
 """
 
 from __future__ import annotations
