@@ -180,7 +180,7 @@ def test_a_fetch_soon_after_load_is_waited_for(session: BrowserSession, tmp_path
     script that fetches well within that time after the load is waited for."""
     from browser_site import article_page, html, ok, standard_routes
 
-    delay_ms = int(NETWORK_QUIET * 1000 * 0.4)
+    delay_ms = int(NETWORK_QUIET * 1000 * 0.25)
     routes = standard_routes()
     routes["/late"] = lambda p, h: html(
         article_page(
