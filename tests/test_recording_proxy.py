@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ssl
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -215,6 +216,9 @@ def test_activity_counts_each_request_while_it_is_in_flight(
         assert (in_flight, started) == (1, 1)
         release.set()
         client.join(10)
+        deadline = time.monotonic() + 10  # the answer is sent just before the count drops
+        while proxy.activity.snapshot()[0] and time.monotonic() < deadline:
+            time.sleep(0.01)
         in_flight, started, after = proxy.activity.snapshot()
         assert answers == [b"held"] and (in_flight, started) == (0, 1) and after > during
     proxy.close_spools()
