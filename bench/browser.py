@@ -2,7 +2,7 @@
 
 Usage (from the project root, with the ``browser`` extra installed and Debian's chromium)::
 
-    python bench/browser.py [--runs 5] [--pages 50] [--json]
+    python bench/browser.py [--runs 5] [--pages 50] [--json] [--before REV]
 
 A loopback site (a threaded HTTP/1.1 server in this process) serves article pages, each
 naming a stylesheet, a script and two images, and building part of its text with a
@@ -16,10 +16,16 @@ script.  Measured, in this one run, each against its baseline:
 ``memory``     the peak resident memory of this process and of every process it started
                (Chromium's and Playwright's included: the sum of each one's ``VmHWM``),
                after the browser captures, against this process's own peak after the
-               plain ones.
+               plain ones; and the proportional set size of them all at that moment
+               (``Pss``: shared pages counted once).
 ``batch``      pages per second for ``--pages`` pages captured one after the other
                plainly (the baseline), and in a :class:`~warcite.capture.pool.BrowserPool`
                with 1 and with 4 tabs.
+
+``--before REV`` runs the whole benchmark twice, each in a child process: first with
+warcite as of git revision ``REV`` (its ``tools/`` exported with ``git archive`` to a
+temporary folder), then with this tree's; and prints both, side by side (each child
+measures its own plain baseline).
 
 Target: a batch reuses its browser, so a page costs well under a second more than a plain
 capture on loopback.
@@ -32,6 +38,7 @@ import http.server
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -114,13 +121,81 @@ def tree_peak_mib(pid: int) -> float:
     return sum(peak_kib(p) for p in [pid, *descendants(pid)]) / 1024
 
 
+def tree_pss_mib(pid: int) -> float:
+    """The proportional set size of a process and its descendants now: each shared page
+    counted once in all (the sum of peaks counts Chromium's shared pages in every process)."""
+    total = 0
+    for process in [pid, *descendants(pid)]:
+        try:
+            for line in Path(f"/proc/{process}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--before", metavar="REV", help="also measure warcite as of REV")
+    parser.add_argument("--tools", type=Path, help=argparse.SUPPRESS)  # warcite's source root
     arguments = parser.parse_args()
+    if arguments.before:
+        compare(arguments)
+        return
+    if arguments.tools is not None:
+        sys.path.insert(0, str(arguments.tools))
+    results = measure(arguments)
+    if arguments.json:
+        json.dump(results, sys.stdout, indent=2)
+        print()
+        return
+    for section, values in results.items():
+        print(section)
+        for name, value in values.items():
+            print(f"  {name:28} {value}")
 
+
+def child(arguments: argparse.Namespace, tools: Path) -> dict[str, Any]:
+    """The whole benchmark in a fresh process, warcite imported from ``tools``."""
+    command = [sys.executable, __file__, "--json", "--tools", str(tools)]
+    command += ["--runs", str(arguments.runs), "--pages", str(arguments.pages)]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"the benchmark with {tools} failed:\n{completed.stderr}")
+    result: dict[str, Any] = json.loads(completed.stdout)
+    return result
+
+
+def compare(arguments: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="warcite-bench-before-") as folder:
+        archive = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "archive", arguments.before, "tools"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+        before = child(arguments, Path(folder) / "tools")
+    after = child(arguments, PROJECT_ROOT / "tools")
+    if arguments.json:
+        json.dump({"before": before, "after": after, "before_rev": arguments.before}, sys.stdout)
+        print()
+        return
+    label = f"@{arguments.before[:12]}"
+    for section, values in after.items():
+        print(f"{section:30} {label:>14} {'this tree':>12}")
+        for name, value in values.items():
+            print(f"  {name:28} {before.get(section, {}).get(name)!s:>14} {value!s:>12}")
+
+
+def measure(arguments: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement of the module's docstring, in this process."""
     from warcite.capture.browser import BrowserSession, capture_in_browser
     from warcite.capture.live import capture
     from warcite.capture.pool import BrowserPool
@@ -153,6 +228,7 @@ def main() -> None:
                 for _ in range(arguments.runs)
             ]
             browser_peak = tree_peak_mib(os.getpid())
+            browser_pss = tree_pss_mib(os.getpid())
         cold = [
             timed(lambda: capture_in_browser(page(), archive_dir=out / "cold"))
             for _ in range(max(1, arguments.runs // 2))
@@ -170,6 +246,7 @@ def main() -> None:
             "plain_this_process": round(plain_peak, 1),
             "browser_all_processes": round(browser_peak, 1),
             "ratio": round(browser_peak / plain_peak, 2) if plain_peak else None,
+            "browser_pss_after_captures": round(browser_pss, 1),
         }
 
         def batch_plain() -> float:
@@ -209,14 +286,8 @@ def main() -> None:
             "ratio_jobs_4_to_jobs_1": round(four / one, 2),
         }
     server.shutdown()
-    if arguments.json:
-        json.dump(results, sys.stdout, indent=2)
-        print()
-        return
-    for section, values in results.items():
-        print(section)
-        for name, value in values.items():
-            print(f"  {name:28} {value}")
+    results["warcite"] = {"imported_from": str(Path(capture.__code__.co_filename).parents[2])}
+    return results
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import os
 import shutil
 import ssl
 import struct
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from click.testing import CliRunner
 from browser_site import PARAGRAPHS, Site
 from warcite.capture.authority import CertificateAuthority
 from warcite.capture.browser import BrowserSession, BrowserSettings, capture_in_browser
+from warcite.capture.browser_page import NETWORK_QUIET
 from warcite.capture.credentials import REDACTED_PREFIX, read_cookies
 from warcite.cli import cli
 from warcite.core.errors import CaptureError
@@ -134,6 +136,102 @@ def test_lazy_image_is_loaded_by_scrolling_and_not_without(
         assert site.url("/lazy.png") not in responses(still.path)
     _, height = png_size(evidence(scrolled.path, "screenshot")["body"])
     assert height > 4000
+
+
+def test_content_fetched_at_the_end_is_scrolled_through_too(
+    session: BrowserSession, tmp_path: Path
+) -> None:
+    """An endless page: each time the reader reaches its end, a script fetches the next
+    part (the first one long); scrolling goes on through what arrived until a round asks
+    for nothing, so the second part is fetched too."""
+    from browser_site import article_page, html, standard_routes
+
+    more_js = (
+        "var part = 0, asking = false; window.addEventListener('scroll', function () {"
+        " var root = document.documentElement;"
+        " if (asking || part >= 2 || window.scrollY + window.innerHeight < root.scrollHeight - 10)"
+        " return; asking = true; part += 1;"
+        " fetch('/part' + part).then(function (r) { return r.text(); }).then(function (t) {"
+        " document.getElementById('more').insertAdjacentHTML('beforeend', t);"
+        " asking = false; }); });"
+    )
+    routes = standard_routes()
+    routes["/endless"] = lambda p, h: html(
+        article_page("An Endless Article", f"<div id='more'></div><script>{more_js}</script>")
+    )
+
+    def part1(path: str, headers: dict[str, str]) -> Any:
+        time.sleep(0.3)  # arrives once the scrolling has reached the end and stopped
+        return html("<p>Part one.</p><div style='height:5000px'></div>")
+
+    routes["/part1"] = part1
+    routes["/part2"] = lambda p, h: html("<p>Really the end.</p>")
+    with Site(routes) as site:
+        result = capture_in_browser(site.url("/endless"), archive_dir=tmp_path, session=session)
+        got = responses(result.path)
+        assert {site.url("/part1"), site.url("/part2")} <= set(got)
+    _, height = png_size(evidence(result.path, "screenshot")["body"])
+    assert height > 5000
+    assert b"Really the end." in evidence(result.path, "rendered-dom")["body"]
+
+
+def test_a_fetch_soon_after_load_is_waited_for(session: BrowserSession, tmp_path: Path) -> None:
+    """Without scrolling too, the evidence waits for :data:`NETWORK_QUIET` s of quiet: a
+    script that fetches well within that time after the load is waited for."""
+    from browser_site import article_page, html, ok, standard_routes
+
+    delay_ms = int(NETWORK_QUIET * 1000 * 0.25)
+    routes = standard_routes()
+    routes["/late"] = lambda p, h: html(
+        article_page(
+            "A Late Fetch",
+            "<p id='late'></p><script>addEventListener('load', function () {"
+            f" setTimeout(function () {{ fetch('/late.json').then(function (r) {{"
+            " return r.text(); }).then(function (t) {"
+            f" document.getElementById('late').textContent = t; }}); }}, {delay_ms}); }});"
+            "</script>",
+        )
+    )
+    routes["/late.json"] = lambda p, h: ok("application/json", b'"fetched after the load"')
+    with Site(routes) as site:
+        result = capture_in_browser(
+            site.url("/late"),
+            archive_dir=tmp_path,
+            session=session,
+            settings=BrowserSettings(scroll=False),
+        )
+        assert site.url("/late.json") in responses(result.path)
+    assert b"fetched after the load" in evidence(result.path, "rendered-dom")["body"]
+
+
+def test_a_session_opens_the_next_capture_s_context_while_a_page_settles(
+    session: BrowserSession, tmp_path: Path
+) -> None:
+    """A batch does not wait for its next browser context: it is opened while the page
+    before settles, and still serves that one capture only (no cookie crosses)."""
+    from browser_site import article_page, standard_routes
+
+    routes = standard_routes()
+    routes["/sets"] = lambda p, h: (
+        200,
+        [("Content-Type", "text/html"), ("Set-Cookie", "seen=yes; Path=/")],
+        article_page("A Page That Sets a Cookie", "").encode(),
+    )
+    with Site(routes) as site:
+        capture_in_browser(site.url("/sets"), archive_dir=tmp_path, session=session)
+        assert len(session.browser.contexts) == 1  # the next capture's, ready
+        capture_in_browser(site.url("/static"), archive_dir=tmp_path, session=session)
+        last = capture_in_browser(
+            site.url("/static"),
+            archive_dir=tmp_path,
+            session=session,
+            settings=BrowserSettings(viewport=(1024, 700)),  # not what the ready one was for
+        )
+        assert len(session.browser.contexts) == 1
+        cookies = [h.get("cookie", "") for path, h in site.requests if path == "/static"]
+        assert len(cookies) == 2 and not any("seen" in cookie for cookie in cookies)
+    summary = json.loads(evidence(last.path, "capture-summary")["body"])
+    assert summary["viewport"] == {"width": 1024, "height": 700}
 
 
 def test_iframe_and_what_it_loads_are_archived(session: BrowserSession, tmp_path: Path) -> None:

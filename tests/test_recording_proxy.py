@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ssl
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -184,4 +185,80 @@ def test_the_proxy_listens_only_while_open(tmp_path: Path, authority: Certificat
     proxy.close()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    recorder.close()
+
+
+def test_activity_counts_each_request_while_it_is_in_flight(
+    tmp_path: Path, authority: CertificateAuthority
+) -> None:
+    """The proxy knows exactly what is in flight: browser capture waits on it."""
+    from browser_site import ok, standard_routes
+
+    arrived, release = threading.Event(), threading.Event()
+
+    def held(path: str, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
+        arrived.set()
+        release.wait(10)
+        return ok("text/plain", b"held")
+
+    routes = standard_routes()
+    routes["/held"] = held
+    recorder = make_recorder()
+    with Site(routes) as site, RecordingProxy(recorder, authority, tmp_path) as proxy:
+        assert proxy.activity.snapshot()[:2] == (0, 0)
+        answers: list[bytes] = []
+        client = threading.Thread(
+            target=lambda: answers.append(opener(proxy).open(site.url("/held"), timeout=10).read())
+        )
+        client.start()
+        assert arrived.wait(10)
+        in_flight, started, during = proxy.activity.snapshot()
+        assert (in_flight, started) == (1, 1)
+        release.set()
+        client.join(10)
+        deadline = time.monotonic() + 10  # the answer is sent just before the count drops
+        while proxy.activity.snapshot()[0] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        in_flight, started, after = proxy.activity.snapshot()
+        assert answers == [b"held"] and (in_flight, started) == (0, 1) and after > during
+    proxy.close_spools()
+    recorder.close()
+
+
+def test_more_connections_over_its_life_than_it_serves_at_once(
+    tmp_path: Path, authority: CertificateAuthority
+) -> None:
+    """Each browser connection that ends frees its place: a page may open many more
+    than :data:`MAX_CONNECTIONS` one after the other."""
+    from warcite.capture.proxy import MAX_CONNECTIONS
+
+    recorder = make_recorder()
+    with Site() as site, RecordingProxy(recorder, authority, tmp_path) as proxy:
+        for _ in range(MAX_CONNECTIONS + 6):  # urllib opens a connection for each request
+            with opener(proxy).open(site.url("/static"), timeout=5) as response:
+                assert response.status == 200
+    assert len(proxy.log.exchanges) == MAX_CONNECTIONS + 6
+    proxy.close_spools()
+    recorder.close()
+
+
+def test_a_proxy_prepared_ahead_forwards_nothing_until_its_recorder_comes(
+    tmp_path: Path, authority: CertificateAuthority
+) -> None:
+    recorder = make_recorder()
+    with Site() as site, RecordingProxy(None, authority, None) as proxy:
+        answers: list[bytes] = []
+        client = threading.Thread(
+            target=lambda: answers.append(
+                opener(proxy).open(site.url("/static"), timeout=10).read()
+            )
+        )
+        client.start()
+        client.join(0.5)
+        assert client.is_alive() and site.requests == [] and proxy.log.exchanges == []
+        proxy.attach(recorder, tmp_path)
+        client.join(10)
+        assert b"A Plain Static Article" in answers[0]
+        assert [e.url for e in proxy.log.exchanges] == [site.url("/static")]
+    proxy.close_spools()
     recorder.close()

@@ -22,17 +22,21 @@ own (not for a page: background services) go through the proxy too but are not a
 the summary lists them.  The capture's own metadata record (``method: http-capture``,
 ``capture-agent: browser``) comes last, as in every warcite WARC.
 
-Steps, each bounded by ``timeout`` and all by ``total_timeout``: navigate and wait for the
-``load`` event, wait for the network to go idle (no request for 500 ms), scroll to the end
-in steps of one viewport so that lazy content loads (``scroll=False`` skips it), wait for
-the network again, then take the evidence.  A browser that is not found, Playwright not
-installed, or a page that never answers: CaptureError (exit 3), nothing written.
+Steps, each bounded by ``timeout`` and all by ``total_timeout``
+(:mod:`warcite.capture.browser_page`): navigate and wait for the ``load`` event, wait for
+the network to settle (the proxy knows exactly which requests are in flight), scroll to
+the end in steps of one viewport so that lazy content loads (``scroll=False`` skips it),
+on through whatever arrived meanwhile, and take the evidence once no request has started
+or ended for :data:`~warcite.capture.browser_page.NETWORK_QUIET` seconds.  A browser
+that is not found, Playwright not installed, or a page that never answers: CaptureError
+(exit 3), nothing written.
 
 The browser runs with a fresh profile that Playwright deletes when it closes, the
 flags of :data:`CHROMIUM_FLAGS`, and trusts the proxy's throwaway authority by its
 public key only (``--ignore-certificate-errors-spki-list``).  Each capture has its own
 browser context (no cookies, cache or storage shared with another capture) and its own
-proxy, which listens only while the capture runs.
+proxy; a session reused by a batch opens the next capture's context and proxy while the
+current page settles, and that proxy forwards nothing until its capture starts.
 """
 
 from __future__ import annotations
@@ -45,7 +49,6 @@ import os
 import shutil
 import ssl
 import threading
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,6 +57,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from warcite.capture.authority import CertificateAuthority
+from warcite.capture.browser_page import NETWORK_IDLE_WAIT, Evidence, PageOptions, drive_page
 from warcite.capture.common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_TOTAL_BYTES,
@@ -102,16 +106,6 @@ CHROMIUM_FLAGS = (
     "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
 )
 DEFAULT_VIEWPORT = (1600, 900)
-NETWORK_IDLE_WAIT = 10.0
-"""Seconds the network may take to go idle after load and after scrolling."""
-NETWORK_QUIET = 0.3
-"""Seconds without a request in flight that count as the network gone idle."""
-NETWORK_POLL_MS = 50
-SCROLL_PAUSE_MS = 100
-MAX_SCROLL_STEPS = 100
-MAX_SCREENSHOT_HEIGHT = 30_000
-"""Pixels of page height a screenshot keeps at most; a longer page is cut (and says so)."""
-MAX_DOM_BYTES = 64 * 1024 * 1024
 EVIDENCE_TARGETS = {
     "screenshot": "urn:screenshot:",
     "rendered-dom": "urn:rendered-dom:",
@@ -120,21 +114,6 @@ EVIDENCE_TARGETS = {
 }
 """The WARC-Target-URI prefix of each kind of evidence record (followed by the page URL)."""
 CERTIFICATES_TARGET = "urn:tls-certificates:"
-
-_SCROLL_SCRIPT = """
-async ([pause, maxSteps]) => {
-  let steps = 0;
-  while (steps < maxSteps) {
-    const before = window.scrollY;
-    window.scrollBy(0, Math.max(1, window.innerHeight - 50));
-    await new Promise((resolve) => setTimeout(resolve, pause));
-    steps += 1;
-    const bottom = window.scrollY + window.innerHeight;
-    if (bottom >= document.documentElement.scrollHeight - 2 || window.scrollY === before) break;
-  }
-  return steps;
-}
-"""
 
 
 def find_chromium(explicit: str | None = None) -> str:
@@ -191,6 +170,11 @@ class BrowserSession:
     Its throwaway :class:`CertificateAuthority` lives as long as the browser, which trusts
     its key and nothing else of it.  Playwright's sync API is bound to the thread that
     opened the session: captures run on that thread.
+
+    With ``prepare`` (the default), while a page settles the session opens the browser
+    context (and its tab, behind its own recording proxy) for the next capture, which a
+    batch would otherwise wait for; the proxy forwards nothing until that capture gives it
+    its recorder.  A context serves one capture only, so nothing is shared.
     """
 
     def __init__(
@@ -200,6 +184,7 @@ class BrowserSession:
         launch_timeout: float = 60.0,
         connect: str | None = None,
         authority: CertificateAuthority | None = None,
+        prepare: bool = True,
     ) -> None:
         """Start Chromium; or, with ``connect`` (a DevTools WebSocket URL) and the
         ``authority`` that browser trusts, attach to a running one (a
@@ -209,6 +194,8 @@ class BrowserSession:
         sync_playwright = _playwright()
         self._own_authority = authority is None
         self.authority = authority or CertificateAuthority()
+        self.prepares = prepare
+        self._prepared: _Prepared | None = None
         self._driver: Any = None
         self.browser: Any = None
         try:
@@ -246,8 +233,29 @@ class BrowserSession:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def take_context(self, key: _ContextKey) -> _Prepared:
+        """A fresh browser context for one capture: the one prepared, if it was made for
+        the same viewport and user agent; else a new one."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared.key == key:
+            return prepared
+        if prepared is not None:
+            prepared.discard()
+        return _Prepared.open(self, key)
+
+    def prepare_next(self, key: _ContextKey) -> None:
+        """Open the next capture's context now (see the class); a failure is only a
+        context not made ahead."""
+        if not self.prepares or self._prepared is not None or self.browser is None:
+            return
+        with contextlib.suppress(Exception):
+            self._prepared = _Prepared.open(self, key)
+
     def close(self) -> None:
         """Close the browser (Playwright deletes its profile) and forget the authority."""
+        if self._prepared is not None:
+            self._prepared.discard()
+            self._prepared = None
         if self.browser is not None:
             with contextlib.suppress(Exception):
                 self.browser.close()
@@ -260,6 +268,52 @@ class BrowserSession:
             self.authority.close()
 
 
+_ContextKey = tuple[tuple[int, int], str | None]
+"""What a browser context is made for: the viewport and the user agent (None: Chromium's)."""
+
+
+@dataclass
+class _Prepared:
+    """A capture's browser context: its own recording proxy (which forwards nothing until
+    the capture attaches its recorder), a blank tab, the URLs its pages requested."""
+
+    key: _ContextKey
+    proxy: RecordingProxy
+    context: Any
+    page: Any
+    requested_urls: set[str]
+
+    @classmethod
+    def open(cls, session: BrowserSession, key: _ContextKey) -> _Prepared:
+        proxy = RecordingProxy(None, session.authority, None)
+        proxy.start()
+        browser_context = None
+        try:
+            viewport, user_agent = key
+            browser_context = session.browser.new_context(
+                proxy={"server": proxy.address},
+                viewport={"width": viewport[0], "height": viewport[1]},
+                service_workers="block",
+                accept_downloads=False,
+                user_agent=user_agent,
+            )
+            requested_urls: set[str] = set()
+            browser_context.on("request", lambda request: requested_urls.add(request.url))
+            page = browser_context.new_page()
+        except BaseException:
+            if browser_context is not None:
+                with contextlib.suppress(Exception):
+                    browser_context.close()
+            proxy.close()
+            raise
+        return cls(key, proxy, browser_context, page, requested_urls)
+
+    def discard(self) -> None:
+        with contextlib.suppress(Exception):
+            self.context.close()
+        self.proxy.close()
+
+
 @dataclass(frozen=True)
 class BrowserSettings:
     """How a browser capture behaves (see :func:`capture_in_browser`)."""
@@ -269,13 +323,6 @@ class BrowserSettings:
     pdf: bool = False
     allow_private: bool = False
     network_idle_wait: float = NETWORK_IDLE_WAIT
-
-
-@dataclass
-class _Evidence:
-    kind: str
-    media_type: str
-    data: bytes
 
 
 def capture_in_browser(
@@ -338,7 +385,7 @@ def capture_in_browser(
         hostname=hostname,
     )
     if session is None:
-        with BrowserSession(chromium) as own:
+        with BrowserSession(chromium, prepare=False) as own:
             return _capture(requested, own, call)
     return _capture(requested, session, call)
 
@@ -404,28 +451,48 @@ def _capture(requested: str, session: BrowserSession, call: _Call) -> CaptureRes
     )
     recorder.address_check = address_policy(allow_private)
     created = ensure_folder(context.archive_dir)
-    proxy = RecordingProxy(recorder, session.authority, context.archive_dir)
     archive: ArchiveFile | None = None
     published = False
     notes: list[str] = []  # what was cut short, in the record and the summary
+    key: _ContextKey = (settings.viewport, call.user_agent)
+    started = now()
     try:
-        started = now()
-        proxy.start()
-        browser_context = session.browser.new_context(
-            proxy={"server": proxy.address},
-            viewport={"width": settings.viewport[0], "height": settings.viewport[1]},
-            service_workers="block",
-            accept_downloads=False,
-            user_agent=call.user_agent,
-        )
-        requested_urls: set[str] = set()
-        browser_context.on("request", lambda request: requested_urls.add(request.url))
+        prepared = session.take_context(key)
+    except BaseException as error:
+        recorder.abort()
+        remove_folders(created)
+        if isinstance(error, CaptureError) or not isinstance(error, Exception):
+            raise
+        raise CaptureError(
+            f"cannot capture {requested}: the browser could not open a context for it "
+            f"({str(error).splitlines()[0][:200]}); nothing was archived"
+        ) from error
+    proxy = prepared.proxy
+    proxy.attach(recorder, context.archive_dir)
+    browser_context = prepared.context
+    requested_urls = prepared.requested_urls
+    try:
         try:
             if call.cookies:
                 browser_context.add_cookies([_playwright_cookie(c) for c in call.cookies])
             if call.headers:
                 browser_context.set_extra_http_headers(dict(call.headers))
-            observed = _drive(browser_context, requested, settings, call, budget, notes)
+            observed = drive_page(
+                browser_context,
+                requested,
+                PageOptions(
+                    viewport=settings.viewport,
+                    scroll=settings.scroll,
+                    pdf=settings.pdf,
+                    network_idle_wait=settings.network_idle_wait,
+                    timeout=call.timeout,
+                ),
+                proxy.activity,
+                budget,
+                notes,
+                page=prepared.page,
+                meanwhile=lambda: session.prepare_next(key),
+            )
         finally:
             with contextlib.suppress(Exception):
                 browser_context.close()
@@ -496,7 +563,7 @@ def _capture(requested: str, session: BrowserSession, call: _Call) -> CaptureRes
                     [("WARC-Concurrent-To", main_id), *common],
                 )
             )
-        evidence: list[_Evidence] = observed["evidence"]
+        evidence: list[Evidence] = observed["evidence"]
         for item in evidence:
             archive.write(
                 RecordDraft(
@@ -615,172 +682,6 @@ def _playwright_cookie(cookie: Cookie) -> dict[str, Any]:
     if cookie.expires:
         result["expires"] = float(cookie.expires)
     return result
-
-
-def _remaining(budget: Budget, cap: float) -> float:
-    """Milliseconds for the next browser step: at most ``cap`` s, never past the budget."""
-    return max(1.0, min(cap, budget.time_left()) * 1000)
-
-
-def _drive(
-    browser_context: Any,
-    requested: str,
-    settings: BrowserSettings,
-    call: _Call,
-    budget: Budget,
-    notes: list[str],
-) -> dict[str, Any]:
-    """Load, wait, scroll, take the evidence; returns what was observed."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    page = browser_context.new_page()
-    tracker = _NetworkTracker(page)
-    observed: dict[str, Any] = {"evidence": []}
-    times: dict[str, str] = {}
-    observed["times"] = times
-    try:
-        response = page.goto(
-            requested,
-            wait_until="load",
-            timeout=_remaining(budget, max(call.timeout, 1.0) * 2),
-        )
-    except PlaywrightTimeout:
-        response = None
-        notes.append(
-            f"the page did not finish loading within the time allowed ({call.timeout:g} s)"
-        )
-    except PlaywrightError as error:
-        message = str(error).split("\n", 1)[0]
-        raise CaptureError(
-            f"cannot capture {requested}: the browser could not load it ({message})"
-        ) from error
-    times["loaded"] = _iso_now()
-    if response is not None:
-        chain: list[str] = []
-        request = response.request.redirected_from
-        while request is not None:
-            chain.insert(0, request.url)
-            request = request.redirected_from
-        observed["redirect_chain"] = chain
-        observed["final_url"] = response.url
-        observed["status"] = response.status
-    else:
-        observed["redirect_chain"] = []
-        observed["final_url"] = page.url
-    observed["network_idle"] = _network_idle(page, tracker, budget, settings, notes, "after load")
-    steps = 0
-    if settings.scroll:
-        try:
-            steps = int(page.evaluate(_SCROLL_SCRIPT, [SCROLL_PAUSE_MS, MAX_SCROLL_STEPS]) or 0)
-        except PlaywrightError as error:
-            notes.append(f"scrolling failed: {str(error).splitlines()[0][:200]}")
-        if steps >= MAX_SCROLL_STEPS:
-            notes.append(f"scrolling stopped after {MAX_SCROLL_STEPS} steps")
-        _network_idle(page, tracker, budget, settings, notes, "after scrolling")
-        with contextlib.suppress(PlaywrightError):
-            page.evaluate("() => window.scrollTo(0, 0)")
-    observed["scroll_steps"] = steps
-    times["settled"] = _iso_now()
-    try:
-        observed["user_agent"] = str(page.evaluate("() => navigator.userAgent"))
-    except PlaywrightError:
-        observed["user_agent"] = ""
-    evidence: list[_Evidence] = observed["evidence"]
-    try:
-        height = int(page.evaluate("() => document.documentElement.scrollHeight") or 0)
-    except PlaywrightError:
-        height = 0
-    observed["page_height"] = height
-    try:
-        if height > MAX_SCREENSHOT_HEIGHT:
-            notes.append(
-                f"the screenshot is cut at {MAX_SCREENSHOT_HEIGHT} px of the page's {height} px"
-            )
-            png = page.screenshot(
-                full_page=True,
-                type="png",
-                clip={
-                    "x": 0,
-                    "y": 0,
-                    "width": settings.viewport[0],
-                    "height": MAX_SCREENSHOT_HEIGHT,
-                },
-                timeout=_remaining(budget, 60.0),
-            )
-        else:
-            png = page.screenshot(full_page=True, type="png", timeout=_remaining(budget, 60.0))
-        evidence.append(_Evidence("screenshot", "image/png", png))
-    except PlaywrightError as error:
-        notes.append(f"no screenshot: {str(error).splitlines()[0][:200]}")
-    try:
-        dom = page.content().encode("utf-8")
-        if len(dom) > MAX_DOM_BYTES:
-            notes.append(f"the rendered DOM is cut at {MAX_DOM_BYTES} bytes of {len(dom)}")
-            dom = dom[:MAX_DOM_BYTES]
-        evidence.append(_Evidence("rendered-dom", "text/html; charset=utf-8", dom))
-    except PlaywrightError as error:
-        notes.append(f"no rendered DOM: {str(error).splitlines()[0][:200]}")
-    if settings.pdf:
-        try:
-            evidence.append(_Evidence("pdf", "application/pdf", page.pdf(print_background=True)))
-        except PlaywrightError as error:
-            notes.append(f"no PDF: {str(error).splitlines()[0][:200]}")
-    times["evidence"] = _iso_now()
-    with contextlib.suppress(PlaywrightError):
-        page.close()
-    return observed
-
-
-class _NetworkTracker:
-    """Requests of a page in flight, and when the last one started or ended (monotonic)."""
-
-    def __init__(self, page: Any) -> None:
-        self.in_flight = 0
-        self.last_change = time.monotonic()
-        page.on("request", self._started)
-        page.on("requestfinished", self._ended)
-        page.on("requestfailed", self._ended)
-
-    def _started(self, request: Any) -> None:
-        self.in_flight += 1
-        self.last_change = time.monotonic()
-
-    def _ended(self, request: Any) -> None:
-        self.in_flight = max(0, self.in_flight - 1)
-        self.last_change = time.monotonic()
-
-
-def _network_idle(
-    page: Any,
-    tracker: _NetworkTracker,
-    budget: Budget,
-    settings: BrowserSettings,
-    notes: list[str],
-    when: str,
-) -> bool:
-    """Wait until no request has been in flight for :data:`NETWORK_QUIET` seconds (at
-    once when that is so already), at most ``settings.network_idle_wait``."""
-    from playwright.sync_api import Error as PlaywrightError
-
-    deadline = time.monotonic() + min(settings.network_idle_wait, max(0.0, budget.time_left()))
-    while True:
-        now = time.monotonic()
-        if tracker.in_flight == 0 and now - tracker.last_change >= NETWORK_QUIET:
-            return True
-        if now >= deadline:
-            notes.append(
-                f"the network did not go idle {when} within {settings.network_idle_wait:g} s"
-            )
-            return False
-        try:
-            page.wait_for_timeout(NETWORK_POLL_MS)  # lets Playwright deliver the events
-        except PlaywrightError:
-            return False
-
-
-def _iso_now() -> str:
-    return warc_date(datetime.now().astimezone())
 
 
 def _order(

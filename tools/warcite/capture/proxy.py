@@ -32,6 +32,7 @@ import re
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,39 @@ def address_policy(allow_private: bool) -> Callable[[str, str], None]:
     return check
 
 
+class Activity:
+    """The proxy's traffic as it happens: requests in flight (from the head received to
+    the answer sent), requests started, and when anything last happened (a connection
+    opened, a request started or ended; ``time.monotonic()``).  Exact, for every frame
+    and worker of the page, because every request goes through the proxy."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.in_flight = 0
+        self.started = 0
+        self.last_change = time.monotonic()
+
+    def touch(self) -> None:
+        with self._lock:
+            self.last_change = time.monotonic()
+
+    def begin(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.started += 1
+            self.last_change = time.monotonic()
+
+    def end(self) -> None:
+        with self._lock:
+            self.in_flight = max(0, self.in_flight - 1)
+            self.last_change = time.monotonic()
+
+    def snapshot(self) -> tuple[int, int, float]:
+        """(requests in flight, requests started, monotonic time of the last change)."""
+        with self._lock:
+            return self.in_flight, self.started, self.last_change
+
+
 @dataclass
 class ProxyLog:
     """What the proxy did: exchanges recorded (in the order they ended) and refusals."""
@@ -107,17 +141,23 @@ class RecordingProxy:
 
     def __init__(
         self,
-        recorder: Recorder,
+        recorder: Recorder | None,
         authority: CertificateAuthority,
-        spool_folder: Path,
+        spool_folder: Path | None,
         *,
         idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
-        self.recorder = recorder
+        """Without a ``recorder`` (a proxy prepared ahead of its capture), connections are
+        accepted but nothing is read from them until :meth:`attach` gives one."""
+        self.recorder: Recorder | None = None
+        self.spool_folder: Path | None = None
+        self._attached = threading.Event()
+        if recorder is not None and spool_folder is not None:
+            self.attach(recorder, spool_folder)
         self.authority = authority
-        self.spool_folder = spool_folder
         self.idle_timeout = idle_timeout
         self.log = ProxyLog()
+        self.activity = Activity()
         self.port = 0
         self._listener: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -133,6 +173,12 @@ class RecordingProxy:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def attach(self, recorder: Recorder, spool_folder: Path) -> None:
+        """The capture's recorder and spool folder: requests are forwarded from now on."""
+        self.recorder = recorder
+        self.spool_folder = spool_folder
+        self._attached.set()
 
     @property
     def address(self) -> str:
@@ -170,12 +216,17 @@ class RecordingProxy:
                     target=self._serve, args=(client,), name="warcite-proxy-client", daemon=True
                 )
                 self._handlers.append(handler)
+            self.activity.touch()
             handler.start()
 
     def close(self, wait: float = 5.0) -> None:
         """Stop listening, end every browser connection, wait (up to ``wait`` s) for the
         handlers; requests in flight are cut by the recorder's own limits."""
         self._stopping.set()
+        self._attached.set()  # a handler waiting for a recorder gives up
+        if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)  # wakes accept() at once
         if self._thread is not None:
             self._thread.join(timeout=2.0)
         if self._listener is not None:
@@ -198,6 +249,13 @@ class RecordingProxy:
     # ------------------------------------------------------------------ one browser connection
 
     def _serve(self, client: socket.socket) -> None:
+        self._attached.wait(self.idle_timeout)
+        if self.recorder is None or self.spool_folder is None or self._stopping.is_set():
+            with self._lock:
+                self._clients.discard(client)
+            _close(client)
+            self._slots.release()
+            return
         spool = Spool(self.spool_folder)
         with self.log.lock:
             self.log.spools.append(spool)
@@ -224,23 +282,28 @@ class RecordingProxy:
                         return
                     with self._lock:
                         self._clients.add(connection)
+                    self.activity.touch()
                     shown = f"[{host}]" if ":" in host else host
                     origin = f"https://{shown}" + ("" if port == 443 else f":{port}")
                     reader = _Reader(connection, self.idle_timeout, reader.rest)
                     continue
-                body = reader.body(headers)
-                if body is None:
-                    _answer(
-                        connection, 411, "chunked or oversized request bodies are not forwarded"
-                    )
-                    self._note_blocked(
-                        f"{method} {target}: refused: a chunked request body or one larger "
-                        f"than {MAX_REQUEST_BODY} bytes"
-                    )
-                    return
-                url = origin + target if origin is not None else target
-                if not self._forward(connection, spool, method, url, headers, body):
-                    return
+                self.activity.begin()
+                try:
+                    body = reader.body(headers)
+                    if body is None:
+                        _answer(
+                            connection, 411, "chunked or oversized request bodies are not forwarded"
+                        )
+                        self._note_blocked(
+                            f"{method} {target}: refused: a chunked request body or one larger "
+                            f"than {MAX_REQUEST_BODY} bytes"
+                        )
+                        return
+                    url = origin + target if origin is not None else target
+                    if not self._forward(connection, spool, method, url, headers, body):
+                        return
+                finally:
+                    self.activity.end()
         except _BadRequest as error:
             with contextlib.suppress(OSError):
                 _answer(connection, 400, str(error))
@@ -253,6 +316,7 @@ class RecordingProxy:
             _close(connection)
             if connection is not client:
                 _close(client)
+            self._slots.release()  # another browser connection may be served
 
     def _note_blocked(self, line: str) -> None:
         with self.log.lock:
@@ -283,6 +347,7 @@ class RecordingProxy:
             + "\r\n"
         ).encode("latin-1") + body
         try:
+            assert self.recorder is not None  # _serve forwards nothing before attach()
             exchange = self.recorder.fetch(
                 url,
                 role="requisite",

@@ -55,6 +55,8 @@ MAX_CONTENT_LENGTH = 2**63 - 1
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _CONTENT_LENGTH = re.compile(r"[0-9]+")
 _RECV_SIZE = 256 * 1024
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
+"""Linux: acknowledge received data at once (see ``_recv``)."""
 
 
 class _StaleConnection(Exception):
@@ -721,6 +723,11 @@ class _Receiver:
         if remaining <= 0:
             return None
         self.sock.settimeout(remaining)
+        if _QUICKACK is not None:
+            # acknowledge at once: an origin that writes its head and body apart (Nagle)
+            # would otherwise wait for a delayed ACK, 40 ms, on a reused connection
+            with contextlib.suppress(OSError):
+                self.sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
         try:
             data = self.sock.recv(_RECV_SIZE)
         except TimeoutError:
