@@ -46,7 +46,7 @@ neither text nor a title, raises :class:`~warcite.core.errors.ExtractionError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from lxml.html import HtmlElement
 
@@ -82,6 +82,7 @@ from warcite.extract.html.cleaning import (  # noqa: F401
     marks_boilerplate,
     names_boilerplate,
 )
+from warcite.extract.html import streamed
 from warcite.extract.html.container import choose_container
 from warcite.extract.html.filtering import filter_blocks, title_candidates
 from warcite.extract.html.parse import (  # noqa: F401
@@ -123,7 +124,31 @@ def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...
     chosen = [
         block for block in blocks if not block.boilerplate and _within(block.owner, container)
     ]
-    kept = filter_blocks(chosen, titles)
+    del blocks, container, _prose
+    return _kept_paragraphs(filter_blocks(chosen, titles))
+
+
+def _streamed_article(
+    pieces: Iterable[str], unwrapped: set[int], titles: list[str]
+) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
+    """:func:`_article` of a page parsed again into events (:mod:`.streamed`)."""
+    blocks = streamed.streamed_blocks(pieces, unwrapped)
+    container, _prose = choose_container(
+        blocks, document_order=streamed.document_order, children=streamed.children
+    )
+    if container is None:
+        return (), (f"{NO_ARTICLE}: the page has no text",)
+    chosen = [
+        block
+        for block in blocks
+        if not block.boilerplate and streamed.within(block.owner, container)  # type: ignore[arg-type]
+    ]
+    del blocks, container, _prose
+    return _kept_paragraphs(filter_blocks(chosen, titles))
+
+
+def _kept_paragraphs(kept: list[Block]) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
+    """The paragraphs of the container's blocks that passed the filters, with warnings."""
     warnings: tuple[str, ...] = ()
     prose_chars = sum(block.prose_chars for block in kept)
     if prose_chars < MIN_ARTICLE_CHARS:
@@ -155,9 +180,15 @@ def extract_html(
     headers: Headers = (),
     charset: str | None = None,
     media_type: str = "text/html",
+    reread: Callable[[], Iterable[str]] | None = None,
 ) -> Extraction:
     """The clean article text and metadata of an HTML page (already decoded to ``text``,
     or given as the decoded text's pieces in order, which are never joined).
+
+    ``reread``, when given, gives the decoded text's pieces again: the tree is then used
+    for the metadata only and freed, and the text is read from a second parse that builds
+    no tree (:mod:`warcite.extract.html.streamed`; :func:`warcite.extract.extract` does this
+    for a page of at least :data:`~warcite.extract.html.streamed.STREAMED_PAGE_BYTES`).
 
     ``media_type`` is the page's declared type (``text/html`` or ``application/xhtml+xml``),
     kept in the Extraction.
@@ -167,8 +198,16 @@ def extract_html(
     root, parse_warnings = parse_with_warnings(text)
     del text  # a caller's pieces: read, and released
     meta = metadata_module.extract_html_metadata(root, url=url, headers=headers)
-    paragraphs, text_warnings = _article(root, meta.title.value if meta.title else None)
-    del root  # the tree is no longer needed: freed before the text is put together
+    title = meta.title.value if meta.title else None
+    if reread is None:
+        paragraphs, text_warnings = _article(root, title)
+        del root  # the tree is no longer needed: freed before the text is put together
+    else:  # a large page: its text from a second parse, with the tree freed first
+        titles = title_candidates(root, title)
+        unwrapped = streamed.unwrapped_places(root)
+        del root
+        streamed.release_memory()
+        paragraphs, text_warnings = _streamed_article(reread(), unwrapped, titles)
     if not paragraphs and meta.title is None:
         raise ExtractionError(
             next(warning for warning in text_warnings if warning.startswith(NO_ARTICLE))

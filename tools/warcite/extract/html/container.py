@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from lxml.html import HtmlElement
 
@@ -24,13 +25,27 @@ def _block_value(block: Block) -> float:
     return -0.1 * length
 
 
+def _tree_order(elements: set[Any], owner: Any) -> list[Any]:
+    return [element for element in owner.getroottree().getroot().iter() if element in elements]
+
+
+def _children(parent: Any, prose: dict[Any, float]) -> Iterable[Any]:
+    return iter(parent)
+
+
 def choose_container(
     blocks: Sequence[Block],
+    *,
+    document_order: Callable[[set[Any], Any], list[Any]] = _tree_order,
+    children: Callable[[Any, dict[Any, float]], Iterable[Any]] = _children,
 ) -> tuple[HtmlElement | None, dict[HtmlElement, float]]:
     """The element whose blocks score best, and the prose held by each candidate.
 
     Each block's value goes to its owner; one pass over the tree from the leaves up then
     gives every element the sum of its subtree (linear in the size of the page).
+    ``document_order`` lists the given elements in document order (given one of them: a
+    tree's elements by default), ``children`` an element's children (those of the keys of
+    the prose dict given are enough): :mod:`warcite.extract.html.streamed` has no tree.
     """
     scores: dict[HtmlElement, float] = {}
     prose: dict[HtmlElement, float] = {}
@@ -50,8 +65,7 @@ def choose_container(
             while element is not None and element not in scored:
                 scored.add(element)
                 element = element.getparent()
-        root = blocks[0].owner.getroottree().getroot()
-        order = [element for element in root.iter() if element in scored]
+        order = document_order(scored, blocks[0].owner)
         del scored
         for element in reversed(order):
             if element not in scores:
@@ -76,11 +90,16 @@ def choose_container(
     ]
     if marked:
         best = min(marked, key=lambda element: (prose[element], scores[element]))
-        best = with_sibling_sections(best, prose)
+        best = with_sibling_sections(best, prose, children=children)
     return best, prose
 
 
-def with_sibling_sections(body: HtmlElement, prose: dict[HtmlElement, float]) -> HtmlElement:
+def with_sibling_sections(
+    body: HtmlElement,
+    prose: dict[HtmlElement, float],
+    *,
+    children: Callable[[Any, dict[Any, float]], Iterable[Any]] = _children,
+) -> HtmlElement:
     """The parent of a marked article body that is one of several sections.
 
     Publishers split a long body into sibling elements of the same class (an ad, a
@@ -94,7 +113,7 @@ def with_sibling_sections(body: HtmlElement, prose: dict[HtmlElement, float]) ->
     value = body.get("class") or body.get("itemprop")
     if not value:
         return body
-    for sibling in parent:
+    for sibling in children(parent, prose):
         if (
             sibling is not body
             and prose.get(sibling, 0.0) > 0

@@ -1,0 +1,277 @@
+"""A large page's text blocks from a second parse, without a tree (see docs/extraction.md,
+"Memory").
+
+libxml2's tree of a page costs two to eight times the page (every element, attribute and
+text node is a C structure of about 100 bytes), and the Python text of its blocks two times
+more when the text has a character beyond Latin-1.  For a page of at least
+:data:`STREAMED_PAGE_BYTES`, :func:`warcite.extract.html.extract_html` reads the metadata
+from the tree, frees the tree, then parses the page again into parser-target events
+(:func:`streamed_blocks`): the events are cleaned the way :func:`~warcite.extract.html.
+cleaning.discard_non_text` cleans the tree, and turned into blocks by the same
+:class:`~warcite.extract.html.assembly.BlockBuilder`.  A :class:`Node` stands for an element
+(its tag, the attributes the text rules read, its parent and its place in the document);
+only the nodes that hold blocks, and their ancestors, are kept.  What the tree path reads
+from an element's descendants is gathered as the events go (``flags``): whether a
+``header`` holds the ``h1`` or a long paragraph is settled when it closes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+from collections.abc import Iterable
+from operator import attrgetter
+from typing import Any
+
+from warcite.extract import selectors as sel
+from warcite.extract.html.assembly import BlockBuilder, finish_blocks
+from warcite.extract.html.blocks import PROSE_MIN_CHARS, Block
+from warcite.extract.html.cleaning import marks_boilerplate, names_any, names_content
+from warcite.extract.html.parse import parse_events
+
+#: A decoded page of at least this many bytes has its text read by :func:`streamed_blocks`
+#: (after the metadata, from a second parse) rather than from the tree.
+STREAMED_PAGE_BYTES = 8 * 1024 * 1024
+
+#: The only attributes the text rules read (furniture marks, hidden state, article bodies).
+KEPT_ATTRIBUTES = frozenset({"class", "id", "role", "hidden", "aria-hidden", "style", "itemprop"})
+
+# What a node's descendants hold (``Node.flags``).
+HOLDS_H1 = 1
+HOLDS_MAIN = 2
+HOLDS_LONG_PARAGRAPH = 4  # a <p> of at least 2 * PROSE_MIN_CHARS characters
+HOLDS_ARTICLE_BODY = 8  # an element named as the article body
+
+_NO_ATTRIBUTES: dict[str, str] = {}
+#: How many distinct attribute sets are shared between nodes (a page's elements repeat a
+#: few sets of classes; beyond this many, each node keeps its own).
+_SHARED_ATTRIBUTE_SETS = 4096
+
+
+class Node:
+    """An element of the page, as far as the text rules read it (in place of lxml's)."""
+
+    __slots__ = ("tag", "attrib", "parent", "index", "end", "text", "tail", "flags", "chars")
+
+    def __init__(self, tag: str, attrib: dict[str, str], parent: Node | None, index: int) -> None:
+        self.tag = tag
+        self.attrib = attrib
+        self.parent = parent
+        self.index = index  # its place in document order
+        self.end = index  # the place of the last element inside it, once it has ended
+        self.text: str | None = None
+        self.tail: str | None = None
+        self.flags = 0
+        self.chars = 0  # characters of text inside it so far
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self.attrib.get(name, default)
+
+    def getparent(self) -> Node | None:
+        return self.parent
+
+    def iterancestors(self) -> Iterable[Node]:
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def __repr__(self) -> str:
+        return f"<Node {self.tag} #{self.index}>"
+
+
+class _Events:
+    """A parser target: the cleaned events of the page, fed to a :class:`BlockBuilder`.
+
+    ``unwrapped`` are the places (in document order, counting every element) of the form
+    controls :func:`~warcite.extract.html.cleaning.release_swallowed` unwraps: their start
+    and end are left out, their content kept.  Every other element of
+    :data:`selectors.DISCARDED_TAGS` is left out with its content (its tail kept).  An
+    element's text is known at the next event, so each event is handed on one event late.
+    """
+
+    def __init__(self, unwrapped: set[int]) -> None:
+        self.unwrapped = unwrapped
+        self.headers: list[Node] = []
+        self.builder = BlockBuilder(self._marks)
+        self.place = -1  # of the last element started, counting every element
+        self.skipping = 0  # depth inside a discarded element
+        self.stack: list[Node | None] = []  # open elements (None: an unwrapped control)
+        self.open: list[Node] = []
+        self.root: Node | None = None
+        self.closed = False
+        self.pending: tuple[str, Node] | None = None
+        self.buffer: list[str] = []
+        self.attribute_sets: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+    def _marks(self, element: Any, tag: str) -> bool:
+        if tag == sel.HEADER_TAG:  # settled when it ends (:func:`marks_boilerplate`)
+            self.headers.append(element)
+            return True
+        return marks_boilerplate(element, tag)
+
+    def _attributes(self, attrib: Any) -> dict[str, str]:
+        if not attrib:
+            return _NO_ATTRIBUTES
+        kept = tuple((k, v) for k, v in attrib.items() if k in KEPT_ATTRIBUTES)
+        if not kept:
+            return _NO_ATTRIBUTES  # none that a rule reads: as if there were none
+        shared = self.attribute_sets.get(kept)
+        if shared is None:
+            shared = dict(kept)
+            if len(self.attribute_sets) < _SHARED_ATTRIBUTE_SETS:
+                self.attribute_sets[kept] = shared
+        return shared
+
+    def _dispatch(self) -> None:
+        """Hand the pending event on, with the text gathered since."""
+        text = "".join(self.buffer) if self.buffer else None
+        self.buffer = []
+        pending = self.pending
+        if pending is None:
+            return
+        self.pending = None
+        kind, node = pending
+        if kind == "start":
+            node.text = text
+            self.builder.start(node, node.tag)
+            node.text = None
+        elif kind == "end":
+            node.tail = text
+            self.builder.end(node, node.tag)
+            node.tail = None
+        else:  # the root: only its text is read
+            self.builder.add(text)
+
+    def start(self, tag: str, attrib: Any) -> None:
+        self.place += 1
+        if self.closed:
+            return
+        if self.skipping:
+            self.skipping += 1
+            return
+        if self.place in self.unwrapped:
+            self.stack.append(None)
+            return
+        if tag in sel.DISCARDED_TAGS and self.root is not None:
+            self.skipping = 1
+            return
+        self._dispatch()
+        node = Node(tag, self._attributes(attrib), self.open[-1] if self.open else None, self.place)
+        self.stack.append(node)
+        self.open.append(node)
+        if self.root is None:
+            self.root = node
+            self.builder.owners.append(node)
+            self.pending = ("root", node)
+        else:
+            self.pending = ("start", node)
+
+    def data(self, text: str) -> None:
+        if self.skipping or self.closed or not self.open:
+            return
+        self.buffer.append(text)
+        self.open[-1].chars += len(text)
+
+    def end(self, tag: str) -> None:
+        if self.closed:
+            return
+        if self.skipping:
+            self.skipping -= 1
+            return
+        if self.stack.pop() is None:
+            return
+        self._dispatch()
+        node = self.open.pop()
+        node.end = self.place
+        parent = node.parent
+        if parent is not None:
+            held = node.flags
+            if node.tag == "h1":
+                held |= HOLDS_H1
+            elif node.tag == "main":
+                held |= HOLDS_MAIN
+            elif node.tag == "p" and node.chars >= 2 * PROSE_MIN_CHARS:
+                held |= HOLDS_LONG_PARAGRAPH
+            if node.attrib and names_content(node):  # type: ignore[arg-type]
+                held |= HOLDS_ARTICLE_BODY
+            parent.flags |= held
+            parent.chars += node.chars
+        if node is self.root:
+            self.closed = True
+        else:
+            self.pending = ("end", node)
+
+    def close(self) -> list[Block]:
+        self._dispatch()
+        self.builder.flush()
+        blocks = self.builder.blocks
+        # a header holding the h1 or a long paragraph is not furniture after all
+        kept = {header for header in self.headers if header.flags & (HOLDS_H1 | HOLDS_LONG_PARAGRAPH)}
+        if kept:
+            for block in blocks:
+                if any(mark in kept for mark in block.marks):
+                    block.marks = tuple(mark for mark in block.marks if mark not in kept)
+            self.builder.hidden -= kept
+        return finish_blocks(blocks, self.builder.hidden, may_wrap=_may_wrap_article)
+
+
+def _may_wrap_article(node: Any, *, prose_elsewhere: bool = True) -> bool:
+    """:func:`~warcite.extract.html.cleaning.may_wrap_article` of a :class:`Node`."""
+    if names_any(node, sel.COMMENT_WORDS) or names_any(node, sel.CONSENT_WORDS):
+        return False
+    if node.tag.lower() in sel.SEMANTIC_FURNITURE_TAGS:
+        if not prose_elsewhere:
+            return True
+        if node.flags & (HOLDS_H1 | HOLDS_MAIN):
+            return True
+        return bool(names_content(node) or node.flags & HOLDS_ARTICLE_BODY)
+    return True
+
+
+def streamed_blocks(pieces: Iterable[str], unwrapped: set[int]) -> list[Block]:
+    """The page's blocks, as :func:`~warcite.extract.html.assembly.build_blocks` gives them
+    for its cleaned tree, from the decoded page's ``pieces`` (parsed again, into events);
+    ``unwrapped`` as :func:`unwrapped_places` gives it from the page's tree."""
+    blocks: list[Block] = parse_events(pieces, _Events(unwrapped))
+    return blocks
+
+
+def unwrapped_places(root: Any) -> set[int]:
+    """The places in document order (counting every element of the tree) of the form
+    controls :func:`~warcite.extract.html.cleaning.release_swallowed` would unwrap."""
+    from warcite.extract.html.cleaning import swallowing_controls
+
+    controls = set(swallowing_controls(root))
+    if not controls:
+        return set()
+    return {place for place, element in enumerate(root.iter()) if element in controls}
+
+
+def document_order(nodes: set[Any], _one: Any) -> list[Any]:
+    return sorted(nodes, key=attrgetter("index"))
+
+
+def children(parent: Any, prose: dict[Any, float]) -> list[Any]:
+    """The children of ``parent`` among the keys of ``prose``."""
+    return [node for node in prose if node.parent is parent]
+
+
+def within(node: Node, container: Node) -> bool:
+    """``node`` is ``container`` or inside it."""
+    return container.index <= node.index <= container.end
+
+
+def release_memory() -> None:
+    """Collect garbage and hand the C library's free memory back to the system (glibc's
+    ``malloc_trim``), so that the text read next does not sit on top of the freed tree."""
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
