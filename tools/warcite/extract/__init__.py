@@ -63,14 +63,17 @@ def extract(
             + ": warcite reads HTML and plain-text pages"
         )
     from warcite.extract.html import extract_html
+    from warcite.extract.html.streamed import STREAMED_PAGE_BYTES
 
-    # the page is decoded a piece at a time as the parser reads it: never one whole str
+    # the page is decoded a piece at a time as the parser reads it: never one whole str;
+    # a large page is read twice, its tree freed before its text is built (docs/extraction.md)
     return extract_html(
         sniffed.pieces(),
         url=url,
         headers=headers,
         charset=sniffed.charset,
         media_type=sniffed.media_type,
+        reread=sniffed.pieces if len(sniffed.body) >= STREAMED_PAGE_BYTES else None,
     )
 
 

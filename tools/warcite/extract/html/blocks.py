@@ -105,7 +105,8 @@ class Block:
 
     def __post_init__(self) -> None:
         length = len(self.text)
-        self.link_density = min(1.0, self.link_chars / length) if length else 0.0
+        # one shared 0.0 for the many blocks without links (a large page has many blocks)
+        self.link_density = min(1.0, self.link_chars / length) if length and self.link_chars else 0.0
         self.prose_chars = 0
         if self.kind != "heading" and self.link_density < PROSE_MAX_LINK_DENSITY:
             plain = length - self.link_chars

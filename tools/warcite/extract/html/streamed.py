@@ -104,6 +104,7 @@ class _Events:
         self.pending: tuple[str, Node] | None = None
         self.buffer: list[str] = []
         self.attribute_sets: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+        self.tags: dict[str, str] = {}  # one string per tag name, not one per element
 
     def _marks(self, element: Any, tag: str) -> bool:
         if tag == sel.HEADER_TAG:  # settled when it ends (:func:`marks_boilerplate`)
@@ -158,6 +159,7 @@ class _Events:
             self.skipping = 1
             return
         self._dispatch()
+        tag = self.tags.setdefault(tag, tag)
         node = Node(tag, self._attributes(attrib), self.open[-1] if self.open else None, self.place)
         self.stack.append(node)
         self.open.append(node)
@@ -198,6 +200,7 @@ class _Events:
                 held |= HOLDS_ARTICLE_BODY
             parent.flags |= held
             parent.chars += node.chars
+        node.chars = 0  # counted: not kept
         if node is self.root:
             self.closed = True
         else:
