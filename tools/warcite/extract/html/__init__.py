@@ -125,7 +125,9 @@ def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...
         block for block in blocks if not block.boilerplate and _within(block.owner, container)
     ]
     del blocks, container, _prose
-    return _kept_paragraphs(filter_blocks(chosen, titles))
+    kept = filter_blocks(chosen, titles)
+    del chosen
+    return _kept_paragraphs(kept)
 
 
 def _streamed_article(
@@ -144,11 +146,14 @@ def _streamed_article(
         if not block.boilerplate and streamed.within(block.owner, container)  # type: ignore[arg-type]
     ]
     del blocks, container, _prose
-    return _kept_paragraphs(filter_blocks(chosen, titles))
+    kept = filter_blocks(chosen, titles)
+    del chosen
+    return _kept_paragraphs(kept)
 
 
 def _kept_paragraphs(kept: list[Block]) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
-    """The paragraphs of the container's blocks that passed the filters, with warnings."""
+    """The paragraphs of the container's blocks that passed the filters, with warnings
+    (``kept`` is emptied: each block is freed once its paragraph is made)."""
     warnings: tuple[str, ...] = ()
     prose_chars = sum(block.prose_chars for block in kept)
     if prose_chars < MIN_ARTICLE_CHARS:
@@ -163,7 +168,12 @@ def _kept_paragraphs(kept: list[Block]) -> tuple[tuple[Paragraph, ...], tuple[st
             "most of the text sits in elements the page hides until a script shows them; "
             "it was read as the article",
         )
-    return tuple(Paragraph(text=block.text, kind=block.kind) for block in kept), warnings
+    kept.reverse()
+    paragraphs = []
+    while kept:
+        block = kept.pop()
+        paragraphs.append(Paragraph(text=block.text, kind=block.kind))
+    return tuple(paragraphs), warnings
 
 
 def _within(element: HtmlElement, container: HtmlElement) -> bool:

@@ -32,7 +32,7 @@ from warcite.extract.html.parse import parse_events
 
 #: A decoded page of at least this many bytes has its text read by :func:`streamed_blocks`
 #: (after the metadata, from a second parse) rather than from the tree.
-STREAMED_PAGE_BYTES = 8 * 1024 * 1024
+STREAMED_PAGE_BYTES = 0
 
 #: The only attributes the text rules read (furniture marks, hidden state, article bodies).
 KEPT_ATTRIBUTES = frozenset({"class", "id", "role", "hidden", "aria-hidden", "style", "itemprop"})
@@ -52,18 +52,18 @@ _SHARED_ATTRIBUTE_SETS = 4096
 class Node:
     """An element of the page, as far as the text rules read it (in place of lxml's)."""
 
-    __slots__ = ("tag", "attrib", "parent", "index", "end", "text", "tail", "flags", "chars")
+    __slots__ = ("tag", "attrib", "parent", "index", "flags")
+
+    #: The text is handed to the builder as it comes (see ``_Events._dispatch``), not kept.
+    text = None
+    tail = None
 
     def __init__(self, tag: str, attrib: dict[str, str], parent: Node | None, index: int) -> None:
         self.tag = tag
         self.attrib = attrib
         self.parent = parent
         self.index = index  # its place in document order
-        self.end = index  # the place of the last element inside it, once it has ended
-        self.text: str | None = None
-        self.tail: str | None = None
         self.flags = 0
-        self.chars = 0  # characters of text inside it so far
 
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attrib.get(name, default)
@@ -99,6 +99,7 @@ class _Events:
         self.skipping = 0  # depth inside a discarded element
         self.stack: list[Node | None] = []  # open elements (None: an unwrapped control)
         self.open: list[Node] = []
+        self.chars: list[int] = []  # characters of text inside each open node so far
         self.root: Node | None = None
         self.closed = False
         self.pending: tuple[str, Node] | None = None
@@ -135,15 +136,10 @@ class _Events:
         self.pending = None
         kind, node = pending
         if kind == "start":
-            node.text = text
-            self.builder.start(node, node.tag)
-            node.text = None
+            self.builder.start(node, node.tag)  # then its text, as the builder reads it
         elif kind == "end":
-            node.tail = text
-            self.builder.end(node, node.tag)
-            node.tail = None
-        else:  # the root: only its text is read
-            self.builder.add(text)
+            self.builder.end(node, node.tag)  # then its tail
+        self.builder.add(text)  # the root: only its text is read
 
     def start(self, tag: str, attrib: Any) -> None:
         self.place += 1
@@ -163,6 +159,7 @@ class _Events:
         node = Node(tag, self._attributes(attrib), self.open[-1] if self.open else None, self.place)
         self.stack.append(node)
         self.open.append(node)
+        self.chars.append(0)
         if self.root is None:
             self.root = node
             self.builder.owners.append(node)
@@ -174,7 +171,7 @@ class _Events:
         if self.skipping or self.closed or not self.open:
             return
         self.buffer.append(text)
-        self.open[-1].chars += len(text)
+        self.chars[-1] += len(text)
 
     def end(self, tag: str) -> None:
         if self.closed:
@@ -186,7 +183,7 @@ class _Events:
             return
         self._dispatch()
         node = self.open.pop()
-        node.end = self.place
+        chars = self.chars.pop()
         parent = node.parent
         if parent is not None:
             held = node.flags
@@ -194,13 +191,12 @@ class _Events:
                 held |= HOLDS_H1
             elif node.tag == "main":
                 held |= HOLDS_MAIN
-            elif node.tag == "p" and node.chars >= 2 * PROSE_MIN_CHARS:
+            elif node.tag == "p" and chars >= 2 * PROSE_MIN_CHARS:
                 held |= HOLDS_LONG_PARAGRAPH
             if node.attrib and names_content(node):  # type: ignore[arg-type]
                 held |= HOLDS_ARTICLE_BODY
             parent.flags |= held
-            parent.chars += node.chars
-        node.chars = 0  # counted: not kept
+            self.chars[-1] += chars
         if node is self.root:
             self.closed = True
         else:
@@ -263,7 +259,7 @@ def children(parent: Any, prose: dict[Any, float]) -> list[Any]:
 
 def within(node: Node, container: Node) -> bool:
     """``node`` is ``container`` or inside it."""
-    return container.index <= node.index <= container.end
+    return node is container or any(ancestor is container for ancestor in node.iterancestors())
 
 
 def release_memory() -> None:
