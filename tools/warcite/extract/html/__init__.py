@@ -134,10 +134,9 @@ def _streamed_article(
     pieces: Iterable[str], unwrapped: set[int], titles: list[str]
 ) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
     """:func:`_article` of a page parsed again into events (:mod:`.streamed`)."""
-    blocks = streamed.streamed_blocks(pieces, unwrapped)
-    container, _prose = choose_container(
-        blocks, document_order=streamed.document_order, children=streamed.children
-    )
+    blocks, places = streamed.streamed_blocks(pieces, unwrapped)
+    streamed.release_memory()  # what the parser and the builder freed
+    container = streamed.choose_container(blocks, places)
     if container is None:
         return (), (f"{NO_ARTICLE}: the page has no text",)
     chosen = [
@@ -145,9 +144,11 @@ def _streamed_article(
         for block in blocks
         if not block.boilerplate and streamed.within(block.owner, container)  # type: ignore[arg-type]
     ]
-    del blocks, container, _prose
+    del blocks, container
     kept = filter_blocks(chosen, titles)
     del chosen
+    for block in kept:  # the nodes are freed before the paragraphs are made
+        block.owner = None  # type: ignore[assignment]
     return _kept_paragraphs(kept)
 
 

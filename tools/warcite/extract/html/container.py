@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from lxml.html import HtmlElement
 
@@ -11,7 +10,7 @@ from warcite.extract.html.blocks import LINK_LIST_DENSITY, MARKED_BODY_SHARE, Bl
 from warcite.extract.html.cleaning import names_content
 
 
-def _block_value(block: Block) -> float:
+def block_value(block: Block) -> float:
     if block.boilerplate:
         return 0.0  # dropped wherever the container is: it neither helps nor costs
     prose = block.prose_chars
@@ -25,33 +24,19 @@ def _block_value(block: Block) -> float:
     return -0.1 * length
 
 
-def _tree_order(elements: set[Any], owner: Any) -> list[Any]:
-    return [element for element in owner.getroottree().getroot().iter() if element in elements]
-
-
-def _children(parent: Any, prose: dict[Any, float]) -> Iterable[Any]:
-    return iter(parent)
-
-
 def choose_container(
     blocks: Sequence[Block],
-    *,
-    document_order: Callable[[set[Any], Any], list[Any]] = _tree_order,
-    children: Callable[[Any, dict[Any, float]], Iterable[Any]] = _children,
 ) -> tuple[HtmlElement | None, dict[HtmlElement, float]]:
     """The element whose blocks score best, and the prose held by each candidate.
 
     Each block's value goes to its owner; one pass over the tree from the leaves up then
     gives every element the sum of its subtree (linear in the size of the page).
-    ``document_order`` lists the given elements in document order (given one of them: a
-    tree's elements by default), ``children`` an element's children (those of the keys of
-    the prose dict given are enough): :mod:`warcite.extract.html.streamed` has no tree.
     """
     scores: dict[HtmlElement, float] = {}
     prose: dict[HtmlElement, float] = {}
     for block in blocks:
         owner = block.owner
-        scores[owner] = scores.get(owner, 0.0) + _block_value(block)
+        scores[owner] = scores.get(owner, 0.0) + block_value(block)
         chars = 0 if block.boilerplate else block.prose_chars
         if chars:
             prose[owner] = prose.get(owner, 0.0) + chars
@@ -65,7 +50,8 @@ def choose_container(
             while element is not None and element not in scored:
                 scored.add(element)
                 element = element.getparent()
-        order = document_order(scored, blocks[0].owner)
+        root = blocks[0].owner.getroottree().getroot()
+        order = [element for element in root.iter() if element in scored]
         del scored
         for element in reversed(order):
             if element not in scores:
@@ -90,16 +76,11 @@ def choose_container(
     ]
     if marked:
         best = min(marked, key=lambda element: (prose[element], scores[element]))
-        best = with_sibling_sections(best, prose, children=children)
+        best = with_sibling_sections(best, prose)
     return best, prose
 
 
-def with_sibling_sections(
-    body: HtmlElement,
-    prose: dict[HtmlElement, float],
-    *,
-    children: Callable[[Any, dict[Any, float]], Iterable[Any]] = _children,
-) -> HtmlElement:
+def with_sibling_sections(body: HtmlElement, prose: dict[HtmlElement, float]) -> HtmlElement:
     """The parent of a marked article body that is one of several sections.
 
     Publishers split a long body into sibling elements of the same class (an ad, a
@@ -113,7 +94,7 @@ def with_sibling_sections(
     value = body.get("class") or body.get("itemprop")
     if not value:
         return body
-    for sibling in children(parent, prose):
+    for sibling in parent:
         if (
             sibling is not body
             and prose.get(sibling, 0.0) > 0

@@ -60,7 +60,7 @@ def _empty_huge_raw_text(text: str) -> tuple[str, bool]:
 
 
 #: How many characters of a ``str`` document are handed to the parser at a time.
-FEED_CHARS = 1 << 20
+FEED_CHARS = 1 << 16
 
 #: What may start a match of :data:`selectors.DOCUMENT_END_TAGS` cut at a piece's end.
 _END_TAG_PREFIX = re.compile(

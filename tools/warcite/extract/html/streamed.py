@@ -21,13 +21,15 @@ import ctypes
 import ctypes.util
 import gc
 from collections.abc import Iterable
+from array import array
 from operator import attrgetter
 from typing import Any
 
 from warcite.extract import selectors as sel
 from warcite.extract.html.assembly import BlockBuilder, finish_blocks
-from warcite.extract.html.blocks import PROSE_MIN_CHARS, Block
+from warcite.extract.html.blocks import MARKED_BODY_SHARE, PROSE_MIN_CHARS, Block
 from warcite.extract.html.cleaning import marks_boilerplate, names_any, names_content
+from warcite.extract.html.container import block_value
 from warcite.extract.html.parse import parse_events
 
 #: A decoded page of at least this many bytes has its text read by :func:`streamed_blocks`
@@ -229,12 +231,14 @@ def _may_wrap_article(node: Any, *, prose_elsewhere: bool = True) -> bool:
     return True
 
 
-def streamed_blocks(pieces: Iterable[str], unwrapped: set[int]) -> list[Block]:
+def streamed_blocks(pieces: Iterable[str], unwrapped: set[int]) -> tuple[list[Block], int]:
     """The page's blocks, as :func:`~warcite.extract.html.assembly.build_blocks` gives them
-    for its cleaned tree, from the decoded page's ``pieces`` (parsed again, into events);
-    ``unwrapped`` as :func:`unwrapped_places` gives it from the page's tree."""
-    blocks: list[Block] = parse_events(pieces, _Events(unwrapped))
-    return blocks
+    for its cleaned tree, from the decoded page's ``pieces`` (parsed again, into events),
+    and how many elements the page has; ``unwrapped`` as :func:`unwrapped_places` gives it
+    from the page's tree."""
+    events = _Events(unwrapped)
+    blocks: list[Block] = parse_events(pieces, events)
+    return blocks, events.place + 1
 
 
 def unwrapped_places(root: Any) -> set[int]:
@@ -248,13 +252,110 @@ def unwrapped_places(root: Any) -> set[int]:
     return {place for place, element in enumerate(root.iter()) if element in controls}
 
 
-def document_order(nodes: set[Any], _one: Any) -> list[Any]:
-    return sorted(nodes, key=attrgetter("index"))
+#: A node already listed by :func:`_document_order` (``Node.flags``).
+_LISTED = 16
 
 
-def children(parent: Any, prose: dict[Any, float]) -> list[Any]:
-    """The children of ``parent`` among the keys of ``prose``."""
-    return [node for node in prose if node.parent is parent]
+def _document_order(owners: Iterable[Node]) -> list[Node]:
+    """``owners`` and all their ancestors, in document order (no set of a large page's
+    nodes: a flag marks those listed)."""
+    listed: list[Node] = []
+    for owner in owners:
+        node: Node | None = owner
+        while node is not None and not node.flags & _LISTED:
+            node.flags |= _LISTED
+            listed.append(node)
+            node = node.parent
+    listed.sort(key=attrgetter("index"))
+    return listed
+
+
+class _Scores:
+    """The numbers :func:`~warcite.extract.html.container.choose_container` keeps in two
+    dicts, in arrays indexed by a node's place in the document: ``rank`` is its place in
+    the dict of scores (-1: not in it), ``prose_rank`` in the dict of prose, so that ties
+    go the same way; ``nodes`` are the nodes in the dict of scores, in its order."""
+
+    def __init__(self, size: int) -> None:
+        self.nodes: list[Node] = []
+        self.score = array("d", bytes(8 * size))
+        self.prose = array("d", bytes(8 * size))
+        self.rank = array("i", [-1]) * size
+        self.prose_rank = array("i", [-1]) * size
+        self.prose_count = 0
+
+    def add(self, node: Node, value: float) -> None:
+        index = node.index
+        if self.rank[index] < 0:
+            self.rank[index] = len(self.nodes)
+            self.nodes.append(node)
+        self.score[index] += value
+
+    def add_prose(self, index: int, chars: float) -> None:
+        if self.prose_rank[index] < 0:
+            self.prose_rank[index] = self.prose_count
+            self.prose_count += 1
+        self.prose[index] += chars
+
+
+def choose_container(blocks: list[Block], places: int) -> Node | None:
+    """The node :func:`warcite.extract.html.container.choose_container` would choose for
+    these blocks (the same sums in the same order, ties broken the same way), its numbers
+    kept in arrays rather than in dicts of a large page's nodes; ``places``: how many
+    elements the page has (its nodes' places are below it)."""
+    scores = _Scores(places)
+    for block in blocks:
+        owner: Node = block.owner  # type: ignore[assignment]
+        scores.add(owner, block_value(block))
+        chars = 0 if block.boilerplate else block.prose_chars
+        if chars:
+            scores.add_prose(owner.index, chars)
+    if not scores.nodes:
+        return None
+    score, prose, prose_rank = scores.score, scores.prose, scores.prose_rank
+    for node in reversed(_document_order(list(scores.nodes))):
+        parent = node.parent
+        if parent is None:
+            continue
+        scores.add(parent, score[node.index])
+        if prose_rank[node.index] >= 0:
+            scores.add_prose(parent.index, prose[node.index])
+    best = scores.nodes[0]
+    for node in scores.nodes:
+        if score[node.index] > score[best.index]:
+            best = node
+    best_prose = prose[best.index] if prose_rank[best.index] >= 0 else 0.0
+    if best_prose <= 0:
+        return best
+    # Prefer an element marked as the article body when it holds nearly all the prose.
+    marked = sorted(
+        (
+            node
+            for node in scores.nodes
+            if prose_rank[node.index] >= 0
+            and names_content(node)  # type: ignore[arg-type]
+            and prose[node.index] >= MARKED_BODY_SHARE * best_prose
+        ),
+        key=lambda node: prose_rank[node.index],
+    )
+    if not marked:
+        return best
+    body = min(marked, key=lambda node: (prose[node.index], score[node.index]))
+    # :func:`~warcite.extract.html.container.with_sibling_sections`
+    parent = body.parent
+    value = body.get("class") or body.get("itemprop")
+    if parent is None or not value:
+        return body
+    for node in scores.nodes:
+        if (
+            node is not body
+            and node.parent is parent
+            and prose_rank[node.index] >= 0
+            and prose[node.index] > 0
+            and (node.get("class") or node.get("itemprop")) == value
+        ):
+            return parent
+    return body
 
 
 def within(node: Node, container: Node) -> bool:
