@@ -53,6 +53,7 @@ from lxml.html import HtmlElement
 from warcite.core.errors import ExtractionError
 from warcite.core.models import Extraction, Headers, Paragraph
 from warcite.extract import metadata as metadata_module
+from warcite.extract.html import streamed
 from warcite.extract.html.assembly import build_blocks
 from warcite.extract.html.blocks import (  # noqa: F401
     ARTICLE_PROSE_SHARE,
@@ -82,7 +83,6 @@ from warcite.extract.html.cleaning import (  # noqa: F401
     marks_boilerplate,
     names_boilerplate,
 )
-from warcite.extract.html import streamed
 from warcite.extract.html.container import choose_container
 from warcite.extract.html.filtering import filter_blocks, title_candidates
 from warcite.extract.html.parse import (  # noqa: F401
@@ -142,13 +142,13 @@ def _streamed_article(
     chosen = [
         block
         for block in blocks
-        if not block.boilerplate and streamed.within(block.owner, container)  # type: ignore[arg-type]
+        if not block.boilerplate and streamed.within(block.owner, container)
     ]
     del blocks, container
     kept = filter_blocks(chosen, titles)
     del chosen
     for block in kept:  # the nodes are freed before the paragraphs are made
-        block.owner = None  # type: ignore[assignment]
+        block.owner = None
     return _kept_paragraphs(kept)
 
 

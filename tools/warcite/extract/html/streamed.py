@@ -20,8 +20,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
-from collections.abc import Iterable
 from array import array
+from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any
 
@@ -54,7 +54,7 @@ _SHARED_ATTRIBUTE_SETS = 4096
 class Node:
     """An element of the page, as far as the text rules read it (in place of lxml's)."""
 
-    __slots__ = ("tag", "attrib", "parent", "index", "flags")
+    __slots__ = ("attrib", "flags", "index", "parent", "tag")
 
     #: The text is handed to the builder as it comes (see ``_Events._dispatch``), not kept.
     text = None
@@ -195,7 +195,7 @@ class _Events:
                 held |= HOLDS_MAIN
             elif node.tag == "p" and chars >= 2 * PROSE_MIN_CHARS:
                 held |= HOLDS_LONG_PARAGRAPH
-            if node.attrib and names_content(node):  # type: ignore[arg-type]
+            if node.attrib and names_content(node):
                 held |= HOLDS_ARTICLE_BODY
             parent.flags |= held
             self.chars[-1] += chars
@@ -209,7 +209,9 @@ class _Events:
         self.builder.flush()
         blocks = self.builder.blocks
         # a header holding the h1 or a long paragraph is not furniture after all
-        kept = {header for header in self.headers if header.flags & (HOLDS_H1 | HOLDS_LONG_PARAGRAPH)}
+        kept = {
+            header for header in self.headers if header.flags & (HOLDS_H1 | HOLDS_LONG_PARAGRAPH)
+        }
         if kept:
             for block in blocks:
                 if any(mark in kept for mark in block.marks):
@@ -305,7 +307,7 @@ def choose_container(blocks: list[Block], places: int) -> Node | None:
     elements the page has (its nodes' places are below it)."""
     scores = _Scores(places)
     for block in blocks:
-        owner: Node = block.owner  # type: ignore[assignment]
+        owner: Node = block.owner
         scores.add(owner, block_value(block))
         chars = 0 if block.boilerplate else block.prose_chars
         if chars:
@@ -333,7 +335,7 @@ def choose_container(blocks: list[Block], places: int) -> Node | None:
             node
             for node in scores.nodes
             if prose_rank[node.index] >= 0
-            and names_content(node)  # type: ignore[arg-type]
+            and names_content(node)
             and prose[node.index] >= MARKED_BODY_SHARE * best_prose
         ),
         key=lambda node: prose_rank[node.index],
