@@ -34,7 +34,7 @@ from warcite.extract.html.parse import parse_events
 
 #: A decoded page of at least this many bytes has its text read by :func:`streamed_blocks`
 #: (after the metadata, from a second parse) rather than from the tree.
-STREAMED_PAGE_BYTES = 0
+STREAMED_PAGE_BYTES = 8 * 1024 * 1024
 
 #: The only attributes the text rules read (furniture marks, hidden state, article bodies).
 KEPT_ATTRIBUTES = frozenset({"class", "id", "role", "hidden", "aria-hidden", "style", "itemprop"})
