@@ -18,7 +18,7 @@ from an element's descendants is gathered as the events go (``flags``): whether 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import gc
 from array import array
 from collections.abc import Iterable
@@ -369,11 +369,14 @@ def release_memory() -> None:
     """Collect garbage and hand the C library's free memory back to the system (glibc's
     ``malloc_trim``), so that the text read next does not sit on top of the freed tree."""
     gc.collect()
-    name = ctypes.util.find_library("c")
-    if not name:
-        return
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
     try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)  # None: not glibc
+    except (OSError, TypeError):  # not a POSIX system: no process-wide C library
+        return None
