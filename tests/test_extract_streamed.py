@@ -80,11 +80,11 @@ RULE_PAGES = {
         f'<div style="display:none"><p>{LONG}</p><p>{LONG} Again.</p></div>'
     ),
     "hidden text that is most of the prose is read": _page(
-        f'<div hidden><p>{LONG}</p><p>{LONG}</p><p>{LONG}</p></div><p>Short note.</p>'
+        f"<div hidden><p>{LONG}</p><p>{LONG}</p><p>{LONG}</p></div><p>Short note.</p>"
     ),
     "marked body split in sections takes the parent": _page(
         f'<div id=story><div class="article-body"><p>{LONG}</p></div>'
-        f'<aside class=ad><p>Advertisement</p></aside>'
+        f"<aside class=ad><p>Advertisement</p></aside>"
         f'<div class="article-body"><p>{LONG}</p><p>{LONG}</p></div></div>'
         f"<div class=related><a href=/a>{LONG}</a></div>"
     ),
@@ -140,9 +140,7 @@ def test_the_event_path_reads_the_test_pages_as_the_tree_path(path: Path) -> Non
     assert events == tree
 
 
-@pytest.mark.parametrize(
-    "folder", ["extraction-dev/pages", "extraction-dev-readability/pages"]
-)
+@pytest.mark.parametrize("folder", ["extraction-dev/pages", "extraction-dev-readability/pages"])
 def test_the_event_path_reads_the_development_sets_as_the_tree_path(folder: str) -> None:
     pages = [
         path

@@ -58,9 +58,7 @@ PEAK_BOUNDS = {"dense": 12.5, "prose": 5.75}
 
 
 @pytest.mark.parametrize("kind", sorted(PEAK_BOUNDS))
-def test_a_large_page_peaks_under_a_bounded_multiple_of_its_size(
-    kind: str, tmp_path: Path
-) -> None:
+def test_a_large_page_peaks_under_a_bounded_multiple_of_its_size(kind: str, tmp_path: Path) -> None:
     warc = tmp_path / "page.warc"
     size = generate(warc, 10 * MIB, kind)
     result = measure(warc, "streamed")  # read_page then extract_page, in a fresh child
