@@ -118,6 +118,13 @@ RULE_PAGES = {
     "a listing without prose": _page(
         "<ul>" + "".join(f"<li><a href=/s{n}>Story {n}</a></li>" for n in range(20)) + "</ul>"
     ),
+    "nesting deeper than libxml2's tree goes": _page(
+        f"<p>{LONG}</p>" + "<div class=x>a " * 300 + f"<p>{LONG}</p>" + "</div>" * 300
+    ),
+    "nesting just at libxml2's limit": _page("<div>a " * 254 + f"<p>{LONG}</p>" + "</div>" * 254),
+    "a discarded element past the limit": _page(
+        "<span>" * 253 + f"{LONG}<noscript>" + "<b>" * 10 + "x" + "</b>" * 10 + "</noscript>"
+    ),
     "an unclosed nav swallowing the page": _page(
         f"<nav><a href=/>Home</a><div><h1>Otters return</h1><p>{LONG}</p><p>{LONG}</p></div>"
     ),

@@ -36,6 +36,11 @@ from warcite.extract.html.parse import parse_events
 #: (after the metadata, from a second parse) rather than from the tree.
 STREAMED_PAGE_BYTES = 8 * 1024 * 1024
 
+#: The depth at which libxml2 stops building its tree (256 elements, ``<html>`` the first;
+#: warcite never sets ``huge_tree``); a parser target is not stopped, so the events stop
+#: there too.
+MAX_DEPTH = 256
+
 #: The only attributes the text rules read (furniture marks, hidden state, article bodies).
 KEPT_ATTRIBUTES = frozenset({"class", "id", "role", "hidden", "aria-hidden", "style", "itemprop"})
 
@@ -98,6 +103,8 @@ class _Events:
         self.headers: list[Node] = []
         self.builder = BlockBuilder(self._marks)
         self.place = -1  # of the last element started, counting every element
+        self.depth = 0  # of the elements open, counting every element
+        self.halted = False  # at an element deeper than MAX_DEPTH
         self.skipping = 0  # depth inside a discarded element
         self.stack: list[Node | None] = []  # open elements (None: an unwrapped control)
         self.open: list[Node] = []
@@ -144,6 +151,12 @@ class _Events:
         self.builder.add(text)  # the root: only its text is read
 
     def start(self, tag: str, attrib: Any) -> None:
+        if self.halted:
+            return
+        self.depth += 1
+        if self.depth > MAX_DEPTH:  # libxml2's tree stops here (the tree path warns)
+            self.halted = True
+            return
         self.place += 1
         if self.closed:
             return
@@ -170,12 +183,15 @@ class _Events:
             self.pending = ("start", node)
 
     def data(self, text: str) -> None:
-        if self.skipping or self.closed or not self.open:
+        if self.halted or self.skipping or self.closed or not self.open:
             return
         self.buffer.append(text)
         self.chars[-1] += len(text)
 
     def end(self, tag: str) -> None:
+        if self.halted:
+            return
+        self.depth -= 1
         if self.closed:
             return
         if self.skipping:
@@ -205,6 +221,11 @@ class _Events:
             self.pending = ("end", node)
 
     def close(self) -> list[Block]:
+        if self.halted:  # the elements open at the halt end there, as in the tree
+            self.halted = False
+            self.skipping = 0
+            while self.stack and not self.closed:
+                self.end("")
         self._dispatch()
         self.builder.flush()
         blocks = self.builder.blocks
