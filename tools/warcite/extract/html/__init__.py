@@ -37,6 +37,10 @@ The steps of :func:`extract_html`:
    ("Comments", "Related articles", "About the author"; "More on X" only when less prose
    follows than precedes it).
 
+A page of 8 MiB or more (``streamed.STREAMED_PAGE_BYTES``) has steps 3 to 5 done on a second
+parse that builds no tree, the tree of the first freed after step 2 (:mod:`.streamed`: the same
+blocks and the same container, in a fraction of the memory).
+
 A page without a run of prose (a listing, a video page, a stub, an error page) keeps its
 metadata and the little text it has (possibly none), with a warning that begins "no article
 text found"; ``warcite record`` refuses a page with no text at all (exit 4) and keeps one
