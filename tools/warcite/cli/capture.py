@@ -312,7 +312,7 @@ def extract_command(warc: Path, record_id: str | None, output_format: str) -> No
     requisite); --record-id chooses another response or resource record.
     """
     from warcite.core.warc.pages import read_page
-    from warcite.extract import extract_page, extraction_as_dict
+    from warcite.extract import extract_page, iter_extraction_json
 
     extraction = extract_page(read_page(warc, record_id))
     for warning in extraction.warnings:
@@ -321,14 +321,9 @@ def extract_command(warc: Path, record_id: str | None, output_format: str) -> No
         click.echo(extraction.text)
     else:
         # written a piece at a time: a large page's JSON is never one string (nor its bytes)
-        encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
         pending: list[str] = []
         size = 0
-        data = extraction_as_dict(extraction, text=_TEXT_PLACEHOLDER)
-        for chunk in encoder.iterencode(data):
-            if chunk == _ENCODED_PLACEHOLDER:  # the text, escaped paragraph by paragraph
-                pieces = [encoder.encode(p.text)[1:-1] for p in extraction.paragraphs]
-                chunk = '"' + encoder.encode("\n\n")[1:-1].join(pieces) + '"'
+        for chunk in iter_extraction_json(extraction):
             pending.append(chunk)
             size += len(chunk)
             if size >= _OUTPUT_CHUNK_CHARS:
@@ -339,9 +334,5 @@ def extract_command(warc: Path, record_id: str | None, output_format: str) -> No
 
 #: How many characters of ``warcite extract``'s JSON are written at a time.
 _OUTPUT_CHUNK_CHARS = 1 << 20
-#: Stands for the text in the JSON until it is written (a large page's text is not joined
-#: whole and then escaped whole).
-_TEXT_PLACEHOLDER = "\x00warcite:text\x00"
-_ENCODED_PLACEHOLDER = json.dumps(_TEXT_PLACEHOLDER, ensure_ascii=False)
 
 

@@ -551,7 +551,7 @@ PIECEWISE_CODECS = frozenset(
 )
 
 #: How many bytes of a body are decoded at a time by :meth:`SniffedBody.pieces`.
-PIECE_BYTES = 1 << 20
+PIECE_BYTES = 1 << 16
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,7 @@ class Person:
     name_note: str | None = None  # how an open family/given split was settled (surnames.py)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a large page has hundreds of thousands
 class Paragraph:
     text: str
     kind: str  # paragraph, heading, list-item, quote, preformatted

@@ -18,7 +18,10 @@ Modules:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import json
+from collections.abc import Iterator
 from typing import Any
 
 from warcite.core.errors import ExtractionError
@@ -63,14 +66,17 @@ def extract(
             + ": warcite reads HTML and plain-text pages"
         )
     from warcite.extract.html import extract_html
+    from warcite.extract.html.streamed import STREAMED_PAGE_BYTES
 
-    # the page is decoded a piece at a time as the parser reads it: never one whole str
+    # the page is decoded a piece at a time as the parser reads it: never one whole str;
+    # a large page is read twice, its tree freed before its text is built (docs/extraction.md)
     return extract_html(
         sniffed.pieces(),
         url=url,
         headers=headers,
         charset=sniffed.charset,
         media_type=sniffed.media_type,
+        reread=sniffed.pieces if len(sniffed.body) >= STREAMED_PAGE_BYTES else None,
     )
 
 
@@ -96,16 +102,75 @@ def extraction_as_dict(extraction: Extraction, *, text: str | None = None) -> di
     for it, for a writer that puts it together itself), then ``paragraphs``
     (``{"text", "kind"}``), then every metadata field with its evidence and candidates.
     """
+    result = _as_dict(extraction, text=text)
+    result["paragraphs"] = [_paragraph_dict(extraction, p) for p in extraction.paragraphs]
+    return result
+
+
+def _as_dict(extraction: Extraction, *, text: str | None) -> dict[str, Any]:
+    """:func:`extraction_as_dict` with the paragraphs left as they are (not made dicts)."""
     result: dict[str, Any] = {"text": extraction.text if text is None else text}
-    result.update(dataclasses.asdict(extraction))
+    for field in dataclasses.fields(extraction):
+        value = getattr(extraction, field.name)
+        result[field.name] = value if field.name == "paragraphs" else _plain(value)
     if extraction.page_count is None:  # a web page: no page fields (they are for PDFs)
         for name in ("page_count", "container_title", "doi", "isbn"):
             if result.get(name) is None:
                 result.pop(name, None)
-        for paragraph in result["paragraphs"]:
-            paragraph.pop("pages", None)
-            paragraph.pop("page_starts", None)
     return result
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as :func:`dataclasses.asdict` makes a field's value plain."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    return copy.deepcopy(value)
+
+
+def _paragraph_dict(extraction: Extraction, paragraph: Any) -> dict[str, Any]:
+    result = dataclasses.asdict(paragraph)
+    if extraction.page_count is None:
+        result.pop("pages", None)
+        result.pop("page_starts", None)
+    return result
+
+
+def iter_extraction_json(extraction: Extraction) -> Iterator[str]:
+    """``json.dumps(extraction_as_dict(extraction), ensure_ascii=False, indent=2)`` in
+    pieces: the text is escaped and given a paragraph at a time, and so are the
+    paragraphs, so that a large page's JSON (or its text, or a dict per paragraph) is never
+    held whole (see docs/extraction.md, "Memory")."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    data = _as_dict(extraction, text=_TEXT_PLACEHOLDER)
+    data["paragraphs"] = _PARAGRAPHS_PLACEHOLDER
+    separator = encoder.encode("\n\n")[1:-1]
+    for chunk in encoder.iterencode(data):
+        if chunk == _ENCODED_TEXT_PLACEHOLDER:
+            yield '"'
+            for index, paragraph in enumerate(extraction.paragraphs):
+                yield (separator if index else "") + encoder.encode(paragraph.text)[1:-1]
+            yield '"'
+        elif chunk == _ENCODED_PARAGRAPHS_PLACEHOLDER:  # a list at the second level
+            if not extraction.paragraphs:
+                yield "[]"
+                continue
+            for index, paragraph in enumerate(extraction.paragraphs):
+                item = encoder.encode(_paragraph_dict(extraction, paragraph))
+                yield ("[" if not index else ",") + "\n    " + item.replace("\n", "\n    ")
+            yield "\n  ]"
+        else:
+            yield chunk
+
+
+#: Stand for the text and the paragraphs in the JSON until they are written.
+_TEXT_PLACEHOLDER = "\x00warcite:text\x00"
+_PARAGRAPHS_PLACEHOLDER = "\x00warcite:paragraphs\x00"
+_ENCODED_TEXT_PLACEHOLDER = json.dumps(_TEXT_PLACEHOLDER, ensure_ascii=False)
+_ENCODED_PARAGRAPHS_PLACEHOLDER = json.dumps(_PARAGRAPHS_PLACEHOLDER, ensure_ascii=False)
 
 
 __all__ = [
@@ -114,4 +179,5 @@ __all__ = [
     "extract",
     "extract_page",
     "extraction_as_dict",
+    "iter_extraction_json",
 ]

@@ -37,6 +37,10 @@ The steps of :func:`extract_html`:
    ("Comments", "Related articles", "About the author"; "More on X" only when less prose
    follows than precedes it).
 
+A page of 8 MiB or more (``streamed.STREAMED_PAGE_BYTES``) has steps 3 to 5 done on a second
+parse that builds no tree, the tree of the first freed after step 2 (:mod:`.streamed`: the same
+blocks and the same container, in a fraction of the memory).
+
 A page without a run of prose (a listing, a video page, a stub, an error page) keeps its
 metadata and the little text it has (possibly none), with a warning that begins "no article
 text found"; ``warcite record`` refuses a page with no text at all (exit 4) and keeps one
@@ -46,13 +50,14 @@ neither text nor a title, raises :class:`~warcite.core.errors.ExtractionError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from lxml.html import HtmlElement
 
 from warcite.core.errors import ExtractionError
 from warcite.core.models import Extraction, Headers, Paragraph
 from warcite.extract import metadata as metadata_module
+from warcite.extract.html import streamed
 from warcite.extract.html.assembly import build_blocks
 from warcite.extract.html.blocks import (  # noqa: F401
     ARTICLE_PROSE_SHARE,
@@ -123,7 +128,37 @@ def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...
     chosen = [
         block for block in blocks if not block.boilerplate and _within(block.owner, container)
     ]
+    del blocks, container, _prose
     kept = filter_blocks(chosen, titles)
+    del chosen
+    return _kept_paragraphs(kept)
+
+
+def _streamed_article(
+    pieces: Iterable[str], unwrapped: set[int], titles: list[str]
+) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
+    """:func:`_article` of a page parsed again into events (:mod:`.streamed`)."""
+    blocks, places = streamed.streamed_blocks(pieces, unwrapped)
+    streamed.release_memory()  # what the parser and the builder freed
+    container = streamed.choose_container(blocks, places)
+    if container is None:
+        return (), (f"{NO_ARTICLE}: the page has no text",)
+    chosen = [
+        block
+        for block in blocks
+        if not block.boilerplate and streamed.within(block.owner, container)
+    ]
+    del blocks, container
+    kept = filter_blocks(chosen, titles)
+    del chosen
+    for block in kept:  # the nodes are freed before the paragraphs are made
+        block.owner = None
+    return _kept_paragraphs(kept)
+
+
+def _kept_paragraphs(kept: list[Block]) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
+    """The paragraphs of the container's blocks that passed the filters, with warnings
+    (``kept`` is emptied: each block is freed once its paragraph is made)."""
     warnings: tuple[str, ...] = ()
     prose_chars = sum(block.prose_chars for block in kept)
     if prose_chars < MIN_ARTICLE_CHARS:
@@ -138,7 +173,12 @@ def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...
             "most of the text sits in elements the page hides until a script shows them; "
             "it was read as the article",
         )
-    return tuple(Paragraph(text=block.text, kind=block.kind) for block in kept), warnings
+    kept.reverse()
+    paragraphs = []
+    while kept:
+        block = kept.pop()
+        paragraphs.append(Paragraph(text=block.text, kind=block.kind))
+    return tuple(paragraphs), warnings
 
 
 def _within(element: HtmlElement, container: HtmlElement) -> bool:
@@ -155,9 +195,15 @@ def extract_html(
     headers: Headers = (),
     charset: str | None = None,
     media_type: str = "text/html",
+    reread: Callable[[], Iterable[str]] | None = None,
 ) -> Extraction:
     """The clean article text and metadata of an HTML page (already decoded to ``text``,
     or given as the decoded text's pieces in order, which are never joined).
+
+    ``reread``, when given, gives the decoded text's pieces again: the tree is then used
+    for the metadata only and freed, and the text is read from a second parse that builds
+    no tree (:mod:`warcite.extract.html.streamed`; :func:`warcite.extract.extract` does this
+    for a page of at least :data:`~warcite.extract.html.streamed.STREAMED_PAGE_BYTES`).
 
     ``media_type`` is the page's declared type (``text/html`` or ``application/xhtml+xml``),
     kept in the Extraction.
@@ -167,8 +213,16 @@ def extract_html(
     root, parse_warnings = parse_with_warnings(text)
     del text  # a caller's pieces: read, and released
     meta = metadata_module.extract_html_metadata(root, url=url, headers=headers)
-    paragraphs, text_warnings = _article(root, meta.title.value if meta.title else None)
-    del root  # the tree is no longer needed: freed before the text is put together
+    title = meta.title.value if meta.title else None
+    if reread is None:
+        paragraphs, text_warnings = _article(root, title)
+        del root  # the tree is no longer needed: freed before the text is put together
+    else:  # a large page: its text from a second parse, with the tree freed first
+        titles = title_candidates(root, title)
+        unwrapped = streamed.unwrapped_places(root)
+        del root
+        streamed.release_memory()
+        paragraphs, text_warnings = _streamed_article(reread(), unwrapped, titles)
     if not paragraphs and meta.title is None:
         raise ExtractionError(
             next(warning for warning in text_warnings if warning.startswith(NO_ARTICLE))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -24,10 +25,15 @@ from warcite.extract.html.cleaning import is_hidden, marks_boilerplate, may_wrap
 _TAG_MARKABLE = sel.BOILERPLATE_TAGS | {sel.HEADER_TAG}
 
 
-class _BlockBuilder:
-    """Turns a cleaned tree into :class:`Block` values in one pass."""
+class BlockBuilder:
+    """Turns a cleaned tree into :class:`Block` values in one pass (of a tree's elements,
+    or of the events of a parse: :mod:`warcite.extract.html.streamed`).
 
-    def __init__(self) -> None:
+    ``marks`` says whether an element is marked as furniture (:func:`marks_boilerplate`).
+    """
+
+    def __init__(self, marks: Callable[[Any, str], bool] = marks_boilerplate) -> None:
+        self.marks_boilerplate = marks
         self.blocks: list[Block] = []
         self.parts: list[str] = []
         self.link_chars = 0
@@ -92,7 +98,7 @@ class _BlockBuilder:
             not self.pre
             # most elements have no attributes and a tag that is never furniture by itself
             and (tag in _TAG_MARKABLE or bool(element.attrib))
-            and marks_boilerplate(element, tag)
+            and self.marks_boilerplate(element, tag)
         )
         self.marked.append(marked)
         if tag in sel.BLOCK_TAGS or marked:
@@ -163,7 +169,7 @@ def build_blocks(root: HtmlElement) -> list[Block]:
     and may wrap an article (:func:`may_wrap_article`); hidden elements are kept when
     together they hold that share.
     """
-    builder = _BlockBuilder()
+    builder = BlockBuilder()
     builder.owners.append(root)
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag
@@ -178,8 +184,16 @@ def build_blocks(root: HtmlElement) -> list[Block]:
         else:
             builder.end(element, tag)
     builder.flush()
-    blocks = builder.blocks
-    hidden = builder.hidden
+    return finish_blocks(builder.blocks, builder.hidden)
+
+
+def finish_blocks(
+    blocks: list[Block],
+    hidden: set[Any],
+    may_wrap: Callable[..., bool] = may_wrap_article,
+) -> list[Block]:
+    """The decisions :func:`build_blocks` takes once every block is known (``hidden``: the
+    marked elements that are hidden; ``may_wrap`` as :func:`cleaning.may_wrap_article`)."""
     for block in blocks:
         if block.prose_chars and _is_consent_notice(block.text):
             block.excluded = True  # a cookie or "do not sell" notice is never the article
@@ -196,9 +210,7 @@ def build_blocks(root: HtmlElement) -> list[Block]:
         if not any(_tag(mark) in sel.SEMANTIC_FURNITURE_TAGS for mark in block.marks):
             semantic_free += chars
     prose_elsewhere = semantic_free >= MIN_ARTICLE_CHARS
-    may_wrap = {
-        mark: may_wrap_article(mark, prose_elsewhere=prose_elsewhere) for mark in prose_by_mark
-    }
+    wraps = {mark: may_wrap(mark, prose_elsewhere=prose_elsewhere) for mark in prose_by_mark}
     # The share is taken of the prose that could be the article: not comment sections,
     # consent overlays, sidebars and other furniture that never wraps it (a long comment
     # thread must not make the article's wrapper look small).
@@ -207,12 +219,12 @@ def build_blocks(root: HtmlElement) -> list[Block]:
         for block in blocks
         if block.prose_chars
         and not block.excluded
-        and all(may_wrap.get(mark, True) for mark in block.marks)
+        and all(wraps.get(mark, True) for mark in block.marks)
     )
     protected = {
         mark
         for mark, chars in prose_by_mark.items()
-        if candidate_prose and chars >= ARTICLE_PROSE_SHARE * candidate_prose and may_wrap[mark]
+        if candidate_prose and chars >= ARTICLE_PROSE_SHARE * candidate_prose and wraps[mark]
     }
     # Pages that stream their text into hidden elements for scripts to reveal (React
     # server rendering, "read more" toggles): hidden text that is most of the prose is read

@@ -100,12 +100,17 @@ class Block:
     boilerplate: bool = False
     hidden_text: bool = False
     excluded: bool = False
-    link_density: float = field(init=False)
     prose_chars: int = field(init=False)
+
+    @property
+    def link_density(self) -> float:
+        """The share of the text's characters inside links (computed: not kept, since a
+        large page has hundreds of thousands of blocks)."""
+        length = len(self.text)
+        return min(1.0, self.link_chars / length) if length and self.link_chars else 0.0
 
     def __post_init__(self) -> None:
         length = len(self.text)
-        self.link_density = min(1.0, self.link_chars / length) if length else 0.0
         self.prose_chars = 0
         if self.kind != "heading" and self.link_density < PROSE_MAX_LINK_DENSITY:
             plain = length - self.link_chars

@@ -192,7 +192,13 @@ def release_swallowed(root: HtmlElement) -> None:
     the page, ``<main>`` and all, ends up inside the button and would be discarded with it.
     Such a control is unwrapped instead: its content stays where it is.
     """
-    swallowing = [
+    for control in swallowing_controls(root):
+        unwrap(control)
+
+
+def swallowing_controls(root: HtmlElement) -> list[HtmlElement]:
+    """The form controls :func:`release_swallowed` unwraps, in document order."""
+    return [
         control
         for control in root.iter(*SWALLOWING_CONTROLS)
         if any(
@@ -200,8 +206,6 @@ def release_swallowed(root: HtmlElement) -> None:
             for element in itertools.islice(control.iterdescendants(), RELEASE_LOOKAHEAD)
         )
     ]
-    for control in swallowing:
-        unwrap(control)
 
 
 def unwrap(element: HtmlElement) -> None:

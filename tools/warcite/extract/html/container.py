@@ -10,7 +10,7 @@ from warcite.extract.html.blocks import LINK_LIST_DENSITY, MARKED_BODY_SHARE, Bl
 from warcite.extract.html.cleaning import names_content
 
 
-def _block_value(block: Block) -> float:
+def block_value(block: Block) -> float:
     if block.boilerplate:
         return 0.0  # dropped wherever the container is: it neither helps nor costs
     prose = block.prose_chars
@@ -36,7 +36,7 @@ def choose_container(
     prose: dict[HtmlElement, float] = {}
     for block in blocks:
         owner = block.owner
-        scores[owner] = scores.get(owner, 0.0) + _block_value(block)
+        scores[owner] = scores.get(owner, 0.0) + block_value(block)
         chars = 0 if block.boilerplate else block.prose_chars
         if chars:
             prose[owner] = prose.get(owner, 0.0) + chars

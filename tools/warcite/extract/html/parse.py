@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -59,7 +60,7 @@ def _empty_huge_raw_text(text: str) -> tuple[str, bool]:
 
 
 #: How many characters of a ``str`` document are handed to the parser at a time.
-FEED_CHARS = 1 << 20
+FEED_CHARS = 1 << 16
 
 #: What may start a match of :data:`selectors.DOCUMENT_END_TAGS` cut at a piece's end.
 _END_TAG_PREFIX = re.compile(
@@ -209,16 +210,10 @@ def _slices(text: str) -> Iterator[str]:
         yield text[start : start + FEED_CHARS]
 
 
-def parse_with_warnings(text: str | Iterable[str]) -> tuple[HtmlElement, tuple[str, ...]]:
-    """The parsed document and warnings about what the parser could not read.
-
-    ``text`` is the decoded page, or its pieces in order (as
-    :meth:`warcite.core.decode.SniffedBody.pieces` gives them): the parser reads it a piece
-    at a time, so no whole copy of the page is made (see docs/extraction.md, "Memory").
-    """
+def _parser(target: Any = None) -> etree.HTMLParser:
     # lxml's plain HTML parser: the same libxml2 tree as lxml.html's, without a Python
     # class lookup for every element touched (a third of the time extraction took).
-    parser = etree.HTMLParser(
+    return etree.HTMLParser(
         encoding="utf-8",
         remove_comments=True,
         remove_pis=True,
@@ -226,7 +221,25 @@ def parse_with_warnings(text: str | Iterable[str]) -> tuple[HtmlElement, tuple[s
         recover=True,
         collect_ids=False,
         default_doctype=False,
+        target=target,
     )
+
+
+def parse_events(pieces: Iterable[str], target: Any) -> Any:
+    """Parse the decoded page given in ``pieces`` (cleaned as :func:`parse_with_warnings`
+    cleans it) into the calls of a parser ``target`` (``start(tag, attrib)``, ``data(text)``,
+    ``end(tag)``, ``close()``): no tree is built.  What ``close()`` returns."""
+    return etree.parse(_Feed(pieces), parser=_parser(target))
+
+
+def parse_with_warnings(text: str | Iterable[str]) -> tuple[HtmlElement, tuple[str, ...]]:
+    """The parsed document and warnings about what the parser could not read.
+
+    ``text`` is the decoded page, or its pieces in order (as
+    :meth:`warcite.core.decode.SniffedBody.pieces` gives them): the parser reads it a piece
+    at a time, so no whole copy of the page is made (see docs/extraction.md, "Memory").
+    """
+    parser = _parser()
     # Browsers keep reading after a premature </body> or </html> (HTML5 ignores both end
     # tags); libxml2 drops what follows them, so they are removed first (by the feed).
     feed = _Feed(_slices(text) if isinstance(text, str) else text)
