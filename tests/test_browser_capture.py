@@ -424,3 +424,42 @@ def test_browser_warc_passes_warcite_check(session: BrowserSession, tmp_path: Pa
     checked = CliRunner().invoke(cli, ["check", str(result.path)])
     assert checked.exit_code == 0, checked.output
     assert "warning" not in checked.output
+
+
+def test_a_page_whose_script_never_yields_is_bounded_by_the_time_allowed(
+    session: BrowserSession, tmp_path: Path
+) -> None:
+    """A script that loops for ever after load keeps the tab from running anything else:
+    Playwright's evaluate waited for it without end, so ``--total-timeout`` did not bound
+    the capture (a hostile page hung warcite).  Now the capture ends within its time, keeps
+    what the browser fetched, and says why there is no DOM, screenshot or PDF."""
+    import subprocess
+    import sys
+
+    from browser_site import article_page, html, standard_routes
+
+    routes = standard_routes()
+    routes["/spin"] = lambda p, h: html(
+        article_page(
+            "A Page That Spins",
+            "<p>" + PARAGRAPHS[0] + "</p><script>addEventListener('load', function () {"
+            " setTimeout(function () { for (;;) {} }, 20); });</script>",
+        )
+    )
+    with Site(routes) as site:
+        began = time.monotonic()
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "warcite", "capture", "--browser", "--pdf",
+                 "--total-timeout", "6", "--archive-dir", str(tmp_path), site.url("/spin")],
+                capture_output=True, text=True, timeout=120, cwd=tmp_path,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            pytest.fail("the capture of a page whose script never yields did not end")
+        assert time.monotonic() - began < 60
+    assert done.returncode == 0, done.stderr
+    assert "kept its tab busy" in done.stderr
+    (warc,) = tmp_path.glob("*.warc.gz")
+    assert site.url("/spin") in responses(warc)
+    summary = json.loads(evidence(warc, "capture-summary")["body"])
+    assert any("kept its tab busy" in note for note in json.dumps(summary).split('"'))

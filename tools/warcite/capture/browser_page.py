@@ -109,6 +109,45 @@ def remaining_ms(budget: Budget, cap: float) -> float:
     return max(1.0, min(cap, budget.time_left()) * 1000)
 
 
+BUSY = (
+    "the page's scripts kept its tab busy past the time allowed (a script that never "
+    "yields): no rendered DOM, screenshot or PDF was taken"
+)
+
+
+EVALUATE_GRACE = 2.0
+"""Seconds a script of warcite's is given in the page even when the budget is spent."""
+
+
+class PageBusy(Exception):
+    """The page did not run our script within the time allowed: its tab is kept busy."""
+
+
+def bounded_evaluate(page: Any, script: str, arg: Any, budget: Budget, cap: float) -> Any:
+    """``script`` (a JavaScript function) called with ``arg`` in the page, its value.
+
+    Playwright's ``page.evaluate`` waits without end when the page's own scripts never
+    yield (a loop started after load): a hostile page would hang the capture whatever
+    its time budget.  Waiting for the function's result instead is bounded by
+    Playwright's clock, outside the page: :class:`PageBusy` after ``cap`` s, never past
+    the budget, but never less than :data:`EVALUATE_GRACE` s (a capture whose loading
+    used up its time still gets its evidence from a page that answers)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        handle = page.wait_for_function(
+            f"async (arg) => ({{value: await ({script})(arg)}})",
+            arg=arg,
+            timeout=max(remaining_ms(budget, cap), EVALUATE_GRACE * 1000),
+        )
+    except PlaywrightTimeout:
+        raise PageBusy(BUSY) from None
+    try:
+        return handle.json_value()["value"]
+    finally:
+        handle.dispose()
+
+
 def iso_now() -> str:
     return warc_date(datetime.now().astimezone())
 
@@ -202,16 +241,31 @@ def drive_page(
         notes,
         "after load",
     )
-    observed["scroll_steps"] = _scroll(page, activity, budget, wait, notes) if options.scroll else 0
+    busy = False
+    try:
+        steps = _scroll(page, activity, budget, wait, notes) if options.scroll else 0
+    except PageBusy:
+        steps, busy = 0, True
+    observed["scroll_steps"] = steps
     times["settled"] = iso_now()
     try:
-        user_agent, width, height = page.evaluate(_FINISH_SCRIPT)
+        if busy:
+            raise PageBusy(BUSY)
+        cap = max(options.timeout, 1.0)
+        user_agent, width, height = bounded_evaluate(page, _FINISH_SCRIPT, None, budget, cap)
         observed["user_agent"] = str(user_agent)
         width, height = int(width or 0), int(height or 0)
+    except PageBusy as error:
+        notes.append(str(error))
+        observed["user_agent"], width, height = "", 0, 0
+        busy = True
     except (PlaywrightError, TypeError, ValueError):
         observed["user_agent"], width, height = "", 0, 0
     observed["page_height"] = height
     evidence: list[Evidence] = observed["evidence"]
+    if busy:  # the DOM, screenshot and PDF all wait on the page's tab: none can be had
+        times["evidence"] = iso_now()
+        return observed
     devtools = None
     try:
         devtools = browser_context.new_cdp_session(page)
@@ -236,7 +290,8 @@ def _scroll(page: Any, activity: Activity, budget: Budget, wait: float, notes: l
     for _ in range(MAX_SCROLL_ROUNDS):
         _, started, _ = activity.snapshot()
         try:
-            steps += int(page.evaluate(SCROLL_SCRIPT, [SCROLL_PAUSE_MS, MAX_SCROLL_STEPS - steps]))
+            arg = [SCROLL_PAUSE_MS, MAX_SCROLL_STEPS - steps]
+            steps += int(bounded_evaluate(page, SCROLL_SCRIPT, arg, budget, budget.time_left()))
         except (PlaywrightError, TypeError, ValueError) as error:
             notes.append(f"scrolling failed: {str(error).splitlines()[0][:200]}")
             break
@@ -293,6 +348,8 @@ def _dom_and_screenshot(
 
 
 __all__ = [
+    "BUSY",
+    "EVALUATE_GRACE",
     "MAX_DOM_BYTES",
     "MAX_SCREENSHOT_HEIGHT",
     "MAX_SCROLL_STEPS",
@@ -301,7 +358,9 @@ __all__ = [
     "SCROLL_PAUSE_MS",
     "SCROLL_SETTLE",
     "Evidence",
+    "PageBusy",
     "PageOptions",
+    "bounded_evaluate",
     "drive_page",
     "remaining_ms",
     "wait_for_quiet",
