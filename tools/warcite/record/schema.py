@@ -100,7 +100,9 @@ def schema_registry() -> Any:
     for version in known_schema_versions():
         schema = load_schema(version)
         resources.append((schema["$id"], Resource.from_contents(schema)))
-    return Registry().with_resources(resources)
+    # crawled once here: a validator's lookups otherwise crawl every resource again at
+    # each validation (the registry is immutable; what a lookup crawled is not kept)
+    return Registry().with_resources(resources).crawl()
 
 
 @cache
