@@ -297,3 +297,16 @@ def test_a_format_7_index_gets_its_catalogue_columns_in_place(project: Path) -> 
 
     assert keyed(migrated) == keyed(fresh)
     assert fresh[0][1] and fresh[0][2] and fresh[0][3] and fresh[0][4]
+
+
+def test_an_entry_asked_for_after_the_index_went_is_read_from_its_record(project: Path) -> None:
+    """The batch's catalogue reads an entry when a recapture asks for it; an index kept in
+    memory (a read-only .warcite) or deleted meanwhile has no file: the record is read."""
+    from warcite.collection.catalog_by_work import CatalogueByWork
+
+    list_records(project)
+    with open_index(project, check="folder") as (connection, _):
+        catalogue = CatalogueByWork.from_index(connection, index_path(project))
+    shutil.rmtree(project / ".warcite")
+    (entry,) = catalogue.captures_of(catalogue.rows[0].keys[0])
+    assert entry.id == REFERENCE and entry.record_id.startswith("urn:uuid:")

@@ -396,7 +396,7 @@ def run_batch(
     Raises UsageError for ``jobs`` out of range; KeyboardInterrupt stops starting new
     items, lets the running ones finish their atomic writes, and is raised again.
     """
-    from warcite.collection.index import open_index
+    from warcite.collection.index import index_path, open_index
     from warcite.collection.revisit import payloads_in
 
     if not 1 <= jobs <= MAX_JOBS:
@@ -407,7 +407,7 @@ def run_batch(
     # links (the full check's stat of every file cost a second at 100,000 records)
     with open_index(project_root, check="folder") as (connection, _):
         # recaptures looked up by work, not by a scan; entries decoded only when asked for
-        entries = CatalogueByWork.from_index(connection)
+        entries = CatalogueByWork.from_index(connection, index_path(project_root))
         responses = payloads_in(connection) if archive_function is None else {}
     held = ArchivedSet.from_rows(entries.rows, project_root)
     run = archive_function or archive_one

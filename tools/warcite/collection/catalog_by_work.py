@@ -14,11 +14,14 @@ entry only when it is asked for (the captures of a work being recaptured): decod
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import NamedTuple, overload
 
-from warcite.collection.catalog import CatalogEntry, entry_from_json
+from warcite.collection.catalog import CatalogEntry, entry_from_json, entry_from_record
+from warcite.core.errors import WarciteError
 
 
 class CatalogueRow(NamedTuple):
@@ -40,7 +43,7 @@ class CatalogueByWork(Sequence[CatalogEntry]):
 
     def __init__(self, entries: Iterable[CatalogEntry]) -> None:
         self._entries: list[CatalogEntry | None] = list(entries)
-        self._json: list[str] = []
+        self._index_file: Path | None = None
         self.rows = [
             CatalogueRow(
                 entry.path,
@@ -55,21 +58,19 @@ class CatalogueByWork(Sequence[CatalogEntry]):
         self._index_keys()
 
     @classmethod
-    def from_index(cls, connection: sqlite3.Connection) -> CatalogueByWork:
+    def from_index(cls, connection: sqlite3.Connection, index_file: Path) -> CatalogueByWork:
         """Every record's :class:`CatalogueRow` from a synced index (one query of its
-        catalogue columns); the entries themselves are read when asked for."""
+        catalogue columns); an entry is read from ``index_file`` when asked for."""
         catalogue = cls(())
-        found = connection.execute(
-            "SELECT path, keys_text, warc_path, payload_digest, method, entry FROM records "
-            "WHERE entry IS NOT NULL ORDER BY path"
-        )
-        catalogue.rows = []
-        for path, keys, warc, digest, method, text in found:
-            catalogue.rows.append(
-                CatalogueRow(path, tuple((keys or "").split("\n")) if keys else (), warc, digest, method)
+        catalogue.rows = [
+            CatalogueRow(path, tuple(keys.split("\n")) if keys else (), warc, digest, method)
+            for path, keys, warc, digest, method in connection.execute(
+                "SELECT path, keys_text, warc_path, payload_digest, method FROM records "
+                "WHERE entry IS NOT NULL ORDER BY path"
             )
-            catalogue._json.append(text)
+        ]
         catalogue._entries = [None] * len(catalogue.rows)
+        catalogue._index_file = index_file
         catalogue._index_keys()
         return catalogue
 
@@ -82,8 +83,35 @@ class CatalogueByWork(Sequence[CatalogEntry]):
     def _entry(self, number: int) -> CatalogEntry:
         entry = self._entries[number]
         if entry is None:
-            entry = self._entries[number] = entry_from_json(self._json[number])
+            entry = self._entries[number] = self._read(self.rows[number].path)
         return entry
+
+    def _read(self, path: str) -> CatalogEntry:
+        """The entry of ``path`` as the index holds it (read-only: the batch holds no
+        lock on the index while it runs; a sync since only made it more current)."""
+        row = None
+        with (
+            contextlib.suppress(sqlite3.Error),  # an index kept in memory has no file
+            contextlib.closing(
+                sqlite3.connect(f"file:{self._index_file}?mode=ro", uri=True, timeout=60)
+            ) as connection,
+        ):
+            row = connection.execute(
+                "SELECT entry FROM records WHERE path = ? AND entry IS NOT NULL", (path,)
+            ).fetchone()
+        if row is not None:
+            return entry_from_json(row[0])
+        # not in the index file: the record itself (the index is derived from it)
+        from warcite.core.project import MAX_RECORD_BYTES, read_regular_file
+        from warcite.record.common import parse_record_json
+
+        assert self._index_file is not None
+        project_root = self._index_file.parent.parent
+        raw = read_regular_file(project_root / path, project_root, "record", MAX_RECORD_BYTES)
+        record = parse_record_json(raw, path)
+        if not isinstance(record, dict):
+            raise WarciteError(f"{path} is not a JSON object; run warcite validate")
+        return entry_from_record(record, path)
 
     def captures_of(self, key: str) -> list[CatalogEntry]:
         """The entries whose work key, or one of whose keys, is ``key`` (in order)."""

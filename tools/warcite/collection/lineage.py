@@ -40,10 +40,11 @@ def lineage_from_entries(url: str, entries: Sequence[CatalogEntry]) -> dict[str,
 def lineage_for(project_root: Path, url: str) -> dict[str, Any]:
     """The lineage of a new capture of ``url`` in the project (from the verified index)."""
     from warcite.collection.catalog_by_work import CatalogueByWork
-    from warcite.collection.index import open_index
+    from warcite.collection.index import index_path, open_index
 
     with open_index(project_root) as (connection, _):
-        catalogue = CatalogueByWork.from_index(connection)  # no entry decoded but its work's
+        # no entry decoded but those of its work
+        catalogue = CatalogueByWork.from_index(connection, index_path(project_root))
     return lineage_from_entries(url, catalogue)
 
 
