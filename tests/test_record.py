@@ -448,6 +448,39 @@ def test_a_second_capture_of_the_same_page_is_a_new_record(
         records.make_record(second.path, project_root=project, slug="example-news-210315-77")
 
 
+def test_the_nth_capture_of_a_page_builds_no_record_for_each_earlier_one(
+    tmp_path: Path, fake_extraction: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each id taken by another capture of the page was compared by building a whole record
+    for it (a record of a page captured 100 times built 100): now one record of this
+    capture tells which capture it is, and the id is taken without another build."""
+    from warcite.capture import import_file
+    from warcite.integrity import recording
+
+    project, _ = recorded_project(tmp_path)
+    source = tmp_path / "again.txt"
+    source.write_text(TRANSCRIPT, encoding="utf-8")
+    original = recording.build_record
+    for number in range(2, 6):
+        capture = import_file(
+            source,
+            url=URL,
+            archive_dir=project / "archive",
+            slug=f"again-{number}",
+            clock=fixed_clock(datetime(2026, 11, 20 + number, tzinfo=timezone.utc)),
+            new_record_id=warc_ids(300 + 10 * number),
+        )
+        built: list[str] = []
+        monkeypatch.setattr(
+            recording,
+            "build_record",
+            lambda *a, built=built, **k: built.append(k["slug"]) or original(*a, **k),
+        )
+        result = records.make_record(capture.path, project_root=project)
+        assert result.path.name == f"example-news-210315-77-{number}.json"
+        assert len(built) <= 2, built  # the probe, then the record under its id
+
+
 # --------------------------------------------------------------------------- loading
 
 

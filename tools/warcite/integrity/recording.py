@@ -158,6 +158,15 @@ def make_record(
             built["extensions"]["capture_credentials"] = credentials
         return built, built_text
 
+    probed: list[JsonObject] = []
+
+    def probe() -> JsonObject:
+        """A record of this capture, built once, for its ``capture.warc`` (which capture
+        it is does not depend on the id): each taken id is compared without a build."""
+        if not probed:
+            probed.append(build(candidates[0])[0])
+        return probed[0]
+
     if slug is not None:
         from warcite.core.slugs import check_slug
 
@@ -192,6 +201,8 @@ def make_record(
                     )
                 continue
             existing = _readable(existing_record(json_path, root))
+            if slug is None and not _same_capture(existing, probe()):
+                continue  # another capture's record holds this id: the next one, unbuilt
             record, text = build(candidate, reuse=(existing or {}).get("record_id"))
             if _same_capture(existing, record):
                 assert existing is not None
