@@ -78,8 +78,10 @@ print(json.dumps({"baseline_kib": baseline, "peak_kib": peak,
 
 _NAV = (
     '<header class="site-header"><a href="/">The Valley Courier</a><nav class="main-nav"><ul>'
-    + "".join(f'<li><a href="/section/{s}">{s.title()}</a></li>' for s in (
-        "news", "politics", "science", "culture", "sport", "opinion"))
+    + "".join(
+        f'<li><a href="/section/{s}">{s.title()}</a></li>'
+        for s in ("news", "politics", "science", "culture", "sport", "opinion")
+    )
     + "</ul></nav></header>"
 )
 
@@ -124,8 +126,8 @@ def make_page(size: int, kind: str = "dense") -> bytes:
         "<title>Otters return to the upper valley</title>"
         '<meta property="og:title" content="Otters return to the upper valley">'
         '<meta name="author" content="Jane Doe">'
-        '<script>window.dataLayer = window.dataLayer || [];</script>'
-        '</head><body>' + _NAV + '<main><article><h1>Otters return to the upper valley</h1>'
+        "<script>window.dataLayer = window.dataLayer || [];</script>"
+        "</head><body>" + _NAV + "<main><article><h1>Otters return to the upper valley</h1>"
         '<p class="byline">By Jane Doe</p>'
     ).encode()
     tail = (
@@ -211,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[tuple[str, str, Path]] = [
         (mode, mode, PROJECT_ROOT / "tools") for mode in args.paths.split(",")
     ]
-    print(f"{'kind':>6} {'page MiB':>9} {'path':>16} {'baseline MiB':>13} {'peak - baseline MiB':>20} {'ratio':>6}")
+    print(
+        f"{'kind':>6} {'page MiB':>9} {'path':>16} {'baseline MiB':>13} {'peak - baseline MiB':>20} {'ratio':>6}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         if args.before:
             export = Path(folder) / "before"

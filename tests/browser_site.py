@@ -106,7 +106,6 @@ def standard_routes() -> dict[str, Route]:
     }
 
 
-
 class Site:
     """The site on 127.0.0.1 (a context manager)."""
 

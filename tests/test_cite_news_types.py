@@ -81,9 +81,7 @@ def test_news_articles_are_newspaper_articles(
         assert f"*{SITE}*" in cite(record, style, config=CONFIG, markup="markdown")
 
 
-def test_a_plain_article_stays_a_web_page(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_plain_article_stays_a_web_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     record = _record(tmp_path, monkeypatch, "Article")
     assert record["work"]["genre"] is None
     assert csl_item(record, config=CONFIG)["type"] == "webpage"

@@ -77,9 +77,32 @@ from warcite.extract.html import parse  # noqa: E402
 
 _TOKENS = st.sampled_from(
     [
-        "<script>", "<script", " src=x>", "</script>", "</script", "</SCRIPT >", "<style>",
-        "</style>", "<styles>", "</body>", "</ body >", "</html\n>", "</bo", "dy>", "<", ">",
-        "/", "\x00", "x", "é", "\u2014", "\U0001f600", " ", "\n", "<p>", "text ",
+        "<script>",
+        "<script",
+        " src=x>",
+        "</script>",
+        "</script",
+        "</SCRIPT >",
+        "<style>",
+        "</style>",
+        "<styles>",
+        "</body>",
+        "</ body >",
+        "</html\n>",
+        "</bo",
+        "dy>",
+        "<",
+        ">",
+        "/",
+        "\x00",
+        "x",
+        "é",
+        "\u2014",
+        "\U0001f600",
+        " ",
+        "\n",
+        "<p>",
+        "text ",
     ]
 )
 

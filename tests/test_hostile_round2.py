@@ -80,7 +80,9 @@ def invoke(*arguments: str) -> Result:
     return result
 
 
-def assert_error(result: Result | subprocess.CompletedProcess[str], code: int, *phrases: str) -> None:
+def assert_error(
+    result: Result | subprocess.CompletedProcess[str], code: int, *phrases: str
+) -> None:
     stderr = result.stderr
     output = result.output if isinstance(result, Result) else result.stdout + stderr
     assert "Traceback" not in output, output
@@ -102,7 +104,9 @@ def project_files(project: Path) -> list[str]:
 # --------------------------------------------------------------- charset labels
 
 
-@pytest.mark.parametrize("label", ["idna", "punycode", "undefined", "utf-16", "UTF-32", "x-mac-ukrainian"])
+@pytest.mark.parametrize(
+    "label", ["idna", "punycode", "undefined", "utf-16", "UTF-32", "x-mac-ukrainian"]
+)
 def test_a_charset_label_of_no_byte_codec_is_captured_and_recorded(
     project: Path, server: FixtureServer, label: str
 ) -> None:
@@ -150,7 +154,9 @@ def test_byte_charset_gives_codecs_that_never_raise() -> None:
 @pytest.mark.parametrize("command", ["archive", "import"])
 def test_a_five_thousand_character_id_is_a_usage_error(project: Path, command: str) -> None:
     before = project_files(project)
-    result = invoke(command, str(TEST_DATA / "transcript_blog.txt"), "--url", URL + "2", "--id", "a" * 5000)
+    result = invoke(
+        command, str(TEST_DATA / "transcript_blog.txt"), "--url", URL + "2", "--id", "a" * 5000
+    )
     assert_error(result, 2, "--id", "too long")
     assert project_files(project) == before
 
@@ -208,7 +214,9 @@ def test_a_symbolic_link_loop_inside_the_project_is_a_clear_error(project: Path)
         result = invoke(*command)
         assert result.exit_code in (1, 2, 3, 4, 5), (command, result.output)
         assert "Error: " in result.stderr, (command, result.output)
-        assert "loop" in result.output or "outside" in result.output or "regular" in result.output, (command, result.output)
+        assert (
+            "loop" in result.output or "outside" in result.output or "regular" in result.output
+        ), (command, result.output)
 
 
 def test_an_archive_folder_that_is_a_symbolic_link_loop_is_a_clear_error(
@@ -306,7 +314,9 @@ def _digest(data: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
 
 
-def deviant_warc(*, version: bytes = b"WARC/1.1", duplicate: bool = False, cr: bool = False) -> bytes:
+def deviant_warc(
+    *, version: bytes = b"WARC/1.1", duplicate: bool = False, cr: bool = False
+) -> bytes:
     """A response and a request record, digests right, with one deviation check refuses."""
     uri = b"https://example.org/page" + (b"\rx" if cr else b"")
     response = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
@@ -354,7 +364,9 @@ def test_what_check_refuses_import_refuses_with_the_same_message(
     assert project_files(project) == before  # no WARC kept, no record made
 
 
-def test_a_conformant_warc_is_imported_and_its_record_validates(project: Path, tmp_path: Path) -> None:
+def test_a_conformant_warc_is_imported_and_its_record_validates(
+    project: Path, tmp_path: Path
+) -> None:
     source = tmp_path / "fine.warc"
     source.write_bytes(deviant_warc())
     assert invoke("check", str(source)).exit_code == 0
@@ -388,7 +400,9 @@ def test_validate_deep_does_not_depend_on_todays_configuration(
     project: Path, first: str, later: str | None
 ) -> None:
     (project / "warcite.toml").write_text(first)
-    result = invoke("archive", str(TEST_DATA / "transcript_blog.txt"), "--url", URL + "-blog", "--id", "blog")
+    result = invoke(
+        "archive", str(TEST_DATA / "transcript_blog.txt"), "--url", URL + "-blog", "--id", "blog"
+    )
     assert result.exit_code == 0, result.output
     citation = _record(project, "blog")["citation"]
     assert isinstance(citation, dict)
@@ -533,9 +547,9 @@ def test_a_full_disk_during_import_is_a_clear_error_and_leaves_nothing(
     monkeypatch.setattr(
         writer_module,
         "open_unnamed",
-        lambda folder, mode=0o600: None
-        if (opened := real_unnamed(folder, mode)) is None
-        else _FullDisk(opened, room),
+        lambda folder, mode=0o600: (
+            None if (opened := real_unnamed(folder, mode)) is None else _FullDisk(opened, room)
+        ),
     )
     real_open = Path.open
     monkeypatch.setattr(

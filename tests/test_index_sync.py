@@ -292,6 +292,7 @@ def test_a_format_7_index_gets_its_catalogue_columns_in_place(project: Path) -> 
     with open_index(project) as (connection, sync):
         assert not sync.rebuilt
         migrated = connection.execute(f"SELECT {columns} FROM records").fetchall()
+
     def keyed(rows: list[tuple[str, ...]]) -> list[tuple[object, ...]]:
         return [(row[0], set(row[1].split("\n")), *row[2:]) for row in rows]
 

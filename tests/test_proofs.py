@@ -117,9 +117,7 @@ def test_a_pem_key_from_openssl_signs_too(project: Path, tmp_path: Path) -> None
     if not shutil.which("openssl"):
         pytest.skip("openssl is not installed")
     key = tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(key)], check=True
-    )
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(key)], check=True)
     public = tmp_path / "key.pub.pem"
     subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout", "-out", str(public)], check=True)
     result = run(project, "seal", SLUG, "--reason", "signed", "--sign", str(key))
@@ -142,8 +140,15 @@ def test_a_key_that_is_not_ed25519_is_refused(project: Path, tmp_path: Path) -> 
 
 def test_a_signed_seal_names_its_signer_and_verifies(project: Path, keys: dict[str, Path]) -> None:
     result = run(
-        project, "seal", SLUG, "--reason", "signing", "--sign", str(keys["archivist"]),
-        "--signer", "Ada Archivist",
+        project,
+        "seal",
+        SLUG,
+        "--reason",
+        "signing",
+        "--sign",
+        str(keys["archivist"]),
+        "--signer",
+        "Ada Archivist",
     )
     assert result.exit_code == 0, result.output
     fingerprint = load_public_key(keys["archivist"].with_suffix(".pub")).fingerprint
@@ -153,7 +158,9 @@ def test_a_signed_seal_names_its_signer_and_verifies(project: Path, keys: dict[s
     last = record["events"][-1]
     assert fingerprint in last["detail"] and "Ada Archivist" in last["detail"]
     assert {"id": signers[0]["id"], "role": "authorizer"}.items() <= {
-        k: v for link in last["linking_agents"] if link["id"] == signers[0]["id"]
+        k: v
+        for link in last["linking_agents"]
+        if link["id"] == signers[0]["id"]
         for k, v in link.items()
     }.items()
     checked = run(project, "validate", "--trust", str(keys["archivist"].with_suffix(".pub")))
@@ -166,9 +173,22 @@ def test_a_signed_seal_names_its_signer_and_verifies(project: Path, keys: dict[s
         allowed.write_text(f"ada {public[0]} {public[1]}\n", encoding="ascii")
         with (project / SEAL).open("rb") as seal:
             verified = subprocess.run(
-                ["ssh-keygen", "-Y", "verify", "-f", str(allowed), "-I", "ada", "-n",
-                 "warcite-seal", "-s", str(project / f"{SEAL}.sig")],
-                stdin=seal, capture_output=True, text=True,
+                [
+                    "ssh-keygen",
+                    "-Y",
+                    "verify",
+                    "-f",
+                    str(allowed),
+                    "-I",
+                    "ada",
+                    "-n",
+                    "warcite-seal",
+                    "-s",
+                    str(project / f"{SEAL}.sig"),
+                ],
+                stdin=seal,
+                capture_output=True,
+                text=True,
             )
         assert verified.returncode == 0, verified.stderr
 
@@ -177,7 +197,9 @@ def test_a_forged_record_resealed_without_the_key_is_caught(
     project: Path, keys: dict[str, Path]
 ) -> None:
     public = str(keys["archivist"].with_suffix(".pub"))
-    assert run(project, "seal", SLUG, "--reason", "s", "--sign", str(keys["archivist"])).exit_code == 0
+    assert (
+        run(project, "seal", SLUG, "--reason", "s", "--sign", str(keys["archivist"])).exit_code == 0
+    )
     edit_title(project)
     # the seal alone catches the edit...
     assert run(project, "validate").exit_code == 5
@@ -194,18 +216,33 @@ def test_a_forged_record_resealed_without_the_key_is_caught(
     missing = run(project, "validate", "--trust", public)
     assert missing.exit_code == 8 and "the seal is not signed" in missing.output
     # signing with the forger's own key is no better
-    forged = run(project, "seal", SLUG, "--reason", "f", "--sign", str(keys["forger"]),
-                 "--signer", "Ada Archivist")
+    forged = run(
+        project,
+        "seal",
+        SLUG,
+        "--reason",
+        "f",
+        "--sign",
+        str(keys["forger"]),
+        "--signer",
+        "Ada Archivist",
+    )
     assert forged.exit_code == 0, forged.output
     other = run(project, "validate", "--trust", public)
     assert other.exit_code == 8 and "not one of the keys given with --trust" in other.output
-    assert run(project, "validate", "--trust", str(keys["forger"].with_suffix(".pub"))).exit_code == 0
+    assert (
+        run(project, "validate", "--trust", str(keys["forger"].with_suffix(".pub"))).exit_code == 0
+    )
 
 
 def test_a_damaged_signature_file_is_an_error(project: Path, keys: dict[str, Path]) -> None:
-    assert run(project, "seal", SLUG, "--reason", "s", "--sign", str(keys["archivist"])).exit_code == 0
+    assert (
+        run(project, "seal", SLUG, "--reason", "s", "--sign", str(keys["archivist"])).exit_code == 0
+    )
     signature = project / f"{SEAL}.sig"
-    signature.write_text(signature.read_text(encoding="ascii").replace("A", "B", 1), encoding="ascii")
+    signature.write_text(
+        signature.read_text(encoding="ascii").replace("A", "B", 1), encoding="ascii"
+    )
     result = run(project, "validate", "--format", "json")
     assert result.exit_code == 8
     report = json.loads(result.stdout)
@@ -237,9 +274,19 @@ def test_a_timestamped_seal_verifies_offline(project: Path, pki: TestPki) -> Non
     assert "timestamped 20" in checked.output and "CN=warcite test TSA" in checked.output
     if shutil.which("openssl"):
         verified = subprocess.run(
-            ["openssl", "ts", "-verify", "-data", str(project / SEAL), "-in",
-             str(project / f"{SEAL}.tsr"), "-CAfile", str(root)],
-            capture_output=True, text=True,
+            [
+                "openssl",
+                "ts",
+                "-verify",
+                "-data",
+                str(project / SEAL),
+                "-in",
+                str(project / f"{SEAL}.tsr"),
+                "-CAfile",
+                str(root),
+            ],
+            capture_output=True,
+            text=True,
         )
         assert verified.returncode == 0, verified.stderr + verified.stdout
     # without a trusted root the token is only matched, and validate says so
@@ -380,13 +427,18 @@ def test_archive_and_batch_timestamp_every_new_seal(tmp_path: Path, pki: TestPki
 def test_validate_record_leaves_a_signed_seal_alone(project: Path, keys: dict[str, Path]) -> None:
     """``validate --record`` renews the seal's JSON line: on a signed seal that would
     invalidate the signature, so the event is not recorded and the seal is kept."""
-    assert run(project, "seal", SLUG, "--reason", "s", "--sign", str(keys["archivist"])).exit_code == 0
+    assert (
+        run(project, "seal", SLUG, "--reason", "s", "--sign", str(keys["archivist"])).exit_code == 0
+    )
     before = (project / RECORD).read_bytes()
     result = run(project, "validate", "--record")
     assert result.exit_code == 0, result.output
     assert "its seal is signed or timestamped" in result.output
     assert (project / RECORD).read_bytes() == before
-    assert run(project, "validate", "--trust", str(keys["archivist"].with_suffix(".pub"))).exit_code == 0
+    assert (
+        run(project, "validate", "--trust", str(keys["archivist"].with_suffix(".pub"))).exit_code
+        == 0
+    )
 
 
 def test_an_encrypted_openssh_key_signs_with_its_passphrase(

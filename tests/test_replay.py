@@ -108,12 +108,11 @@ def test_html_base_srcset_style_refresh_and_integrity() -> None:
 def test_no_reference_escapes_the_replay(reference: str) -> None:
     out = _rewriter().url(reference)
     stripped = reference.strip()
-    assert (
-        out.startswith(f"{PREFIX}/{STAMP}mp_/http")
-        or (out in ("#", stripped)
+    assert out.startswith(f"{PREFIX}/{STAMP}mp_/http") or (
+        out in ("#", stripped)
         and (
             out == ""
             or out.startswith("#")
             or out.lower().startswith(("data:", "blob:", "mailto:", "tel:", "about:blank"))
-        ))
+        )
     ), (reference, out)

@@ -290,9 +290,11 @@ def test_seal_after_a_deliberate_change_records_an_event(
     assert last["type"] == "message digest calculation"
     assert "added a note on the print edition" in last["detail"]
     ada = [a["id"] for a in sealed["agents"] if a["name"] == "Ada"]
-    assert ada and {"id": ada[0], "role": "implementer"}.items() <= next(
-        link for link in last["linking_agents"] if link["id"] == ada[0]
-    ).items()
+    assert (
+        ada
+        and {"id": ada[0], "role": "implementer"}.items()
+        <= next(link for link in last["linking_agents"] if link["id"] == ada[0]).items()
+    )
     assert last["agent"].startswith("urn:warcite:agent:warcite-")  # the executing program
     assert CliRunner().invoke(cli, ["validate"]).exit_code == 0
     # --deep still reports the hand-made change: the WARC's metadata has no such note
@@ -340,9 +342,11 @@ def test_validate_record_appends_a_fixity_check_event(
     assert event["type_uri"].endswith("/fix")
     assert "re-derived from the WARC" in event["detail"]
     ada = [a["id"] for a in record["agents"] if a["name"] == "Ada"]
-    assert ada and {"id": ada[0], "role": "implementer"}.items() <= next(
-        link for link in event["linking_agents"] if link["id"] == ada[0]
-    ).items()
+    assert (
+        ada
+        and {"id": ada[0], "role": "implementer"}.items()
+        <= next(link for link in event["linking_agents"] if link["id"] == ada[0]).items()
+    )
     again = CliRunner().invoke(cli, ["validate", "--deep"])
     assert again.exit_code == 0, again.output
 

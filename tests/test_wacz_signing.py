@@ -61,7 +61,9 @@ def test_export_signs_the_datapackage_as_the_specification_says(signed: Path) ->
         digest = json.loads(package.read("datapackage-digest.json"))
     signed_data = digest["signedData"]
     assert set(signed_data) == {"hash", "created", "software", "version", "signature", "publicKey"}
-    assert signed_data["hash"] == digest["hash"] and signed_data["created"] == datapackage["created"]
+    assert (
+        signed_data["hash"] == digest["hash"] and signed_data["created"] == datapackage["created"]
+    )
     assert len(base64.b64decode(signed_data["signature"])) == 96  # P-384 r || s
 
 
@@ -77,9 +79,20 @@ def test_the_signature_verifies_with_openssl(signed: Path, tmp_path: Path) -> No
     (tmp_path / "pub.der").write_bytes(base64.b64decode(signed_data["publicKey"]))
     (tmp_path / "message").write_bytes(signed_data["hash"].encode("utf-8"))
     verified = subprocess.run(
-        ["openssl", "dgst", "-sha256", "-verify", str(tmp_path / "pub.der"), "-keyform", "DER",
-         "-signature", str(tmp_path / "sig.der"), str(tmp_path / "message")],
-        capture_output=True, text=True,
+        [
+            "openssl",
+            "dgst",
+            "-sha256",
+            "-verify",
+            str(tmp_path / "pub.der"),
+            "-keyform",
+            "DER",
+            "-signature",
+            str(tmp_path / "sig.der"),
+            str(tmp_path / "message"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert verified.returncode == 0, verified.stderr + verified.stdout
     assert "Verified OK" in verified.stdout
@@ -138,7 +151,9 @@ def test_a_re_hashed_datapackage_breaks_the_signature(signed: Path, tmp_path: Pa
 def test_a_changed_warc_inside_is_reported(signed: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(signed) as package:
         warc = next(n for n in package.namelist() if n.startswith("archive/"))
-    changed = rewrite(signed, tmp_path / "c.wacz", warc, lambda data: data[:-1] + bytes([data[-1] ^ 0xFF]))
+    changed = rewrite(
+        signed, tmp_path / "c.wacz", warc, lambda data: data[:-1] + bytes([data[-1] ^ 0xFF])
+    )
     result = run(tmp_path, "check", str(changed))
     assert result.exit_code == 8, result.output
     assert "changed after the package was made" in result.output
@@ -146,11 +161,14 @@ def test_a_changed_warc_inside_is_reported(signed: Path, tmp_path: Path) -> None
 
 def test_an_ed25519_key_cannot_sign_a_wacz(project: Path, tmp_path: Path) -> None:
     assert run(tmp_path, "keygen", str(tmp_path / "ed")).exit_code == 0
-    result = run(project, "export", "wacz", "-o", str(tmp_path / "x.wacz"), "--sign",
-                 str(tmp_path / "ed"))
+    result = run(
+        project, "export", "wacz", "-o", str(tmp_path / "x.wacz"), "--sign", str(tmp_path / "ed")
+    )
     assert result.exit_code == 2 and "ECDSA" in result.output
     assert not (tmp_path / "x.wacz").exists()
-    other = run(project, "export", "bagit", "-o", str(tmp_path / "bag"), "--sign", str(tmp_path / "ed"))
+    other = run(
+        project, "export", "bagit", "-o", str(tmp_path / "bag"), "--sign", str(tmp_path / "ed")
+    )
     assert other.exit_code == 2
 
 

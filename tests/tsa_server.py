@@ -31,7 +31,9 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def make_ca(common_name: str = "warcite test root CA") -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+def make_ca(
+    common_name: str = "warcite test root CA",
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.now(timezone.utc)
     certificate = (
@@ -186,9 +188,7 @@ def timestamp_response(
             cms.CMSAttribute(
                 {"type": "message_digest", "values": [hashlib.sha256(info_der).digest()]}
             ),
-            cms.CMSAttribute(
-                {"type": "signing_certificate_v2", "values": [signing_certificate]}
-            ),
+            cms.CMSAttribute({"type": "signing_certificate_v2", "values": [signing_certificate]}),
         ]
     )
     signature = pki.tsa_key.sign(attributes.dump(), ec.ECDSA(hashes.SHA256()))

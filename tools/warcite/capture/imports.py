@@ -123,9 +123,7 @@ def _open_source(source: Path) -> int:
         raise CaptureError(f"cannot read the file to import ({error})") from error
 
 
-def _read_source(
-    source: Path, spool: Spool, wants_copy: Callable[[bytes], bool]
-) -> _Source:
+def _read_source(source: Path, spool: Spool, wants_copy: Callable[[bytes], bool]) -> _Source:
     """Read ``source`` once, in pieces: its digest, size and head, and a copy of its bytes in
     ``spool`` when ``wants_copy(head)`` says so (the copy is what gets archived, so the
     bytes digested are the bytes written, whatever happens to the file meanwhile)."""

@@ -399,7 +399,12 @@ def _verb_forms(base: str) -> set[str]:
     forms.add(base + "es" if base.endswith(("s", "sh", "ch", "x", "z")) else base + "s")
     if base.endswith("e"):
         forms |= {base + "d", base[:-1] + "ing"}
-    elif len(base) > 2 and base[-1] not in "aeiouwxy" and base[-2] in "aeiou" and base[-3] not in "aeiou":
+    elif (
+        len(base) > 2
+        and base[-1] not in "aeiouwxy"
+        and base[-2] in "aeiou"
+        and base[-3] not in "aeiou"
+    ):
         forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}  # step, stepped, stepping
     else:
         forms |= {base + "ed", base + "ing"}

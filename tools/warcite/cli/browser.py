@@ -164,7 +164,6 @@ def batch_capture(
         yield functools.partial(pool.capture, **keywords)
 
 
-
 def browser_default(root: Path | None = None) -> bool:
     """The project's ``[capture] browser`` setting (warcite.toml), False without one."""
     from warcite.core.config import load_config

@@ -43,8 +43,6 @@ def _print_capture_result(result: Any, output_format: str) -> None:
         click.echo(f"warning: {warning}", err=True)
 
 
-
-
 @cli.command("capture")
 @click.argument("url")
 @click.option(
@@ -334,5 +332,3 @@ def extract_command(warc: Path, record_id: str | None, output_format: str) -> No
 
 #: How many characters of ``warcite extract``'s JSON are written at a time.
 _OUTPUT_CHUNK_CHARS = 1 << 20
-
-

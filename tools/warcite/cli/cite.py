@@ -209,5 +209,3 @@ def cite_command(
             pinpoint=pinpoint,
         )
     )
-
-

@@ -202,5 +202,3 @@ def timemap_command(url: str, replay_base: str | None) -> None:
             + ", ".join(result.left_out[:5]),
             err=True,
         )
-
-

@@ -18,7 +18,9 @@ from warcite.cli.main import cli, reports_errors
     type=click.Path(path_type=Path),
     help="The file or folder to create (never overwritten).",
 )
-@click.option("--premis", "flags", flag_value="premis", multiple=True, help="Same as FORMAT premis.")
+@click.option(
+    "--premis", "flags", flag_value="premis", multiple=True, help="Same as FORMAT premis."
+)
 @click.option("--wacz", "flags", flag_value="wacz", multiple=True, help="Same as FORMAT wacz.")
 @click.option("--bagit", "flags", flag_value="bagit", multiple=True, help="Same as FORMAT bagit.")
 @click.option("--ocfl", "flags", flag_value="ocfl", multiple=True, help="Same as FORMAT ocfl.")
@@ -70,5 +72,3 @@ def export_command(
         err=True,
     )
     click.echo(str(written))
-
-

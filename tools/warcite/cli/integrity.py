@@ -207,7 +207,9 @@ def keygen_command(path: Path, key_type: str, comment: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Sign the seal with this Ed25519 private key (OpenSSH or PEM; see warcite keygen).",
 )
-@click.option("--signer", default=None, help="With --sign: the key holder's name (kept in the record).")
+@click.option(
+    "--signer", default=None, help="With --sign: the key holder's name (kept in the record)."
+)
 @click.option(
     "--tsa",
     "tsa_url",
@@ -345,9 +347,7 @@ def check_command(warcs: tuple[str, ...], output_format: str) -> None:
                 plural = "s" if report.records != 1 else ""
                 click.echo(f"{report.file}: ok ({report.records} record{plural}{noted})")
     if not all(report.ok for report in reports):
-        raise ValidationFailed(
-            summary(reports), [p for report in reports for p in report.problems]
-        )
+        raise ValidationFailed(summary(reports), [p for report in reports for p in report.problems])
     _finish_wacz_check(verified, None)
 
 
@@ -397,5 +397,3 @@ def _check_wacz_packages(packages: list[str], output_format: str) -> list[Any]:
             if result.ok:
                 click.echo(f"{result.file}: ok ({len(result.warcs)} WARC files)")
     return verified
-
-

@@ -223,9 +223,7 @@ def collection_page(
                 entries = filtered_entries(connection, site=site, author=author)
         catalogue = Catalogue(entries)
     ordered = catalogue.ordered(order)
-    selected = (
-        None if author is None and site is None else catalogue.selection(author, site, paths)
-    )
+    selected = None if author is None and site is None else catalogue.selection(author, site, paths)
     chosen = [
         entry
         for entry in ordered

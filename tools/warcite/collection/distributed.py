@@ -221,7 +221,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(5 if failed else 0)
 
     command(
-        args=list(argv) if argv is not None else None, prog_name="python -m warcite.collection.distributed"
+        args=list(argv) if argv is not None else None,
+        prog_name="python -m warcite.collection.distributed",
     )
 
 

@@ -228,11 +228,7 @@ def search(
             pinpoint = apa_page_pinpoint(
                 printed_page(labels, pages[0]), printed_page(labels, pages[1])
             )
-        in_text = (
-            apa_in_text(source, pinpoint=pinpoint)
-            if source is not None
-            else problem
-        )
+        in_text = apa_in_text(source, pinpoint=pinpoint) if source is not None else problem
         hits.append(
             SearchHit(
                 record=entry.id,

@@ -119,8 +119,7 @@ def parse_config(data: dict[str, Any], *, defaults: Config, where: str) -> Confi
     capture = data.get("capture", {})
     if not isinstance(capture, dict) or sorted(set(capture) - {"browser"}):
         raise UsageError(
-            f"{where}: the [capture] table holds only 'browser' (true or false), not "
-            f"{capture!r}"
+            f"{where}: the [capture] table holds only 'browser' (true or false), not {capture!r}"
         )
     browser = capture.get("browser", False)
     if not isinstance(browser, bool):

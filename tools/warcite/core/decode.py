@@ -546,7 +546,8 @@ def choose_charset(body: bytes, *, declared: str | None, media_type: str) -> tup
 PIECEWISE_CODECS = frozenset(
     codec
     for codec in WHATWG_ENCODINGS
-    if codec == "utf-8" or codec.startswith(("cp12", "iso8859-", "koi8-", "mac-"))
+    if codec == "utf-8"
+    or codec.startswith(("cp12", "iso8859-", "koi8-", "mac-"))
     or codec in ("cp866", "cp874")
 )
 

@@ -226,8 +226,6 @@ def page_part(record: Mapping[str, Any], number: int, text: str, first: int, las
     return text[kept[0][0] : kept[-1][1]].strip()
 
 
-
-
 __all__ = [
     "PAGE_MEDIA_TYPE",
     "apa_page_pinpoint",

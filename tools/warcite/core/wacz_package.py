@@ -287,7 +287,9 @@ def verify_wacz(path: Path, shown: str | None = None) -> WaczVerification:
             )
         else:
             result.signature = "invalid"
-            result.problems.append(f"{DIGEST}: signedData is neither an anonymous nor a domain signature")
+            result.problems.append(
+                f"{DIGEST}: signedData is neither an anonymous nor a domain signature"
+            )
     return result
 
 

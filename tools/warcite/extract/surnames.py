@@ -129,9 +129,7 @@ def _settle(person: Person, text: str) -> Person:
         note = f"family name {double!r} (two surnames): " + "; ".join(for_double)
         return replace(person, given=first_given, family=double, name_note=note)
     if for_single and not for_double:
-        note = f"family name {last!r} ({middle!r} a given or middle name): " + "; ".join(
-            for_single
-        )
+        note = f"family name {last!r} ({middle!r} a given or middle name): " + "; ".join(for_single)
         return replace(person, name_note=note)
     note = (
         f"{person.name!r} may have the family name {double!r} (two surnames, as in Spanish "

@@ -265,5 +265,3 @@ def _first_difference(old: str, new: str) -> str:
         if a != b:
             return f"paragraph {index} differs ({a[:40]!r} -> {b[:40]!r})"
     return f"{len(old_blocks)} paragraphs stored, {len(new_blocks)} re-extracted"
-
-

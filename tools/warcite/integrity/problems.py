@@ -99,5 +99,3 @@ class Collector:
         severity: str = "error",
     ) -> None:
         self.problems.append(Problem(self.file, kind, path, message, expected, found, severity))
-
-

@@ -96,7 +96,9 @@ def load_proof_settings(project_root: Path) -> ProofSettings:
             "[proofs] table holds 'tsa_url' and 'tsa_roots'"
         )
     url = table.get("tsa_url")
-    if url is not None and (not isinstance(url, str) or not url.startswith(("http://", "https://"))):
+    if url is not None and (
+        not isinstance(url, str) or not url.startswith(("http://", "https://"))
+    ):
         raise UsageError(f"{path}: proofs.tsa_url must be an http(s) URL, not {url!r}")
     roots_value = table.get("tsa_roots", [])
     if not isinstance(roots_value, list) or not all(isinstance(v, str) for v in roots_value):

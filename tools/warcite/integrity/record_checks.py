@@ -500,5 +500,3 @@ def _locate(path: Path, record_id: str, iter_record_infos: Callable[[Path], Iter
     except WarciteError as error:
         return f"the WARC cannot be read to the end ({_strip_path(str(error), path)})"
     return "that record ID is not in the file"
-
-

@@ -55,8 +55,6 @@ class RecordResult:
     warnings: tuple[str, ...] = field(default=())
 
 
-
-
 def _readable(data: JsonObject | None) -> JsonObject | None:
     """An existing record of an older schema version, migrated in memory (so that a rebuild
     compares like with like and keeps a history of the current shape); else as it is."""
@@ -215,9 +213,7 @@ def make_record(
                 differences = content_differences(existing, record)
                 if stored_text != text.encode("utf-8"):
                     differences.insert(0, f"the text file {text_path.name}")
-                if not differences and not (
-                    replace and provenance.new_operators(existing, record)
-                ):
+                if not differences and not (replace and provenance.new_operators(existing, record)):
                     return RecordResult(json_path, text_path, existing, "unchanged")
                 if not replace:
                     raise RecordError(
@@ -265,5 +261,3 @@ def check_new_record(record: Mapping[str, Any], text: str, project_root: Path) -
             + "\n".join(problem.line() for problem in errors),
             errors,
         )
-
-

@@ -132,5 +132,3 @@ def reseal(
             seal_proofs=proofs.files if proofs else None,
         )
     return root / seal_relative_path(record["id"])
-
-

@@ -69,7 +69,9 @@ class PublicKey:
     @property
     def blob(self) -> bytes:
         """The key's SSH wire encoding (string "ssh-ed25519", string key)."""
-        line = self.key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        line = self.key.public_bytes(
+            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+        )
         return base64.b64decode(line.split()[1])
 
     @property

@@ -118,8 +118,7 @@ def request_token(data: bytes, url: str, *, timeout: float = DEFAULT_TIMEOUT) ->
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise TimestampError(
-            f"cannot reach the Time-Stamping Authority {url} ({reason}); the seal was not "
-            "written"
+            f"cannot reach the Time-Stamping Authority {url} ({reason}); the seal was not written"
         ) from None
     if len(body) > MAX_TOKEN_BYTES:
         raise TimestampError(f"{url} sent more than {MAX_TOKEN_BYTES} bytes: not a timestamp")
@@ -130,7 +129,9 @@ def request_token(data: bytes, url: str, *, timeout: float = DEFAULT_TIMEOUT) ->
     try:
         response_object = decode_timestamp_response(body)
     except Exception as error:  # the Rust decoder raises ValueError and others
-        raise TimestampError(f"{url} sent an answer that is not a TimeStampResp ({error})") from None
+        raise TimestampError(
+            f"{url} sent an answer that is not a TimeStampResp ({error})"
+        ) from None
     if rfc3161_client.PKIStatus(response_object.status) not in (
         rfc3161_client.PKIStatus.GRANTED,
         rfc3161_client.PKIStatus.GRANTED_WITH_MODS,
@@ -165,9 +166,7 @@ def load_certificates(path: Path) -> list[x509.Certificate]:
         raise UsageError(f"{path}: not an X.509 certificate in PEM or DER ({error})") from None
 
 
-def verify_token(
-    token: bytes, data: bytes, roots: Sequence[x509.Certificate]
-) -> TokenInfo:
+def verify_token(token: bytes, data: bytes, roots: Sequence[x509.Certificate]) -> TokenInfo:
     """Verify a kept TimeStampResp for ``data`` (the seal's bytes) against trusted
     ``roots``; TimestampError saying what does not hold.  Without roots only the message
     imprint is checked, and the result says ``trusted=False``."""
@@ -234,7 +233,10 @@ def _tsa_name(response: rfc3161_client.TimeStampResponse) -> str:
         return "an unnamed TSA"
     for der in response.signed_data.certificates:
         certificate = x509.load_der_x509_certificate(der)
-        if certificate.serial_number == signer.serial_number and certificate.issuer == signer.issuer:
+        if (
+            certificate.serial_number == signer.serial_number
+            and certificate.issuer == signer.issuer
+        ):
             return certificate.subject.rfc4514_string()
     return signer.issuer.rfc4514_string()
 

@@ -439,5 +439,3 @@ def fixity_report(
         "ok": all(report.ok for report in reports),
         "records": [report.as_dict() for report in reports],
     }
-
-

@@ -473,7 +473,9 @@ def build_record(
         "extensions": {},
     }
     if lineage is not None and "lineage" in load_schema().get("properties", {}):
-        record["lineage"] = dict(lineage)  # earlier captures of the work (warcite.collection.lineage)
+        record["lineage"] = dict(
+            lineage
+        )  # earlier captures of the work (warcite.collection.lineage)
     record = without_any_credentials(record)
     record["citation"] = citation_item(record, project_root)
     provenance.link_events(record, operator_id)
@@ -533,5 +535,3 @@ def _diff(old: Any, new: Any, path: str, out: list[str], limit: int = 20) -> Non
             _diff(a, b, f"{path}[{index}]", out, limit)
     else:
         out.append(path)
-
-

@@ -57,8 +57,6 @@ CONTENT_KEYS = ("id", "work", "capture", "text", "files", "citation")
 even when their record_id, created date, events and agents differ (see content_differences)."""
 
 
-
-
 # --------------------------------------------------------------------------- small helpers
 
 _USERINFO = re.compile(r"(://)[^/?#@\s]*@")
@@ -315,5 +313,3 @@ def with_history(existing: Mapping[str, Any], record: JsonObject) -> JsonObject:
     if isinstance(existing.get("created"), str):
         rebuilt["created"] = existing["created"]
     return rebuilt
-
-

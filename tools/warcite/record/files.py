@@ -205,9 +205,7 @@ def write_sealed_record(
     if str(updated.get("schema_version", "")) != "1.0.0":
         provenance.link_event(new_event, updated, person_id)
         if signer is not None:
-            new_event["linking_agents"].append(
-                provenance.linking_agent(signer["id"], "authorizer")
-            )
+            new_event["linking_agents"].append(provenance.linking_agent(signer["id"], "authorizer"))
     updated.setdefault("events", []).append(new_event)
     slug = updated["id"]
     json_bytes = dump_record(updated).encode("utf-8")

@@ -224,5 +224,3 @@ def migrate(
 
 
 register_migration("1.0.0", "1.1.0")(provenance.migrate_1_0_0_to_1_1_0)
-
-

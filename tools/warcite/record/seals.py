@@ -77,5 +77,3 @@ def parse_manifest(data: bytes) -> list[SealEntry]:
             )
         entries.append(SealEntry(match.group(2), match.group(1)))
     return entries
-
-

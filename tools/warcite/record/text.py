@@ -41,5 +41,3 @@ def text_blocks(text: str) -> list[str]:
     """The blocks of a stored clean text (paragraph N is element N-1)."""
     body = text[:-1] if text.endswith("\n") else text
     return body.split("\n\n") if body else []
-
-

@@ -97,5 +97,3 @@ def compute_payload_digest(record_type: str, block: bytes) -> str | None:
     """The ``WARC-Payload-Digest`` warcite writes for a record, or None for types without one."""
     payload = payload_bytes(record_type, block)
     return None if payload is None else labelled_digest(payload)
-
-

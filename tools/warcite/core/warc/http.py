@@ -201,5 +201,3 @@ def decode_content(
         ) from error
     except DecodingError as error:
         raise ValueError(f"content-coding: corrupt data ({error})") from error
-
-

@@ -40,12 +40,11 @@ def is_document(media_type: str, body: bytes) -> bool:
         return True
     return media_type in ("", "application/octet-stream") and body.lstrip()[:5] == b"%PDF-"
 
+
 WAYBACK_URL = re.compile(
     r"^https?://[^/]+(?:/[^/]+)*?/web/(?P<timestamp>\d{14})(?P<modifier>[a-z]{2}_)?/(?P<original>.+)$"
 )
 """A Wayback-style memento URL: ``.../web/<14 digits>[id_]/<original URL>``."""
-
-
 
 
 # --------------------------------------------------------------------------- pages
@@ -234,7 +233,9 @@ def read_page(
     if not chosen.block_complete:  # only its first bytes were kept: read it whole now
         whole = read_record_at(path, chosen.info.offset, max_block_bytes=max_block_bytes)
         chosen = WarcRecord(chosen.info, whole.headers, whole.block, whole.protocol)
-    content = chosen  # a revisit's payload is in the response it refers to (warcite.collection.revisit)
+    content = (
+        chosen  # a revisit's payload is in the response it refers to (warcite.collection.revisit)
+    )
     if chosen.info.record_type == "revisit":
         content = find_revisited(path, chosen)
         if not content.block_complete:
@@ -326,5 +327,3 @@ def read_page(
         if content is not chosen
         else chosen.header("WARC-Truncated"),
     )
-
-

@@ -281,9 +281,7 @@ def read_record_at(
 
 
 _RAW_HEAD_BYTES = 64 * 1024
-_URI_BYTES = frozenset(
-    byte for byte in range(0x21, 0x7F) if chr(byte) not in '"<>\\^`{|}'
-)
+_URI_BYTES = frozenset(byte for byte in range(0x21, 0x7F) if chr(byte) not in '"<>\\^`{|}')
 
 
 def percent_encoded(raw: bytes) -> str:
@@ -501,6 +499,7 @@ def find_revisited(warc_path: Path, revisit: WarcRecord) -> WarcRecord:
         f"{revisit.header('WARC-Refers-To-Date')}), which no WARC in {folder} holds; the "
         "payload is in that earlier WARC: restore it to read this capture"
     )
+
 
 def record_payload(path: str | Path, record: WarcRecord) -> bytes | None:
     """The payload of a record read from ``path``: :func:`payload_bytes`, except for a

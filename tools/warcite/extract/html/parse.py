@@ -145,8 +145,10 @@ class _Feed:
                     if found is None or (found.end() == len(buffer) and not final):
                         # no start here, or one whose "\b" the next piece decides
                         cut = buffer.rfind("<") if found is None else found.start()
-                        if not final and cut >= 0 and (
-                            found is not None or _RAW_TEXT_PREFIX.match(buffer, cut)
+                        if (
+                            not final
+                            and cut >= 0
+                            and (found is not None or _RAW_TEXT_PREFIX.match(buffer, cut))
                         ):
                             yield buffer[:cut]
                             buffer = buffer[cut:]

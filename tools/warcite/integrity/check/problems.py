@@ -145,5 +145,3 @@ class CheckReport:
             "records": self.records,
             "problems": [problem.as_dict() for problem in self.problems],
         }
-
-

@@ -402,5 +402,3 @@ class HttpPayload:
                 self._start_body(bytes(self.head))  # a head with no empty line: no body
             else:
                 self.failed = "the block is not an HTTP message (no end of its head)"
-
-

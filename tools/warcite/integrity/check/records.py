@@ -661,7 +661,12 @@ class RecordChecker:
         return True
 
     def _verify(
-        self, report: CheckReport, record: _Record, digest: StreamingDigest | None, section: str, what: str
+        self,
+        report: CheckReport,
+        record: _Record,
+        digest: StreamingDigest | None,
+        section: str,
+        what: str,
     ) -> None:
         if digest is None:
             return
@@ -782,5 +787,3 @@ class RecordChecker:
                     f"WARC-Warcinfo-ID <{reference.target}> names a {found[2]} record, "
                     "not a warcinfo record",
                 )
-
-
