@@ -463,3 +463,40 @@ def test_a_page_whose_script_never_yields_is_bounded_by_the_time_allowed(
     assert site.url("/spin") in responses(warc)
     summary = json.loads(evidence(warc, "capture-summary")["body"])
     assert any("kept its tab busy" in note for note in json.dumps(summary).split('"'))
+
+
+def test_a_page_that_loops_when_the_screenshot_resizes_it_is_still_captured(
+    session: BrowserSession, tmp_path: Path
+) -> None:
+    """A full-page screenshot resizes the page: a ``resize`` handler that never returns
+    hung the DevTools screenshot call for ever.  The page's scripts are stopped before the
+    evidence is taken, so the DOM, the screenshot and the PDF are all there."""
+    import subprocess
+    import sys
+
+    from browser_site import article_page, html, standard_routes
+
+    routes = standard_routes()
+    routes["/resize"] = lambda p, h: html(
+        article_page(
+            "A Page That Loops When Resized",
+            "<p>" + PARAGRAPHS[0] + "</p><script>addEventListener('resize', function () {"
+            " for (;;) {} }); addEventListener('beforeprint', function () { for (;;) {} });"
+            "</script>",
+        )
+    )
+    with Site(routes) as site:
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "warcite", "capture", "--browser", "--pdf",
+                 "--total-timeout", "20", "--archive-dir", str(tmp_path), site.url("/resize")],
+                capture_output=True, text=True, timeout=120, cwd=tmp_path,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            pytest.fail("the capture of a page that loops when resized did not end")
+    assert done.returncode == 0, done.stderr
+    (warc,) = tmp_path.glob("*.warc.gz")
+    width, height = png_size(evidence(warc, "screenshot")["body"])
+    assert width >= 1600 and height > 0
+    assert b"A Page That Loops When Resized" in evidence(warc, "rendered-dom")["body"]
+    assert evidence(warc, "pdf")["body"].startswith(b"%PDF")

@@ -272,6 +272,11 @@ def drive_page(
     except PlaywrightError as error:
         notes.append(f"no DevTools session: {str(error).splitlines()[0][:200]}")
     if devtools is not None:
+        try:  # the page's scripts stop here: a handler of the screenshot's resize, or of
+            # the PDF's print media, could otherwise loop for ever and hang these calls
+            devtools.send("Emulation.setScriptExecutionDisabled", {"value": True})
+        except PlaywrightError as error:
+            notes.append(f"the page's scripts could not be stopped: {str(error)[:200]}")
         evidence.extend(_dom_and_screenshot(devtools, options, width, height, notes))
     if options.pdf:
         try:
