@@ -11,11 +11,13 @@ outside CI a missing chromium skips these tests, saying so; in CI they fail.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import ssl
 import struct
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -500,3 +502,51 @@ def test_a_page_that_loops_when_the_screenshot_resizes_it_is_still_captured(
     assert width >= 1600 and height > 0
     assert b"A Page That Loops When Resized" in evidence(warc, "rendered-dom")["body"]
     assert evidence(warc, "pdf")["body"].startswith(b"%PDF")
+
+
+def test_a_tab_that_never_answers_is_ended_by_stopping_its_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last resort: a DevTools call to a tab whose page never yields has no timeout.
+    Past the time allowed (and STUCK_GRACE), the session's own Chromium is killed, the
+    call fails, and the capture ends with what the proxy recorded and a note saying so.
+    The call is made to hang here by running an endless loop in the page through it."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    from browser_site import standard_routes
+    from warcite.capture import browser_page
+
+    if _chromium() is None:
+        pytest.skip("chromium is not installed (apt-get install chromium, or tools/ci-setup.sh)")
+
+    def hangs(devtools: Any, *args: Any) -> list[Any]:
+        with contextlib.suppress(PlaywrightError):  # the browser was stopped
+            devtools.send("Runtime.evaluate", {"expression": "for (;;) {}"})
+        return []
+
+    monkeypatch.setattr(browser_page, "STUCK_GRACE", 1.0)
+    monkeypatch.setattr(browser_page, "_dom_and_screenshot", hangs)
+    results: list[Any] = []
+
+    def in_its_own_thread() -> None:  # a second Playwright driver needs a thread of its own
+        with BrowserSession() as own:  # killed below: not the module's shared session
+            results.append(
+                capture_in_browser(
+                    site.url("/lazy"),
+                    archive_dir=tmp_path,
+                    session=own,
+                    timeout=1.0,
+                    total_timeout=3.0,
+                    settings=BrowserSettings(scroll=False),
+                )
+            )
+
+    with Site(standard_routes()) as site:
+        worker = threading.Thread(target=in_its_own_thread, daemon=True)
+        worker.start()
+        worker.join(60)
+        assert not worker.is_alive(), "the capture of a tab that never answers did not end"
+    (result,) = results
+    assert site.url("/lazy") in responses(result.path)
+    summary = json.dumps(json.loads(evidence(result.path, "capture-summary")["body"]))
+    assert "the browser was stopped" in summary and "could not be found" not in summary

@@ -47,6 +47,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import ssl
 import threading
 from collections.abc import Iterable, Sequence
@@ -250,6 +251,32 @@ class BrowserSession:
             return
         with contextlib.suppress(Exception):
             self._prepared = _Prepared.open(self, key)
+
+    def stop_stuck(self, notes: list[str]) -> None:
+        """Kill this session's Chromium: a tab that never answers a DevTools call (its page's
+        scripts never yield) can be ended no other way.  The browser is found by the flag
+        only it was started with (its authority's key hash); its other processes end with
+        it, and the capture's pending call then fails and the capture goes on without the
+        evidence.  The session is unusable afterwards.  Linux (``/proc``) only."""
+        flag = f"--ignore-certificate-errors-spki-list={self.authority.spki_sha256}".encode()
+        killed = []
+        with contextlib.suppress(OSError):
+            for entry in os.scandir("/proc"):
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    arguments = Path(entry.path, "cmdline").read_bytes().split(b"\0")
+                except OSError:
+                    continue
+                if flag in arguments and not any(a.startswith(b"--type=") for a in arguments):
+                    with contextlib.suppress(OSError):
+                        os.kill(int(entry.name), signal.SIGKILL)
+                        killed.append(entry.name)
+        notes.append(
+            "the page's tab stopped answering while its evidence was taken (its scripts never "
+            "yield): the browser was stopped"
+            + ("" if killed else " (it could not be found: the capture may not end)")
+        )
 
     def close(self) -> None:
         """Close the browser (Playwright deletes its profile) and forget the authority."""
@@ -492,6 +519,7 @@ def _capture(requested: str, session: BrowserSession, call: _Call) -> CaptureRes
                 notes,
                 page=prepared.page,
                 meanwhile=lambda: session.prepare_next(key),
+                on_stuck=lambda: session.stop_stuck(notes),
             )
         finally:
             with contextlib.suppress(Exception):

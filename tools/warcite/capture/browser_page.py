@@ -29,6 +29,7 @@ after the last response) is waited for, and what it fetched is recorded.
 from __future__ import annotations
 
 import base64
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,6 +116,9 @@ BUSY = (
 )
 
 
+STUCK_GRACE = 30.0
+"""Seconds past the time allowed after which a page still being waited for is given up
+by stopping its browser (``on_stuck``)."""
 EVALUATE_GRACE = 2.0
 """Seconds a script of warcite's is given in the page even when the budget is spent."""
 
@@ -186,13 +190,17 @@ def drive_page(
     *,
     page: Any = None,
     meanwhile: Callable[[], None] | None = None,
+    on_stuck: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Load, wait, scroll, take the evidence (see the module); returns what was observed:
     ``redirect_chain``, ``final_url``, ``status``, ``network_idle``, ``scroll_steps``,
     ``user_agent``, ``page_height``, ``times`` and ``evidence`` (a list of
     :class:`Evidence`).  ``page``: the tab to use (else a new one of ``browser_context``),
     left open: closing its context closes it.  ``meanwhile`` is called once the page has
-    loaded, before the network is waited for (a batch opens its next context then)."""
+    loaded, before the network is waited for (a batch opens its next context then).
+    ``on_stuck`` is called from another thread when, :data:`STUCK_GRACE` s past the time
+    allowed, the page has still not given its evidence: a call to the tab that never
+    answers (the DevTools protocol has no timeout), which only stopping the browser ends."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -232,6 +240,33 @@ def drive_page(
         observed["final_url"] = page.url
     if meanwhile is not None:
         meanwhile()
+    watchdog = None
+    if on_stuck is not None:  # the last resort against a tab that never answers again
+        watchdog = threading.Timer(
+            max(budget.time_left(), 0.0) + max(options.timeout, 1.0) + STUCK_GRACE, on_stuck
+        )
+        watchdog.daemon = True
+        watchdog.start()
+    try:
+        return _settle_and_take(page, browser_context, options, activity, budget, notes, observed)
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
+
+
+def _settle_and_take(
+    page: Any,
+    browser_context: Any,
+    options: PageOptions,
+    activity: Activity,
+    budget: Budget,
+    notes: list[str],
+    observed: dict[str, Any],
+) -> dict[str, Any]:
+    """After load: wait for the network, scroll, then take the evidence (see the module)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    times: dict[str, str] = observed["times"]
     wait = options.network_idle_wait
     observed["network_idle"] = wait_for_quiet(
         activity,
@@ -362,6 +397,7 @@ __all__ = [
     "NETWORK_QUIET",
     "SCROLL_PAUSE_MS",
     "SCROLL_SETTLE",
+    "STUCK_GRACE",
     "Evidence",
     "PageBusy",
     "PageOptions",
