@@ -145,12 +145,8 @@ def archive(
     is_url = _is_url(source)
     reused = not is_url and _in_archive(source, archive_dir)
     if slug is not None and not reused and not replace:
-        taken = [path for path in record_paths(slug, project_root) if path.exists()]
-        if taken:  # a new capture or import would be another capture under a taken id
-            raise RecordError(
-                f"a record with id {slug!r} exists already ({taken[0].name}); choose another "
-                "--id or use --replace (nothing was captured)"
-            )
+        # a new capture or import would be another capture under a taken id
+        _refuse_taken(slug, project_root, "--id or use --replace (nothing was captured)")
     page_id: str | None
     work_url: str | None = None  # a new capture's work: recaptures are linked (lineage)
     if is_url:
@@ -258,6 +254,15 @@ def _record(
     return result
 
 
+def _refuse_taken(slug: str, project_root: Path, advice: str) -> None:
+    """RecordError when a record with id ``slug`` exists (``advice`` ends the message)."""
+    taken = [path for path in record_paths(slug, project_root) if path.exists()]
+    if taken:
+        raise RecordError(
+            f"a record with id {slug!r} exists already ({taken[0].name}); choose another " + advice
+        )
+
+
 def archive_package(
     source: str,
     *,
@@ -279,13 +284,7 @@ def archive_package(
     if not path.is_file():
         raise UsageError(f"{source} is not an existing regular file")
     if slug is not None:
-        check_slug(slug)
-        taken = [found for found in record_paths(slug, project_root) if found.exists()]
-        if taken:
-            raise RecordError(
-                f"a record with id {slug!r} exists already ({taken[0].name}); choose another "
-                "--id (nothing was imported)"
-            )
+        _refuse_taken(check_slug(slug), project_root, "--id (nothing was imported)")
     imported = import_wacz(
         path,
         archive_dir=project_root / ARCHIVE_DIR,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple, overload
 
@@ -41,38 +41,26 @@ class CatalogueRow(NamedTuple):
 class CatalogueByWork(Sequence[CatalogEntry]):
     """The entries, in order, and ``captures_of(key)``: the entries of one work key."""
 
-    def __init__(self, entries: Iterable[CatalogEntry]) -> None:
-        self._entries: list[CatalogEntry | None] = list(entries)
-        self._index_file: Path | None = None
-        self.rows = [
-            CatalogueRow(
-                entry.path,
-                tuple(key for key in dict.fromkeys([entry.work_key, *entry.keys]) if key),
-                entry.warc_path,
-                entry.payload_digest,
-                entry.method,
-            )
-            for entry in self._entries
-            if entry is not None
-        ]
+    def __init__(self, rows: list[CatalogueRow], index_file: Path) -> None:
+        """``rows``: every record's, in order; an entry is read from ``index_file`` (or, when
+        it has none, from the record) when asked for."""
+        self.rows = rows
+        self._entries: list[CatalogEntry | None] = [None] * len(rows)
+        self._index_file = index_file
         self._index_keys()
 
     @classmethod
     def from_index(cls, connection: sqlite3.Connection, index_file: Path) -> CatalogueByWork:
         """Every record's :class:`CatalogueRow` from a synced index (one query of its
-        catalogue columns); an entry is read from ``index_file`` when asked for."""
-        catalogue = cls(())
-        catalogue.rows = [
+        catalogue columns)."""
+        rows = [
             CatalogueRow(path, tuple(keys.split("\n")) if keys else (), warc, digest, method)
             for path, keys, warc, digest, method in connection.execute(
                 "SELECT path, keys_text, warc_path, payload_digest, method FROM records "
                 "WHERE entry IS NOT NULL ORDER BY path"
             )
         ]
-        catalogue._entries = [None] * len(catalogue.rows)
-        catalogue._index_file = index_file
-        catalogue._index_keys()
-        return catalogue
+        return cls(rows, index_file)
 
     def _index_keys(self) -> None:
         self._by_key: dict[str, list[int]] = {}
@@ -105,7 +93,6 @@ class CatalogueByWork(Sequence[CatalogEntry]):
         from warcite.core.project import MAX_RECORD_BYTES, read_regular_file
         from warcite.record.common import parse_record_json
 
-        assert self._index_file is not None
         project_root = self._index_file.parent.parent
         raw = read_regular_file(project_root / path, project_root, "record", MAX_RECORD_BYTES)
         record = parse_record_json(raw, path)

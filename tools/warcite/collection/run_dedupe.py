@@ -3,8 +3,8 @@
 A live capture writes a response whose payload the archive already holds for the same URL
 as a revisit record (:func:`warcite.collection.archive.revisit_targets`).  Building that lookup
 opens the index and reads every response it knows: done once per page, a batch's cost per
-page grew with the collection.  :class:`RunDedupe` reads them once at the start of the
-run, and adds the responses of each capture the run records, so that pages of one batch
+page grew with the collection.  :class:`RunDedupe` holds them, read once at the start of
+the run (from the index the batch opens once), and adds the responses of each capture the run records, so that pages of one batch
 sharing a stylesheet still store it once.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from warcite.collection.catalog import summarize_warc
-from warcite.collection.revisit import EarlierResponse, identical_payloads
+from warcite.collection.revisit import EarlierResponse
 from warcite.core.errors import WarciteError
 from warcite.core.models import RevisitTarget
 from warcite.core.project import resolve_in_project
@@ -28,22 +28,12 @@ class RunDedupe:
     """``(target_uri, payload_digest) -> RevisitTarget | None`` for every capture of a run
     (thread-safe: a batch's workers share it)."""
 
-    def __init__(
-        self,
-        project_root: Path,
-        known: dict[tuple[str, str], EarlierResponse] | None = None,
-    ) -> None:
-        """``known``: the archive's responses, when the caller read them from the index it
-        holds open (:func:`warcite.collection.revisit.payloads_in`); else read here."""
+    def __init__(self, project_root: Path, known: dict[tuple[str, str], EarlierResponse]) -> None:
+        """``known``: the archive's responses, read by the caller from the index it holds
+        open for the run (:func:`warcite.collection.revisit.payloads_in`)."""
         self.project_root = project_root
         self._lock = threading.Lock()
-        if known is not None:
-            self._known = dict(known)
-            return
-        try:
-            self._known = identical_payloads(project_root)
-        except WarciteError:  # no usable index: store payloads again, which is always safe
-            self._known = {}
+        self._known = dict(known)
 
     def __call__(self, target_uri: str, payload_digest: str) -> RevisitTarget | None:
         with self._lock:
