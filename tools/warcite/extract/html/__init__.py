@@ -86,11 +86,13 @@ from warcite.extract.html.cleaning import (  # noqa: F401
     discard_non_text,
     marks_boilerplate,
     names_boilerplate,
+    swallowing_controls,
 )
 from warcite.extract.html.container import choose_container
 from warcite.extract.html.filtering import filter_blocks, title_candidates
 from warcite.extract.html.parse import (  # noqa: F401
     MAX_RAW_TEXT_BYTES,
+    parse_compact,
     parse_html,
     parse_with_warnings,
 )
@@ -210,17 +212,21 @@ def extract_html(
     """
     from warcite.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
 
-    root, parse_warnings = parse_with_warnings(text)
-    del text  # a caller's pieces: read, and released
-    meta = metadata_module.extract_html_metadata(root, url=url, headers=headers)
-    title = meta.title.value if meta.title else None
     if reread is None:
+        root, parse_warnings = parse_with_warnings(text)
+        del text  # a caller's pieces: read, and released
+        meta = metadata_module.extract_html_metadata(root, url=url, headers=headers)
+        title = meta.title.value if meta.title else None
         paragraphs, text_warnings = _article(root, title)
         del root  # the tree is no longer needed: freed before the text is put together
-    else:  # a large page: its text from a second parse, with the tree freed first
-        titles = title_candidates(root, title)
-        unwrapped = streamed.unwrapped_places(root)
-        del root
+    else:  # a large page: metadata from a compact parse, the text from a second parse
+        document, parse_warnings = parse_compact(text)
+        del text
+        meta = metadata_module.extract_html_metadata(document, url=url, headers=headers)
+        title = meta.title.value if meta.title else None
+        titles = title_candidates(document, title)
+        unwrapped = {control.place for control in swallowing_controls(document)}
+        del document
         streamed.release_memory()
         paragraphs, text_warnings = _streamed_article(reread(), unwrapped, titles)
     if not paragraphs and meta.title is None:

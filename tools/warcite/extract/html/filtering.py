@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from lxml.html import HtmlElement
 
+from warcite.extract import compact
 from warcite.extract import selectors as sel
 from warcite.extract.html.blocks import (
     DESCRIBED_LINK_MAX_DENSITY,
@@ -25,11 +26,16 @@ from warcite.extract.html.blocks import (
 from warcite.extract.html.slideshows import without_slideshows
 
 
-def title_candidates(root: HtmlElement, metadata_title: str | None) -> list[str]:
+def title_candidates(root: HtmlElement | compact.Element, metadata_title: str | None) -> list[str]:
     candidates = [metadata_title] if metadata_title else []
-    for value in root.xpath(
-        "//head/title/text() | //meta[@property='og:title' or @name='twitter:title']/@content"
-    )[:4]:
+    stated = (
+        compact.stated_titles(root)
+        if isinstance(root, compact.Element)
+        else root.xpath(
+            "//head/title/text() | //meta[@property='og:title' or @name='twitter:title']/@content"
+        )
+    )
+    for value in stated[:4]:
         candidates.append(str(value))
     return [c for c in (comparable(c) for c in candidates) if c]
 

@@ -10,6 +10,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from warcite.core.errors import ExtractionError
+from warcite.extract import compact
 from warcite.extract import selectors as sel
 
 #: A <script> or <style> whose content exceeds this many UTF-8 bytes is emptied before
@@ -242,23 +243,52 @@ def parse_with_warnings(text: str | Iterable[str]) -> tuple[HtmlElement, tuple[s
     at a time, so no whole copy of the page is made (see docs/extraction.md, "Memory").
     """
     parser = _parser()
-    # Browsers keep reading after a premature </body> or </html> (HTML5 ignores both end
-    # tags); libxml2 drops what follows them, so they are removed first (by the feed).
     feed = _Feed(_slices(text) if isinstance(text, str) else text)
     del text  # only the caller's reference is left
-    empty = ExtractionError("no article text found: the document is empty")
+    root = _parsed(feed, parser).getroot()
+    if root is None:
+        raise ExtractionError(_EMPTY)
+    halted = any("Excessive depth" in entry.message for entry in parser.error_log)
+    return root, _warnings(feed, halted=halted)
+
+
+def parse_compact(text: str | Iterable[str]) -> tuple[compact.Element, tuple[str, ...]]:
+    """:func:`parse_with_warnings`, the page kept as a
+    :class:`~warcite.extract.compact.CompactDocument` (a few arrays) rather than lxml's
+    tree: its root element, and the same warnings."""
+    feed = _Feed(_slices(text) if isinstance(text, str) else text)
+    del text
+    document = _parsed(feed, _parser(compact.Builder()))
+    if document is None:
+        raise ExtractionError(_EMPTY)
+    return document.element(0), _warnings(feed, halted=document.halted)
+
+
+_EMPTY = "no article text found: the document is empty"
+
+
+def _parsed(feed: _Feed, parser: etree.HTMLParser) -> Any:
+    """What lxml's parse gives for the feed (the tree, or the target's result), refusing a
+    page with nothing but whitespace."""
+    # Browsers keep reading after a premature </body> or </html> (HTML5 ignores both end
+    # tags); libxml2 drops what follows them, so they are removed first (by the feed).
     try:
-        root = etree.parse(feed, parser=parser).getroot()
+        parsed = etree.parse(feed, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         if not feed.has_text:
-            raise empty from None
+            raise ExtractionError(_EMPTY) from None
         raise ExtractionError(
             f"no article text found: the HTML cannot be parsed ({error})"
         ) from error
-    if root is None or not feed.has_text:
-        raise empty
+    if not feed.has_text:
+        raise ExtractionError(_EMPTY)
+    return parsed
+
+
+def _warnings(feed: _Feed, *, halted: bool) -> tuple[str, ...]:
+    """Warnings about what the parser could not read."""
     warnings: tuple[str, ...] = ()
-    if any("Excessive depth" in entry.message for entry in parser.error_log):
+    if halted:
         warnings = (
             "the page nests elements more than 256 levels deep; the HTML parser stopped "
             "there, so any text deeper in the page or after that point is missing",
@@ -268,4 +298,4 @@ def parse_with_warnings(text: str | Iterable[str]) -> tuple[HtmlElement, tuple[s
             f"a <script> or <style> of more than {MAX_RAW_TEXT_BYTES} bytes was left "
             "out unread (the HTML parser cannot hold it)",
         )
-    return root, warnings
+    return warnings

@@ -73,8 +73,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from lxml import html as lxml_html
-
 from warcite.core.models import Evidence, Field, Headers, Paragraph
 from warcite.extract.language import DETECTION_SAMPLE_CHARS, detect_language
 from warcite.extract.metadata.classification import (
@@ -110,6 +108,7 @@ from warcite.extract.metadata.people import read_authors
 from warcite.extract.metadata.published import note_agreement, read_dates
 from warcite.extract.metadata.reader import (  # noqa: F401
     PageReader,
+    Root,
     body_text_nodes,
     dates_removed,
     read_meta_tags,
@@ -119,10 +118,10 @@ from warcite.extract.metadata.site import read_language, read_publisher
 from warcite.extract.metadata.title import clean_title, read_title
 
 
-def extract_html_metadata(
-    root: lxml_html.HtmlElement, *, url: str | None, headers: Headers
-) -> Metadata:
-    """Read metadata from a parsed HTML page.  Must not modify ``root``.
+def extract_html_metadata(root: Root, *, url: str | None, headers: Headers) -> Metadata:
+    """Read metadata from a parsed HTML page (lxml's tree, or the
+    :class:`~warcite.extract.compact.CompactDocument` of a large page).  Must not modify
+    ``root``.
 
     See the module docstring for the precedence of sources per field.
     """

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import html as lxml_html
+from lxml import etree
 
 from warcite.core.models import Affiliation
-from warcite.extract import names, patterns
+from warcite.extract import compact, names, patterns
 from warcite.extract.metadata.common import JSON_LD_MAX_DEPTH, normalize_text
 
 
@@ -147,12 +147,22 @@ class JsonLd:
         return None
 
 
-def read_json_ld(root: lxml_html.HtmlElement) -> JsonLd:
+_JSON_LD_SCRIPTS = etree.XPath(
+    "//script[contains(translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+    "'abcdefghijklmnopqrstuvwxyz'), 'ld+json')]"
+)
+
+
+def read_json_ld(root: Any) -> JsonLd:
+    """The JSON-LD of the page (``root``: lxml's tree or a
+    :class:`warcite.extract.compact.Element`)."""
     result = JsonLd()
-    for script in root.xpath(
-        "//script[contains(translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-        "'abcdefghijklmnopqrstuvwxyz'), 'ld+json')]"
-    ):
+    scripts = (
+        compact.json_ld_scripts(root)
+        if isinstance(root, compact.Element)
+        else _JSON_LD_SCRIPTS(root)
+    )
+    for script in scripts:
         for data in _load_json(script.text or ""):
             for node in json_nodes(data):
                 result.nodes.append(node)

@@ -19,15 +19,16 @@ from warcite.extract.metadata.common import (
 )
 from warcite.extract.metadata.jsonld import json_ld_people
 from warcite.extract.metadata.reader import (
-    VISIBLE_TEXT,
     PageReader,
     class_of,
     dates_removed,
     element_text,
     in_other_item,
+    named_descendants,
     short_text,
     skippable,
     text_within,
+    visible_text,
 )
 
 #: Where a byline's names end: a separator, or the date or other furniture after them
@@ -124,9 +125,9 @@ def _text_without_roles(element: Any) -> str:
         return element_text(element)
     texts = [
         text
-        for text in VISIBLE_TEXT(element)
+        for text in visible_text(element)
         if not any(
-            role is text.getparent() or role in text.getparent().iterancestors() for role in roles
+            role == text.getparent() or role in text.getparent().iterancestors() for role in roles
         )
         or (text.is_tail and text.getparent() in roles)
     ]
@@ -173,7 +174,7 @@ def read_authors(page: PageReader) -> tuple[Person, ...]:
     for element in page.itemprop_elements("author", "creator"):
         if in_other_item(element):
             continue  # the author of a comment or a review on the page, not of the article
-        inner = element.xpath(".//*[@itemprop='name']")
+        inner = named_descendants(element, "name")
         holder = inner[0] if inner else element
         value = holder.get("content") or element_text(holder)
         if value and len(value) <= 80:
@@ -213,7 +214,7 @@ def _add_visible_bylines(page: PageReader) -> None:
         if not (
             container is not None
             and abs(position - first_position) <= CO_AUTHOR_DISTANCE
-            and any(a is container for a in element.iterancestors())
+            and any(a == container for a in element.iterancestors())
         ):
             groups.append([])
             first_position = position

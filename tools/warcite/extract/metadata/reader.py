@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from warcite.core.models import Evidence, Headers
-from warcite.extract import dates, patterns
+from warcite.extract import compact, dates, patterns
 from warcite.extract.classwords import without_layout_content
 from warcite.extract.metadata.common import (
     BYLINE_WINDOW_AFTER,
@@ -24,8 +23,13 @@ from warcite.extract.metadata.common import (
 )
 from warcite.extract.metadata.jsonld import JsonLd
 
+#: A parsed page as the readers take it: lxml's tree (an ``HtmlElement``), or for a large
+#: page a :class:`warcite.extract.compact.Element` (which answers the same questions; the
+#: few XPath expressions and walks below have its own equivalents).
+Root = Any
 
-def read_meta_tags(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
+
+def read_meta_tags(root: Root) -> dict[str, list[str]]:
     """Meta tags by lower-cased name/property/itemprop/http-equiv -> contents, in order."""
     found: dict[str, list[str]] = {}
     for element in root.iter("meta"):
@@ -42,12 +46,35 @@ def read_meta_tags(root: lxml_html.HtmlElement) -> dict[str, list[str]]:
     return found
 
 
-VISIBLE_TEXT = etree.XPath(
+_VISIBLE_TEXT = etree.XPath(
     ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 )
 
 
+def visible_text(element: Any) -> list[Any]:
+    """The text nodes inside ``element`` outside scripts, styles and ``noscript`` (lxml's
+    "smart strings": ``getparent()`` and ``is_tail`` tell where each sits)."""
+    if isinstance(element, compact.Element):
+        return compact.visible_text(element)
+    result: list[Any] = _VISIBLE_TEXT(element)
+    return result
+
+
 _HAS_INVISIBLE = etree.XPath("boolean(.//script | .//style | .//noscript)")
+
+
+def has_invisible(element: Any) -> bool:
+    """``element`` holds a script, a style or a ``noscript``."""
+    if isinstance(element, compact.Element):
+        return compact.has_invisible(element)
+    return bool(_HAS_INVISIBLE(element))
+
+
+def walk(element: Any) -> Iterator[tuple[str, Any]]:
+    """``etree.iterwalk(element, events=("start", "end"))``."""
+    if isinstance(element, compact.Element):
+        return compact.walk(element)
+    return iter(etree.iterwalk(element, events=("start", "end")))
 
 
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
@@ -59,6 +86,14 @@ def iter_body_text_nodes(root: Any) -> Iterator[tuple[str, Any]]:
     it goes (a large page's text nodes are never all held: see docs/extraction.md)."""
     body = root.find(".//body") if root.tag != "body" else root
     if body is None:
+        return
+    if isinstance(body, compact.Element):
+        for event, element in compact.walk(body, skip=_INVISIBLE_TAGS):
+            if event == "start":
+                if element.tag not in _INVISIBLE_TAGS and element.text:
+                    yield element.text, element
+            elif element != body and element.tail:
+                yield element.tail, element.getparent()
         return
     walker = etree.iterwalk(body, events=("start", "end"))
     for event, element in walker:
@@ -101,7 +136,7 @@ def text_within(element: Any, limit: int) -> bool:
     bound = _NFC_MAX_COMPOSED * limit
     count = 0
     hidden = 0  # depth inside script, style and noscript elements
-    for event, node in etree.iterwalk(element, events=("start", "end")):
+    for event, node in walk(element):
         tag = node.tag
         invisible = isinstance(tag, str) and tag in _VISIBLE_TEXT_SKIPPED
         if event == "start":
@@ -110,7 +145,7 @@ def text_within(element: Any, limit: int) -> bool:
                 count += sum(map(len, node.text.split()))
         else:
             hidden -= invisible
-            if not hidden and node is not element and node.tail:
+            if not hidden and node != element and node.tail:
                 count += sum(map(len, node.tail.split()))
         if count > bound:
             return False
@@ -124,9 +159,9 @@ def element_text(element: Any) -> str:
     """The visible text of an element (scripts and styles skipped), whitespace normalised."""
     if len(element) == 0:
         return normalize_text(element.text)
-    if not _HAS_INVISIBLE(element):
+    if not has_invisible(element):
         return normalize_text(" ".join(element.itertext()))
-    return normalize_text(" ".join(VISIBLE_TEXT(element)))
+    return normalize_text(" ".join(visible_text(element)))
 
 
 def skippable(element: Any) -> bool:
@@ -245,7 +280,7 @@ _SCAN_WORDS = (
 _SCAN_WORDS_PATTERN = re.compile("|".join(_SCAN_WORDS))
 
 
-def scan_page(root: lxml_html.HtmlElement) -> _PageScan:
+def scan_page(root: Root) -> _PageScan:
     """One walk over the tree: byline-, date- and bio-like elements (cheap string tests only)."""
     scan = _PageScan()
     # the walk touches every element: the names it needs are bound locally once
@@ -319,8 +354,24 @@ def dates_removed(text: str) -> str:
     return normalize_text(text).strip(" ,|-–—·•")
 
 
-#: Every element with microdata (an ``itemprop``), in document order.
-ITEMPROP_ELEMENTS = etree.XPath("//*[@itemprop]")
+_ITEMPROP_ELEMENTS = etree.XPath("//*[@itemprop]")
+
+
+def itemprop_elements(root: Root) -> list[Any]:
+    """Every element of the page with microdata (an ``itemprop``), in document order."""
+    if isinstance(root, compact.Element):
+        return compact.itemprop_elements(root)
+    result: list[Any] = _ITEMPROP_ELEMENTS(root)
+    return result
+
+
+def named_descendants(element: Any, value: str) -> list[Any]:
+    """``.//*[@itemprop=value]``: the elements inside ``element`` of that microdata
+    property."""
+    if isinstance(element, compact.Element):
+        return compact.named_descendants(element, "itemprop", value)
+    result: list[Any] = element.xpath(".//*[@itemprop=$value]", value=value)
+    return result
 
 
 def first_element_text(elements: Iterable[Any]) -> str | None:
@@ -351,7 +402,7 @@ def first_h1_text(root: Any) -> str | None:
 class PageReader:
     """One page being read: the parsed tree, what was found so far, and the page's locale."""
 
-    root: lxml_html.HtmlElement
+    root: Root
     url: str | None
     headers: Headers
     meta: dict[str, list[str]]
@@ -384,7 +435,7 @@ class PageReader:
         page's microdata elements are found in one pass, once)."""
         if self._itemprops is None:
             self._itemprops = {}
-            for position, element in enumerate(ITEMPROP_ELEMENTS(self.root)):
+            for position, element in enumerate(itemprop_elements(self.root)):
                 self._itemprops.setdefault(element.get("itemprop"), []).append((position, element))
         if len(properties) == 1:
             return [element for _, element in self._itemprops.get(properties[0], [])]
