@@ -262,3 +262,36 @@ def test_a_proxy_prepared_ahead_forwards_nothing_until_its_recorder_comes(
         assert [e.url for e in proxy.log.exchanges] == [site.url("/static")]
     proxy.close_spools()
     recorder.close()
+
+
+def test_a_connection_reset_as_soon_as_it_opens_is_a_capture_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server that resets the connection between the handshake and the first call made
+    on it: ``getpeername`` fails with ENOTCONN.  That was an OSError escaping from the
+    pre-connecting thread (seen in a CI run); it is a CaptureError, and the socket is closed."""
+    import errno
+    import socket
+
+    from warcite.core.errors import CaptureError
+
+    class ResetSocket:
+        closed = False
+
+        def setsockopt(self, *arguments: object) -> None:
+            pass
+
+        def getpeername(self) -> tuple[str, int]:
+            raise OSError(errno.ENOTCONN, "Transport endpoint is not connected")
+
+        def close(self) -> None:
+            ResetSocket.closed = True
+
+        def shutdown(self, how: int) -> None:
+            pass
+
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: ResetSocket())
+    recorder = make_recorder()
+    with pytest.raises(CaptureError, match="closed by the server as soon as it opened"):
+        recorder._connect("http://127.0.0.1:9/", time.monotonic() + 5)
+    assert ResetSocket.closed

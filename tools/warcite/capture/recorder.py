@@ -438,7 +438,14 @@ class Recorder:
             ) from error
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        ip_address = str(sock.getpeername()[0])
+        try:
+            ip_address = str(sock.getpeername()[0])
+        except OSError as error:  # the server reset the connection as soon as it opened
+            _close(sock)
+            raise CaptureError(
+                f"cannot capture {url}: the connection to {where} was closed by the server as "
+                f"soon as it opened ({error.strerror or error}); try later"
+            ) from error
         if self.address_check is not None:
             try:
                 self.address_check(url, ip_address)
