@@ -550,3 +550,45 @@ def test_a_tab_that_never_answers_is_ended_by_stopping_its_browser(
     assert site.url("/lazy") in responses(result.path)
     summary = json.dumps(json.loads(evidence(result.path, "capture-summary")["body"]))
     assert "the browser was stopped" in summary and "could not be found" not in summary
+
+
+def test_a_batch_goes_on_in_a_new_browser_after_the_watchdog_stopped_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watchdog kills a pool's Chromium to end a tab that never answers; the pages the
+    batch still has to capture are taken by a new Chromium, not failed one after another."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    from browser_site import standard_routes
+    from warcite.capture import browser_page
+    from warcite.capture.pool import BrowserPool
+
+    if _chromium() is None:
+        pytest.skip("chromium is not installed (apt-get install chromium, or tools/ci-setup.sh)")
+    real = browser_page._dom_and_screenshot
+    calls: list[int] = []
+
+    def hangs_once(devtools: Any, *args: Any) -> Any:
+        calls.append(1)
+        if len(calls) > 1:
+            return real(devtools, *args)
+        with contextlib.suppress(PlaywrightError):  # the browser was stopped
+            devtools.send("Runtime.evaluate", {"expression": "for (;;) {}"})
+        return []
+
+    monkeypatch.setattr(browser_page, "STUCK_GRACE", 1.0)
+    monkeypatch.setattr(browser_page, "_dom_and_screenshot", hangs_once)
+    options: dict[str, Any] = {
+        "archive_dir": tmp_path,
+        "timeout": 2.0,
+        "total_timeout": 4.0,
+        "settings": BrowserSettings(scroll=False),
+    }
+    with Site(standard_routes()) as site, BrowserPool(jobs=1) as pool:
+        first = pool.capture(site.url("/lazy"), **options)
+        second = pool.capture(site.url("/script"), **options)
+        assert pool.generation == 1
+    summary = json.dumps(json.loads(evidence(first.path, "capture-summary")["body"]))
+    assert "the browser was stopped" in summary
+    assert b"<html" in evidence(second.path, "rendered-dom")["body"].lower()
+    assert evidence(second.path, "screenshot")["body"].startswith(b"\x89PNG")

@@ -8,6 +8,11 @@ DevTools protocol once; :meth:`BrowserPool.capture` hands a page to a free worke
 captures it in a new browser context (a tab with no cookies, cache or storage shared
 with another capture) behind the page's own recording proxy.  The pool's throwaway
 certificate authority is the one the browser trusts by its key.
+
+When the browser stops (the watchdog kills it to end a tab that never answers: see
+:meth:`~warcite.capture.browser.BrowserSession.stop_stuck`), the captures running in it
+fail, and the next capture any worker takes starts a new Chromium (a new profile, the same
+authority), to which every worker attaches again before its next page.
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ class BrowserPool:
         self._jobs: queue.Queue[tuple[Future[Any], str, dict[str, Any]] | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._process: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
+        self.generation = 0  # how many times Chromium was started again
         try:
             self.endpoint = self._start()
             ready: list[Future[None]] = []
@@ -117,7 +124,21 @@ class BrowserPool:
             time.sleep(0.05)
         return found[0]
 
+    def _running(self) -> tuple[str, int]:
+        """The endpoint of a running Chromium and its generation: the same as before while
+        the browser lives, a new one once it has stopped."""
+        with self._lock:
+            process = self._process
+            if process is not None and process.poll() is not None:
+                self._stop_process()
+                shutil.rmtree(self._profile, ignore_errors=True)
+                self._profile = tempfile.mkdtemp(prefix="warcite-browser-profile-")
+                self.endpoint = self._start()
+                self.generation += 1
+            return self.endpoint, self.generation
+
     def _work(self, started: Future[None]) -> None:
+        generation = self.generation
         try:
             session = BrowserSession(
                 self.executable, connect=self.endpoint, authority=self.authority
@@ -135,11 +156,34 @@ class BrowserPool:
                 if not future.set_running_or_notify_cancel():
                     continue
                 try:
+                    endpoint, now = self._running()
+                    if now != generation:  # the browser stopped: attach to the new one
+                        session.close()
+                        session = BrowserSession(
+                            self.executable, connect=endpoint, authority=self.authority
+                        )
+                        generation = now
                     future.set_result(capture_in_browser(url, session=session, **options))
                 except BaseException as error:
                     future.set_exception(error)
         finally:
             session.close()
+
+    def _stop_process(self) -> None:
+        """Stop Chromium (if it still runs) and release its pipe."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        if process.stderr is not None:
+            with contextlib.suppress(OSError):
+                process.stderr.close()
 
     def capture(self, url: str, **options: Any) -> Any:
         """:func:`~warcite.capture.browser.capture_in_browser` on the next free tab."""
@@ -159,17 +203,8 @@ class BrowserPool:
             self._jobs.put(None)
         for thread in self._threads:
             thread.join(timeout=30)
-        if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(timeout=10)
-            if self._process.stderr is not None:
-                with contextlib.suppress(OSError):
-                    self._process.stderr.close()
-            self._process = None
+        with self._lock:
+            self._stop_process()
         shutil.rmtree(self._profile, ignore_errors=True)
         self.authority.close()
 
