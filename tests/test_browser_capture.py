@@ -17,6 +17,7 @@ import os
 import shutil
 import ssl
 import struct
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -578,6 +579,10 @@ def test_a_batch_goes_on_in_a_new_browser_after_the_watchdog_stopped_one(
 
     monkeypatch.setattr(browser_page, "STUCK_GRACE", 1.0)
     monkeypatch.setattr(browser_page, "_dom_and_screenshot", hangs_once)
+    # the temporary folder of everything started here (short: Chromium's socket is in it)
+    scratch = Path(tempfile.mkdtemp(prefix="wt-"))
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     options: dict[str, Any] = {
         "archive_dir": tmp_path,
         "timeout": 2.0,
@@ -592,3 +597,8 @@ def test_a_batch_goes_on_in_a_new_browser_after_the_watchdog_stopped_one(
     assert "the browser was stopped" in summary
     assert b"<html" in evidence(second.path, "rendered-dom")["body"].lower()
     assert evidence(second.path, "screenshot")["body"].startswith(b"\x89PNG")
+    # a killed Chromium and a stopped one leave nothing in the temporary folder (their
+    # singleton sockets' folders were left there before)
+    left = [path.name for path in scratch.iterdir()]
+    shutil.rmtree(scratch)
+    assert left == []

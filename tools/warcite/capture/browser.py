@@ -49,6 +49,7 @@ import os
 import shutil
 import signal
 import ssl
+import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -165,6 +166,22 @@ def _playwright() -> Any:
     return sync_playwright
 
 
+#: The longest temporary folder handed to Chromium: its singleton socket is made at
+#: ``TMPDIR/org.chromium.Chromium.XXXXXX/SingletonSocket``, and a Unix socket's path has
+#: at most 107 bytes (Chromium exits without one).
+_MAX_TEMPORARY_PATH = 60
+
+
+def chromium_environment(folder: str | None) -> dict[str, str]:
+    """The environment Chromium is started with: warcite's own, its temporary files in
+    ``folder`` (deleted by warcite when the browser is closed), unless the path is too long
+    for Chromium's socket, when the inherited temporary folder is kept."""
+    environment = dict(os.environ)
+    if folder is not None and len(os.fsencode(folder)) <= _MAX_TEMPORARY_PATH:
+        environment["TMPDIR"] = folder
+    return environment
+
+
 class BrowserSession:
     """One Chromium for one or more captures (a batch reuses it); a context manager.
 
@@ -199,6 +216,11 @@ class BrowserSession:
         self._prepared: _Prepared | None = None
         self._driver: Any = None
         self.browser: Any = None
+        # Chromium's own temporary files (TMPDIR: the folder of its singleton socket, which
+        # it leaves behind when it is killed) go in a folder of warcite's, deleted by close()
+        self._temporary = (
+            None if connect is not None else tempfile.mkdtemp(prefix="warcite-chromium-")
+        )
         try:
             self._driver = sync_playwright().start()
             if connect is not None:
@@ -217,6 +239,7 @@ class BrowserSession:
                     # for what the browser would fetch outside a capture's context
                     proxy={"server": "http://127.0.0.1:9"},
                     timeout=launch_timeout * 1000,
+                    env=chromium_environment(self._temporary),
                 )
         except Exception as error:
             self.close()
@@ -293,6 +316,9 @@ class BrowserSession:
             self._driver = None
         if self._own_authority:
             self.authority.close()
+        if self._temporary is not None:
+            shutil.rmtree(self._temporary, ignore_errors=True)
+            self._temporary = None
 
 
 _ContextKey = tuple[tuple[int, int], str | None]

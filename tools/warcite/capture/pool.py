@@ -33,6 +33,7 @@ from warcite.capture.browser import (
     CHROMIUM_FLAGS,
     BrowserSession,
     capture_in_browser,
+    chromium_environment,
     find_chromium,
 )
 from warcite.core.errors import CaptureError, UsageError
@@ -50,7 +51,11 @@ class BrowserPool:
             raise UsageError(f"a browser pool has 1 to 64 tabs at once, not {jobs}")
         self.executable = find_chromium(chromium)
         self.authority = CertificateAuthority()
-        self._profile = tempfile.mkdtemp(prefix="warcite-browser-profile-")
+        # Chromium's profile and its own temporary files (TMPDIR: the folder of its
+        # singleton socket, which it leaves behind when stopped) live in one folder of
+        # warcite's, deleted by close()
+        self._folder = tempfile.mkdtemp(prefix="warcite-browser-")
+        self._profile = tempfile.mkdtemp(prefix="profile-", dir=self._folder)
         self._jobs: queue.Queue[tuple[Future[Any], str, dict[str, Any]] | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._process: subprocess.Popen[str] | None = None
@@ -90,6 +95,7 @@ class BrowserPool:
         try:
             self._process = subprocess.Popen(
                 command,
+                env=chromium_environment(self._folder),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
@@ -132,7 +138,7 @@ class BrowserPool:
             if process is not None and process.poll() is not None:
                 self._stop_process()
                 shutil.rmtree(self._profile, ignore_errors=True)
-                self._profile = tempfile.mkdtemp(prefix="warcite-browser-profile-")
+                self._profile = tempfile.mkdtemp(prefix="profile-", dir=self._folder)
                 self.endpoint = self._start()
                 self.generation += 1
             return self.endpoint, self.generation
@@ -205,7 +211,7 @@ class BrowserPool:
             thread.join(timeout=30)
         with self._lock:
             self._stop_process()
-        shutil.rmtree(self._profile, ignore_errors=True)
+        shutil.rmtree(self._folder, ignore_errors=True)
         self.authority.close()
 
 
