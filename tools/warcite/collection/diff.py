@@ -218,12 +218,9 @@ def diff_records(
 
 
 def _entry_for(reference: str, entries: Sequence[CatalogEntry]) -> CatalogEntry | None:
-    for entry in entries:
-        if reference in (entry.id, entry.record_id, entry.path) or (
-            reference.endswith(".json") and Path(reference).name == Path(entry.path).name
-        ):
-            return entry
-    return None
+    from warcite.collection.lookup import names
+
+    return next((entry for entry in entries if names(entry, reference)), None)
 
 
 def resolve_pair(
@@ -287,11 +284,22 @@ def resolve_pair(
 def diff(
     project_root: Path, first: str, second: str | None = None, *, since: str | None = None
 ) -> RecordDiff:
-    """Compare two captures chosen as :func:`resolve_pair` says."""
-    from warcite.collection.index import load_entries
+    """Compare two captures chosen as :func:`resolve_pair` says (from the entries it
+    needs: the records named, and the captures of the first one's work; found in the
+    index without decoding the others)."""
+    from warcite.collection.lookup import captures_of, entry_named, in_current_index
     from warcite.record.files import load_record, record_text
 
-    entries, _ = load_entries(project_root)
+    def ask(connection: Any) -> list[CatalogEntry]:
+        named = [entry_named(connection, reference) for reference in (first, second) if reference]
+        found = [entry for entry in named if entry is not None]
+        if second is None and (found or first.lower().startswith(("http://", "https://"))):
+            captures = captures_of(connection, found[0].url if found else first)
+            listed = {entry.path for entry in captures}
+            found = [entry for entry in found if entry.path not in listed] + captures
+        return found
+
+    entries = in_current_index(project_root, ask, lambda found: (e.path for e in found))
     old, new, note = resolve_pair(first, second, since, entries)
     old_record = load_record(project_root / old.path, project_root)
     new_record = load_record(project_root / new.path, project_root)

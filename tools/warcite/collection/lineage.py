@@ -38,14 +38,17 @@ def lineage_from_entries(url: str, entries: Sequence[CatalogEntry]) -> dict[str,
 
 
 def lineage_for(project_root: Path, url: str) -> dict[str, Any]:
-    """The lineage of a new capture of ``url`` in the project (from the verified index)."""
-    from warcite.collection.catalog_by_work import CatalogueByWork
-    from warcite.collection.index import index_path, open_index
+    """The lineage of a new capture of ``url`` in the project (from the index, found
+    current by its folder check and the stats of the earlier captures it names; no entry
+    decoded but those of its work)."""
+    from warcite.collection.lookup import captures_of, in_current_index
 
-    with open_index(project_root) as (connection, _):
-        # no entry decoded but those of its work
-        catalogue = CatalogueByWork.from_index(connection, index_path(project_root))
-    return lineage_from_entries(url, catalogue)
+    captures = in_current_index(
+        project_root,
+        lambda connection: captures_of(connection, url),
+        lambda found: (entry.path for entry in found),
+    )
+    return lineage_from_entries(url, captures)
 
 
 __all__ = ["lineage_for", "lineage_from_entries"]

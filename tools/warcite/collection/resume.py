@@ -14,7 +14,8 @@ from typing import Any
 
 from warcite.collection.archive import archive
 from warcite.collection.batch import kept_captures
-from warcite.collection.index import load_entries
+from warcite.collection.catalog_by_work import CatalogueByWork
+from warcite.collection.index import index_path, open_index
 from warcite.core.errors import WarciteError
 from warcite.core.urls import work_key
 from warcite.core.warc_claim import claim
@@ -30,9 +31,8 @@ def complete_kept_capture(
     ``options`` go to :func:`warcite.collection.archive.archive` (slug, operator, note...)."""
     if not source.lower().startswith(("http://", "https://")):
         return None
-    entries, _ = load_entries(project_root)
-    recorded = [entry.warc_path for entry in entries if entry.warc_path]
     try:
+        recorded, _ = _recorded_warcs(project_root)
         finished = kept_captures(project_root, recorded).get(work_key(source))
     except (WarciteError, ValueError):
         return None
@@ -41,8 +41,8 @@ def complete_kept_capture(
     with claim(project_root / finished) as claimed:
         if not claimed:
             return None  # a running archive is recording it: capture afresh
-        entries, _ = load_entries(project_root)  # it may have been recorded meanwhile
-        recorded = [entry.warc_path for entry in entries if entry.warc_path]
+        # it may have been recorded meanwhile
+        recorded, entries = _recorded_warcs(project_root, catalogue=True)
         if finished in recorded:
             return None
         try:
@@ -59,3 +59,22 @@ def complete_kept_capture(
 
 
 __all__ = ["complete_kept_capture"]
+
+
+def _recorded_warcs(
+    project_root: Path, *, catalogue: bool = False
+) -> tuple[list[str], CatalogueByWork | None]:
+    """The WARCs the records name, and with ``catalogue`` the catalogue (whose entries are decoded only when
+    asked for: a capture's lineage reads those of its own work), from the index found
+    current by its folder check: a record added, removed or renamed is seen, and only a
+    record rewritten in place to name another WARC would not be."""
+    with open_index(project_root, check="folder") as (connection, _):
+        recorded = [
+            path
+            for (path,) in connection.execute(
+                "SELECT warc_path FROM records WHERE entry IS NOT NULL AND warc_path IS NOT NULL"
+            )
+        ]
+        if not catalogue:
+            return recorded, None
+        return recorded, CatalogueByWork.from_index(connection, index_path(project_root))

@@ -18,6 +18,7 @@ Only records that still exist count: the index is verified against ``records/`` 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,12 +60,32 @@ def payloads_in(connection: sqlite3.Connection) -> dict[tuple[str, str], Earlier
 
 
 def dedupe_lookup(project_root: Path) -> Callable[[str, str], EarlierResponse | None]:
-    """A ``(target_uri, payload_digest) -> EarlierResponse | None`` lookup over the archive
-    as it is now (read once; a capture in progress does not change it)."""
-    known = identical_payloads(project_root)
+    """A ``(target_uri, payload_digest) -> EarlierResponse | None`` lookup over the archive.
+
+    The index is brought up to date first (found current by its folder check: records
+    added, removed or renamed are seen), then each lookup asks it for the one response it
+    needs, on a read-only connection of its own (a capture's threads may ask), rather than
+    reading every response the archive holds (100,000s in a large collection: seconds, for
+    the few lookups of one capture).  An index kept in memory (a read-only archive) is read
+    whole at once, as before."""
+    with open_index(project_root, check="folder") as (connection, _):
+        database = connection.execute("PRAGMA database_list").fetchone()[2]
+        if not database:  # in memory: gone when the connection closes
+            known = payloads_in(connection)
+            return lambda uri, digest: known.get((work_key(uri), digest))
+    path = Path(database)
 
     def lookup(target_uri: str, payload_digest: str) -> EarlierResponse | None:
-        return known.get((work_key(target_uri), payload_digest))
+        with contextlib.closing(
+            sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+        ) as reader:
+            row = reader.execute(
+                "SELECT warc_path, record_id, target_uri, date, offset FROM responses "
+                "WHERE target_key = ? AND payload_digest = ? AND record_type = 'response' "
+                "ORDER BY date DESC, rowid DESC LIMIT 1",
+                (work_key(target_uri), payload_digest),
+            ).fetchone()
+        return None if row is None else EarlierResponse(*row)
 
     return lookup
 

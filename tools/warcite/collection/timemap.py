@@ -140,10 +140,17 @@ def render_link_format(timemap: TimeMap) -> str:
 
 
 def timemap(project_root: Path, url: str, config: Config) -> TimeMap:
-    """The TimeMap of ``url`` from the project's records."""
-    from warcite.collection.index import load_entries
+    """The TimeMap of ``url`` from the project's records (the captures of its work, found
+    in the index without decoding the others)."""
+    from warcite.collection.lookup import captures_of, in_current_index
 
-    entries, _ = load_entries(project_root)
+    if not url.lower().startswith(("http://", "https://")):
+        return build_timemap(url, [], config)  # the usage error
+    entries = in_current_index(
+        project_root,
+        lambda connection: captures_of(connection, url),
+        lambda found: (entry.path for entry in found),
+    )
     return build_timemap(url, entries, config)
 
 
