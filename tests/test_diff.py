@@ -276,7 +276,7 @@ def test_diff_and_timemap_decode_only_the_entries_they_need(
     decoded.clear()
     result = diff(root, second["id"])
     assert len(decoded) <= 3  # the record named, and the captures of its work
-    old, new, note = resolve_pair(second["id"], None, None, everything)
+    old, new, _note = resolve_pair(second["id"], None, None, everything)
     assert (result.old_id, result.new_id) == (old.id, new.id) == (first["id"], second["id"])
     assert [entry.id for entry in by_work(everything, url)] == [first["id"], second["id"]]
     decoded.clear()
