@@ -106,18 +106,28 @@ class Block:
     def link_density(self) -> float:
         """The share of the text's characters inside links (computed: not kept, since a
         large page has hundreds of thousands of blocks)."""
-        length = len(self.text)
-        return min(1.0, self.link_chars / length) if length and self.link_chars else 0.0
+        return link_density(self.text, self.link_chars)
 
     def __post_init__(self) -> None:
-        length = len(self.text)
-        self.prose_chars = 0
-        if self.kind != "heading" and self.link_density < PROSE_MAX_LINK_DENSITY:
-            plain = length - self.link_chars
-            if plain >= PROSE_MIN_CHARS or (
-                plain >= SENTENCE_MIN_CHARS and sel.SENTENCE_END.search(self.text)
-            ):
-                self.prose_chars = plain
+        self.prose_chars = prose_chars(self.text, self.kind, self.link_chars)
+
+
+def link_density(text: str, link_chars: int) -> float:
+    """The share of ``text``'s characters inside links (:attr:`Block.link_density`)."""
+    length = len(text)
+    return min(1.0, link_chars / length) if length and link_chars else 0.0
+
+
+def prose_chars(text: str, kind: str, link_chars: int) -> int:
+    """The non-link characters of a block that reads as prose (long, or a sentence, and
+    link-poor), else 0 (:attr:`Block.prose_chars`)."""
+    if kind != "heading" and link_density(text, link_chars) < PROSE_MAX_LINK_DENSITY:
+        plain = len(text) - link_chars
+        if plain >= PROSE_MIN_CHARS or (
+            plain >= SENTENCE_MIN_CHARS and sel.SENTENCE_END.search(text)
+        ):
+            return plain
+    return 0
 
 
 def normalize_text(text: str) -> str:

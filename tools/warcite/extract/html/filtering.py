@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 from lxml.html import HtmlElement
@@ -124,6 +125,17 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
     rest; a heading that may ("More on X", "Read more") cuts it only when less prose follows
     it than precedes it: in a list article "More on X" can be a section.
     """
+    remaining, kept = kept_positions(blocks, titles)
+    return [remaining[index] for index in kept]
+
+
+def kept_positions(
+    blocks: Sequence[Block], titles: Sequence[str]
+) -> tuple[Sequence[Block], array[int]]:
+    """:func:`filter_blocks` as positions: the blocks left once slideshows and a teaser
+    tail are cut (``blocks`` itself, a slice of it, or a list of its items), and the
+    positions in them of the blocks kept, in order (an array: no object per block, for the
+    rows of a large page, :mod:`warcite.extract.html.rows`)."""
     blocks = _without_teaser_tail(without_slideshows(blocks))
     # Placeholder text ("Lorem ipsum ...") is template filler on a page with real prose, and
     # the page's content where nearly all its prose is placeholder Latin (a demo page).
@@ -133,7 +145,7 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
     prose_after = [0] * (len(blocks) + 1)
     for index in range(len(blocks) - 1, -1, -1):
         prose_after[index] = prose_after[index + 1] + blocks[index].prose_chars
-    kept: list[Block] = []
+    kept = array("i")
     seen_prose = False
     for index, block in enumerate(blocks):
         text = block.text
@@ -198,10 +210,10 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
             continue
         if block.prose_chars:
             seen_prose = True
-        kept.append(block)
-    while kept and kept[-1].kind == "heading":
+        kept.append(index)
+    while kept and blocks[kept[-1]].kind == "heading":
         kept.pop()  # a heading with nothing under it is the start of what was cut
-    return kept
+    return blocks, kept
 
 
 def is_labelled_teaser(block: Block) -> bool:
