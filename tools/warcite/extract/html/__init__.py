@@ -95,7 +95,7 @@ from warcite.extract.html.parse import (  # noqa: F401
     parse_html,
     parse_with_warnings,
 )
-from warcite.extract.html.rows import HIDDEN_TEXT, KINDS, BlockView, table_rows
+from warcite.extract.html.rows import HIDDEN_TEXT, BlockView, Paragraphs, table_rows
 from warcite.extract.surnames import settle_surnames
 
 
@@ -156,9 +156,7 @@ def _streamed_article(
     )
     table.release_all_but_text()
     streamed.release_memory()  # the arrays freed before the paragraphs are made
-    texts, kinds = table.texts, table.kinds
-    paragraphs = tuple(Paragraph(text=texts[row], kind=KINDS[kinds[row]]) for row in kept)
-    return paragraphs, warnings
+    return tuple(Paragraphs(table, kept)), warnings
 
 
 def _kept_paragraphs(kept: list[Block]) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:

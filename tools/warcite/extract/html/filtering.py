@@ -142,7 +142,7 @@ def kept_positions(
     total_prose = sum(block.prose_chars for block in blocks)
     filler_prose = sum(block.prose_chars for block in blocks if _is_filler(block))
     drop_placeholders = filler_prose < FILLER_PAGE_SHARE * total_prose
-    prose_after = [0] * (len(blocks) + 1)
+    prose_after = array("q", [0]) * (len(blocks) + 1)  # no int object per block
     for index in range(len(blocks) - 1, -1, -1):
         prose_after[index] = prose_after[index + 1] + blocks[index].prose_chars
     kept = array("i")

@@ -18,6 +18,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from typing import overload
 
+from warcite.core.models import Paragraph
 from warcite.extract.html.blocks import link_density, prose_chars
 
 #: The kinds of block, by their code in :attr:`BlockTable.kinds`.
@@ -277,6 +278,32 @@ class BlockRows(Sequence[BlockView]):
         return index if self.rows is None else self.rows[index]
 
 
+class Paragraphs:
+    """The paragraphs of some rows of a :class:`BlockTable` (only its texts and kinds are
+    read), as an iterator that tells its length: ``tuple()`` then makes its tuple at its
+    size, not by growing one."""
+
+    def __init__(self, table: BlockTable, rows: array[int]) -> None:
+        self.texts = table.texts
+        self.kinds = table.kinds
+        self.rows = rows
+        self.index = 0
+
+    def __iter__(self) -> Paragraphs:
+        return self
+
+    def __length_hint__(self) -> int:
+        return len(self.rows) - self.index
+
+    def __next__(self) -> Paragraph:
+        index = self.index
+        if index >= len(self.rows):
+            raise StopIteration
+        self.index = index + 1
+        row = self.rows[index]
+        return Paragraph(text=self.texts[row], kind=KINDS[self.kinds[row]])
+
+
 def table_rows(blocks: Sequence[BlockView], positions: Sequence[int]) -> array[int]:
     """The table rows of the blocks at ``positions`` in ``blocks`` (a :class:`BlockRows`,
     or a list of views)."""
@@ -296,5 +323,6 @@ __all__ = [
     "BlockView",
     "NodeTable",
     "NodeView",
+    "Paragraphs",
     "table_rows",
 ]

@@ -115,6 +115,8 @@ class _RowBuilder(BlockBuilder):
             mark = marks[-1].id
         heading_level = self.headings[-1] if self.headings else 0
         self.table.add(text, kind, owner.id, link_chars, heading_level, mark)
+        if not len(self.table) % TRIM_EVERY_BLOCKS:
+            trim_heap()
 
     def _number(self, owner: Node) -> None:
         """Number ``owner`` and its ancestors not numbered yet (outermost first: numbers
@@ -350,8 +352,8 @@ def choose_container(table: BlockTable) -> int | None:
     None when there is no block."""
     nodes = table.nodes
     size = len(nodes)
-    score = array("d", bytes(8 * size))
-    prose = array("d", bytes(8 * size))
+    score = array("d", [0.0]) * size
+    prose = array("d", [0.0]) * size
     seen = bytearray(size)  # _SCORED, _WITH_PROSE: the node is in that dict
     order = array("i")  # the dict of scores' order
     prose_order = array("i")  # the dict of prose's order
@@ -446,6 +448,18 @@ def release_memory() -> None:
     """Collect garbage and hand the C library's free memory back to the system (glibc's
     ``malloc_trim``), so that the text read next does not sit on top of the freed tree."""
     gc.collect()
+    trim_heap()
+
+
+#: While the rows of a page's blocks are gathered, the C library's free memory is handed
+#: back every this many blocks: the arrays grow by ``realloc``, and a grown array that does
+#: not fit where it was leaves a hole in the heap, which text fills only in part.
+TRIM_EVERY_BLOCKS = 8192
+
+
+def trim_heap() -> None:
+    """Hand the C library's whole free pages back to the system (glibc's ``malloc_trim``;
+    nothing elsewhere)."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
