@@ -94,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", metavar="REV", help="also measure git revision REV")
     args = parser.parse_args(argv)
     runs = [("now", PROJECT_ROOT / "tools")]
-    print(f"{'kind':>6} {'page MiB':>9} {'code':>10} {'peak MiB':>9} {'with page':>10} {'paragraphs':>11}")
+    print(
+        f"{'kind':>6} {'page MiB':>9} {'code':>10} {'peak MiB':>9} {'with page':>10} {'paragraphs':>11}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         if args.before:
             export = Path(folder)
