@@ -70,15 +70,16 @@ class Node:
     of lxml's); once it has ended, only its row in the :class:`~.rows.NodeTable` is left, if
     it holds a block."""
 
-    __slots__ = ("attrib", "flags", "id", "tag")
+    __slots__ = ("attrib", "flags", "id", "parent", "tag")
 
     #: The text is handed to the builder as it comes (see ``_Events._dispatch``), not kept.
     text = None
     tail = None
 
-    def __init__(self, tag: str, attrib: dict[str, str]) -> None:
+    def __init__(self, tag: str, attrib: dict[str, str], parent: Node | None) -> None:
         self.tag = tag
         self.attrib = attrib
+        self.parent = parent
         self.flags = 0
         self.id = -1  # its number in the NodeTable (-1: none yet)
 
@@ -91,13 +92,12 @@ class Node:
 
 class _RowBuilder(BlockBuilder):
     """A :class:`BlockBuilder` whose blocks are rows of a :class:`~.rows.BlockTable`; the
-    owner of a block and its ancestors (``open``: the open nodes, outermost first) become
-    rows of its :class:`~.rows.NodeTable` as the first block inside them is kept."""
+    owner of a block and its ancestors become rows of its :class:`~.rows.NodeTable` as the
+    first block inside them is kept."""
 
-    def __init__(self, marks: Any, table: BlockTable, open_nodes: list[Node]) -> None:
+    def __init__(self, marks: Any, table: BlockTable) -> None:
         super().__init__(marks)
         self.table = table
-        self.open = open_nodes
         self.attribute_rows: dict[int, int] = {}  # id() of a shared set -> its index
 
     def emit(self, text: str, kind: str, link_chars: int) -> None:
@@ -122,17 +122,15 @@ class _RowBuilder(BlockBuilder):
         """Number ``owner`` and its ancestors not numbered yet (outermost first: numbers
         follow document order)."""
         nodes = self.table.nodes
-        open_nodes = self.open
-        last = len(open_nodes) - 1
-        while open_nodes[last] is not owner:
-            last -= 1
-        first = last
-        while first > 0 and open_nodes[first - 1].id < 0:
-            first -= 1
-        for index in range(first, last + 1):
-            node = open_nodes[index]
-            parent = open_nodes[index - 1].id if index else -1
-            node.id = nodes.add(node.tag, self._attribute_row(node.attrib), parent, node.flags)
+        chain = []
+        node: Node | None = owner
+        while node is not None and node.id < 0:
+            chain.append(node)
+            node = node.parent
+        for member in reversed(chain):
+            parent = -1 if member.parent is None else member.parent.id
+            attributes = self._attribute_row(member.attrib)
+            member.id = nodes.add(member.tag, attributes, parent, member.flags)
 
     def _attribute_row(self, attrib: dict[str, str]) -> int:
         if not attrib:
@@ -159,7 +157,7 @@ class _Events:
         self.headers: list[Node] = []
         self.table = BlockTable(NodeTable())
         self.open: list[Node] = []
-        self.builder = _RowBuilder(self._marks, self.table, self.open)
+        self.builder = _RowBuilder(self._marks, self.table)
         self.place = -1  # of the last element started, counting every element
         self.depth = 0  # of the elements open, counting every element
         self.halted = False  # at an element deeper than MAX_DEPTH
@@ -207,9 +205,7 @@ class _Events:
         if kind == "start":
             self.builder.start(node, node.tag)  # then its text, as the builder reads it
         elif kind == "end":
-            self.open.append(node)  # open while the builder ends it (its block's owner)
             self.builder.end(node, node.tag)  # then its tail
-            self.open.pop()
         self.builder.add(text)  # the root: only its text is read
 
     def start(self, tag: str, attrib: Any) -> None:
@@ -233,7 +229,7 @@ class _Events:
             return
         self._dispatch()
         tag = self.tags.setdefault(tag, tag)
-        node = Node(tag, self._attributes(attrib))
+        node = Node(tag, self._attributes(attrib), self.open[-1] if self.open else None)
         self.stack.append(node)
         self.open.append(node)
         self.chars.append(0)
@@ -266,7 +262,8 @@ class _Events:
         chars = self.chars.pop()
         if node.id >= 0:
             self.table.nodes.flags[node.id] = node.flags
-        if self.open:
+        parent = node.parent
+        if parent is not None:
             held = node.flags
             if node.tag == "h1":
                 held |= HOLDS_H1
@@ -276,7 +273,7 @@ class _Events:
                 held |= HOLDS_LONG_PARAGRAPH
             if node.attrib and names_content(node):
                 held |= HOLDS_ARTICLE_BODY
-            self.open[-1].flags |= held
+            parent.flags |= held
             self.chars[-1] += chars
         if node is self.root:
             self.closed = True
