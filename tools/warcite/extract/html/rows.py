@@ -15,8 +15,10 @@ read, never kept for every block.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
-from typing import overload
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
+from operator import itemgetter
+from typing import Any, overload
 
 from warcite.core.models import Paragraph
 from warcite.extract.html.blocks import link_density, prose_chars
@@ -80,49 +82,54 @@ class NodeTable:
         return end
 
 
-class NodeView:
-    """One node of a :class:`NodeTable`, read as the text rules read an element."""
+class NodeView(tuple["NodeTable", int]):
+    """One node of a :class:`NodeTable`, read as the text rules read an element: the pair
+    (table, number), made as ``NodeView((table, node))`` (a tuple: made in C, equal and
+    hashed as its pair)."""
 
-    __slots__ = ("id", "table")
+    __slots__ = ()
 
     #: The text was handed to the block builder as it came; none is kept.
     text = None
     tail = None
 
-    def __init__(self, table: NodeTable, node: int) -> None:
-        self.table = table
-        self.id = node
+    @property
+    def table(self) -> NodeTable:
+        return self[0]
+
+    @property
+    def id(self) -> int:
+        return self[1]
 
     @property
     def tag(self) -> str:
-        return self.table.tag_names[self.table.tags[self.id]]
+        table, node = self
+        return table.tag_names[table.tags[node]]
 
     @property
     def attrib(self) -> dict[str, str]:
-        return self.table.attribute_sets[self.table.attributes[self.id]]
+        table, node = self
+        return table.attribute_sets[table.attributes[node]]
 
     @property
     def flags(self) -> int:
-        return self.table.flags[self.id]
+        table, node = self
+        return table.flags[node]
 
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attrib.get(name, default)
 
     def getparent(self) -> NodeView | None:
-        parent = self.table.parents[self.id]
-        return None if parent < 0 else NodeView(self.table, parent)
+        table, node = self
+        parent = table.parents[node]
+        return None if parent < 0 else NodeView((table, parent))
 
     def iterancestors(self) -> Iterator[NodeView]:
-        parent = self.table.parents[self.id]
+        table, node = self
+        parent = table.parents[node]
         while parent >= 0:
-            yield NodeView(self.table, parent)
-            parent = self.table.parents[parent]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, NodeView) and other.id == self.id and other.table is self.table
-
-    def __hash__(self) -> int:
-        return self.id
+            yield NodeView((table, parent))
+            parent = table.parents[parent]
 
     def __repr__(self) -> str:
         return f"<NodeView {self.tag} #{self.id}>"
@@ -157,6 +164,19 @@ class BlockTable:
         self.flags.append(0)
         self.prose_chars.append(prose_chars(text, kind, link_chars))
 
+    def view(self, row: int) -> BlockView:
+        """The block of ``row``."""
+        return BlockView(
+            (
+                self,
+                row,
+                self.texts[row],
+                KINDS[self.kinds[row]],
+                self.link_chars[row],
+                self.prose_chars[row],
+            )
+        )
+
     def marks_of(self, row: int) -> tuple[NodeView, ...]:
         """The marks of a block, the outermost first (:attr:`~.blocks.Block.marks`)."""
         mark = self.marks[row]
@@ -166,7 +186,7 @@ class BlockTable:
         chain = []
         while mark >= 0:
             if not nodes.flags[mark] & UNMARKED:
-                chain.append(NodeView(nodes, mark))
+                chain.append(NodeView((nodes, mark)))
             mark = nodes.outer_marks[mark]
         chain.reverse()
         return tuple(chain)
@@ -180,56 +200,47 @@ class BlockTable:
 
 def _flag(bit: int) -> property:
     def get(view: BlockView) -> bool:
-        return bool(view.table.flags[view.row] & bit)
+        return bool(view[0].flags[view[1]] & bit)
 
     def put(view: BlockView, value: bool) -> None:
-        flags = view.table.flags
-        flags[view.row] = flags[view.row] | bit if value else flags[view.row] & ~bit
+        row = view[1]
+        flags = view[0].flags
+        flags[row] = flags[row] | bit if value else flags[row] & ~bit
 
     return property(get, put)
 
 
-class BlockView:
+class BlockView(tuple[Any, ...]):
     """One row of a :class:`BlockTable`, read (and its flags set) as a
-    :class:`~.blocks.Block` is."""
+    :class:`~.blocks.Block` is: the tuple (table, row, text, kind, link characters, prose
+    characters), made by :meth:`BlockTable.view` or in C by :class:`BlockRows` (views are
+    made by the hundred thousand; the flags are read from the table)."""
 
-    __slots__ = ("row", "table")
+    __slots__ = ()
 
-    def __init__(self, table: BlockTable, row: int) -> None:
-        self.table = table
-        self.row = row
-
-    @property
-    def text(self) -> str:
-        return self.table.texts[self.row]
-
-    @property
-    def kind(self) -> str:
-        return KINDS[self.table.kinds[self.row]]
+    table: BlockTable = property(itemgetter(0))  # type: ignore[assignment]
+    row: int = property(itemgetter(1))  # type: ignore[assignment]
+    text: str = property(itemgetter(2))  # type: ignore[assignment]
+    kind: str = property(itemgetter(3))  # type: ignore[assignment]
+    link_chars: int = property(itemgetter(4))  # type: ignore[assignment]
+    prose_chars: int = property(itemgetter(5))  # type: ignore[assignment]
 
     @property
     def owner(self) -> NodeView:
-        return NodeView(self.table.nodes, self.table.owners[self.row])
-
-    @property
-    def link_chars(self) -> int:
-        return self.table.link_chars[self.row]
+        table = self[0]
+        return NodeView((table.nodes, table.owners[self[1]]))
 
     @property
     def heading_level(self) -> int:
-        return self.table.heading_levels[self.row]
-
-    @property
-    def prose_chars(self) -> int:
-        return self.table.prose_chars[self.row]
+        return int(self[0].heading_levels[self[1]])
 
     @property
     def marks(self) -> tuple[NodeView, ...]:
-        return self.table.marks_of(self.row)
+        return self[0].marks_of(self[1])
 
     @property
     def link_density(self) -> float:
-        return link_density(self.table.texts[self.row], self.table.link_chars[self.row])
+        return link_density(self[2], self[4])
 
     excluded = _flag(EXCLUDED)
     boilerplate = _flag(BOILERPLATE)
@@ -261,17 +272,30 @@ class BlockRows(Sequence[BlockView]):
             rows = self.rows if self.rows is not None else array("i", range(len(self.table)))
             return BlockRows(self.table, rows[index])
         if self.rows is not None:
-            return BlockView(self.table, self.rows[index])
+            return self.table.view(self.rows[index])
         if index < 0:
             index += len(self.table)
         if not 0 <= index < len(self.table):
             raise IndexError(index)
-        return BlockView(self.table, index)
+        return self.table.view(index)
 
     def __iter__(self) -> Iterator[BlockView]:
         table = self.table
-        for row in range(len(table)) if self.rows is None else self.rows:
-            yield BlockView(table, row)
+        rows: Iterable[int]
+        if self.rows is None:
+            rows = range(len(table))
+            texts: Iterable[str] = table.texts
+            kinds: Iterable[int] = table.kinds
+            links: Iterable[int] = table.link_chars
+            prose: Iterable[int] = table.prose_chars
+        else:
+            rows = self.rows
+            texts = map(table.texts.__getitem__, rows)
+            kinds = map(table.kinds.__getitem__, rows)
+            links = map(table.link_chars.__getitem__, rows)
+            prose = map(table.prose_chars.__getitem__, rows)
+        columns = zip(repeat(table), rows, texts, map(KINDS.__getitem__, kinds), links, prose)
+        return map(BlockView, columns)  # in C: no Python frame per view
 
     def row(self, index: int) -> int:
         """The table's row of the block at ``index``."""

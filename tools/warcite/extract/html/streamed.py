@@ -297,7 +297,7 @@ class _Events:
             if header.id >= 0 and header.flags & (HOLDS_H1 | HOLDS_LONG_PARAGRAPH):
                 nodes.flags[header.id] |= UNMARKED
         hidden = {
-            NodeView(nodes, node.id)
+            NodeView((nodes, node.id))
             for node in self.builder.hidden
             if node.id >= 0 and not nodes.flags[node.id] & UNMARKED
         }
@@ -398,20 +398,20 @@ def choose_container(table: BlockTable) -> int | None:
     marked = [
         node
         for node in prose_order
-        if prose[node] >= MARKED_BODY_SHARE * best_prose and names_content(NodeView(nodes, node))
+        if prose[node] >= MARKED_BODY_SHARE * best_prose and names_content(NodeView((nodes, node)))
     ]
     if not marked:
         return best
     body = min(marked, key=lambda node: (prose[node], score[node]))
     # :func:`~warcite.extract.html.container.with_sibling_sections`
     parent = parents[body]
-    view = NodeView(nodes, body)
+    view = NodeView((nodes, body))
     value = view.get("class") or view.get("itemprop")
     if parent < 0 or not value:
         return body
     for node in prose_order:
         if node != body and parents[node] == parent and prose[node] > 0:
-            sibling = NodeView(nodes, node)
+            sibling = NodeView((nodes, node))
             if (sibling.get("class") or sibling.get("itemprop")) == value:
                 return parent
     return body
