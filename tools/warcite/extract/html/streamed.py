@@ -352,23 +352,27 @@ def choose_container(table: BlockTable) -> int | None:
     score = array("d", [0.0]) * size
     prose = array("d", [0.0]) * size
     seen = bytearray(size)  # _SCORED, _WITH_PROSE: the node is in that dict
-    order = array("i")  # the dict of scores' order
-    prose_order = array("i")  # the dict of prose's order
+    # the orders of the dicts of scores and of prose (made at their size: no growing)
+    order = array("i", [0]) * size
+    prose_order = array("i", [0]) * size
+    scored = with_prose = 0  # how many nodes are in each
     owners, flags, prose_chars = table.owners, table.flags, table.prose_chars
     for block in BlockRows(table):
         row = block.row
         owner = owners[row]
         if not seen[owner] & _SCORED:
             seen[owner] |= _SCORED
-            order.append(owner)
+            order[scored] = owner
+            scored += 1
         score[owner] += block_value(cast(Block, block))
         chars = 0 if flags[row] & BOILERPLATE else prose_chars[row]
         if chars:
             if not seen[owner] & _WITH_PROSE:
                 seen[owner] |= _WITH_PROSE
-                prose_order.append(owner)
+                prose_order[with_prose] = owner
+                with_prose += 1
             prose[owner] += chars
-    if not order:
+    if not scored:
         return None
     # from the leaves up: every numbered node holds a block or is an ancestor of one
     parents = nodes.parents
@@ -378,19 +382,22 @@ def choose_container(table: BlockTable) -> int | None:
             continue
         if not seen[parent] & _SCORED:
             seen[parent] |= _SCORED
-            order.append(parent)
+            order[scored] = parent
+            scored += 1
         score[parent] += score[node]
         if seen[node] & _WITH_PROSE:
             if not seen[parent] & _WITH_PROSE:
                 seen[parent] |= _WITH_PROSE
-                prose_order.append(parent)
+                prose_order[with_prose] = parent
+                with_prose += 1
             prose[parent] += prose[node]
     del seen
     best = order[0]
-    for node in order:
-        if score[node] > score[best]:
-            best = node
+    for index in range(scored):
+        if score[order[index]] > score[best]:
+            best = order[index]
     del order
+    del prose_order[with_prose:]
     best_prose = prose[best]
     if best_prose <= 0:
         return best
