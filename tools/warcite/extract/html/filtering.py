@@ -138,13 +138,18 @@ def kept_positions(
     rows of a large page, :mod:`warcite.extract.html.rows`)."""
     blocks = _without_teaser_tail(without_slideshows(blocks))
     # Placeholder text ("Lorem ipsum ...") is template filler on a page with real prose, and
-    # the page's content where nearly all its prose is placeholder Latin (a demo page).
-    total_prose = sum(block.prose_chars for block in blocks)
-    filler_prose = sum(block.prose_chars for block in blocks if _is_filler(block))
+    # the page's content where nearly all its prose is placeholder Latin (a demo page).  In
+    # one pass (a large page's blocks are views made as they are read): the prose before
+    # each block (an array: no int object per block), all of it, the placeholder's.
+    prose_before = array("q", [0]) * (len(blocks) + 1)
+    total_prose = filler_prose = 0
+    for index, block in enumerate(blocks):
+        prose_before[index] = total_prose
+        total_prose += block.prose_chars
+        if _is_filler(block):
+            filler_prose += block.prose_chars
+    prose_before[len(blocks)] = total_prose
     drop_placeholders = filler_prose < FILLER_PAGE_SHARE * total_prose
-    prose_after = array("q", [0]) * (len(blocks) + 1)  # no int object per block
-    for index in range(len(blocks) - 1, -1, -1):
-        prose_after[index] = prose_after[index + 1] + blocks[index].prose_chars
     kept = array("i")
     seen_prose = False
     for index, block in enumerate(blocks):
@@ -163,7 +168,7 @@ def kept_positions(
             if (
                 block.kind == "heading"
                 and sel.MAYBE_END_OF_ARTICLE_HEADING.match(text)
-                and prose_after[index + 1] < prose_after[0] - prose_after[index]
+                and total_prose - prose_before[index + 1] < prose_before[index]
             ):
                 break
         if block.link_density >= LINK_LIST_DENSITY and block.kind != "preformatted":

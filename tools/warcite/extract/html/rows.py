@@ -1,5 +1,5 @@
 """A large page's blocks and elements as rows of parallel arrays (see docs/extraction.md,
-"Third round").
+"Fourth round").
 
 The second parse of a large page (:mod:`.streamed`) keeps no :class:`~.blocks.Block` and no
 element object once an element has ended: a block is a row of a :class:`BlockTable` (its
@@ -21,7 +21,7 @@ from operator import itemgetter
 from typing import Any, overload
 
 from warcite.core.models import Paragraph
-from warcite.extract.html.blocks import link_density, prose_chars
+from warcite.extract.html.blocks import prose_chars
 
 #: The kinds of block, by their code in :attr:`BlockTable.kinds`.
 KINDS = ("paragraph", "heading", "list-item", "quote", "preformatted")
@@ -118,18 +118,6 @@ class NodeView(tuple["NodeTable", int]):
 
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attrib.get(name, default)
-
-    def getparent(self) -> NodeView | None:
-        table, node = self
-        parent = table.parents[node]
-        return None if parent < 0 else NodeView((table, parent))
-
-    def iterancestors(self) -> Iterator[NodeView]:
-        table, node = self
-        parent = table.parents[node]
-        while parent >= 0:
-            yield NodeView((table, parent))
-            parent = table.parents[parent]
 
     def __repr__(self) -> str:
         return f"<NodeView {self.tag} #{self.id}>"
@@ -239,8 +227,10 @@ class BlockView(tuple[Any, ...]):
         return self[0].marks_of(self[1])
 
     @property
-    def link_density(self) -> float:
-        return link_density(self[2], self[4])
+    def link_density(self) -> float:  # blocks.link_density, inlined: read for every block
+        length = len(self[2])
+        link_chars = self[4]
+        return min(1.0, link_chars / length) if length and link_chars else 0.0
 
     excluded = _flag(EXCLUDED)
     boilerplate = _flag(BOILERPLATE)

@@ -1,5 +1,5 @@
 """A large page's text blocks from a second parse, without a tree (see docs/extraction.md,
-"Memory").
+"Memory", "Second round" and "Fourth round").
 
 libxml2's tree of a page costs two to eight times the page (every element, attribute and
 text node is a C structure of about 100 bytes), and the Python text of its blocks two times
