@@ -224,7 +224,8 @@ class BlockView(tuple[Any, ...]):
 
     @property
     def marks(self) -> tuple[NodeView, ...]:
-        return self[0].marks_of(self[1])
+        table = self[0]
+        return () if table.marks[self[1]] < 0 else table.marks_of(self[1])
 
     @property
     def link_density(self) -> float:  # blocks.link_density, inlined: read for every block

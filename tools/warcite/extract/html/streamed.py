@@ -103,7 +103,12 @@ class _RowBuilder(BlockBuilder):
     def emit(self, text: str, kind: str, link_chars: int) -> None:
         owner = self.owners[-1]
         if owner.id < 0:
-            self._number(owner)
+            parent = owner.parent
+            if parent is not None and parent.id >= 0:  # most often: only the owner is new
+                attributes = self._attribute_row(owner.attrib)
+                owner.id = self.table.nodes.add(owner.tag, attributes, parent.id, owner.flags)
+            else:
+                self._number(owner)
         mark = -1
         marks = self.marks
         if marks:
@@ -115,7 +120,7 @@ class _RowBuilder(BlockBuilder):
             mark = marks[-1].id
         heading_level = self.headings[-1] if self.headings else 0
         self.table.add(text, kind, owner.id, link_chars, heading_level, mark)
-        if not len(self.table) % TRIM_EVERY_BLOCKS:
+        if not len(self.table.texts) % TRIM_EVERY_BLOCKS:
             trim_heap()
 
     def _number(self, owner: Node) -> None:
