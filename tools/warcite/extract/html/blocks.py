@@ -106,23 +106,20 @@ class Block:
     def link_density(self) -> float:
         """The share of the text's characters inside links (computed: not kept, since a
         large page has hundreds of thousands of blocks)."""
-        return link_density(self.text, self.link_chars)
+        length = len(self.text)
+        return min(1.0, self.link_chars / length) if length and self.link_chars else 0.0
 
     def __post_init__(self) -> None:
         self.prose_chars = prose_chars(self.text, self.kind, self.link_chars)
 
 
-def link_density(text: str, link_chars: int) -> float:
-    """The share of ``text``'s characters inside links (:attr:`Block.link_density`)."""
-    length = len(text)
-    return min(1.0, link_chars / length) if length and link_chars else 0.0
-
-
 def prose_chars(text: str, kind: str, link_chars: int) -> int:
     """The non-link characters of a block that reads as prose (long, or a sentence, and
-    link-poor), else 0 (:attr:`Block.prose_chars`)."""
-    if kind != "heading" and link_density(text, link_chars) < PROSE_MAX_LINK_DENSITY:
-        plain = len(text) - link_chars
+    link-poor), else 0 (:attr:`Block.prose_chars`; :mod:`.rows` keeps it for its rows)."""
+    length = len(text)
+    link_density = min(1.0, link_chars / length) if length and link_chars else 0.0
+    if kind != "heading" and link_density < PROSE_MAX_LINK_DENSITY:
+        plain = length - link_chars
         if plain >= PROSE_MIN_CHARS or (
             plain >= SENTENCE_MIN_CHARS and sel.SENTENCE_END.search(text)
         ):

@@ -228,7 +228,7 @@ class BlockView(tuple[Any, ...]):
         return () if table.marks[self[1]] < 0 else table.marks_of(self[1])
 
     @property
-    def link_density(self) -> float:  # blocks.link_density, inlined: read for every block
+    def link_density(self) -> float:  # as Block.link_density
         length = len(self[2])
         link_chars = self[4]
         return min(1.0, link_chars / length) if length and link_chars else 0.0
