@@ -128,6 +128,26 @@ RULE_PAGES = {
     "an unclosed nav swallowing the page": _page(
         f"<nav><a href=/>Home</a><div><h1>Otters return</h1><p>{LONG}</p><p>{LONG}</p></div>"
     ),
+    # rows of arrays (warcite.extract.html.rows): marks kept as a chain, cut lists of blocks
+    "marks nested around a header that is not furniture": _page(
+        f"<div class=share-wrap><header><h1>Otters return</h1><div class=social><p>Share this"
+        f" story</p></div><p>{LONG}</p><div hidden><p>{LONG}</p></div></header>"
+        f"<p>{LONG}</p></div><article><p>{LONG}</p><p>{LONG}</p></article>"
+    ),
+    "a slideshow inside the article is dropped": _page(
+        f"<article><p>{LONG}</p><p>{LONG}</p><h2>The valley in pictures</h2>"
+        + "".join(f"<p>{n}/5 Otters at the mill</p><p>Photo: J. Doe</p>" for n in range(1, 6))
+        + f"<p>{LONG}</p><p>{LONG} Last.</p></article>"
+    ),
+    "a teaser tail is cut": _page(
+        f"<article><p>{LONG}</p><p>{LONG}</p>"
+        + "".join(f"<p><a href=/s{n}>Another story number {n}</a></p>" for n in range(5))
+        + "</article>"
+    ),
+    "more attribute sets than are shared": _page(
+        "".join(f'<div class="box-{n}"><p>Item {n} of the list.</p></div>' for n in range(4200))
+        + f'<div class="box-4200 article-body"><p>{LONG}</p><p>{LONG}</p></div>'
+    ),
 }
 
 

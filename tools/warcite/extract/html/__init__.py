@@ -51,6 +51,7 @@ neither text nor a title, raises :class:`~warcite.core.errors.ExtractionError`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from lxml.html import HtmlElement
 
@@ -89,13 +90,14 @@ from warcite.extract.html.cleaning import (  # noqa: F401
     swallowing_controls,
 )
 from warcite.extract.html.container import choose_container
-from warcite.extract.html.filtering import filter_blocks, title_candidates
+from warcite.extract.html.filtering import filter_blocks, kept_positions, title_candidates
 from warcite.extract.html.parse import (  # noqa: F401
     MAX_RAW_TEXT_BYTES,
     parse_compact,
     parse_html,
     parse_with_warnings,
 )
+from warcite.extract.html.rows import HIDDEN_TEXT, BlockView, Paragraphs, table_rows
 from warcite.extract.surnames import settle_surnames
 
 
@@ -139,48 +141,59 @@ def _article(root: HtmlElement, title: str | None) -> tuple[tuple[Paragraph, ...
 def _streamed_article(
     pieces: Iterable[str], unwrapped: set[int], titles: list[str]
 ) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
-    """:func:`_article` of a page parsed again into events (:mod:`.streamed`)."""
-    blocks, places = streamed.streamed_blocks(pieces, unwrapped)
+    """:func:`_article` of a page parsed again into events (:mod:`.streamed`), its blocks
+    and elements kept as rows of arrays (:mod:`.rows`) rather than objects."""
+    table = streamed.streamed_blocks(pieces, unwrapped)
     streamed.release_memory()  # what the parser and the builder freed
-    container = streamed.choose_container(blocks, places)
-    if container is None:
+    chosen = streamed.chosen_rows(table)
+    if chosen is None:
         return (), (f"{NO_ARTICLE}: the page has no text",)
-    chosen = [
-        block
-        for block in blocks
-        if not block.boilerplate and streamed.within(block.owner, container)
-    ]
-    del blocks, container
-    kept = filter_blocks(chosen, titles)
-    del chosen
-    for block in kept:  # the nodes are freed before the paragraphs are made
-        block.owner = None
-    return _kept_paragraphs(kept)
+    remaining, positions = kept_positions(cast("list[Block]", chosen), titles)  # views
+    kept = table_rows(cast("list[BlockView]", remaining), positions)
+    del chosen, remaining, positions
+    warnings = _text_warnings(
+        sum(table.prose_chars[row] for row in kept),
+        len(kept),
+        any(table.flags[row] & HIDDEN_TEXT for row in kept),
+    )
+    table.release_all_but_text()
+    streamed.release_memory()  # the arrays freed before the paragraphs are made
+    return tuple(Paragraphs(table, kept)), warnings
 
 
 def _kept_paragraphs(kept: list[Block]) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
     """The paragraphs of the container's blocks that passed the filters, with warnings
     (``kept`` is emptied: each block is freed once its paragraph is made)."""
-    warnings: tuple[str, ...] = ()
-    prose_chars = sum(block.prose_chars for block in kept)
-    if prose_chars < MIN_ARTICLE_CHARS:
-        warnings = (
-            f"{NO_ARTICLE}: the page holds no run of prose (its best candidate has "
-            f"{prose_chars} characters of it, fewer than {MIN_ARTICLE_CHARS}); it may be a "
-            "listing, a video page, a stub, an error page, or a page whose text is built by "
-            f"scripts; only its metadata and {len(kept)} short block(s) of text were kept",
-        )
-    if any(block.hidden_text for block in kept):
-        warnings += (
-            "most of the text sits in elements the page hides until a script shows them; "
-            "it was read as the article",
-        )
+    warnings = _text_warnings(
+        sum(block.prose_chars for block in kept),
+        len(kept),
+        any(block.hidden_text for block in kept),
+    )
     kept.reverse()
     paragraphs = []
     while kept:
         block = kept.pop()
         paragraphs.append(Paragraph(text=block.text, kind=block.kind))
     return tuple(paragraphs), warnings
+
+
+def _text_warnings(prose_chars: int, blocks: int, hidden_text: bool) -> tuple[str, ...]:
+    """The warnings about the text kept: ``prose_chars`` in ``blocks`` blocks, some of them
+    from hidden elements (``hidden_text``)."""
+    warnings: tuple[str, ...] = ()
+    if prose_chars < MIN_ARTICLE_CHARS:
+        warnings = (
+            f"{NO_ARTICLE}: the page holds no run of prose (its best candidate has "
+            f"{prose_chars} characters of it, fewer than {MIN_ARTICLE_CHARS}); it may be a "
+            "listing, a video page, a stub, an error page, or a page whose text is built by "
+            f"scripts; only its metadata and {blocks} short block(s) of text were kept",
+        )
+    if hidden_text:
+        warnings += (
+            "most of the text sits in elements the page hides until a script shows them; "
+            "it was read as the article",
+        )
+    return warnings
 
 
 def _within(element: HtmlElement, container: HtmlElement) -> bool:

@@ -77,19 +77,24 @@ class BlockBuilder:
         kind = self.kind()
         text = normalize_preformatted(raw) if kind == "preformatted" else normalize_text(raw)
         if text and self.owners:
-            self.blocks.append(
-                Block(
-                    text=text,
-                    kind=kind,
-                    owner=self.owners[-1],
-                    link_chars=min(self.link_chars, len(text)),
-                    heading_level=self.headings[-1] if self.headings else 0,
-                    marks=tuple(self.marks),
-                )
-            )
+            self.emit(text, kind, min(self.link_chars, len(text)))
         self.parts = []
         self.link_chars = 0
         self.breaks = 0
+
+    def emit(self, text: str, kind: str, link_chars: int) -> None:
+        """Keep a block of the text gathered (its owner, heading level and marks are the
+        builder's current ones)."""
+        self.blocks.append(
+            Block(
+                text=text,
+                kind=kind,
+                owner=self.owners[-1],
+                link_chars=link_chars,
+                heading_level=self.headings[-1] if self.headings else 0,
+                marks=tuple(self.marks),
+            )
+        )
 
     def start(self, element: HtmlElement, tag: str) -> None:
         # Inside <pre> every element is part of the code (highlighter classes such as

@@ -110,14 +110,21 @@ class Block:
         return min(1.0, self.link_chars / length) if length and self.link_chars else 0.0
 
     def __post_init__(self) -> None:
-        length = len(self.text)
-        self.prose_chars = 0
-        if self.kind != "heading" and self.link_density < PROSE_MAX_LINK_DENSITY:
-            plain = length - self.link_chars
-            if plain >= PROSE_MIN_CHARS or (
-                plain >= SENTENCE_MIN_CHARS and sel.SENTENCE_END.search(self.text)
-            ):
-                self.prose_chars = plain
+        self.prose_chars = prose_chars(self.text, self.kind, self.link_chars)
+
+
+def prose_chars(text: str, kind: str, link_chars: int) -> int:
+    """The non-link characters of a block that reads as prose (long, or a sentence, and
+    link-poor), else 0 (:attr:`Block.prose_chars`; :mod:`.rows` keeps it for its rows)."""
+    length = len(text)
+    link_density = min(1.0, link_chars / length) if length and link_chars else 0.0
+    if kind != "heading" and link_density < PROSE_MAX_LINK_DENSITY:
+        plain = length - link_chars
+        if plain >= PROSE_MIN_CHARS or (
+            plain >= SENTENCE_MIN_CHARS and sel.SENTENCE_END.search(text)
+        ):
+            return plain
+    return 0
 
 
 def normalize_text(text: str) -> str:

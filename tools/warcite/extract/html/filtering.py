@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 from lxml.html import HtmlElement
@@ -130,16 +131,32 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
     rest; a heading that may ("More on X", "Read more") cuts it only when less prose follows
     it than precedes it: in a list article "More on X" can be a section.
     """
+    remaining, kept = kept_positions(blocks, titles)
+    return [remaining[index] for index in kept]
+
+
+def kept_positions(
+    blocks: Sequence[Block], titles: Sequence[str]
+) -> tuple[Sequence[Block], array[int]]:
+    """:func:`filter_blocks` as positions: the blocks left once slideshows and a teaser
+    tail are cut (``blocks`` itself, a slice of it, or a list of its items), and the
+    positions in them of the blocks kept, in order (an array: no object per block, for the
+    rows of a large page, :mod:`warcite.extract.html.rows`)."""
     blocks = _without_teaser_tail(without_slideshows(blocks))
     # Placeholder text ("Lorem ipsum ...") is template filler on a page with real prose, and
-    # the page's content where nearly all its prose is placeholder Latin (a demo page).
-    total_prose = sum(block.prose_chars for block in blocks)
-    filler_prose = sum(block.prose_chars for block in blocks if _is_filler(block))
+    # the page's content where nearly all its prose is placeholder Latin (a demo page).  In
+    # one pass (a large page's blocks are views made as they are read): the prose before
+    # each block (an array: no int object per block), all of it, the placeholder's.
+    prose_before = array("q", [0]) * (len(blocks) + 1)
+    total_prose = filler_prose = 0
+    for index, block in enumerate(blocks):
+        prose_before[index] = total_prose
+        total_prose += block.prose_chars
+        if _is_filler(block):
+            filler_prose += block.prose_chars
+    prose_before[len(blocks)] = total_prose
     drop_placeholders = filler_prose < FILLER_PAGE_SHARE * total_prose
-    prose_after = [0] * (len(blocks) + 1)
-    for index in range(len(blocks) - 1, -1, -1):
-        prose_after[index] = prose_after[index + 1] + blocks[index].prose_chars
-    kept: list[Block] = []
+    kept = array("i")
     seen_prose = False
     for index, block in enumerate(blocks):
         text = block.text
@@ -157,7 +174,7 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
             if (
                 block.kind == "heading"
                 and sel.MAYBE_END_OF_ARTICLE_HEADING.match(text)
-                and prose_after[index + 1] < prose_after[0] - prose_after[index]
+                and total_prose - prose_before[index + 1] < prose_before[index]
             ):
                 break
         if block.link_density >= LINK_LIST_DENSITY and block.kind != "preformatted":
@@ -204,10 +221,10 @@ def filter_blocks(blocks: Sequence[Block], titles: Sequence[str]) -> list[Block]
             continue
         if block.prose_chars:
             seen_prose = True
-        kept.append(block)
-    while kept and kept[-1].kind == "heading":
+        kept.append(index)
+    while kept and blocks[kept[-1]].kind == "heading":
         kept.pop()  # a heading with nothing under it is the start of what was cut
-    return kept
+    return blocks, kept
 
 
 def is_labelled_teaser(block: Block) -> bool:

@@ -1,5 +1,5 @@
 """A large page's text blocks from a second parse, without a tree (see docs/extraction.md,
-"Memory").
+"Memory", "Second round" and "Fourth round").
 
 libxml2's tree of a page costs two to eight times the page (every element, attribute and
 text node is a C structure of about 100 bytes), and the Python text of its blocks two times
@@ -8,9 +8,10 @@ more when the text has a character beyond Latin-1.  For a page of at least
 from the tree, frees the tree, then parses the page again into parser-target events
 (:func:`streamed_blocks`): the events are cleaned the way :func:`~warcite.extract.html.
 cleaning.discard_non_text` cleans the tree, and turned into blocks by the same
-:class:`~warcite.extract.html.assembly.BlockBuilder`.  A :class:`Node` stands for an element
-(its tag, the attributes the text rules read, its parent and its place in the document);
-only the nodes that hold blocks, and their ancestors, are kept.  What the tree path reads
+:class:`~warcite.extract.html.assembly.BlockBuilder`, as rows of arrays
+(:mod:`warcite.extract.html.rows`).  A :class:`Node` stands for an open element (its tag and
+the attributes the text rules read); once it has ended, only the elements that hold blocks,
+and their ancestors, are left, as rows of a :class:`~.rows.NodeTable`.  What the tree path reads
 from an element's descendants is gathered as the events go (``flags``): whether a
 ``header`` holds the ``h1`` or a long paragraph is settled when it closes.
 """
@@ -22,8 +23,7 @@ import functools
 import gc
 from array import array
 from collections.abc import Iterable
-from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from warcite.extract import selectors as sel
 from warcite.extract.html.assembly import BlockBuilder, finish_blocks
@@ -31,6 +31,15 @@ from warcite.extract.html.blocks import MARKED_BODY_SHARE, PROSE_MIN_CHARS, Bloc
 from warcite.extract.html.cleaning import marks_boilerplate, names_any, names_content
 from warcite.extract.html.container import block_value
 from warcite.extract.html.parse import parse_events
+from warcite.extract.html.rows import (
+    BOILERPLATE,
+    UNKNOWN,
+    UNMARKED,
+    BlockRows,
+    BlockTable,
+    NodeTable,
+    NodeView,
+)
 
 #: A decoded page of at least this many bytes has its text read by :func:`streamed_blocks`
 #: (after the metadata, from a second parse) rather than from the tree.
@@ -57,35 +66,85 @@ _SHARED_ATTRIBUTE_SETS = 4096
 
 
 class Node:
-    """An element of the page, as far as the text rules read it (in place of lxml's)."""
+    """An element of the page while it is open, as far as the text rules read it (in place
+    of lxml's); once it has ended, only its row in the :class:`~.rows.NodeTable` is left, if
+    it holds a block."""
 
-    __slots__ = ("attrib", "flags", "index", "parent", "tag")
+    __slots__ = ("attrib", "flags", "id", "parent", "tag")
 
     #: The text is handed to the builder as it comes (see ``_Events._dispatch``), not kept.
     text = None
     tail = None
 
-    def __init__(self, tag: str, attrib: dict[str, str], parent: Node | None, index: int) -> None:
+    def __init__(self, tag: str, attrib: dict[str, str], parent: Node | None) -> None:
         self.tag = tag
         self.attrib = attrib
         self.parent = parent
-        self.index = index  # its place in document order
         self.flags = 0
+        self.id = -1  # its number in the NodeTable (-1: none yet)
 
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attrib.get(name, default)
 
-    def getparent(self) -> Node | None:
-        return self.parent
-
-    def iterancestors(self) -> Iterable[Node]:
-        node = self.parent
-        while node is not None:
-            yield node
-            node = node.parent
-
     def __repr__(self) -> str:
-        return f"<Node {self.tag} #{self.index}>"
+        return f"<Node {self.tag} #{self.id}>"
+
+
+class _RowBuilder(BlockBuilder):
+    """A :class:`BlockBuilder` whose blocks are rows of a :class:`~.rows.BlockTable`; the
+    owner of a block and its ancestors become rows of its :class:`~.rows.NodeTable` as the
+    first block inside them is kept."""
+
+    def __init__(self, marks: Any, table: BlockTable) -> None:
+        super().__init__(marks)
+        self.table = table
+        self.attribute_rows: dict[int, int] = {}  # id() of a shared set -> its index
+
+    def emit(self, text: str, kind: str, link_chars: int) -> None:
+        owner = self.owners[-1]
+        if owner.id < 0:
+            parent = owner.parent
+            if parent is not None and parent.id >= 0:  # most often: only the owner is new
+                attributes = self._attribute_row(owner.attrib)
+                owner.id = self.table.nodes.add(owner.tag, attributes, parent.id, owner.flags)
+            else:
+                self._number(owner)
+        mark = -1
+        marks = self.marks
+        if marks:
+            outer = self.table.nodes.outer_marks
+            index = len(marks) - 1
+            while index >= 0 and outer[marks[index].id] == UNKNOWN:
+                outer[marks[index].id] = marks[index - 1].id if index else -1
+                index -= 1
+            mark = marks[-1].id
+        heading_level = self.headings[-1] if self.headings else 0
+        self.table.add(text, kind, owner.id, link_chars, heading_level, mark)
+        if not len(self.table.texts) % TRIM_EVERY_BLOCKS:
+            trim_heap()
+
+    def _number(self, owner: Node) -> None:
+        """Number ``owner`` and its ancestors not numbered yet (outermost first: numbers
+        follow document order)."""
+        nodes = self.table.nodes
+        chain = []
+        node: Node | None = owner
+        while node is not None and node.id < 0:
+            chain.append(node)
+            node = node.parent
+        for member in reversed(chain):
+            parent = -1 if member.parent is None else member.parent.id
+            attributes = self._attribute_row(member.attrib)
+            member.id = nodes.add(member.tag, attributes, parent, member.flags)
+
+    def _attribute_row(self, attrib: dict[str, str]) -> int:
+        if not attrib:
+            return 0
+        row = self.attribute_rows.get(id(attrib))
+        if row is None:  # a set of its own (the shared ones are listed as they are made)
+            row = len(self.table.nodes.attribute_sets)
+            self.table.nodes.attribute_sets.append(attrib)
+        return row
 
 
 class _Events:
@@ -101,13 +160,14 @@ class _Events:
     def __init__(self, unwrapped: set[int]) -> None:
         self.unwrapped = unwrapped
         self.headers: list[Node] = []
-        self.builder = BlockBuilder(self._marks)
+        self.table = BlockTable(NodeTable())
+        self.open: list[Node] = []
+        self.builder = _RowBuilder(self._marks, self.table)
         self.place = -1  # of the last element started, counting every element
         self.depth = 0  # of the elements open, counting every element
         self.halted = False  # at an element deeper than MAX_DEPTH
         self.skipping = 0  # depth inside a discarded element
         self.stack: list[Node | None] = []  # open elements (None: an unwrapped control)
-        self.open: list[Node] = []
         self.chars: list[int] = []  # characters of text inside each open node so far
         self.root: Node | None = None
         self.closed = False
@@ -133,6 +193,9 @@ class _Events:
             shared = dict(kept)
             if len(self.attribute_sets) < _SHARED_ATTRIBUTE_SETS:
                 self.attribute_sets[kept] = shared
+                sets = self.table.nodes.attribute_sets
+                self.builder.attribute_rows[id(shared)] = len(sets)
+                sets.append(shared)
         return shared
 
     def _dispatch(self) -> None:
@@ -171,7 +234,7 @@ class _Events:
             return
         self._dispatch()
         tag = self.tags.setdefault(tag, tag)
-        node = Node(tag, self._attributes(attrib), self.open[-1] if self.open else None, self.place)
+        node = Node(tag, self._attributes(attrib), self.open[-1] if self.open else None)
         self.stack.append(node)
         self.open.append(node)
         self.chars.append(0)
@@ -202,6 +265,8 @@ class _Events:
         self._dispatch()
         node = self.open.pop()
         chars = self.chars.pop()
+        if node.id >= 0:
+            self.table.nodes.flags[node.id] = node.flags
         parent = node.parent
         if parent is not None:
             held = node.flags
@@ -220,7 +285,7 @@ class _Events:
         else:
             self.pending = ("end", node)
 
-    def close(self) -> list[Block]:
+    def close(self) -> BlockTable:
         if self.halted:  # the elements open at the halt end there, as in the tree
             self.halted = False
             self.skipping = 0
@@ -228,21 +293,28 @@ class _Events:
                 self.end("")
         self._dispatch()
         self.builder.flush()
-        blocks = self.builder.blocks
+        nodes = self.table.nodes
+        for node in self.open:  # (none: the parser ends every element)
+            if node.id >= 0:
+                nodes.flags[node.id] = node.flags
         # a header holding the h1 or a long paragraph is not furniture after all
-        kept = {
-            header for header in self.headers if header.flags & (HOLDS_H1 | HOLDS_LONG_PARAGRAPH)
+        for header in self.headers:
+            if header.id >= 0 and header.flags & (HOLDS_H1 | HOLDS_LONG_PARAGRAPH):
+                nodes.flags[header.id] |= UNMARKED
+        hidden = {
+            NodeView((nodes, node.id))
+            for node in self.builder.hidden
+            if node.id >= 0 and not nodes.flags[node.id] & UNMARKED
         }
-        if kept:
-            for block in blocks:
-                if any(mark in kept for mark in block.marks):
-                    block.marks = tuple(mark for mark in block.marks if mark not in kept)
-            self.builder.hidden -= kept
-        return finish_blocks(blocks, self.builder.hidden, may_wrap=_may_wrap_article)
+        self.headers = []
+        self.builder.hidden = set()
+        blocks = cast("list[Block]", BlockRows(self.table))  # views read as blocks
+        finish_blocks(blocks, hidden, may_wrap=_may_wrap_article)
+        return self.table
 
 
 def _may_wrap_article(node: Any, *, prose_elsewhere: bool = True) -> bool:
-    """:func:`~warcite.extract.html.cleaning.may_wrap_article` of a :class:`Node`."""
+    """:func:`~warcite.extract.html.cleaning.may_wrap_article` of a :class:`~.rows.NodeView`."""
     if names_any(node, sel.COMMENT_WORDS) or names_any(node, sel.CONSENT_WORDS):
         return False
     if node.tag.lower() in sel.SEMANTIC_FURNITURE_TAGS:
@@ -254,14 +326,14 @@ def _may_wrap_article(node: Any, *, prose_elsewhere: bool = True) -> bool:
     return True
 
 
-def streamed_blocks(pieces: Iterable[str], unwrapped: set[int]) -> tuple[list[Block], int]:
+def streamed_blocks(pieces: Iterable[str], unwrapped: set[int]) -> BlockTable:
     """The page's blocks, as :func:`~warcite.extract.html.assembly.build_blocks` gives them
-    for its cleaned tree, from the decoded page's ``pieces`` (parsed again, into events),
-    and how many elements the page has; ``unwrapped`` as :func:`unwrapped_places` gives it
-    from the page's tree."""
+    for its cleaned tree, from the decoded page's ``pieces`` (parsed again, into events), as
+    rows of a table; ``unwrapped`` as :func:`unwrapped_places` gives it from the page's
+    tree."""
     events = _Events(unwrapped)
-    blocks: list[Block] = parse_events(pieces, events)
-    return blocks, events.place + 1
+    table: BlockTable = parse_events(pieces, events)
+    return table
 
 
 def unwrapped_places(root: Any) -> set[int]:
@@ -275,121 +347,128 @@ def unwrapped_places(root: Any) -> set[int]:
     return {place for place, element in enumerate(root.iter()) if element in controls}
 
 
-#: A node already listed by :func:`_document_order` (``Node.flags``).
-_LISTED = 16
-
-
-def _document_order(owners: Iterable[Node]) -> list[Node]:
-    """``owners`` and all their ancestors, in document order (no set of a large page's
-    nodes: a flag marks those listed)."""
-    listed: list[Node] = []
-    for owner in owners:
-        node: Node | None = owner
-        while node is not None and not node.flags & _LISTED:
-            node.flags |= _LISTED
-            listed.append(node)
-            node = node.parent
-    listed.sort(key=attrgetter("index"))
-    return listed
-
-
-class _Scores:
-    """The numbers :func:`~warcite.extract.html.container.choose_container` keeps in two
-    dicts, in arrays indexed by a node's place in the document: ``rank`` is its place in
-    the dict of scores (-1: not in it), ``prose_rank`` in the dict of prose, so that ties
-    go the same way; ``nodes`` are the nodes in the dict of scores, in its order."""
-
-    def __init__(self, size: int) -> None:
-        self.nodes: list[Node] = []
-        self.score = array("d", bytes(8 * size))
-        self.prose = array("d", bytes(8 * size))
-        self.rank = array("i", [-1]) * size
-        self.prose_rank = array("i", [-1]) * size
-        self.prose_count = 0
-
-    def add(self, node: Node, value: float) -> None:
-        index = node.index
-        if self.rank[index] < 0:
-            self.rank[index] = len(self.nodes)
-            self.nodes.append(node)
-        self.score[index] += value
-
-    def add_prose(self, index: int, chars: float) -> None:
-        if self.prose_rank[index] < 0:
-            self.prose_rank[index] = self.prose_count
-            self.prose_count += 1
-        self.prose[index] += chars
-
-
-def choose_container(blocks: list[Block], places: int) -> Node | None:
+def choose_container(table: BlockTable) -> int | None:
     """The node :func:`warcite.extract.html.container.choose_container` would choose for
-    these blocks (the same sums in the same order, ties broken the same way), its numbers
-    kept in arrays rather than in dicts of a large page's nodes; ``places``: how many
-    elements the page has (its nodes' places are below it)."""
-    scores = _Scores(places)
-    for block in blocks:
-        owner: Node = block.owner
-        scores.add(owner, block_value(block))
-        chars = 0 if block.boilerplate else block.prose_chars
+    the table's blocks (the same sums in the same order, ties broken the same way), its
+    numbers kept in arrays indexed by node rather than in dicts of a large page's elements;
+    None when there is no block."""
+    nodes = table.nodes
+    size = len(nodes)
+    score = array("d", [0.0]) * size
+    prose = array("d", [0.0]) * size
+    seen = bytearray(size)  # _SCORED, _WITH_PROSE: the node is in that dict
+    # the orders of the dicts of scores and of prose (made at their size: no growing)
+    order = array("i", [0]) * size
+    prose_order = array("i", [0]) * size
+    scored = with_prose = 0  # how many nodes are in each
+    owners, flags, prose_chars = table.owners, table.flags, table.prose_chars
+    for block in BlockRows(table):
+        row = block.row
+        owner = owners[row]
+        if not seen[owner] & _SCORED:
+            seen[owner] |= _SCORED
+            order[scored] = owner
+            scored += 1
+        score[owner] += block_value(cast(Block, block))
+        chars = 0 if flags[row] & BOILERPLATE else prose_chars[row]
         if chars:
-            scores.add_prose(owner.index, chars)
-    if not scores.nodes:
+            if not seen[owner] & _WITH_PROSE:
+                seen[owner] |= _WITH_PROSE
+                prose_order[with_prose] = owner
+                with_prose += 1
+            prose[owner] += chars
+    if not scored:
         return None
-    score, prose, prose_rank = scores.score, scores.prose, scores.prose_rank
-    for node in reversed(_document_order(list(scores.nodes))):
-        parent = node.parent
-        if parent is None:
+    # from the leaves up: every numbered node holds a block or is an ancestor of one
+    parents = nodes.parents
+    for node in range(size - 1, -1, -1):
+        parent = parents[node]
+        if parent < 0:
             continue
-        scores.add(parent, score[node.index])
-        if prose_rank[node.index] >= 0:
-            scores.add_prose(parent.index, prose[node.index])
-    best = scores.nodes[0]
-    for node in scores.nodes:
-        if score[node.index] > score[best.index]:
-            best = node
-    best_prose = prose[best.index] if prose_rank[best.index] >= 0 else 0.0
+        if not seen[parent] & _SCORED:
+            seen[parent] |= _SCORED
+            order[scored] = parent
+            scored += 1
+        score[parent] += score[node]
+        if seen[node] & _WITH_PROSE:
+            if not seen[parent] & _WITH_PROSE:
+                seen[parent] |= _WITH_PROSE
+                prose_order[with_prose] = parent
+                with_prose += 1
+            prose[parent] += prose[node]
+    del seen
+    best = order[0]
+    for index in range(scored):
+        if score[order[index]] > score[best]:
+            best = order[index]
+    del order
+    del prose_order[with_prose:]
+    best_prose = prose[best]
     if best_prose <= 0:
         return best
     # Prefer an element marked as the article body when it holds nearly all the prose.
-    marked = sorted(
-        (
-            node
-            for node in scores.nodes
-            if prose_rank[node.index] >= 0
-            and names_content(node)
-            and prose[node.index] >= MARKED_BODY_SHARE * best_prose
-        ),
-        key=lambda node: prose_rank[node.index],
-    )
+    marked = [
+        node
+        for node in prose_order
+        if prose[node] >= MARKED_BODY_SHARE * best_prose and names_content(NodeView((nodes, node)))
+    ]
     if not marked:
         return best
-    body = min(marked, key=lambda node: (prose[node.index], score[node.index]))
+    body = min(marked, key=lambda node: (prose[node], score[node]))
     # :func:`~warcite.extract.html.container.with_sibling_sections`
-    parent = body.parent
-    value = body.get("class") or body.get("itemprop")
-    if parent is None or not value:
+    parent = parents[body]
+    view = NodeView((nodes, body))
+    value = view.get("class") or view.get("itemprop")
+    if parent < 0 or not value:
         return body
-    for node in scores.nodes:
-        if (
-            node is not body
-            and node.parent is parent
-            and prose_rank[node.index] >= 0
-            and prose[node.index] > 0
-            and (node.get("class") or node.get("itemprop")) == value
-        ):
-            return parent
+    for node in prose_order:
+        if node != body and parents[node] == parent and prose[node] > 0:
+            sibling = NodeView((nodes, node))
+            if (sibling.get("class") or sibling.get("itemprop")) == value:
+                return parent
     return body
 
 
-def within(node: Node, container: Node) -> bool:
-    """``node`` is ``container`` or inside it."""
-    return node is container or any(ancestor is container for ancestor in node.iterancestors())
+def chosen_rows(table: BlockTable) -> BlockRows | None:
+    """The blocks of the article's container (:func:`choose_container`) that are not
+    furniture, in order; None when the page has no block."""
+    container = choose_container(table)
+    if container is None:
+        return None
+    end = table.nodes.subtree_end(container)
+    owners, flags = table.owners, table.flags
+    rows = array(
+        "i",
+        (
+            row
+            for row in range(len(table))
+            if not flags[row] & BOILERPLATE and container <= owners[row] < end
+        ),
+    )
+    return BlockRows(table, rows)
+
+
+#: ``choose_container``'s marks of a node that is in the dict of scores, of prose.
+_SCORED = 1
+_WITH_PROSE = 2
 
 
 def release_memory() -> None:
     """Collect garbage and hand the C library's free memory back to the system (glibc's
     ``malloc_trim``), so that the text read next does not sit on top of the freed tree."""
     gc.collect()
+    trim_heap()
+
+
+#: While the rows of a page's blocks are gathered, the C library's free memory is handed
+#: back every this many blocks: the arrays grow by ``realloc``, and a grown array that does
+#: not fit where it was leaves a hole in the heap, which text fills only in part.
+TRIM_EVERY_BLOCKS = 8192
+
+
+def trim_heap() -> None:
+    """Hand the C library's whole free pages back to the system (glibc's ``malloc_trim``;
+    nothing elsewhere)."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
