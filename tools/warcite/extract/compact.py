@@ -6,8 +6,8 @@ eight times a page of dense markup (docs/extraction.md, "Memory").  For a page o
 :class:`CompactDocument` instead: the same parse (lxml's parser calling :class:`Builder` as
 its target, with no tree built) kept as arrays indexed by each element's place in document
 order (its tag, parent and the end of its subtree), the text and tail of each as offsets into
-one UTF-8 buffer, and its attributes likewise in another: about 36 bytes an element, plus
-the text and attributes themselves.
+one UTF-8 buffer, and its attributes likewise in another: 24 bytes an element, plus the text
+and attributes themselves.
 
 :class:`Element` stands for one element and answers what the metadata readers ask of
 lxml's elements (``tag``, ``text``, ``tail``, ``get``, ``len``, ``getparent``, ``getnext``,
@@ -72,14 +72,14 @@ class CompactDocument:
         self.tags = array("I")
         self.parents = array("i")
         self.ends = array("i")  # one past the last element of the subtree
-        self.buffer = bytearray()  # the text of every text node, UTF-8, in document order
-        self.text_starts = array("I")
-        self.text_ends = array("I")
-        self.tail_starts = array("I")
-        self.tail_ends = array("I")
-        self.attributes = bytearray()
+        # The text of every text node, UTF-8, in document order.  Where the buffer stood at
+        # each element's start is where its text begins, and at its end where its tail
+        # begins; each ends where the buffer stood at the next start or end (_text_range).
+        self.buffer = bytearray()
+        self.starts = array("I")
+        self.closes = array("I")
+        self.attributes = bytearray()  # each element's in turn: it ends where the next begins
         self.attribute_starts = array("I")
-        self.attribute_ends = array("I")
         self.odd_attributes: dict[int, tuple[tuple[str, str], ...]] = {}
         self.halted = False  # an element deeper than MAX_DEPTH stopped the document
 
@@ -94,22 +94,34 @@ class CompactDocument:
         return Element(self, 0) if len(self.tags) else None
 
     def text_of(self, place: int) -> str | None:
-        start, end = self.text_starts[place], self.text_ends[place]
+        start = self.starts[place]
+        # the next event is its first child's start, or its own end
+        end = self.starts[place + 1] if place + 1 < self.ends[place] else self.closes[place]
         return self.buffer[start:end].decode("utf-8") if end > start else None
 
     def tail_of(self, place: int) -> str | None:
-        start, end = self.tail_starts[place], self.tail_ends[place]
+        parent = self.parents[place]
+        if parent < 0:
+            return None  # the root's: never kept
+        start, following = self.closes[place], self.ends[place]
+        # the next event is its next sibling's start, or its parent's end
+        end = self.starts[following] if following < self.ends[parent] else self.closes[parent]
         return self.buffer[start:end].decode("utf-8") if end > start else None
 
+    def _attribute_range(self, place: int) -> tuple[int, int]:
+        starts = self.attribute_starts
+        end = starts[place + 1] if place + 1 < len(starts) else len(self.attributes)
+        return starts[place], end
+
     def items_of(self, place: int) -> tuple[tuple[str, str], ...]:
-        start, end = self.attribute_starts[place], self.attribute_ends[place]
+        start, end = self._attribute_range(place)
         if end == start:
             return self.odd_attributes.get(place, ())
         parts = self.attributes[start:end].decode("utf-8").split(_SEPARATOR)
         return tuple(zip(parts[::2], parts[1::2], strict=True))
 
     def get(self, place: int, name: str) -> str | None:
-        start, end = self.attribute_starts[place], self.attribute_ends[place]
+        start, end = self._attribute_range(place)
         if end == start:
             if not self.odd_attributes:
                 return None
@@ -328,11 +340,9 @@ def has_invisible(element: Element) -> bool:
 def itemprop_elements(element: Element) -> list[Element]:
     """``//*[@itemprop]``: every element of the document with an ``itemprop``."""
     document = element.document
-    attributes, starts, stops = (
-        document.attributes,
-        document.attribute_starts,
-        document.attribute_ends,
-    )
+    attributes, starts = document.attributes, document.attribute_starts
+    stops = starts[1:]
+    stops.append(len(attributes))
     return [
         Element(document, place)
         for place in range(len(document))
@@ -396,25 +406,17 @@ class Builder:
         self.open: list[int] = []
         self.depth = 0  # of the elements open, counting those past MAX_DEPTH
         self.pending: list[str] = []  # text since the last event
-        self.last_closed = -1  # the element whose tail the pending text is, if any
         self.finished = False  # the root element has ended
 
     def _settle(self) -> None:
         """Store the text gathered since the last event as a text or a tail."""
         if not self.pending:
             return
-        document = self.document
         text = "".join(self.pending)
         self.pending = []
-        start = len(document.buffer)
-        document.buffer += text.encode("utf-8", "surrogatepass")
-        end = len(document.buffer)
-        if self.last_closed >= 0:
-            document.tail_starts[self.last_closed] = start
-            document.tail_ends[self.last_closed] = end
-        elif self.open:
-            document.text_starts[self.open[-1]] = start
-            document.text_ends[self.open[-1]] = end
+        # the text of the open element, or the tail of the last one closed: which is told
+        # by where the buffer stood at each start and end (CompactDocument.text_of)
+        self.document.buffer += text.encode("utf-8", "surrogatepass")
 
     def start(self, tag: str, attrib: Any) -> None:
         document = self.document
@@ -433,14 +435,9 @@ class Builder:
         document.tags.append(tag_id)
         document.parents.append(self.open[-1] if self.open else -1)
         document.ends.append(place + 1)
-        for positions in (
-            document.text_starts,
-            document.text_ends,
-            document.tail_starts,
-            document.tail_ends,
-        ):
-            positions.append(0)
-        start = len(document.attributes)
+        document.starts.append(len(document.buffer))
+        document.closes.append(0)
+        document.attribute_starts.append(len(document.attributes))
         if attrib:
             pairs = [
                 (name, name if not value and name in BOOLEAN_ATTRIBUTES else value)
@@ -451,10 +448,7 @@ class Builder:
                 document.odd_attributes[place] = tuple(pairs)
             else:
                 document.attributes += _SEPARATOR.join(items).encode("utf-8", "surrogatepass")
-        document.attribute_starts.append(start)
-        document.attribute_ends.append(len(document.attributes))
         self.open.append(place)
-        self.last_closed = -1
 
     def data(self, text: str) -> None:
         if self.document.halted or self.finished or not self.open:
@@ -471,7 +465,7 @@ class Builder:
         self._settle()
         place = self.open.pop()
         self.document.ends[place] = len(self.document.tags)
-        self.last_closed = place
+        self.document.closes[place] = len(self.document.buffer)
         if not self.open:
             self.finished = True
 
