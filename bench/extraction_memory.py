@@ -3,7 +3,7 @@
 Usage (from the project root)::
 
     python bench/extraction_memory.py [--sizes 10,30,60] [--kinds dense,prose]
-                                      [--paths streamed,cli,text] [--before REV]
+                                      [--paths streamed,cli,text] [--before REV] [--warm]
 
 For each kind and size (MiB of generated article markup, with an em dash and curly quotes
 in the text), a WARC holding the page as an HTTP response is written to a temporary folder.  Each
@@ -25,7 +25,9 @@ to the page size.  Two paths are measured in the same run:
 (its ``tools/`` exported with ``git archive`` to a temporary folder): the before and after
 of a change, on the same pages in the same run.  Two kinds of page are generated (``--kinds``):
 ``dense`` markup (many elements per kilobyte, as on a news site) and ``prose`` (long plain
-paragraphs).  Nothing is compared with numbers from another machine.
+paragraphs).  ``--warm`` reads and extracts a small page in each child before its baseline,
+leaving out of the ratio what a first page costs whatever its size.  Nothing is compared
+with numbers from another machine.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ from warcite.core.decode import decode_body
 from warcite.extract import extract_page
 from warcite.extract.html import extract_html
 import warcite.cli.capture  # the CLI's modules count in the baseline too
+if len(sys.argv) > 4:  # --warm: what a first page costs whatever its size, in the baseline
+    extract_page(read_page(sys.argv[4]))
 gc.collect()
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 path, mode = sys.argv[1], sys.argv[2]
@@ -183,10 +187,14 @@ def generate(path: Path, size: int, kind: str) -> int:
     return int(completed.stdout.strip())
 
 
-def measure(path: Path, mode: str, tools: Path = PROJECT_ROOT / "tools") -> dict[str, int]:
-    """One extraction in a fresh child, warcite imported from ``tools``."""
+def measure(
+    path: Path, mode: str, tools: Path = PROJECT_ROOT / "tools", warm: Path | None = None
+) -> dict[str, int]:
+    """One extraction in a fresh child, warcite imported from ``tools``; with ``warm`` (a
+    small page's WARC), that page is read and extracted before the baseline is taken."""
     completed = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path), mode, str(tools)],
+        [sys.executable, "-c", _CHILD, str(path), mode, str(tools)]
+        + ([str(warm)] if warm is not None else []),
         capture_output=True,
         text=True,
         check=False,
@@ -208,6 +216,13 @@ def main(argv: list[str] | None = None) -> int:
         help="also measure warcite as of git revision REV (its tools/ exported to a temporary "
         "folder), reading the page the way that revision's extract_page did",
     )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="read and extract a 50 kB page in each child before its baseline is taken, so "
+        "that what a first page costs whatever its size (modules imported on first use, "
+        "compiled patterns, buffers: about 20 MiB) is not counted in the ratio",
+    )
     args = parser.parse_args(argv)
     sizes = [float(value) for value in args.sizes.split(",")]
     runs: list[tuple[str, str, Path]] = [
@@ -228,12 +243,16 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["tar", "-x", "-C", str(export)], input=archive, check=True)
             before = [mode for mode in ("streamed", "cli") if mode in args.paths.split(",")]
             runs[:0] = [(f"{mode}@{args.before[:7]}", mode, export / "tools") for mode in before]
+        warm = None
+        if args.warm:
+            warm = Path(folder) / "warm.warc"
+            generate(warm, 50_000, "dense")
         for kind, size in ((kind, size) for kind in args.kinds.split(",") for size in sizes):
             path = Path(folder) / f"page-{kind}-{size:g}.warc"
             page_mib = generate(path, int(size * MIB), kind) / MIB
             texts = set()
             for label, mode, tools in runs:
-                result = measure(path, mode, tools)
+                result = measure(path, mode, tools, warm)
                 used = (result["peak_kib"] - result["baseline_kib"]) / 1024
                 texts.add((result["chars"], result["paragraphs"]))
                 print(

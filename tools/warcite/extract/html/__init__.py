@@ -37,9 +37,12 @@ The steps of :func:`extract_html`:
    ("Comments", "Related articles", "About the author"; "More on X" only when less prose
    follows than precedes it).
 
-A page of 8 MiB or more (``streamed.STREAMED_PAGE_BYTES``) has steps 3 to 5 done on a second
-parse that builds no tree, the tree of the first freed after step 2 (:mod:`.streamed`: the same
-blocks and the same container, in a fraction of the memory).
+A page of 8 MiB or more (``streamed.STREAMED_PAGE_BYTES``) builds no libxml2 tree at all: its
+metadata (step 2) is read from a compact document of the first parse
+(:mod:`warcite.extract.compact`, which equals the tree), freed before steps 3 to 5 are done on
+a second parse into events, the blocks and elements kept as rows of arrays (:mod:`.streamed`,
+:mod:`.rows`): the same metadata, blocks and container, in about 3.5 times the page
+(docs/extraction.md, "Memory").
 
 A page without a run of prose (a listing, a video page, a stub, an error page) keeps its
 metadata and the little text it has (possibly none), with a warning that begins "no article

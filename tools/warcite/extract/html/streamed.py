@@ -1,11 +1,12 @@
 """A large page's text blocks from a second parse, without a tree (see docs/extraction.md,
-"Memory", "Second round" and "Fourth round").
+"Memory", "Second round", "Third round" and "Fourth round").
 
 libxml2's tree of a page costs two to eight times the page (every element, attribute and
 text node is a C structure of about 100 bytes), and the Python text of its blocks two times
 more when the text has a character beyond Latin-1.  For a page of at least
 :data:`STREAMED_PAGE_BYTES`, :func:`warcite.extract.html.extract_html` reads the metadata
-from the tree, frees the tree, then parses the page again into parser-target events
+from a compact document of a first parse (:mod:`warcite.extract.compact`, no tree either),
+frees it, then parses the page again into parser-target events
 (:func:`streamed_blocks`): the events are cleaned the way :func:`~warcite.extract.html.
 cleaning.discard_non_text` cleans the tree, and turned into blocks by the same
 :class:`~warcite.extract.html.assembly.BlockBuilder`, as rows of arrays
