@@ -89,10 +89,6 @@ class CompactDocument:
     def element(self, place: int) -> Element:
         return Element(self, place)
 
-    @property
-    def root(self) -> Element | None:
-        return Element(self, 0) if len(self.tags) else None
-
     def text_of(self, place: int) -> str | None:
         start = self.starts[place]
         # the next event is its first child's start, or its own end
