@@ -418,7 +418,8 @@ class Builder:
         document = self.document
         if document.halted or self.finished:
             return
-        self._settle()  # the text before it is in the tree, even at the halt
+        if self.pending:
+            self._settle()  # the text before it is in the tree, even at the halt
         self.depth += 1
         if self.depth > MAX_DEPTH:
             document.halted = True
@@ -435,15 +436,14 @@ class Builder:
         document.closes.append(0)
         document.attribute_starts.append(len(document.attributes))
         if attrib:
-            pairs = [
-                (name, name if not value and name in BOOLEAN_ATTRIBUTES else value)
-                for name, value in attrib.items()
-            ]
-            items = [piece for pair in pairs for piece in pair]
-            if any(_SEPARATOR in piece for piece in items):
-                document.odd_attributes[place] = tuple(pairs)
-            else:
-                document.attributes += _SEPARATOR.join(items).encode("utf-8", "surrogatepass")
+            items: list[str] = []
+            for name, value in attrib.items():
+                items += (name, name if not value and name in BOOLEAN_ATTRIBUTES else value)
+            joined = _SEPARATOR.join(items)
+            if joined.count(_SEPARATOR) == len(items) - 1:
+                document.attributes += joined.encode("utf-8", "surrogatepass")
+            else:  # a name or value holds the separator itself
+                document.odd_attributes[place] = tuple(zip(items[::2], items[1::2], strict=True))
         self.open.append(place)
 
     def data(self, text: str) -> None:
