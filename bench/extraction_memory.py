@@ -192,17 +192,34 @@ def measure(
 ) -> dict[str, int]:
     """One extraction in a fresh child, warcite imported from ``tools``; with ``warm`` (a
     small page's WARC), that page is read and extracted before the baseline is taken."""
+    arguments = [str(path), mode, str(tools)] + ([str(warm)] if warm is not None else [])
+    try:
+        return run_child(_CHILD, arguments)
+    except RuntimeError as error:
+        raise SystemExit(f"the {mode} extraction of {path} failed:\n{error}") from None
+
+
+def run_child(code: str, arguments: list[str]) -> dict[str, int]:
+    """Run ``code`` in a fresh interpreter with ``arguments``; the JSON object it prints
+    last (RuntimeError with its standard error when it fails)."""
     completed = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path), mode, str(tools)]
-        + ([str(warm)] if warm is not None else []),
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, "-c", code, *arguments], capture_output=True, text=True, check=False
     )
     if completed.returncode != 0:
-        raise SystemExit(f"the {mode} extraction of {path} failed:\n{completed.stderr}")
+        raise RuntimeError(completed.stderr)
     result: dict[str, int] = json.loads(completed.stdout.strip().splitlines()[-1])
     return result
+
+
+def export_tools(revision: str, folder: Path) -> Path:
+    """warcite's ``tools/`` as of git ``revision``, exported into ``folder``; its path."""
+    archive = subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), "archive", revision, "tools"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "tools"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,14 +252,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.before:
             export = Path(folder) / "before"
             export.mkdir()
-            archive = subprocess.run(
-                ["git", "-C", str(PROJECT_ROOT), "archive", args.before, "tools"],
-                capture_output=True,
-                check=True,
-            ).stdout
-            subprocess.run(["tar", "-x", "-C", str(export)], input=archive, check=True)
+            tools = export_tools(args.before, export)
             before = [mode for mode in ("streamed", "cli") if mode in args.paths.split(",")]
-            runs[:0] = [(f"{mode}@{args.before[:7]}", mode, export / "tools") for mode in before]
+            runs[:0] = [(f"{mode}@{args.before[:7]}", mode, tools) for mode in before]
         warm = None
         if args.warm:
             warm = Path(folder) / "warm.warc"

@@ -23,14 +23,15 @@ bytes (which the caller, ``ArchivedPage``, holds meanwhile), as a multiple of th
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-MIB = 1024 * 1024
+if str(PROJECT_ROOT) not in sys.path:  # run as a script: bench/ is not a package on the path
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from bench.extraction_memory import MIB, export_tools, run_child  # noqa: E402
 
 _CHILD = r"""
 import codecs, gc, json, sys
@@ -70,16 +71,10 @@ def phase2_peak(kind: str, size: int, tools: Path = PROJECT_ROOT / "tools") -> d
     """The second parse of a generated page of about ``size`` bytes, in a fresh child, with
     warcite imported from ``tools``: ``page`` (bytes), ``peak`` (bytes above the child's
     state before it), ``paragraphs`` and ``chars`` (of the text)."""
-    completed = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(tools), str(PROJECT_ROOT), kind, str(size)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"the phase-2 run failed:\n{completed.stderr}")
-    result: dict[str, int] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return result
+    try:
+        return run_child(_CHILD, [str(tools), str(PROJECT_ROOT), kind, str(size)])
+    except RuntimeError as error:
+        raise RuntimeError(f"the phase-2 run failed:\n{error}") from None
 
 
 def ratio(result: dict[str, int]) -> float:
@@ -99,14 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory() as folder:
         if args.before:
-            export = Path(folder)
-            archive = subprocess.run(
-                ["git", "-C", str(PROJECT_ROOT), "archive", args.before, "tools"],
-                capture_output=True,
-                check=True,
-            ).stdout
-            subprocess.run(["tar", "-x", "-C", str(export)], input=archive, check=True)
-            runs.insert(0, (args.before[:10], export / "tools"))
+            runs.insert(0, (args.before[:10], export_tools(args.before, Path(folder))))
         for kind in args.kinds.split(","):
             for size in (float(value) for value in args.sizes.split(",")):
                 texts = set()

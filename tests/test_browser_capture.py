@@ -429,6 +429,28 @@ def test_browser_warc_passes_warcite_check(session: BrowserSession, tmp_path: Pa
     assert "warning" not in checked.output
 
 
+def _capture_hostile_page(
+    routes: dict[str, Any], path: str, tmp_path: Path, total_timeout: int, what: str
+) -> tuple[Any, str]:
+    """``warcite capture --browser --pdf`` of a hostile page, in a subprocess with a time
+    limit, so that code that hangs on it fails the test rather than hanging the suite;
+    the finished process and the page's URL."""
+    import subprocess
+    import sys
+
+    with Site(routes) as site:
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "warcite", "capture", "--browser", "--pdf",
+                 "--total-timeout", str(total_timeout), "--archive-dir", str(tmp_path),
+                 site.url(path)],
+                capture_output=True, text=True, timeout=120, cwd=tmp_path,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the capture of {what} did not end")
+        return done, site.url(path)
+
+
 def test_a_page_whose_script_never_yields_is_bounded_by_the_time_allowed(
     session: BrowserSession, tmp_path: Path
 ) -> None:
@@ -436,9 +458,6 @@ def test_a_page_whose_script_never_yields_is_bounded_by_the_time_allowed(
     Playwright's evaluate waited for it without end, so ``--total-timeout`` did not bound
     the capture (a hostile page hung warcite).  Now the capture ends within its time, keeps
     what the browser fetched, and says why there is no DOM, screenshot or PDF."""
-    import subprocess
-    import sys
-
     from browser_site import article_page, html, standard_routes
 
     routes = standard_routes()
@@ -449,21 +468,15 @@ def test_a_page_whose_script_never_yields_is_bounded_by_the_time_allowed(
             " setTimeout(function () { for (;;) {} }, 20); });</script>",
         )
     )
-    with Site(routes) as site:
-        began = time.monotonic()
-        try:
-            done = subprocess.run(
-                [sys.executable, "-m", "warcite", "capture", "--browser", "--pdf",
-                 "--total-timeout", "6", "--archive-dir", str(tmp_path), site.url("/spin")],
-                capture_output=True, text=True, timeout=120, cwd=tmp_path,
-            )  # fmt: skip
-        except subprocess.TimeoutExpired:
-            pytest.fail("the capture of a page whose script never yields did not end")
-        assert time.monotonic() - began < 60
+    began = time.monotonic()
+    done, url = _capture_hostile_page(
+        routes, "/spin", tmp_path, 6, "a page whose script never yields"
+    )
+    assert time.monotonic() - began < 60
     assert done.returncode == 0, done.stderr
     assert "kept its tab busy" in done.stderr
     (warc,) = tmp_path.glob("*.warc.gz")
-    assert site.url("/spin") in responses(warc)
+    assert url in responses(warc)
     summary = json.loads(evidence(warc, "capture-summary")["body"])
     assert any("kept its tab busy" in note for note in json.dumps(summary).split('"'))
 
@@ -474,9 +487,6 @@ def test_a_page_that_loops_when_the_screenshot_resizes_it_is_still_captured(
     """A full-page screenshot resizes the page: a ``resize`` handler that never returns
     hung the DevTools screenshot call for ever.  The page's scripts are stopped before the
     evidence is taken, so the DOM, the screenshot and the PDF are all there."""
-    import subprocess
-    import sys
-
     from browser_site import article_page, html, standard_routes
 
     routes = standard_routes()
@@ -488,15 +498,9 @@ def test_a_page_that_loops_when_the_screenshot_resizes_it_is_still_captured(
             "</script>",
         )
     )
-    with Site(routes) as site:
-        try:
-            done = subprocess.run(
-                [sys.executable, "-m", "warcite", "capture", "--browser", "--pdf",
-                 "--total-timeout", "20", "--archive-dir", str(tmp_path), site.url("/resize")],
-                capture_output=True, text=True, timeout=120, cwd=tmp_path,
-            )  # fmt: skip
-        except subprocess.TimeoutExpired:
-            pytest.fail("the capture of a page that loops when resized did not end")
+    done, _url = _capture_hostile_page(
+        routes, "/resize", tmp_path, 20, "a page that loops when resized"
+    )
     assert done.returncode == 0, done.stderr
     (warc,) = tmp_path.glob("*.warc.gz")
     width, height = png_size(evidence(warc, "screenshot")["body"])

@@ -40,14 +40,9 @@ class EarlierResponse:
     offset: int
 
 
-def identical_payloads(project_root: Path) -> dict[tuple[str, str], EarlierResponse]:
-    """(work key of the target URI, payload digest) -> the latest response holding it."""
-    with open_index(project_root) as (connection, _):
-        return payloads_in(connection)
-
-
 def payloads_in(connection: sqlite3.Connection) -> dict[tuple[str, str], EarlierResponse]:
-    """:func:`identical_payloads` from an index the caller holds open (and synced)."""
+    """(work key of the target URI, payload digest) -> the latest response holding it, from
+    an index the caller holds open (and synced): every response at once, for a batch."""
     found: dict[tuple[str, str], EarlierResponse] = {}
     rows = connection.execute(
         "SELECT target_key, payload_digest, warc_path, record_id, target_uri, date, offset "
@@ -107,7 +102,6 @@ def original_record(project_root: Path, refers_to: str) -> tuple[Path, int] | No
 __all__ = [
     "EarlierResponse",
     "dedupe_lookup",
-    "identical_payloads",
     "original_record",
     "payloads_in",
 ]
